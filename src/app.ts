@@ -1,0 +1,172 @@
+import path from 'node:path';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
+import fastifyFormbody from '@fastify/formbody';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import fastifyView from '@fastify/view';
+import { Eta } from 'eta';
+import type { Clock } from './clock.js';
+import { ROOT, type Config } from './config.js';
+import type { DB } from './db/open.js';
+import { AppError, ValidationError } from './errors.js';
+import { t } from './i18n/index.js';
+import { createServices, type Services } from './services/index.js';
+import { randomToken } from './services/crypto.js';
+import { langOf, render } from './routes/context.js';
+import publicRoutes from './routes/public.js';
+import authRoutes from './routes/auth.js';
+import organiserRoutes from './routes/organiser.js';
+import apiRoutes from './routes/api.js';
+import healthRoutes from './routes/health.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+    services: Services;
+  }
+}
+
+export interface AppDeps {
+  config: Config;
+  db: DB;
+  clock: Clock;
+  /** Pino options or false; tests pass false. */
+  logger?: FastifyServerOptions['logger'];
+  services?: Services;
+}
+
+/** Never log personal data: addresses, tokens, cookies, passwords. */
+export const REDACT = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  '*.email',
+  '*.password',
+  '*.token',
+];
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, db, clock } = deps;
+  const app = Fastify({
+    logger: deps.logger ?? { level: config.logLevel, redact: REDACT },
+    trustProxy: false,
+    bodyLimit: 1024 * 1024,
+    // Never log full URLs with personal tokens: the request serializer keeps the route only.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+  });
+
+  const services = deps.services ?? createServices({ db, clock, config });
+  app.decorate('config', config);
+  app.decorate('services', services);
+
+  const secret = config.sessionSecret ?? services.repos.settings.getOrInsert('session_secret', randomToken(48));
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: config.secureCookies ? [] : null,
+      },
+    },
+    referrerPolicy: { policy: 'no-referrer' },
+    hsts: config.secureCookies,
+  });
+  await app.register(fastifyCookie, { secret });
+  await app.register(fastifyFormbody);
+  await app.register(fastifyCsrf, {
+    cookieKey: 'kairos_csrf',
+    cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true, signed: true, secure: config.secureCookies },
+    getToken: (req) => {
+      const body = req.body as Record<string, unknown> | undefined;
+      return (typeof body?._csrf === 'string' ? body._csrf : undefined) ?? (req.headers['x-csrf-token'] as string | undefined);
+    },
+  });
+  await app.register(fastifyRateLimit, { global: false });
+  await app.register(fastifyView, {
+    engine: { eta: new Eta({ views: path.join(ROOT, 'views'), autoEscape: true, cache: process.env.NODE_ENV === 'production' }) },
+    root: path.join(ROOT, 'views'),
+    viewExt: 'eta',
+  });
+  await app.register(fastifyStatic, { root: path.join(ROOT, 'public'), prefix: '/public/', cacheControl: true, maxAge: 3600_000 });
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'Kairos API', version: '1', description: 'Sessions across time zones. Write calls need `Authorization: Bearer <token>`.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+
+  // Every state-changing form post is checked for its CSRF token. The JSON API is exempt: it is
+  // authorised by bearer tokens (or is public), and only accepts application/json.
+  app.addHook('preHandler', (req, reply, done) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return done();
+    if (req.url.startsWith('/api/')) return done();
+    app.csrfProtection(req, reply, done);
+  });
+
+  app.setErrorHandler(async (err: FastifyError | AppError, req, reply) => {
+    const isApi = req.url.startsWith('/api/');
+    const lang = langOf(req);
+    if (err instanceof ValidationError) {
+      return reply.code(400).send({
+        error: 'validation',
+        message: err.message,
+        fields: err.errors.map((e) => ({ field: e.field, code: e.code, message: e.message })),
+      });
+    }
+    if (err instanceof AppError) {
+      if (isApi) return reply.code(err.status).send({ error: err.code, message: err.message, field: err.field });
+      return render(req, reply, 'pages/error', { title: t(lang, 'error.title'), message: t(lang, err.status === 404 ? 'error.notFound' : err.status === 403 ? 'error.forbidden' : `err.${err.code}`) }, err.status);
+    }
+    const fe = err as FastifyError;
+    if (fe.code === 'FST_CSRF_INVALID_TOKEN' || fe.code === 'FST_CSRF_MISSING_SECRET') {
+      if (isApi) return reply.code(403).send({ error: 'csrf', message: 'missing or invalid CSRF token' });
+      return render(req, reply, 'pages/error', { title: t(lang, 'error.title'), message: t(lang, 'error.csrf') }, 403);
+    }
+    if (fe.validation) {
+      const fields = fe.validation.map((v) => {
+        const p = v.params as { missingProperty?: string; additionalProperty?: string };
+        const named = p?.additionalProperty ?? p?.missingProperty;
+        const base = (v.instancePath || '').replace(/^\//, '').replace(/\//g, '.');
+        const field = [base, named].filter(Boolean).join('.') || fe.validationContext || 'body';
+        const message = p?.additionalProperty ? `unknown field "${p.additionalProperty}"` : (v.message ?? 'invalid');
+        return { field, code: v.keyword, message };
+      });
+      return reply.code(400).send({ error: 'validation', message: fields.map((f) => `${f.field}: ${f.message}`).join('; '), fields });
+    }
+    if (fe.statusCode === 429) {
+      if (isApi) return reply.code(429).send({ error: 'rate_limited', message: 'too many requests' });
+      return render(req, reply, 'pages/error', { title: t(lang, 'error.title'), message: t(lang, 'error.tooMany') }, 429);
+    }
+    if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+      return reply.code(fe.statusCode).send({ error: fe.code ?? 'bad_request', message: fe.message });
+    }
+    req.log.error({ err }, 'unhandled error');
+    if (isApi) return reply.code(500).send({ error: 'internal', message: 'internal error' });
+    return render(req, reply, 'pages/error', { title: t(lang, 'error.title'), message: t(lang, 'error.title') }, 500);
+  });
+
+  app.setNotFoundHandler(async (req, reply) => {
+    if (req.url.startsWith('/api/')) return reply.code(404).send({ error: 'not_found', message: 'no such route' });
+    const lang = langOf(req);
+    return render(req, reply, 'pages/error', { title: t(lang, 'error.notFound'), message: t(lang, 'error.notFound') }, 404);
+  });
+
+  await app.register(healthRoutes);
+  await app.register(publicRoutes);
+  await app.register(authRoutes);
+  await app.register(organiserRoutes);
+  await app.register(apiRoutes, { prefix: '/api/v1' });
+
+  return app;
+}

@@ -1,0 +1,115 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import dotenv from 'dotenv';
+
+/** Project root (works from src/ under tsx and from dist/src/ after a build). */
+export const ROOT = (() => {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'package.json'))) {
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error('package.json not found above ' + dir);
+    dir = up;
+  }
+  return dir;
+})();
+
+export interface Config {
+  host: string;
+  port: number;
+  databasePath: string;
+  publicUrl: string;
+  logLevel: string;
+  /** When unset, a secret is generated and kept in the database on first start. */
+  sessionSecret: string | undefined;
+  /** Cookies are marked Secure when the public URL is https. */
+  secureCookies: boolean;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  /** Run the outbox dispatcher inside the server process. */
+  dispatcherEnabled: boolean;
+  dispatcherIntervalMs: number;
+  /** Days after a session ends before registrations are anonymised. */
+  retentionDays: number;
+  /** Hours a pending (unconfirmed) registration holds a seat. */
+  pendingHoldHours: number;
+  seedOnStart: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly variable: string, message: string) {
+    super(`Invalid configuration: ${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Reads a .env file (environment wins over the file). */
+export function readDotEnv(file: string): Record<string, string> {
+  return existsSync(file) ? dotenv.parse(readFileSync(file)) : {};
+}
+
+function int(env: Record<string, string | undefined>, name: string, def: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return def;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function bool(env: Record<string, string | undefined>, name: string, def: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return def;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+/** Typed configuration from the environment (and an optional .env), validated: a bad value stops the start. */
+export function loadConfig(envIn: Record<string, string | undefined> = process.env, dotEnvFile = path.join(ROOT, '.env')): Config {
+  const env = { ...readDotEnv(dotEnvFile), ...envIn };
+  const port = int(env, 'PORT', 3000, 0, 65535);
+  const host = env.HOST || '127.0.0.1';
+  const publicUrl = (env.PUBLIC_URL || `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`).replace(/\/+$/, '');
+  let parsed: URL;
+  try {
+    parsed = new URL(publicUrl);
+  } catch {
+    throw new ConfigError('PUBLIC_URL', `must be an absolute http(s) URL, got "${publicUrl}"`);
+  }
+  if (!/^https?:$/.test(parsed.protocol)) throw new ConfigError('PUBLIC_URL', 'must start with http:// or https://');
+  const logLevel = env.LOG_LEVEL || 'info';
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+  const sessionSecret = env.SESSION_SECRET || undefined;
+  if (sessionSecret !== undefined && sessionSecret.length < 32) throw new ConfigError('SESSION_SECRET', 'must be at least 32 characters');
+  const smtpUrl = env.SMTP_URL || undefined;
+  if (smtpUrl !== undefined) {
+    try {
+      const u = new URL(smtpUrl);
+      if (!/^smtps?:$/.test(u.protocol)) throw new Error();
+    } catch {
+      throw new ConfigError('SMTP_URL', 'must look like smtp://user:pass@host:587 or smtps://host:465');
+    }
+  }
+  const mailFrom = env.MAIL_FROM || `Kairos <no-reply@${parsed.hostname === '127.0.0.1' ? 'localhost' : parsed.hostname}>`;
+  if (!/@/.test(mailFrom)) throw new ConfigError('MAIL_FROM', 'must contain an email address');
+  const databasePath = env.DATABASE_PATH || path.join(ROOT, 'db', 'kairos.sqlite');
+  return {
+    host,
+    port,
+    databasePath: databasePath === ':memory:' ? databasePath : path.resolve(ROOT, databasePath),
+    publicUrl,
+    logLevel,
+    sessionSecret,
+    secureCookies: parsed.protocol === 'https:',
+    smtpUrl,
+    mailFrom,
+    dispatcherEnabled: bool(env, 'DISPATCHER_ENABLED', true),
+    dispatcherIntervalMs: int(env, 'DISPATCHER_INTERVAL_MS', 5000, 100, 3_600_000),
+    retentionDays: int(env, 'RETENTION_DAYS', 180, 1, 3650),
+    pendingHoldHours: int(env, 'PENDING_HOLD_HOURS', 48, 1, 720),
+    seedOnStart: bool(env, 'SEED_ON_START', true),
+  };
+}

@@ -1,0 +1,39 @@
+import type { DB } from '../db/open.js';
+
+export interface Series {
+  id: number;
+  slug: string;
+  title: string;
+  description: string;
+}
+
+export class SeriesRepository {
+  private readonly all;
+  private readonly byId;
+  private readonly bySlug;
+  private readonly insert;
+
+  constructor(db: DB) {
+    this.all = db.prepare<[], Series>('SELECT id, slug, title, description FROM series ORDER BY title');
+    this.byId = db.prepare<[number], Series>('SELECT id, slug, title, description FROM series WHERE id = ?');
+    this.bySlug = db.prepare<[string], Series>('SELECT id, slug, title, description FROM series WHERE slug = ?');
+    this.insert = db.prepare(
+      `INSERT INTO series (slug, title, description, created_at) VALUES (@slug, @title, @description, @createdAt)
+       ON CONFLICT(slug) DO UPDATE SET title = excluded.title, description = excluded.description`,
+    );
+  }
+
+  list(): Series[] {
+    return this.all.all();
+  }
+  get(id: number): Series | undefined {
+    return this.byId.get(id);
+  }
+  getBySlug(slug: string): Series | undefined {
+    return this.bySlug.get(slug);
+  }
+  save(s: Omit<Series, 'id'>, createdAt: number): Series {
+    this.insert.run({ ...s, createdAt });
+    return this.getBySlug(s.slug)!;
+  }
+}

@@ -1,0 +1,49 @@
+import type { FastifyInstance } from 'fastify';
+import { t } from '../i18n/index.js';
+import type { Session } from '../repositories/sessions.js';
+import { sessionTimes } from '../services/present.js';
+import { PLACES } from '../time/index.js';
+import { langOf, organiserOf, render, viewerZoneOf } from './context.js';
+import { canManageSession } from '../services/auth.js';
+
+export default async function publicRoutes(app: FastifyInstance): Promise<void> {
+  const { sessions, repos } = app.services;
+
+  app.get('/', async (req, reply) => {
+    const lang = langOf(req);
+    const zone = viewerZoneOf(req, organiserOf(req)?.zone ?? 'Europe/Athens');
+    const all = sessions.list();
+    const { upcoming, past } = sessions.partition(all);
+    const seriesTitle = new Map(repos.series.list().map((s) => [s.id, s.title]));
+    const group = (list: Session[]) => {
+      const groups = new Map<string, { title: string; items: unknown[] }>();
+      for (const s of list) {
+        const key = s.seriesId === null ? '' : String(s.seriesId);
+        if (!groups.has(key)) groups.set(key, { title: s.seriesId === null ? t(lang, 'home.noSeries') : seriesTitle.get(s.seriesId) ?? '', items: [] });
+        groups.get(key)!.items.push({ session: s, times: sessionTimes(s, zone, lang) });
+      }
+      return [...groups.values()];
+    };
+    return render(req, reply, 'pages/home', { title: t(lang, 'home.title'), upcoming: group(upcoming), past: group(past), zone });
+  });
+
+  app.get<{ Params: { id: string } }>('/sessions/:id', async (req, reply) => {
+    const lang = langOf(req);
+    const session = sessions.get(Number(req.params.id));
+    const organiser = organiserOf(req);
+    const zone = viewerZoneOf(req, organiser?.zone ?? session.zone);
+    const hub = repos.hubs.get(session.hubId)!;
+    const coHosts = session.coHostIds.map((id) => repos.hubs.get(id)!).filter(Boolean);
+    const series = session.seriesId === null ? undefined : repos.series.get(session.seriesId);
+    return render(req, reply, 'pages/session', {
+      title: session.title,
+      session,
+      hub,
+      coHosts,
+      series,
+      times: sessionTimes(session, zone, lang),
+      places: PLACES,
+      canManage: organiser ? canManageSession(organiser, session) : false,
+    });
+  });
+}

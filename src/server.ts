@@ -1,0 +1,59 @@
+import { buildApp } from './app.js';
+import { openMigrated } from './boot.js';
+import { systemClock } from './clock.js';
+import { ConfigError, loadConfig } from './config.js';
+import { seed } from './db/seed.js';
+import { createServices } from './services/index.js';
+import { generatePassword } from './services/crypto.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(78);
+    }
+    throw err;
+  }
+  const { db, applied } = openMigrated(config);
+  const clock = systemClock;
+  const services = createServices({ db, clock, config });
+  const app = await buildApp({ config, db, clock, services });
+  if (applied.length) app.log.info({ applied }, 'database migrated');
+
+  if (config.seedOnStart) {
+    const result = seed(db, services, clock);
+    if (result.created.length) app.log.info({ created: result.created.length }, 'seed data added');
+  }
+  // A first start has no organiser: create an administrator and show its password once.
+  if (services.repos.organisers.list().length === 0) {
+    const password = generatePassword();
+    await services.auth.createOrganiser({ email: 'admin@kairos.localhost', name: 'Administrator', password, role: 'admin' });
+    console.log(`\nFirst start: an administrator was created.\n  email:    admin@kairos.localhost\n  password: ${password}\nLog in at ${config.publicUrl}/login and keep the password safe; this is the only time it is shown.\n`);
+  }
+
+  let closing = false;
+  const close = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    try {
+      await app.close();
+    } finally {
+      db.close();
+      process.exit(0);
+    }
+  };
+  process.on('SIGINT', () => void close('SIGINT'));
+  process.on('SIGTERM', () => void close('SIGTERM'));
+
+  await app.listen({ host: config.host, port: config.port });
+  console.log(`Kairos is running at ${config.publicUrl}`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,48 @@
+/** Text hygiene shared by every service that stores what a person typed. */
+
+// C0 and C1 control characters, DEL; line breaks are handled by the callers that allow them.
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
+
+/** A single-line value: control characters and line breaks removed, spaces collapsed. */
+export function singleLine(value: string): string {
+  return value.replace(/[\r\n\u2028\u2029]+/g, ' ').replace(CONTROL, '').replace(/\s+/g, ' ').trim();
+}
+
+/** A multi-line value: control characters removed, line breaks normalised to \n. */
+export function multiLine(value: string): string {
+  return value.replace(/\r\n?/g, '\n').replace(CONTROL, '').trim();
+}
+
+export function hasControl(value: string): boolean {
+  return /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/.test(value);
+}
+
+/** URL-friendly slug from a title (ASCII letters and digits; Greek and other scripts drop out). */
+export function slugify(title: string): string {
+  const s = title
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60)
+    .replace(/-+$/g, '');
+  return s || 'session';
+}
+
+export function str(v: unknown): string {
+  if (v === undefined || v === null) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return '';
+}
+
+/** Accepts http(s) URLs only. */
+export function isHttpUrl(value: string): boolean {
+  try {
+    const u = new URL(value);
+    return (u.protocol === 'https:' || u.protocol === 'http:') && !!u.hostname;
+  } catch {
+    return false;
+  }
+}

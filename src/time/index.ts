@@ -1,0 +1,290 @@
+/**
+ * The only module that imports Luxon. A session's truth is a wall-clock time in an IANA zone;
+ * instants (epoch milliseconds, UTC) are derived from it here. Nothing here reads the host's TZ:
+ * every conversion names its zone.
+ */
+import { DateTime, IANAZone, Settings } from 'luxon';
+import { AppError } from '../errors.js';
+
+// Never let the host's TZ leak into a conversion that forgot its zone.
+Settings.defaultZone = 'UTC';
+Settings.throwOnInvalid = false;
+
+export interface Place {
+  /** Stable key, used in URLs and tables. */
+  key: string;
+  country: string;
+  /** ISO 3166 alpha-2 country code. */
+  countryCode: string;
+  city: string;
+  zone: string;
+}
+
+/** The places of the network whose local time every session page shows. */
+export const PLACES: readonly Place[] = [
+  { key: 'athens', country: 'Greece', countryCode: 'GR', city: 'Athens', zone: 'Europe/Athens' },
+  { key: 'bucharest', country: 'Romania', countryCode: 'RO', city: 'Bucharest', zone: 'Europe/Bucharest' },
+  { key: 'vilnius', country: 'Lithuania', countryCode: 'LT', city: 'Vilnius', zone: 'Europe/Vilnius' },
+  { key: 'rome', country: 'Italy', countryCode: 'IT', city: 'Rome', zone: 'Europe/Rome' },
+  { key: 'madrid', country: 'Spain', countryCode: 'ES', city: 'Madrid', zone: 'Europe/Madrid' },
+  { key: 'canary', country: 'Spain', countryCode: 'ES', city: 'Canary Islands', zone: 'Atlantic/Canary' },
+  { key: 'warsaw', country: 'Poland', countryCode: 'PL', city: 'Warsaw', zone: 'Europe/Warsaw' },
+  { key: 'sofia', country: 'Bulgaria', countryCode: 'BG', city: 'Sofia', zone: 'Europe/Sofia' },
+  { key: 'nicosia', country: 'Cyprus', countryCode: 'CY', city: 'Nicosia', zone: 'Asia/Nicosia' },
+];
+
+export const WORKING_HOURS = { startMinute: 9 * 60, endMinute: 18 * 60 } as const;
+
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const TIME_RE = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
+let zoneList: string[] | undefined;
+/** Every IANA zone a person may choose (no fixed-offset Etc/ zones), sorted. */
+export function allZones(): string[] {
+  if (!zoneList) {
+    const intl = Intl as unknown as { supportedValuesOf?: (k: string) => string[] };
+    const names = intl.supportedValuesOf ? intl.supportedValuesOf('timeZone') : PLACES.map((p) => p.zone);
+    zoneList = [...new Set([...names, ...PLACES.map((p) => p.zone)])].filter((z) => isUserZone(z)).sort();
+  }
+  return zoneList;
+}
+
+function isUserZone(zone: string): boolean {
+  if (zone === 'UTC') return true;
+  if (/^(Etc\/|GMT|UTC|[+-]\d)/i.test(zone) || !zone.includes('/')) return false;
+  return IANAZone.isValidZone(zone);
+}
+
+/**
+ * Validates a zone a person gave: an IANA name such as Europe/Athens. Fixed offsets
+ * (Etc/GMT+2, +02:00) and unknown names are refused. Returns the canonical spelling.
+ */
+export function validateZone(zone: unknown, field = 'zone'): string {
+  if (typeof zone !== 'string' || zone.trim() === '') {
+    throw new AppError('zone_required', 'a time zone is required', 400, field);
+  }
+  const z = zone.trim();
+  if (!isUserZone(z)) {
+    throw new AppError('zone_invalid', `"${z.slice(0, 60)}" is not an IANA time zone such as Europe/Athens`, 400, field, { zone: z.slice(0, 60) });
+  }
+  // Canonical capitalisation as the tz database spells it.
+  const canonical = allZones().find((n) => n.toLowerCase() === z.toLowerCase());
+  return canonical ?? z;
+}
+
+export function isValidZone(zone: string): boolean {
+  try {
+    validateZone(zone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function offsetMinutes(zone: string, ms: number): number {
+  return IANAZone.create(zone).offset(ms);
+}
+
+export interface WallTime {
+  /** YYYY-MM-DD */
+  date: string;
+  /** HH:mm, 24-hour */
+  time: string;
+  zone: string;
+}
+
+/**
+ * Wall-clock time in a zone → instant (epoch ms). A time that does not exist (spring-forward
+ * gap) or exists twice (autumn overlap) is refused with an error naming `field`, never shifted.
+ */
+export function wallToInstant(w: WallTime, fields: { date?: string; time?: string; zone?: string } = {}): number {
+  const dateField = fields.date ?? 'date';
+  const timeField = fields.time ?? 'time';
+  const zone = validateZone(w.zone, fields.zone ?? 'zone');
+  const dm = DATE_RE.exec(w.date ?? '');
+  if (!dm) throw new AppError('date_invalid', 'the date must be written YYYY-MM-DD', 400, dateField);
+  const tm = TIME_RE.exec(w.time ?? '');
+  if (!tm) throw new AppError('time_invalid', 'the time must be written HH:MM (24-hour)', 400, timeField);
+  const [y, mo, d] = [Number(dm[1]), Number(dm[2]), Number(dm[3])];
+  const [h, mi] = [Number(tm[1]), Number(tm[2])];
+  const naive = Date.UTC(y, mo - 1, d, h, mi);
+  const check = new Date(naive);
+  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || y < 1900 || y > 2200) {
+    throw new AppError('date_invalid', `${w.date} is not a calendar date`, 400, dateField);
+  }
+  // Candidate offsets: whatever the zone uses a day either side covers any single transition.
+  const candidates = new Set([offsetMinutes(zone, naive - 86_400_000), offsetMinutes(zone, naive), offsetMinutes(zone, naive + 86_400_000)]);
+  const valid = [...candidates].map((off) => naive - off * 60_000).filter((ms) => naive - offsetMinutes(zone, ms) * 60_000 === ms);
+  const instants = [...new Set(valid)].sort((a, b) => a - b);
+  if (instants.length === 0) {
+    throw new AppError(
+      'time_gap',
+      `${w.date} ${w.time} does not exist in ${zone}: the clocks jump forward that night. Choose a time outside the jump.`,
+      400,
+      timeField,
+      { date: w.date, time: w.time, zone },
+    );
+  }
+  if (instants.length > 1) {
+    throw new AppError(
+      'time_overlap',
+      `${w.date} ${w.time} happens twice in ${zone}: the clocks go back that night. Choose a time outside the repeated hour.`,
+      400,
+      timeField,
+      { date: w.date, time: w.time, zone },
+    );
+  }
+  return instants[0];
+}
+
+/** Instant → wall-clock date and time in a zone. */
+export function instantToWall(ms: number, zone: string): WallTime {
+  const dt = DateTime.fromMillis(ms, { zone });
+  return { date: dt.toFormat('yyyy-MM-dd'), time: dt.toFormat('HH:mm'), zone };
+}
+
+/** "UTC+03:00" for an instant in a zone. */
+export function utcOffsetLabel(ms: number, zone: string): string {
+  const off = offsetMinutes(zone, ms);
+  const sign = off < 0 ? '−' : '+';
+  const a = Math.abs(off);
+  return `UTC${sign}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
+}
+
+export function offsetOf(ms: number, zone: string): number {
+  return offsetMinutes(zone, ms);
+}
+
+export function toIsoUtc(ms: number): string {
+  return new Date(ms).toISOString().replace('.000Z', 'Z');
+}
+
+/** ISO 8601 with the zone's offset, e.g. 2021-07-15T11:00:00+03:00. */
+export function toIsoInZone(ms: number, zone: string): string {
+  return DateTime.fromMillis(ms, { zone }).toISO({ suppressMilliseconds: true }) ?? '';
+}
+
+export type DateStyle = 'full' | 'long' | 'medium' | 'short';
+
+/**
+ * A time as a person reads it, always naming the zone: "Thursday, 15 July 2021, 11:00 (Europe/Athens, UTC+03:00)".
+ * The locale is a BCP 47 tag such as en, el, ro.
+ */
+export function formatInZone(ms: number, zone: string, locale = 'en', style: DateStyle = 'full'): string {
+  const dt = DateTime.fromMillis(ms, { zone }).setLocale(intlLocale(locale));
+  const date = dt.toLocaleString(style === 'full' ? DateTime.DATE_HUGE : style === 'long' ? DateTime.DATE_FULL : DateTime.DATE_MED);
+  const time = dt.toLocaleString(DateTime.TIME_24_SIMPLE);
+  return `${date}, ${time} (${zoneLabel(zone)}, ${utcOffsetLabel(ms, zone)})`;
+}
+
+/** Only the date, in a zone. */
+export function formatDate(ms: number, zone: string, locale = 'en', style: DateStyle = 'full'): string {
+  const dt = DateTime.fromMillis(ms, { zone }).setLocale(intlLocale(locale));
+  return dt.toLocaleString(style === 'full' ? DateTime.DATE_HUGE : style === 'long' ? DateTime.DATE_FULL : DateTime.DATE_MED);
+}
+
+/** Only HH:mm in a zone (24-hour). */
+export function formatTime(ms: number, zone: string): string {
+  return DateTime.fromMillis(ms, { zone }).toFormat('HH:mm');
+}
+
+/**
+ * A month and year in a locale. `inPhrase` gives the form used after "mid"/"early" (the genitive in
+ * Greek or Polish: "μέσα Σεπτεμβρίου 2021"); otherwise the standalone form ("September 2021").
+ */
+export function formatMonth(year: number, month: number, locale = 'en', inPhrase = false): string {
+  return DateTime.fromObject({ year, month, day: 15 }, { zone: 'UTC' })
+    .setLocale(intlLocale(locale))
+    .toFormat(inPhrase ? 'MMMM yyyy' : 'LLLL yyyy');
+}
+
+/** "Europe/Athens" → "Athens" style label kept as the IANA name, which is unambiguous. */
+export function zoneLabel(zone: string): string {
+  return zone.replace(/_/g, ' ');
+}
+
+/** Kairos speaks European English: day before month, 24-hour clock. */
+function intlLocale(locale: string): string {
+  return !locale || locale === 'en' ? 'en-GB' : locale;
+}
+
+export interface PlaceTime {
+  place: Place;
+  /** Local date and time at the start. */
+  date: string;
+  time: string;
+  endTime: string;
+  weekday: number;
+  offset: string;
+  /** Start and end fall on a weekday within 09:00–18:00 local time. */
+  workingHours: boolean;
+  /** Whether the local date differs from the session zone's date. */
+  dayShift: number;
+}
+
+/** Local time of an instant in every participating place, with working-hours marks. */
+export function placeTimes(startMs: number, durationMinutes: number, referenceZone?: string, places: readonly Place[] = PLACES): PlaceTime[] {
+  const endMs = startMs + durationMinutes * 60_000;
+  const refDate = referenceZone ? DateTime.fromMillis(startMs, { zone: referenceZone }).startOf('day') : undefined;
+  return places.map((place) => {
+    const s = DateTime.fromMillis(startMs, { zone: place.zone });
+    const e = DateTime.fromMillis(endMs, { zone: place.zone });
+    const local = s.startOf('day');
+    return {
+      place,
+      date: s.toFormat('yyyy-MM-dd'),
+      time: s.toFormat('HH:mm'),
+      endTime: e.toFormat('HH:mm'),
+      weekday: s.weekday,
+      offset: utcOffsetLabel(startMs, place.zone),
+      workingHours: isWithinWorkingHours(startMs, endMs, place.zone),
+      dayShift: refDate ? Math.round(local.diff(DateTime.fromObject({ year: refDate.year, month: refDate.month, day: refDate.day }, { zone: place.zone }), 'days').days) : 0,
+    };
+  });
+}
+
+/** Start and end on the same weekday (Mon–Fri) within 09:00–18:00 local time. */
+export function isWithinWorkingHours(startMs: number, endMs: number, zone: string): boolean {
+  const s = DateTime.fromMillis(startMs, { zone });
+  const e = DateTime.fromMillis(endMs, { zone });
+  if (s.weekday > 5) return false;
+  if (s.toISODate() !== e.toISODate() && !(e.hour === 0 && e.minute === 0)) return false;
+  const sMin = s.hour * 60 + s.minute;
+  const eMin = e.toISODate() === s.toISODate() ? e.hour * 60 + e.minute : 24 * 60;
+  return sMin >= WORKING_HOURS.startMinute && eMin <= WORKING_HOURS.endMinute;
+}
+
+/** Adds whole calendar days to a YYYY-MM-DD date. */
+export function addDays(date: string, days: number): string {
+  return DateTime.fromISO(date, { zone: 'UTC' }).plus({ days }).toFormat('yyyy-MM-dd');
+}
+
+/** ISO weekday (1 = Monday) of a YYYY-MM-DD date. */
+export function weekdayOf(date: string): number {
+  return DateTime.fromISO(date, { zone: 'UTC' }).weekday;
+}
+
+/** Wall time of an instant in a zone, as minutes since local midnight. */
+export function minutesOfDay(ms: number, zone: string): number {
+  const dt = DateTime.fromMillis(ms, { zone });
+  return dt.hour * 60 + dt.minute;
+}
+
+/**
+ * The instant of a given local wall time on the local date of `ms` in `zone`, shifted by
+ * `dayOffset` days. Used for "20:00 the previous evening" style rules. Gaps resolve forward.
+ */
+export function localTimeOnDay(ms: number, zone: string, hhmm: string, dayOffset = 0): number {
+  const [h, m] = hhmm.split(':').map(Number);
+  return DateTime.fromMillis(ms, { zone }).plus({ days: dayOffset }).set({ hour: h, minute: m, second: 0, millisecond: 0 }).toMillis();
+}
+
+/** Parses an ISO 8601 duration (PT1H, P1D, PT30M, P1DT2H) into minutes; throws naming `field`. */
+export function parseDurationMinutes(text: string, field = 'duration'): number {
+  const m = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$/i.exec(text.trim());
+  if (!m || text.trim().toUpperCase() === 'P' || /T$/i.test(text.trim())) {
+    throw new AppError('duration_invalid', `"${text.slice(0, 40)}" is not a duration such as PT1H or P1D`, 400, field);
+  }
+  const [, w, d, h, mi] = m;
+  return (Number(w ?? 0) * 7 + Number(d ?? 0)) * 1440 + Number(h ?? 0) * 60 + Number(mi ?? 0);
+}
