@@ -1,0 +1,201 @@
+/**
+ * The only place in Kairos that imports the `ics` package. `ics` writes the properties; this
+ * module decides what goes in, cleans it first, and repairs the output afterwards:
+ *
+ *  - instants go in as epoch ms with input and output type 'utc' (never arrays or strings in
+ *    local time, which `ics` would read in the host's TZ);
+ *  - DTEND, never DURATION (`ics` writes day durations as `P1DT`, which is invalid);
+ *  - `"` is removed from CN (ics escapes it as `\"`, which RFC 5545 does not allow and strict
+ *    parsers reject); `ics` also quotes enumerated parameters (ROLE="REQ-PARTICIPANT"), which
+ *    we unquote to match the RFC's grammar for them;
+ *  - the METHOD and X-PUBLISHED-TTL lines `ics` always adds are replaced by the ones wanted;
+ *    X-WR-CALNAME is written here with proper TEXT escaping (`ics` does not escape it);
+ *  - finally every line is unfolded and refolded at 75 octets with CRLF (see fold.ts).
+ */
+import * as ics from 'ics';
+import { AppError } from '../errors.js';
+import { eventDescription } from './describe.js';
+import { logicalLines, serialise } from './fold.js';
+import { calendarStrings } from './strings.js';
+import { cleanEmail, cleanLine, cleanParam, cleanUrl, escapeText } from './text.js';
+import type { CalendarEvent, CalendarPerson, InviteOptions, PublicCalendarOptions } from './types.js';
+
+/** PRODID of every file Kairos writes. */
+export const PRODID = '-//Kairos//Kairos//EN';
+
+/** `ics` reads a DTSTAMP from `timestamp`, which its type definitions omit. */
+type IcsEvent = ics.EventAttributes & { timestamp?: number };
+
+/** `ics` exports the URL check it applies (untyped); used so a URL it dislikes is left out, not fatal. */
+const icsAcceptsUrl: (url: string) => boolean = (ics as unknown as { isValidURL?: (u: string) => boolean }).isValidURL ?? (() => true);
+
+function wholeSeconds(ms: number, field: string): number {
+  if (!Number.isFinite(ms) || ms < 0) throw new AppError('calendar_time_invalid', `${field} is not a valid instant`, 500, field);
+  return Math.floor(ms / 1000) * 1000;
+}
+
+function checkEvent(ev: CalendarEvent): { start: number; end: number } {
+  const start = wholeSeconds(ev.startMs, 'startMs');
+  const end = wholeSeconds(ev.endMs, 'endMs');
+  if (end <= start) throw new AppError('calendar_end_before_start', 'a session must end after it starts', 500, 'endMs');
+  if (!Number.isInteger(ev.sequence) || ev.sequence < 0) {
+    throw new AppError('calendar_sequence_invalid', 'SEQUENCE must be a non-negative integer', 500, 'sequence');
+  }
+  if (!cleanLine(ev.uid)) throw new AppError('calendar_uid_missing', 'an event needs a UID', 500, 'uid');
+  return { start, end };
+}
+
+function person(p: CalendarPerson): { name: string; email: string } {
+  const email = cleanEmail(p.email);
+  return { name: cleanParam(p.name) || email, email };
+}
+
+/** The attributes shared by invites and feeds; no people. */
+function baseAttributes(ev: CalendarEvent, stampMs: number, description: string, url: string | undefined): IcsEvent {
+  const { start, end } = checkEvent(ev);
+  const attrs: IcsEvent = {
+    productId: PRODID,
+    uid: cleanLine(ev.uid),
+    sequence: ev.sequence,
+    timestamp: wholeSeconds(stampMs, 'stampMs'),
+    start,
+    startInputType: 'utc',
+    startOutputType: 'utc',
+    end,
+    endInputType: 'utc',
+    endOutputType: 'utc',
+    title: cleanLine(ev.title) || calendarStrings(ev.language).untitled,
+    description,
+  };
+  // A URL `ics` refuses (e.g. an IPv6 literal or an underscore in the host name) stays in the
+  // description only, instead of making the whole file fail.
+  if (url && icsAcceptsUrl(url)) attrs.url = url;
+  if (ev.createdMs !== undefined) attrs.created = wholeSeconds(ev.createdMs, 'createdMs');
+  if (ev.lastModifiedMs !== undefined) attrs.lastModified = wholeSeconds(ev.lastModifiedMs, 'lastModifiedMs');
+  return attrs;
+}
+
+function runIcs(events: IcsEvent[], header: ics.HeaderAttributes): string {
+  const { error, value } = ics.createEvents(events, header);
+  if (error || !value) {
+    // ics returns a yup error flattened into a plain object; keep what it says.
+    const detail = (error as { errors?: unknown; message?: string } | null)?.errors ?? error?.message ?? 'no output';
+    throw new AppError('calendar_build_failed', `could not build the calendar: ${JSON.stringify(detail)}`, 500);
+  }
+  return value;
+}
+
+/** Header lines that `ics` writes and that we replace with our own. */
+const REPLACED_HEADER = /^(METHOD|X-PUBLISHED-TTL|X-WR-CALNAME)[;:]/i;
+/** Enumerated parameters `ics` quotes although RFC 5545 gives them as bare tokens. */
+const QUOTED_ENUM_PARAM = /;(ROLE|PARTSTAT|CUTYPE|RSVP|SCHEDULE-AGENT)="([A-Za-z0-9-]+)"/g;
+
+/**
+ * Turns `ics` output into the final file: header lines replaced, parameters unquoted, PRODID
+ * checked, blank lines dropped, CRLF everywhere, folded at 75 octets.
+ */
+function finish(raw: string, header: { method?: string; extra?: string[] }): string {
+  const lines = logicalLines(raw);
+  const out: string[] = [];
+  let inHeader = true; // between BEGIN:VCALENDAR and the first component
+  for (const line of lines) {
+    if (inHeader && /^BEGIN:(?!VCALENDAR$)/i.test(line)) inHeader = false;
+    if (inHeader && /^END:VCALENDAR$/i.test(line)) inHeader = false;
+    if (inHeader && REPLACED_HEADER.test(line)) continue;
+    if (/^(ATTENDEE|ORGANIZER)[;:]/i.test(line)) {
+      out.push(line.replace(QUOTED_ENUM_PARAM, ';$1=$2'));
+    } else {
+      out.push(line);
+    }
+    if (/^PRODID:/i.test(line)) {
+      if (line !== `PRODID:${PRODID}`) throw new AppError('calendar_prodid', `unexpected ${line}`, 500);
+      if (header.method) out.push(`METHOD:${header.method}`);
+      out.push(...(header.extra ?? []));
+    }
+  }
+  if (out[0] !== 'BEGIN:VCALENDAR' || out[out.length - 1] !== 'END:VCALENDAR' || !out.includes(`PRODID:${PRODID}`)) {
+    throw new AppError('calendar_build_failed', 'unexpected output from ics', 500);
+  }
+  return serialise(out);
+}
+
+/**
+ * A personal iMIP invitation (RFC 5546) for one recipient.
+ *
+ * REQUEST: the hub as ORGANIZER, the recipient as the only ATTENDEE (RSVP, NEEDS-ACTION,
+ * REQ-PARTICIPANT), DTSTART/DTEND in UTC, the join URL as URL and in the DESCRIPTION with the
+ * time in the session's zone. CANCEL: same UID, STATUS:CANCELLED, the caller's (higher) SEQUENCE.
+ * Send it with nodemailer's `icalEvent: { method, content }` using the same method.
+ */
+export function buildInvite(ev: CalendarEvent, attendee: CalendarPerson, opts: InviteOptions): string {
+  const organizer = person(ev.organizer);
+  const recipient = person(attendee);
+  if (!organizer.email || !recipient.email) {
+    throw new AppError('calendar_email_missing', 'an invite needs the organiser and recipient mailboxes', 500);
+  }
+  if (organizer.email.toLowerCase() === recipient.email.toLowerCase()) {
+    throw new AppError('calendar_recipient_is_organizer', 'the recipient of an invite cannot be its organiser', 500, 'attendee');
+  }
+  const cancel = opts.method === 'CANCEL';
+  if (!cancel && ev.status === 'CANCELLED') {
+    throw new AppError('calendar_request_cancelled', 'a cancelled session is sent with method CANCEL', 500, 'status');
+  }
+  const joinUrl = cancel ? undefined : cleanUrl(ev.url);
+  const attrs = baseAttributes(
+    ev,
+    opts.stampMs,
+    eventDescription(ev, { cancelled: cancel, includeJoinUrl: !cancel }),
+    joinUrl ?? cleanUrl(ev.pageUrl),
+  );
+  attrs.status = cancel ? 'CANCELLED' : ev.status;
+  attrs.organizer = organizer;
+  attrs.attendees = [{ ...recipient, rsvp: true, partstat: 'NEEDS-ACTION', role: 'REQ-PARTICIPANT' }];
+  if (joinUrl) attrs.location = joinUrl;
+  return finish(runIcs([attrs], { productId: PRODID, method: opts.method }), { method: opts.method });
+}
+
+/** "PT1H", "PT1H30M", "P1D" — written here because `ics`'s duration writer emits "P1DT". */
+function ttl(minutes: number): string {
+  const m = Math.max(1, Math.round(minutes));
+  const d = Math.floor(m / 1440);
+  const h = Math.floor((m % 1440) / 60);
+  const mi = m % 60;
+  const time = (h ? `${h}H` : '') + (mi ? `${mi}M` : '');
+  return `P${d ? `${d}D` : ''}${time ? `T${time}` : ''}`;
+}
+
+/**
+ * A calendar without people: a session download, or a feed (series, hub, personal). No
+ * ATTENDEE, no registrant data. Cancelled events stay, with STATUS:CANCELLED, so subscribed
+ * clients remove or strike them. An empty list still gives a valid VCALENDAR.
+ *
+ * The join URL of an event is included only if the caller passes it (`ev.url`): leave it out
+ * for public feeds, keep it for a registrant's personal feed.
+ */
+export function buildPublicCalendar(events: CalendarEvent[], opts: PublicCalendarOptions): string {
+  const method = opts.method;
+  const icsEvents = events.map((ev) => {
+    const cancelled = ev.status === 'CANCELLED';
+    const joinUrl = cancelled ? undefined : cleanUrl(ev.url);
+    const attrs = baseAttributes(ev, opts.stampMs, eventDescription(ev, { cancelled, includeJoinUrl: !cancelled }), joinUrl ?? cleanUrl(ev.pageUrl));
+    attrs.status = ev.status;
+    if (joinUrl) attrs.location = joinUrl;
+    // iTIP PUBLISH requires an ORGANIZER (the hub's mailbox, not personal data); a plain file has none.
+    if (method === 'PUBLISH') attrs.organizer = person(ev.organizer);
+    return attrs;
+  });
+  const name = cleanLine(opts.name);
+  const extra = [
+    ...(name ? [`X-WR-CALNAME:${escapeText(name)}`] : []),
+    ...(opts.refreshMinutes ? [`X-PUBLISHED-TTL:${ttl(opts.refreshMinutes)}`] : []),
+  ];
+  let raw: string;
+  try {
+    raw = runIcs(icsEvents, { productId: PRODID });
+  } catch (err) {
+    // Some ics versions refuse an empty list; an empty calendar is still a calendar.
+    if (icsEvents.length > 0) throw err;
+    raw = `BEGIN:VCALENDAR\r\nVERSION:2.0\r\nCALSCALE:GREGORIAN\r\nPRODID:${PRODID}\r\nEND:VCALENDAR\r\n`;
+  }
+  return finish(raw, { method, extra });
+}

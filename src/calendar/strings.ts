@@ -1,0 +1,110 @@
+/**
+ * The few words the calendar module writes itself (description labels, plain-text times).
+ * Kept here rather than in the shared catalogues so that invites never depend on a key being
+ * present there. English and Greek are complete; the other languages of the network too;
+ * anything else falls back to English.
+ */
+
+export interface CalendarStrings {
+  /** Label before the session's time in the description. */
+  when: string;
+  /** Label before the join URL. */
+  join: string;
+  /** Label before the session page URL. */
+  page: string;
+  /** First line of a cancellation. */
+  cancelled: string;
+  /** Label before the time in the recipient's zone (plain text). */
+  yourTime: string;
+  /** Label before the time in the session's zone (plain text). */
+  sessionTime: string;
+  /** Title used when a session has none. */
+  untitled: string;
+}
+
+const en: CalendarStrings = {
+  when: 'When',
+  join: 'Join online',
+  page: 'Session page',
+  cancelled: 'This session has been cancelled.',
+  yourTime: 'Your time',
+  sessionTime: 'Session time',
+  untitled: 'Session',
+};
+
+const STRINGS: Record<string, CalendarStrings> = {
+  en,
+  el: {
+    when: 'Πότε',
+    join: 'Σύνδεση online',
+    page: 'Σελίδα της συνεδρίας',
+    cancelled: 'Αυτή η συνεδρία ακυρώθηκε.',
+    yourTime: 'Η ώρα σας',
+    sessionTime: 'Ώρα της συνεδρίας',
+    untitled: 'Συνεδρία',
+  },
+  ro: {
+    when: 'Când',
+    join: 'Participați online',
+    page: 'Pagina sesiunii',
+    cancelled: 'Această sesiune a fost anulată.',
+    yourTime: 'Ora dumneavoastră',
+    sessionTime: 'Ora sesiunii',
+    untitled: 'Sesiune',
+  },
+  lt: {
+    when: 'Kada',
+    join: 'Prisijungti internetu',
+    page: 'Sesijos puslapis',
+    cancelled: 'Ši sesija atšaukta.',
+    yourTime: 'Jūsų laikas',
+    sessionTime: 'Sesijos laikas',
+    untitled: 'Sesija',
+  },
+  it: {
+    when: 'Quando',
+    join: 'Partecipa online',
+    page: 'Pagina della sessione',
+    cancelled: 'Questa sessione è stata annullata.',
+    yourTime: 'Il tuo orario',
+    sessionTime: 'Orario della sessione',
+    untitled: 'Sessione',
+  },
+  es: {
+    when: 'Cuándo',
+    join: 'Unirse en línea',
+    page: 'Página de la sesión',
+    cancelled: 'Esta sesión ha sido cancelada.',
+    yourTime: 'Tu hora',
+    sessionTime: 'Hora de la sesión',
+    untitled: 'Sesión',
+  },
+  pl: {
+    when: 'Kiedy',
+    join: 'Dołącz online',
+    page: 'Strona sesji',
+    cancelled: 'Ta sesja została odwołana.',
+    yourTime: 'Twój czas',
+    sessionTime: 'Czas sesji',
+    untitled: 'Sesja',
+  },
+  bg: {
+    when: 'Кога',
+    join: 'Включване онлайн',
+    page: 'Страница на сесията',
+    cancelled: 'Тази сесия е отменена.',
+    yourTime: 'Вашето време',
+    sessionTime: 'Време на сесията',
+    untitled: 'Сесия',
+  },
+};
+
+/** Base language of a tag ("el-GR" → "el"); unknown languages get English. */
+export function calendarLanguage(lang: string | undefined): string {
+  const base = (lang ?? 'en').toLowerCase().split(/[-_]/)[0];
+  return base in STRINGS ? base : 'en';
+}
+
+export function calendarStrings(lang: string | undefined): CalendarStrings {
+  return STRINGS[calendarLanguage(lang)];
+}

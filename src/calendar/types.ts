@@ -1,0 +1,55 @@
+/** Plain inputs of the calendar module: no database rows, no Fastify, only what a file needs. */
+
+export type EventStatus = 'CONFIRMED' | 'TENTATIVE' | 'CANCELLED';
+
+export interface CalendarPerson {
+  name: string;
+  email: string;
+}
+
+export interface CalendarEvent {
+  /** Stable per session, e.g. "session-12-abc@kairos.example"; stored, never regenerated. */
+  uid: string;
+  /** Goes up on every change that is sent. */
+  sequence: number;
+  /** UTC instants, epoch milliseconds (whole seconds are kept; milliseconds are dropped). */
+  startMs: number;
+  endMs: number;
+  /** The session's IANA zone, used for the human-readable time in the description. */
+  zone: string;
+  title: string;
+  description: string;
+  /** Join URL of the online meeting. */
+  url?: string | null;
+  /** The session's public page. */
+  pageUrl?: string;
+  status: EventStatus;
+  /** The organising hub's mailbox (never a registrant). */
+  organizer: CalendarPerson;
+  /** Language of the generated description text; default 'en'. */
+  language?: string;
+  createdMs?: number;
+  lastModifiedMs?: number;
+}
+
+export type InviteMethod = 'REQUEST' | 'CANCEL';
+
+export interface InviteOptions {
+  method: InviteMethod;
+  /** DTSTAMP: when this message was created (the injected clock, not Date.now()). */
+  stampMs: number;
+}
+
+export interface PublicCalendarOptions {
+  /** Shown by calendar clients as the calendar's name (X-WR-CALNAME). */
+  name: string;
+  /** DTSTAMP of every event. */
+  stampMs: number;
+  /**
+   * 'PUBLISH' makes the file an iTIP publication (then RFC 5546 wants an ORGANIZER, which is the
+   * hub's mailbox). Without it the file is a plain iCalendar object with no METHOD and no ORGANIZER.
+   */
+  method?: 'PUBLISH';
+  /** For subscribed feeds: how often clients should refresh (X-PUBLISHED-TTL), in minutes. */
+  refreshMinutes?: number;
+}
