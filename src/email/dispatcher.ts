@@ -1,0 +1,423 @@
+/**
+ * The outbox dispatcher: claims due rows with a lease (in an IMMEDIATE transaction, so two
+ * dispatchers on one database never hold the same row), renders, sends and records the outcome.
+ *
+ * - A crash never loses a row: a claimed row whose lease runs out is claimed again. A message the
+ *   relay accepted just before a crash can go out twice; it carries the same Message-ID, so the
+ *   duplicates are visible, and they are bounded by the rows in flight (≤ batch size).
+ * - 4xx replies and connection errors are retried with growing delays plus jitter, until the
+ *   row's deadline (then 'expired') or the maximum age (then 'failed').
+ * - A 5xx reply fails the row for good after one attempt; the reply is kept for the organiser.
+ * - Authentication or TLS failure pauses all sending (stored in mail_state, shared by every
+ *   dispatcher on the database); the attempt is not counted; sending resumes after the pause.
+ * - Every "now" comes from the injected clock. Waiting between attempts is only `not_before`.
+ */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Clock } from '../clock.js';
+import type { DB } from '../db/open.js';
+import {
+  claimDue,
+  markFinal,
+  markRetry,
+  markSent,
+  pauseDispatch,
+  pauseState,
+  releaseLease,
+  resumeDispatch,
+  singleLine,
+  stillLeased,
+} from './outbox.js';
+import { emailKinds, type EmailKindRegistry } from './registry.js';
+import { classifySendError, createTransport, scrubAddresses, type MailTransport } from './transport.js';
+import type { EmailConfig, EmailLogger, OutboxRow, RenderedEmail } from './types.js';
+
+export interface RetryPolicy {
+  /** Delay after the first failed attempt. */
+  baseMs: number;
+  /** Each further attempt waits `factor` times longer... */
+  factor: number;
+  /** ...up to this. */
+  maxDelayMs: number;
+  /** Up to this fraction is added at random, so that rows failing together do not retry together. */
+  jitter: number;
+  /** After this long since the row was queued, a row that still cannot be sent is failed. */
+  maxAgeMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = {
+  baseMs: 60_000,
+  factor: 2,
+  maxDelayMs: 60 * 60_000,
+  jitter: 0.25,
+  maxAgeMs: 3 * 24 * 60 * 60_000,
+};
+
+export interface DispatcherOptions {
+  db: DB;
+  clock: Clock;
+  config: EmailConfig;
+  /** Default: createTransport(config) (closed by stop()). A transport passed in is not closed. */
+  transport?: MailTransport;
+  /** Default: the shared registry (built-in kinds plus those added with registerEmailKind). */
+  registry?: EmailKindRegistry;
+  logger?: EmailLogger;
+  /** Lease owner id; default host:pid:random. */
+  owner?: string;
+  /** Rows claimed per run (default 50). */
+  batchSize?: number;
+  /** Sends in flight at once within a run (default 5). */
+  concurrency?: number;
+  /** How long a claim is held before another dispatcher may take the row (default 5 minutes). */
+  leaseMs?: number;
+  /** Time between runs when idle (default config.dispatcherIntervalMs). */
+  intervalMs?: number;
+  /** How long sending pauses after an authentication or TLS failure (default 15 minutes). */
+  pauseMs?: number;
+  retry?: Partial<RetryPolicy>;
+  /** Random source for jitter (default Math.random). */
+  random?: () => number;
+}
+
+export interface RunResult {
+  claimed: number;
+  sent: number;
+  failed: number;
+  retried: number;
+  expired: number;
+  withdrawn: number;
+  /** Claimed rows given back uncounted because sending paused during the run. */
+  released: number;
+  /** Sending is paused (before or because of this run). */
+  paused: boolean;
+}
+
+const RESERVED_HEADERS = new Set([
+  'from',
+  'to',
+  'cc',
+  'bcc',
+  'subject',
+  'message-id',
+  'date',
+  'sender',
+  'return-path',
+  'mime-version',
+  'content-type',
+  'content-transfer-encoding',
+]);
+
+const silentLogger: EmailLogger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** Host for Message-IDs: the domain of MAIL_FROM, else the public URL's host. */
+export function messageIdHost(config: Pick<EmailConfig, 'mailFrom' | 'publicUrl'>): string {
+  const m = /@([A-Za-z0-9.-]+)>?\s*$/.exec(config.mailFrom);
+  if (m) return m[1];
+  try {
+    return new URL(config.publicUrl).hostname || 'localhost';
+  } catch {
+    return 'localhost';
+  }
+}
+
+export class Dispatcher {
+  readonly owner: string;
+  private readonly db: DB;
+  private readonly clock: Clock;
+  private readonly config: EmailConfig;
+  private readonly transport: MailTransport;
+  private readonly ownsTransport: boolean;
+  private readonly registry: EmailKindRegistry;
+  private readonly log: EmailLogger;
+  private readonly batchSize: number;
+  private readonly concurrency: number;
+  private readonly leaseMs: number;
+  private readonly intervalMs: number;
+  private readonly pauseMs: number;
+  private readonly retry: RetryPolicy;
+  private readonly random: () => number;
+  private readonly host: string;
+
+  private started = false;
+  private timer: NodeJS.Timeout | undefined;
+  /** The run in progress (runs never overlap within one dispatcher). */
+  private chain: Promise<unknown> = Promise.resolve();
+  private inFlight: Promise<RunResult> | undefined;
+
+  constructor(o: DispatcherOptions) {
+    this.db = o.db;
+    this.clock = o.clock;
+    this.config = o.config;
+    this.ownsTransport = !o.transport;
+    this.transport = o.transport ?? createTransport(o.config);
+    this.registry = o.registry ?? emailKinds;
+    this.log = o.logger ?? silentLogger;
+    this.owner = o.owner ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+    this.batchSize = Math.max(1, Math.trunc(o.batchSize ?? 50));
+    this.concurrency = Math.max(1, Math.trunc(o.concurrency ?? 5));
+    this.leaseMs = o.leaseMs ?? 5 * 60_000;
+    this.intervalMs = o.intervalMs ?? o.config.dispatcherIntervalMs;
+    this.pauseMs = o.pauseMs ?? 15 * 60_000;
+    this.retry = { ...DEFAULT_RETRY, ...o.retry };
+    this.random = o.random ?? Math.random;
+    this.host = messageIdHost(o.config);
+  }
+
+  /** Which transport this dispatcher sends through. */
+  get transportKind(): 'smtp' | 'local' {
+    return this.transport.kind;
+  }
+
+  /** Starts the loop: a run now, then one every intervalMs (at once again while batches come back full). */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.schedule(0);
+    this.log.info({ owner: this.owner, transport: this.transport.kind, intervalMs: this.intervalMs }, 'email dispatcher started');
+  }
+
+  /** Stops the loop and waits for the run in flight to finish recording. Closes the transport it created. */
+  async stop(): Promise<void> {
+    this.started = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.chain.catch(() => undefined);
+    if (this.ownsTransport) this.transport.close();
+    this.log.info({ owner: this.owner }, 'email dispatcher stopped');
+  }
+
+  /** Asks for a run soon (e.g. right after something was queued); no effect when stopped. */
+  kick(): void {
+    if (this.started && !this.inFlight) this.schedule(0);
+  }
+
+  private schedule(ms: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.tick();
+    }, ms);
+  }
+
+  private async tick(): Promise<void> {
+    if (!this.started) return;
+    let again = false;
+    try {
+      const r = await this.runOnce();
+      again = !r.paused && r.claimed >= this.batchSize;
+    } catch (err) {
+      this.log.error({ owner: this.owner, err: errorSummary(err) }, 'email dispatcher run failed');
+    }
+    if (this.started) this.schedule(again ? 0 : this.intervalMs);
+  }
+
+  /** One run: expire overdue rows, claim a batch, send it, record every outcome. */
+  runOnce(): Promise<RunResult> {
+    const run = this.chain.then(() => {
+      const p = this.doRun();
+      this.inFlight = p;
+      return p.finally(() => {
+        this.inFlight = undefined;
+      });
+    });
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async doRun(): Promise<RunResult> {
+    const result: RunResult = { claimed: 0, sent: 0, failed: 0, retried: 0, expired: 0, withdrawn: 0, released: 0, paused: false };
+    const now = this.clock.now();
+    const pause = pauseState(this.db, now);
+    if (pause.paused) {
+      result.paused = true;
+      return result;
+    }
+    const hadPause = pause.until !== null;
+    const { claimed, expired } = claimDue(this.db, {
+      owner: this.owner,
+      now,
+      leaseMs: this.leaseMs,
+      limit: this.batchSize,
+      messageIdHost: this.host,
+    });
+    result.expired += expired.length;
+    for (const e of expired) this.log.info({ outboxId: e.id, kind: e.kind }, 'email expired before it could be sent');
+    result.claimed = claimed.length;
+    if (claimed.length === 0) return result;
+
+    const state = { halted: false };
+    let next = 0;
+    const worker = async () => {
+      while (next < claimed.length) {
+        const row = claimed[next++];
+        if (state.halted) {
+          if (releaseLease(this.db, row.id, this.owner, this.clock.now(), true)) result.released++;
+          continue;
+        }
+        await this.handle(row, result, state);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, claimed.length) }, worker));
+
+    if (hadPause && result.sent > 0) resumeDispatch(this.db);
+    result.paused = state.halted;
+    if (result.sent || result.failed || result.retried || result.expired || result.withdrawn || result.released) {
+      const { claimed: c, sent, failed, retried, expired: x, withdrawn, released, paused } = result;
+      this.log.info({ owner: this.owner, claimed: c, sent, failed, retried, expired: x, withdrawn, released, paused }, 'email dispatcher run');
+    }
+    return result;
+  }
+
+  private async handle(row: OutboxRow, result: RunResult, state: { halted: boolean }): Promise<void> {
+    const logCtx = { outboxId: row.id, kind: row.kind, attempt: row.attempts };
+    if (row.deadline !== null && row.deadline <= this.clock.now()) {
+      if (markFinal(this.db, row.id, this.owner, this.clock.now(), 'expired', { error: 'not sent before its deadline', code: 'DEADLINE' })) {
+        result.expired++;
+      }
+      this.log.info(logCtx, 'email expired before it could be sent');
+      return;
+    }
+
+    // Render.
+    let rendered: RenderedEmail;
+    try {
+      const renderer = this.registry.get(row.kind);
+      if (!renderer) throw new RenderError('UNKNOWN_KIND', `no renderer registered for kind "${row.kind}"`);
+      let payload: unknown;
+      try {
+        payload = JSON.parse(row.payload);
+      } catch {
+        throw new RenderError('BAD_PAYLOAD', 'payload is not valid JSON');
+      }
+      const out = await renderer({ row, payload, db: this.db, config: this.config, clock: this.clock });
+      if ('withdraw' in out) {
+        if (markFinal(this.db, row.id, this.owner, this.clock.now(), 'withdrawn', { withdrawnReason: singleLine(out.withdraw, 200) })) {
+          result.withdrawn++;
+        }
+        this.log.info(logCtx, 'email withdrawn by its renderer');
+        return;
+      }
+      rendered = checkRendered(out);
+    } catch (err) {
+      const code = err instanceof RenderError ? err.code : 'RENDER';
+      const message = err instanceof Error ? err.message : String(err);
+      if (markFinal(this.db, row.id, this.owner, this.clock.now(), 'failed', { error: `rendering failed: ${message}`.slice(0, 1000), code })) {
+        result.failed++;
+      }
+      this.log.error({ ...logCtx, code }, 'email could not be rendered');
+      return;
+    }
+
+    const copy = {
+      subject: rendered.subject,
+      text: rendered.text,
+      html: rendered.html,
+      ical: rendered.icalEvent?.content ?? null,
+      icalMethod: rendered.icalEvent?.method ?? null,
+    };
+
+    // Withdrawn (session cancelled...) or reclaimed while rendering: do not send.
+    if (!stillLeased(this.db, row.id, this.owner)) {
+      this.log.info(logCtx, 'email not sent: withdrawn or reclaimed before sending');
+      return;
+    }
+
+    // Send.
+    try {
+      const res = await this.transport.send({
+        from: this.config.mailFrom,
+        to: { name: singleLine(row.recipient_name, 200), address: row.recipient_email },
+        subject: rendered.subject,
+        text: rendered.text,
+        html: rendered.html,
+        messageId: row.message_id!,
+        date: new Date(this.clock.now()),
+        headers: { ...rendered.headers, 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'OOF, AutoReply' },
+        icalEvent: rendered.icalEvent,
+      });
+      if (markSent(this.db, row.id, this.owner, this.clock.now(), { transport: this.transport.kind, response: res.response, rendered: copy })) {
+        result.sent++;
+      } else {
+        // The lease was lost (another dispatcher reclaimed the row): it may go out twice, same Message-ID.
+        this.log.warn(logCtx, 'email sent after its lease was lost');
+      }
+      this.log.debug(logCtx, 'email sent');
+    } catch (err) {
+      const c = classifySendError(err);
+      const now = this.clock.now();
+      if (c.action === 'pause') {
+        state.halted = true;
+        const until = now + this.pauseMs;
+        pauseDispatch(this.db, { now, until, reason: scrubAddresses(c.detail), code: c.code });
+        if (releaseLease(this.db, row.id, this.owner, now, true)) result.released++;
+        this.log.error({ ...logCtx, code: c.code, pausedUntil: until }, 'email sending paused: the relay refused our credentials or TLS');
+        return;
+      }
+      if (c.action === 'fail') {
+        if (markFinal(this.db, row.id, this.owner, now, 'failed', { error: c.detail, code: c.code, transport: this.transport.kind, rendered: copy })) {
+          result.failed++;
+        }
+        this.log.warn({ ...logCtx, code: c.code }, 'email refused permanently by the relay');
+        return;
+      }
+      const notBefore = now + this.delayFor(row.attempts);
+      if (row.deadline !== null && notBefore >= row.deadline) {
+        if (markFinal(this.db, row.id, this.owner, now, 'expired', { error: c.detail, code: c.code, transport: this.transport.kind, rendered: copy })) {
+          result.expired++;
+        }
+        this.log.warn({ ...logCtx, code: c.code }, 'email expired: the next attempt would come after its deadline');
+      } else if (notBefore - row.created_at > this.retry.maxAgeMs) {
+        if (markFinal(this.db, row.id, this.owner, now, 'failed', { error: `gave up after ${row.attempts} attempts: ${c.detail}`, code: c.code, transport: this.transport.kind, rendered: copy })) {
+          result.failed++;
+        }
+        this.log.warn({ ...logCtx, code: c.code }, 'email failed: retried for too long');
+      } else {
+        if (markRetry(this.db, row.id, this.owner, now, { notBefore, error: c.detail, code: c.code, transport: this.transport.kind, rendered: copy })) {
+          result.retried++;
+        }
+        this.log.warn({ ...logCtx, code: c.code, retryInMs: notBefore - now }, 'email will be retried');
+      }
+    }
+  }
+
+  /** Wait before the next attempt after `attempts` failed ones: base × factor^(attempts−1), capped, plus jitter. */
+  delayFor(attempts: number): number {
+    const { baseMs, factor, maxDelayMs, jitter } = this.retry;
+    const raw = Math.min(maxDelayMs, baseMs * Math.pow(factor, Math.max(0, attempts - 1)));
+    return Math.round(raw * (1 + jitter * this.random()));
+  }
+}
+
+class RenderError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function checkRendered(r: RenderedEmail): RenderedEmail {
+  if (typeof r.subject !== 'string' || typeof r.text !== 'string' || typeof r.html !== 'string') {
+    throw new RenderError('RENDER', 'a renderer must return subject, text and html');
+  }
+  const subject = singleLine(r.subject, 250);
+  if (!subject) throw new RenderError('RENDER', 'empty subject');
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(r.headers ?? {})) {
+    if (!/^[A-Za-z0-9-]{1,64}$/.test(name) || RESERVED_HEADERS.has(name.toLowerCase())) throw new RenderError('RENDER', `header "${name}" not allowed`);
+    if (/[\r\n\u0000]/.test(String(value))) throw new RenderError('RENDER', `header "${name}" contains a line break`);
+    headers[name] = String(value);
+  }
+  if (r.icalEvent && !['REQUEST', 'CANCEL', 'PUBLISH'].includes(r.icalEvent.method)) throw new RenderError('RENDER', 'invalid iCalendar method');
+  return { ...r, subject, headers };
+}
+
+function errorSummary(err: unknown): { type: string; code?: string; message: string } {
+  const e = err as { code?: unknown; message?: unknown; name?: unknown };
+  return {
+    type: typeof e?.name === 'string' ? e.name : 'Error',
+    code: typeof e?.code === 'string' ? e.code : undefined,
+    message: scrubAddresses(typeof e?.message === 'string' ? e.message : String(err)),
+  };
+}

@@ -1,0 +1,125 @@
+/**
+ * Organiser mail page: the outbox as a mailbox. Lists what was queued and sent (with the local
+ * copy when there is no SMTP relay), shows one email as rendered, lets an organiser send a failed
+ * one again, and an administrator resume sending after a pause.
+ *
+ * Hub organisers see mail about sessions their hub hosts or co-hosts; administrators see all.
+ *
+ * Register in buildApp (after organiserRoutes):
+ *   await app.register(organiserMailRoutes, { db, clock });
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Clock } from '../clock.js';
+import type { DB } from '../db/open.js';
+import { forbidden, notFound } from '../errors.js';
+import { getMail, listMail, mailSummary, requeue, resumeDispatch, type MailScope } from '../email/outbox.js';
+import { OUTBOX_STATUSES, type OutboxStatus } from '../email/types.js';
+import { t } from '../i18n/index.js';
+import type { Organiser } from '../repositories/organisers.js';
+import { formatInZone } from '../time/index.js';
+import { langOf, organiserOf, render, requireOrganiser } from './context.js';
+
+export interface OrganiserMailOptions {
+  db: DB;
+  clock: Clock;
+}
+
+const PAGE_SIZE = 50;
+
+const scopeOf = (o: Organiser): MailScope => (o.role === 'admin' ? {} : { hubId: o.hubId ?? -1 });
+
+const listQuery = {
+  type: 'object',
+  properties: {
+    status: { type: 'string', enum: ['', ...OUTBOX_STATUSES] },
+    session: { type: 'integer', minimum: 1 },
+    page: { type: 'integer', minimum: 1, maximum: 100_000 },
+  },
+} as const;
+
+const idParams = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'integer', minimum: 1 } },
+} as const;
+
+export default async function organiserMailRoutes(app: FastifyInstance, opts: OrganiserMailOptions): Promise<void> {
+  const { db, clock } = opts;
+
+  const when = (req: FastifyRequest, ms: number | null) => {
+    if (ms === null) return '';
+    return formatInZone(ms, organiserOf(req)!.zone, langOf(req), 'medium');
+  };
+
+  app.register(async (area) => {
+    area.addHook('preHandler', requireOrganiser);
+
+    area.get<{ Querystring: { status?: OutboxStatus | ''; session?: number; page?: number } }>(
+      '/organiser/mail',
+      { schema: { querystring: listQuery } },
+      async (req, reply) => {
+        const o = organiserOf(req)!;
+        const lang = langOf(req);
+        const scope = scopeOf(o);
+        const status = req.query.status || undefined;
+        const page = req.query.page ?? 1;
+        const { rows, total } = listMail(db, { ...scope, status, sessionId: req.query.session, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
+        const summary = mailSummary(db, { ...scope, now: clock.now() });
+        const link = (p: number) => {
+          const q = new URLSearchParams();
+          if (status) q.set('status', status);
+          if (req.query.session) q.set('session', String(req.query.session));
+          if (p > 1) q.set('page', String(p));
+          const s = q.toString();
+          return `/organiser/mail${s ? `?${s}` : ''}`;
+        };
+        return render(req, reply, 'pages/organiser/mail', {
+          title: t(lang, 'email.admin.title'),
+          local: !app.config.smtpUrl,
+          isAdmin: o.role === 'admin',
+          summary,
+          pausedUntil: summary.pause.paused ? when(req, summary.pause.until) : '',
+          statuses: OUTBOX_STATUSES.map((s) => ({ value: s, label: t(lang, `email.status.${s}`), count: summary.counts[s] })),
+          status: status ?? '',
+          items: rows.map((r) => ({
+            ...r,
+            statusLabel: t(lang, `email.status.${r.status}`),
+            createdText: when(req, r.createdAt),
+            sentText: when(req, r.sentAt),
+          })),
+          newer: page > 1 ? link(page - 1) : '',
+          older: page * PAGE_SIZE < total ? link(page + 1) : '',
+        });
+      },
+    );
+
+    area.get<{ Params: { id: number } }>('/organiser/mail/:id', { schema: { params: idParams } }, async (req, reply) => {
+      const o = organiserOf(req)!;
+      const lang = langOf(req);
+      const mail = getMail(db, req.params.id, scopeOf(o));
+      if (!mail) throw notFound('email');
+      return render(req, reply, 'pages/organiser/mail-message', {
+        title: `${t(lang, 'email.admin.title')}: ${mail.subject ?? mail.kind}`,
+        mail,
+        statusLabel: t(lang, `email.status.${mail.status}`),
+        createdText: when(req, mail.createdAt),
+        sentText: when(req, mail.sentAt),
+        canRetry: mail.status === 'failed' || mail.status === 'expired' || mail.status === 'withdrawn',
+      });
+    });
+
+    area.post<{ Params: { id: number } }>('/organiser/mail/:id/retry', { schema: { params: idParams } }, async (req, reply) => {
+      const o = organiserOf(req)!;
+      const mail = getMail(db, req.params.id, scopeOf(o));
+      if (!mail) throw notFound('email');
+      requeue(db, mail.id, clock);
+      return reply.redirect(`/organiser/mail/${mail.id}`, 303);
+    });
+
+    area.post('/organiser/mail/resume', async (req, reply) => {
+      if (organiserOf(req)!.role !== 'admin') throw forbidden('only an administrator can resume sending');
+      resumeDispatch(db);
+      return reply.redirect('/organiser/mail', 303);
+    });
+  });
+}

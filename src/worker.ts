@@ -1,0 +1,48 @@
+/**
+ * `npm run worker`: the outbox dispatcher as its own process on the same database as the server
+ * (set DISPATCHER_ENABLED=false on the server when running it). Several workers may run at once:
+ * rows are leased in IMMEDIATE transactions. SIGTERM / SIGINT stop it gracefully: the batch in
+ * flight is finished and recorded before the process exits.
+ */
+import { pino } from 'pino';
+import { systemClock } from './clock.js';
+import { loadConfig } from './config.js';
+import { migrate } from './db/migrate.js';
+import { openDatabase } from './db/open.js';
+import { Dispatcher } from './email/dispatcher.js';
+import { registerPersonalEmailKinds } from './email/personal.js';
+import { redactPaths } from './email/log.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = pino({ level: config.logLevel, redact: { paths: redactPaths, censor: '[redacted]' } }).child({ process: 'worker' });
+  const db = openDatabase(config.databasePath);
+  migrate(db);
+  registerPersonalEmailKinds();
+  const dispatcher = new Dispatcher({ db, clock: systemClock, config, logger });
+  dispatcher.start();
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'worker stopping');
+    try {
+      await dispatcher.stop();
+      db.close();
+      logger.info('worker stopped');
+      process.exit(0);
+    } catch (err) {
+      logger.error({ err }, 'worker stop failed');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((err) => {
+  // Configuration errors name the variable; nothing personal is in them.
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
