@@ -16,11 +16,17 @@ import type { DB } from './db/open.js';
 import { AppError, ValidationError } from './errors.js';
 import { t } from './i18n/index.js';
 import { createServices, type Services } from './services/index.js';
-import { randomToken } from './services/crypto.js';
 import { langOf, render } from './routes/context.js';
 import publicRoutes from './routes/public.js';
+import calendarRoutes from './routes/calendar.js';
+import registrationRoutes from './routes/registration.js';
+import attendanceRoutes from './routes/attendance.js';
 import authRoutes from './routes/auth.js';
 import organiserRoutes from './routes/organiser.js';
+import organiserRegistrationRoutes from './routes/organiser-registrations.js';
+import organiserMailRoutes from './routes/organiser-mail.js';
+import { Dispatcher, redactPaths, type MailTransport } from './email/index.js';
+import { registerPersonalEmailKinds } from './email/personal.js';
 import apiRoutes from './routes/api.js';
 import healthRoutes from './routes/health.js';
 
@@ -38,22 +44,27 @@ export interface AppDeps {
   /** Pino options or false; tests pass false. */
   logger?: FastifyServerOptions['logger'];
   services?: Services;
+  /** Where mail goes: default from SMTP_URL (a pooled relay) or kept locally; tests pass an SMTP sink. */
+  mailer?: MailTransport;
 }
 
-/** Never log personal data: addresses, tokens, cookies, passwords. */
-export const REDACT = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'res.headers["set-cookie"]',
-  '*.email',
-  '*.password',
-  '*.token',
-];
+
+/** /r/<token>/… and ?token=… never reach a log line. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/(r|v|join|poll)\/[^/?#]+/g, '/$1/[token]').replace(/([?&](?:token|t)=)[^&#]*/g, '$1[token]');
+}
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, db, clock } = deps;
   const app = Fastify({
-    logger: deps.logger ?? { level: config.logLevel, redact: REDACT },
+    logger: deps.logger ?? {
+      level: config.logLevel,
+      redact: redactPaths,
+      serializers: {
+        // Personal links carry a token in the path: log the route shape, never the token.
+        req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: redactUrl(req.url) }),
+      },
+    },
     trustProxy: false,
     bodyLimit: 1024 * 1024,
     // Never log full URLs with personal tokens: the request serializer keeps the route only.
@@ -64,7 +75,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('config', config);
   app.decorate('services', services);
 
-  const secret = config.sessionSecret ?? services.repos.settings.getOrInsert('session_secret', randomToken(48));
 
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
@@ -81,7 +91,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     referrerPolicy: { policy: 'no-referrer' },
     hsts: config.secureCookies,
   });
-  await app.register(fastifyCookie, { secret });
+  await app.register(fastifyCookie, { secret: services.secret });
   await app.register(fastifyFormbody);
   await app.register(fastifyCsrf, {
     cookieKey: 'kairos_csrf',
@@ -164,9 +174,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(healthRoutes);
   await app.register(publicRoutes);
+  await app.register(calendarRoutes);
+  await app.register(registrationRoutes);
+  await app.register(attendanceRoutes);
   await app.register(authRoutes);
   await app.register(organiserRoutes);
+  await app.register(organiserRegistrationRoutes);
+  await app.register(organiserMailRoutes, { db, clock });
   await app.register(apiRoutes, { prefix: '/api/v1' });
+
+  // Email: every kind is registered before the dispatcher claims its first row.
+  registerPersonalEmailKinds();
+  if (config.dispatcherEnabled) {
+    const dispatcher = new Dispatcher({ db, clock, config, transport: deps.mailer, logger: app.log.child({ module: 'email' }) });
+    app.addHook('onReady', async () => dispatcher.start());
+    app.addHook('onClose', async () => dispatcher.stop());
+  }
 
   return app;
 }

@@ -42,9 +42,25 @@
 
   document.addEventListener('DOMContentLoaded', function () {
     localise();
+    // Prefill a registration's time zone with the browser's, unless the form came back with errors.
+    if (zone && !document.getElementById('form-errors')) {
+      var zf = document.querySelectorAll('input[data-browser-zone]');
+      for (var k = 0; k < zf.length; k++) if (zf[k].value === zf[k].defaultValue) zf[k].value = zone;
+    }
     var selects = document.querySelectorAll('select[data-autosubmit]');
     for (var i = 0; i < selects.length; i++) {
       selects[i].addEventListener('change', function (ev) { ev.target.form.submit(); });
+    }
+    // A file chosen in a CSV field is read into its textarea, so the form posts plain text.
+    var files = document.querySelectorAll('input[type=file][data-fills]');
+    for (var f = 0; f < files.length; f++) {
+      files[f].addEventListener('change', function (ev) {
+        var input = ev.target, target = document.getElementById(input.getAttribute('data-fills'));
+        if (!input.files || !input.files[0] || !target) return;
+        var reader = new FileReader();
+        reader.onload = function () { target.value = String(reader.result); };
+        reader.readAsText(input.files[0]);
+      });
     }
     var forms = document.querySelectorAll('form[data-confirm]');
     for (var j = 0; j < forms.length; j++) {

@@ -13,17 +13,19 @@ export function migrate(db: DB, dir = MIGRATIONS_DIR): number[] {
   const files = readdirSync(dir)
     .filter((f) => /^\d{3}_[\w-]+\.sql$/.test(f))
     .sort();
-  const current = db.pragma('user_version', { simple: true }) as number;
   const applied: number[] = [];
   for (const file of files) {
     const version = Number(file.slice(0, 3));
-    if (version <= current) continue;
     const sql = readFileSync(path.join(dir, file), 'utf8');
+    // The version is read inside the write transaction: a server and a worker starting together
+    // cannot both apply the same file.
     db.transaction(() => {
+      const current = db.pragma('user_version', { simple: true }) as number;
+      if (version <= current) return;
       db.exec(sql);
       db.pragma(`user_version = ${version}`);
+      applied.push(version);
     }).immediate();
-    applied.push(version);
   }
   return applied;
 }

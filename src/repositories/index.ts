@@ -1,6 +1,7 @@
 import type { DB } from '../db/open.js';
 import { HubRepository } from './hubs.js';
 import { OrganiserRepository } from './organisers.js';
+import { RegistrationRepository } from './registrations.js';
 import { SeriesRepository } from './series.js';
 import { SessionRepository } from './sessions.js';
 import { SettingsRepository } from './settings.js';
@@ -11,6 +12,7 @@ export interface Repositories {
   sessions: SessionRepository;
   organisers: OrganiserRepository;
   settings: SettingsRepository;
+  registrations: RegistrationRepository;
 }
 
 /** Builds every repository once per database: their statements are prepared here, once. */
@@ -21,5 +23,6 @@ export function createRepositories(db: DB): Repositories {
     sessions: new SessionRepository(db),
     organisers: new OrganiserRepository(db),
     settings: new SettingsRepository(db),
+    registrations: new RegistrationRepository(db),
   };
 }

@@ -29,12 +29,14 @@ export interface Session {
   doubleOptIn: boolean;
   calendarUid: string;
   sequence: number;
+  /** Minutes before the start at which reminders go out, e.g. [1440, 60]. */
+  reminderOffsets: number[];
   createdAt: number;
   updatedAt: number;
   cancelledAt: number | null;
 }
 
-export type SessionData = Omit<Session, 'id' | 'createdAt' | 'updatedAt' | 'cancelledAt' | 'sequence'> & { sequence?: number };
+export type SessionData = Omit<Session, 'id' | 'createdAt' | 'updatedAt' | 'cancelledAt' | 'sequence' | 'reminderOffsets'> & { sequence?: number; reminderOffsets?: number[] };
 
 interface SessionRow {
   id: number;
@@ -59,6 +61,7 @@ interface SessionRow {
   double_opt_in: number;
   calendar_uid: string;
   sequence: number;
+  reminder_offsets: string;
   created_at: number;
   updated_at: number;
   cancelled_at: number | null;
@@ -91,6 +94,7 @@ const toSession = (r: SessionRow): Session => ({
   doubleOptIn: r.double_opt_in === 1,
   calendarUid: r.calendar_uid,
   sequence: r.sequence,
+  reminderOffsets: JSON.parse(r.reminder_offsets) as number[],
   createdAt: r.created_at,
   updatedAt: r.updated_at,
   cancelledAt: r.cancelled_at,
@@ -117,6 +121,7 @@ const params = (s: SessionData) => ({
   language: s.language,
   doubleOptIn: s.doubleOptIn ? 1 : 0,
   calendarUid: s.calendarUid,
+  reminderOffsets: JSON.stringify(s.reminderOffsets ?? [1440, 60]),
 });
 
 export class SessionRepository {
@@ -138,17 +143,17 @@ export class SessionRepository {
     this.insertStmt = db.prepare(
       `INSERT INTO sessions (slug, series_id, hub_id, title, description, status, start_date, start_time, zone, duration_minutes,
          start_utc, end_utc, time_stated, approx_month, approx_part, join_url, capacity, language, double_opt_in, calendar_uid,
-         sequence, created_at, updated_at)
+         sequence, reminder_offsets, created_at, updated_at)
        VALUES (@slug, @seriesId, @hubId, @title, @description, @status, @startDate, @startTime, @zone, @durationMinutes,
          @startUtc, @endUtc, @timeStated, @approxMonth, @approxPart, @joinUrl, @capacity, @language, @doubleOptIn, @calendarUid,
-         @sequence, @now, @now)`,
+         @sequence, @reminderOffsets, @now, @now)`,
     );
     this.updateStmt = db.prepare(
       `UPDATE sessions SET series_id = @seriesId, hub_id = @hubId, title = @title, description = @description, status = @status,
          start_date = @startDate, start_time = @startTime, zone = @zone, duration_minutes = @durationMinutes,
          start_utc = @startUtc, end_utc = @endUtc, time_stated = @timeStated, approx_month = @approxMonth,
          approx_part = @approxPart, join_url = @joinUrl, capacity = @capacity, language = @language,
-         double_opt_in = @doubleOptIn, sequence = @sequence, updated_at = @now
+         double_opt_in = @doubleOptIn, sequence = @sequence, reminder_offsets = @reminderOffsets, updated_at = @now
        WHERE id = @id`,
     );
     this.cancelStmt = db.prepare(

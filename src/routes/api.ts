@@ -7,7 +7,7 @@ import type { Session } from '../repositories/sessions.js';
 import { canManageSession } from '../services/auth.js';
 import { tentativeLabel } from '../services/present.js';
 import type { SessionInput } from '../services/sessions.js';
-import { placeTimes, toIsoInZone, toIsoUtc } from '../time/index.js';
+import { formatDurationMinutes, placeTimes, toIsoInZone, toIsoUtc } from '../time/index.js';
 
 const bearerOrganisers = new WeakMap<FastifyRequest, Organiser>();
 
@@ -40,7 +40,7 @@ const SessionSchema = Type.Object({
   title: Type.String(),
   description: Type.String(),
   status: Type.Union([Type.Literal('tentative'), Type.Literal('scheduled'), Type.Literal('cancelled'), Type.Literal('completed')]),
-  seriesId: Type.Union([Type.Integer(), Type.Null()]),
+  seriesId: Type.Union([Type.Null(), Type.Integer()]),
   hubId: Type.Integer(),
   coHostIds: Type.Array(Type.Integer()),
   zone: Type.String({ description: "the organiser's IANA zone (the truth, with wallTime)" }),
@@ -49,12 +49,13 @@ const SessionSchema = Type.Object({
   endUtc: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   durationMinutes: Type.Integer(),
   timeStated: Type.Boolean({ description: 'false when the source gave only the date and the time is assumed' }),
-  approximate: Type.Union([Type.Object({ month: Type.String(), part: Type.Union([Type.String(), Type.Null()]), label: Type.String() }), Type.Null()]),
-  capacity: Type.Union([Type.Integer(), Type.Null()]),
+  approximate: Type.Union([Type.Object({ month: Type.String(), part: Type.Union([Type.Null(), Type.String()]), label: Type.String() }), Type.Null()]),
+  capacity: Type.Union([Type.Null(), Type.Integer()]),
   language: Type.String(),
   sequence: Type.Integer(),
   calendarUid: Type.String(),
-  joinUrl: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  reminderOffsets: Type.Array(Type.String()),
+  joinUrl: Type.Optional(Type.Union([Type.Null(), Type.String()])),
   places: Type.Array(PlaceTimeSchema),
 });
 
@@ -62,7 +63,7 @@ const SessionBody = Type.Object(
   {
     title: Type.Optional(Type.String({ maxLength: 500 })),
     description: Type.Optional(Type.String({ maxLength: 10000 })),
-    seriesId: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
+    seriesId: Type.Optional(Type.Union([Type.Null(), Type.Integer()])),
     hubId: Type.Optional(Type.Integer()),
     coHostIds: Type.Optional(Type.Array(Type.Integer(), { maxItems: 50 })),
     status: Type.Optional(Type.Union([Type.Literal('tentative'), Type.Literal('scheduled'), Type.Literal('completed')])),
@@ -70,12 +71,13 @@ const SessionBody = Type.Object(
     time: Type.Optional(Type.String({ description: 'HH:MM, 24-hour, wall clock in `zone`' })),
     zone: Type.Optional(Type.String({ description: 'IANA time zone, e.g. Europe/Athens' })),
     durationMinutes: Type.Optional(Type.Integer()),
-    approxMonth: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+    approxMonth: Type.Optional(Type.Union([Type.Null(), Type.String()])),
     approxPart: Type.Optional(Type.Union([Type.Literal('early'), Type.Literal('mid'), Type.Literal('late'), Type.Null()])),
-    joinUrl: Type.Optional(Type.Union([Type.String(), Type.Null()])),
-    capacity: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
+    joinUrl: Type.Optional(Type.Union([Type.Null(), Type.String()])),
+    capacity: Type.Optional(Type.Union([Type.Null(), Type.Integer()])),
     language: Type.Optional(Type.String()),
     doubleOptIn: Type.Optional(Type.Boolean()),
+    reminderOffsets: Type.Optional(Type.Array(Type.Union([Type.Integer(), Type.String()]), { maxItems: 5, description: 'ISO 8601 durations before the start, e.g. ["P1D", "PT1H"]' })),
   },
   { additionalProperties: false },
 );
@@ -109,6 +111,7 @@ export function sessionJson(s: Session, opts: { withJoinUrl?: boolean } = {}) {
     language: s.language,
     sequence: s.sequence,
     calendarUid: s.calendarUid,
+    reminderOffsets: s.reminderOffsets.map(formatDurationMinutes),
     ...(opts.withJoinUrl ? { joinUrl: s.joinUrl } : {}),
     places:
       s.startUtc === null

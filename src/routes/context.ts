@@ -52,13 +52,12 @@ export function requireOrganiser(req: FastifyRequest, reply: FastifyReply, done:
 /** Renders a page with what every template needs. */
 export async function render(req: FastifyRequest, reply: FastifyReply, template: string, data: Record<string, unknown> = {}, status = 200): Promise<string> {
   rememberLanguage(req, reply);
-  const lang = langOf(req);
+  // A page may speak a language of its own (a personal page speaks its owner's language).
+  const lang = isLanguage(data.lang) ? data.lang : langOf(req);
   const organiser = organiserOf(req);
   const csrfToken = reply.generateCsrf();
   reply.code(status).header('Cache-Control', 'no-store');
   return reply.viewAsync(template, {
-    lang,
-    t: translator(lang),
     languages: LANGUAGES.map((code) => ({ code, name: LANGUAGE_NAMES[code] })),
     organiser,
     csrfToken,
@@ -66,6 +65,8 @@ export async function render(req: FastifyRequest, reply: FastifyReply, template:
     title: '',
     flash: flashOf(req, lang),
     ...data,
+    lang,
+    t: translator(lang),
   });
 }
 

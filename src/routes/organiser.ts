@@ -4,7 +4,7 @@ import { hasKey, LANGUAGES, LANGUAGE_NAMES, t } from '../i18n/index.js';
 import type { Session } from '../repositories/sessions.js';
 import type { SessionInput } from '../services/sessions.js';
 import { sessionTimes } from '../services/present.js';
-import { allZones } from '../time/index.js';
+import { allZones, formatDurationMinutes } from '../time/index.js';
 import { langOf, organiserOf, render, requireOrganiser } from './context.js';
 
 type FormBody = Record<string, string | string[] | undefined>;
@@ -40,6 +40,7 @@ function formToInput(body: FormBody): SessionInput {
     capacity: one('capacity') ?? '',
     language: one('language'),
     doubleOptIn: one('doubleOptIn') === 'on',
+    reminderOffsets: one('reminderOffsets') ?? '',
   };
 }
 
@@ -61,6 +62,7 @@ function sessionToForm(s: Session): Record<string, unknown> {
     capacity: s.capacity ?? '',
     language: s.language,
     doubleOptIn: s.doubleOptIn,
+    reminderOffsets: s.reminderOffsets.map(formatDurationMinutes).join(', '),
   };
 }
 
@@ -107,7 +109,7 @@ export default async function organiserRoutes(app: FastifyInstance): Promise<voi
 
     area.get('/organiser/sessions/new', async (req, reply) => {
       const o = organiserOf(req)!;
-      return formPage(req, reply, { values: { zone: o.zone, durationMinutes: 60, status: 'scheduled', hubId: o.hubId ?? '', language: o.language, doubleOptIn: true, coHostIds: [] } });
+      return formPage(req, reply, { values: { zone: o.zone, durationMinutes: 60, status: 'scheduled', hubId: o.hubId ?? '', language: o.language, doubleOptIn: true, coHostIds: [], reminderOffsets: 'P1D, PT1H' } });
     });
 
     area.post<{ Body: FormBody }>('/organiser/sessions', async (req, reply) => {

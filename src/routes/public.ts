@@ -2,9 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { t } from '../i18n/index.js';
 import type { Session } from '../repositories/sessions.js';
 import { sessionTimes } from '../services/present.js';
-import { PLACES } from '../time/index.js';
 import { langOf, organiserOf, render, viewerZoneOf } from './context.js';
-import { canManageSession } from '../services/auth.js';
 
 export default async function publicRoutes(app: FastifyInstance): Promise<void> {
   const { sessions, repos } = app.services;
@@ -25,25 +23,5 @@ export default async function publicRoutes(app: FastifyInstance): Promise<void> 
       return [...groups.values()];
     };
     return render(req, reply, 'pages/home', { title: t(lang, 'home.title'), upcoming: group(upcoming), past: group(past), zone });
-  });
-
-  app.get<{ Params: { id: string } }>('/sessions/:id', async (req, reply) => {
-    const lang = langOf(req);
-    const session = sessions.get(Number(req.params.id));
-    const organiser = organiserOf(req);
-    const zone = viewerZoneOf(req, organiser?.zone ?? session.zone);
-    const hub = repos.hubs.get(session.hubId)!;
-    const coHosts = session.coHostIds.map((id) => repos.hubs.get(id)!).filter(Boolean);
-    const series = session.seriesId === null ? undefined : repos.series.get(session.seriesId);
-    return render(req, reply, 'pages/session', {
-      title: session.title,
-      session,
-      hub,
-      coHosts,
-      series,
-      times: sessionTimes(session, zone, lang),
-      places: PLACES,
-      canManage: organiser ? canManageSession(organiser, session) : false,
-    });
   });
 }

@@ -8,7 +8,7 @@ import { isLanguage } from '../i18n/index.js';
 import type { Repositories } from '../repositories/index.js';
 import type { Organiser } from '../repositories/organisers.js';
 import type { ApproxPart, Session, SessionData, SessionStatus } from '../repositories/sessions.js';
-import { validateZone, wallToInstant } from '../time/index.js';
+import { parseDurationMinutes, validateZone, wallToInstant } from '../time/index.js';
 import { canManageSession } from './auth.js';
 import { hasControl, isHttpUrl, multiLine, singleLine, slugify, str } from './text.js';
 
@@ -30,6 +30,8 @@ export interface SessionInput {
   capacity?: unknown;
   language?: unknown;
   doubleOptIn?: unknown;
+  /** Reminder offsets: ISO 8601 durations (PT1H, P1D) or minutes; a form sends them comma-separated. */
+  reminderOffsets?: unknown;
 }
 
 export type SessionChangeKind = 'created' | 'updated' | 'cancelled';
@@ -225,7 +227,10 @@ export class SessionService {
     // join URL
     const joinRaw = singleLine(str(pick('joinUrl', existing?.joinUrl ?? '')));
     const joinUrl = joinRaw || null;
-    if (joinUrl && (!isHttpUrl(joinUrl) || joinUrl.length > 2000)) errs.add('joinUrl', 'url_invalid', 'must be an http(s) address such as https://meet.example.org/room');
+    if (joinUrl && (!isHttpUrl(joinUrl) || !joinUrl.startsWith('https://') || joinUrl.length > 2000)) errs.add('joinUrl', 'url_invalid', 'must be an https address such as https://meet.example.org/room');
+
+    // reminder offsets
+    const reminderOffsets = errs.catch('reminderOffsets', () => parseOffsets(pick('reminderOffsets', existing?.reminderOffsets ?? [1440, 60]))) ?? [];
 
     // capacity
     const capRaw = pick('capacity', existing?.capacity ?? null);
@@ -268,8 +273,27 @@ export class SessionService {
       language,
       doubleOptIn,
       calendarUid: existing?.calendarUid ?? this.newCalendarUid(),
+      reminderOffsets,
     };
   }
+}
+
+/**
+ * Reminder offsets from a form ("P1D, PT1H" or "1440, 60") or the API (["P1D", "PT1H"] or [1440, 60]):
+ * at most 5, each from 5 minutes to 30 days, no repeats; returned in minutes, longest first.
+ */
+export function parseOffsets(raw: unknown): number[] {
+  const items = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(/[,\s]+/).filter(Boolean) : raw === undefined || raw === null ? [] : [raw];
+  const minutes = items.map((x) => {
+    if (typeof x === 'number' || (typeof x === 'string' && /^\d+$/.test(x))) return Number(x);
+    if (typeof x === 'string') return parseDurationMinutes(x, 'reminderOffsets');
+    throw new AppError('offset_invalid', 'each reminder is a duration such as PT1H or P1D', 400, 'reminderOffsets');
+  });
+  if (minutes.length > 5) throw new AppError('offsets_too_many', 'at most 5 reminders', 400, 'reminderOffsets');
+  for (const m of minutes) {
+    if (!Number.isInteger(m) || m < 5 || m > 30 * 1440) throw new AppError('offset_range', 'each reminder must be from 5 minutes to 30 days before the start', 400, 'reminderOffsets');
+  }
+  return [...new Set(minutes)].sort((a, b) => b - a);
 }
 
 function diffFields(before: Session, after: SessionData): string[] {
@@ -278,6 +302,7 @@ function diffFields(before: Session, after: SessionData): string[] {
     'startUtc', 'endUtc', 'approxMonth', 'approxPart', 'joinUrl', 'capacity', 'language', 'doubleOptIn',
   ];
   const changed = keys.filter((k) => before[k as keyof Session] !== after[k]);
+  if (before.reminderOffsets.join(',') !== (after.reminderOffsets ?? []).join(',')) changed.push('reminderOffsets');
   if (before.coHostIds.join(',') !== after.coHostIds.join(',')) changed.push('coHostIds');
   return changed;
 }

@@ -288,3 +288,13 @@ export function parseDurationMinutes(text: string, field = 'duration'): number {
   const [, w, d, h, mi] = m;
   return (Number(w ?? 0) * 7 + Number(d ?? 0)) * 1440 + Number(h ?? 0) * 60 + Number(mi ?? 0);
 }
+
+/** Minutes → an ISO 8601 duration (1440 → P1D, 60 → PT1H, 90 → PT1H30M, 1500 → P1DT1H). */
+export function formatDurationMinutes(minutes: number): string {
+  const d = Math.floor(minutes / 1440);
+  const h = Math.floor((minutes % 1440) / 60);
+  const m = minutes % 60;
+  const time = (h ? `${h}H` : '') + (m ? `${m}M` : '');
+  const text = `P${d ? `${d}D` : ''}${time ? `T${time}` : ''}`;
+  return text === 'P' ? 'PT0M' : text;
+}

@@ -1,0 +1,76 @@
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../errors.js';
+import { isLanguage, t } from '../i18n/index.js';
+import { countryName } from '../services/countries.js';
+import { formatInZone } from '../time/index.js';
+import { langOf, organiserOf, render, requireOrganiser } from './context.js';
+
+export default async function attendanceRoutes(app: FastifyInstance): Promise<void> {
+  const { attendance, sessions, registrations } = app.services;
+
+  // The personal join link in emails: records the first join inside the session window, then
+  // redirects to the meeting. Outside the window it only says when the link opens.
+  app.get<{ Params: { token: string } }>('/join/:token', async (req, reply) => {
+    const result = attendance.join(req.params.token);
+    reply.header('Cache-Control', 'no-store, private').header('X-Robots-Tag', 'noindex, nofollow');
+    if (result.kind === 'redirect') return reply.redirect(result.url, 302);
+    const lang = isLanguage(result.reg.language) ? result.reg.language : langOf(req);
+    const message =
+      result.kind === 'early'
+        ? Number.isNaN(result.opensAt)
+          ? t(lang, 'join.noDate')
+          : t(lang, 'join.early', { time: formatInZone(result.opensAt, result.reg.zone, lang) })
+        : result.kind === 'ended'
+          ? t(lang, 'join.ended')
+          : t(lang, 'join.noUrl');
+    return render(req, reply, 'pages/join', { title: result.session.title, session: result.session, message, lang });
+  });
+
+  app.register(async (area) => {
+    area.addHook('preHandler', requireOrganiser);
+
+    const page = async (req: import('fastify').FastifyRequest<{ Params: { id: string } }>, reply: import('fastify').FastifyReply, extra: Record<string, unknown> = {}, status = 200) => {
+      const lang = langOf(req);
+      const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!);
+      const summary = attendance.summary(session.id);
+      return render(
+        req,
+        reply,
+        'pages/organiser/attendance',
+        {
+          title: `${t(lang, 'att.title')}: ${session.title}`,
+          session,
+          summary: {
+            ...summary,
+            byCountry: summary.byCountry.map((b) => ({ ...b, label: countryName(b.label, lang) })),
+            byHub: summary.byHub.map((b) => ({ ...b, label: b.label || t(lang, 'reg.hubNone') })),
+          },
+          people: registrations.list(session.id, { status: 'confirmed' }),
+          importResult: undefined,
+          errors: {},
+          ...extra,
+        },
+        status,
+      );
+    };
+
+    area.get<{ Params: { id: string } }>('/organiser/sessions/:id/attendance', async (req, reply) => page(req, reply));
+
+    area.post<{ Params: { id: string; rid: string }; Body: { attended?: string } }>('/organiser/sessions/:id/attendance/:rid', async (req, reply) => {
+      const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!);
+      attendance.mark(session.id, Number(req.params.rid), req.body?.attended === 'yes');
+      return reply.redirect(`/organiser/sessions/${session.id}/attendance?msg=att.saved`, 303);
+    });
+
+    area.post<{ Params: { id: string }; Body: { csv?: string } }>('/organiser/sessions/:id/attendance/import', async (req, reply) => {
+      const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!);
+      try {
+        const result = attendance.importCsv(session.id, typeof req.body?.csv === 'string' ? req.body.csv : '');
+        return page(req, reply, { importResult: result });
+      } catch (err) {
+        if (!(err instanceof AppError) || err.status !== 400) throw err;
+        return page(req, reply, { errors: { csv: t(langOf(req), `err.${err.code}`) }, csvValue: req.body?.csv ?? '' }, 400);
+      }
+    });
+  });
+}
