@@ -21,6 +21,7 @@ import publicRoutes from './routes/public.js';
 import calendarRoutes from './routes/calendar.js';
 import registrationRoutes from './routes/registration.js';
 import attendanceRoutes from './routes/attendance.js';
+import followupRoutes from './routes/followups.js';
 import authRoutes from './routes/auth.js';
 import organiserRoutes from './routes/organiser.js';
 import organiserRegistrationRoutes from './routes/organiser-registrations.js';
@@ -51,7 +52,7 @@ export interface AppDeps {
 
 /** /r/<token>/… and ?token=… never reach a log line. */
 export function redactUrl(url: string): string {
-  return url.replace(/\/(r|v|join|poll)\/[^/?#]+/g, '/$1/[token]').replace(/([?&](?:token|t)=)[^&#]*/g, '$1[token]');
+  return url.replace(/\/(r|v|join|poll)\/[^/?#]+/g, '/$1/[token]').replace(/([?&](?:token|t|prefill)=)[^&#]*/g, '$1[token]');
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -177,6 +178,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(calendarRoutes);
   await app.register(registrationRoutes);
   await app.register(attendanceRoutes);
+  await app.register(followupRoutes);
   await app.register(authRoutes);
   await app.register(organiserRoutes);
   await app.register(organiserRegistrationRoutes);

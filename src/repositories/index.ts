@@ -1,4 +1,5 @@
 import type { DB } from '../db/open.js';
+import { FollowupRepository } from './followups.js';
 import { HubRepository } from './hubs.js';
 import { OrganiserRepository } from './organisers.js';
 import { RegistrationRepository } from './registrations.js';
@@ -13,6 +14,7 @@ export interface Repositories {
   organisers: OrganiserRepository;
   settings: SettingsRepository;
   registrations: RegistrationRepository;
+  followups: FollowupRepository;
 }
 
 /** Builds every repository once per database: their statements are prepared here, once. */
@@ -24,5 +26,6 @@ export function createRepositories(db: DB): Repositories {
     organisers: new OrganiserRepository(db),
     settings: new SettingsRepository(db),
     registrations: new RegistrationRepository(db),
+    followups: new FollowupRepository(db),
   };
 }

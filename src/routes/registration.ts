@@ -102,7 +102,22 @@ function personal(reply: FastifyReply): void {
 export default async function registrationRoutes(app: FastifyInstance): Promise<void> {
   const { registrations, sessions, repos } = app.services;
 
-  app.get<{ Params: { id: string } }>('/sessions/:id', async (req, reply) => renderSessionPage(app, req, reply, sessions.get(Number(req.params.id))));
+  // ?prefill=<manage token of an earlier registration> (the one-click link in a follow-up email):
+  // the form is filled from that registration; consent is still asked for.
+  app.get<{ Params: { id: string }; Querystring: { prefill?: string } }>('/sessions/:id', async (req, reply) => {
+    const session = sessions.get(Number(req.params.id));
+    let values: Record<string, unknown> | undefined;
+    if (typeof req.query.prefill === 'string') {
+      try {
+        const r = registrations.byToken(req.query.prefill);
+        values = { name: r.name, email: r.email, organisation: r.organisation, orgType: r.orgType, hubId: r.hubId ?? '', country: r.country, language: r.language, zone: r.zone };
+        reply.header('Cache-Control', 'no-store, private');
+      } catch {
+        values = undefined;
+      }
+    }
+    return renderSessionPage(app, req, reply, session, { values });
+  });
 
   app.post<{ Params: { id: string }; Body: FormBody }>('/sessions/:id/register', async (req, reply) => {
     const session = sessions.get(Number(req.params.id));

@@ -4,6 +4,7 @@ import type { DB } from '../db/open.js';
 import { createRepositories, type Repositories } from '../repositories/index.js';
 import { AttendanceService } from './attendance.js';
 import { AuthService } from './auth.js';
+import { FollowupService } from './followups.js';
 import { InviteService } from './invites.js';
 import { randomToken } from './crypto.js';
 import { RegistrationService } from './registrations.js';
@@ -11,6 +12,8 @@ import { ReminderService } from './reminders.js';
 import { SessionService } from './sessions.js';
 
 export interface Services {
+  db: DB;
+  clock: Clock;
   repos: Repositories;
   /** Signs cookies and derives personal tokens: SESSION_SECRET, or one generated once and kept in the database. */
   secret: string;
@@ -19,6 +22,7 @@ export interface Services {
   registrations: RegistrationService;
   reminders: ReminderService;
   attendance: AttendanceService;
+  followups: FollowupService;
 }
 
 export interface ServiceDeps {
@@ -40,6 +44,8 @@ export function createServices({ db, clock, config }: ServiceDeps): Services {
   sessions.onChange((change) => invites.onSessionChange(change));
   registrations.on({ confirmed: (reg) => reminders.schedule(reg), preferencesChanged: (reg) => reminders.reschedule(reg) });
   return {
+    db,
+    clock,
     repos,
     secret,
     auth: new AuthService(repos, clock),
@@ -47,5 +53,6 @@ export function createServices({ db, clock, config }: ServiceDeps): Services {
     registrations,
     reminders,
     attendance: new AttendanceService(db, repos, clock, config, secret),
+    followups: new FollowupService(db, repos, clock),
   };
 }

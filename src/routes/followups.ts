@@ -1,0 +1,95 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { followupRenderer } from '../email/personal.js';
+import type { OutboxRow, RenderedEmail } from '../email/types.js';
+import { AppError } from '../errors.js';
+import { t } from '../i18n/index.js';
+import type { Audience } from '../repositories/followups.js';
+import { AUDIENCES, FOLLOWUP_KIND } from '../services/followups.js';
+import { langOf, organiserOf, render, requireOrganiser } from './context.js';
+import { fieldMessages } from './organiser.js';
+
+type Params = { id: string; audience?: string };
+
+export default async function followupRoutes(app: FastifyInstance): Promise<void> {
+  const { sessions, followups } = app.services;
+
+  app.register(async (area) => {
+    area.addHook('preHandler', requireOrganiser);
+
+    const audienceOf = (raw: string | undefined): Audience => {
+      if (!AUDIENCES.includes(raw as Audience)) throw new AppError('not_found', 'no such audience', 404);
+      return raw as Audience;
+    };
+
+    const page = async (req: FastifyRequest<{ Params: Params }>, reply: FastifyReply, extra: Record<string, unknown> = {}, status = 200) => {
+      const lang = langOf(req);
+      const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!);
+      const next = followups.nextInSeries(session);
+      const ended = session.endUtc !== null && session.endUtc <= app.services.clock.now();
+      return render(
+        req,
+        reply,
+        'pages/organiser/followups',
+        {
+          title: `${t(lang, 'fu.title')}: ${session.title}`,
+          session,
+          ended,
+          next,
+          audiences: AUDIENCES.map((audience) => {
+            const saved = followups.get(session.id, audience);
+            return {
+              audience,
+              saved,
+              values: saved ?? { subject: '', body: '', inviteNext: !!next },
+              recipients: followups.recipients(session, audience).length,
+              withoutConsent: followups.withoutConsent(session, audience),
+              errors: {},
+            };
+          }),
+          ...extra,
+        },
+        status,
+      );
+    };
+
+    area.get<{ Params: Params }>('/organiser/sessions/:id/followups', async (req, reply) => page(req, reply));
+
+    area.post<{ Params: Params; Body: Record<string, string> }>('/organiser/sessions/:id/followups/:audience', async (req, reply) => {
+      const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!);
+      const audience = audienceOf(req.params.audience);
+      try {
+        followups.save(session, audience, req.body ?? {});
+        return reply.redirect(`/organiser/sessions/${session.id}/followups?msg=fu.saved#fu-${audience}`, 303);
+      } catch (err) {
+        if (!(err instanceof AppError) || err.status !== 400) throw err;
+        const errors = fieldMessages(langOf(req), err);
+        return page(req, reply, { failed: { audience, values: { ...req.body, inviteNext: req.body?.inviteNext === 'on' }, errors } }, 400);
+      }
+    });
+
+    area.get<{ Params: Params }>('/organiser/sessions/:id/followups/:audience/preview', async (req, reply) => {
+      const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!);
+      const audience = audienceOf(req.params.audience);
+      const f = followups.get(session.id, audience);
+      const lang = langOf(req);
+      const sample = followups.recipients(session, audience)[0];
+      let preview: RenderedEmail | undefined;
+      if (f && sample) {
+        const next = f.inviteNext ? followups.nextInSeries(session) : undefined;
+        // Rendered exactly as the dispatcher will, for the first recipient, without queueing anything.
+        const row = { id: 0, kind: FOLLOWUP_KIND, registration_id: sample.id, session_id: session.id, language: sample.language, zone: sample.zone, recipient_name: sample.name, recipient_email: sample.email } as unknown as OutboxRow;
+        const out = await followupRenderer({ row, payload: { audience, subject: f.subject, body: f.body, nextSessionId: next?.id ?? null }, db: app.services.db, config: app.config, clock: app.services.clock });
+        if (!('withdraw' in out)) preview = out;
+      }
+      return render(req, reply, 'pages/organiser/followup-preview', { title: t(lang, 'fu.preview'), session, audience, preview, sample });
+    });
+
+    area.post<{ Params: Params }>('/organiser/sessions/:id/followups/:audience/send', async (req, reply) => {
+      const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!);
+      const audience = audienceOf(req.params.audience);
+      const result = followups.send(session, audience);
+      req.log.info({ sessionId: session.id, audience, queued: result.queued }, 'follow-up queued');
+      return reply.redirect(`/organiser/sessions/${session.id}/followups?msg=fu.sent#fu-${audience}`, 303);
+    });
+  });
+}
