@@ -16,6 +16,7 @@ import type { DB } from './db/open.js';
 import { AppError, ValidationError } from './errors.js';
 import { t } from './i18n/index.js';
 import { createServices, type Services } from './services/index.js';
+import { MaintenanceService } from './services/maintenance.js';
 import { langOf, render } from './routes/context.js';
 import publicRoutes from './routes/public.js';
 import calendarRoutes from './routes/calendar.js';
@@ -191,6 +192,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const dispatcher = new Dispatcher({ db, clock, config, transport: deps.mailer, logger: app.log.child({ module: 'email' }) });
     app.addHook('onReady', async () => dispatcher.start());
     app.addHook('onClose', async () => dispatcher.stop());
+  }
+
+  if (config.maintenanceIntervalMs > 0) {
+    const maintenance = new MaintenanceService(services.registrations, clock, app.log.child({ module: 'maintenance' }));
+    app.addHook('onReady', async () => maintenance.start(config.maintenanceIntervalMs));
+    app.addHook('onClose', async () => maintenance.stop());
   }
 
   return app;

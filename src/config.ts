@@ -34,6 +34,8 @@ export interface Config {
   /** Hours a pending (unconfirmed) registration holds a seat. */
   pendingHoldHours: number;
   seedOnStart: boolean;
+  /** Run housekeeping (expired holds, retention) in this process, every this many ms; 0 turns it off. */
+  maintenanceIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -111,5 +113,6 @@ export function loadConfig(envIn: Record<string, string | undefined> = process.e
     retentionDays: int(env, 'RETENTION_DAYS', 180, 1, 3650),
     pendingHoldHours: int(env, 'PENDING_HOLD_HOURS', 48, 1, 720),
     seedOnStart: bool(env, 'SEED_ON_START', true),
+    maintenanceIntervalMs: int(env, 'MAINTENANCE_INTERVAL_MS', 60_000, 0, 86_400_000),
   };
 }

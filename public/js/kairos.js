@@ -5,6 +5,7 @@
   var zone;
   try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { zone = undefined; }
   var lang = document.documentElement.lang || 'en';
+  if (lang === 'en') lang = 'en-GB'; // European English: day before month
 
   // Remember the browser's zone so the server renders times in it next time.
   if (zone && /^[A-Za-z_]+\/[A-Za-z_\/+-]+$|^UTC$/.test(zone)) {

@@ -35,6 +35,7 @@ export function testConfig(dir: string, env: Record<string, string> = {}): Confi
       PUBLIC_URL: 'http://kairos.test',
       LOG_LEVEL: 'silent',
       DISPATCHER_ENABLED: 'false',
+      MAINTENANCE_INTERVAL_MS: '0',
       SESSION_SECRET: 'a-test-secret-that-is-long-enough-0123456789',
       ...env,
     },
