@@ -367,6 +367,15 @@ const en: Catalogue = {
   'err.session_not_ended': "Follow-ups can be sent once the session has ended.",
   'err.followup_missing': "Write the follow-up first.",
 
+  'orgreg.message': "Send an update to registered people",
+  'orgreg.messageNote': "Each person receives it in their language, with the session time in their own time zone and in the session’s.",
+  'orgreg.audience': "Send to",
+  'orgreg.audience.confirmed': "People with a confirmed place",
+  'orgreg.audience.active': "Everyone registered, including the waitlist and unconfirmed",
+  'orgreg.messageSend': "Send the update",
+  'orgreg.messageSent': "Your update is on its way.",
+  'err.audience_invalid': "Choose who receives it.",
+
   'footer.text': 'Kairos schedules online sessions across time zones.',
   'footer.times': 'Every time states its time zone.',
 

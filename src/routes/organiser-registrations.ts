@@ -74,6 +74,8 @@ export default async function organiserRegistrationRoutes(app: FastifyInstance):
           questions: repos.registrations.questions(session.id),
           addForm: { values: { language: session.language, zone: session.zone, orgType: '', country: '', hubId: '' }, errors: {}, ...registrationFormData(app, req, session) },
           questionErrors: {},
+          messageErrors: {},
+          messageValues: {},
           ...extra,
         },
         status,
@@ -135,6 +137,18 @@ export default async function organiserRegistrationRoutes(app: FastifyInstance):
       });
     regAction('cancel', (id) => registrations.cancel(registrations.get(id), 'organiser'), 'orgreg.cancelled');
     regAction('promote', (id) => registrations.moveFromWaitlist(id), 'orgreg.promoted');
+
+    area.post<{ Params: { id: string }; Querystring: Query; Body: Record<string, string> }>('/organiser/sessions/:id/message', async (req, reply) => {
+      const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!);
+      try {
+        const n = registrations.message(session.id, req.body ?? {});
+        req.log.info({ sessionId: session.id, recipients: n }, 'message queued');
+        return reply.redirect(`/organiser/sessions/${session.id}/registrations?msg=orgreg.messageSent`, 303);
+      } catch (err) {
+        if (!(err instanceof AppError) || err.status !== 400) throw err;
+        return page(req, reply, { messageErrors: fieldMessages(langOf(req), err), messageValues: req.body ?? {} }, 400);
+      }
+    });
 
     area.post<{ Params: { id: string }; Querystring: Query; Body: Record<string, string> }>('/organiser/sessions/:id/questions', async (req, reply) => {
       const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!);

@@ -416,6 +416,47 @@ export class RegistrationService {
     return r;
   }
 
+  /**
+   * An organiser's message to the people registered for a session (confirmed, or also those on the
+   * waitlist and pending), each in their language and zone, through the outbox.
+   */
+  message(sessionId: number, input: { subject?: unknown; body?: unknown; audience?: unknown }): number {
+    const errs = new FieldErrors();
+    const subject = singleLine(str(input.subject));
+    const body = str(input.body).replace(/\r\n?/g, '\n').trim();
+    if (!subject) errs.add('subject', 'required', 'a subject is required');
+    else if (subject.length > 200) errs.add('subject', 'too_long', 'at most 200 characters', { max: 200 });
+    if (!body) errs.add('body', 'required', 'a message is required');
+    else if (body.length > 20_000) errs.add('body', 'too_long', 'at most 20000 characters', { max: 20000 });
+    const audience = str(input.audience) || 'confirmed';
+    if (!['confirmed', 'active'].includes(audience)) errs.add('audience', 'audience_invalid', 'confirmed or active');
+    errs.throwIfAny();
+    return immediate(this.db, () => {
+      const now = this.clock.now();
+      const people = audience === 'confirmed' ? this.repos.registrations.withStatus(sessionId, 'confirmed') : this.repos.registrations.active(sessionId);
+      let n = 0;
+      for (const reg of people) {
+        if (!reg.email) continue;
+        const id = enqueue(
+          this.db,
+          {
+            kind: 'notice',
+            dedupeKey: `registration:${reg.id}:${reg.cycle}:notice:${now}`,
+            to: { email: reg.email, name: reg.name },
+            language: reg.language,
+            zone: reg.zone,
+            sessionId,
+            registrationId: reg.id,
+            payload: { subject, body },
+          },
+          this.clock,
+        );
+        if (id !== null) n++;
+      }
+      return n;
+    });
+  }
+
   // ---------------------------------------------------------------- email
 
   /** Queues one email about a registration, in its language and zone, inside the current transaction. */

@@ -113,6 +113,26 @@ describe('the organiser registrations page', () => {
     expect(t.services.repos.registrations.getByEmail(sessionId, 'q@example.org')!.answers).toEqual({ [String(q.id)]: 'AI triage' });
   });
 
+  it('sends an update to the confirmed people only (or to everyone registered), one email each', async () => {
+    const b = await asAdmin();
+    await b.get(`/organiser/sessions/${sessionId}/registrations`);
+    const bad = await b.post(`/organiser/sessions/${sessionId}/message`, { subject: '', body: 'x', audience: 'confirmed' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('id="msg-subject-error"');
+    expect(bad.body).toContain('>x</textarea>');
+    const notices = () => t.db.prepare("SELECT recipient_email AS email FROM outbox WHERE kind = 'notice' AND session_id = ? ORDER BY recipient_email").all(sessionId) as { email: string }[];
+    expect(notices()).toEqual([]);
+    await b.get(`/organiser/sessions/${sessionId}/registrations`);
+    expect((await b.post(`/organiser/sessions/${sessionId}/message`, { subject: 'Room change', body: 'New link inside.', audience: 'confirmed' })).statusCode).toBe(303);
+    const confirmed = t.services.repos.registrations.withStatus(sessionId, 'confirmed').map((r) => r.email).sort();
+    expect(notices().map((r) => r.email)).toEqual(confirmed);
+    t.clock.advance(1000);
+    await b.get(`/organiser/sessions/${sessionId}/registrations`);
+    await b.post(`/organiser/sessions/${sessionId}/message`, { subject: 'Agenda', body: 'Agenda attached.', audience: 'active' });
+    const active = t.services.repos.registrations.active(sessionId).length;
+    expect(notices()).toHaveLength(confirmed.length + active);
+  });
+
   it('hides one hub\'s registrations from another hub\'s organiser', async () => {
     const ro = new Browser(t.app);
     await ro.login(RO_ORGANISER.email, RO_ORGANISER.password);
