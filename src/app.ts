@@ -22,6 +22,7 @@ import publicRoutes from './routes/public.js';
 import calendarRoutes from './routes/calendar.js';
 import registrationRoutes from './routes/registration.js';
 import attendanceRoutes from './routes/attendance.js';
+import personalCalendarRoutes from './routes/personal-calendar.js';
 import followupRoutes from './routes/followups.js';
 import authRoutes from './routes/auth.js';
 import organiserRoutes from './routes/organiser.js';
@@ -178,6 +179,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(publicRoutes);
   await app.register(calendarRoutes);
   await app.register(registrationRoutes);
+  await app.register(personalCalendarRoutes, { db, clock });
   await app.register(attendanceRoutes);
   await app.register(followupRoutes);
   await app.register(authRoutes);

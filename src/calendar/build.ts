@@ -149,7 +149,8 @@ export function buildInvite(ev: CalendarEvent, attendee: CalendarPerson, opts: I
   );
   attrs.status = cancel ? 'CANCELLED' : ev.status;
   attrs.organizer = organizer;
-  attrs.attendees = [{ ...recipient, rsvp: true, partstat: 'NEEDS-ACTION', role: 'REQ-PARTICIPANT' }];
+  // A cancellation asks for no reply.
+  attrs.attendees = [cancel ? { ...recipient, role: 'REQ-PARTICIPANT' } : { ...recipient, rsvp: true, partstat: 'NEEDS-ACTION', role: 'REQ-PARTICIPANT' }];
   if (joinUrl) attrs.location = joinUrl;
   return finish(runIcs([attrs], { productId: PRODID, method: opts.method }), { method: opts.method });
 }

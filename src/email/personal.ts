@@ -19,6 +19,9 @@ import { greeting, sessionFacts, standardFooter } from './notice.js';
 import { registerEmailKind } from './registry.js';
 import type { EmailRenderer, RenderContext, RenderedEmail, WithdrawDecision } from './types.js';
 
+/** The kinds that still make sense once a session is cancelled. */
+const CANCEL_KINDS = new Set(['invite.cancel', 'registration.cancelled', 'notice', 'followup']);
+
 interface Repos {
   sessions: SessionRepository;
   registrations: RegistrationRepository;
@@ -50,6 +53,8 @@ function personal(ctx: RenderContext<Record<string, unknown>>): Personal | Withd
   if (!reg || reg.anonymisedAt !== null || !reg.email) return { withdraw: 'registration erased' };
   const session = r.sessions.get(reg.sessionId);
   if (!session) return { withdraw: 'session deleted' };
+  // After a session is cancelled only the cancellations themselves still go out.
+  if (session.status === 'cancelled' && !CANCEL_KINDS.has(ctx.row.kind)) return { withdraw: 'session cancelled' };
   const secret = secretOf(ctx.db, ctx.config as { sessionSecret?: string });
   const base = ctx.config.publicUrl.replace(/\/+$/, '');
   const token = manageToken(secret, reg.tokenNonce);

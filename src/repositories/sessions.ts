@@ -133,6 +133,7 @@ export class SessionRepository {
   private readonly updateStmt;
   private readonly cancelStmt;
   private readonly clearHosts;
+  private readonly bump;
   private readonly addHost;
 
   constructor(private readonly db: DB) {
@@ -159,6 +160,7 @@ export class SessionRepository {
     this.cancelStmt = db.prepare(
       `UPDATE sessions SET status = 'cancelled', cancelled_at = @now, updated_at = @now, sequence = sequence + 1 WHERE id = @id`,
     );
+    this.bump = db.prepare('UPDATE sessions SET sequence = sequence + 1 WHERE id = ?');
     this.clearHosts = db.prepare('DELETE FROM session_hosts WHERE session_id = ?');
     this.addHost = db.prepare('INSERT OR IGNORE INTO session_hosts (session_id, hub_id) VALUES (?, ?)');
   }
@@ -191,6 +193,10 @@ export class SessionRepository {
   cancel(id: number, now: number): Session {
     this.cancelStmt.run({ id, now });
     return this.get(id)!;
+  }
+  /** Raises the calendar SEQUENCE without any other change (a personal cancel or re-invite must outrank the copy it replaces). */
+  bumpSequence(id: number): void {
+    this.bump.run(id);
   }
   private setHosts(id: number, hubIds: number[]): void {
     this.clearHosts.run(id);

@@ -6,6 +6,7 @@ import { ORG_TYPES, type Registration } from '../repositories/registrations.js';
 import type { Session } from '../repositories/sessions.js';
 import { canManageSession } from '../services/auth.js';
 import { calendarLinks } from './calendar.js';
+import { personalCalendarLinks } from './personal-calendar.js';
 import { countryOptions } from '../services/countries.js';
 import { sessionTimes } from '../services/present.js';
 import { PRIVACY_VERSION, type RegistrationInput } from '../services/registrations.js';
@@ -158,6 +159,7 @@ export default async function registrationRoutes(app: FastifyInstance): Promise<
         regHub: reg.hubId === null ? undefined : repos.hubs.get(reg.hubId),
         times: sessionTimes(session, reg.zone, lang),
         token: registrations.tokenFor(reg),
+        personalFeedUrl: personalCalendarLinks(app.config.publicUrl, registrations.tokenFor(reg), reg, session).webcal,
         position: reg.status === 'waitlisted' ? repos.registrations.waitlistPosition(reg.id) : undefined,
         zones: allZones(),
         regLanguages: LANGUAGES.map((code) => ({ code, name: LANGUAGE_NAMES[code] })),

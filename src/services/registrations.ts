@@ -77,6 +77,8 @@ export class RegistrationService {
   }
 
   private confirmedHook(reg: Registration): void {
+    // Taken up again after a cancellation: the new invite must outrank the CANCEL sent before.
+    if (reg.cycle > 1) this.repos.sessions.bumpSequence(reg.sessionId);
     for (const h of this.hooks) h.confirmed?.(reg);
   }
 
@@ -254,6 +256,8 @@ export class RegistrationService {
       const now = this.clock.now();
       const r = this.repos.registrations.transition(current.id, { status: 'cancelled', cancelledAt: now, holdUntil: null }, now);
       withdraw(this.db, { registrationId: r.id }, this.clock, `registration cancelled by ${by}`);
+      // The person's CANCEL must carry a higher SEQUENCE than the invite it cancels.
+      if (current.confirmedAt !== null) this.repos.sessions.bumpSequence(r.sessionId);
       if (current.emailVerifiedAt !== null) this.email(r, REG_EMAIL.cancelled);
       this.fillSeats(r.sessionId);
       return r;

@@ -148,6 +148,26 @@ describe('capacity and waitlist', () => {
     expect(outbox(first.id).map((r) => r.kind)).toEqual(['registration.confirmed', 'registration.cancelled']);
   });
 
+  it('cancelling and registering again raise the calendar SEQUENCE each time, so each new invite outranks the last', async () => {
+    const s = newSession({ doubleOptIn: false });
+    const seq = () => t.services.repos.sessions.get(s.id)!.sequence;
+    const first = t.services.registrations.register(s.id, person(25), 'api').registration;
+    const s0 = seq();
+    t.services.registrations.cancel(first);
+    expect(seq()).toBe(s0 + 1); // the person's CANCEL
+    const again = t.services.registrations.register(s.id, person(25), 'api');
+    expect(again.outcome).toBe('confirmed');
+    expect(again.registration.id).toBe(first.id);
+    expect(seq()).toBe(s0 + 2); // the new REQUEST
+    // someone who never held a confirmed seat leaves no trace in the SEQUENCE
+    const cap = newSession({ doubleOptIn: false, capacity: 1 });
+    t.services.registrations.register(cap.id, person(26), 'api');
+    const waiting = t.services.registrations.register(cap.id, person(27), 'api').registration;
+    const c0 = t.services.repos.sessions.get(cap.id)!.sequence;
+    t.services.registrations.cancel(waiting);
+    expect(t.services.repos.sessions.get(cap.id)!.sequence).toBe(c0);
+  });
+
   it('raising the capacity lets the waitlist in', async () => {
     const s = newSession({ capacity: 1, doubleOptIn: false });
     for (let i = 20; i < 23; i++) t.services.registrations.register(s.id, person(i), 'api');
