@@ -106,7 +106,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(fastifyRateLimit, { global: false });
   await app.register(fastifyView, {
-    engine: { eta: new Eta({ views: path.join(ROOT, 'views'), autoEscape: true, cache: process.env.NODE_ENV === 'production' }) },
+    engine: { eta: new Eta({ views: path.join(ROOT, 'views'), autoEscape: true, cache: process.env.NODE_ENV !== 'development' }) },
     root: path.join(ROOT, 'views'),
     viewExt: 'eta',
   });

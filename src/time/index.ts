@@ -64,12 +64,23 @@ export function validateZone(zone: unknown, field = 'zone'): string {
     throw new AppError('zone_required', 'a time zone is required', 400, field);
   }
   const z = zone.trim();
+  // Checking a zone builds an Intl formatter: remember the answers (the set of names is small and fixed).
+  const known = validated.get(z);
+  if (known) return known;
   if (!isUserZone(z)) {
     throw new AppError('zone_invalid', `"${z.slice(0, 60)}" is not an IANA time zone such as Europe/Athens`, 400, field, { zone: z.slice(0, 60) });
   }
   // Canonical capitalisation as the tz database spells it.
-  const canonical = allZones().find((n) => n.toLowerCase() === z.toLowerCase());
-  return canonical ?? z;
+  const canonical = canonicalNames().get(z.toLowerCase()) ?? z;
+  if (validated.size < 2000) validated.set(z, canonical);
+  return canonical;
+}
+
+const validated = new Map<string, string>();
+let lowerToCanonical: Map<string, string> | undefined;
+function canonicalNames(): Map<string, string> {
+  lowerToCanonical ??= new Map(allZones().map((n) => [n.toLowerCase(), n]));
+  return lowerToCanonical;
 }
 
 export function isValidZone(zone: string): boolean {

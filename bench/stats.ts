@@ -1,0 +1,65 @@
+/** Small helpers for the benchmark: percentiles, timing, number formatting and plain-text tables. */
+
+/** A growable array of samples (milliseconds), cheap to append to in a hot loop. */
+export class Samples {
+  private data = new Float64Array(16_384);
+  length = 0;
+
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const bigger = new Float64Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = v;
+  }
+
+  /** Sorted copy of the samples. */
+  sorted(): Float64Array {
+    return this.data.slice(0, this.length).sort();
+  }
+}
+
+/** The q-th quantile (0..1) of sorted samples (nearest rank); NaN when empty. */
+export function quantile(sorted: Float64Array, q: number): number {
+  if (sorted.length === 0) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[i];
+}
+
+/** Milliseconds since an arbitrary origin, sub-microsecond resolution. */
+export function nowMs(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
+}
+
+/** 12345.6 → "12,346"; small numbers keep some decimals. */
+export function num(v: number, decimals?: number): string {
+  if (!Number.isFinite(v)) return 'n/a';
+  const d = decimals ?? (Math.abs(v) >= 100 ? 0 : Math.abs(v) >= 10 ? 1 : 2);
+  return v.toLocaleString('en-GB', { minimumFractionDigits: d, maximumFractionDigits: d });
+}
+
+export function mb(bytes: number): string {
+  return `${num(bytes / 1024 / 1024, 1)} MB`;
+}
+
+/** "0.123×" plus the inverse when Kairos is slower: "0.12× (8.1× slower)". */
+export function ratio(kairos: number, baseline: number): string {
+  if (!(baseline > 0) || !Number.isFinite(kairos)) return 'n/a';
+  const r = kairos / baseline;
+  return r >= 1 ? `${num(r, 2)}×` : `${num(r, r < 0.01 ? 4 : 3)}× (${num(1 / r, 1)}× slower)`;
+}
+
+/** A plain-text table, indented: first row is the header; the first `textColumns` columns are left-aligned, the rest right-aligned. */
+export function table(rows: string[][], textColumns = 1, indent = '   '): string {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+  const line = (r: string[]) => indent + r.map((cell, c) => (c < textColumns ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd();
+  const rule = indent + widths.map((w) => '-'.repeat(w)).join('  ');
+  return [line(rows[0]), rule, ...rows.slice(1).map(line)].join('\n');
+}
+
+/** CPU time used by this process between two readings, as a percentage of one core over wallMs. */
+export function cpuPercent(before: NodeJS.CpuUsage, wallMs: number): number {
+  const d = process.cpuUsage(before);
+  return ((d.user + d.system) / 1000 / wallMs) * 100;
+}
