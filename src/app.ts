@@ -30,6 +30,8 @@ import organiserRegistrationRoutes from './routes/organiser-registrations.js';
 import organiserMailRoutes from './routes/organiser-mail.js';
 import { Dispatcher, redactPaths, type MailTransport } from './email/index.js';
 import { registerPersonalEmailKinds } from './email/personal.js';
+import { registerPollEmailKinds } from './email/poll.js';
+import pollRoutes from './routes/polls.js';
 import apiRoutes from './routes/api.js';
 import healthRoutes from './routes/health.js';
 
@@ -185,11 +187,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(authRoutes);
   await app.register(organiserRoutes);
   await app.register(organiserRegistrationRoutes);
+  await app.register(pollRoutes);
   await app.register(organiserMailRoutes, { db, clock });
   await app.register(apiRoutes, { prefix: '/api/v1' });
 
   // Email: every kind is registered before the dispatcher claims its first row.
   registerPersonalEmailKinds();
+  registerPollEmailKinds();
   if (config.dispatcherEnabled) {
     const dispatcher = new Dispatcher({ db, clock, config, transport: deps.mailer, logger: app.log.child({ module: 'email' }) });
     app.addHook('onReady', async () => dispatcher.start());

@@ -11,6 +11,7 @@ import { migrate } from './db/migrate.js';
 import { openDatabase } from './db/open.js';
 import { Dispatcher } from './email/dispatcher.js';
 import { registerPersonalEmailKinds } from './email/personal.js';
+import { registerPollEmailKinds } from './email/poll.js';
 import { redactPaths } from './email/log.js';
 
 async function main(): Promise<void> {
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
   const db = openDatabase(config.databasePath);
   migrate(db);
   registerPersonalEmailKinds();
+  registerPollEmailKinds();
   const dispatcher = new Dispatcher({ db, clock: systemClock, config, logger });
   dispatcher.start();
 

@@ -18,6 +18,7 @@ import type { Services } from '../services/index.js';
 import type { DB } from './open.js';
 import { immediate } from './open.js';
 import { wallToInstant } from '../time/index.js';
+import { seedPoll } from './seed-poll.js';
 
 export const SEED_HUBS = [
   { slug: 'gr-digigov-innohub', name: 'GR DigiGOV-InnoHUB', fullName: 'Innovation Hub for Digital Governance', country: 'Greece', countryCode: 'GR', zone: 'Europe/Athens', language: 'el', coordinator: 'GRNET – National Infrastructures for Research and Technology (ΕΔΥΤΕ Α.Ε.)' },
@@ -137,5 +138,6 @@ export function seed(db: DB, services: Services, clock: Clock): SeedResult {
       created.push(`session:${FOLLOW_UP_SLUG}`);
     }
   });
+  created.push(...seedPoll(db, services, clock).created);
   return { hubs: repos.hubs.list().length, created };
 }

@@ -376,6 +376,7 @@ const el: Catalogue = {
   'orgreg.messageSent': "Η ενημέρωσή σας αποστέλλεται.",
   'err.audience_invalid': "Επιλέξτε παραλήπτες.",
 
+
   'footer.text': 'Το Kairos προγραμματίζει διαδικτυακές συναντήσεις σε όλες τις ζώνες ώρας.',
   'footer.times': 'Κάθε ώρα αναφέρει τη ζώνη της.',
 

@@ -376,6 +376,7 @@ const en: Catalogue = {
   'orgreg.messageSent': "Your update is on its way.",
   'err.audience_invalid': "Choose who receives it.",
 
+
   'footer.text': 'Kairos schedules online sessions across time zones.',
   'footer.times': 'Every time states its time zone.',
 

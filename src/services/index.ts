@@ -6,6 +6,7 @@ import { AttendanceService } from './attendance.js';
 import { AuthService } from './auth.js';
 import { FollowupService } from './followups.js';
 import { InviteService } from './invites.js';
+import { PollService } from './polls.js';
 import { randomToken } from './crypto.js';
 import { RegistrationService } from './registrations.js';
 import { ReminderService } from './reminders.js';
@@ -23,6 +24,7 @@ export interface Services {
   reminders: ReminderService;
   attendance: AttendanceService;
   followups: FollowupService;
+  polls: PollService;
 }
 
 export interface ServiceDeps {
@@ -42,6 +44,8 @@ export function createServices({ db, clock, config }: ServiceDeps): Services {
   sessions.onChange((change) => reminders.onSessionChange(change));
   const invites = new InviteService(db, repos, clock);
   sessions.onChange((change) => invites.onSessionChange(change));
+  const polls = new PollService(db, repos, clock, config, secret, sessions);
+  sessions.onChange((change) => polls.onSessionChange(change));
   registrations.on({ confirmed: (reg) => reminders.schedule(reg), preferencesChanged: (reg) => reminders.reschedule(reg) });
   return {
     db,
@@ -54,5 +58,6 @@ export function createServices({ db, clock, config }: ServiceDeps): Services {
     reminders,
     attendance: new AttendanceService(db, repos, clock, config, secret),
     followups: new FollowupService(db, repos, clock),
+    polls,
   };
 }
