@@ -136,7 +136,7 @@ export class SessionRepository {
   private readonly bump;
   private readonly addHost;
 
-  constructor(private readonly db: DB) {
+  constructor(db: DB) {
     this.all = db.prepare<[], SessionRow>(`${SELECT} ORDER BY coalesce(s.start_utc, s.created_at), s.id`);
     this.byId = db.prepare<[number], SessionRow>(`${SELECT} WHERE s.id = ?`);
     this.bySlug = db.prepare<[string], SessionRow>(`${SELECT} WHERE s.slug = ?`);

@@ -5,55 +5,24 @@
  * The app is built with `buildApp` exactly as the tests' `makeApp` does; the calendar plugin is
  * registered here only if `buildApp` does not register it yet (once src/app.ts does, this is a no-op).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Eta } from 'eta';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { buildApp } from '../../src/app.js';
-import { ManualClock } from '../../src/clock.js';
 import { ROOT } from '../../src/config.js';
-import { migrate } from '../../src/db/migrate.js';
-import { openDatabase } from '../../src/db/open.js';
-import { FOLLOW_UP_SLUG, SERIES_SLUG, WEBINAR_SLUG, seed } from '../../src/db/seed.js';
+import { FOLLOW_UP_SLUG, SERIES_SLUG, WEBINAR_SLUG } from '../../src/db/seed.js';
 import { catalogue, hasKey, translator } from '../../src/i18n/index.js';
 import type { Organiser } from '../../src/repositories/organisers.js';
 import type { Session } from '../../src/repositories/sessions.js';
-import calendarRoutes, { calendarLinks } from '../../src/routes/calendar.js';
-import { createServices } from '../../src/services/index.js';
-import { ADMIN, GR_ORGANISER, testConfig, type TestApp } from '../helpers/app.js';
+import { calendarLinks } from '../../src/routes/calendar.js';
+import { ADMIN, GR_ORGANISER, makeApp, type TestApp } from '../helpers/app.js';
 import { contentLines, lineComplaints, strictComplaints, strictComplaintsMany } from '../helpers/ics-validate.js';
 
-const SESSION_ROUTE = '/sessions/:id/calendar.ics';
 const SECRET_ROOM = 'https://meet.example.org/room/secret-room-42?pwd=hunter2';
 
 async function startApp(now = '2026-01-12T09:00:00Z'): Promise<TestApp> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'kairos-cal-test-'));
-  const config = testConfig(dir);
-  const db = openDatabase(config.databasePath);
-  migrate(db);
-  const clock = new ManualClock(Date.parse(now));
-  const services = createServices({ db, clock, config });
-  seed(db, services, clock);
-  await services.auth.createOrganiser({ email: ADMIN.email, name: 'Admin', password: ADMIN.password, role: 'admin' });
-  await services.auth.createOrganiser({ email: GR_ORGANISER.email, name: 'Eleni', password: GR_ORGANISER.password, role: 'hub', hubSlug: GR_ORGANISER.hub, zone: 'Europe/Athens' });
-  const app = await buildApp({ config, db, clock, services, logger: false });
-  if (!app.hasRoute({ method: 'GET', url: SESSION_ROUTE })) await app.register(calendarRoutes);
-  await app.ready();
-  return {
-    app,
-    db,
-    clock,
-    services,
-    config,
-    dir,
-    async close() {
-      await app.close();
-      db.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return makeApp({ now });
 }
 
 let t: TestApp;

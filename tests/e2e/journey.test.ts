@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { ADMIN, makeApp, type TestApp } from '../helpers/app.js';
-import { HAS_CHROMIUM, NO_CHROMIUM_MESSAGE, axeViolations, launchChromium } from '../helpers/chromium.js';
+import { HAS_CHROMIUM, axeViolations, launchChromium } from '../helpers/chromium.js';
 
 // A person in New York registers for a session organised in Athens, in a real browser; every page
 // on the way is checked with axe-core against WCAG 2.1 A and AA.

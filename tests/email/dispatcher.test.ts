@@ -4,7 +4,7 @@ import { ManualClock } from '../../src/clock.js';
 import { Dispatcher, type DispatcherOptions } from '../../src/email/dispatcher.js';
 import { enqueue, getMail, mailSummary, pauseState, resumeDispatch, withdraw } from '../../src/email/outbox.js';
 import { EmailKindRegistry } from '../../src/email/registry.js';
-import { createSmtpTransport, type MailTransport } from '../../src/email/transport.js';
+import type { MailTransport } from '../../src/email/transport.js';
 import { noticeRenderer } from '../../src/email/notice.js';
 import { renderLayout } from '../../src/email/layout.js';
 import { formatInZone } from '../../src/time/index.js';

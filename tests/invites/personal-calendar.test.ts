@@ -8,56 +8,22 @@
  * The app is built with `buildApp` as `makeApp` does; the plugin is registered here only if
  * `buildApp` does not register it yet (makeApp cannot be used for that: it readies the app).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/app.js';
-import { ManualClock } from '../../src/clock.js';
-import { migrate } from '../../src/db/migrate.js';
-import { openDatabase } from '../../src/db/open.js';
-import { seed } from '../../src/db/seed.js';
 import { Dispatcher, createSmtpTransport, type MailTransport } from '../../src/email/index.js';
 import { t as tr } from '../../src/i18n/index.js';
 import type { Organiser } from '../../src/repositories/organisers.js';
 import type { Registration } from '../../src/repositories/registrations.js';
 import type { Session } from '../../src/repositories/sessions.js';
-import personalCalendarRoutes from '../../src/routes/personal-calendar.js';
-import { createServices } from '../../src/services/index.js';
-import { ADMIN, Browser, testConfig, text, type TestApp } from '../helpers/app.js';
+import { ADMIN, Browser, makeApp, text, type TestApp } from '../helpers/app.js';
 import { contentLines, lineComplaints, strictComplaints, strictComplaintsMany } from '../helpers/ics-validate.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
 
-const INVITE_ROUTE = '/r/:token/invite.ics';
-const FEED_ROUTE = '/r/:token/calendar.ics';
 const ROOM = 'https://meet.example.org/room/secret-room-7?pwd=hunter2';
 
 async function startApp(now = '2026-01-12T09:00:00Z'): Promise<TestApp> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'kairos-invites-test-'));
-  const config = testConfig(dir, { DISPATCHER_ENABLED: 'false' });
-  const db = openDatabase(config.databasePath);
-  migrate(db);
-  const clock = new ManualClock(Date.parse(now));
-  const services = createServices({ db, clock, config });
-  seed(db, services, clock);
-  await services.auth.createOrganiser({ email: ADMIN.email, name: 'Admin', password: ADMIN.password, role: 'admin' });
-  const app = await buildApp({ config, db, clock, services, logger: false });
-  if (!app.hasRoute({ method: 'GET', url: INVITE_ROUTE })) await app.register(personalCalendarRoutes, { db, clock });
-  await app.ready();
-  return {
-    app,
-    db,
-    clock,
-    services,
-    config,
-    dir,
-    async close() {
-      await app.close();
-      db.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return makeApp({ now });
 }
 
 // ------------------------------------------------------------------ oracle (fixture, no Luxon)

@@ -212,7 +212,7 @@ describe('follow-ups', () => {
     const s = session({ date: '2026-04-04', seriesId: t.services.repos.series.list()[0].id });
     const came = register(s.id, 'came', 'Europe/Athens', 'en', { followupConsent: true });
     const cameNoConsent = register(s.id, 'came-noconsent', 'Europe/Athens', 'en', { followupConsent: false });
-    const missed = register(s.id, 'missed', 'Europe/Warsaw', 'el', { followupConsent: true });
+    register(s.id, 'missed', 'Europe/Warsaw', 'el', { followupConsent: true });
     register(s.id, 'missed-noconsent', 'Europe/Warsaw', 'en', { followupConsent: false });
     await deliverNow();
     t.clock.set('2026-04-04T07:05:00Z');
