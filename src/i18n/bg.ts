@@ -376,6 +376,7 @@ const bg: Catalogue = {
   'orgreg.messageSent': "Вашето съобщение се изпраща.",
   'err.audience_invalid': "Изберете получателите.",
 
+
   'footer.text': 'Kairos планира онлайн сесии в различни часови зони.',
   'footer.times': 'При всеки час е посочена часовата му зона.',
 

@@ -376,6 +376,7 @@ const es: Catalogue = {
   'orgreg.messageSent': "Su actualización se está enviando.",
   'err.audience_invalid': "Elija los destinatarios.",
 
+
   'footer.text': 'Kairos programa sesiones en línea en distintas zonas horarias.',
   'footer.times': 'Cada hora indica su zona horaria.',
 

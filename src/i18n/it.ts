@@ -376,6 +376,7 @@ const it: Catalogue = {
   'orgreg.messageSent': "Il Suo aggiornamento è in fase di invio.",
   'err.audience_invalid': "Scelga i destinatari.",
 
+
   'footer.text': 'Kairos programma sessioni online attraverso i fusi orari.',
   'footer.times': 'Ogni orario indica il proprio fuso orario.',
 

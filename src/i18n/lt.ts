@@ -376,6 +376,7 @@ const lt: Catalogue = {
   'orgreg.messageSent': "Jūsų pranešimas siunčiamas.",
   'err.audience_invalid': "Pasirinkite gavėjus.",
 
+
   'footer.text': 'Kairos planuoja internetinius renginius skirtingose laiko juostose.',
   'footer.times': 'Prie kiekvieno laiko nurodoma jo laiko juosta.',
 

@@ -376,6 +376,7 @@ const pl: Catalogue = {
   'orgreg.messageSent': "Państwa informacja jest wysyłana.",
   'err.audience_invalid': "Proszę wybrać odbiorców.",
 
+
   'footer.text': 'Kairos planuje sesje online w różnych strefach czasowych.',
   'footer.times': 'Przy każdej godzinie podana jest strefa czasowa.',
 

@@ -376,6 +376,7 @@ const ro: Catalogue = {
   'orgreg.messageSent': "Actualizarea dumneavoastră este în curs de trimitere.",
   'err.audience_invalid': "Alegeți destinatarii.",
 
+
   'footer.text': 'Kairos programează sesiuni online în mai multe fusuri orare.',
   'footer.times': 'Fiecare oră este însoțită de fusul său orar.',
 
