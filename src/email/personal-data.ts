@@ -59,3 +59,19 @@ export function mailForRegistration(db: DB, registrationId: number): PersonalMai
     sentAt: r.sent_at === null ? null : new Date(r.sent_at).toISOString(),
   }));
 }
+
+/** Withdraws and erases the mail queued under these dedupe keys (people who are not registrations, e.g. poll voters). */
+export function eraseMailByKeys(db: DB, keys: string[], now: number): number {
+  let n = 0;
+  const withdrawStmt = db.prepare(`UPDATE outbox SET status = 'withdrawn', withdrawn_reason = 'personal data erased', updated_at = ? WHERE dedupe_key = ? AND status IN ('queued', 'sending')`);
+  const scrubStmt = db.prepare(
+    `UPDATE outbox SET recipient_email = 'erased@invalid', recipient_name = '', payload = '{}', last_error = NULL, smtp_response = NULL,
+       rendered_subject = NULL, rendered_text = NULL, rendered_html = NULL, rendered_ical = NULL, updated_at = ?
+     WHERE dedupe_key = ?`,
+  );
+  for (const k of keys) {
+    withdrawStmt.run(now, k);
+    n += scrubStmt.run(now, k).changes;
+  }
+  return n;
+}

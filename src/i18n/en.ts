@@ -582,6 +582,9 @@ const en: Catalogue = {
   'cal.personal.noDate': "This session has no fixed date yet: your calendar invitation will be available once the date is set.",
   'cal.personal.cancelled': "This session has been cancelled: there is no invitation to add to your calendar.",
 
+  'poll.erase.button': "Erase my address from this poll",
+  'poll.erase.confirm': "Erase your address and name from this poll? Your answers stay, without your name. Your link stops working.",
+  'poll.erase.done': "Your address has been erased from the poll.",
   // -- end of catalogue --
 };
 

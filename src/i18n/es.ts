@@ -582,6 +582,9 @@ const es: Catalogue = {
   'cal.personal.noDate': "Esta sesión aún no tiene fecha fija: su invitación de calendario estará disponible en cuanto se fije la fecha.",
   'cal.personal.cancelled': "Esta sesión ha sido cancelada: no hay ninguna invitación que añadir a su calendario.",
 
+  'poll.erase.button': "Borrar mi dirección de esta encuesta",
+  'poll.erase.confirm': "¿Borrar su dirección y su nombre de esta encuesta? Sus respuestas se mantienen, sin su nombre. Su enlace dejará de funcionar.",
+  'poll.erase.done': "Su dirección se ha borrado de la encuesta.",
   // -- end of catalogue --
 };
 

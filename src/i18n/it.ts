@@ -582,6 +582,9 @@ const it: Catalogue = {
   'cal.personal.noDate': "Questa sessione non ha ancora una data fissata: l'invito per il calendario sarà disponibile non appena la data sarà definita.",
   'cal.personal.cancelled': "Questa sessione è stata annullata: non c'è alcun invito da aggiungere al calendario.",
 
+  'poll.erase.button': "Cancella il mio indirizzo da questo sondaggio",
+  'poll.erase.confirm': "Cancellare indirizzo e nome da questo sondaggio? Le Sue risposte restano, senza il Suo nome. Il link non funzionerà più.",
+  'poll.erase.done': "Il Suo indirizzo è stato cancellato dal sondaggio.",
   // -- end of catalogue --
 };
 

@@ -582,6 +582,9 @@ const lt: Catalogue = {
   'cal.personal.noDate': "Šio renginio data dar nenustatyta: kvietimą į kalendorių galėsite atsisiųsti, kai data bus nustatyta.",
   'cal.personal.cancelled': "Šis renginys atšauktas: kvietimo, kurį būtų galima įtraukti į kalendorių, nėra.",
 
+  'poll.erase.button': "Ištrinti mano adresą iš šios apklausos",
+  'poll.erase.confirm': "Ištrinti Jūsų adresą ir vardą iš šios apklausos? Jūsų atsakymai liks, be Jūsų vardo. Jūsų nuoroda nebeveiks.",
+  'poll.erase.done': "Jūsų adresas ištrintas iš apklausos.",
   // -- end of catalogue --
 };
 

@@ -582,6 +582,9 @@ const pl: Catalogue = {
   'cal.personal.noDate': "Ta sesja nie ma jeszcze ustalonej daty: zaproszenie do kalendarza będzie dostępne po jej ustaleniu.",
   'cal.personal.cancelled': "Ta sesja została odwołana: nie ma zaproszenia, które można by dodać do kalendarza.",
 
+  'poll.erase.button': "Usuń mój adres z tej ankiety",
+  'poll.erase.confirm': "Usunąć adres i imię z tej ankiety? Odpowiedzi pozostaną, bez imienia. Link przestanie działać.",
+  'poll.erase.done': "Adres został usunięty z ankiety.",
   // -- end of catalogue --
 };
 

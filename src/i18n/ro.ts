@@ -582,6 +582,9 @@ const ro: Catalogue = {
   'cal.personal.noDate': "Această sesiune nu are încă o dată stabilită: invitația în calendar va fi disponibilă după stabilirea datei.",
   'cal.personal.cancelled': "Această sesiune a fost anulată: nu există nicio invitație de adăugat în calendar.",
 
+  'poll.erase.button': "Ștergeți adresa mea din acest sondaj",
+  'poll.erase.confirm': "Ștergeți adresa și numele dumneavoastră din acest sondaj? Răspunsurile rămân, fără numele dumneavoastră. Linkul nu va mai funcționa.",
+  'poll.erase.done': "Adresa dumneavoastră a fost ștearsă din sondaj.",
   // -- end of catalogue --
 };
 

@@ -202,8 +202,16 @@ export class PollRepository {
   private readonly counts;
   private readonly voterCounts;
   private readonly earlier;
+  private readonly anonymiseVoterStmt;
+  private readonly votersOfRegistration;
 
   constructor(db: DB) {
+    this.anonymiseVoterStmt = db.prepare(
+      `UPDATE poll_voters SET email = 'erased@invalid', email_norm = 'erased:' || id, name = '', registration_id = NULL,
+         token_nonce = '', token_hash = 'erased:' || id
+       WHERE id = ?`,
+    );
+    this.votersOfRegistration = db.prepare<[number], VoterRow>('SELECT * FROM poll_voters WHERE registration_id = ?');
     this.byId = db.prepare<[number], PollRow>('SELECT * FROM polls WHERE id = ?');
     this.bySession = db.prepare<[number], PollRow>('SELECT * FROM polls WHERE session_id = ?');
     this.insertPoll = db.prepare(
@@ -327,6 +335,14 @@ export class PollRepository {
     const r = this.voterById.get(id);
     return r && toVoter(r);
   }
+  /** Removes who a voter is (address, name, link); their anonymous answers still count. */
+  anonymiseVoter(id: number): void {
+    this.anonymiseVoterStmt.run(id);
+  }
+  votersFromRegistration(registrationId: number): PollVoter[] {
+    return this.votersOfRegistration.all(registrationId).map(toVoter);
+  }
+
   voterByTokenHash(hash: string): PollVoter | undefined {
     const r = this.voterByToken.get(hash);
     return r && toVoter(r);

@@ -241,6 +241,12 @@ export default async function pollRoutes(app: FastifyInstance, opts: { polls?: P
 
   app.get<{ Params: { token: string } }>('/poll/:token', async (req, reply) => votePage(req, reply));
 
+  // Right to erasure: the voter's address, name and link go; their answers stay, anonymous.
+  app.post<{ Params: { token: string } }>('/poll/:token/erase', async (req, reply) => {
+    polls.eraseByToken(req.params.token);
+    return reply.redirect('/?msg=poll.erase.done', 303);
+  });
+
   app.post<{ Params: { token: string }; Body: FormBody }>('/poll/:token', async (req, reply) => {
     const body = req.body ?? {};
     try {

@@ -46,6 +46,7 @@ export function createServices({ db, clock, config }: ServiceDeps): Services {
   sessions.onChange((change) => invites.onSessionChange(change));
   const polls = new PollService(db, repos, clock, config, secret, sessions);
   sessions.onChange((change) => polls.onSessionChange(change));
+  registrations.on({ erased: (id) => polls.eraseForRegistration(id) });
   registrations.on({ confirmed: (reg) => reminders.schedule(reg), preferencesChanged: (reg) => reminders.reschedule(reg) });
   return {
     db,

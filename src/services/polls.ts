@@ -19,6 +19,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { DB } from '../db/open.js';
+import { eraseMailByKeys } from '../email/personal-data.js';
 import { immediate } from '../db/open.js';
 import { enqueue, retime, validateEmailAddress, withdraw } from '../email/outbox.js';
 import { AppError, FieldErrors, notFound } from '../errors.js';
@@ -249,6 +250,26 @@ export class PollService {
     const session = poll && this.repos.sessions.get(poll.sessionId);
     if (!voter || !poll || !session) throw notFound('poll');
     return { voter, poll, session };
+  }
+
+  /**
+   * Erases a voter (right to erasure): address, name and link are removed, with every email kept for
+   * them; their answers stay, anonymous, in the counts by country and hub.
+   */
+  eraseVoter(voter: PollVoter): void {
+    immediate(this.db, () => {
+      eraseMailByKeys(this.db, [pollDedupe.invite(voter.pollId, voter.id), pollDedupe.reminder(voter.pollId, voter.id), pollDedupe.registerInvite(voter.pollId, voter.id)], this.clock.now());
+      this.repo.anonymiseVoter(voter.id);
+    });
+  }
+
+  eraseByToken(token: string): void {
+    this.eraseVoter(this.byToken(token).voter);
+  }
+
+  /** A registration erased or anonymised takes the voters made from it along. */
+  eraseForRegistration(registrationId: number): void {
+    for (const v of this.repo.votersFromRegistration(registrationId)) this.eraseVoter(v);
   }
 
   private newToken(): { tokenNonce: string; tokenHash: string } {

@@ -66,6 +66,8 @@ export interface RegistrationHooks {
   confirmed?: (reg: Registration) => void;
   /** Its language or time zone changed. */
   preferencesChanged?: (reg: Registration) => void;
+  /** Its personal data was erased (on request or by retention). */
+  erased?: (registrationId: number) => void;
 }
 
 /** Registration, waitlist and self-service. Every change and the emails it causes commit together. */
@@ -330,6 +332,7 @@ export class RegistrationService {
       if (wasActive) this.repos.registrations.transition(reg.id, { status: 'cancelled', cancelledAt: now, holdUntil: null }, now);
       eraseRegistrationMail(this.db, reg.id, now);
       this.repos.registrations.anonymise(reg.id, now);
+      for (const h of this.hooks) h.erased?.(reg.id);
       if (wasActive) this.fillSeats(reg.sessionId);
     });
   }
@@ -342,6 +345,7 @@ export class RegistrationService {
       for (const id of ids) {
         eraseRegistrationMail(this.db, id, now);
         this.repos.registrations.anonymise(id, now);
+        for (const h of this.hooks) h.erased?.(id);
       }
       return ids.length;
     });

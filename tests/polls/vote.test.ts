@@ -296,3 +296,34 @@ describe('voting with the personal link', () => {
     expect((await org.get(`/organiser/sessions/${s.id}/poll`)).body).toContain('maria.secret@example.org');
   });
 });
+
+describe('erasure', () => {
+  it('a voter erases their address: the link stops working, their emails are scrubbed, their answers still count without a name', async () => {
+    const { s, poll, slots } = pollWithSlots();
+    t.polls.invite(s.id, { hubIds: hubIds('edih4dt') }, t.gr);
+    const email = t.services.repos.hubs.getBySlug('edih4dt')!.contactEmail;
+    const token = tokenOf(poll.id, email);
+    const b = new Browser(t.app, { 'accept-language': 'en' });
+    await b.get(`/poll/${token}`);
+    await b.post(`/poll/${token}`, { [`slot-${slots[0].id}`]: 'yes', [`slot-${slots[1].id}`]: 'no', [`slot-${slots[2].id}`]: 'maybe' });
+    await b.get(`/poll/${token}`);
+    expect((await b.post(`/poll/${token}/erase`, {})).statusCode).toBe(303);
+    expect((await b.get(`/poll/${token}`)).statusCode).toBe(404);
+    const dump = JSON.stringify([t.db.prepare('SELECT * FROM poll_voters WHERE poll_id = ?').all(poll.id), t.db.prepare("SELECT * FROM outbox WHERE dedupe_key LIKE ?").all(`poll:${poll.id}:%`)]);
+    expect(dump).not.toContain(email);
+    const results = t.polls.results(t.polls.forSession(s.id)!, 'Europe/Athens', 'en');
+    expect(JSON.stringify(results)).not.toContain(email);
+    const first = results.ranking.find((r) => r.id === slots[0].id)!;
+    expect([first.yes, first.byCountry.IT?.yes]).toEqual([1, 1]);
+  });
+
+  it('erasing a registration erases the voter made from it', () => {
+    const { s, poll } = pollWithSlots();
+    const tokenNonce = 'nonce-901';
+    const reg = earlierRegistration(901, { tokenNonce, tokenHash: sha256(t.services.registrations.tokenFor({ tokenNonce })) });
+    t.polls.invite(s.id, { registrants: 'on' }, t.gr);
+    expect(voterBy(poll.id, 'participant901@example.org')).toBeDefined();
+    t.services.registrations.erase(t.services.registrations.tokenFor({ tokenNonce: reg.tokenNonce }));
+    expect(JSON.stringify(t.db.prepare('SELECT * FROM poll_voters WHERE poll_id = ?').all(poll.id))).not.toContain('participant901@example.org');
+  });
+});
