@@ -37,6 +37,8 @@
       el.textContent = text;
       el.setAttribute('data-zone', zone);
     }
+    var hidden = document.querySelectorAll('.session-zone[hidden]');
+    for (var h = 0; h < hidden.length; h++) if (hidden[h].getAttribute('data-zone') !== zone) hidden[h].removeAttribute('hidden');
     var note = document.getElementById('viewer-zone-note');
     if (note && note.getAttribute('data-detected')) note.textContent = note.getAttribute('data-detected').replace('{zone}', zone);
   }

@@ -36,6 +36,13 @@ describe.skipIf(!HAS_CHROMIUM)('a registration journey in headless Chromium', ()
     await expect.poll(() => page.textContent('#viewer-time')).toBe('Thursday, 16 April 2026, 09:00 (America/New York, UTC−04:00)');
     expect(await page.textContent('#session-time')).toBe('Thursday, 16 April 2026, 16:00 (Europe/Athens, UTC+03:00)');
     expect(await page.inputValue('#f-zone')).toBe('America/New_York');
+    // On the list the time shows in New York, and the organiser's Athens time appears beside it.
+    await page.goto(`${base}/`);
+    const card = page.locator('.card', { hasText: 'AI triage' });
+    await expect.poll(() => card.locator('time').textContent()).toBe('Thursday, 16 April 2026, 09:00 (America/New York, UTC−04:00)');
+    expect(await card.locator('.session-zone').isVisible()).toBe(true);
+    expect(await card.locator('.session-zone').textContent()).toContain('16:00 (Europe/Athens, UTC+03:00)');
+    await page.goto(`${base}/sessions/${sessionId}`);
     expect(await axeViolations(page)).toEqual([]);
 
     await page.fill('#f-name', 'Maria Rossi');
