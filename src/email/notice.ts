@@ -7,7 +7,8 @@
  */
 import type { DB } from '../db/open.js';
 import { t } from '../i18n/index.js';
-import { SessionRepository, type Session } from '../repositories/sessions.js';
+import { createRepositories } from '../repositories/index.js';
+import type { Session } from '../repositories/sessions.js';
 import { formatInZone } from '../time/index.js';
 import { renderLayout, type EmailBlock } from './layout.js';
 import type { EmailRenderer, RenderContext } from './types.js';
@@ -21,14 +22,8 @@ export interface NoticePayload {
   body: string;
 }
 
-const sessionRepos = new WeakMap<DB, SessionRepository>();
 function sessionById(db: DB, id: number): Session | undefined {
-  let repo = sessionRepos.get(db);
-  if (!repo) {
-    repo = new SessionRepository(db);
-    sessionRepos.set(db, repo);
-  }
-  return repo.get(id);
+  return createRepositories(db).sessions.get(id);
 }
 
 /** Session page address under the public URL (the public route is /sessions/:id). */

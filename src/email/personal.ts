@@ -9,9 +9,10 @@ import type { DB } from '../db/open.js';
 import { buildInvite, googleCalendarLink, outlookCalendarLink, plainTextWhen } from '../calendar/index.js';
 import { hasFixedTime, sessionToEvent } from '../calendar/events.js';
 import { t } from '../i18n/index.js';
-import { HubRepository, type Hub } from '../repositories/hubs.js';
-import { RegistrationRepository, type Registration } from '../repositories/registrations.js';
-import { SessionRepository, type Session } from '../repositories/sessions.js';
+import type { Hub } from '../repositories/hubs.js';
+import { createRepositories } from '../repositories/index.js';
+import type { Registration } from '../repositories/registrations.js';
+import type { Session } from '../repositories/sessions.js';
 import { joinToken, manageToken, secretOf } from '../services/tokens.js';
 import { formatDurationMinutes, formatInZone } from '../time/index.js';
 import { renderLayout, type EmailBlock } from './layout.js';
@@ -22,17 +23,7 @@ import type { EmailRenderer, RenderContext, RenderedEmail, WithdrawDecision } fr
 /** The kinds that still make sense once a session is cancelled. */
 const CANCEL_KINDS = new Set(['invite.cancel', 'registration.cancelled', 'notice', 'followup']);
 
-interface Repos {
-  sessions: SessionRepository;
-  registrations: RegistrationRepository;
-  hubs: HubRepository;
-}
-const reposCache = new WeakMap<DB, Repos>();
-function repos(db: DB): Repos {
-  let r = reposCache.get(db);
-  if (!r) reposCache.set(db, (r = { sessions: new SessionRepository(db), registrations: new RegistrationRepository(db), hubs: new HubRepository(db) }));
-  return r;
-}
+const repos = (db: DB) => createRepositories(db);
 
 interface Personal {
   ctx: RenderContext<Record<string, unknown>>;

@@ -16,9 +16,9 @@
 import type { Config } from '../config.js';
 import type { DB } from '../db/open.js';
 import { t } from '../i18n/index.js';
-import { PollRepository, type Poll, type PollVoter } from '../repositories/polls.js';
-import { RegistrationRepository } from '../repositories/registrations.js';
-import { SessionRepository, type Session } from '../repositories/sessions.js';
+import { createRepositories } from '../repositories/index.js';
+import type { Poll, PollVoter } from '../repositories/polls.js';
+import type { Session } from '../repositories/sessions.js';
 import { sha256 } from '../services/crypto.js';
 import { POLL_EMAIL, pollState, pollVoterToken, registerUrl, voteUrl } from '../services/polls.js';
 import { secretOf } from '../services/tokens.js';
@@ -33,21 +33,7 @@ export interface PollEmailPayload {
   voterId: number;
 }
 
-interface Repos {
-  polls: PollRepository;
-  sessions: SessionRepository;
-  registrations: RegistrationRepository;
-}
-
-const cache = new WeakMap<DB, Repos>();
-function reposOf(db: DB): Repos {
-  let r = cache.get(db);
-  if (!r) {
-    r = { polls: new PollRepository(db), sessions: new SessionRepository(db), registrations: new RegistrationRepository(db) };
-    cache.set(db, r);
-  }
-  return r;
-}
+const reposOf = (db: DB) => createRepositories(db);
 
 /** The personal voting link, derived as the server derives it; refuses to send a link that would not open. */
 function voteLinkFor(ctx: RenderContext<PollEmailPayload>, voter: PollVoter): string {

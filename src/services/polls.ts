@@ -207,7 +207,7 @@ export class PollService {
     private readonly sessions: SessionService,
     options: { reminderHours?: number } = {},
   ) {
-    this.repo = new PollRepository(db);
+    this.repo = repos.polls;
     this.defaultReminderHours = options.reminderHours ?? DEFAULT_REMINDER_HOURS;
   }
 
