@@ -32,7 +32,22 @@ export function tentativeLabel(s: Pick<Session, 'approxMonth' | 'approxPart'>, l
   return t(lang, 'session.tentative', { part, month });
 }
 
+// Times of a session change only when it does: pages ask for the same ones again and again, and the
+// nine-place table is the costliest part of a page. Keyed by everything the result depends on.
+const cache = new Map<string, SessionTimes>();
+const CACHE_MAX = 2000;
+
 export function sessionTimes(s: Session, viewerZone: string, lang: string): SessionTimes {
+  const key = `${s.id}|${s.updatedAt}|${s.status}|${s.startUtc}|${s.durationMinutes}|${s.zone}|${s.approxMonth}|${s.approxPart}|${viewerZone}|${lang}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const value = computeTimes(s, viewerZone, lang);
+  if (cache.size >= CACHE_MAX) cache.clear();
+  cache.set(key, value);
+  return value;
+}
+
+function computeTimes(s: Session, viewerZone: string, lang: string): SessionTimes {
   if (s.startUtc === null || s.endUtc === null) {
     return { fixed: false, tentativeLabel: tentativeLabel(s, lang), viewerZone, sameZone: viewerZone === s.zone, places: [] };
   }
