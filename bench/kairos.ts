@@ -29,8 +29,8 @@ export interface BenchKairos {
   organiser: Organiser;
   /** Id of the seed webinar of 15 July 2021 (its public page, API record and .ics are measured). */
   webinarId: number;
-  /** A new app on this database. `production: true` builds it as NODE_ENV=production would (Eta template cache on). */
-  app(opts?: { production?: boolean }): Promise<FastifyInstance>;
+  /** A new app on this database. `development: true` builds it as `npm run dev` does (NODE_ENV=development: Eta template cache off). */
+  app(opts?: { development?: boolean }): Promise<FastifyInstance>;
   /** A scheduled session open for registration: no capacity limit, no double opt-in. */
   openSession(title: string): Session;
   /** Closes the apps built here, the database, and removes the directory. */
@@ -76,7 +76,8 @@ export async function setupKairos(): Promise<BenchKairos> {
     webinarId,
     async app(opts = {}) {
       const saved = process.env.NODE_ENV;
-      if (opts.production) process.env.NODE_ENV = 'production';
+      if (opts.development) process.env.NODE_ENV = 'development';
+      else delete process.env.NODE_ENV;
       try {
         const app = await buildApp({ config, db, clock, services, logger: false });
         apps.push(app);

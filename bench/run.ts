@@ -106,17 +106,13 @@ async function httpPhase(k: BenchKairos): Promise<void> {
   bare.get('/ping', async () => ({ pong: true }));
   const barePort = await listen(bare);
   const kairosPort = await listen(await k.app());
-  const devMode = process.env.NODE_ENV !== 'production';
-  const prodPort = devMode ? await listen(await k.app({ production: true })) : 0;
+  const devPort = await listen(await k.app({ development: true }));
   const id = k.webinarId;
-  const cache = devMode ? 'Eta cache off: NODE_ENV unset' : 'Eta cache on: NODE_ENV=production';
 
   const targets: HttpTarget[] = [
     { label: 'bare Fastify GET /ping', short: 'GET /ping', port: barePort, path: '/ping' },
-    { label: `GET /sessions/${id} (HTML page, ${cache})`, short: `GET /sessions/:id page (${devMode ? 'Eta cache off' : 'Eta cache on'})`, port: kairosPort, path: `/sessions/${id}` },
-    ...(devMode
-      ? [{ label: `GET /sessions/${id} (HTML page, Eta cache on: NODE_ENV=production)`, short: 'GET /sessions/:id page (Eta cache on)', port: prodPort, path: `/sessions/${id}` }]
-      : []),
+    { label: `GET /sessions/${id} (HTML page, as served: Eta cache on)`, short: 'GET /sessions/:id page', port: kairosPort, path: `/sessions/${id}` },
+    { label: `GET /sessions/${id} (HTML page, NODE_ENV=development: Eta cache off)`, short: 'GET /sessions/:id page (development)', port: devPort, path: `/sessions/${id}` },
     { label: `GET /api/v1/sessions/${id} (JSON)`, short: 'GET /api/v1/sessions/:id', port: kairosPort, path: `/api/v1/sessions/${id}` },
     { label: `GET /sessions/${id}/calendar.ics`, short: 'GET /sessions/:id/calendar.ics', port: kairosPort, path: `/sessions/${id}/calendar.ics` },
   ];
