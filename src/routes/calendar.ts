@@ -116,6 +116,22 @@ export default async function calendarRoutes(app: FastifyInstance): Promise<void
     };
   };
 
+  /**
+   * The file for these events, built once per version: a file only changes when one of its sessions
+   * does (its last change, SEQUENCE and status are in the key), and building it is the costly part.
+   */
+  const built = new Map<string, string>();
+  const calendarFor = (events: CalendarEvent[], opts: { name: string; stampMs: number; refreshMinutes?: number }): string => {
+    const key = `${opts.name}|${opts.stampMs}|${opts.refreshMinutes ?? ''}|${events.map((e) => `${e.uid}:${e.sequence}:${e.lastModifiedMs}:${e.status}:${e.organizer.email}`).join(',')}`;
+    let body = built.get(key);
+    if (body === undefined) {
+      body = buildPublicCalendar(events, opts);
+      if (built.size >= 500) built.clear();
+      built.set(key, body);
+    }
+    return body;
+  };
+
   /** Sends calendar text with caching headers, or 304 when the client already has these bytes. */
   const sendCalendar = (req: FastifyRequest, reply: FastifyReply, body: string, disposition?: string) => {
     const etag = etagOf(body);
@@ -142,7 +158,7 @@ export default async function calendarRoutes(app: FastifyInstance): Promise<void
     }
     const { events, stampMs } = publicEvents([session]);
     // No X-WR-CALNAME in a single download: Outlook would open it as a separate calendar.
-    const body = buildPublicCalendar(events, { name: '', stampMs });
+    const body = calendarFor(events, { name: '', stampMs });
     return sendCalendar(req, reply, body, `attachment; filename="${fileName(session.slug, `session-${session.id}`)}"`);
   });
 
@@ -150,7 +166,7 @@ export default async function calendarRoutes(app: FastifyInstance): Promise<void
     const series = repos.series.get(req.params.id);
     if (!series) throw notFound('series');
     const { events, stampMs } = publicEvents(repos.sessions.listBySeries(series.id));
-    const body = buildPublicCalendar(events, { name: series.title, stampMs, refreshMinutes: FEED_REFRESH_MINUTES });
+    const body = calendarFor(events, { name: series.title, stampMs, refreshMinutes: FEED_REFRESH_MINUTES });
     return sendCalendar(req, reply, body, `inline; filename="${fileName(series.slug, `series-${series.id}`)}"`);
   });
 
@@ -159,7 +175,7 @@ export default async function calendarRoutes(app: FastifyInstance): Promise<void
     if (!hub) throw notFound('hub');
     const list = sessions.list().filter((s) => s.hubId === hub.id || s.coHostIds.includes(hub.id));
     const { events, stampMs } = publicEvents(list);
-    const body = buildPublicCalendar(events, { name: hub.name, stampMs, refreshMinutes: FEED_REFRESH_MINUTES });
+    const body = calendarFor(events, { name: hub.name, stampMs, refreshMinutes: FEED_REFRESH_MINUTES });
     return sendCalendar(req, reply, body, `inline; filename="${fileName(hub.slug, `hub-${hub.id}`)}"`);
   });
 }
