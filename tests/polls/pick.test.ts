@@ -61,7 +61,7 @@ describe('picking a slot', () => {
     expect(after).toMatchObject({ status: 'scheduled', startDate: '2021-09-16', startTime: '14:00', zone: 'Europe/Bucharest', durationMinutes: 90, approxMonth: null });
     expect(after.startUtc).toBe(wallToInstant({ date: '2021-09-16', time: '14:00', zone: 'Europe/Bucharest' }));
     expect(after.calendarUid).toBe(s.calendarUid);
-    // the session-change listener ran (the lead's invitations hang on it), once, as an update of status and time
+    // the session-change listener ran (the invitations to registrants hang on it), once, as an update of status and time
     expect(changes.map((c) => [c.kind, c.before?.status, c.after.status])).toEqual([['updated', 'tentative', 'scheduled']]);
     expect(changes[0].changed).toEqual(expect.arrayContaining(['status', 'startUtc', 'zone']));
 
