@@ -7,7 +7,6 @@
  *
  * Run also under another host zone: TZ=Pacific/Auckland npx vitest run tests/invites
  */
-import { readFileSync } from 'node:fs';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Dispatcher, createSmtpTransport, type MailTransport } from '../../src/email/index.js';
@@ -20,34 +19,10 @@ import { formatInZone } from '../../src/time/index.js';
 import { ADMIN, Browser, makeApp, type TestApp } from '../helpers/app.js';
 import { contentLines, lineComplaints, strictComplaints, strictComplaintsMany } from '../helpers/ics-validate.js';
 import { SmtpSink, type SinkMessage } from '../helpers/smtp-sink.js';
+import { offsetLabel, oracleOffset, oracleUtc, zoneChanges } from '../helpers/zone-oracle.js';
 
 // ------------------------------------------------------------------ oracle (fixture, no Luxon)
 
-interface Change {
-  utc: string;
-  offsetBefore: number;
-  offsetAfter: number;
-}
-const fixture = JSON.parse(readFileSync(new URL('../fixtures/zone-changes-2021-2027.json', import.meta.url), 'utf8')) as { zones: Record<string, Change[]> };
-
-/** Wall time in a zone → UTC ms, from the fixture's offsets (valid for wall times outside gaps and overlaps). */
-function oracleUtc(date: string, time: string, zone: string): number {
-  const naive = Date.parse(`${date}T${time}:00Z`); // the wall-clock fields read as if UTC
-  const changes = fixture.zones[zone];
-  if (!changes) throw new Error(`no fixture for ${zone}`);
-  let offset = changes[0].offsetBefore;
-  for (const c of changes) if (naive - c.offsetAfter * 60_000 >= Date.parse(c.utc)) offset = c.offsetAfter;
-  return naive - offset * 60_000;
-}
-/** The fixture's UTC offset (minutes) in force at an instant. */
-function oracleOffset(ms: number, zone: string): number {
-  const changes = fixture.zones[zone];
-  let offset = changes[0].offsetBefore;
-  for (const c of changes) if (ms >= Date.parse(c.utc)) offset = c.offsetAfter;
-  return offset;
-}
-/** "UTC+03:00" written from the fixture's offset. */
-const offsetLabel = (minutes: number) => `UTC${minutes < 0 ? '−' : '+'}${String(Math.floor(Math.abs(minutes) / 60)).padStart(2, '0')}:${String(Math.abs(minutes) % 60).padStart(2, '0')}`;
 /** SEQUENCE of a VEVENT as a number. */
 const seqOf = (ev: ICAL.Component) => Number(ev.getFirstPropertyValue('sequence'));
 /** 20260520T080000Z */
@@ -451,7 +426,7 @@ describe('DTSTART across the clock changes of 2026 and 2027', () => {
   it('puts a 10:00 session on the Saturday before, the Sunday of and the Sunday after each change at the fixture instant', async () => {
     const cases: { zone: string; date: string; startMs: number; offset: number; s: Session; r: Registration }[] = [];
     for (const zone of ZONES) {
-      const changes = fixture.zones[zone].filter((c) => /^202[67]-/.test(c.utc));
+      const changes = zoneChanges[zone].filter((c) => /^202[67]-/.test(c.utc));
       expect(changes).toHaveLength(4);
       for (const change of changes) {
         const sunday = change.utc.slice(0, 10);

@@ -8,7 +8,6 @@
  * The app is built with `buildApp` as `makeApp` does; the plugin is registered here only if
  * `buildApp` does not register it yet (makeApp cannot be used for that: it readies the app).
  */
-import { readFileSync } from 'node:fs';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Dispatcher, createSmtpTransport, type MailTransport } from '../../src/email/index.js';
@@ -19,6 +18,7 @@ import type { Session } from '../../src/repositories/sessions.js';
 import { ADMIN, Browser, makeApp, text, type TestApp } from '../helpers/app.js';
 import { contentLines, lineComplaints, strictComplaints, strictComplaintsMany } from '../helpers/ics-validate.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
+import { oracleUtc } from '../helpers/zone-oracle.js';
 
 const ROOM = 'https://meet.example.org/room/secret-room-7?pwd=hunter2';
 
@@ -28,19 +28,6 @@ async function startApp(now = '2026-01-12T09:00:00Z'): Promise<TestApp> {
 
 // ------------------------------------------------------------------ oracle (fixture, no Luxon)
 
-interface Change {
-  utc: string;
-  offsetBefore: number;
-  offsetAfter: number;
-}
-const fixture = JSON.parse(readFileSync(new URL('../fixtures/zone-changes-2021-2027.json', import.meta.url), 'utf8')) as { zones: Record<string, Change[]> };
-function oracleUtc(date: string, time: string, zone: string): number {
-  const naive = Date.parse(`${date}T${time}:00Z`);
-  const changes = fixture.zones[zone];
-  let offset = changes[0].offsetBefore;
-  for (const c of changes) if (naive - c.offsetAfter * 60_000 >= Date.parse(c.utc)) offset = c.offsetAfter;
-  return naive - offset * 60_000;
-}
 const basicUtc = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
 
 // ------------------------------------------------------------------ app and helpers

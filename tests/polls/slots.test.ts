@@ -3,22 +3,16 @@
  * working-hours marks; DST gaps and overlaps refused naming the field. The oracle for offsets is the
  * fixture computed with Python zoneinfo (tests/fixtures/zone-changes-2021-2027.json), not Luxon.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors.js';
 import { PLACES } from '../../src/time/index.js';
 import { Browser, GR_ORGANISER, text } from '../helpers/app.js';
 import { makePollApp, tentativeSession, type PollTestApp } from './helpers.js';
-
-type Change = { utc: string; offsetBefore: number; offsetAfter: number };
-const fixture = JSON.parse(readFileSync(path.join(import.meta.dirname, '../fixtures/zone-changes-2021-2027.json'), 'utf8')) as { zones: Record<string, Change[]> };
+import { oracleOffset } from '../helpers/zone-oracle.js';
 
 /** Local HH:MM of an instant in a zone, from the fixture's offsets (independent of Luxon). */
 function oracleTime(ms: number, zone: string): { time: string; offset: number } {
-  const changes = fixture.zones[zone];
-  let offset = changes[0].offsetBefore;
-  for (const c of changes) if (Date.parse(c.utc) <= ms) offset = c.offsetAfter;
+  const offset = oracleOffset(ms, zone);
   const local = new Date(ms + offset * 60_000);
   return { time: `${String(local.getUTCHours()).padStart(2, '0')}:${String(local.getUTCMinutes()).padStart(2, '0')}`, offset };
 }

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors.js';
 import {
@@ -10,18 +9,8 @@ import {
   validateZone,
   wallToInstant,
 } from '../../src/time/index.js';
+import { zoneChanges } from '../helpers/zone-oracle.js';
 
-interface Change {
-  utc: string;
-  offsetBefore: number;
-  offsetAfter: number;
-  kind: 'gap' | 'overlap';
-  localFrom: string;
-  localTo: string;
-}
-const fixture = JSON.parse(readFileSync(new URL('../fixtures/zone-changes-2021-2027.json', import.meta.url), 'utf8')) as {
-  zones: Record<string, Change[]>;
-};
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const errorOf = (fn: () => unknown): AppError => {
@@ -66,7 +55,7 @@ describe('every offset change of the nine zones, 2021–2027 (independent oracle
   };
   const utcOf = (local: string, offset: number) => Date.parse(local + ':00Z') - offset * 60_000;
 
-  for (const [zone, changes] of Object.entries(fixture.zones)) {
+  for (const [zone, changes] of Object.entries(zoneChanges)) {
     it(`${zone}: ${changes.length} changes refused inside, exact outside`, () => {
       expect(changes.length).toBeGreaterThanOrEqual(14);
       for (const c of changes) {
@@ -88,7 +77,7 @@ describe('every offset change of the nine zones, 2021–2027 (independent oracle
   }
 
   it('covers all nine places of the network', () => {
-    for (const p of PLACES) expect(Object.keys(fixture.zones)).toContain(p.zone);
+    for (const p of PLACES) expect(Object.keys(zoneChanges)).toContain(p.zone);
   });
 });
 
