@@ -559,21 +559,26 @@ export class PollService {
     });
   }
 
-  private queueInvite(poll: Poll, voter: PollVoter): void {
+  /** One email to a voter, in their language and zone; the payload names only the poll and the voter. */
+  private queueVoterMail(poll: Poll, voter: PollVoter, kind: string, dedupeKey: string, when: { notBefore?: number; deadline: number | null }): void {
     enqueue(
       this.db,
       {
-        kind: POLL_EMAIL.invite,
-        dedupeKey: pollDedupe.invite(poll.id, voter.id),
+        kind,
+        dedupeKey,
         to: { email: voter.email, name: voter.name },
         language: voter.language,
         zone: voter.zone,
         sessionId: poll.sessionId,
         payload: { pollId: poll.id, voterId: voter.id },
-        deadline: poll.deadlineUtc,
+        ...when,
       },
       this.clock,
     );
+  }
+
+  private queueInvite(poll: Poll, voter: PollVoter): void {
+    this.queueVoterMail(poll, voter, POLL_EMAIL.invite, pollDedupe.invite(poll.id, voter.id), { deadline: poll.deadlineUtc });
   }
 
   /** One reminder per voter, `reminderHours` before the deadline; the renderer withdraws it if they answered. */
@@ -581,21 +586,7 @@ export class PollService {
     if (poll.deadlineUtc === null || poll.reminderHours === 0) return;
     const at = poll.deadlineUtc - poll.reminderHours * 3_600_000;
     if (at <= this.clock.now()) return;
-    enqueue(
-      this.db,
-      {
-        kind: POLL_EMAIL.reminder,
-        dedupeKey: pollDedupe.reminder(poll.id, voter.id),
-        to: { email: voter.email, name: voter.name },
-        language: voter.language,
-        zone: voter.zone,
-        sessionId: poll.sessionId,
-        payload: { pollId: poll.id, voterId: voter.id },
-        notBefore: at,
-        deadline: poll.deadlineUtc,
-      },
-      this.clock,
-    );
+    this.queueVoterMail(poll, voter, POLL_EMAIL.reminder, pollDedupe.reminder(poll.id, voter.id), { notBefore: at, deadline: poll.deadlineUtc });
   }
 
   /** After the deadline or the reminder changed: queued invitations and reminders follow. */
@@ -678,20 +669,7 @@ export class PollService {
       for (const v of this.repo.voters(poll.id)) {
         const reg = this.repos.registrations.getByEmail(session.id, v.email);
         if (reg && reg.anonymisedAt === null && ['pending', 'confirmed', 'waitlisted'].includes(reg.status)) continue;
-        enqueue(
-          this.db,
-          {
-            kind: POLL_EMAIL.registerInvite,
-            dedupeKey: pollDedupe.registerInvite(poll.id, v.id),
-            to: { email: v.email, name: v.name },
-            language: v.language,
-            zone: v.zone,
-            sessionId: session.id,
-            payload: { pollId: poll.id, voterId: v.id },
-            deadline: after.startUtc,
-          },
-          this.clock,
-        );
+        this.queueVoterMail(poll, v, POLL_EMAIL.registerInvite, pollDedupe.registerInvite(poll.id, v.id), { deadline: after.startUtc });
       }
       return after;
     });
