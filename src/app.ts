@@ -14,10 +14,11 @@ import type { Clock } from './clock.js';
 import { ROOT, type Config } from './config.js';
 import type { DB } from './db/open.js';
 import { AppError, ValidationError } from './errors.js';
-import { t } from './i18n/index.js';
+import { hasKey, t } from './i18n/index.js';
 import { createServices, type Services } from './services/index.js';
 import { MaintenanceService } from './services/maintenance.js';
 import { langOf, render } from './routes/context.js';
+import { enforceBodyTypes, invalidFields, isApiUrl } from './routes/boundary.js';
 import publicRoutes from './routes/public.js';
 import calendarRoutes from './routes/calendar.js';
 import registrationRoutes from './routes/registration.js';
@@ -121,6 +122,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 
+  // Pages take web forms, the API takes JSON: any other body is refused before it is read.
+  enforceBodyTypes(app);
+
   // Every state-changing form post is checked for its CSRF token. The JSON API is exempt: it is
   // authorised by bearer tokens (or is public), and only accepts application/json.
   app.addHook('preHandler', (req, reply, done) => {
@@ -130,9 +134,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   app.setErrorHandler(async (err: FastifyError | AppError, req, reply) => {
-    const isApi = req.url.startsWith('/api/');
+    const isApi = isApiUrl(req.url);
     const lang = langOf(req);
+    const errorPage = (message: string, status: number) => render(req, reply, 'pages/error', { title: t(lang, 'error.title'), message }, status);
     if (err instanceof ValidationError) {
+      if (!isApi) return errorPage(err.errors.map((e) => `${e.field}: ${hasKey('en', `err.${e.code}`) ? t(lang, `err.${e.code}`, e.params) : e.message}`).join(' '), 400);
       return reply.code(400).send({
         error: 'validation',
         message: err.message,
@@ -141,14 +147,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
     if (err instanceof AppError) {
       if (isApi) return reply.code(err.status).send({ error: err.code, message: err.message, field: err.field });
-      return render(req, reply, 'pages/error', { title: t(lang, 'error.title'), message: t(lang, err.status === 404 ? 'error.notFound' : err.status === 403 ? 'error.forbidden' : `err.${err.code}`) }, err.status);
+      return errorPage(t(lang, err.status === 404 ? 'error.notFound' : err.status === 403 ? 'error.forbidden' : `err.${err.code}`, err.params), err.status);
     }
     const fe = err as FastifyError;
     if (fe.code === 'FST_CSRF_INVALID_TOKEN' || fe.code === 'FST_CSRF_MISSING_SECRET') {
       if (isApi) return reply.code(403).send({ error: 'csrf', message: 'missing or invalid CSRF token' });
-      return render(req, reply, 'pages/error', { title: t(lang, 'error.title'), message: t(lang, 'error.csrf') }, 403);
+      return errorPage(t(lang, 'error.csrf'), 403);
     }
     if (fe.validation) {
+      // A page answers with a page naming the fields; only the API answers JSON.
+      if (!isApi) return errorPage(t(lang, 'error.invalidFields', { fields: invalidFields(fe).join(', ') }), 400);
       const fields = fe.validation.map((v) => {
         const p = v.params as { missingProperty?: string; additionalProperty?: string };
         const named = p?.additionalProperty ?? p?.missingProperty;
@@ -161,18 +169,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
     if (fe.statusCode === 429) {
       if (isApi) return reply.code(429).send({ error: 'rate_limited', message: 'too many requests' });
-      return render(req, reply, 'pages/error', { title: t(lang, 'error.title'), message: t(lang, 'error.tooMany') }, 429);
+      return errorPage(t(lang, 'error.tooMany'), 429);
     }
     if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+      if (!isApi) return errorPage(t(lang, 'error.badRequest'), fe.statusCode);
       return reply.code(fe.statusCode).send({ error: fe.code ?? 'bad_request', message: fe.message });
     }
     req.log.error({ err }, 'unhandled error');
     if (isApi) return reply.code(500).send({ error: 'internal', message: 'internal error' });
-    return render(req, reply, 'pages/error', { title: t(lang, 'error.title'), message: t(lang, 'error.title') }, 500);
+    return errorPage(t(lang, 'error.title'), 500);
   });
 
   app.setNotFoundHandler(async (req, reply) => {
-    if (req.url.startsWith('/api/')) return reply.code(404).send({ error: 'not_found', message: 'no such route' });
+    if (isApiUrl(req.url)) return reply.code(404).send({ error: 'not_found', message: 'no such route' });
     const lang = langOf(req);
     return render(req, reply, 'pages/error', { title: t(lang, 'error.notFound'), message: t(lang, 'error.notFound') }, 404);
   });

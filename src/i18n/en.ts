@@ -585,6 +585,11 @@ const en: Catalogue = {
   'poll.erase.button': "Erase my address from this poll",
   'poll.erase.confirm': "Erase your address and name from this poll? Your answers stay, without your name. Your link stops working.",
   'poll.erase.done': "Your address has been erased from the poll.",
+  // Request boundary: forms only, every field text (src/routes/boundary.ts)
+  'err.content_type': "This address accepts only a form sent from its page; the request was sent as {type} and nothing was changed.",
+  'error.invalidFields': "These fields were not sent as text, as the form sends them: {fields}. Nothing was changed.",
+  'error.badRequest': "The request could not be read. Nothing was changed.",
+  'err.not_text': "This value was not sent as text. Please enter it again.",
   // -- end of catalogue --
 };
 

@@ -585,6 +585,11 @@ const es: Catalogue = {
   'poll.erase.button': "Borrar mi dirección de esta encuesta",
   'poll.erase.confirm': "¿Borrar su dirección y su nombre de esta encuesta? Sus respuestas se mantienen, sin su nombre. Su enlace dejará de funcionar.",
   'poll.erase.done': "Su dirección se ha borrado de la encuesta.",
+  // Request boundary: forms only, every field text (src/routes/boundary.ts)
+  'err.content_type': "Esta dirección solo acepta un formulario enviado desde su página; la solicitud se envió como {type} y no se ha modificado nada.",
+  'error.invalidFields': "Los siguientes campos no se enviaron como texto, tal como los envía el formulario: {fields}. No se ha modificado nada.",
+  'error.badRequest': "No se ha podido leer la solicitud. No se ha modificado nada.",
+  'err.not_text': "Este valor no se envió como texto. Le rogamos que lo introduzca de nuevo.",
   // -- end of catalogue --
 };
 

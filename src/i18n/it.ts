@@ -585,6 +585,11 @@ const it: Catalogue = {
   'poll.erase.button': "Cancella il mio indirizzo da questo sondaggio",
   'poll.erase.confirm': "Cancellare indirizzo e nome da questo sondaggio? Le Sue risposte restano, senza il Suo nome. Il link non funzionerà più.",
   'poll.erase.done': "Il Suo indirizzo è stato cancellato dal sondaggio.",
+  // Request boundary: forms only, every field text (src/routes/boundary.ts)
+  'err.content_type': "Questo indirizzo accetta solo un modulo inviato dalla sua pagina; la richiesta è stata inviata come {type} e nulla è stato modificato.",
+  'error.invalidFields': "I seguenti campi non sono stati inviati come testo, come li invia il modulo: {fields}. Nulla è stato modificato.",
+  'error.badRequest': "Non è stato possibile leggere la richiesta. Nulla è stato modificato.",
+  'err.not_text': "Questo valore non è stato inviato come testo. La preghiamo di inserirlo di nuovo.",
   // -- end of catalogue --
 };
 

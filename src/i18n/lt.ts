@@ -585,6 +585,11 @@ const lt: Catalogue = {
   'poll.erase.button': "Ištrinti mano adresą iš šios apklausos",
   'poll.erase.confirm': "Ištrinti Jūsų adresą ir vardą iš šios apklausos? Jūsų atsakymai liks, be Jūsų vardo. Jūsų nuoroda nebeveiks.",
   'poll.erase.done': "Jūsų adresas ištrintas iš apklausos.",
+  // Request boundary: forms only, every field text (src/routes/boundary.ts)
+  'err.content_type': "Šis adresas priima tik formą, išsiųstą iš jo puslapio; užklausa buvo išsiųsta kaip {type}, niekas nepakeista.",
+  'error.invalidFields': "Šie laukai nebuvo išsiųsti kaip tekstas, kaip juos siunčia forma: {fields}. Niekas nepakeista.",
+  'error.badRequest': "Užklausos nepavyko perskaityti. Niekas nepakeista.",
+  'err.not_text': "Ši reikšmė nebuvo išsiųsta kaip tekstas. Prašome ją įvesti dar kartą.",
   // -- end of catalogue --
 };
 

@@ -585,6 +585,11 @@ const pl: Catalogue = {
   'poll.erase.button': "Usuń mój adres z tej ankiety",
   'poll.erase.confirm': "Usunąć adres i imię z tej ankiety? Odpowiedzi pozostaną, bez imienia. Link przestanie działać.",
   'poll.erase.done': "Adres został usunięty z ankiety.",
+  // Request boundary: forms only, every field text (src/routes/boundary.ts)
+  'err.content_type': "Ten adres przyjmuje wyłącznie formularz wysłany z jego strony; żądanie wysłano jako {type} i niczego nie zmieniono.",
+  'error.invalidFields': "Następujące pola nie zostały wysłane jako tekst, tak jak wysyła je formularz: {fields}. Niczego nie zmieniono.",
+  'error.badRequest': "Nie udało się odczytać żądania. Niczego nie zmieniono.",
+  'err.not_text': "Ta wartość nie została wysłana jako tekst. Prosimy wprowadzić ją ponownie.",
   // -- end of catalogue --
 };
 

@@ -585,6 +585,11 @@ const ro: Catalogue = {
   'poll.erase.button': "Ștergeți adresa mea din acest sondaj",
   'poll.erase.confirm': "Ștergeți adresa și numele dumneavoastră din acest sondaj? Răspunsurile rămân, fără numele dumneavoastră. Linkul nu va mai funcționa.",
   'poll.erase.done': "Adresa dumneavoastră a fost ștearsă din sondaj.",
+  // Request boundary: forms only, every field text (src/routes/boundary.ts)
+  'err.content_type': "Această adresă acceptă doar un formular trimis din pagina sa; cererea a fost trimisă ca {type} și nu s-a modificat nimic.",
+  'error.invalidFields': "Următoarele câmpuri nu au fost trimise ca text, așa cum le trimite formularul: {fields}. Nu s-a modificat nimic.",
+  'error.badRequest': "Cererea nu a putut fi citită. Nu s-a modificat nimic.",
+  'err.not_text': "Această valoare nu a fost trimisă ca text. Vă rugăm să o introduceți din nou.",
   // -- end of catalogue --
 };
 

@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import { AppError } from '../errors.js';
 import type { Hub } from '../repositories/hubs.js';
 import type { Organiser } from '../repositories/organisers.js';
 import type { Session } from '../repositories/sessions.js';
@@ -134,12 +133,8 @@ export function sessionJson(s: Session, opts: { withJoinUrl?: boolean } = {}) {
 export default async function apiRoutes(app: FastifyInstance): Promise<void> {
   const { sessions, repos, auth } = app.services;
 
-  // Requests with a body must be JSON: a browser form from another site cannot send this without CORS.
-  app.addHook('preValidation', async (req) => {
-    if ((req.method === 'POST' || req.method === 'PATCH') && req.body !== undefined && !/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
-      throw new AppError('content_type', 'send the body as application/json', 415, 'content-type');
-    }
-  });
+  // Requests with a body must be JSON (a browser form from another site cannot send that without
+  // CORS): the app's body-type hook (src/routes/boundary.ts) refuses anything else with 415.
 
   /** Bearer token → organiser; 401 without a valid one. */
   const requireToken = async (req: FastifyRequest, reply: FastifyReply) => {

@@ -4,13 +4,15 @@ import { isLanguage, t } from '../i18n/index.js';
 import { countryName } from '../services/countries.js';
 import { formatInZone } from '../time/index.js';
 import { langOf, organiserOf, render, requireOrganiser } from './context.js';
+import Type from 'typebox';
+import { Form, IdParams, Params, Query, Text } from './boundary.js';
 
 export default async function attendanceRoutes(app: FastifyInstance): Promise<void> {
   const { attendance, sessions, registrations } = app.services;
 
   // The personal join link in emails: records the first join inside the session window, then
   // redirects to the meeting. Outside the window it only says when the link opens.
-  app.get<{ Params: { token: string } }>('/join/:token', async (req, reply) => {
+  app.get<{ Params: { token: string } }>('/join/:token', { schema: { params: Params({ token: Text }), querystring: Query({}) } }, async (req, reply) => {
     const result = attendance.join(req.params.token);
     reply.header('Cache-Control', 'no-store, private').header('X-Robots-Tag', 'noindex, nofollow');
     if (result.kind === 'redirect') return reply.redirect(result.url, 302);
@@ -54,15 +56,15 @@ export default async function attendanceRoutes(app: FastifyInstance): Promise<vo
       );
     };
 
-    area.get<{ Params: { id: string } }>('/organiser/sessions/:id/attendance', async (req, reply) => page(req, reply));
+    area.get<{ Params: { id: string } }>('/organiser/sessions/:id/attendance', { schema: { params: IdParams, querystring: Query({}) } }, async (req, reply) => page(req, reply));
 
-    area.post<{ Params: { id: string; rid: string }; Body: { attended?: string } }>('/organiser/sessions/:id/attendance/:rid', async (req, reply) => {
+    area.post<{ Params: { id: string; rid: string }; Body: { attended?: string } }>('/organiser/sessions/:id/attendance/:rid', { schema: { params: Params({ id: Text, rid: Text }), body: Form({ attended: Type.Optional(Text) }) } }, async (req, reply) => {
       const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!);
       attendance.mark(session.id, Number(req.params.rid), req.body?.attended === 'yes');
       return reply.redirect(`/organiser/sessions/${session.id}/attendance?msg=att.saved`, 303);
     });
 
-    area.post<{ Params: { id: string }; Body: { csv?: string } }>('/organiser/sessions/:id/attendance/import', async (req, reply) => {
+    area.post<{ Params: { id: string }; Body: { csv?: string } }>('/organiser/sessions/:id/attendance/import', { schema: { params: IdParams, body: Form({ csv: Type.Optional(Text) }) } }, async (req, reply) => {
       const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!);
       try {
         const result = attendance.importCsv(session.id, typeof req.body?.csv === 'string' ? req.body.csv : '');

@@ -6,9 +6,13 @@ import { t } from '../i18n/index.js';
 import type { Audience } from '../repositories/followups.js';
 import { AUDIENCES, FOLLOWUP_KIND } from '../services/followups.js';
 import { langOf, organiserOf, render, requireOrganiser } from './context.js';
+import Type from 'typebox';
+import { ActionForm, Form, Params as ParamsOf, Query, Text } from './boundary.js';
 import { fieldMessages } from './organiser.js';
 
 type Params = { id: string; audience?: string };
+const FollowupParams = ParamsOf({ id: Text, audience: Type.Optional(Text) });
+const FollowupForm = Form({ subject: Type.Optional(Text), body: Type.Optional(Text), inviteNext: Type.Optional(Text) });
 
 export default async function followupRoutes(app: FastifyInstance): Promise<void> {
   const { sessions, followups } = app.services;
@@ -52,9 +56,9 @@ export default async function followupRoutes(app: FastifyInstance): Promise<void
       );
     };
 
-    area.get<{ Params: Params }>('/organiser/sessions/:id/followups', async (req, reply) => page(req, reply));
+    area.get<{ Params: Params }>('/organiser/sessions/:id/followups', { schema: { params: FollowupParams, querystring: Query({}) } }, async (req, reply) => page(req, reply));
 
-    area.post<{ Params: Params; Body: Record<string, string> }>('/organiser/sessions/:id/followups/:audience', async (req, reply) => {
+    area.post<{ Params: Params; Body: Record<string, string> }>('/organiser/sessions/:id/followups/:audience', { schema: { params: FollowupParams, body: FollowupForm } }, async (req, reply) => {
       const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!);
       const audience = audienceOf(req.params.audience);
       try {
@@ -67,7 +71,7 @@ export default async function followupRoutes(app: FastifyInstance): Promise<void
       }
     });
 
-    area.get<{ Params: Params }>('/organiser/sessions/:id/followups/:audience/preview', async (req, reply) => {
+    area.get<{ Params: Params }>('/organiser/sessions/:id/followups/:audience/preview', { schema: { params: FollowupParams, querystring: Query({}) } }, async (req, reply) => {
       const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!);
       const audience = audienceOf(req.params.audience);
       const f = followups.get(session.id, audience);
@@ -84,7 +88,7 @@ export default async function followupRoutes(app: FastifyInstance): Promise<void
       return render(req, reply, 'pages/organiser/followup-preview', { title: t(lang, 'fu.preview'), session, audience, preview, sample });
     });
 
-    area.post<{ Params: Params }>('/organiser/sessions/:id/followups/:audience/send', async (req, reply) => {
+    area.post<{ Params: Params }>('/organiser/sessions/:id/followups/:audience/send', { schema: { params: FollowupParams, body: ActionForm } }, async (req, reply) => {
       const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!);
       const audience = audienceOf(req.params.audience);
       const result = followups.send(session, audience);

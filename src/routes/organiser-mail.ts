@@ -18,6 +18,7 @@ import { t } from '../i18n/index.js';
 import type { Organiser } from '../repositories/organisers.js';
 import { formatInZone } from '../time/index.js';
 import { langOf, organiserOf, render, requireOrganiser } from './context.js';
+import { ActionForm } from './boundary.js';
 
 export interface OrganiserMailOptions {
   db: DB;
@@ -108,7 +109,7 @@ export default async function organiserMailRoutes(app: FastifyInstance, opts: Or
       });
     });
 
-    area.post<{ Params: { id: number } }>('/organiser/mail/:id/retry', { schema: { params: idParams } }, async (req, reply) => {
+    area.post<{ Params: { id: number } }>('/organiser/mail/:id/retry', { schema: { params: idParams, body: ActionForm } }, async (req, reply) => {
       const o = organiserOf(req)!;
       const mail = getMail(db, req.params.id, scopeOf(o));
       if (!mail) throw notFound('email');
@@ -116,7 +117,7 @@ export default async function organiserMailRoutes(app: FastifyInstance, opts: Or
       return reply.redirect(`/organiser/mail/${mail.id}`, 303);
     });
 
-    area.post('/organiser/mail/resume', async (req, reply) => {
+    area.post('/organiser/mail/resume', { schema: { body: ActionForm } }, async (req, reply) => {
       if (organiserOf(req)!.role !== 'admin') throw forbidden('only an administrator can resume sending');
       resumeDispatch(db);
       return reply.redirect('/organiser/mail', 303);

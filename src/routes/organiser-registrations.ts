@@ -7,10 +7,17 @@ import { toCsv } from '../services/csv.js';
 import { singleLine } from '../services/text.js';
 import { formatInZone } from '../time/index.js';
 import { langOf, organiserOf, render, requireOrganiser } from './context.js';
+import Type from 'typebox';
+import { ActionForm, Form, Params, Query, Text, textValues } from './boundary.js';
 import { fieldMessages } from './organiser.js';
-import { formToRegistration, registrationFormData } from './registration.js';
+import { RegistrationForm, formToRegistration, notTextErrors, registrationFormData } from './registration.js';
 
 type Query = { status?: string; hub?: string; country?: string; orgType?: string };
+const opt = Type.Optional;
+const RegQuery = Query({ status: opt(Text), hub: opt(Text), country: opt(Text), orgType: opt(Text) });
+const SessionParams = Params({ id: Text });
+const MessageForm = Form({ subject: opt(Text), body: opt(Text), audience: opt(Text) });
+const QuestionForm = Form({ label: opt(Text), kind: opt(Text), options: opt(Text), required: opt(Text) });
 const STATUSES: RegistrationStatus[] = ['confirmed', 'pending', 'waitlisted', 'cancelled', 'expired'];
 
 function filterOf(q: Query): RegistrationFilter {
@@ -82,9 +89,9 @@ export default async function organiserRegistrationRoutes(app: FastifyInstance):
       );
     };
 
-    area.get<{ Params: { id: string }; Querystring: Query }>('/organiser/sessions/:id/registrations', async (req, reply) => page(req, reply));
+    area.get<{ Params: { id: string }; Querystring: Query }>('/organiser/sessions/:id/registrations', { schema: { params: SessionParams, querystring: RegQuery } }, async (req, reply) => page(req, reply));
 
-    area.get<{ Params: { id: string }; Querystring: Query }>('/organiser/sessions/:id/registrations.csv', async (req, reply) => {
+    area.get<{ Params: { id: string }; Querystring: Query }>('/organiser/sessions/:id/registrations.csv', { schema: { params: SessionParams, querystring: RegQuery } }, async (req, reply) => {
       const o = organiserOf(req)!;
       const session = sessions.getManaged(Number(req.params.id), o);
       const hubName = new Map(repos.hubs.list().map((h) => [h.id, h.name]));
@@ -113,9 +120,13 @@ export default async function organiserRegistrationRoutes(app: FastifyInstance):
         .send(toCsv(header, rows as unknown[][]));
     });
 
-    area.post<{ Params: { id: string }; Querystring: Query; Body: Record<string, string> }>('/organiser/sessions/:id/registrations', async (req, reply) => {
+    area.post<{ Params: { id: string }; Querystring: Query; Body: Record<string, string> }>('/organiser/sessions/:id/registrations', { schema: { params: SessionParams, querystring: RegQuery, body: RegistrationForm }, attachValidation: true }, async (req, reply) => {
       const o = organiserOf(req)!;
       const session = sessions.getManaged(Number(req.params.id), o);
+      if (req.validationError) {
+        const errors = notTextErrors(langOf(req), req.validationError);
+        return page(req, reply, { addForm: { values: { language: session.language, zone: session.zone, ...textValues(req.body) }, errors, ...registrationFormData(app, req, session) } }, 400);
+      }
       const input = formToRegistration(req.body ?? {});
       try {
         registrations.register(session.id, input, 'organiser');
@@ -128,7 +139,7 @@ export default async function organiserRegistrationRoutes(app: FastifyInstance):
     });
 
     const regAction = (path: string, act: (regId: number) => void, msg: string) =>
-      area.post<{ Params: { id: string; rid: string } }>(`/organiser/sessions/:id/registrations/:rid/${path}`, async (req, reply) => {
+      area.post<{ Params: { id: string; rid: string } }>(`/organiser/sessions/:id/registrations/:rid/${path}`, { schema: { params: Params({ id: Text, rid: Text }), body: ActionForm } }, async (req, reply) => {
         const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!);
         const reg = registrations.get(Number(req.params.rid));
         if (reg.sessionId !== session.id) throw new AppError('not_found', 'registration not found', 404);
@@ -138,7 +149,7 @@ export default async function organiserRegistrationRoutes(app: FastifyInstance):
     regAction('cancel', (id) => registrations.cancel(registrations.get(id), 'organiser'), 'orgreg.cancelled');
     regAction('promote', (id) => registrations.moveFromWaitlist(id), 'orgreg.promoted');
 
-    area.post<{ Params: { id: string }; Querystring: Query; Body: Record<string, string> }>('/organiser/sessions/:id/message', async (req, reply) => {
+    area.post<{ Params: { id: string }; Querystring: Query; Body: Record<string, string> }>('/organiser/sessions/:id/message', { schema: { params: SessionParams, querystring: RegQuery, body: MessageForm } }, async (req, reply) => {
       const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!);
       try {
         const n = registrations.message(session.id, req.body ?? {});
@@ -150,7 +161,7 @@ export default async function organiserRegistrationRoutes(app: FastifyInstance):
       }
     });
 
-    area.post<{ Params: { id: string }; Querystring: Query; Body: Record<string, string> }>('/organiser/sessions/:id/questions', async (req, reply) => {
+    area.post<{ Params: { id: string }; Querystring: Query; Body: Record<string, string> }>('/organiser/sessions/:id/questions', { schema: { params: SessionParams, querystring: RegQuery, body: QuestionForm } }, async (req, reply) => {
       const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!);
       const b = req.body ?? {};
       const label = singleLine(String(b.label ?? '')).slice(0, 200);
@@ -165,7 +176,7 @@ export default async function organiserRegistrationRoutes(app: FastifyInstance):
       return reply.redirect(`/organiser/sessions/${session.id}/registrations?msg=orgreg.questionAdded`, 303);
     });
 
-    area.post<{ Params: { id: string; qid: string } }>('/organiser/sessions/:id/questions/:qid/delete', async (req, reply) => {
+    area.post<{ Params: { id: string; qid: string } }>('/organiser/sessions/:id/questions/:qid/delete', { schema: { params: Params({ id: Text, qid: Text }), body: ActionForm } }, async (req, reply) => {
       const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!);
       repos.registrations.deleteQuestion(session.id, Number(req.params.qid));
       return reply.redirect(`/organiser/sessions/${session.id}/registrations?msg=orgreg.questionDeleted`, 303);

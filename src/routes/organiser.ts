@@ -6,8 +6,34 @@ import type { SessionInput } from '../services/sessions.js';
 import { sessionTimes } from '../services/present.js';
 import { allZones, formatDurationMinutes } from '../time/index.js';
 import { langOf, organiserOf, render, requireOrganiser } from './context.js';
+import Type from 'typebox';
+import { ActionForm, Form, IdParams, Query, Text, TextOrList, textValues } from './boundary.js';
+import { notTextErrors } from './registration.js';
 
-type FormBody = Record<string, string | string[] | undefined>;
+type FormBody = Record<string, unknown>;
+
+const opt = Type.Optional;
+/** The session form: every field text; co-hosts are checkboxes and may repeat. */
+export const SessionForm = Form({
+  title: opt(Text),
+  description: opt(Text),
+  seriesId: opt(Text),
+  hubId: opt(Text),
+  coHostIds: opt(TextOrList),
+  status: opt(Text),
+  date: opt(Text),
+  time: opt(Text),
+  zone: opt(Text),
+  durationMinutes: opt(Text),
+  approxMonth: opt(Text),
+  approxPart: opt(Text),
+  joinUrl: opt(Text),
+  capacity: opt(Text),
+  language: opt(Text),
+  doubleOptIn: opt(Text),
+  reminderOffsets: opt(Text),
+});
+const TokenForm = Form({ name: opt(Text) });
 
 /** A field error in the page's language (falls back to the service's English message). */
 export function fieldMessages(lang: string, err: ValidationError | AppError): Record<string, string> {
@@ -21,14 +47,17 @@ export function fieldMessages(lang: string, err: ValidationError | AppError): Re
 }
 
 function formToInput(body: FormBody): SessionInput {
-  const one = (k: string) => (Array.isArray(body[k]) ? (body[k] as string[])[0] : (body[k] as string | undefined));
+  const one = (k: string): string | undefined => {
+    const v = Array.isArray(body[k]) ? (body[k] as unknown[])[0] : body[k];
+    return typeof v === 'string' ? v : undefined;
+  };
   const co = body.coHostIds;
   return {
     title: one('title') ?? '',
     description: one('description') ?? '',
     seriesId: one('seriesId') ?? '',
     hubId: one('hubId'),
-    coHostIds: co === undefined ? [] : Array.isArray(co) ? co : [co],
+    coHostIds: (Array.isArray(co) ? co : [co]).filter((x): x is string => typeof x === 'string'),
     status: one('status'),
     date: one('date') ?? '',
     time: one('time') ?? '',
@@ -95,7 +124,7 @@ export default async function organiserRoutes(app: FastifyInstance): Promise<voi
   app.register(async (area) => {
     area.addHook('preHandler', requireOrganiser);
 
-    area.get('/organiser', async (req, reply) => {
+    area.get('/organiser', { schema: { querystring: Query({}) } }, async (req, reply) => {
       const organiser = organiserOf(req)!;
       const lang = langOf(req);
       const list = sessions.listFor(organiser);
@@ -107,12 +136,13 @@ export default async function organiserRoutes(app: FastifyInstance): Promise<voi
       });
     });
 
-    area.get('/organiser/sessions/new', async (req, reply) => {
+    area.get('/organiser/sessions/new', { schema: { querystring: Query({}) } }, async (req, reply) => {
       const o = organiserOf(req)!;
       return formPage(req, reply, { values: { zone: o.zone, durationMinutes: 60, status: 'scheduled', hubId: o.hubId ?? '', language: o.language, doubleOptIn: true, coHostIds: [], reminderOffsets: 'P1D, PT1H' } });
     });
 
-    area.post<{ Body: FormBody }>('/organiser/sessions', async (req, reply) => {
+    area.post<{ Body: FormBody }>('/organiser/sessions', { schema: { body: SessionForm }, attachValidation: true }, async (req, reply) => {
+      if (req.validationError) return formPage(req, reply, { values: textValues(req.body, ['coHostIds']), errors: notTextErrors(langOf(req), req.validationError) }, 400);
       const input = formToInput(req.body ?? {});
       try {
         const s = sessions.create(input, organiserOf(req)!);
@@ -123,14 +153,15 @@ export default async function organiserRoutes(app: FastifyInstance): Promise<voi
       }
     });
 
-    area.get<{ Params: { id: string } }>('/organiser/sessions/:id/edit', async (req, reply) => {
+    area.get<{ Params: { id: string } }>('/organiser/sessions/:id/edit', { schema: { params: IdParams, querystring: Query({}) } }, async (req, reply) => {
       const s = sessions.getManaged(Number(req.params.id), organiserOf(req)!);
       return formPage(req, reply, { session: s, values: sessionToForm(s) });
     });
 
-    area.post<{ Params: { id: string }; Body: FormBody }>('/organiser/sessions/:id', async (req, reply) => {
+    area.post<{ Params: { id: string }; Body: FormBody }>('/organiser/sessions/:id', { schema: { params: IdParams, body: SessionForm }, attachValidation: true }, async (req, reply) => {
       const o = organiserOf(req)!;
       const s = sessions.getManaged(Number(req.params.id), o);
+      if (req.validationError) return formPage(req, reply, { session: s, values: textValues(req.body, ['coHostIds']), errors: notTextErrors(langOf(req), req.validationError) }, 400);
       const input = formToInput(req.body ?? {});
       try {
         sessions.update(s.id, input, o);
@@ -141,17 +172,17 @@ export default async function organiserRoutes(app: FastifyInstance): Promise<voi
       }
     });
 
-    area.post<{ Params: { id: string } }>('/organiser/sessions/:id/cancel', async (req, reply) => {
+    area.post<{ Params: { id: string } }>('/organiser/sessions/:id/cancel', { schema: { params: IdParams, body: ActionForm } }, async (req, reply) => {
       const s = sessions.cancel(Number(req.params.id), organiserOf(req)!);
       return reply.redirect(`/sessions/${s.id}?msg=org.cancelled`, 303);
     });
 
-    area.get<{ Querystring: { created?: string } }>('/organiser/tokens', async (req, reply) => {
+    area.get('/organiser/tokens', { schema: { querystring: Query({}) } }, async (req, reply) => {
       const o = organiserOf(req)!;
       return render(req, reply, 'pages/organiser/tokens', { title: t(langOf(req), 'org.tokens'), tokens: auth.tokens(o.id), created: undefined, errors: {} });
     });
 
-    area.post<{ Body: { name?: string } }>('/organiser/tokens', async (req, reply) => {
+    area.post<{ Body: { name?: string } }>('/organiser/tokens', { schema: { body: TokenForm } }, async (req, reply) => {
       const o = organiserOf(req)!;
       const lang = langOf(req);
       try {
@@ -164,7 +195,7 @@ export default async function organiserRoutes(app: FastifyInstance): Promise<voi
       }
     });
 
-    area.post<{ Params: { id: string } }>('/organiser/tokens/:id/revoke', async (req, reply) => {
+    area.post<{ Params: { id: string } }>('/organiser/tokens/:id/revoke', { schema: { params: IdParams, body: ActionForm } }, async (req, reply) => {
       auth.revokeToken(organiserOf(req)!.id, Number(req.params.id));
       return reply.redirect('/organiser/tokens?msg=org.tokenRevoked', 303);
     });

@@ -31,6 +31,7 @@ import { personalFeedRepository } from '../repositories/personal-feed.js';
 import type { Registration } from '../repositories/registrations.js';
 import type { Session } from '../repositories/sessions.js';
 import { langOf, render } from './context.js';
+import { Params, Query, Text } from './boundary.js';
 
 export interface PersonalCalendarOptions {
   db: DB;
@@ -104,7 +105,7 @@ export default async function personalCalendarRoutes(app: FastifyInstance, opts:
     return ev;
   };
 
-  app.get<{ Params: { token: string } }>('/r/:token/invite.ics', async (req, reply) => {
+  app.get<{ Params: { token: string } }>('/r/:token/invite.ics', { schema: { params: Params({ token: Text }), querystring: Query({}) } }, async (req, reply) => {
     const reg = owner(req.params.token);
     const session = repos.sessions.get(reg.sessionId);
     if (!session) throw notFound('session');
@@ -131,7 +132,7 @@ export default async function personalCalendarRoutes(app: FastifyInstance, opts:
       .send(content);
   });
 
-  app.get<{ Params: { token: string } }>('/r/:token/calendar.ics', async (req, reply) => {
+  app.get<{ Params: { token: string } }>('/r/:token/calendar.ics', { schema: { params: Params({ token: Text }), querystring: Query({}) } }, async (req, reply) => {
     const reg = owner(req.params.token);
     const lang = personalLang(req, reg);
     const events: CalendarEvent[] = [];

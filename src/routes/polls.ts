@@ -11,9 +11,24 @@ import { countryName } from '../services/countries.js';
 import { NETWORK_COUNTRIES, type InviteResult, type PollService } from '../services/polls.js';
 import { allZones, formatDate, formatInZone, formatTime } from '../time/index.js';
 import { langOf, organiserOf, render, requireOrganiser } from './context.js';
+import Type from 'typebox';
+import { ActionForm, Form, Params, Query as QueryOf, Text, TextOrList } from './boundary.js';
 
 type FormBody = Record<string, string | string[] | undefined>;
 type Query = Record<string, string | undefined>;
+
+const opt = Type.Optional;
+const SessionParams = Params({ id: Text });
+const TokenParams = Params({ token: Text });
+/** The organiser page's query: the suggestion range and the outcome of an invitation. */
+const PollQuery = QueryOf({
+  from: opt(Text), to: opt(Text), durationMinutes: opt(Text), zone: opt(Text),
+  invited: opt(Text), already: opt(Text), noConsent: opt(Text), invalid: opt(Text),
+});
+const SettingsForm = Form({ zone: opt(Text), deadlineDate: opt(Text), deadlineTime: opt(Text), reminderHours: opt(Text) });
+const SlotForm = Form({ date: opt(Text), time: opt(Text), zone: opt(Text), durationMinutes: opt(Text), back: opt(Text) });
+const InviteForm = Form({ hubIds: opt(TextOrList), registrants: opt(Text) });
+const PickForm = Form({ slotId: opt(Text) });
 
 /** Messages for a service error, by field: poll.err.<code>, then the shared err.<code>, then the service's text. */
 export function pollMessages(lang: string, err: AppError): Record<string, string> {
@@ -140,7 +155,7 @@ export default async function pollRoutes(app: FastifyInstance, opts: { polls?: P
     const managed = (req: FastifyRequest<{ Params: { id: string } }>) => sessions.getManaged(Number(req.params.id), organiserOf(req)!);
     const base = (s: Session) => `/organiser/sessions/${s.id}/poll`;
 
-    area.get<{ Params: { id: string } }>('/organiser/sessions/:id/poll', async (req, reply) => orgPage(req, reply, managed(req)));
+    area.get<{ Params: { id: string } }>('/organiser/sessions/:id/poll', { schema: { params: SessionParams, querystring: PollQuery } }, async (req, reply) => orgPage(req, reply, managed(req)));
 
     /** Runs a change; on a 400/409 shows the page again with the messages in `group`. */
     const act = async (req: FastifyRequest<{ Params: { id: string }; Body: FormBody }>, reply: FastifyReply, group: string, fn: (s: Session) => string, values?: Record<string, unknown>) => {
@@ -153,7 +168,7 @@ export default async function pollRoutes(app: FastifyInstance, opts: { polls?: P
       }
     };
 
-    area.post<{ Params: { id: string }; Body: FormBody }>('/organiser/sessions/:id/poll', async (req, reply) => {
+    area.post<{ Params: { id: string }; Body: FormBody }>('/organiser/sessions/:id/poll', { schema: { params: SessionParams, body: SettingsForm } }, async (req, reply) => {
       const b = req.body ?? {};
       const input = { zone: one(b, 'zone'), deadlineDate: one(b, 'deadlineDate'), deadlineTime: one(b, 'deadlineTime'), reminderHours: one(b, 'reminderHours') };
       return act(req, reply, 'settings', (s) => {
@@ -163,7 +178,7 @@ export default async function pollRoutes(app: FastifyInstance, opts: { polls?: P
       }, input);
     });
 
-    area.post<{ Params: { id: string }; Body: FormBody }>('/organiser/sessions/:id/poll/slots', async (req, reply) => {
+    area.post<{ Params: { id: string }; Body: FormBody }>('/organiser/sessions/:id/poll/slots', { schema: { params: SessionParams, body: SlotForm } }, async (req, reply) => {
       const b = req.body ?? {};
       const input = { date: one(b, 'date'), time: one(b, 'time'), zone: one(b, 'zone'), durationMinutes: one(b, 'durationMinutes') };
       const back = one(b, 'back');
@@ -175,14 +190,14 @@ export default async function pollRoutes(app: FastifyInstance, opts: { polls?: P
       }, input);
     });
 
-    area.post<{ Params: { id: string; slotId: string }; Body: FormBody }>('/organiser/sessions/:id/poll/slots/:slotId/delete', async (req, reply) =>
+    area.post<{ Params: { id: string; slotId: string }; Body: FormBody }>('/organiser/sessions/:id/poll/slots/:slotId/delete', { schema: { params: Params({ id: Text, slotId: Text }), body: ActionForm } }, async (req, reply) =>
       act(req, reply, 'slot', (s) => {
         polls.removeSlot(s.id, Number(req.params.slotId), organiserOf(req)!);
         return `${base(s)}?msg=poll.org.slotRemoved#slots`;
       }),
     );
 
-    area.post<{ Params: { id: string }; Body: FormBody }>('/organiser/sessions/:id/poll/invite', async (req, reply) => {
+    area.post<{ Params: { id: string }; Body: FormBody }>('/organiser/sessions/:id/poll/invite', { schema: { params: SessionParams, body: InviteForm } }, async (req, reply) => {
       const b = req.body ?? {};
       return act(req, reply, 'invite', (s) => {
         const r = polls.invite(s.id, { hubIds: b.hubIds, registrants: one(b, 'registrants') }, organiserOf(req)!);
@@ -190,14 +205,14 @@ export default async function pollRoutes(app: FastifyInstance, opts: { polls?: P
       });
     });
 
-    area.post<{ Params: { id: string }; Body: FormBody }>('/organiser/sessions/:id/poll/close', async (req, reply) =>
+    area.post<{ Params: { id: string }; Body: FormBody }>('/organiser/sessions/:id/poll/close', { schema: { params: SessionParams, body: ActionForm } }, async (req, reply) =>
       act(req, reply, 'close', (s) => {
         polls.close(s.id, organiserOf(req)!);
         return `${base(s)}?msg=poll.org.closedMsg`;
       }),
     );
 
-    area.post<{ Params: { id: string }; Body: FormBody }>('/organiser/sessions/:id/poll/pick', async (req, reply) => {
+    area.post<{ Params: { id: string }; Body: FormBody }>('/organiser/sessions/:id/poll/pick', { schema: { params: SessionParams, body: PickForm } }, async (req, reply) => {
       const b = req.body ?? {};
       return act(req, reply, 'pick', (s) => {
         polls.pick(s.id, one(b, 'slotId'), organiserOf(req)!);
@@ -239,15 +254,15 @@ export default async function pollRoutes(app: FastifyInstance, opts: { polls?: P
     );
   };
 
-  app.get<{ Params: { token: string } }>('/poll/:token', async (req, reply) => votePage(req, reply));
+  app.get<{ Params: { token: string } }>('/poll/:token', { schema: { params: TokenParams, querystring: QueryOf({}) } }, async (req, reply) => votePage(req, reply));
 
   // Right to erasure: the voter's address, name and link go; their answers stay, anonymous.
-  app.post<{ Params: { token: string } }>('/poll/:token/erase', async (req, reply) => {
+  app.post<{ Params: { token: string } }>('/poll/:token/erase', { schema: { params: TokenParams, body: ActionForm } }, async (req, reply) => {
     polls.eraseByToken(req.params.token);
     return reply.redirect('/?msg=poll.erase.done', 303);
   });
 
-  app.post<{ Params: { token: string }; Body: FormBody }>('/poll/:token', async (req, reply) => {
+  app.post<{ Params: { token: string }; Body: FormBody }>('/poll/:token', { schema: { params: TokenParams, querystring: QueryOf({}), body: Form({}) } }, async (req, reply) => {
     const body = req.body ?? {};
     try {
       polls.vote(req.params.token, body);

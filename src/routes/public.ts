@@ -3,11 +3,12 @@ import { t } from '../i18n/index.js';
 import type { Session } from '../repositories/sessions.js';
 import { sessionTimes } from '../services/present.js';
 import { langOf, organiserOf, render, viewerZoneOf } from './context.js';
+import { Query } from './boundary.js';
 
 export default async function publicRoutes(app: FastifyInstance): Promise<void> {
   const { sessions, repos } = app.services;
 
-  app.get('/', async (req, reply) => {
+  app.get('/', { schema: { querystring: Query({}) } }, async (req, reply) => {
     const lang = langOf(req);
     const zone = viewerZoneOf(req, organiserOf(req)?.zone ?? 'Europe/Athens');
     const all = sessions.list();

@@ -13,9 +13,38 @@ import { PRIVACY_VERSION, type RegistrationInput } from '../services/registratio
 import { allZones } from '../time/index.js';
 import { langOf, organiserOf, render, viewerZoneOf } from './context.js';
 import { fieldMessages } from './organiser.js';
+import { ActionForm, Form, IdParams, Params, Query, Text, invalidFields, textValues } from './boundary.js';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 
-type FormBody = Record<string, string | string[] | undefined>;
-const one = (b: FormBody, k: string) => (Array.isArray(b[k]) ? (b[k] as string[])[0] : (b[k] as string | undefined));
+type FormBody = Record<string, unknown>;
+const one = (b: FormBody, k: string): string | undefined => {
+  const v = Array.isArray(b[k]) ? (b[k] as unknown[])[0] : b[k];
+  return typeof v === 'string' ? v : undefined;
+};
+
+/** The registration form's fields (custom answers come as q<ID>, checked as text too). */
+export const RegistrationForm = Form({
+  name: Type.Optional(Text),
+  email: Type.Optional(Text),
+  organisation: Type.Optional(Text),
+  orgType: Type.Optional(Text),
+  hubId: Type.Optional(Text),
+  country: Type.Optional(Text),
+  language: Type.Optional(Text),
+  zone: Type.Optional(Text),
+  consent: Type.Optional(Text),
+  followupConsent: Type.Optional(Text),
+});
+
+/** Field errors for a form refused by its schema: each named field gets the "not text" message. */
+export function notTextErrors(lang: string, err: Error & { validation?: unknown }): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of invalidFields(err as import('fastify').FastifyError)) out[f] = t(lang, 'err.not_text');
+  return out;
+}
+
+const TokenParams = Params({ token: Text });
+const PreferencesForm = Form({ language: Type.Optional(Text), zone: Type.Optional(Text), followupConsent: Type.Optional(Text) });
 
 /** Form fields → service input; custom answers come as q<ID>. */
 export function formToRegistration(b: FormBody): RegistrationInput {
@@ -100,12 +129,13 @@ function personal(reply: FastifyReply): void {
   reply.header('Cache-Control', 'no-store, private').header('X-Robots-Tag', 'noindex, nofollow');
 }
 
-export default async function registrationRoutes(app: FastifyInstance): Promise<void> {
+export default async function registrationRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { registrations, sessions, repos } = app.services;
 
   // ?prefill=<manage token of an earlier registration> (the one-click link in a follow-up email):
   // the form is filled from that registration; consent is still asked for.
-  app.get<{ Params: { id: string }; Querystring: { prefill?: string } }>('/sessions/:id', async (req, reply) => {
+  app.get('/sessions/:id', { schema: { params: IdParams, querystring: Query({ prefill: Type.Optional(Text) }) } }, async (req, reply) => {
     const session = sessions.get(Number(req.params.id));
     let values: Record<string, unknown> | undefined;
     if (typeof req.query.prefill === 'string') {
@@ -120,8 +150,13 @@ export default async function registrationRoutes(app: FastifyInstance): Promise<
     return renderSessionPage(app, req, reply, session, { values });
   });
 
-  app.post<{ Params: { id: string }; Body: FormBody }>('/sessions/:id/register', async (req, reply) => {
+  // A field sent as something other than text (a list, or an object from a non-form body) shows the
+  // form again with the message beside that field; nothing is registered.
+  app.post('/sessions/:id/register', { schema: { params: IdParams, body: RegistrationForm }, attachValidation: true }, async (req, reply) => {
     const session = sessions.get(Number(req.params.id));
+    if (req.validationError) {
+      return renderSessionPage(app, req, reply, session, { values: textValues(req.body), errors: notTextErrors(langOf(req), req.validationError) }, 400);
+    }
     const input = formToRegistration(req.body ?? {});
     try {
       const { outcome } = registrations.register(session.id, input, 'form');
@@ -133,13 +168,13 @@ export default async function registrationRoutes(app: FastifyInstance): Promise<
     }
   });
 
-  app.get<{ Params: { id: string }; Querystring: { outcome?: string } }>('/sessions/:id/registered', async (req, reply) => {
+  app.get('/sessions/:id/registered', { schema: { params: IdParams, querystring: Query({ outcome: Type.Optional(Text) }) } }, async (req, reply) => {
     const session = sessions.get(Number(req.params.id));
     const outcome = ['pending', 'confirmed', 'waitlisted', 'duplicate'].includes(req.query.outcome ?? '') ? req.query.outcome : 'pending';
     return render(req, reply, 'pages/registered', { title: t(langOf(req), `reg.outcome.${outcome}.title`), session, outcome });
   });
 
-  app.get('/privacy', async (req, reply) => render(req, reply, 'pages/privacy', { title: t(langOf(req), 'privacy.title'), version: PRIVACY_VERSION, retentionDays: app.config.retentionDays }));
+  app.get('/privacy', { schema: { querystring: Query({}) } }, async (req, reply) => render(req, reply, 'pages/privacy', { title: t(langOf(req), 'privacy.title'), version: PRIVACY_VERSION, retentionDays: app.config.retentionDays }));
 
   // ---------------------------------------------------------------- personal manage link
 
@@ -171,27 +206,27 @@ export default async function registrationRoutes(app: FastifyInstance): Promise<
     );
   };
 
-  app.get<{ Params: { token: string } }>('/r/:token', async (req, reply) => managePage(req, reply, registrations.byToken(req.params.token)));
+  app.get('/r/:token', { schema: { params: TokenParams, querystring: Query({}) } }, async (req, reply) => managePage(req, reply, registrations.byToken(req.params.token)));
 
   // The link in the confirmation email opens a page with a button: opening it changes nothing.
-  app.get<{ Params: { token: string } }>('/r/:token/confirm', async (req, reply) => {
+  app.get('/r/:token/confirm', { schema: { params: TokenParams, querystring: Query({}) } }, async (req, reply) => {
     const reg = registrations.byToken(req.params.token);
     personal(reply);
     const lang = personalLang(req, reg);
     return render(req, reply, 'pages/confirm', { title: t(lang, 'manage.confirmTitle'), reg, session: repos.sessions.get(reg.sessionId), token: req.params.token, lang });
   });
 
-  app.post<{ Params: { token: string } }>('/r/:token/confirm', async (req, reply) => {
+  app.post('/r/:token/confirm', { schema: { params: TokenParams, body: ActionForm } }, async (req, reply) => {
     registrations.confirm(req.params.token);
     return reply.redirect(`/r/${req.params.token}?msg=manage.confirmed`, 303);
   });
 
-  app.post<{ Params: { token: string } }>('/r/:token/cancel', async (req, reply) => {
+  app.post('/r/:token/cancel', { schema: { params: TokenParams, body: ActionForm } }, async (req, reply) => {
     registrations.cancelByToken(req.params.token);
     return reply.redirect(`/r/${req.params.token}?msg=manage.cancelledMsg`, 303);
   });
 
-  app.post<{ Params: { token: string }; Body: FormBody }>('/r/:token/preferences', async (req, reply) => {
+  app.post('/r/:token/preferences', { schema: { params: TokenParams, body: PreferencesForm } }, async (req, reply) => {
     const b = req.body ?? {};
     try {
       registrations.updatePreferences(req.params.token, { language: one(b, 'language'), zone: one(b, 'zone'), followupConsent: one(b, 'followupConsent') });
@@ -203,7 +238,7 @@ export default async function registrationRoutes(app: FastifyInstance): Promise<
     }
   });
 
-  app.post<{ Params: { token: string } }>('/r/:token/export', async (req, reply) => {
+  app.post('/r/:token/export', { schema: { params: TokenParams, body: ActionForm } }, async (req, reply) => {
     const data = registrations.exportData(req.params.token);
     personal(reply);
     return reply
@@ -212,7 +247,7 @@ export default async function registrationRoutes(app: FastifyInstance): Promise<
       .send(JSON.stringify(data, null, 2));
   });
 
-  app.post<{ Params: { token: string } }>('/r/:token/erase', async (req, reply) => {
+  app.post('/r/:token/erase', { schema: { params: TokenParams, body: ActionForm } }, async (req, reply) => {
     registrations.erase(req.params.token);
     return reply.redirect('/?msg=manage.erased', 303);
   });
@@ -240,10 +275,7 @@ export default async function registrationRoutes(app: FastifyInstance): Promise<
     '/api/v1/sessions/:id/registrations',
     {
       config: { rateLimit: { max: 600, timeWindow: '1 minute' } },
-      // JSON only: a form on another site cannot post this without a CORS preflight.
-      preValidation: async (req: FastifyRequest) => {
-        if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) throw new AppError('content_type', 'send the body as application/json', 415, 'content-type');
-      },
+      // JSON only (the app's body-type hook): a form on another site cannot post this without a CORS preflight.
       schema: {
         tags: ['registrations'],
         summary: 'Register for a session (no token needed). The manage link is sent by email, never returned.',
