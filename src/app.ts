@@ -115,6 +115,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(fastifyStatic, { root: path.join(ROOT, 'public'), prefix: '/public/', cacheControl: true, maxAge: 3600_000 });
   await app.register(fastifySwagger, {
+    // Only the API is documented: pages take web forms, not the JSON an OpenAPI client would send.
+    hideUntagged: true,
     openapi: {
       info: { title: 'Kairos API', version: '1', description: 'Sessions across time zones. Write calls need `Authorization: Bearer <token>`.' },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
