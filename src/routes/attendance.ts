@@ -5,7 +5,7 @@ import { countryName } from '../services/countries.js';
 import { formatInZone } from '../time/index.js';
 import { langOf, organiserOf, render, requireOrganiser } from './context.js';
 import Type from 'typebox';
-import { Form, IdParams, Params, Query, Text } from './boundary.js';
+import { Form, IdParams, Params, Query, Text, notTextErrors, textValues } from './boundary.js';
 
 export default async function attendanceRoutes(app: FastifyInstance): Promise<void> {
   const { attendance, sessions, registrations } = app.services;
@@ -64,8 +64,9 @@ export default async function attendanceRoutes(app: FastifyInstance): Promise<vo
       return reply.redirect(`/organiser/sessions/${session.id}/attendance?msg=att.saved`, 303);
     });
 
-    area.post<{ Params: { id: string }; Body: { csv?: string } }>('/organiser/sessions/:id/attendance/import', { schema: { params: IdParams, body: Form({ csv: Type.Optional(Text) }) } }, async (req, reply) => {
+    area.post<{ Params: { id: string }; Body: { csv?: string } }>('/organiser/sessions/:id/attendance/import', { schema: { params: IdParams, body: Form({ csv: Type.Optional(Text) }) }, attachValidation: true }, async (req, reply) => {
       const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!);
+      if (req.validationError) return page(req, reply, { errors: notTextErrors(langOf(req), req.validationError), csvValue: textValues(req.body).csv ?? '' }, 400);
       try {
         const result = attendance.importCsv(session.id, typeof req.body?.csv === 'string' ? req.body.csv : '');
         return page(req, reply, { importResult: result });

@@ -11,6 +11,7 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import Type, { type TProperties } from 'typebox';
 import { AppError } from '../errors.js';
+import { t } from '../i18n/index.js';
 
 export const FORM_URLENCODED = 'application/x-www-form-urlencoded';
 export const MULTIPART = 'multipart/form-data';
@@ -92,6 +93,13 @@ export function invalidFields(err: FastifyError): string[] {
     const field = base || named || err.validationContext || 'body';
     if (!out.includes(field)) out.push(field);
   }
+  return out;
+}
+
+/** Messages beside the fields a form's schema refused: each was not sent as text. */
+export function notTextErrors(lang: string, err: Error): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of invalidFields(err as FastifyError)) out[f] = t(lang, 'err.not_text');
   return out;
 }
 

@@ -7,7 +7,7 @@ import type { Audience } from '../repositories/followups.js';
 import { AUDIENCES, FOLLOWUP_KIND } from '../services/followups.js';
 import { langOf, organiserOf, render, requireOrganiser } from './context.js';
 import Type from 'typebox';
-import { ActionForm, Form, Params as ParamsOf, Query, Text } from './boundary.js';
+import { ActionForm, Form, Params as ParamsOf, Query, Text, notTextErrors, textValues } from './boundary.js';
 import { fieldMessages } from './organiser.js';
 
 type Params = { id: string; audience?: string };
@@ -58,9 +58,13 @@ export default async function followupRoutes(app: FastifyInstance): Promise<void
 
     area.get<{ Params: Params }>('/organiser/sessions/:id/followups', { schema: { params: FollowupParams, querystring: Query({}) } }, async (req, reply) => page(req, reply));
 
-    area.post<{ Params: Params; Body: Record<string, string> }>('/organiser/sessions/:id/followups/:audience', { schema: { params: FollowupParams, body: FollowupForm } }, async (req, reply) => {
+    area.post<{ Params: Params; Body: Record<string, string> }>('/organiser/sessions/:id/followups/:audience', { schema: { params: FollowupParams, body: FollowupForm }, attachValidation: true }, async (req, reply) => {
       const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!);
       const audience = audienceOf(req.params.audience);
+      if (req.validationError) {
+        const values = textValues(req.body);
+        return page(req, reply, { failed: { audience, values: { ...values, inviteNext: values.inviteNext === 'on' }, errors: notTextErrors(langOf(req), req.validationError) } }, 400);
+      }
       try {
         followups.save(session, audience, req.body ?? {});
         return reply.redirect(`/organiser/sessions/${session.id}/followups?msg=fu.saved#fu-${audience}`, 303);

@@ -8,9 +8,9 @@ import { singleLine } from '../services/text.js';
 import { formatInZone } from '../time/index.js';
 import { langOf, organiserOf, render, requireOrganiser } from './context.js';
 import Type from 'typebox';
-import { ActionForm, Form, Params, Query, Text, textValues } from './boundary.js';
+import { ActionForm, Form, Params, Query, Text, notTextErrors, textValues } from './boundary.js';
 import { fieldMessages } from './organiser.js';
-import { RegistrationForm, formToRegistration, notTextErrors, registrationFormData } from './registration.js';
+import { RegistrationForm, formToRegistration, registrationFormData } from './registration.js';
 
 type Query = { status?: string; hub?: string; country?: string; orgType?: string };
 const opt = Type.Optional;
@@ -149,8 +149,9 @@ export default async function organiserRegistrationRoutes(app: FastifyInstance):
     regAction('cancel', (id) => registrations.cancel(registrations.get(id), 'organiser'), 'orgreg.cancelled');
     regAction('promote', (id) => registrations.moveFromWaitlist(id), 'orgreg.promoted');
 
-    area.post<{ Params: { id: string }; Querystring: Query; Body: Record<string, string> }>('/organiser/sessions/:id/message', { schema: { params: SessionParams, querystring: RegQuery, body: MessageForm } }, async (req, reply) => {
+    area.post<{ Params: { id: string }; Querystring: Query; Body: Record<string, string> }>('/organiser/sessions/:id/message', { schema: { params: SessionParams, querystring: RegQuery, body: MessageForm }, attachValidation: true }, async (req, reply) => {
       const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!);
+      if (req.validationError) return page(req, reply, { messageErrors: notTextErrors(langOf(req), req.validationError), messageValues: textValues(req.body) }, 400);
       try {
         const n = registrations.message(session.id, req.body ?? {});
         req.log.info({ sessionId: session.id, recipients: n }, 'message queued');
@@ -161,8 +162,9 @@ export default async function organiserRegistrationRoutes(app: FastifyInstance):
       }
     });
 
-    area.post<{ Params: { id: string }; Querystring: Query; Body: Record<string, string> }>('/organiser/sessions/:id/questions', { schema: { params: SessionParams, querystring: RegQuery, body: QuestionForm } }, async (req, reply) => {
+    area.post<{ Params: { id: string }; Querystring: Query; Body: Record<string, string> }>('/organiser/sessions/:id/questions', { schema: { params: SessionParams, querystring: RegQuery, body: QuestionForm }, attachValidation: true }, async (req, reply) => {
       const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!);
+      if (req.validationError) return page(req, reply, { questionErrors: notTextErrors(langOf(req), req.validationError), questionValues: textValues(req.body) }, 400);
       const b = req.body ?? {};
       const label = singleLine(String(b.label ?? '')).slice(0, 200);
       const kind = b.kind === 'choice' ? 'choice' : 'text';

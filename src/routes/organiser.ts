@@ -7,8 +7,7 @@ import { sessionTimes } from '../services/present.js';
 import { allZones, formatDurationMinutes } from '../time/index.js';
 import { langOf, organiserOf, render, requireOrganiser } from './context.js';
 import Type from 'typebox';
-import { ActionForm, Form, IdParams, Query, Text, TextOrList, textValues } from './boundary.js';
-import { notTextErrors } from './registration.js';
+import { ActionForm, Form, IdParams, Query, Text, TextOrList, notTextErrors, textValues } from './boundary.js';
 
 type FormBody = Record<string, unknown>;
 
@@ -182,9 +181,10 @@ export default async function organiserRoutes(app: FastifyInstance): Promise<voi
       return render(req, reply, 'pages/organiser/tokens', { title: t(langOf(req), 'org.tokens'), tokens: auth.tokens(o.id), created: undefined, errors: {} });
     });
 
-    area.post<{ Body: { name?: string } }>('/organiser/tokens', { schema: { body: TokenForm } }, async (req, reply) => {
+    area.post<{ Body: { name?: string } }>('/organiser/tokens', { schema: { body: TokenForm }, attachValidation: true }, async (req, reply) => {
       const o = organiserOf(req)!;
       const lang = langOf(req);
+      if (req.validationError) return render(req, reply, 'pages/organiser/tokens', { title: t(lang, 'org.tokens'), tokens: auth.tokens(o.id), created: undefined, errors: notTextErrors(lang, req.validationError) }, 400);
       try {
         const { token } = auth.createToken(o.id, typeof req.body?.name === 'string' ? req.body.name : '');
         // Shown once, on this response only; never stored in clear or put in a URL.

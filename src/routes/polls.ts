@@ -12,7 +12,7 @@ import { NETWORK_COUNTRIES, type InviteResult, type PollService } from '../servi
 import { allZones, formatDate, formatInZone, formatTime } from '../time/index.js';
 import { langOf, organiserOf, render, requireOrganiser } from './context.js';
 import Type from 'typebox';
-import { ActionForm, Form, Params, Query as QueryOf, Text, TextOrList } from './boundary.js';
+import { ActionForm, Form, Params, Query as QueryOf, Text, TextOrList, notTextErrors, textValues } from './boundary.js';
 
 type FormBody = Record<string, string | string[] | undefined>;
 type Query = Record<string, string | undefined>;
@@ -160,6 +160,8 @@ export default async function pollRoutes(app: FastifyInstance, opts: { polls?: P
     /** Runs a change; on a 400/409 shows the page again with the messages in `group`. */
     const act = async (req: FastifyRequest<{ Params: { id: string }; Body: FormBody }>, reply: FastifyReply, group: string, fn: (s: Session) => string, values?: Record<string, unknown>) => {
       const s = managed(req);
+      // A field the form's schema refused (sent twice, say) is shown beside the form, like the service's errors.
+      if (req.validationError) return orgPage(req, reply, s, { errors: { [group]: notTextErrors(langOf(req), req.validationError) }, values: { [group]: textValues(req.body) } }, 400);
       try {
         return reply.redirect(fn(s), 303);
       } catch (err) {
@@ -168,7 +170,7 @@ export default async function pollRoutes(app: FastifyInstance, opts: { polls?: P
       }
     };
 
-    area.post<{ Params: { id: string }; Body: FormBody }>('/organiser/sessions/:id/poll', { schema: { params: SessionParams, body: SettingsForm } }, async (req, reply) => {
+    area.post<{ Params: { id: string }; Body: FormBody }>('/organiser/sessions/:id/poll', { schema: { params: SessionParams, body: SettingsForm }, attachValidation: true }, async (req, reply) => {
       const b = req.body ?? {};
       const input = { zone: one(b, 'zone'), deadlineDate: one(b, 'deadlineDate'), deadlineTime: one(b, 'deadlineTime'), reminderHours: one(b, 'reminderHours') };
       return act(req, reply, 'settings', (s) => {
@@ -178,7 +180,7 @@ export default async function pollRoutes(app: FastifyInstance, opts: { polls?: P
       }, input);
     });
 
-    area.post<{ Params: { id: string }; Body: FormBody }>('/organiser/sessions/:id/poll/slots', { schema: { params: SessionParams, body: SlotForm } }, async (req, reply) => {
+    area.post<{ Params: { id: string }; Body: FormBody }>('/organiser/sessions/:id/poll/slots', { schema: { params: SessionParams, body: SlotForm }, attachValidation: true }, async (req, reply) => {
       const b = req.body ?? {};
       const input = { date: one(b, 'date'), time: one(b, 'time'), zone: one(b, 'zone'), durationMinutes: one(b, 'durationMinutes') };
       const back = one(b, 'back');
@@ -197,7 +199,7 @@ export default async function pollRoutes(app: FastifyInstance, opts: { polls?: P
       }),
     );
 
-    area.post<{ Params: { id: string }; Body: FormBody }>('/organiser/sessions/:id/poll/invite', { schema: { params: SessionParams, body: InviteForm } }, async (req, reply) => {
+    area.post<{ Params: { id: string }; Body: FormBody }>('/organiser/sessions/:id/poll/invite', { schema: { params: SessionParams, body: InviteForm }, attachValidation: true }, async (req, reply) => {
       const b = req.body ?? {};
       return act(req, reply, 'invite', (s) => {
         const r = polls.invite(s.id, { hubIds: b.hubIds, registrants: one(b, 'registrants') }, organiserOf(req)!);
@@ -212,7 +214,7 @@ export default async function pollRoutes(app: FastifyInstance, opts: { polls?: P
       }),
     );
 
-    area.post<{ Params: { id: string }; Body: FormBody }>('/organiser/sessions/:id/poll/pick', { schema: { params: SessionParams, body: PickForm } }, async (req, reply) => {
+    area.post<{ Params: { id: string }; Body: FormBody }>('/organiser/sessions/:id/poll/pick', { schema: { params: SessionParams, body: PickForm }, attachValidation: true }, async (req, reply) => {
       const b = req.body ?? {};
       return act(req, reply, 'pick', (s) => {
         polls.pick(s.id, one(b, 'slotId'), organiserOf(req)!);

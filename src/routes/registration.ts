@@ -13,7 +13,7 @@ import { PRIVACY_VERSION, type RegistrationInput } from '../services/registratio
 import { allZones } from '../time/index.js';
 import { langOf, organiserOf, render, viewerZoneOf } from './context.js';
 import { fieldMessages } from './organiser.js';
-import { ActionForm, Form, IdParams, Params, Query, Text, invalidFields, textValues } from './boundary.js';
+import { ActionForm, Form, IdParams, Params, Query, Text, notTextErrors, textValues } from './boundary.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 
 type FormBody = Record<string, unknown>;
@@ -35,13 +35,6 @@ export const RegistrationForm = Form({
   consent: Type.Optional(Text),
   followupConsent: Type.Optional(Text),
 });
-
-/** Field errors for a form refused by its schema: each named field gets the "not text" message. */
-export function notTextErrors(lang: string, err: Error & { validation?: unknown }): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const f of invalidFields(err as import('fastify').FastifyError)) out[f] = t(lang, 'err.not_text');
-  return out;
-}
 
 const TokenParams = Params({ token: Text });
 const PreferencesForm = Form({ language: Type.Optional(Text), zone: Type.Optional(Text), followupConsent: Type.Optional(Text) });
@@ -226,7 +219,11 @@ export default async function registrationRoutes(fastify: FastifyInstance): Prom
     return reply.redirect(`/r/${req.params.token}?msg=manage.cancelledMsg`, 303);
   });
 
-  app.post('/r/:token/preferences', { schema: { params: TokenParams, body: PreferencesForm } }, async (req, reply) => {
+  app.post('/r/:token/preferences', { schema: { params: TokenParams, body: PreferencesForm }, attachValidation: true }, async (req, reply) => {
+    if (req.validationError) {
+      const reg = registrations.byToken(req.params.token);
+      return managePage(req, reply, reg, { errors: notTextErrors(personalLang(req, reg), req.validationError) }, 400);
+    }
     const b = req.body ?? {};
     try {
       registrations.updatePreferences(req.params.token, { language: one(b, 'language'), zone: one(b, 'zone'), followupConsent: one(b, 'followupConsent') });

@@ -116,16 +116,28 @@ describe('every form field is text', () => {
     expect(t.services.sessions.list().length).toBe(count);
   });
 
-  it('answers a page naming the field where a form has no place for the message (the update to registrants)', async () => {
+  it('shows the update form again naming the field sent twice, and queues no email', async () => {
     const b = new Browser(t.app);
     await b.login(GR_ORGANISER.email, GR_ORGANISER.password);
     await b.get(`/organiser/sessions/${open.id}/registrations`);
     const outbox = (t.db.prepare('SELECT COUNT(*) AS n FROM outbox').get() as { n: number }).n;
-    const res = await b.post(`/organiser/sessions/${open.id}/message`, { subject: ['A', 'B'], body: 'Hello' });
+    const res = await b.post(`/organiser/sessions/${open.id}/message`, { subject: ['A', 'B'], body: 'Hello everyone' });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toMatch(/id="msg-subject-error">This value was not sent as text/);
+    expect(res.body).toMatch(/<textarea id="msg-body"[^>]*>Hello everyone<\/textarea>/);
+    expect((t.db.prepare('SELECT COUNT(*) AS n FROM outbox').get() as { n: number }).n).toBe(outbox);
+  });
+
+  it('answers an HTML page naming the field where a form has no place for a message (marking attendance)', async () => {
+    const reg = t.services.registrations.list(open.id, { status: 'confirmed' })[0]!;
+    const b = new Browser(t.app, { 'accept-language': 'it' });
+    await b.login(GR_ORGANISER.email, GR_ORGANISER.password);
+    await b.get(`/organiser/sessions/${open.id}/attendance`);
+    const res = await b.post(`/organiser/sessions/${open.id}/attendance/${reg.id}`, { attended: ['yes', 'no'] });
     expect(res.statusCode).toBe(400);
     expect(res.headers['content-type']).toMatch(/^text\/html/);
-    expect(text(res.body)).toContain('These fields were not sent as text, as the form sends them: subject.');
-    expect((t.db.prepare('SELECT COUNT(*) AS n FROM outbox').get() as { n: number }).n).toBe(outbox);
+    expect(text(res.body)).toContain('I seguenti campi non sono stati inviati come testo, come li invia il modulo: attended.');
+    expect(t.services.registrations.get(reg.id).attendedAt).toBeNull();
   });
 
   it('leaves empty textareas empty (no "undefined"): session description, update message, question choices', async () => {
