@@ -5,7 +5,7 @@ import type { Organiser } from '../repositories/organisers.js';
 import type { Session } from '../repositories/sessions.js';
 import { canManageSession } from '../services/auth.js';
 import { tentativeLabel } from '../services/present.js';
-import type { SessionInput } from '../services/sessions.js';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { formatDurationMinutes, placeTimes, toIsoInZone, toIsoUtc } from '../time/index.js';
 
 const bearerOrganisers = new WeakMap<FastifyRequest, Organiser>();
@@ -130,7 +130,8 @@ export function sessionJson(s: Session, opts: { withJoinUrl?: boolean } = {}) {
   };
 }
 
-export default async function apiRoutes(app: FastifyInstance): Promise<void> {
+export default async function apiRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { sessions, repos, auth } = app.services;
 
   // Requests with a body must be JSON (a browser form from another site cannot send that without
@@ -169,7 +170,7 @@ export default async function apiRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (req) => {
-      const q = req.query as { status?: string; seriesId?: number };
+      const q = req.query;
       const o = optionalCaller(req);
       return sessions
         .list()
@@ -179,7 +180,7 @@ export default async function apiRoutes(app: FastifyInstance): Promise<void> {
   );
 
   app.get('/sessions/:id', { schema: { tags: ['sessions'], params: IdParams, response: { 200: SessionSchema, 404: ErrorSchema } } }, async (req) => {
-    const s = sessions.get((req.params as { id: number }).id);
+    const s = sessions.get(req.params.id);
     const o = optionalCaller(req);
     return sessionJson(s, { withJoinUrl: !!o && canManageSession(o, s) });
   });
@@ -191,7 +192,7 @@ export default async function apiRoutes(app: FastifyInstance): Promise<void> {
       schema: { tags: ['sessions'], summary: 'Create a session', security: [{ bearer: [] }], body: SessionBody, response: { 201: SessionSchema, 400: ErrorSchema, 401: ErrorSchema } },
     },
     async (req, reply) => {
-      const s = sessions.create(req.body as SessionInput, caller(req));
+      const s = sessions.create(req.body, caller(req));
       return reply.code(201).header('Location', `/api/v1/sessions/${s.id}`).send(sessionJson(s, { withJoinUrl: true }));
     },
   );
@@ -203,7 +204,7 @@ export default async function apiRoutes(app: FastifyInstance): Promise<void> {
       schema: { tags: ['sessions'], summary: 'Change a session', security: [{ bearer: [] }], params: IdParams, body: SessionBody, response: { 200: SessionSchema, 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema } },
     },
     async (req) => {
-      const s = sessions.update((req.params as { id: number }).id, req.body as SessionInput, caller(req));
+      const s = sessions.update(req.params.id, req.body, caller(req));
       return sessionJson(s, { withJoinUrl: true });
     },
   );
@@ -214,7 +215,7 @@ export default async function apiRoutes(app: FastifyInstance): Promise<void> {
       preHandler: requireToken,
       schema: { tags: ['sessions'], summary: 'Cancel a session', security: [{ bearer: [] }], params: IdParams, response: { 200: SessionSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema } },
     },
-    async (req) => sessionJson(sessions.cancel((req.params as { id: number }).id, caller(req)), { withJoinUrl: true }),
+    async (req) => sessionJson(sessions.cancel(req.params.id, caller(req)), { withJoinUrl: true }),
   );
 
 }

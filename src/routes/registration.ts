@@ -285,8 +285,7 @@ export default async function registrationRoutes(fastify: FastifyInstance): Prom
       },
     },
     async (req, reply) => {
-      const id = (req.params as { id: number }).id;
-      const result = registrations.register(id, req.body as RegistrationInput, 'api');
+      const result = registrations.register(req.params.id, req.body, 'api');
       const lang = langOf(req);
       if (result.outcome === 'duplicate') return reply.code(200).send({ status: 'duplicate', message: t(lang, 'reg.outcome.duplicate.body') });
       return reply.code(201).send({ id: result.registration.id, status: result.outcome, message: t(lang, `reg.outcome.${result.outcome}.body`) });
