@@ -1,5 +1,5 @@
 import { buildApp } from './app.js';
-import { openMigrated } from './boot.js';
+import { exitOnStartError, openMigrated } from './boot.js';
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig } from './config.js';
 import { seed } from './db/seed.js';
@@ -53,7 +53,6 @@ async function main(): Promise<void> {
   console.log(`Kairos is running at ${config.publicUrl}`);
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+// An unusable DATABASE_PATH (or another configuration problem found while starting) is one line
+// naming the variable, exit code 1; anything unexpected is shown in full.
+main().catch((err) => exitOnStartError(err));

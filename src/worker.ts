@@ -6,9 +6,8 @@
  */
 import { pino } from 'pino';
 import { systemClock } from './clock.js';
+import { exitOnStartError, openMigrated } from './boot.js';
 import { loadConfig } from './config.js';
-import { migrate } from './db/migrate.js';
-import { openDatabase } from './db/open.js';
 import { Dispatcher } from './email/dispatcher.js';
 import { registerPersonalEmailKinds } from './email/personal.js';
 import { registerPollEmailKinds } from './email/poll.js';
@@ -17,8 +16,7 @@ import { redactPaths } from './email/log.js';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = pino({ level: config.logLevel, redact: { paths: redactPaths, censor: '[redacted]' } }).child({ process: 'worker' });
-  const db = openDatabase(config.databasePath);
-  migrate(db);
+  const { db } = openMigrated(config);
   registerPersonalEmailKinds();
   registerPollEmailKinds();
   const dispatcher = new Dispatcher({ db, clock: systemClock, config, logger });
@@ -43,8 +41,5 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
 }
 
-main().catch((err) => {
-  // Configuration errors name the variable; nothing personal is in them.
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+// Configuration errors (an unusable DATABASE_PATH included) are one line naming the variable; nothing personal is in them.
+main().catch((err) => exitOnStartError(err));
