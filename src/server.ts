@@ -6,6 +6,8 @@ import { seed } from './db/seed.js';
 import { createServices } from './services/index.js';
 import { generatePassword } from './services/crypto.js';
 
+const SHUTDOWN_LIMIT_MS = 20_000;
+
 async function main(): Promise<void> {
   let config;
   try {
@@ -39,6 +41,12 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down');
+    // Every part stops within a bound (mail in flight: 5 s, then aborted and queued again); this is
+    // the last resort if something still hangs.
+    setTimeout(() => {
+      console.error(`Shutdown did not finish within ${SHUTDOWN_LIMIT_MS / 1000} s; exiting.`);
+      process.exit(1);
+    }, SHUTDOWN_LIMIT_MS).unref();
     try {
       await app.close();
     } finally {

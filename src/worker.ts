@@ -1,8 +1,9 @@
 /**
  * `npm run worker`: the outbox dispatcher as its own process on the same database as the server
  * (set DISPATCHER_ENABLED=false on the server when running it). Several workers may run at once:
- * rows are leased in IMMEDIATE transactions. SIGTERM / SIGINT stop it gracefully: the batch in
- * flight is finished and recorded before the process exits.
+ * rows are leased in IMMEDIATE transactions. SIGTERM / SIGINT stop it gracefully: rows not yet
+ * started go back to the queue, sends in flight get 5 s to finish and be recorded, then are
+ * aborted and go back to the queue too (a relay that never answers cannot hold the stop).
  */
 import { pino } from 'pino';
 import { systemClock } from './clock.js';
