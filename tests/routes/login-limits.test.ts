@@ -55,6 +55,25 @@ describe('login limits behind a reverse proxy', () => {
   });
 });
 
+describe('login limits for IPv6 clients', () => {
+  it('counts an IPv6 client by its /64: a new address from the same network on every post does not dodge the limit', async () => {
+    t = await makeApp({ env: { TRUST_PROXY: '127.0.0.1' } });
+    const base = await listen(t);
+    const attacker = await client(base);
+    const codes: number[] = [];
+    for (let i = 0; i < 11; i++) {
+      await attacker.get('/login');
+      const address = `2001:db8:aa:1:${(i + 1).toString(16)}::${i + 7}`;
+      codes.push((await attacker.post('/login', { email: `guess${i}@example.org`, password: 'wrong-password-123' }, { headers: { 'x-forwarded-for': address } })).statusCode);
+    }
+    expect(codes.slice(0, 10)).toEqual(Array(10).fill(401));
+    expect(codes[10]).toBe(429);
+    // Another network is not affected.
+    const organiser = await client(base, '2001:db8:bb:2::20');
+    expect(loggedIn(await organiser.post('/login', { email: GR_ORGANISER.email, password: GR_ORGANISER.password }))).toBe(true);
+  });
+});
+
 describe('login limit per account', () => {
   it('locks one email after ten failures from many addresses, says so the same way for an unknown email, and leaves other accounts alone', async () => {
     t = await makeApp({ env: { TRUST_PROXY: '127.0.0.1' } });
