@@ -291,6 +291,8 @@ export class Dispatcher {
 
   private async doRun(): Promise<RunResult> {
     const result: RunResult = { claimed: 0, sent: 0, failed: 0, retried: 0, expired: 0, withdrawn: 0, released: 0, paused: false };
+    // A stopped dispatcher claims nothing until it is started again.
+    if (this.stopping) return result;
     const now = this.clock.now();
     const pause = pauseState(this.db, now);
     if (pause.paused) {
