@@ -67,17 +67,16 @@ export class AuthService {
   async login(email: string, password: string): Promise<LoginResult> {
     const lockedUntil = this.accountLimit.lockedUntil(email);
     if (lockedUntil !== undefined) return { ok: false, reason: 'locked', retryAfterMs: Math.max(0, lockedUntil - this.clock.now()) };
+    // Counted as a failure before the (slow) check and forgotten on success: attempts sent in
+    // parallel cannot all pass the lock check before the first failure is recorded.
+    this.accountLimit.recordFailure(email);
     const cred = this.repos.organisers.credentials(email.trim());
     if (!cred || cred.organiser.disabled) {
       this.dummyHash ??= hashPassword('not-a-real-password', this.hashCost);
       await verifyPassword(password, await this.dummyHash);
-      this.accountLimit.recordFailure(email);
       return { ok: false, reason: 'invalid' };
     }
-    if (!(await verifyPassword(password, cred.passwordHash))) {
-      this.accountLimit.recordFailure(email);
-      return { ok: false, reason: 'invalid' };
-    }
+    if (!(await verifyPassword(password, cred.passwordHash))) return { ok: false, reason: 'invalid' };
     this.accountLimit.reset(email);
     if (needsRehash(cred.passwordHash, this.hashCost)) {
       this.repos.organisers.updatePassword(cred.organiser.id, await hashPassword(password, this.hashCost));

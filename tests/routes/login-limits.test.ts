@@ -112,6 +112,15 @@ describe('login limit per account', () => {
     expect(loggedIn(await later.post('/login', { email: GR_ORGANISER.email, password: GR_ORGANISER.password }))).toBe(true);
   });
 
+  it('attempts sent all at once on one account are held to the same limit', async () => {
+    t = await makeApp({ env: { TRUST_PROXY: '127.0.0.1' } });
+    const base = await listen(t);
+    const clients = await Promise.all(Array.from({ length: 25 }, (_, i) => client(base, `203.0.113.${i + 1}`)));
+    const codes = await Promise.all(clients.map((c, i) => c.post('/login', { email: GR_ORGANISER.email, password: `wrong-password-${i}` }).then((r) => r.statusCode)));
+    expect(codes.filter((c) => c === 401)).toHaveLength(10);
+    expect(codes.filter((c) => c === 429)).toHaveLength(15);
+  });
+
   it('a successful login clears earlier failures on the account', async () => {
     t = await makeApp({ env: { TRUST_PROXY: '127.0.0.1' } });
     const base = await listen(t);
