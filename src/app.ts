@@ -59,6 +59,11 @@ export function redactUrl(url: string): string {
   return url.replace(/\/(r|v|join|poll)\/[^/?#]+/g, '/$1/[token]').replace(/([?&](?:token|t|prefill)=)[^&#]*/g, '$1[token]');
 }
 
+/** Trusts the `hops` nearest proxies: the client is the address `hops` steps back in X-Forwarded-For. */
+function trustHops(hops: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < hops;
+}
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, db, clock } = deps;
   const app = Fastify({
@@ -70,7 +75,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: redactUrl(req.url) }),
       },
     },
-    trustProxy: false,
+    // Which proxies may tell the client's address (X-Forwarded-For): TRUST_PROXY, nobody by default.
+    // A number of hops is given as the function Fastify builds for it (its types take no number).
+    trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     bodyLimit: 1024 * 1024,
     // Never log full URLs with personal tokens: the request serializer keeps the route only.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },

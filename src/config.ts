@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import dotenv from 'dotenv';
@@ -36,6 +37,18 @@ export interface Config {
   seedOnStart: boolean;
   /** Run housekeeping (expired holds, retention) in this process, every this many ms; 0 turns it off. */
   maintenanceIntervalMs: number;
+  /**
+   * Which proxies to believe about the client's address (X-Forwarded-For), passed to Fastify's
+   * `trustProxy`: false (default: the connecting address is the client), true (every proxy), a
+   * number of hops, or a list of proxy addresses / CIDR ranges.
+   */
+  trustProxy: boolean | number | string[];
+  /** scrypt cost as log2 N (N = 2^cost, r = 8, p = 1). */
+  passwordHashCost: number;
+  /** SMTP: how long to wait for the TCP connection and for the relay's greeting, in ms. */
+  smtpConnectionTimeoutMs: number;
+  /** SMTP: how long the connection may stay silent in the middle of a conversation, in ms. */
+  smtpSocketTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -67,6 +80,32 @@ function bool(env: Record<string, string | undefined>, name: string, def: boolea
   if (/^(1|true|yes|on)$/i.test(raw)) return true;
   if (/^(0|false|no|off)$/i.test(raw)) return false;
   throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+function isCidrOrIp(v: string): boolean {
+  const [addr = '', prefix, ...rest] = v.split('/');
+  const family = isIP(addr);
+  if (!family || rest.length) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+function trustProxy(env: Record<string, string | undefined>): boolean | number | string[] {
+  const raw = (env.TRUST_PROXY ?? '').trim();
+  if (raw === '' || /^(0|false|no|off)$/i.test(raw)) return false;
+  if (/^(true|yes|on)$/i.test(raw)) return true;
+  if (/^\d+$/.test(raw)) {
+    const n = Number(raw);
+    if (n > 10) throw new ConfigError('TRUST_PROXY', `a number of proxy hops must be between 0 and 10, got ${n}`);
+    return n;
+  }
+  const list = raw.split(',').map((x) => x.trim()).filter(Boolean);
+  const bad = list.find((x) => !isCidrOrIp(x));
+  if (bad !== undefined || list.length === 0) {
+    throw new ConfigError('TRUST_PROXY', `must be false, true, a number of hops, or a comma-separated list of IP addresses or CIDR ranges; "${bad ?? raw}" is none of these`);
+  }
+  return list;
 }
 
 /** Typed configuration from the environment (and an optional .env), validated: a bad value stops the start. */
@@ -114,5 +153,9 @@ export function loadConfig(envIn: Record<string, string | undefined> = process.e
     pendingHoldHours: int(env, 'PENDING_HOLD_HOURS', 48, 1, 720),
     seedOnStart: bool(env, 'SEED_ON_START', true),
     maintenanceIntervalMs: int(env, 'MAINTENANCE_INTERVAL_MS', 60_000, 0, 86_400_000),
+    trustProxy: trustProxy(env),
+    passwordHashCost: int(env, 'PASSWORD_HASH_COST', 17, 10, 20),
+    smtpConnectionTimeoutMs: int(env, 'SMTP_CONNECTION_TIMEOUT_MS', 10_000, 100, 600_000),
+    smtpSocketTimeoutMs: int(env, 'SMTP_SOCKET_TIMEOUT_MS', 30_000, 100, 600_000),
   };
 }

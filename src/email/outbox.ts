@@ -68,6 +68,8 @@ interface Statements {
   markRetry: Statement;
   markFinal: Statement;
   release: Statement;
+  renew: Statement;
+  releaseOwned: Statement;
   requeue: Statement;
   state: Statement<[], MailStateRow>;
   pause: Statement;
@@ -175,6 +177,13 @@ function stmts(db: DB): Statements {
       `UPDATE outbox SET status = 'queued', attempts = max(attempts - @uncount, 0), updated_at = @now,
          lease_owner = NULL, lease_until = NULL
        WHERE id = @id AND lease_owner = @owner AND status = 'sending'`,
+    ),
+    renew: db.prepare(
+      `UPDATE outbox SET lease_until = @until WHERE lease_owner = @owner AND status = 'sending' AND lease_until < @until`,
+    ),
+    releaseOwned: db.prepare(
+      `UPDATE outbox SET status = 'queued', attempts = max(attempts - 1, 0), updated_at = @now, lease_owner = NULL, lease_until = NULL
+       WHERE lease_owner = @owner AND status = 'sending'`,
     ),
     requeue: db.prepare(
       `UPDATE outbox SET status = 'queued', attempts = 0, not_before = @now, updated_at = @now, lease_owner = NULL,
@@ -463,6 +472,16 @@ export function markFinal(
 /** Gives a claimed row back to the queue; `uncountAttempt` undoes the attempt counted at the claim. */
 export function releaseLease(db: DB, id: number, owner: string, now: number, uncountAttempt: boolean): boolean {
   return stmts(db).release.run({ id, owner, now, uncount: uncountAttempt ? 1 : 0 }).changes === 1;
+}
+
+/** Extends every lease `owner` holds to `now + leaseMs` (a dispatcher still working on its rows). Returns how many. */
+export function renewLeases(db: DB, owner: string, now: number, leaseMs: number): number {
+  return stmts(db).renew.run({ owner, until: now + leaseMs }).changes;
+}
+
+/** Gives every row `owner` holds back to the queue, due at once, its attempt uncounted (a dispatcher stopping). */
+export function releaseOwnedLeases(db: DB, owner: string, now: number): number {
+  return stmts(db).releaseOwned.run({ owner, now }).changes;
 }
 
 /** Whether `owner` still holds the row and nobody withdrew it: checked right before sending. */

@@ -91,7 +91,8 @@ export interface WithdrawDecision {
 export type EmailRenderer<P = any> = (ctx: RenderContext<P>) => RenderedEmail | WithdrawDecision | Promise<RenderedEmail | WithdrawDecision>;
 
 /** The parts of Config the email module reads. */
-export type EmailConfig = Pick<Config, 'smtpUrl' | 'mailFrom' | 'publicUrl' | 'dispatcherIntervalMs'>;
+export type EmailConfig = Pick<Config, 'smtpUrl' | 'mailFrom' | 'publicUrl' | 'dispatcherIntervalMs'> &
+  Partial<Pick<Config, 'smtpConnectionTimeoutMs' | 'smtpSocketTimeoutMs'>>;
 
 /** The subset of a pino logger the email module uses. Log ids and kinds, never addresses, names or tokens. */
 export interface EmailLogger {

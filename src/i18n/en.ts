@@ -585,6 +585,9 @@ const en: Catalogue = {
   'poll.erase.button': "Erase my address from this poll",
   'poll.erase.confirm': "Erase your address and name from this poll? Your answers stay, without your name. Your link stops working.",
   'poll.erase.done': "Your address has been erased from the poll.",
+
+  // Login limit per account (src/routes/auth.ts)
+  'login.locked': 'Too many failed attempts to log in with this email address. Please try again in {minutes} min.',
   // -- end of catalogue --
 };
 

@@ -585,6 +585,9 @@ const es: Catalogue = {
   'poll.erase.button': "Borrar mi dirección de esta encuesta",
   'poll.erase.confirm': "¿Borrar su dirección y su nombre de esta encuesta? Sus respuestas se mantienen, sin su nombre. Su enlace dejará de funcionar.",
   'poll.erase.done': "Su dirección se ha borrado de la encuesta.",
+
+  // Login limit per account (src/routes/auth.ts)
+  'login.locked': 'Demasiados intentos fallidos de inicio de sesión con esta dirección de correo electrónico. Vuelva a intentarlo dentro de {minutes} min.',
   // -- end of catalogue --
 };
 

@@ -585,6 +585,9 @@ const it: Catalogue = {
   'poll.erase.button': "Cancella il mio indirizzo da questo sondaggio",
   'poll.erase.confirm': "Cancellare indirizzo e nome da questo sondaggio? Le Sue risposte restano, senza il Suo nome. Il link non funzionerà più.",
   'poll.erase.done': "Il Suo indirizzo è stato cancellato dal sondaggio.",
+
+  // Login limit per account (src/routes/auth.ts)
+  'login.locked': 'Troppi tentativi di accesso non riusciti con questo indirizzo e-mail. La preghiamo di riprovare tra {minutes} min.',
   // -- end of catalogue --
 };
 

@@ -585,6 +585,9 @@ const lt: Catalogue = {
   'poll.erase.button': "Ištrinti mano adresą iš šios apklausos",
   'poll.erase.confirm': "Ištrinti Jūsų adresą ir vardą iš šios apklausos? Jūsų atsakymai liks, be Jūsų vardo. Jūsų nuoroda nebeveiks.",
   'poll.erase.done': "Jūsų adresas ištrintas iš apklausos.",
+
+  // Login limit per account (src/routes/auth.ts)
+  'login.locked': 'Per daug nesėkmingų bandymų prisijungti šiuo el. pašto adresu. Bandykite dar kartą po {minutes} min.',
   // -- end of catalogue --
 };
 

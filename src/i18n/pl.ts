@@ -585,6 +585,9 @@ const pl: Catalogue = {
   'poll.erase.button': "Usuń mój adres z tej ankiety",
   'poll.erase.confirm': "Usunąć adres i imię z tej ankiety? Odpowiedzi pozostaną, bez imienia. Link przestanie działać.",
   'poll.erase.done': "Adres został usunięty z ankiety.",
+
+  // Login limit per account (src/routes/auth.ts)
+  'login.locked': 'Zbyt wiele nieudanych prób logowania przy użyciu tego adresu e-mail. Prosimy spróbować ponownie za {minutes} min.',
   // -- end of catalogue --
 };
 

@@ -585,6 +585,9 @@ const ro: Catalogue = {
   'poll.erase.button': "Ștergeți adresa mea din acest sondaj",
   'poll.erase.confirm': "Ștergeți adresa și numele dumneavoastră din acest sondaj? Răspunsurile rămân, fără numele dumneavoastră. Linkul nu va mai funcționa.",
   'poll.erase.done': "Adresa dumneavoastră a fost ștearsă din sondaj.",
+
+  // Login limit per account (src/routes/auth.ts)
+  'login.locked': 'Prea multe încercări eșuate de autentificare cu această adresă de e-mail. Vă rugăm să încercați din nou peste {minutes} min.',
   // -- end of catalogue --
 };
 

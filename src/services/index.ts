@@ -53,7 +53,7 @@ export function createServices({ db, clock, config }: ServiceDeps): Services {
     clock,
     repos,
     secret,
-    auth: new AuthService(repos, clock),
+    auth: new AuthService(repos, clock, { passwordHashCost: config.passwordHashCost }),
     sessions,
     registrations,
     reminders,

@@ -37,6 +37,8 @@ export function testConfig(dir: string, env: Record<string, string> = {}): Confi
       DISPATCHER_ENABLED: 'false',
       MAINTENANCE_INTERVAL_MS: '0',
       SESSION_SECRET: 'a-test-secret-that-is-long-enough-0123456789',
+      // Cheap password hashing (N = 2^10): the suite logs in many times on 2 cores.
+      PASSWORD_HASH_COST: '10',
       ...env,
     },
     path.join(dir, 'no.env'),
