@@ -585,6 +585,8 @@ const en: Catalogue = {
   'poll.erase.button': "Erase my address from this poll",
   'poll.erase.confirm': "Erase your address and name from this poll? Your answers stay, without your name. Your link stops working.",
   'poll.erase.done': "Your address has been erased from the poll.",
+  // Access policy (src/core/access)
+  'err.series_forbidden': "Your hub can add sessions only to a series in which it already has sessions; an administrator can allow it.",
   // -- end of catalogue --
 };
 

@@ -585,6 +585,8 @@ const es: Catalogue = {
   'poll.erase.button': "Borrar mi dirección de esta encuesta",
   'poll.erase.confirm': "¿Borrar su dirección y su nombre de esta encuesta? Sus respuestas se mantienen, sin su nombre. Su enlace dejará de funcionar.",
   'poll.erase.done': "Su dirección se ha borrado de la encuesta.",
+  // Access policy (src/core/access)
+  'err.series_forbidden': "Su centro solo puede añadir sesiones a un ciclo en el que ya tenga sesiones; un administrador puede permitirlo.",
   // -- end of catalogue --
 };
 

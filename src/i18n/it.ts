@@ -585,6 +585,8 @@ const it: Catalogue = {
   'poll.erase.button': "Cancella il mio indirizzo da questo sondaggio",
   'poll.erase.confirm': "Cancellare indirizzo e nome da questo sondaggio? Le Sue risposte restano, senza il Suo nome. Il link non funzionerà più.",
   'poll.erase.done': "Il Suo indirizzo è stato cancellato dal sondaggio.",
+  // Access policy (src/core/access)
+  'err.series_forbidden': "Il Suo polo può aggiungere sessioni solo a un ciclo in cui ha già delle sessioni; un amministratore può consentirlo.",
   // -- end of catalogue --
 };
 

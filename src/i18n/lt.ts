@@ -585,6 +585,8 @@ const lt: Catalogue = {
   'poll.erase.button': "Ištrinti mano adresą iš šios apklausos",
   'poll.erase.confirm': "Ištrinti Jūsų adresą ir vardą iš šios apklausos? Jūsų atsakymai liks, be Jūsų vardo. Jūsų nuoroda nebeveiks.",
   'poll.erase.done': "Jūsų adresas ištrintas iš apklausos.",
+  // Access policy (src/core/access)
+  'err.series_forbidden': "Jūsų centras gali pridėti sesijas tik į ciklą, kuriame jau turi sesijų; administratorius gali tai leisti.",
   // -- end of catalogue --
 };
 

@@ -585,6 +585,8 @@ const pl: Catalogue = {
   'poll.erase.button': "Usuń mój adres z tej ankiety",
   'poll.erase.confirm': "Usunąć adres i imię z tej ankiety? Odpowiedzi pozostaną, bez imienia. Link przestanie działać.",
   'poll.erase.done': "Adres został usunięty z ankiety.",
+  // Access policy (src/core/access)
+  'err.series_forbidden': "Państwa hub może dodawać sesje tylko do cyklu, w którym ma już sesje; administrator może na to zezwolić.",
   // -- end of catalogue --
 };
 

@@ -585,6 +585,8 @@ const ro: Catalogue = {
   'poll.erase.button': "Ștergeți adresa mea din acest sondaj",
   'poll.erase.confirm': "Ștergeți adresa și numele dumneavoastră din acest sondaj? Răspunsurile rămân, fără numele dumneavoastră. Linkul nu va mai funcționa.",
   'poll.erase.done': "Adresa dumneavoastră a fost ștearsă din sondaj.",
+  // Access policy (src/core/access)
+  'err.series_forbidden': "Hubul dumneavoastră poate adăuga sesiuni doar într-o serie în care are deja sesiuni; un administrator poate permite acest lucru.",
   // -- end of catalogue --
 };
 
