@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 import type { DB } from '../db/open.js';
 import { immediate } from '../db/open.js';
 import { AppError, FieldErrors, notFound } from '../errors.js';
-import { assertCan, can, canUseSeries, type SessionAction } from '../core/access/index.js';
+import { assertCan, can, canAssignOwner, canUseSeries, type SessionAction } from '../core/access/index.js';
 import { isLanguage } from '../i18n/index.js';
 import type { Repositories } from '../repositories/index.js';
 import type { Organiser } from '../repositories/organisers.js';
@@ -172,7 +172,7 @@ export class SessionService {
     // hubs
     const hubId = Number(pick('hubId', existing?.hubId ?? actor.hubId ?? ''));
     if (!Number.isInteger(hubId) || !this.repos.hubs.get(hubId)) errs.add('hubId', 'hub_unknown', 'choose the organising hub');
-    else if (actor.role !== 'admin' && hubId !== actor.hubId && !(existing && existing.hubId === hubId)) {
+    else if (!canAssignOwner(actor, hubId, existing?.hubId)) {
       errs.add('hubId', 'hub_forbidden', 'you can only organise sessions for your own hub');
     }
     const rawCo = pick('coHostIds', existing?.coHostIds ?? []);

@@ -3,6 +3,7 @@ export {
   assertCan,
   assertCanGlobal,
   can,
+  canAssignOwner,
   canGlobal,
   canUseSeries,
   forbiddenError,

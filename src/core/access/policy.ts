@@ -129,6 +129,15 @@ export function assertCanGlobal(actor: Actor, action: GlobalAction): void {
 }
 
 /**
+ * Which hub an organiser may make a session's owner: an administrator any hub; a hub organiser their
+ * own hub, or the current owner kept as it is.
+ */
+export function canAssignOwner(actor: Actor, hubId: number, currentOwner?: number): boolean {
+  if (actor.role === 'admin') return true;
+  return hubId === actor.hubId || hubId === currentOwner;
+}
+
+/**
  * Whether a hub may put a session in a series: an administrator always; a hub when it owns a session
  * there or an administrator allowed it (`allowed` answers from the series' hubs).
  */
