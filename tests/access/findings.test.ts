@@ -72,7 +72,12 @@ describe('finding 1: no cross-hub disclosure through date polls', () => {
     const api = await w.clients.cohost.json('POST', '/api/v1/sessions', { title: 'Our poll', seriesId, status: 'tentative', approxMonth: '2026-03', zone: 'Europe/Bucharest' }, w.tokens.cohost);
     expect(api.statusCode).toBe(400);
     expect(api.json<{ fields: { field: string }[] }>().fields.map((f) => f.field)).toContain('seriesId');
-    await w.clients.cohost.get('/organiser/sessions/new');
+    // The form offers C only the series C may use; B sees its own.
+    const seriesSelect = (html: string) => /name="seriesId"[\s\S]*?<\/select>/.exec(html)?.[0] ?? '';
+    expect(seriesSelect((await w.clients.owner.get('/organiser/sessions/new')).body)).toContain(`<option value="${seriesId}"`);
+    const offered = seriesSelect((await w.clients.cohost.get('/organiser/sessions/new')).body);
+    expect(offered).toContain('<option value=""');
+    expect(offered).not.toContain(`<option value="${seriesId}"`);
     const form = await w.clients.cohost.post('/organiser/sessions', { title: 'Our poll', seriesId: String(seriesId), hubId: String(w.hubs.ro), status: 'tentative', approxMonth: '2026-03', zone: 'Europe/Bucharest', durationMinutes: '60', language: 'ro', reminderOffsets: 'P1D' });
     expect(form.statusCode).toBe(400);
     expect(text(form.body)).toContain('Your hub can add sessions only to a series in which it already has sessions');
