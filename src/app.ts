@@ -1,5 +1,5 @@
 import path from 'node:path';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions, type RouteOptions } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
@@ -51,6 +51,8 @@ export interface AppDeps {
   services?: Services;
   /** Where mail goes: default from SMTP_URL (a pooled relay) or kept locally; tests pass an SMTP sink. */
   mailer?: MailTransport;
+  /** Told of every route as it is registered (the access tests walk them all). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 
@@ -82,6 +84,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Never log full URLs with personal tokens: the request serializer keeps the route only.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
   });
+
+  if (deps.onRoute) app.addHook('onRoute', deps.onRoute);
 
   const services = deps.services ?? createServices({ db, clock, config });
   app.decorate('config', config);

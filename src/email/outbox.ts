@@ -76,7 +76,7 @@ interface Statements {
   resume: Statement;
   touchRun: Statement;
   counts: Statement<[], { status: OutboxStatus; n: number }>;
-  countsHub: Statement<[number, number], { status: OutboxStatus; n: number }>;
+  countsHub: Statement<[{ hubId: number }], { status: OutboxStatus; n: number }>;
   times: Statement<[], { oldest_queued: number | null; next_due: number | null }>;
   pending: Statement<[], { n: number }>;
   /** Dynamic shapes (withdraw, retime, list) keyed by their SQL. */
@@ -201,10 +201,12 @@ function stmts(db: DB): Statements {
       `UPDATE mail_state SET last_run_at = @now, last_sent_at = CASE WHEN @sent > 0 THEN @now ELSE last_sent_at END WHERE id = 1`,
     ),
     counts: db.prepare<[], { status: OutboxStatus; n: number }>('SELECT status, count(*) AS n FROM outbox GROUP BY status'),
-    countsHub: db.prepare<[number, number], { status: OutboxStatus; n: number }>(
-      `SELECT status, count(*) AS n FROM outbox
-       WHERE session_id IN (SELECT id FROM sessions WHERE hub_id = ? UNION SELECT session_id FROM session_hosts WHERE hub_id = ?)
-       GROUP BY status`,
+    countsHub: db.prepare<[{ hubId: number }], { status: OutboxStatus; n: number }>(
+      `SELECT o.status, count(*) AS n FROM outbox o
+       WHERE (o.session_id IN (SELECT id FROM sessions WHERE hub_id = @hubId)
+         OR (o.session_id IN (SELECT session_id FROM session_hosts WHERE hub_id = @hubId)
+             AND o.registration_id IN (SELECT r.id FROM registrations r WHERE r.hub_id = @hubId AND r.session_id = o.session_id)))
+       GROUP BY o.status`,
     ),
     times: db.prepare<[], { oldest_queued: number | null; next_due: number | null }>(
       `SELECT (SELECT min(created_at) FROM outbox WHERE status IN ('queued', 'sending')) AS oldest_queued,
@@ -532,7 +534,11 @@ export function resumeDispatch(db: DB): void {
 // ---------------------------------------------------------------------------------------------
 // Organiser mail view
 
-/** Restricts what a hub organiser sees to mail about sessions their hub hosts or co-hosts. */
+/**
+ * What a hub organiser sees (the access policy's mail rule): all mail about sessions their hub owns,
+ * and for sessions it co-hosts only the mail to registrants who chose their hub. No hubId: everything
+ * (administrators).
+ */
 export interface MailScope {
   hubId?: number;
 }
@@ -616,7 +622,9 @@ function scopeFilter(f: MailFilter, params: Record<string, unknown>): string[] {
     params.sessionId = f.sessionId;
   }
   if (f.hubId !== undefined) {
-    parts.push('o.session_id IN (SELECT id FROM sessions WHERE hub_id = @hubId UNION SELECT session_id FROM session_hosts WHERE hub_id = @hubId)');
+    parts.push(`(o.session_id IN (SELECT id FROM sessions WHERE hub_id = @hubId)
+         OR (o.session_id IN (SELECT session_id FROM session_hosts WHERE hub_id = @hubId)
+             AND o.registration_id IN (SELECT r.id FROM registrations r WHERE r.hub_id = @hubId AND r.session_id = o.session_id)))`);
     params.hubId = f.hubId;
   }
   return parts;
@@ -677,7 +685,7 @@ export interface MailSummary {
 export function mailSummary(db: DB, scope: MailScope & { now?: number } = {}): MailSummary {
   const s = stmts(db);
   const counts = Object.fromEntries(OUTBOX_STATUSES.map((k) => [k, 0])) as Record<OutboxStatus, number>;
-  const rows = scope.hubId === undefined ? s.counts.all() : s.countsHub.all(scope.hubId, scope.hubId);
+  const rows = scope.hubId === undefined ? s.counts.all() : s.countsHub.all({ hubId: scope.hubId });
   for (const r of rows) counts[r.status] = r.n;
   const times = s.times.get()!;
   const state = s.state.get()!;

@@ -588,6 +588,8 @@ const bg: Catalogue = {
 
   // Login limit per account (src/routes/auth.ts)
   'login.locked': 'Твърде много неуспешни опити за вход с този имейл адрес. Моля, опитайте отново след {minutes} мин.',
+  // Access policy (src/core/access)
+  'err.series_forbidden': "Вашият хъб може да добавя сесии само към поредица, в която вече има сесии; администратор може да го разреши.",
   // -- end of catalogue --
 };
 

@@ -588,6 +588,8 @@ const el: Catalogue = {
 
   // Login limit per account (src/routes/auth.ts)
   'login.locked': 'Πάρα πολλές αποτυχημένες προσπάθειες σύνδεσης με αυτή τη διεύθυνση email. Παρακαλούμε δοκιμάστε ξανά σε {minutes} λεπτά.',
+  // Access policy (src/core/access)
+  'err.series_forbidden': "Ο κόμβος σας μπορεί να προσθέτει συνεδρίες μόνο σε σειρά στην οποία έχει ήδη συνεδρίες· ένας διαχειριστής μπορεί να το επιτρέψει.",
   // -- end of catalogue --
 };
 

@@ -588,6 +588,8 @@ const en: Catalogue = {
 
   // Login limit per account (src/routes/auth.ts)
   'login.locked': 'Too many failed attempts to log in with this email address. Please try again in {minutes} min.',
+  // Access policy (src/core/access)
+  'err.series_forbidden': "Your hub can add sessions only to a series in which it already has sessions; an administrator can allow it.",
   // -- end of catalogue --
 };
 

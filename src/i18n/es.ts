@@ -588,6 +588,8 @@ const es: Catalogue = {
 
   // Login limit per account (src/routes/auth.ts)
   'login.locked': 'Demasiados intentos fallidos de inicio de sesión con esta dirección de correo electrónico. Vuelva a intentarlo dentro de {minutes} min.',
+  // Access policy (src/core/access)
+  'err.series_forbidden': "Su centro solo puede añadir sesiones a un ciclo en el que ya tenga sesiones; un administrador puede permitirlo.",
   // -- end of catalogue --
 };
 

@@ -588,6 +588,8 @@ const it: Catalogue = {
 
   // Login limit per account (src/routes/auth.ts)
   'login.locked': 'Troppi tentativi di accesso non riusciti con questo indirizzo e-mail. La preghiamo di riprovare tra {minutes} min.',
+  // Access policy (src/core/access)
+  'err.series_forbidden': "Il Suo polo può aggiungere sessioni solo a un ciclo in cui ha già delle sessioni; un amministratore può consentirlo.",
   // -- end of catalogue --
 };
 

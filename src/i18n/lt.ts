@@ -588,6 +588,8 @@ const lt: Catalogue = {
 
   // Login limit per account (src/routes/auth.ts)
   'login.locked': 'Per daug nesėkmingų bandymų prisijungti šiuo el. pašto adresu. Bandykite dar kartą po {minutes} min.',
+  // Access policy (src/core/access)
+  'err.series_forbidden': "Jūsų centras gali pridėti sesijas tik į ciklą, kuriame jau turi sesijų; administratorius gali tai leisti.",
   // -- end of catalogue --
 };
 

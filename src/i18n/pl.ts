@@ -588,6 +588,8 @@ const pl: Catalogue = {
 
   // Login limit per account (src/routes/auth.ts)
   'login.locked': 'Zbyt wiele nieudanych prób logowania przy użyciu tego adresu e-mail. Prosimy spróbować ponownie za {minutes} min.',
+  // Access policy (src/core/access)
+  'err.series_forbidden': "Państwa hub może dodawać sesje tylko do cyklu, w którym ma już sesje; administrator może na to zezwolić.",
   // -- end of catalogue --
 };
 

@@ -588,6 +588,8 @@ const ro: Catalogue = {
 
   // Login limit per account (src/routes/auth.ts)
   'login.locked': 'Prea multe încercări eșuate de autentificare cu această adresă de e-mail. Vă rugăm să încercați din nou peste {minutes} min.',
+  // Access policy (src/core/access)
+  'err.series_forbidden': "Hubul dumneavoastră poate adăuga sesiuni doar într-o serie în care are deja sesiuni; un administrator poate permite acest lucru.",
   // -- end of catalogue --
 };
 

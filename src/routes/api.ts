@@ -4,7 +4,7 @@ import { AppError } from '../errors.js';
 import type { Hub } from '../repositories/hubs.js';
 import type { Organiser } from '../repositories/organisers.js';
 import type { Session } from '../repositories/sessions.js';
-import { canManageSession } from '../services/auth.js';
+import { can } from '../core/access/index.js';
 import { tentativeLabel } from '../services/present.js';
 import type { SessionInput } from '../services/sessions.js';
 import { formatDurationMinutes, placeTimes, toIsoInZone, toIsoUtc } from '../time/index.js';
@@ -179,14 +179,14 @@ export default async function apiRoutes(app: FastifyInstance): Promise<void> {
       return sessions
         .list()
         .filter((s) => (q.status ? s.status === q.status : true) && (q.seriesId ? s.seriesId === q.seriesId : true))
-        .map((s) => sessionJson(s, { withJoinUrl: !!o && canManageSession(o, s) }));
+        .map((s) => sessionJson(s, { withJoinUrl: !!o && can(o, 'session.read', s) }));
     },
   );
 
   app.get('/sessions/:id', { schema: { tags: ['sessions'], params: IdParams, response: { 200: SessionSchema, 404: ErrorSchema } } }, async (req) => {
     const s = sessions.get((req.params as { id: number }).id);
     const o = optionalCaller(req);
-    return sessionJson(s, { withJoinUrl: !!o && canManageSession(o, s) });
+    return sessionJson(s, { withJoinUrl: !!o && can(o, 'session.read', s) });
   });
 
   app.post(

@@ -23,7 +23,7 @@ export default async function followupRoutes(app: FastifyInstance): Promise<void
 
     const page = async (req: FastifyRequest<{ Params: Params }>, reply: FastifyReply, extra: Record<string, unknown> = {}, status = 200) => {
       const lang = langOf(req);
-      const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!);
+      const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'followups.manage');
       const next = followups.nextInSeries(session);
       const ended = session.endUtc !== null && session.endUtc <= app.services.clock.now();
       return render(
@@ -55,7 +55,7 @@ export default async function followupRoutes(app: FastifyInstance): Promise<void
     area.get<{ Params: Params }>('/organiser/sessions/:id/followups', async (req, reply) => page(req, reply));
 
     area.post<{ Params: Params; Body: Record<string, string> }>('/organiser/sessions/:id/followups/:audience', async (req, reply) => {
-      const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!);
+      const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'followups.manage');
       const audience = audienceOf(req.params.audience);
       try {
         followups.save(session, audience, req.body ?? {});
@@ -68,7 +68,7 @@ export default async function followupRoutes(app: FastifyInstance): Promise<void
     });
 
     area.get<{ Params: Params }>('/organiser/sessions/:id/followups/:audience/preview', async (req, reply) => {
-      const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!);
+      const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'followups.manage');
       const audience = audienceOf(req.params.audience);
       const f = followups.get(session.id, audience);
       const lang = langOf(req);
@@ -85,7 +85,7 @@ export default async function followupRoutes(app: FastifyInstance): Promise<void
     });
 
     area.post<{ Params: Params }>('/organiser/sessions/:id/followups/:audience/send', async (req, reply) => {
-      const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!);
+      const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'followups.manage');
       const audience = audienceOf(req.params.audience);
       const result = followups.send(session, audience);
       req.log.info({ sessionId: session.id, audience, queued: result.queued }, 'follow-up queued');

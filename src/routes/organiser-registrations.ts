@@ -7,7 +7,8 @@ import { toCsv } from '../services/csv.js';
 import { singleLine } from '../services/text.js';
 import { formatInZone } from '../time/index.js';
 import { langOf, organiserOf, render, requireOrganiser } from './context.js';
-import { fieldMessages } from './organiser.js';
+import { fieldMessages, mayOn } from './organiser.js';
+import { personalScope } from '../core/access/index.js';
 import { formToRegistration, registrationFormData } from './registration.js';
 
 type Query = { status?: string; hub?: string; country?: string; orgType?: string };
@@ -32,14 +33,15 @@ export default async function organiserRegistrationRoutes(app: FastifyInstance):
     const page = async (req: FastifyRequest<{ Params: { id: string }; Querystring: Query }>, reply: FastifyReply, extra: Record<string, unknown> = {}, status = 200) => {
       const o = organiserOf(req)!;
       const lang = langOf(req);
-      const session = sessions.getManaged(Number(req.params.id), o);
+      const session = sessions.getManaged(Number(req.params.id), o, 'registrations.read');
+      const scope = personalScope(o, session);
       const filter = filterOf(req.query ?? {});
       const hubs = repos.hubs.list();
       const hubName = new Map(hubs.map((h) => [h.id, h.name]));
-      const list = registrations.list(session.id, filter);
+      const list = registrations.list(session.id, scope, filter);
       const dims = (d: 'country' | 'hub_id' | 'org_type') => {
         const m = new Map<string, { key: string; label: string; confirmed: number; waitlisted: number; pending: number; cancelled: number }>();
-        for (const row of repos.registrations.countsBy(session.id, d)) {
+        for (const row of repos.registrations.countsBy(session.id, d, scope)) {
           const key = String(row.key ?? 'none');
           const label = d === 'country' ? countryName(String(row.key), lang) : d === 'hub_id' ? (row.key === null ? t(lang, 'reg.hubNone') : hubName.get(Number(row.key)) ?? '?') : t(lang, `orgType.${row.key}`);
           const e = m.get(key) ?? { key, label, confirmed: 0, waitlisted: 0, pending: 0, cancelled: 0 };
@@ -57,6 +59,7 @@ export default async function organiserRegistrationRoutes(app: FastifyInstance):
         {
           title: `${t(lang, 'orgreg.title')}: ${session.title}`,
           session,
+          may: mayOn(o, session),
           filter: req.query ?? {},
           query,
           rows: list.map((r) => ({
@@ -86,10 +89,10 @@ export default async function organiserRegistrationRoutes(app: FastifyInstance):
 
     area.get<{ Params: { id: string }; Querystring: Query }>('/organiser/sessions/:id/registrations.csv', async (req, reply) => {
       const o = organiserOf(req)!;
-      const session = sessions.getManaged(Number(req.params.id), o);
+      const session = sessions.getManaged(Number(req.params.id), o, 'registrations.read');
       const hubName = new Map(repos.hubs.list().map((h) => [h.id, h.name]));
       const questions = repos.registrations.questions(session.id);
-      const rows = registrations.list(session.id, filterOf(req.query ?? {})).map((r) => [
+      const rows = registrations.list(session.id, personalScope(o, session), filterOf(req.query ?? {})).map((r) => [
         r.id,
         r.status,
         r.name,
@@ -115,7 +118,7 @@ export default async function organiserRegistrationRoutes(app: FastifyInstance):
 
     area.post<{ Params: { id: string }; Querystring: Query; Body: Record<string, string> }>('/organiser/sessions/:id/registrations', async (req, reply) => {
       const o = organiserOf(req)!;
-      const session = sessions.getManaged(Number(req.params.id), o);
+      const session = sessions.getManaged(Number(req.params.id), o, 'registrations.manage');
       const input = formToRegistration(req.body ?? {});
       try {
         registrations.register(session.id, input, 'organiser');
@@ -129,7 +132,7 @@ export default async function organiserRegistrationRoutes(app: FastifyInstance):
 
     const regAction = (path: string, act: (regId: number) => void, msg: string) =>
       area.post<{ Params: { id: string; rid: string } }>(`/organiser/sessions/:id/registrations/:rid/${path}`, async (req, reply) => {
-        const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!);
+        const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'registrations.manage');
         const reg = registrations.get(Number(req.params.rid));
         if (reg.sessionId !== session.id) throw new AppError('not_found', 'registration not found', 404);
         act(reg.id);
@@ -139,9 +142,10 @@ export default async function organiserRegistrationRoutes(app: FastifyInstance):
     regAction('promote', (id) => registrations.moveFromWaitlist(id), 'orgreg.promoted');
 
     area.post<{ Params: { id: string }; Querystring: Query; Body: Record<string, string> }>('/organiser/sessions/:id/message', async (req, reply) => {
-      const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!);
+      const o = organiserOf(req)!;
+      const session = sessions.getManaged(Number(req.params.id), o, 'registrations.message');
       try {
-        const n = registrations.message(session.id, req.body ?? {});
+        const n = registrations.message(session.id, req.body ?? {}, personalScope(o, session));
         req.log.info({ sessionId: session.id, recipients: n }, 'message queued');
         return reply.redirect(`/organiser/sessions/${session.id}/registrations?msg=orgreg.messageSent`, 303);
       } catch (err) {
@@ -151,7 +155,7 @@ export default async function organiserRegistrationRoutes(app: FastifyInstance):
     });
 
     area.post<{ Params: { id: string }; Querystring: Query; Body: Record<string, string> }>('/organiser/sessions/:id/questions', async (req, reply) => {
-      const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!);
+      const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'registrations.manage');
       const b = req.body ?? {};
       const label = singleLine(String(b.label ?? '')).slice(0, 200);
       const kind = b.kind === 'choice' ? 'choice' : 'text';
@@ -166,7 +170,7 @@ export default async function organiserRegistrationRoutes(app: FastifyInstance):
     });
 
     area.post<{ Params: { id: string; qid: string } }>('/organiser/sessions/:id/questions/:qid/delete', async (req, reply) => {
-      const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!);
+      const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'registrations.manage');
       repos.registrations.deleteQuestion(session.id, Number(req.params.qid));
       return reply.redirect(`/organiser/sessions/${session.id}/registrations?msg=orgreg.questionDeleted`, 303);
     });

@@ -4,7 +4,8 @@ import { AppError } from '../errors.js';
 import { LANGUAGES, LANGUAGE_NAMES, isLanguage, t, type Language } from '../i18n/index.js';
 import { ORG_TYPES, type Registration } from '../repositories/registrations.js';
 import type { Session } from '../repositories/sessions.js';
-import { canManageSession } from '../services/auth.js';
+import { can } from '../core/access/index.js';
+import { mayOn } from './organiser.js';
 import { calendarLinks } from './calendar.js';
 import { personalCalendarLinks } from './personal-calendar.js';
 import { countryOptions } from '../services/countries.js';
@@ -75,7 +76,8 @@ export async function renderSessionPage(app: FastifyInstance, req: FastifyReques
       coHosts: session.coHostIds.map((id) => repos.hubs.get(id)!).filter(Boolean),
       series: session.seriesId === null ? undefined : repos.series.get(session.seriesId),
       times: sessionTimes(session, zone, lang),
-      canManage: organiser ? canManageSession(organiser, session) : false,
+      canManage: organiser ? can(organiser, 'session.read', session) : false,
+      may: organiser ? mayOn(organiser, session) : undefined,
       registrationOpen: open,
       calendarLinks: calendarLinks(app.config, session, hub),
       seatsLeft: session.capacity === null ? null : Math.max(0, session.capacity - counts.confirmed - counts.pending),

@@ -2,7 +2,6 @@ import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
 import type { Repositories } from '../repositories/index.js';
 import type { Organiser, Role } from '../repositories/organisers.js';
-import type { Session } from '../repositories/sessions.js';
 import { validateZone } from '../time/index.js';
 import { isLanguage } from '../i18n/index.js';
 import { DEFAULT_HASH_COST, hashPassword, needsRehash, randomToken, sha256, verifyPassword } from './crypto.js';
@@ -123,8 +122,3 @@ export class AuthService {
   }
 }
 
-/** Administrators manage everything; a hub organiser, the sessions their hub organises or co-hosts. */
-export function canManageSession(o: Organiser, s: Pick<Session, 'hubId' | 'coHostIds'>): boolean {
-  if (o.role === 'admin') return true;
-  return o.hubId !== null && (s.hubId === o.hubId || s.coHostIds.includes(o.hubId));
-}

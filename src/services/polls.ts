@@ -281,7 +281,7 @@ export class PollService {
 
   /** The session (checked for the organiser) and its poll, or a 404 when it has none. */
   managed(sessionId: number, actor: Organiser): { session: Session; poll: Poll } {
-    const session = this.sessions.getManaged(sessionId, actor);
+    const session = this.sessions.getManaged(sessionId, actor, 'poll.manage');
     const poll = this.repo.forSession(session.id);
     if (!poll) throw notFound('poll');
     return { session, poll };
@@ -327,7 +327,7 @@ export class PollService {
 
   /** Starts the poll of a tentative session. */
   create(sessionId: number, input: { zone?: unknown; deadlineDate?: unknown; deadlineTime?: unknown; reminderHours?: unknown }, actor: Organiser): Poll {
-    const session = this.sessions.getManaged(sessionId, actor);
+    const session = this.sessions.getManaged(sessionId, actor, 'poll.manage');
     const settings = this.validateSettings(input, actor);
     return immediate(this.db, () => {
       const fresh = this.repos.sessions.get(session.id)!;
@@ -477,7 +477,8 @@ export class PollService {
 
   private earlierRegistrants(session: Session) {
     if (session.seriesId === null) return { all: [], withConsent: [] };
-    const rows = this.repo.earlierRegistrants(session.seriesId, session.id, this.clock.now());
+    // The owning hub's own earlier sessions only (see the access policy).
+    const rows = this.repo.earlierRegistrants(session.seriesId, session.id, session.hubId, this.clock.now());
     // One per address: the most recent registration speaks for the person (language, zone, consent).
     const byEmail = new Map<string, (typeof rows)[number]>();
     for (const r of rows) if (!byEmail.has(r.email.toLowerCase())) byEmail.set(r.email.toLowerCase(), r);

@@ -8,6 +8,7 @@ import { eraseRegistrationMail, mailForRegistration } from '../email/personal-da
 import { AppError, FieldErrors, notFound } from '../errors.js';
 import { isLanguage } from '../i18n/index.js';
 import type { Repositories } from '../repositories/index.js';
+import type { PersonalScope } from '../core/access/index.js';
 import {
   ORG_TYPES,
   type NewRegistration,
@@ -414,8 +415,9 @@ export class RegistrationService {
 
   // ---------------------------------------------------------------- reading
 
-  list(sessionId: number, filter: RegistrationFilter = {}): Registration[] {
-    return this.repos.registrations.list(sessionId, filter);
+  /** Registrations of a session within the caller's access scope. */
+  list(sessionId: number, scope: PersonalScope, filter: RegistrationFilter = {}): Registration[] {
+    return this.repos.registrations.list(sessionId, scope, filter);
   }
 
   get(id: number): Registration {
@@ -428,7 +430,7 @@ export class RegistrationService {
    * An organiser's message to the people registered for a session (confirmed, or also those on the
    * waitlist and pending), each in their language and zone, through the outbox.
    */
-  message(sessionId: number, input: { subject?: unknown; body?: unknown; audience?: unknown }): number {
+  message(sessionId: number, input: { subject?: unknown; body?: unknown; audience?: unknown }, scope: PersonalScope): number {
     const errs = new FieldErrors();
     const subject = singleLine(str(input.subject));
     const body = str(input.body).replace(/\r\n?/g, '\n').trim();
@@ -441,7 +443,9 @@ export class RegistrationService {
     errs.throwIfAny();
     return immediate(this.db, () => {
       const now = this.clock.now();
-      const people = audience === 'confirmed' ? this.repos.registrations.withStatus(sessionId, 'confirmed') : this.repos.registrations.active(sessionId);
+      // Only the people the caller may see: a co-hosting hub messages the registrants who chose it.
+      const statuses = audience === 'confirmed' ? ['confirmed'] : ['confirmed', 'pending', 'waitlisted'];
+      const people = this.repos.registrations.list(sessionId, scope).filter((r) => statuses.includes(r.status));
       let n = 0;
       for (const reg of people) {
         if (!reg.email) continue;

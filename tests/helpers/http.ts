@@ -50,7 +50,7 @@ export class HttpClient {
     const headers: Record<string, string> = { ...this.headers, ...(opts.headers ?? {}) };
     const cookie = this.cookieHeader();
     if (cookie) headers.cookie = cookie;
-    const res = await fetch(this.base + url, { method, headers, body: opts.body, redirect: 'manual' });
+    const res = await fetch(this.base + url, { method, headers, body: opts.body as BodyInit | undefined, redirect: 'manual' });
     this.keep(res);
     const body = await res.text();
     const out: Record<string, string> = {};
