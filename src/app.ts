@@ -139,7 +139,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         fields: err.errors.map((e) => ({ field: e.field, code: e.code, message: e.message })),
       });
     }
-    if (err instanceof AppError) {
+    if (err instanceof AppError && err.status < 500) {
       if (isApi) return reply.code(err.status).send({ error: err.code, message: err.message, field: err.field });
       return render(req, reply, 'pages/error', { title: t(lang, 'error.title'), message: t(lang, err.status === 404 ? 'error.notFound' : err.status === 403 ? 'error.forbidden' : `err.${err.code}`) }, err.status);
     }
@@ -166,7 +166,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
       return reply.code(fe.statusCode).send({ error: fe.code ?? 'bad_request', message: fe.message });
     }
-    req.log.error({ err }, 'unhandled error');
+    // Every 5xx is logged (the request logger carries the reqId); the answer says no more than "internal".
+    req.log.error({ err, statusCode: (err as AppError).status ?? fe.statusCode ?? 500 }, 'unhandled error');
     if (isApi) return reply.code(500).send({ error: 'internal', message: 'internal error' });
     return render(req, reply, 'pages/error', { title: t(lang, 'error.title'), message: t(lang, 'error.title') }, 500);
   });

@@ -585,6 +585,8 @@ const bg: Catalogue = {
   'poll.erase.button': "Изтрийте адреса ми от тази анкета",
   'poll.erase.confirm': "Да се изтрият ли адресът и името Ви от тази анкета? Отговорите Ви остават, без името Ви. Връзката Ви ще спре да работи.",
   'poll.erase.done': "Адресът Ви е изтрит от анкетата.",
+  // Dates in range
+  'err.date_out_of_range': "Изберете дата от {min} до {max}.",
   // -- end of catalogue --
 };
 

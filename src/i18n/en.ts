@@ -585,6 +585,8 @@ const en: Catalogue = {
   'poll.erase.button': "Erase my address from this poll",
   'poll.erase.confirm': "Erase your address and name from this poll? Your answers stay, without your name. Your link stops working.",
   'poll.erase.done': "Your address has been erased from the poll.",
+  // Dates in range
+  'err.date_out_of_range': "Choose a date from {min} to {max}.",
   // -- end of catalogue --
 };
 

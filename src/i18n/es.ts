@@ -585,6 +585,8 @@ const es: Catalogue = {
   'poll.erase.button': "Borrar mi dirección de esta encuesta",
   'poll.erase.confirm': "¿Borrar su dirección y su nombre de esta encuesta? Sus respuestas se mantienen, sin su nombre. Su enlace dejará de funcionar.",
   'poll.erase.done': "Su dirección se ha borrado de la encuesta.",
+  // Dates in range
+  'err.date_out_of_range': "Elija una fecha entre {min} y {max}.",
   // -- end of catalogue --
 };
 

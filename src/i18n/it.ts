@@ -585,6 +585,8 @@ const it: Catalogue = {
   'poll.erase.button': "Cancella il mio indirizzo da questo sondaggio",
   'poll.erase.confirm': "Cancellare indirizzo e nome da questo sondaggio? Le Sue risposte restano, senza il Suo nome. Il link non funzionerà più.",
   'poll.erase.done': "Il Suo indirizzo è stato cancellato dal sondaggio.",
+  // Dates in range
+  'err.date_out_of_range': "Scelga una data compresa tra {min} e {max}.",
   // -- end of catalogue --
 };
 

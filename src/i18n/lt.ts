@@ -585,6 +585,8 @@ const lt: Catalogue = {
   'poll.erase.button': "Ištrinti mano adresą iš šios apklausos",
   'poll.erase.confirm': "Ištrinti Jūsų adresą ir vardą iš šios apklausos? Jūsų atsakymai liks, be Jūsų vardo. Jūsų nuoroda nebeveiks.",
   'poll.erase.done': "Jūsų adresas ištrintas iš apklausos.",
+  // Dates in range
+  'err.date_out_of_range': "Pasirinkite datą nuo {min} iki {max}.",
   // -- end of catalogue --
 };
 

@@ -585,6 +585,8 @@ const pl: Catalogue = {
   'poll.erase.button': "Usuń mój adres z tej ankiety",
   'poll.erase.confirm': "Usunąć adres i imię z tej ankiety? Odpowiedzi pozostaną, bez imienia. Link przestanie działać.",
   'poll.erase.done': "Adres został usunięty z ankiety.",
+  // Dates in range
+  'err.date_out_of_range': "Prosimy wybrać datę od {min} do {max}.",
   // -- end of catalogue --
 };
 

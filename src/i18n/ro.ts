@@ -585,6 +585,8 @@ const ro: Catalogue = {
   'poll.erase.button': "Ștergeți adresa mea din acest sondaj",
   'poll.erase.confirm': "Ștergeți adresa și numele dumneavoastră din acest sondaj? Răspunsurile rămân, fără numele dumneavoastră. Linkul nu va mai funcționa.",
   'poll.erase.done': "Adresa dumneavoastră a fost ștearsă din sondaj.",
+  // Dates in range
+  'err.date_out_of_range': "Alegeți o dată între {min} și {max}.",
   // -- end of catalogue --
 };
 
