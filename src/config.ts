@@ -36,6 +36,12 @@ export interface Config {
   seedOnStart: boolean;
   /** Run housekeeping (expired holds, retention) in this process, every this many ms; 0 turns it off. */
   maintenanceIntervalMs: number;
+  /** Registration posts (form and API together) one client address may make per minute. */
+  registrationRatePerIp: number;
+  /** Registration posts one session accepts per minute, from every address together. */
+  registrationRatePerSession: number;
+  /** Percent of a session's capacity that unconfirmed registrations may hold; the others get a seat on confirmation. */
+  pendingMaxShare: number;
 }
 
 export class ConfigError extends Error {
@@ -114,5 +120,8 @@ export function loadConfig(envIn: Record<string, string | undefined> = process.e
     pendingHoldHours: int(env, 'PENDING_HOLD_HOURS', 48, 1, 720),
     seedOnStart: bool(env, 'SEED_ON_START', true),
     maintenanceIntervalMs: int(env, 'MAINTENANCE_INTERVAL_MS', 60_000, 0, 86_400_000),
+    registrationRatePerIp: int(env, 'REGISTRATION_RATE_PER_IP', 10, 1, 100_000),
+    registrationRatePerSession: int(env, 'REGISTRATION_RATE_PER_SESSION', 120, 1, 1_000_000),
+    pendingMaxShare: int(env, 'PENDING_MAX_SHARE', 20, 0, 100),
   };
 }

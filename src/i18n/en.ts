@@ -587,6 +587,11 @@ const en: Catalogue = {
   'poll.erase.done': "Your address has been erased from the poll.",
   // Dates in range
   'err.date_out_of_range': "Choose a date from {min} to {max}.",
+  // Seats of unconfirmed registrations
+  'reg.outcome.unheld.title': "Check your email",
+  'reg.outcome.unheld.body': "We have sent you an email with a link. Places are given in the order addresses are confirmed: confirm yours to take a place while places remain.",
+  'email.reg.received.unheld': "Places are given in the order addresses are confirmed: confirm yours to take a place while places remain. If all are taken by then, you will be placed on the waitlist.",
+  'manage.pendingUnheldText': "Please confirm your email address: a place is given on confirmation, while places remain.",
   // -- end of catalogue --
 };
 

@@ -587,6 +587,11 @@ const ro: Catalogue = {
   'poll.erase.done': "Adresa dumneavoastră a fost ștearsă din sondaj.",
   // Dates in range
   'err.date_out_of_range': "Alegeți o dată între {min} și {max}.",
+  // Seats of unconfirmed registrations
+  'reg.outcome.unheld.title': "Verificați-vă e-mailul",
+  'reg.outcome.unheld.body': "V-am trimis un e-mail cu un link. Locurile se acordă în ordinea în care sunt confirmate adresele: confirmați-o pe a dumneavoastră pentru a obține un loc cât timp mai sunt locuri libere.",
+  'email.reg.received.unheld': "Locurile se acordă în ordinea în care sunt confirmate adresele: confirmați-o pe a dumneavoastră pentru a obține un loc cât timp mai sunt locuri libere. Dacă până atunci toate locurile sunt ocupate, veți fi trecut pe lista de așteptare.",
+  'manage.pendingUnheldText': "Vă rugăm să vă confirmați adresa de e-mail: locul se acordă la confirmare, cât timp mai sunt locuri libere.",
   // -- end of catalogue --
 };
 
