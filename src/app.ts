@@ -129,6 +129,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     app.csrfProtection(req, reply, done);
   });
 
+  // Every answer of 5xx is logged with its request id: by the error handler for what was thrown,
+  // and here for what a route answered directly (e.g. readiness).
+  const serverErrorsLogged = new WeakSet<object>();
+  app.addHook('onResponse', async (req, reply) => {
+    if (reply.statusCode >= 500 && !serverErrorsLogged.has(req)) {
+      req.log.error({ statusCode: reply.statusCode, method: req.method, url: redactUrl(req.url) }, 'answered with a server error');
+    }
+  });
+
   app.setErrorHandler(async (err: FastifyError | AppError, req, reply) => {
     const isApi = req.url.startsWith('/api/');
     const lang = langOf(req);
@@ -168,6 +177,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
     // Every 5xx is logged (the request logger carries the reqId); the answer says no more than "internal".
     req.log.error({ err, statusCode: (err as AppError).status ?? fe.statusCode ?? 500 }, 'unhandled error');
+    serverErrorsLogged.add(req);
     if (isApi) return reply.code(500).send({ error: 'internal', message: 'internal error' });
     return render(req, reply, 'pages/error', { title: t(lang, 'error.title'), message: t(lang, 'error.title') }, 500);
   });

@@ -2,8 +2,8 @@
  * Limits on the public registration routes (the form and the JSON API), so that nobody can queue
  * thousands of emails to arbitrary addresses or fill a session from one place:
  *
- *  - per client address (`req.ip`): REGISTRATION_RATE_PER_IP posts a minute, the form and the API
- *    counted together;
+ *  - per client address (`req.ip`; IPv6 by its /64): REGISTRATION_RATE_PER_IP posts a minute, the
+ *    form and the API counted together;
  *  - per session: REGISTRATION_RATE_PER_SESSION posts a minute from all addresses together. Only
  *    posts the address limit let through are counted here, so one noisy address cannot use up a
  *    session's budget by itself.
@@ -25,7 +25,8 @@ class TooManyRequests extends Error {
 
 /** The onRequest hook of both registration routes; one instance per app, shared by both routes. */
 export function registrationRateLimit(app: FastifyInstance): (req: FastifyRequest, reply: FastifyReply) => Promise<void> {
-  const perIp = app.createRateLimit({ max: app.config.registrationRatePerIp, timeWindow: MINUTE, keyGenerator: (req) => `ip:${req.ip}` });
+  // The plugin's own key: req.ip, an IPv6 address counted by its /64 (one subscriber's block).
+  const perIp = app.createRateLimit({ max: app.config.registrationRatePerIp, timeWindow: MINUTE });
   const perSession = app.createRateLimit({
     max: app.config.registrationRatePerSession,
     timeWindow: MINUTE,

@@ -221,4 +221,20 @@ describe('a feed with one event that cannot be built', () => {
     // The request's own log lines carry the same id.
     expect(logLines.slice(before).filter((l) => l.reqId === errors[0]!.reqId).length).toBeGreaterThan(1);
   });
+
+  it('a 5xx a route answers itself (readiness of an unmigrated database) is logged with its request id too', async () => {
+    const version = t.db.pragma('user_version', { simple: true }) as number;
+    t.db.pragma('user_version = 0');
+    try {
+      const before = logLines.length;
+      const res = await new HttpClient(base).get('/healthz');
+      expect(res.statusCode).toBe(503);
+      const errors = logLines.slice(before).filter((l) => l.level === 50);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatchObject({ statusCode: 503 });
+      expect(errors[0]!.reqId).toBeTruthy();
+    } finally {
+      t.db.pragma(`user_version = ${version}`);
+    }
+  });
 });
