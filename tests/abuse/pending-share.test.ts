@@ -11,7 +11,7 @@ import type { Registration } from '../../src/repositories/registrations.js';
 import { makeApp, text, type TestApp } from '../helpers/app.js';
 import { HttpClient, listen } from '../helpers/http.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
-import { apiPerson, newSession } from './helpers.js';
+import { apiPerson, formPerson, newSession } from './helpers.js';
 
 const RAISED = { REGISTRATION_RATE_PER_IP: '1000', REGISTRATION_RATE_PER_SESSION: '1000' };
 
@@ -34,7 +34,7 @@ async function start(env: Record<string, string>) {
     return t.services.repos.registrations.get(registrationId)!;
   };
   const seatsShown = async (sessionId: number) => text((await client.get(`/sessions/${sessionId}`)).body);
-  return { t, register, confirm, seatsShown };
+  return { t, base, register, confirm, seatsShown };
 }
 
 describe('50 seats, 60 throwaway registrations that are never confirmed', () => {
@@ -45,7 +45,7 @@ describe('50 seats, 60 throwaway registrations that are never confirmed', () => 
   afterAll(() => app.t.close());
 
   it('the throwaways hold 10 seats; the next 40 people who confirm all get a seat; the 41st waits and gets one when the holds run out', async () => {
-    const { t, register, confirm, seatsShown } = app;
+    const { t, base, register, confirm, seatsShown } = app;
     const s = newSession(t, { capacity: 50, doubleOptIn: true });
     const throwaway = [];
     for (let i = 0; i < 60; i++) throwaway.push(await register(s.id, `x${i}@throwaway.example`));
@@ -55,8 +55,18 @@ describe('50 seats, 60 throwaway registrations that are never confirmed', () => 
     expect(throwaway[10]!.message).toBe(tr('en', 'reg.outcome.unheld.body'));
     expect(await seatsShown(s.id)).toContain(tr('en', 'reg.seatsLeft', { n: 40 }));
 
-    const people: Registration[] = [];
-    for (let i = 0; i < 40; i++) people.push(await confirm((await register(s.id, `member${i}@hub.example`)).id));
+    // On the form, the page after registering says the same.
+    const browser = new HttpClient(base, { 'accept-language': 'en' });
+    await browser.get(`/sessions/${s.id}`);
+    const posted = await browser.post(`/sessions/${s.id}/register`, formPerson('member0@hub.example'));
+    expect(posted.statusCode).toBe(303);
+    const after = await browser.get(posted.headers.location!);
+    expect(text(after.body)).toContain(tr('en', 'reg.outcome.unheld.body'));
+    const first = t.services.repos.registrations.getByEmail(s.id, 'member0@hub.example')!;
+    expect(first).toMatchObject({ status: 'pending', holdUntil: null });
+
+    const people: Registration[] = [await confirm(first.id)];
+    for (let i = 1; i < 40; i++) people.push(await confirm((await register(s.id, `member${i}@hub.example`)).id));
     expect(people.map((r) => r.status)).toEqual(Array(40).fill('confirmed'));
     expect(await seatsShown(s.id)).toContain(tr('en', 'reg.full'));
 
