@@ -140,6 +140,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     app.csrfProtection(req, reply, done);
   });
 
+  // Every answer of 5xx is logged with its request id: by the error handler for what was thrown,
+  // and here for what a route answered directly (e.g. readiness).
+  const serverErrorsLogged = new WeakSet<object>();
+  app.addHook('onResponse', async (req, reply) => {
+    if (reply.statusCode >= 500 && !serverErrorsLogged.has(req)) {
+      req.log.error({ statusCode: reply.statusCode, method: req.method, url: redactUrl(req.url) }, 'answered with a server error');
+    }
+  });
+
   app.setErrorHandler(async (err: FastifyError | AppError, req, reply) => {
     const isApi = req.url.startsWith('/api/');
     const lang = langOf(req);
@@ -150,7 +159,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         fields: err.errors.map((e) => ({ field: e.field, code: e.code, message: e.message })),
       });
     }
-    if (err instanceof AppError) {
+    if (err instanceof AppError && err.status < 500) {
       if (isApi) return reply.code(err.status).send({ error: err.code, message: err.message, field: err.field });
       return render(req, reply, 'pages/error', { title: t(lang, 'error.title'), message: t(lang, err.status === 404 ? 'error.notFound' : err.status === 403 ? 'error.forbidden' : `err.${err.code}`) }, err.status);
     }
@@ -177,7 +186,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
       return reply.code(fe.statusCode).send({ error: fe.code ?? 'bad_request', message: fe.message });
     }
-    req.log.error({ err }, 'unhandled error');
+    // Every 5xx is logged (the request logger carries the reqId); the answer says no more than "internal".
+    req.log.error({ err, statusCode: (err as AppError).status ?? fe.statusCode ?? 500 }, 'unhandled error');
+    serverErrorsLogged.add(req);
     if (isApi) return reply.code(500).send({ error: 'internal', message: 'internal error' });
     return render(req, reply, 'pages/error', { title: t(lang, 'error.title'), message: t(lang, 'error.title') }, 500);
   });

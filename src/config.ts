@@ -49,6 +49,12 @@ export interface Config {
   smtpConnectionTimeoutMs: number;
   /** SMTP: how long the connection may stay silent in the middle of a conversation, in ms. */
   smtpSocketTimeoutMs: number;
+  /** Registration posts (form and API together) one client address may make per minute. */
+  registrationRatePerIp: number;
+  /** Registration posts one session accepts per minute, from every address together. */
+  registrationRatePerSession: number;
+  /** Percent of a session's capacity that unconfirmed registrations may hold; the others get a seat on confirmation. */
+  pendingMaxShare: number;
 }
 
 export class ConfigError extends Error {
@@ -157,5 +163,8 @@ export function loadConfig(envIn: Record<string, string | undefined> = process.e
     passwordHashCost: int(env, 'PASSWORD_HASH_COST', 17, 10, 20),
     smtpConnectionTimeoutMs: int(env, 'SMTP_CONNECTION_TIMEOUT_MS', 10_000, 100, 600_000),
     smtpSocketTimeoutMs: int(env, 'SMTP_SOCKET_TIMEOUT_MS', 30_000, 100, 600_000),
+    registrationRatePerIp: int(env, 'REGISTRATION_RATE_PER_IP', 10, 1, 100_000),
+    registrationRatePerSession: int(env, 'REGISTRATION_RATE_PER_SESSION', 120, 1, 1_000_000),
+    pendingMaxShare: int(env, 'PENDING_MAX_SHARE', 20, 0, 100),
   };
 }

@@ -126,7 +126,15 @@ export const receivedRenderer = withPersonal((p) => {
   const blocks: EmailBlock[] = [
     { type: 'paragraph', text: t(lang, 'email.reg.received.intro', title(p)) },
     { type: 'button', href: p.confirmUrl, label: t(lang, 'email.reg.received.button') },
-    { type: 'paragraph', text: reg.status === 'waitlisted' ? t(lang, 'email.reg.received.waitlist') : t(lang, 'email.reg.received.hold', { hours: Math.round(((reg.holdUntil ?? 0) - p.ctx.clock.now()) / 3_600_000) || 1 }) },
+    {
+      type: 'paragraph',
+      text:
+        reg.status === 'waitlisted'
+          ? t(lang, 'email.reg.received.waitlist')
+          : reg.holdUntil === null
+            ? t(lang, 'email.reg.received.unheld')
+            : t(lang, 'email.reg.received.hold', { hours: Math.max(1, Math.round((reg.holdUntil - p.ctx.clock.now()) / 3_600_000)) }),
+    },
     ...whenBlocks(p),
   ];
   return finish(p, t(lang, 'email.reg.received.subject', title(p)), blocks);

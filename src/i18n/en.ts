@@ -590,6 +590,13 @@ const en: Catalogue = {
   'login.locked': 'Too many failed attempts to log in with this email address. Please try again in {minutes} min.',
   // Access policy (src/core/access)
   'err.series_forbidden': "Your hub can add sessions only to a series in which it already has sessions; an administrator can allow it.",
+  // Dates in range
+  'err.date_out_of_range': "Choose a date from {min} to {max}.",
+  // Seats of unconfirmed registrations
+  'reg.outcome.unheld.title': "Check your email",
+  'reg.outcome.unheld.body': "We have sent you an email with a link. Places are given in the order addresses are confirmed: confirm yours to take a place while places remain.",
+  'email.reg.received.unheld': "Places are given in the order addresses are confirmed: confirm yours to take a place while places remain. If all are taken by then, you will be placed on the waitlist.",
+  'manage.pendingUnheldText': "Please confirm your email address: a place is given on confirmation, while places remain.",
   // -- end of catalogue --
 };
 

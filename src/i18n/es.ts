@@ -590,6 +590,13 @@ const es: Catalogue = {
   'login.locked': 'Demasiados intentos fallidos de inicio de sesión con esta dirección de correo electrónico. Vuelva a intentarlo dentro de {minutes} min.',
   // Access policy (src/core/access)
   'err.series_forbidden': "Su centro solo puede añadir sesiones a un ciclo en el que ya tenga sesiones; un administrador puede permitirlo.",
+  // Dates in range
+  'err.date_out_of_range': "Elija una fecha entre {min} y {max}.",
+  // Seats of unconfirmed registrations
+  'reg.outcome.unheld.title': "Revise su correo electrónico",
+  'reg.outcome.unheld.body': "Le hemos enviado un correo con un enlace. Las plazas se asignan en el orden en que se confirman las direcciones: confirme la suya para obtener una plaza mientras queden.",
+  'email.reg.received.unheld': "Las plazas se asignan en el orden en que se confirman las direcciones: confirme la suya para obtener una plaza mientras queden. Si para entonces se han ocupado todas, pasará a la lista de espera.",
+  'manage.pendingUnheldText': "Confirme su dirección de correo electrónico: la plaza se asigna al confirmarla, mientras queden plazas.",
   // -- end of catalogue --
 };
 

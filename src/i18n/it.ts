@@ -590,6 +590,13 @@ const it: Catalogue = {
   'login.locked': 'Troppi tentativi di accesso non riusciti con questo indirizzo e-mail. La preghiamo di riprovare tra {minutes} min.',
   // Access policy (src/core/access)
   'err.series_forbidden': "Il Suo polo può aggiungere sessioni solo a un ciclo in cui ha già delle sessioni; un amministratore può consentirlo.",
+  // Dates in range
+  'err.date_out_of_range': "Scelga una data compresa tra {min} e {max}.",
+  // Seats of unconfirmed registrations
+  'reg.outcome.unheld.title': "Controlli la Sua e-mail",
+  'reg.outcome.unheld.body': "Le abbiamo inviato un'e-mail con un link. I posti vengono assegnati nell'ordine in cui gli indirizzi sono confermati: confermi il Suo per ottenere un posto finché ce ne sono.",
+  'email.reg.received.unheld': "I posti vengono assegnati nell'ordine in cui gli indirizzi sono confermati: confermi il Suo per ottenere un posto finché ce ne sono. Se nel frattempo saranno tutti occupati, verrà inserito nella lista d'attesa.",
+  'manage.pendingUnheldText': "La preghiamo di confermare il Suo indirizzo e-mail: il posto viene assegnato alla conferma, finché ce ne sono.",
   // -- end of catalogue --
 };
 

@@ -590,6 +590,13 @@ const lt: Catalogue = {
   'login.locked': 'Per daug nesėkmingų bandymų prisijungti šiuo el. pašto adresu. Bandykite dar kartą po {minutes} min.',
   // Access policy (src/core/access)
   'err.series_forbidden': "Jūsų centras gali pridėti sesijas tik į ciklą, kuriame jau turi sesijų; administratorius gali tai leisti.",
+  // Dates in range
+  'err.date_out_of_range': "Pasirinkite datą nuo {min} iki {max}.",
+  // Seats of unconfirmed registrations
+  'reg.outcome.unheld.title': "Patikrinkite el. paštą",
+  'reg.outcome.unheld.body': "Išsiuntėme Jums laišką su nuoroda. Vietos skiriamos ta tvarka, kuria patvirtinami adresai: patvirtinkite savo adresą, kad gautumėte vietą, kol jų dar yra.",
+  'email.reg.received.unheld': "Vietos skiriamos ta tvarka, kuria patvirtinami adresai: patvirtinkite savo adresą, kad gautumėte vietą, kol jų dar yra. Jei iki tol visos vietos bus užimtos, būsite įrašyti į laukiančiųjų sąrašą.",
+  'manage.pendingUnheldText': "Patvirtinkite savo el. pašto adresą: vieta skiriama patvirtinus adresą, kol vietų dar yra.",
   // -- end of catalogue --
 };
 

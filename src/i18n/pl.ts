@@ -590,6 +590,13 @@ const pl: Catalogue = {
   'login.locked': 'Zbyt wiele nieudanych prób logowania przy użyciu tego adresu e-mail. Prosimy spróbować ponownie za {minutes} min.',
   // Access policy (src/core/access)
   'err.series_forbidden': "Państwa hub może dodawać sesje tylko do cyklu, w którym ma już sesje; administrator może na to zezwolić.",
+  // Dates in range
+  'err.date_out_of_range': "Prosimy wybrać datę od {min} do {max}.",
+  // Seats of unconfirmed registrations
+  'reg.outcome.unheld.title': "Prosimy sprawdzić pocztę",
+  'reg.outcome.unheld.body': "Wysłaliśmy do Państwa wiadomość e-mail z linkiem. Miejsca są przydzielane w kolejności potwierdzania adresów: prosimy potwierdzić swój adres, aby otrzymać miejsce, dopóki są wolne.",
+  'email.reg.received.unheld': "Miejsca są przydzielane w kolejności potwierdzania adresów: prosimy potwierdzić swój adres, aby otrzymać miejsce, dopóki są wolne. Jeśli do tego czasu wszystkie zostaną zajęte, trafią Państwo na listę oczekujących.",
+  'manage.pendingUnheldText': "Prosimy potwierdzić adres e-mail: miejsce jest przydzielane po potwierdzeniu, dopóki są wolne.",
   // -- end of catalogue --
 };
 

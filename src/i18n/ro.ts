@@ -590,6 +590,13 @@ const ro: Catalogue = {
   'login.locked': 'Prea multe încercări eșuate de autentificare cu această adresă de e-mail. Vă rugăm să încercați din nou peste {minutes} min.',
   // Access policy (src/core/access)
   'err.series_forbidden': "Hubul dumneavoastră poate adăuga sesiuni doar într-o serie în care are deja sesiuni; un administrator poate permite acest lucru.",
+  // Dates in range
+  'err.date_out_of_range': "Alegeți o dată între {min} și {max}.",
+  // Seats of unconfirmed registrations
+  'reg.outcome.unheld.title': "Verificați-vă e-mailul",
+  'reg.outcome.unheld.body': "V-am trimis un e-mail cu un link. Locurile se acordă în ordinea în care sunt confirmate adresele: confirmați-o pe a dumneavoastră pentru a obține un loc cât timp mai sunt locuri libere.",
+  'email.reg.received.unheld': "Locurile se acordă în ordinea în care sunt confirmate adresele: confirmați-o pe a dumneavoastră pentru a obține un loc cât timp mai sunt locuri libere. Dacă până atunci toate locurile sunt ocupate, veți fi trecut pe lista de așteptare.",
+  'manage.pendingUnheldText': "Vă rugăm să vă confirmați adresa de e-mail: locul se acordă la confirmare, cât timp mai sunt locuri libere.",
   // -- end of catalogue --
 };
 

@@ -200,6 +200,10 @@ export class RegistrationRepository {
       firstWaitlisted: db.prepare(
         `SELECT * FROM registrations WHERE session_id = ? AND status = 'waitlisted' ORDER BY waitlisted_at, id LIMIT 1`,
       ),
+      firstWaitlistedVerified: db.prepare(
+        `SELECT * FROM registrations WHERE session_id = ? AND status = 'waitlisted' AND email_verified_at IS NOT NULL ORDER BY waitlisted_at, id LIMIT 1`,
+      ),
+      pendingHeld: db.prepare(`SELECT count(*) AS n FROM registrations WHERE session_id = ? AND status = 'pending' AND hold_until > ?`),
       waitlistPosition: db.prepare(
         `SELECT count(*) AS n FROM registrations r, registrations me
          WHERE me.id = ? AND r.session_id = me.session_id AND r.status = 'waitlisted'
@@ -304,9 +308,14 @@ export class RegistrationRepository {
   seatsTaken(sessionId: number, now: number): number {
     return (this.s.seatsTaken.get(sessionId, now) as { n: number }).n;
   }
-  firstWaitlisted(sessionId: number): Registration | undefined {
-    const r = this.s.firstWaitlisted.get(sessionId) as Row | undefined;
+  /** The first in line; with `verifiedOnly`, the first in line who has confirmed their address. */
+  firstWaitlisted(sessionId: number, verifiedOnly = false): Registration | undefined {
+    const r = (verifiedOnly ? this.s.firstWaitlistedVerified : this.s.firstWaitlisted).get(sessionId) as Row | undefined;
     return r && toRegistration(r);
+  }
+  /** Pending registrations whose hold on a seat has not run out. */
+  pendingHeld(sessionId: number, now: number): number {
+    return (this.s.pendingHeld.get(sessionId, now) as { n: number }).n;
   }
   waitlistPosition(id: number): number {
     return (this.s.waitlistPosition.get(id) as { n: number }).n;

@@ -14,9 +14,15 @@ import { PRIVACY_VERSION, type RegistrationInput } from '../services/registratio
 import { allZones } from '../time/index.js';
 import { langOf, organiserOf, render, viewerZoneOf } from './context.js';
 import { fieldMessages } from './organiser.js';
+import { registrationRateLimit } from './rate-limits.js';
 
 type FormBody = Record<string, string | string[] | undefined>;
 const one = (b: FormBody, k: string) => (Array.isArray(b[k]) ? (b[k] as string[])[0] : (b[k] as string | undefined));
+
+/** The message shown for an outcome: a pending registration that holds no seat yet has its own. */
+function outcomeKey(outcome: string, seatHeld: boolean | undefined): string {
+  return outcome === 'pending' && seatHeld === false ? 'unheld' : outcome;
+}
 
 /** Form fields → service input; custom answers come as q<ID>. */
 export function formToRegistration(b: FormBody): RegistrationInput {
@@ -64,7 +70,6 @@ export async function renderSessionPage(app: FastifyInstance, req: FastifyReques
   } catch {
     open = false;
   }
-  const counts = repos.registrations.statusCounts(session.id);
   return render(
     req,
     reply,
@@ -80,7 +85,8 @@ export async function renderSessionPage(app: FastifyInstance, req: FastifyReques
       may: organiser ? mayOn(organiser, session) : undefined,
       registrationOpen: open,
       calendarLinks: calendarLinks(app.config, session, hub),
-      seatsLeft: session.capacity === null ? null : Math.max(0, session.capacity - counts.confirmed - counts.pending),
+      // Seats taken: confirmed ones and the holds of unconfirmed registrations that have not run out.
+      seatsLeft: session.capacity === null ? null : Math.max(0, session.capacity - repos.registrations.seatsTaken(session.id, app.services.clock.now())),
       form: {
         values: { language: lang, zone, orgType: '', country: '', hubId: '', ...(form.values ?? {}) },
         errors: form.errors ?? {},
@@ -104,6 +110,8 @@ function personal(reply: FastifyReply): void {
 
 export default async function registrationRoutes(app: FastifyInstance): Promise<void> {
   const { registrations, sessions, repos } = app.services;
+  // One budget per client address for the form and the API together, and one per session.
+  const registrationLimit = registrationRateLimit(app);
 
   // ?prefill=<manage token of an earlier registration> (the one-click link in a follow-up email):
   // the form is filled from that registration; consent is still asked for.
@@ -122,12 +130,12 @@ export default async function registrationRoutes(app: FastifyInstance): Promise<
     return renderSessionPage(app, req, reply, session, { values });
   });
 
-  app.post<{ Params: { id: string }; Body: FormBody }>('/sessions/:id/register', async (req, reply) => {
+  app.post<{ Params: { id: string }; Body: FormBody }>('/sessions/:id/register', { onRequest: registrationLimit }, async (req, reply) => {
     const session = sessions.get(Number(req.params.id));
     const input = formToRegistration(req.body ?? {});
     try {
-      const { outcome } = registrations.register(session.id, input, 'form');
-      return reply.redirect(`/sessions/${session.id}/registered?outcome=${outcome}`, 303);
+      const { outcome, seatHeld } = registrations.register(session.id, input, 'form');
+      return reply.redirect(`/sessions/${session.id}/registered?outcome=${outcomeKey(outcome, seatHeld)}`, 303);
     } catch (err) {
       if (!(err instanceof AppError) || (err.status !== 400 && err.status !== 409)) throw err;
       const values: Record<string, unknown> = { ...input, ...(input.answers as Record<string, string>) };
@@ -137,7 +145,7 @@ export default async function registrationRoutes(app: FastifyInstance): Promise<
 
   app.get<{ Params: { id: string }; Querystring: { outcome?: string } }>('/sessions/:id/registered', async (req, reply) => {
     const session = sessions.get(Number(req.params.id));
-    const outcome = ['pending', 'confirmed', 'waitlisted', 'duplicate'].includes(req.query.outcome ?? '') ? req.query.outcome : 'pending';
+    const outcome = ['pending', 'unheld', 'confirmed', 'waitlisted', 'duplicate'].includes(req.query.outcome ?? '') ? req.query.outcome : 'pending';
     return render(req, reply, 'pages/registered', { title: t(langOf(req), `reg.outcome.${outcome}.title`), session, outcome });
   });
 
@@ -241,7 +249,7 @@ export default async function registrationRoutes(app: FastifyInstance): Promise<
   app.post(
     '/api/v1/sessions/:id/registrations',
     {
-      config: { rateLimit: { max: 600, timeWindow: '1 minute' } },
+      onRequest: registrationLimit,
       // JSON only: a form on another site cannot post this without a CORS preflight.
       preValidation: async (req: FastifyRequest) => {
         if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) throw new AppError('content_type', 'send the body as application/json', 415, 'content-type');
@@ -262,7 +270,7 @@ export default async function registrationRoutes(app: FastifyInstance): Promise<
       const result = registrations.register(id, req.body as RegistrationInput, 'api');
       const lang = langOf(req);
       if (result.outcome === 'duplicate') return reply.code(200).send({ status: 'duplicate', message: t(lang, 'reg.outcome.duplicate.body') });
-      return reply.code(201).send({ id: result.registration.id, status: result.outcome, message: t(lang, `reg.outcome.${result.outcome}.body`) });
+      return reply.code(201).send({ id: result.registration.id, status: result.outcome, message: t(lang, `reg.outcome.${outcomeKey(result.outcome, result.seatHeld)}.body`) });
     },
   );
 }

@@ -57,6 +57,12 @@ export type RegisterOutcome = 'pending' | 'confirmed' | 'waitlisted' | 'duplicat
 export interface RegisterResult {
   registration: Registration;
   outcome: RegisterOutcome;
+  /**
+   * Whether the registration holds a seat now (confirmed, or pending within the share of seats
+   * unconfirmed registrations may hold). A pending registration without one gets a seat when it is
+   * confirmed, if one is still free.
+   */
+  seatHeld?: boolean;
 }
 
 const truthy = (v: unknown) => v === true || v === 'true' || v === 'on' || v === '1' || v === 1 || v === 'yes';
@@ -190,6 +196,9 @@ export class RegistrationService {
       const verifiedNow = source === 'organiser' || !fresh.doubleOptIn;
       const free = this.hasFreeSeat(fresh, now);
       const status = free ? (verifiedNow ? 'confirmed' : 'pending') : 'waitlisted';
+      // Unconfirmed registrations hold at most PENDING_MAX_SHARE of the seats; beyond that a pending
+      // registration holds nothing and takes a seat when it is confirmed, if one is still free.
+      const held = status === 'pending' && this.pendingRoom(fresh, now);
       const row: NewRegistration = {
         sessionId,
         status,
@@ -206,7 +215,7 @@ export class RegistrationService {
         answers: data.answers,
         ...this.newToken(),
         emailVerifiedAt: verifiedNow ? now : null,
-        holdUntil: status === 'pending' ? now + this.config.pendingHoldHours * 3_600_000 : null,
+        holdUntil: held ? now + this.config.pendingHoldHours * 3_600_000 : null,
         waitlistedAt: status === 'waitlisted' ? now : null,
         confirmedAt: status === 'confirmed' ? now : null,
         source,
@@ -215,12 +224,22 @@ export class RegistrationService {
       if (!verifiedNow) this.email(reg, REG_EMAIL.received);
       else this.email(reg, status === 'confirmed' ? REG_EMAIL.confirmed : REG_EMAIL.waitlisted);
       if (status === 'confirmed') this.confirmedHook(reg);
-      return { registration: reg, outcome: status };
+      return { registration: reg, outcome: status, seatHeld: status === 'confirmed' || held };
     });
   }
 
   private hasFreeSeat(session: Session, now: number): boolean {
     return session.capacity === null || this.repos.registrations.seatsTaken(session.id, now) < session.capacity;
+  }
+
+  /** How many seats unconfirmed registrations may hold at once: PENDING_MAX_SHARE percent of the capacity, rounded up. */
+  pendingHoldLimit(session: Pick<Session, 'capacity'>): number {
+    return session.capacity === null ? Infinity : Math.ceil((session.capacity * this.config.pendingMaxShare) / 100);
+  }
+
+  /** Whether one more unconfirmed registration may hold a seat now. */
+  private pendingRoom(session: Session, now: number): boolean {
+    return session.capacity === null || this.repos.registrations.pendingHeld(session.id, now) < this.pendingHoldLimit(session);
   }
 
   // ---------------------------------------------------------------- self-service
@@ -234,7 +253,11 @@ export class RegistrationService {
       if (reg.status === 'confirmed') return reg;
       const verified = reg.emailVerifiedAt ?? now;
       if (reg.status === 'waitlisted') {
-        return reg.emailVerifiedAt ? reg : this.repos.registrations.transition(reg.id, { status: 'waitlisted', emailVerifiedAt: verified }, now);
+        if (reg.emailVerifiedAt) return reg;
+        this.repos.registrations.transition(reg.id, { status: 'waitlisted', emailVerifiedAt: verified }, now);
+        // Confirmed now: a free seat the cap on unconfirmed holds kept from the waitlist goes out, in order.
+        this.fillSeats(reg.sessionId);
+        return this.repos.registrations.get(reg.id)!;
       }
       // pending: the seat is held until hold_until; if the hold ran out and nobody took the seat, keep it.
       const session = this.repos.sessions.get(reg.sessionId)!;
@@ -243,6 +266,8 @@ export class RegistrationService {
         const r = this.repos.registrations.transition(reg.id, { status: 'confirmed', confirmedAt: now, holdUntil: null, emailVerifiedAt: verified }, now);
         this.email(r, REG_EMAIL.confirmed);
         this.confirmedHook(r);
+        // A hold given up makes room for the next unconfirmed person on the waitlist.
+        if (holdValid) this.fillSeats(r.sessionId);
         return r;
       }
       const r = this.repos.registrations.transition(reg.id, { status: 'waitlisted', waitlistedAt: now, holdUntil: null, emailVerifiedAt: verified }, now);
@@ -361,7 +386,10 @@ export class RegistrationService {
     const promoted: Registration[] = [];
     const now = this.clock.now();
     while (this.hasFreeSeat(session, now)) {
-      const next = this.repos.registrations.firstWaitlisted(sessionId);
+      // In waitlist order; someone who has not confirmed their address is passed over while
+      // unconfirmed registrations already hold their share of the seats.
+      const anyone = !session.doubleOptIn || this.pendingRoom(session, now);
+      const next = this.repos.registrations.firstWaitlisted(sessionId, !anyone);
       if (!next) break;
       promoted.push(this.promote(next, session, now));
     }

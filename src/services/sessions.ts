@@ -9,7 +9,7 @@ import { isLanguage } from '../i18n/index.js';
 import type { Repositories } from '../repositories/index.js';
 import type { Organiser } from '../repositories/organisers.js';
 import type { ApproxPart, Session, SessionData, SessionStatus } from '../repositories/sessions.js';
-import { parseDurationMinutes, validateZone, wallToInstant } from '../time/index.js';
+import { checkDateInRange, parseDurationMinutes, validateZone, wallToInstant } from '../time/index.js';
 import { hasControl, isHttpUrl, multiLine, singleLine, slugify, str } from './text.js';
 
 /** What a form or the API may send to create or change a session; every value is checked. */
@@ -223,6 +223,7 @@ export class SessionService {
     let approxMonth: string | null = str(pick('approxMonth', existing?.approxMonth ?? '')).trim() || null;
     let approxPart: ApproxPart | null = (str(pick('approxPart', existing?.approxPart ?? '')).trim() || null) as ApproxPart | null;
     if (approxMonth !== null && !/^\d{4}-(0[1-9]|1[0-2])$/.test(approxMonth)) errs.add('approxMonth', 'month_invalid', 'write the month as YYYY-MM');
+    else if (approxMonth !== null) errs.catch('approxMonth', () => checkDateInRange(approxMonth!, 'approxMonth'));
     if (approxPart !== null && !PARTS.includes(approxPart)) errs.add('approxPart', 'part_invalid', 'early, mid or late');
     if (status === 'tentative' && !startDate && !approxMonth) errs.add('approxMonth', 'required', 'give at least a rough month for a tentative session');
     if (startDate && status !== 'tentative') {

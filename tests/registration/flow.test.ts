@@ -5,7 +5,8 @@ import { ADMIN, Browser, makeApp, text, type TestApp } from '../helpers/app.js';
 let t: TestApp;
 let admin: ReturnType<TestApp['services']['repos']['organisers']['get']>;
 beforeAll(async () => {
-  t = await makeApp({ now: '2026-03-01T09:00:00Z' });
+  // Every registration here comes from one address; the rate limits have their own tests (tests/abuse/).
+  t = await makeApp({ now: '2026-03-01T09:00:00Z', env: { REGISTRATION_RATE_PER_IP: '100' } });
   admin = t.services.repos.organisers.credentials(ADMIN.email)!.organiser;
 });
 afterAll(() => t.close());
