@@ -22,7 +22,6 @@ import { ADMIN, GR_ORGANISER, RO_ORGANISER, makeApp, type TestApp } from '../hel
 import { HttpClient, listen } from '../helpers/http.js';
 import { SmtpSink, type SinkMessage } from '../helpers/smtp-sink.js';
 
-const PUBLIC = 'http://kairos.test';
 const MEETING = 'https://meet.example.org/private-room-gr-7731';
 
 let t: TestApp;
