@@ -585,6 +585,8 @@ const bg: Catalogue = {
   'poll.erase.button': "Изтрийте адреса ми от тази анкета",
   'poll.erase.confirm': "Да се изтрият ли адресът и името Ви от тази анкета? Отговорите Ви остават, без името Ви. Връзката Ви ще спре да работи.",
   'poll.erase.done': "Адресът Ви е изтрит от анкетата.",
+  // -- stored mail copies without personal links --
+  'email.admin.personalLinks': "Личните връзки не се съхраняват: в това копие всяка от тях е показана като [personal link]. Изпратеното писмо съдържаше истинската връзка.",
   // -- end of catalogue --
 };
 

@@ -585,6 +585,8 @@ const en: Catalogue = {
   'poll.erase.button': "Erase my address from this poll",
   'poll.erase.confirm': "Erase your address and name from this poll? Your answers stay, without your name. Your link stops working.",
   'poll.erase.done': "Your address has been erased from the poll.",
+  // -- stored mail copies without personal links --
+  'email.admin.personalLinks': "Personal links are not kept: in this copy each one reads [personal link]. The email sent carried the real link.",
   // -- end of catalogue --
 };
 

@@ -585,6 +585,8 @@ const es: Catalogue = {
   'poll.erase.button': "Borrar mi dirección de esta encuesta",
   'poll.erase.confirm': "¿Borrar su dirección y su nombre de esta encuesta? Sus respuestas se mantienen, sin su nombre. Su enlace dejará de funcionar.",
   'poll.erase.done': "Su dirección se ha borrado de la encuesta.",
+  // -- stored mail copies without personal links --
+  'email.admin.personalLinks': "Los enlaces personales no se conservan: en esta copia cada uno aparece como [personal link]. El correo enviado contenía el enlace real.",
   // -- end of catalogue --
 };
 

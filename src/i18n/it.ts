@@ -585,6 +585,8 @@ const it: Catalogue = {
   'poll.erase.button': "Cancella il mio indirizzo da questo sondaggio",
   'poll.erase.confirm': "Cancellare indirizzo e nome da questo sondaggio? Le Sue risposte restano, senza il Suo nome. Il link non funzionerà più.",
   'poll.erase.done': "Il Suo indirizzo è stato cancellato dal sondaggio.",
+  // -- stored mail copies without personal links --
+  'email.admin.personalLinks': "I link personali non vengono conservati: in questa copia ciascuno appare come [personal link]. L'email inviata conteneva il link effettivo.",
   // -- end of catalogue --
 };
 

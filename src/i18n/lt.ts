@@ -585,6 +585,8 @@ const lt: Catalogue = {
   'poll.erase.button': "Ištrinti mano adresą iš šios apklausos",
   'poll.erase.confirm': "Ištrinti Jūsų adresą ir vardą iš šios apklausos? Jūsų atsakymai liks, be Jūsų vardo. Jūsų nuoroda nebeveiks.",
   'poll.erase.done': "Jūsų adresas ištrintas iš apklausos.",
+  // -- stored mail copies without personal links --
+  'email.admin.personalLinks': "Asmeninės nuorodos nesaugomos: šioje kopijoje kiekviena jų rodoma kaip [personal link]. Išsiųstame laiške buvo tikroji nuoroda.",
   // -- end of catalogue --
 };
 

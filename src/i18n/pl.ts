@@ -585,6 +585,8 @@ const pl: Catalogue = {
   'poll.erase.button': "Usuń mój adres z tej ankiety",
   'poll.erase.confirm': "Usunąć adres i imię z tej ankiety? Odpowiedzi pozostaną, bez imienia. Link przestanie działać.",
   'poll.erase.done': "Adres został usunięty z ankiety.",
+  // -- stored mail copies without personal links --
+  'email.admin.personalLinks': "Linki osobiste nie są przechowywane: w tej kopii każdy z nich widnieje jako [personal link]. Wysłana wiadomość zawierała właściwy link.",
   // -- end of catalogue --
 };
 

@@ -585,6 +585,8 @@ const ro: Catalogue = {
   'poll.erase.button': "Ștergeți adresa mea din acest sondaj",
   'poll.erase.confirm': "Ștergeți adresa și numele dumneavoastră din acest sondaj? Răspunsurile rămân, fără numele dumneavoastră. Linkul nu va mai funcționa.",
   'poll.erase.done': "Adresa dumneavoastră a fost ștearsă din sondaj.",
+  // -- stored mail copies without personal links --
+  'email.admin.personalLinks': "Linkurile personale nu sunt păstrate: în această copie fiecare apare ca [personal link]. Mesajul trimis a conținut linkul real.",
   // -- end of catalogue --
 };
 

@@ -250,6 +250,7 @@ describe('no personal secret at rest', () => {
     const reminderPage = await adminClient.get(`/organiser/mail/${reminderId.id}`);
     expect(reminderPage.body).toContain('http://kairos.test/join/[personal link]');
     expect(reminderPage.body).toContain('http://kairos.test/r/[personal link]');
+    expect(reminderPage.body).toContain('Personal links are not kept: in this copy each one reads [personal link].');
 
     // ------------------------------------------------------------ finding: a co-hosting hub's organiser gets no working link
     const ro = new HttpClient(base, { 'accept-language': 'en' });
