@@ -66,7 +66,10 @@ export interface RegistrationHooks {
   confirmed?: (reg: Registration) => void;
   /** Its language or time zone changed. */
   preferencesChanged?: (reg: Registration) => void;
-  /** Its personal data was erased (on request or by retention); `email` is the address it had. */
+  /**
+   * Its personal data was erased: on request (`email` is the address it had, so that every record
+   * made from it goes too) or by retention (`email` null: only what hangs on this registration).
+   */
   erased?: (registrationId: number, email: string | null) => void;
   /** More records about the same person for a data export (e.g. date-poll votes), keyed by section. */
   exporting?: (reg: Registration) => Record<string, unknown>;
@@ -352,10 +355,9 @@ export class RegistrationService {
       const now = this.clock.now();
       const ids = this.repos.registrations.dueForAnonymising(now - this.config.retentionDays * 86_400_000);
       for (const id of ids) {
-        const email = this.repos.registrations.get(id)?.email ?? null;
         eraseRegistrationMail(this.db, id, now);
         this.repos.registrations.anonymise(id, now);
-        for (const h of this.hooks) h.erased?.(id, email);
+        for (const h of this.hooks) h.erased?.(id, null);
       }
       return ids.length;
     });

@@ -146,6 +146,37 @@ describe('erasure on request', () => {
     const poll = t.services.polls.forSession(tentative.id)!;
     expect(t.services.repos.polls.answerCounts(poll.id).reduce((n, c) => n + (c.answer === 'yes' ? c.n : 0), 0)).toBe(1);
   });
+
+  it('erasing one registration also takes the poll-voter records made from the same address’s registrations', async () => {
+    t.clock.set('2026-03-12T10:00:00Z');
+    const email = `ayxbwc.${unique()}@example.org`;
+    const hubId = t.services.repos.hubs.getBySlug(GR_ORGANISER.hub)!.id;
+    const gr = t.services.repos.organisers.credentials(GR_ORGANISER.email)!.organiser;
+    // Registered to the first session (a registration made before it took place)...
+    const reg = t.services.repos.registrations.insert(
+      {
+        sessionId: past.id, status: 'confirmed', name: 'Ayxbwc Earlier', email, organisation: '', orgType: 'public', hubId, country: 'GR', language: 'en',
+        zone: 'Europe/Athens', consentVersion: '2026-11', followupConsent: true, answers: {}, tokenNonce: `nonce-${email}`, tokenHash: `hash-${email}`,
+        emailVerifiedAt: 1, holdUntil: null, waitlistedAt: null, confirmedAt: 1, source: 'form',
+      },
+      Date.parse('2026-03-02T00:00:00Z'),
+    );
+    // ...so invited to the date poll of the next one, through a link of their own.
+    t.services.polls.invite(tentative.id, { registrants: 'on' }, gr);
+    const pollToken = link((await deliver()).find((m) => m.envelope.rcptTo.includes(email)), 'poll');
+    const person = new HttpClient(base, { 'accept-language': 'en' });
+    expect((await person.get(`/poll/${pollToken}`)).statusCode).toBe(200);
+    // Then they register to the next session itself, and erase that registration.
+    await person.get(`/sessions/${tentative.id}`);
+    expect((await person.post(`/sessions/${tentative.id}/register`, form('Ayxbwc Later', email, hubId))).statusCode).toBe(303);
+    const manage = link((await deliver()).find((m) => m.envelope.rcptTo.includes(email)), 'r');
+    await person.get(`/r/${manage}`);
+    expect((await person.post(`/r/${manage}/erase`, {})).statusCode).toBe(303);
+    // The voting link is gone with it; the earlier registration, not erased, stays.
+    expect((await person.get(`/poll/${pollToken}`)).statusCode).toBe(404);
+    expect(t.services.polls.voters(t.services.polls.forSession(tentative.id)!).some((v) => v.email === email)).toBe(false);
+    expect(t.services.repos.registrations.get(reg.id)!.email).toBe(email);
+  });
 });
 
 describe('retention', () => {
