@@ -2,7 +2,8 @@
  * `npm run worker`: the outbox dispatcher as its own process on the same database as the server
  * (set DISPATCHER_ENABLED=false on the server when running it). Several workers may run at once:
  * rows are leased in IMMEDIATE transactions. SIGTERM / SIGINT stop it gracefully: the batch in
- * flight is finished and recorded before the process exits.
+ * flight is finished and recorded before the process exits. It reads the server's key file (see
+ * services/secret.ts), so the personal links it sends are the server's.
  */
 import { pino } from 'pino';
 import { systemClock } from './clock.js';
@@ -13,12 +14,16 @@ import { Dispatcher } from './email/dispatcher.js';
 import { registerPersonalEmailKinds } from './email/personal.js';
 import { registerPollEmailKinds } from './email/poll.js';
 import { redactPaths } from './email/log.js';
+import { secretOf } from './services/secret.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = pino({ level: config.logLevel, redact: { paths: redactPaths, censor: '[redacted]' } }).child({ process: 'worker' });
   const db = openDatabase(config.databasePath);
   migrate(db);
+  // The same secret as the server (SESSION_SECRET or the key file): a key file that cannot be read
+  // stops the worker here rather than fail every personal email.
+  secretOf(db, config);
   registerPersonalEmailKinds();
   registerPollEmailKinds();
   const dispatcher = new Dispatcher({ db, clock: systemClock, config, logger });
