@@ -179,3 +179,29 @@ describe('npm run worker', () => {
     expect(page.body).toContain('Worker poll');
   });
 });
+
+describe('copies of sent mail kept by an earlier version', () => {
+  it('have their personal links replaced by the marker on the first start', () => {
+    const dir = tempDir();
+    const config = testConfig(dir);
+    const db = openDatabase(config.databasePath);
+    migrate(db);
+    const token = 'Qm9uam91ciBsZSBtb25kZSwgdm9pY2kgdW4gamV0b24';
+    const joinLink = 'http://kairos.test/join/12.AbCdEfGhIjKlMnOpQrStUvWxYz012345';
+    // As an earlier version kept it: the links in clear.
+    db.prepare(
+      `INSERT INTO outbox (kind, dedupe_key, recipient_email, recipient_name, language, zone, payload, status, not_before, created_at, updated_at,
+         rendered_subject, rendered_text, rendered_html, rendered_ical)
+       VALUES ('registration.confirmed', 'earlier:1', 'anna@example.org', 'Anna', 'en', 'Europe/Athens', '{}', 'sent', 0, 0, 0,
+         'You are registered', ?, ?, ?)`,
+    ).run(`Manage: http://kairos.test/r/${token}\nJoin: ${joinLink}`, `<a href="http://kairos.test/r/${token}">manage</a>`, `BEGIN:VCALENDAR\r\nURL:${joinLink}\r\nEND:VCALENDAR\r\n`);
+    createServices({ db, clock: new ManualClock(0), config });
+    const row = db.prepare(`SELECT rendered_text, rendered_html, rendered_ical FROM outbox WHERE dedupe_key = 'earlier:1'`).get() as Record<string, string>;
+    expect(row.rendered_text).toBe('Manage: http://kairos.test/r/[personal link]\nJoin: http://kairos.test/join/[personal link]');
+    expect(row.rendered_html).toBe('<a href="http://kairos.test/r/[personal link]">manage</a>');
+    expect(row.rendered_ical).toBe('BEGIN:VCALENDAR\r\nURL:http://kairos.test/join/[personal link]\r\nEND:VCALENDAR\r\n');
+    const bytes = Buffer.concat(['', '-wal'].map((s) => (existsSync(config.databasePath + s) ? readFileSync(config.databasePath + s) : Buffer.alloc(0))));
+    expect(bytes.includes(Buffer.from(token))).toBe(false);
+    db.close();
+  });
+});
