@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Dispatcher, createSmtpTransport, type MailTransport } from '../../src/email/index.js';
+import { Dispatcher, createLocalTransport, createSmtpTransport, type MailTransport } from '../../src/email/index.js';
 import type { Organiser } from '../../src/repositories/organisers.js';
 import type { Session } from '../../src/repositories/sessions.js';
 import { ADMIN, GR_ORGANISER, RO_ORGANISER, makeApp, type TestApp } from '../helpers/app.js';
@@ -302,5 +302,41 @@ describe('no personal secret at rest', () => {
     const payloads = (t.db.prepare('SELECT payload FROM outbox').all() as { payload: string }[]).map((r) => r.payload);
     expect(payloads.length).toBeGreaterThan(0);
     for (const p of payloads) expect(p).not.toMatch(/[A-Za-z0-9_-]{40,}/);
+  });
+});
+
+describe('the local mailbox (no SMTP_URL)', () => {
+  it('shows the marker where the email had a personal link', async () => {
+    const local = await makeApp({ now: '2026-03-01T09:00:00Z' });
+    const localTransport = createLocalTransport();
+    const d = new Dispatcher({ db: local.db, clock: local.clock, config: local.config, transport: localTransport, random: () => 0.5 });
+    try {
+      expect(local.config.smtpUrl).toBeUndefined();
+      const localBase = await listen(local);
+      const a = local.services.repos.organisers.credentials(ADMIN.email)!.organiser;
+      const s = local.services.sessions.create(
+        { title: 'Local mailbox', hubId: local.services.repos.hubs.getBySlug(GR_ORGANISER.hub)!.id, date: '2026-04-01', time: '10:00', zone: 'Europe/Athens', durationMinutes: 60, joinUrl: MEETING },
+        a,
+      );
+      const person = new HttpClient(localBase, { 'accept-language': 'en' });
+      await person.get(`/sessions/${s.id}`);
+      expect(
+        (await person.post(`/sessions/${s.id}/register`, { name: 'Anna Local', email: 'anna.local@example.org', orgType: 'public', hubId: '', country: 'GR', language: 'en', zone: 'Europe/Athens', consent: 'on' })).statusCode,
+      ).toBe(303);
+      expect((await d.runOnce()).sent).toBe(1);
+      const reg = local.services.repos.registrations.getByEmail(s.id, 'anna.local@example.org')!;
+      const token = local.services.registrations.tokenFor(reg);
+      const org = new HttpClient(localBase, { 'accept-language': 'en' });
+      await org.login(ADMIN.email, ADMIN.password);
+      const id = (local.db.prepare(`SELECT id FROM outbox WHERE registration_id = ?`).get(reg.id) as { id: number }).id;
+      const page = await org.get(`/organiser/mail/${id}`);
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('http://kairos.test/r/[personal link]/confirm');
+      expect(page.body).not.toContain(token);
+    } finally {
+      await d.stop();
+      localTransport.close();
+      await local.close();
+    }
   });
 });
