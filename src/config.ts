@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -21,8 +21,13 @@ export interface Config {
   databasePath: string;
   publicUrl: string;
   logLevel: string;
-  /** When unset, a secret is generated and kept in the database on first start. */
+  /** When unset, the secret is read from (or generated once into) `secretKeyFile`. */
   sessionSecret: string | undefined;
+  /**
+   * The key file holding the generated secret (mode 0600), beside the database by default; undefined
+   * for an in-memory database (then a random secret per process). Never inside the database.
+   */
+  secretKeyFile: string | undefined;
   /** Cookies are marked Secure when the public URL is https. */
   secureCookies: boolean;
   smtpUrl: string | undefined;
@@ -143,13 +148,23 @@ export function loadConfig(envIn: Record<string, string | undefined> = process.e
   const mailFrom = env.MAIL_FROM || `Kairos <no-reply@${parsed.hostname === '127.0.0.1' ? 'localhost' : parsed.hostname}>`;
   if (!/@/.test(mailFrom)) throw new ConfigError('MAIL_FROM', 'must contain an email address');
   const databasePath = env.DATABASE_PATH || path.join(ROOT, 'db', 'kairos.sqlite');
+  const resolvedDb = databasePath === ':memory:' ? databasePath : path.resolve(ROOT, databasePath);
+  let secretKeyFile: string | undefined;
+  if (env.SECRET_KEY_FILE) {
+    if (/[\u0000\r\n]/.test(env.SECRET_KEY_FILE)) throw new ConfigError('SECRET_KEY_FILE', 'must be a file path');
+    secretKeyFile = path.resolve(ROOT, env.SECRET_KEY_FILE);
+    if (existsSync(secretKeyFile) && !statSync(secretKeyFile).isFile()) throw new ConfigError('SECRET_KEY_FILE', `must name a file, "${secretKeyFile}" is not one`);
+  } else if (resolvedDb !== ':memory:') {
+    secretKeyFile = path.join(path.dirname(resolvedDb), 'kairos.key');
+  }
   return {
     host,
     port,
-    databasePath: databasePath === ':memory:' ? databasePath : path.resolve(ROOT, databasePath),
+    databasePath: resolvedDb,
     publicUrl,
     logLevel,
     sessionSecret,
+    secretKeyFile,
     secureCookies: parsed.protocol === 'https:',
     smtpUrl,
     mailFrom,

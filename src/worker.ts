@@ -3,7 +3,8 @@
  * (set DISPATCHER_ENABLED=false on the server when running it). Several workers may run at once:
  * rows are leased in IMMEDIATE transactions. SIGTERM / SIGINT stop it gracefully: rows not yet
  * started go back to the queue, sends in flight get 5 s to finish and be recorded, then are
- * aborted and go back to the queue too (a relay that never answers cannot hold the stop).
+ * aborted and go back to the queue too (a relay that never answers cannot hold the stop). It reads
+ * the server's key file (see services/secret.ts), so the personal links it sends are the server's.
  */
 import { pino } from 'pino';
 import { systemClock } from './clock.js';
@@ -13,11 +14,15 @@ import { Dispatcher } from './email/dispatcher.js';
 import { registerPersonalEmailKinds } from './email/personal.js';
 import { registerPollEmailKinds } from './email/poll.js';
 import { redactPaths } from './email/log.js';
+import { secretOf } from './services/secret.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = pino({ level: config.logLevel, redact: { paths: redactPaths, censor: '[redacted]' } }).child({ process: 'worker' });
   const { db } = openMigrated(config);
+  // The same secret as the server (SESSION_SECRET or the key file): a key file that cannot be read
+  // stops the worker here rather than fail every personal email.
+  secretOf(db, config);
   registerPersonalEmailKinds();
   registerPollEmailKinds();
   const dispatcher = new Dispatcher({ db, clock: systemClock, config, logger });

@@ -34,6 +34,7 @@ import {
   singleLine,
   stillLeased,
 } from './outbox.js';
+import { redactRendered } from './redact.js';
 import { emailKinds, type EmailKindRegistry } from './registry.js';
 import { classifySendError, createTransport, scrubAddresses, type MailTransport } from './transport.js';
 import type { EmailConfig, EmailLogger, OutboxRow, RenderedEmail } from './types.js';
@@ -382,12 +383,14 @@ export class Dispatcher {
       return;
     }
 
+    // The copy kept in the outbox: personal links replaced by a marker (the message sent keeps them).
+    const kept = redactRendered(rendered, this.config.publicUrl);
     const copy = {
-      subject: rendered.subject,
-      text: rendered.text,
-      html: rendered.html,
-      ical: rendered.icalEvent?.content ?? null,
-      icalMethod: rendered.icalEvent?.method ?? null,
+      subject: kept.subject,
+      text: kept.text,
+      html: kept.html,
+      ical: kept.icalEvent?.content ?? null,
+      icalMethod: kept.icalEvent?.method ?? null,
     };
 
     // Withdrawn (session cancelled...) or reclaimed while rendering: do not send.

@@ -13,6 +13,7 @@ import { AppError } from '../errors.js';
 import { isLanguage } from '../i18n/index.js';
 import { validateZone } from '../time/index.js';
 import { OUTBOX_STATUSES, type EnqueueInput, type OutboxRow, type OutboxStatus, type RenderedEmail } from './types.js';
+import { redactCalendar, redactPersonalLinks } from './redact.js';
 
 // ---------------------------------------------------------------------------------------------
 // Input cleaning
@@ -710,4 +711,28 @@ export function mailSummary(db: DB, scope: MailScope & { now?: number } = {}): M
     lastRunAt: state.last_run_at,
     lastSentAt: state.last_sent_at,
   };
+}
+
+/**
+ * Replaces the personal links in copies kept before copies were kept without them (see redact.ts).
+ * Returns the rows changed. Cheap to run again: rows without a personal link are left alone.
+ */
+export function redactKeptCopies(db: DB, publicUrl: string): number {
+  const select = db.prepare(
+    `SELECT id, rendered_subject, rendered_text, rendered_html, rendered_ical FROM outbox
+     WHERE rendered_text IS NOT NULL OR rendered_html IS NOT NULL OR rendered_ical IS NOT NULL`,
+  );
+  const update = db.prepare(`UPDATE outbox SET rendered_subject = ?, rendered_text = ?, rendered_html = ?, rendered_ical = ? WHERE id = ?`);
+  const plain = (v: string | null) => (v === null ? null : redactPersonalLinks(v, publicUrl));
+  let n = 0;
+  db.transaction(() => {
+    const rows = select.all() as { id: number; rendered_subject: string | null; rendered_text: string | null; rendered_html: string | null; rendered_ical: string | null }[];
+    for (const r of rows) {
+      const next = [plain(r.rendered_subject), plain(r.rendered_text), plain(r.rendered_html), r.rendered_ical === null ? null : redactCalendar(r.rendered_ical, publicUrl)];
+      if (next[0] === r.rendered_subject && next[1] === r.rendered_text && next[2] === r.rendered_html && next[3] === r.rendered_ical) continue;
+      update.run(...next, r.id);
+      n++;
+    }
+  }).immediate();
+  return n;
 }

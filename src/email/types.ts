@@ -81,6 +81,11 @@ export interface RenderedEmail {
   icalEvent?: { method: IcalMethod; content: string; filename?: string };
   /** Extra headers (e.g. List-Unsubscribe). Values with line breaks are refused. */
   headers?: Record<string, string>;
+  /**
+   * The personal tokens this email carries (manage, join, poll...). They go out in the message but
+   * never into the copy the outbox keeps: there each is replaced by a marker (see redact.ts).
+   */
+  personalTokens?: string[];
 }
 
 /** A renderer may decline to send (the reason is recorded and the row withdrawn), e.g. a reminder for a cancelled session. */

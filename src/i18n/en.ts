@@ -597,6 +597,8 @@ const en: Catalogue = {
   'reg.outcome.unheld.body': "We have sent you an email with a link. Places are given in the order addresses are confirmed: confirm yours to take a place while places remain.",
   'email.reg.received.unheld': "Places are given in the order addresses are confirmed: confirm yours to take a place while places remain. If all are taken by then, you will be placed on the waitlist.",
   'manage.pendingUnheldText': "Please confirm your email address: a place is given on confirmation, while places remain.",
+  // -- stored mail copies without personal links --
+  'email.admin.personalLinks': "Personal links are not kept: in this copy each one reads [personal link]. The email sent carried the real link.",
   // -- end of catalogue --
 };
 

@@ -597,6 +597,8 @@ const es: Catalogue = {
   'reg.outcome.unheld.body': "Le hemos enviado un correo con un enlace. Las plazas se asignan en el orden en que se confirman las direcciones: confirme la suya para obtener una plaza mientras queden.",
   'email.reg.received.unheld': "Las plazas se asignan en el orden en que se confirman las direcciones: confirme la suya para obtener una plaza mientras queden. Si para entonces se han ocupado todas, pasará a la lista de espera.",
   'manage.pendingUnheldText': "Confirme su dirección de correo electrónico: la plaza se asigna al confirmarla, mientras queden plazas.",
+  // -- stored mail copies without personal links --
+  'email.admin.personalLinks': "Los enlaces personales no se conservan: en esta copia cada uno aparece como [personal link]. El correo enviado contenía el enlace real.",
   // -- end of catalogue --
 };
 

@@ -597,6 +597,8 @@ const it: Catalogue = {
   'reg.outcome.unheld.body': "Le abbiamo inviato un'e-mail con un link. I posti vengono assegnati nell'ordine in cui gli indirizzi sono confermati: confermi il Suo per ottenere un posto finché ce ne sono.",
   'email.reg.received.unheld': "I posti vengono assegnati nell'ordine in cui gli indirizzi sono confermati: confermi il Suo per ottenere un posto finché ce ne sono. Se nel frattempo saranno tutti occupati, verrà inserito nella lista d'attesa.",
   'manage.pendingUnheldText': "La preghiamo di confermare il Suo indirizzo e-mail: il posto viene assegnato alla conferma, finché ce ne sono.",
+  // -- stored mail copies without personal links --
+  'email.admin.personalLinks': "I link personali non vengono conservati: in questa copia ciascuno appare come [personal link]. L'email inviata conteneva il link effettivo.",
   // -- end of catalogue --
 };
 

@@ -597,6 +597,8 @@ const lt: Catalogue = {
   'reg.outcome.unheld.body': "Išsiuntėme Jums laišką su nuoroda. Vietos skiriamos ta tvarka, kuria patvirtinami adresai: patvirtinkite savo adresą, kad gautumėte vietą, kol jų dar yra.",
   'email.reg.received.unheld': "Vietos skiriamos ta tvarka, kuria patvirtinami adresai: patvirtinkite savo adresą, kad gautumėte vietą, kol jų dar yra. Jei iki tol visos vietos bus užimtos, būsite įrašyti į laukiančiųjų sąrašą.",
   'manage.pendingUnheldText': "Patvirtinkite savo el. pašto adresą: vieta skiriama patvirtinus adresą, kol vietų dar yra.",
+  // -- stored mail copies without personal links --
+  'email.admin.personalLinks': "Asmeninės nuorodos nesaugomos: šioje kopijoje kiekviena jų rodoma kaip [personal link]. Išsiųstame laiške buvo tikroji nuoroda.",
   // -- end of catalogue --
 };
 

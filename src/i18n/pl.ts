@@ -597,6 +597,8 @@ const pl: Catalogue = {
   'reg.outcome.unheld.body': "Wysłaliśmy do Państwa wiadomość e-mail z linkiem. Miejsca są przydzielane w kolejności potwierdzania adresów: prosimy potwierdzić swój adres, aby otrzymać miejsce, dopóki są wolne.",
   'email.reg.received.unheld': "Miejsca są przydzielane w kolejności potwierdzania adresów: prosimy potwierdzić swój adres, aby otrzymać miejsce, dopóki są wolne. Jeśli do tego czasu wszystkie zostaną zajęte, trafią Państwo na listę oczekujących.",
   'manage.pendingUnheldText': "Prosimy potwierdzić adres e-mail: miejsce jest przydzielane po potwierdzeniu, dopóki są wolne.",
+  // -- stored mail copies without personal links --
+  'email.admin.personalLinks': "Linki osobiste nie są przechowywane: w tej kopii każdy z nich widnieje jako [personal link]. Wysłana wiadomość zawierała właściwy link.",
   // -- end of catalogue --
 };
 

@@ -597,6 +597,8 @@ const ro: Catalogue = {
   'reg.outcome.unheld.body': "V-am trimis un e-mail cu un link. Locurile se acordă în ordinea în care sunt confirmate adresele: confirmați-o pe a dumneavoastră pentru a obține un loc cât timp mai sunt locuri libere.",
   'email.reg.received.unheld': "Locurile se acordă în ordinea în care sunt confirmate adresele: confirmați-o pe a dumneavoastră pentru a obține un loc cât timp mai sunt locuri libere. Dacă până atunci toate locurile sunt ocupate, veți fi trecut pe lista de așteptare.",
   'manage.pendingUnheldText': "Vă rugăm să vă confirmați adresa de e-mail: locul se acordă la confirmare, cât timp mai sunt locuri libere.",
+  // -- stored mail copies without personal links --
+  'email.admin.personalLinks': "Linkurile personale nu sunt păstrate: în această copie fiecare apare ca [personal link]. Mesajul trimis a conținut linkul real.",
   // -- end of catalogue --
 };
 

@@ -204,6 +204,7 @@ export class PollRepository {
   private readonly earlier;
   private readonly anonymiseVoterStmt;
   private readonly votersOfRegistration;
+  private readonly votersOfAddress;
 
   constructor(db: DB) {
     this.anonymiseVoterStmt = db.prepare(
@@ -212,6 +213,7 @@ export class PollRepository {
        WHERE id = ?`,
     );
     this.votersOfRegistration = db.prepare<[number], VoterRow>('SELECT * FROM poll_voters WHERE registration_id = ?');
+    this.votersOfAddress = db.prepare<[string], VoterRow>('SELECT * FROM poll_voters WHERE email_norm = ? ORDER BY id');
     this.byId = db.prepare<[number], PollRow>('SELECT * FROM polls WHERE id = ?');
     this.bySession = db.prepare<[number], PollRow>('SELECT * FROM polls WHERE session_id = ?');
     this.insertPoll = db.prepare(
@@ -342,6 +344,10 @@ export class PollRepository {
   }
   votersFromRegistration(registrationId: number): PollVoter[] {
     return this.votersOfRegistration.all(registrationId).map(toVoter);
+  }
+  /** Every voter record with this address (any letter case), in every poll. */
+  votersWithAddress(email: string): PollVoter[] {
+    return this.votersOfAddress.all(email.toLowerCase()).map(toVoter);
   }
 
   voterByTokenHash(hash: string): PollVoter | undefined {

@@ -218,9 +218,18 @@ export class RegistrationRepository {
            token_hash = 'erased:' || id, token_nonce = '', anonymised_at = @now, updated_at = @now
          WHERE id = @id AND anonymised_at IS NULL`,
       ),
+      // Dated sessions count from their end; undated ones (tentative, or cancelled before a date was
+      // set) from the end of their rough month, else their creation, and never before the
+      // registration itself is as old.
       dueForAnonymising: db.prepare(
         `SELECT r.id FROM registrations r JOIN sessions s ON s.id = r.session_id
-         WHERE r.anonymised_at IS NULL AND s.end_utc IS NOT NULL AND s.end_utc <= ? LIMIT 1000`,
+         WHERE r.anonymised_at IS NULL AND (
+           (s.end_utc IS NOT NULL AND s.end_utc <= @before)
+           OR (s.end_utc IS NULL AND r.created_at <= @before AND coalesce(
+                 CASE WHEN s.approx_month GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]'
+                      THEN CAST(strftime('%s', s.approx_month || '-01', '+1 month') AS INTEGER) * 1000 END,
+                 s.created_at) <= @before)
+         ) LIMIT 1000`,
       ),
       questions: db.prepare('SELECT * FROM session_questions WHERE session_id = ? ORDER BY position, id'),
       addQuestion: db.prepare(
@@ -374,7 +383,7 @@ export class RegistrationRepository {
     return this.s.anonymise.run({ id, now }).changes === 1;
   }
   dueForAnonymising(endedBefore: number): number[] {
-    return (this.s.dueForAnonymising.all(endedBefore) as { id: number }[]).map((r) => r.id);
+    return (this.s.dueForAnonymising.all({ before: endedBefore }) as { id: number }[]).map((r) => r.id);
   }
 
   /** Records the first attendance only; returns whether this call recorded it. */

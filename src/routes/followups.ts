@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { followupRenderer } from '../email/personal.js';
+import { redactRendered } from '../email/redact.js';
 import type { OutboxRow, RenderedEmail } from '../email/types.js';
 import { AppError } from '../errors.js';
 import { t } from '../i18n/index.js';
@@ -79,7 +80,8 @@ export default async function followupRoutes(app: FastifyInstance): Promise<void
         // Rendered exactly as the dispatcher will, for the first recipient, without queueing anything.
         const row = { id: 0, kind: FOLLOWUP_KIND, registration_id: sample.id, session_id: session.id, language: sample.language, zone: sample.zone, recipient_name: sample.name, recipient_email: sample.email } as unknown as OutboxRow;
         const out = await followupRenderer({ row, payload: { audience, subject: f.subject, body: f.body, nextSessionId: next?.id ?? null }, db: app.services.db, config: app.config, clock: app.services.clock });
-        if (!('withdraw' in out)) preview = out;
+        // The organiser sees the recipient's personal links as markers, never the links themselves.
+        if (!('withdraw' in out)) preview = redactRendered(out, app.config.publicUrl);
       }
       return render(req, reply, 'pages/organiser/followup-preview', { title: t(lang, 'fu.preview'), session, audience, preview, sample });
     });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { DB } from '../db/open.js';
-import { immediate } from '../db/open.js';
+import { checkpoint, immediate } from '../db/open.js';
 import { enqueue, validateEmailAddress, withdraw } from '../email/outbox.js';
 import { eraseRegistrationMail, mailForRegistration } from '../email/personal-data.js';
 import { AppError, FieldErrors, notFound } from '../errors.js';
@@ -73,8 +73,13 @@ export interface RegistrationHooks {
   confirmed?: (reg: Registration) => void;
   /** Its language or time zone changed. */
   preferencesChanged?: (reg: Registration) => void;
-  /** Its personal data was erased (on request or by retention). */
-  erased?: (registrationId: number) => void;
+  /**
+   * Its personal data was erased: on request (`email` is the address it had, so that every record
+   * made from it goes too) or by retention (`email` null: only what hangs on this registration).
+   */
+  erased?: (registrationId: number, email: string | null) => void;
+  /** More records about the same person for a data export (e.g. date-poll votes), keyed by section. */
+  exporting?: (reg: Registration) => Record<string, unknown>;
 }
 
 /** Registration, waitlist and self-service. Every change and the emails it causes commit together. */
@@ -342,6 +347,7 @@ export class RegistrationService {
         cancelledAt: iso(r.cancelledAt),
       },
       emails: mailForRegistration(this.db, r.id),
+      ...Object.assign({}, ...this.hooks.map((h) => h.exporting?.(r) ?? {})),
     };
   }
 
@@ -358,23 +364,31 @@ export class RegistrationService {
       if (wasActive) this.repos.registrations.transition(reg.id, { status: 'cancelled', cancelledAt: now, holdUntil: null }, now);
       eraseRegistrationMail(this.db, reg.id, now);
       this.repos.registrations.anonymise(reg.id, now);
-      for (const h of this.hooks) h.erased?.(reg.id);
+      for (const h of this.hooks) h.erased?.(reg.id, reg.email);
       if (wasActive) this.fillSeats(reg.sessionId);
     });
+    // secure_delete zeroed the old content in the pages; the checkpoint clears the copies in the WAL.
+    checkpoint(this.db);
   }
 
-  /** Retention: anonymises registrations of sessions that ended more than RETENTION_DAYS ago. */
+  /**
+   * Retention: anonymises registrations of sessions that ended more than RETENTION_DAYS ago. A
+   * session that never got a date counts from the end of its rough month (or, without one, from
+   * its creation), and never before the registration itself is RETENTION_DAYS old.
+   */
   anonymiseExpired(): number {
-    return immediate(this.db, () => {
+    const n = immediate(this.db, () => {
       const now = this.clock.now();
       const ids = this.repos.registrations.dueForAnonymising(now - this.config.retentionDays * 86_400_000);
       for (const id of ids) {
         eraseRegistrationMail(this.db, id, now);
         this.repos.registrations.anonymise(id, now);
-        for (const h of this.hooks) h.erased?.(id);
+        for (const h of this.hooks) h.erased?.(id, null);
       }
       return ids.length;
     });
+    if (n > 0) checkpoint(this.db);
+    return n;
   }
 
   // ---------------------------------------------------------------- seats and waitlist
