@@ -46,6 +46,8 @@ export async function setupKairos(): Promise<BenchKairos> {
       LOG_LEVEL: 'silent',
       DISPATCHER_ENABLED: 'false',
       SESSION_SECRET: 'a-bench-secret-that-is-long-enough-0123456789',
+      // The pages are measured, not the password hash.
+      PASSWORD_HASH_COST: '10',
     },
     path.join(dir, 'no.env'),
   );

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions, type RouteOptions } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
@@ -52,12 +52,19 @@ export interface AppDeps {
   services?: Services;
   /** Where mail goes: default from SMTP_URL (a pooled relay) or kept locally; tests pass an SMTP sink. */
   mailer?: MailTransport;
+  /** Told of every route as it is registered (the access tests walk them all). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 
 /** /r/<token>/… and ?token=… never reach a log line. */
 export function redactUrl(url: string): string {
   return url.replace(/\/(r|v|join|poll)\/[^/?#]+/g, '/$1/[token]').replace(/([?&](?:token|t|prefill)=)[^&#]*/g, '$1[token]');
+}
+
+/** Trusts the `hops` nearest proxies: the client is the address `hops` steps back in X-Forwarded-For. */
+function trustHops(hops: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < hops;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -71,11 +78,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: redactUrl(req.url) }),
       },
     },
-    trustProxy: false,
+    // Which proxies may tell the client's address (X-Forwarded-For): TRUST_PROXY, nobody by default.
+    // A number of hops is given as the function Fastify builds for it (its types take no number).
+    trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     bodyLimit: 1024 * 1024,
     // Never log full URLs with personal tokens: the request serializer keeps the route only.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
   });
+
+  if (deps.onRoute) app.addHook('onRoute', deps.onRoute);
 
   const services = deps.services ?? createServices({ db, clock, config });
   app.decorate('config', config);
@@ -135,6 +146,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     app.csrfProtection(req, reply, done);
   });
 
+  // Every answer of 5xx is logged with its request id: by the error handler for what was thrown,
+  // and here for what a route answered directly (e.g. readiness).
+  const serverErrorsLogged = new WeakSet<object>();
+  app.addHook('onResponse', async (req, reply) => {
+    if (reply.statusCode >= 500 && !serverErrorsLogged.has(req)) {
+      req.log.error({ statusCode: reply.statusCode, method: req.method, url: redactUrl(req.url) }, 'answered with a server error');
+    }
+  });
+
   app.setErrorHandler(async (err: FastifyError | AppError, req, reply) => {
     const isApi = isApiUrl(req.url);
     const lang = langOf(req);
@@ -147,7 +167,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         fields: err.errors.map((e) => ({ field: e.field, code: e.code, message: e.message })),
       });
     }
-    if (err instanceof AppError) {
+    if (err instanceof AppError && err.status < 500) {
       if (isApi) return reply.code(err.status).send({ error: err.code, message: err.message, field: err.field });
       return errorPage(t(lang, err.status === 404 ? 'error.notFound' : err.status === 403 ? 'error.forbidden' : `err.${err.code}`, err.params), err.status);
     }
@@ -177,7 +197,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       if (!isApi) return errorPage(t(lang, 'error.badRequest'), fe.statusCode);
       return reply.code(fe.statusCode).send({ error: fe.code ?? 'bad_request', message: fe.message });
     }
-    req.log.error({ err }, 'unhandled error');
+    // Every 5xx is logged (the request logger carries the reqId); the answer says no more than "internal".
+    req.log.error({ err, statusCode: (err as AppError).status ?? fe.statusCode ?? 500 }, 'unhandled error');
+    serverErrorsLogged.add(req);
     if (isApi) return reply.code(500).send({ error: 'internal', message: 'internal error' });
     return errorPage(t(lang, 'error.title'), 500);
   });

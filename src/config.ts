@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import dotenv from 'dotenv';
@@ -20,8 +21,13 @@ export interface Config {
   databasePath: string;
   publicUrl: string;
   logLevel: string;
-  /** When unset, a secret is generated and kept in the database on first start. */
+  /** When unset, the secret is read from (or generated once into) `secretKeyFile`. */
   sessionSecret: string | undefined;
+  /**
+   * The key file holding the generated secret (mode 0600), beside the database by default; undefined
+   * for an in-memory database (then a random secret per process). Never inside the database.
+   */
+  secretKeyFile: string | undefined;
   /** Cookies are marked Secure when the public URL is https. */
   secureCookies: boolean;
   smtpUrl: string | undefined;
@@ -36,6 +42,24 @@ export interface Config {
   seedOnStart: boolean;
   /** Run housekeeping (expired holds, retention) in this process, every this many ms; 0 turns it off. */
   maintenanceIntervalMs: number;
+  /**
+   * Which proxies to believe about the client's address (X-Forwarded-For), passed to Fastify's
+   * `trustProxy`: false (default: the connecting address is the client), true (every proxy), a
+   * number of hops, or a list of proxy addresses / CIDR ranges.
+   */
+  trustProxy: boolean | number | string[];
+  /** scrypt cost as log2 N (N = 2^cost, r = 8, p = 1). */
+  passwordHashCost: number;
+  /** SMTP: how long to wait for the TCP connection and for the relay's greeting, in ms. */
+  smtpConnectionTimeoutMs: number;
+  /** SMTP: how long the connection may stay silent in the middle of a conversation, in ms. */
+  smtpSocketTimeoutMs: number;
+  /** Registration posts (form and API together) one client address may make per minute. */
+  registrationRatePerIp: number;
+  /** Registration posts one session accepts per minute, from every address together. */
+  registrationRatePerSession: number;
+  /** Percent of a session's capacity that unconfirmed registrations may hold; the others get a seat on confirmation. */
+  pendingMaxShare: number;
 }
 
 export class ConfigError extends Error {
@@ -69,6 +93,32 @@ function bool(env: Record<string, string | undefined>, name: string, def: boolea
   throw new ConfigError(name, `must be true or false, got "${raw}"`);
 }
 
+function isCidrOrIp(v: string): boolean {
+  const [addr = '', prefix, ...rest] = v.split('/');
+  const family = isIP(addr);
+  if (!family || rest.length) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+function trustProxy(env: Record<string, string | undefined>): boolean | number | string[] {
+  const raw = (env.TRUST_PROXY ?? '').trim();
+  if (raw === '' || /^(0|false|no|off)$/i.test(raw)) return false;
+  if (/^(true|yes|on)$/i.test(raw)) return true;
+  if (/^\d+$/.test(raw)) {
+    const n = Number(raw);
+    if (n > 10) throw new ConfigError('TRUST_PROXY', `a number of proxy hops must be between 0 and 10, got ${n}`);
+    return n;
+  }
+  const list = raw.split(',').map((x) => x.trim()).filter(Boolean);
+  const bad = list.find((x) => !isCidrOrIp(x));
+  if (bad !== undefined || list.length === 0) {
+    throw new ConfigError('TRUST_PROXY', `must be false, true, a number of hops, or a comma-separated list of IP addresses or CIDR ranges; "${bad ?? raw}" is none of these`);
+  }
+  return list;
+}
+
 /** Typed configuration from the environment (and an optional .env), validated: a bad value stops the start. */
 export function loadConfig(envIn: Record<string, string | undefined> = process.env, dotEnvFile = path.join(ROOT, '.env')): Config {
   const env = { ...readDotEnv(dotEnvFile), ...envIn };
@@ -98,13 +148,23 @@ export function loadConfig(envIn: Record<string, string | undefined> = process.e
   const mailFrom = env.MAIL_FROM || `Kairos <no-reply@${parsed.hostname === '127.0.0.1' ? 'localhost' : parsed.hostname}>`;
   if (!/@/.test(mailFrom)) throw new ConfigError('MAIL_FROM', 'must contain an email address');
   const databasePath = env.DATABASE_PATH || path.join(ROOT, 'db', 'kairos.sqlite');
+  const resolvedDb = databasePath === ':memory:' ? databasePath : path.resolve(ROOT, databasePath);
+  let secretKeyFile: string | undefined;
+  if (env.SECRET_KEY_FILE) {
+    if (/[\u0000\r\n]/.test(env.SECRET_KEY_FILE)) throw new ConfigError('SECRET_KEY_FILE', 'must be a file path');
+    secretKeyFile = path.resolve(ROOT, env.SECRET_KEY_FILE);
+    if (existsSync(secretKeyFile) && !statSync(secretKeyFile).isFile()) throw new ConfigError('SECRET_KEY_FILE', `must name a file, "${secretKeyFile}" is not one`);
+  } else if (resolvedDb !== ':memory:') {
+    secretKeyFile = path.join(path.dirname(resolvedDb), 'kairos.key');
+  }
   return {
     host,
     port,
-    databasePath: databasePath === ':memory:' ? databasePath : path.resolve(ROOT, databasePath),
+    databasePath: resolvedDb,
     publicUrl,
     logLevel,
     sessionSecret,
+    secretKeyFile,
     secureCookies: parsed.protocol === 'https:',
     smtpUrl,
     mailFrom,
@@ -114,5 +174,12 @@ export function loadConfig(envIn: Record<string, string | undefined> = process.e
     pendingHoldHours: int(env, 'PENDING_HOLD_HOURS', 48, 1, 720),
     seedOnStart: bool(env, 'SEED_ON_START', true),
     maintenanceIntervalMs: int(env, 'MAINTENANCE_INTERVAL_MS', 60_000, 0, 86_400_000),
+    trustProxy: trustProxy(env),
+    passwordHashCost: int(env, 'PASSWORD_HASH_COST', 17, 10, 20),
+    smtpConnectionTimeoutMs: int(env, 'SMTP_CONNECTION_TIMEOUT_MS', 10_000, 100, 600_000),
+    smtpSocketTimeoutMs: int(env, 'SMTP_SOCKET_TIMEOUT_MS', 30_000, 100, 600_000),
+    registrationRatePerIp: int(env, 'REGISTRATION_RATE_PER_IP', 10, 1, 100_000),
+    registrationRatePerSession: int(env, 'REGISTRATION_RATE_PER_SESSION', 120, 1, 1_000_000),
+    pendingMaxShare: int(env, 'PENDING_MAX_SHARE', 20, 0, 100),
   };
 }

@@ -1,10 +1,12 @@
 import { buildApp } from './app.js';
-import { openMigrated } from './boot.js';
+import { exitOnStartError, openMigrated } from './boot.js';
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig } from './config.js';
 import { seed } from './db/seed.js';
 import { createServices } from './services/index.js';
 import { generatePassword } from './services/crypto.js';
+
+const SHUTDOWN_LIMIT_MS = 20_000;
 
 async function main(): Promise<void> {
   let config;
@@ -39,6 +41,12 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down');
+    // Every part stops within a bound (mail in flight: 5 s, then aborted and queued again); this is
+    // the last resort if something still hangs.
+    setTimeout(() => {
+      console.error(`Shutdown did not finish within ${SHUTDOWN_LIMIT_MS / 1000} s; exiting.`);
+      process.exit(1);
+    }, SHUTDOWN_LIMIT_MS).unref();
     try {
       await app.close();
     } finally {
@@ -53,7 +61,6 @@ async function main(): Promise<void> {
   console.log(`Kairos is running at ${config.publicUrl}`);
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+// An unusable DATABASE_PATH (or another configuration problem found while starting) is one line
+// naming the variable, exit code 1; anything unexpected is shown in full.
+main().catch((err) => exitOnStartError(err));

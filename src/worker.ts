@@ -1,24 +1,28 @@
 /**
  * `npm run worker`: the outbox dispatcher as its own process on the same database as the server
  * (set DISPATCHER_ENABLED=false on the server when running it). Several workers may run at once:
- * rows are leased in IMMEDIATE transactions. SIGTERM / SIGINT stop it gracefully: the batch in
- * flight is finished and recorded before the process exits.
+ * rows are leased in IMMEDIATE transactions. SIGTERM / SIGINT stop it gracefully: rows not yet
+ * started go back to the queue, sends in flight get 5 s to finish and be recorded, then are
+ * aborted and go back to the queue too (a relay that never answers cannot hold the stop). It reads
+ * the server's key file (see services/secret.ts), so the personal links it sends are the server's.
  */
 import { pino } from 'pino';
 import { systemClock } from './clock.js';
+import { exitOnStartError, openMigrated } from './boot.js';
 import { loadConfig } from './config.js';
-import { migrate } from './db/migrate.js';
-import { openDatabase } from './db/open.js';
 import { Dispatcher } from './email/dispatcher.js';
 import { registerPersonalEmailKinds } from './email/personal.js';
 import { registerPollEmailKinds } from './email/poll.js';
 import { redactPaths } from './email/log.js';
+import { secretOf } from './services/secret.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = pino({ level: config.logLevel, redact: { paths: redactPaths, censor: '[redacted]' } }).child({ process: 'worker' });
-  const db = openDatabase(config.databasePath);
-  migrate(db);
+  const { db } = openMigrated(config);
+  // The same secret as the server (SESSION_SECRET or the key file): a key file that cannot be read
+  // stops the worker here rather than fail every personal email.
+  secretOf(db, config);
   registerPersonalEmailKinds();
   registerPollEmailKinds();
   const dispatcher = new Dispatcher({ db, clock: systemClock, config, logger });
@@ -43,8 +47,5 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
 }
 
-main().catch((err) => {
-  // Configuration errors name the variable; nothing personal is in them.
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+// Configuration errors (an unusable DATABASE_PATH included) are one line naming the variable; nothing personal is in them.
+main().catch((err) => exitOnStartError(err));

@@ -23,6 +23,13 @@ describe('configuration', () => {
     ['SMTP_URL', 'http://relay.example.org'],
     ['DISPATCHER_ENABLED', 'maybe'],
     ['RETENTION_DAYS', '0'],
+    ['TRUST_PROXY', 'the load balancer'],
+    ['TRUST_PROXY', '10.0.0.0/33'],
+    ['TRUST_PROXY', '10.0.0.1, example.org'],
+    ['PASSWORD_HASH_COST', '8'],
+    ['PASSWORD_HASH_COST', '24'],
+    ['SMTP_CONNECTION_TIMEOUT_MS', 'soon'],
+    ['SMTP_SOCKET_TIMEOUT_MS', '0'],
   ])('refuses %s=%j with a message naming the variable', (name, value) => {
     let err: unknown;
     try {
@@ -36,5 +43,15 @@ describe('configuration', () => {
   });
   it('marks cookies secure behind an https public URL', () => {
     expect(load({ PUBLIC_URL: 'https://kairos.example.org/' })).toMatchObject({ secureCookies: true, publicUrl: 'https://kairos.example.org' });
+  });
+  it('believes no proxy unless TRUST_PROXY says which', () => {
+    expect(load({}).trustProxy).toBe(false);
+    expect(load({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(load({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(load({ TRUST_PROXY: '127.0.0.1, 10.0.0.0/8 ,fd00::/8' }).trustProxy).toEqual(['127.0.0.1', '10.0.0.0/8', 'fd00::/8']);
+  });
+  it('hashes passwords at scrypt N = 2^17 unless told otherwise', () => {
+    expect(load({}).passwordHashCost).toBe(17);
+    expect(load({ PASSWORD_HASH_COST: '12' }).passwordHashCost).toBe(12);
   });
 });

@@ -1,3 +1,4 @@
+import { ALL } from '../src/core/access/index.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -65,7 +66,7 @@ describe('migrations', () => {
       const cancelled = t.services.sessions.cancel(f.id, admin);
       expect(cancelled.status).toBe('cancelled');
       expect(cancelled.startDate).toBeNull();
-      expect(t.services.repos.registrations.list(f.id)).toHaveLength(1);
+      expect(t.services.repos.registrations.list(f.id, ALL)).toHaveLength(1);
       expect(t.db.pragma('foreign_key_check')).toEqual([]);
     } finally {
       await t.close();

@@ -175,28 +175,48 @@ function ttl(minutes: number): string {
  */
 export function buildPublicCalendar(events: CalendarEvent[], opts: PublicCalendarOptions): string {
   const method = opts.method;
-  const icsEvents = events.map((ev) => {
-    const cancelled = ev.status === 'CANCELLED';
-    const joinUrl = cancelled ? undefined : cleanUrl(ev.url);
-    const attrs = baseAttributes(ev, opts.stampMs, eventDescription(ev, { cancelled, includeJoinUrl: !cancelled }), joinUrl ?? cleanUrl(ev.pageUrl));
-    attrs.status = ev.status;
-    if (joinUrl) attrs.location = joinUrl;
-    // iTIP PUBLISH requires an ORGANIZER (the hub's mailbox, not personal data); a plain file has none.
-    if (method === 'PUBLISH') attrs.organizer = person(ev.organizer);
-    return attrs;
-  });
+  const report = opts.onEventError;
+  const built: { ev: CalendarEvent; attrs: IcsEvent }[] = [];
+  for (const ev of events) {
+    try {
+      const cancelled = ev.status === 'CANCELLED';
+      const joinUrl = cancelled ? undefined : cleanUrl(ev.url);
+      const attrs = baseAttributes(ev, opts.stampMs, eventDescription(ev, { cancelled, includeJoinUrl: !cancelled }), joinUrl ?? cleanUrl(ev.pageUrl));
+      attrs.status = ev.status;
+      if (joinUrl) attrs.location = joinUrl;
+      // iTIP PUBLISH requires an ORGANIZER (the hub's mailbox, not personal data); a plain file has none.
+      if (method === 'PUBLISH') attrs.organizer = person(ev.organizer);
+      built.push({ ev, attrs });
+    } catch (err) {
+      if (!report) throw err;
+      report(ev, err);
+    }
+  }
   const name = cleanLine(opts.name);
   const extra = [
     ...(name ? [`X-WR-CALNAME:${escapeText(name)}`] : []),
     ...(opts.refreshMinutes ? [`X-PUBLISHED-TTL:${ttl(opts.refreshMinutes)}`] : []),
   ];
+  const empty = `BEGIN:VCALENDAR\r\nVERSION:2.0\r\nCALSCALE:GREGORIAN\r\nPRODID:${PRODID}\r\nEND:VCALENDAR\r\n`;
   let raw: string;
   try {
-    raw = runIcs(icsEvents, { productId: PRODID });
+    raw = runIcs(built.map((b) => b.attrs), { productId: PRODID });
   } catch (err) {
     // Some ics versions refuse an empty list; an empty calendar is still a calendar.
-    if (icsEvents.length > 0) throw err;
-    raw = `BEGIN:VCALENDAR\r\nVERSION:2.0\r\nCALSCALE:GREGORIAN\r\nPRODID:${PRODID}\r\nEND:VCALENDAR\r\n`;
+    if (built.length === 0) return finish(empty, { method, extra });
+    if (!report) throw err;
+    // `ics` refused the list: find the events it refuses one by one and leave only those out.
+    const good = built.filter((b) => {
+      try {
+        runIcs([b.attrs], { productId: PRODID });
+        return true;
+      } catch (e) {
+        report(b.ev, e);
+        return false;
+      }
+    });
+    if (good.length === 0) return finish(empty, { method, extra });
+    raw = runIcs(good.map((b) => b.attrs), { productId: PRODID });
   }
   return finish(raw, { method, extra });
 }

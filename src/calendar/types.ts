@@ -52,4 +52,9 @@ export interface PublicCalendarOptions {
   method?: 'PUBLISH';
   /** For subscribed feeds: how often clients should refresh (X-PUBLISHED-TTL), in minutes. */
   refreshMinutes?: number;
+  /**
+   * Given, an event that cannot be written is left out and reported here, and the rest of the
+   * calendar is still built; without it, such an event makes the whole call throw.
+   */
+  onEventError?: (event: CalendarEvent, error: unknown) => void;
 }

@@ -2,7 +2,8 @@
  * The outbox dispatcher: claims due rows with a lease (in an IMMEDIATE transaction, so two
  * dispatchers on one database never hold the same row), renders, sends and records the outcome.
  *
- * - A crash never loses a row: a claimed row whose lease runs out is claimed again. A message the
+ * - A crash never loses a row: a claimed row whose lease runs out (30 s by default; renewed while
+ *   this dispatcher still works on it) is claimed again. A message the
  *   relay accepted just before a crash can go out twice; it carries the same Message-ID, so the
  *   duplicates are visible, and they are bounded by the rows in flight (≤ batch size).
  * - 4xx replies and connection errors are retried with growing delays plus jitter, until the
@@ -11,6 +12,9 @@
  * - Authentication or TLS failure pauses all sending (stored in mail_state, shared by every
  *   dispatcher on the database); the attempt is not counted; sending resumes after the pause.
  * - Every "now" comes from the injected clock. Waiting between attempts is only `not_before`.
+ * - stop() is bounded: rows not yet started go back to the queue at once; sends in flight get a
+ *   grace period, then are aborted and their rows go back to the queue (due at once, the attempt
+ *   uncounted). A relay that never answers cannot hold a shutdown.
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -24,10 +28,13 @@ import {
   pauseDispatch,
   pauseState,
   releaseLease,
+  releaseOwnedLeases,
+  renewLeases,
   resumeDispatch,
   singleLine,
   stillLeased,
 } from './outbox.js';
+import { redactRendered } from './redact.js';
 import { emailKinds, type EmailKindRegistry } from './registry.js';
 import { classifySendError, createTransport, scrubAddresses, type MailTransport } from './transport.js';
 import type { EmailConfig, EmailLogger, OutboxRow, RenderedEmail } from './types.js';
@@ -68,8 +75,12 @@ export interface DispatcherOptions {
   batchSize?: number;
   /** Sends in flight at once within a run (default 5). */
   concurrency?: number;
-  /** How long a claim is held before another dispatcher may take the row (default 5 minutes). */
+  /** How long a claim is held before another dispatcher may take the row (default 30 s); renewed while the row is worked on. */
   leaseMs?: number;
+  /** Real time between lease renewals while rows are held (default leaseMs / 3). */
+  renewEveryMs?: number;
+  /** How long stop() lets sends in flight finish before aborting them (default 5 s). */
+  stopGraceMs?: number;
   /** Time between runs when idle (default config.dispatcherIntervalMs). */
   intervalMs?: number;
   /** How long sending pauses after an authentication or TLS failure (default 15 minutes). */
@@ -86,7 +97,7 @@ export interface RunResult {
   retried: number;
   expired: number;
   withdrawn: number;
-  /** Claimed rows given back uncounted because sending paused during the run. */
+  /** Claimed rows given back uncounted because sending paused or the dispatcher stopped during the run. */
   released: number;
   /** Sending is paused (before or because of this run). */
   paused: boolean;
@@ -132,6 +143,8 @@ export class Dispatcher {
   private readonly batchSize: number;
   private readonly concurrency: number;
   private readonly leaseMs: number;
+  private readonly renewEveryMs: number;
+  private readonly stopGraceMs: number;
   private readonly intervalMs: number;
   private readonly pauseMs: number;
   private readonly retry: RetryPolicy;
@@ -143,19 +156,32 @@ export class Dispatcher {
   /** The run in progress (runs never overlap within one dispatcher). */
   private chain: Promise<unknown> = Promise.resolve();
   private inFlight: Promise<RunResult> | undefined;
+  /** Set by stop(): rows not yet started are given back. */
+  private stopping = false;
+  /** Aborted by stop() after the grace period: sends in flight give up and their rows are given back. */
+  private abort = new AbortController();
+  private renewTimer: NodeJS.Timeout | undefined;
 
   constructor(o: DispatcherOptions) {
     this.db = o.db;
     this.clock = o.clock;
     this.config = o.config;
     this.ownsTransport = !o.transport;
-    this.transport = o.transport ?? createTransport(o.config);
+    this.transport =
+      o.transport ??
+      createTransport(o.config, {
+        connectionTimeoutMs: o.config.smtpConnectionTimeoutMs,
+        greetingTimeoutMs: o.config.smtpConnectionTimeoutMs,
+        socketTimeoutMs: o.config.smtpSocketTimeoutMs,
+      });
     this.registry = o.registry ?? emailKinds;
     this.log = o.logger ?? silentLogger;
     this.owner = o.owner ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
     this.batchSize = Math.max(1, Math.trunc(o.batchSize ?? 50));
     this.concurrency = Math.max(1, Math.trunc(o.concurrency ?? 5));
-    this.leaseMs = o.leaseMs ?? 5 * 60_000;
+    this.leaseMs = o.leaseMs ?? 30_000;
+    this.renewEveryMs = Math.max(10, o.renewEveryMs ?? Math.floor(this.leaseMs / 3));
+    this.stopGraceMs = o.stopGraceMs ?? 5_000;
     this.intervalMs = o.intervalMs ?? o.config.dispatcherIntervalMs;
     this.pauseMs = o.pauseMs ?? 15 * 60_000;
     this.retry = { ...DEFAULT_RETRY, ...o.retry };
@@ -172,18 +198,58 @@ export class Dispatcher {
   start(): void {
     if (this.started) return;
     this.started = true;
+    this.stopping = false;
+    if (this.abort.signal.aborted) this.abort = new AbortController();
     this.schedule(0);
     this.log.info({ owner: this.owner, transport: this.transport.kind, intervalMs: this.intervalMs }, 'email dispatcher started');
   }
 
-  /** Stops the loop and waits for the run in flight to finish recording. Closes the transport it created. */
-  async stop(): Promise<void> {
+  /**
+   * Stops the loop. Rows claimed but not started go back to the queue; sends in flight get
+   * `graceMs` (default stopGraceMs) to finish and be recorded, then are aborted and their rows go
+   * back to the queue. Closes the transport it created. Resolves within about graceMs + 2 s.
+   */
+  async stop(opts: { graceMs?: number } = {}): Promise<void> {
     this.started = false;
+    this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    await this.chain.catch(() => undefined);
+    let finished = await settlesWithin(this.chain, opts.graceMs ?? this.stopGraceMs);
+    if (!finished) {
+      this.log.warn({ owner: this.owner }, 'email dispatcher stopping: aborting sends still in flight');
+      this.abort.abort(new Error('dispatcher stopping'));
+      finished = await settlesWithin(this.chain, 2_000);
+    }
+    this.stopRenewing();
+    if (!finished) {
+      // Something other than a send (a renderer?) still holds rows: give them all back.
+      const released = releaseOwnedLeases(this.db, this.owner, this.clock.now());
+      this.log.warn({ owner: this.owner, released }, 'email dispatcher stopped with work unfinished: its rows are back in the queue');
+    }
     if (this.ownsTransport) this.transport.close();
     this.log.info({ owner: this.owner }, 'email dispatcher stopped');
+  }
+
+  /** Extends the leases of every row this dispatcher holds; runs on a timer while rows are held. */
+  renewLeases(): number {
+    return renewLeases(this.db, this.owner, this.clock.now(), this.leaseMs);
+  }
+
+  private startRenewing(): void {
+    if (this.renewTimer) return;
+    this.renewTimer = setInterval(() => {
+      try {
+        this.renewLeases();
+      } catch (err) {
+        this.log.error({ owner: this.owner, err: errorSummary(err) }, 'email leases could not be renewed');
+      }
+    }, this.renewEveryMs);
+    this.renewTimer.unref();
+  }
+
+  private stopRenewing(): void {
+    if (this.renewTimer) clearInterval(this.renewTimer);
+    this.renewTimer = undefined;
   }
 
   /** Asks for a run soon (e.g. right after something was queued); no effect when stopped. */
@@ -226,6 +292,8 @@ export class Dispatcher {
 
   private async doRun(): Promise<RunResult> {
     const result: RunResult = { claimed: 0, sent: 0, failed: 0, retried: 0, expired: 0, withdrawn: 0, released: 0, paused: false };
+    // A stopped dispatcher claims nothing until it is started again.
+    if (this.stopping) return result;
     const now = this.clock.now();
     const pause = pauseState(this.db, now);
     if (pause.paused) {
@@ -250,14 +318,21 @@ export class Dispatcher {
     const worker = async () => {
       while (next < claimed.length) {
         const row = claimed[next++];
-        if (state.halted) {
+        if (state.halted || this.stopping) {
           if (releaseLease(this.db, row.id, this.owner, this.clock.now(), true)) result.released++;
           continue;
         }
         await this.handle(row, result, state);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.concurrency, claimed.length) }, worker));
+    // The batch's leases are renewed while it is worked on: a long send never lets another
+    // dispatcher take a row that is still being sent.
+    this.startRenewing();
+    try {
+      await Promise.all(Array.from({ length: Math.min(this.concurrency, claimed.length) }, worker));
+    } finally {
+      this.stopRenewing();
+    }
 
     if (hadPause && result.sent > 0) resumeDispatch(this.db);
     result.paused = state.halted;
@@ -308,12 +383,14 @@ export class Dispatcher {
       return;
     }
 
+    // The copy kept in the outbox: personal links replaced by a marker (the message sent keeps them).
+    const kept = redactRendered(rendered, this.config.publicUrl);
     const copy = {
-      subject: rendered.subject,
-      text: rendered.text,
-      html: rendered.html,
-      ical: rendered.icalEvent?.content ?? null,
-      icalMethod: rendered.icalEvent?.method ?? null,
+      subject: kept.subject,
+      text: kept.text,
+      html: kept.html,
+      ical: kept.icalEvent?.content ?? null,
+      icalMethod: kept.icalEvent?.method ?? null,
     };
 
     // Withdrawn (session cancelled...) or reclaimed while rendering: do not send.
@@ -322,9 +399,11 @@ export class Dispatcher {
       return;
     }
 
-    // Send.
+    // Send (abortable by stop()).
     try {
-      const res = await this.transport.send({
+      const signal = this.abort.signal;
+      signal.throwIfAborted();
+      const res = await abortable(this.transport.send({
         from: this.config.mailFrom,
         to: { name: singleLine(row.recipient_name, 200), address: row.recipient_email },
         subject: rendered.subject,
@@ -334,7 +413,8 @@ export class Dispatcher {
         date: new Date(this.clock.now()),
         headers: { ...rendered.headers, 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'OOF, AutoReply' },
         icalEvent: rendered.icalEvent,
-      });
+        signal,
+      }), signal);
       if (markSent(this.db, row.id, this.owner, this.clock.now(), { transport: this.transport.kind, response: res.response, rendered: copy })) {
         result.sent++;
       } else {
@@ -343,6 +423,12 @@ export class Dispatcher {
       }
       this.log.debug(logCtx, 'email sent');
     } catch (err) {
+      if (this.abort.signal.aborted) {
+        // Stopping: the row goes back to the queue, due at once; this attempt does not count.
+        if (releaseLease(this.db, row.id, this.owner, this.clock.now(), true)) result.released++;
+        this.log.info(logCtx, 'email send interrupted by shutdown: back in the queue');
+        return;
+      }
       const c = classifySendError(err);
       const now = this.clock.now();
       if (c.action === 'pause') {
@@ -386,6 +472,29 @@ export class Dispatcher {
     const raw = Math.min(maxDelayMs, baseMs * Math.pow(factor, Math.max(0, attempts - 1)));
     return Math.round(raw * (1 + jitter * this.random()));
   }
+}
+
+/** Whether `p` settles within `ms` (real time). */
+function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    p.then(
+      () => (clearTimeout(timer), resolve(true)),
+      () => (clearTimeout(timer), resolve(true)),
+    );
+  });
+}
+
+/** `p`, or a rejection as soon as `signal` aborts (for transports that ignore the signal). */
+function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason ?? new Error('aborted'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => (signal.removeEventListener('abort', onAbort), resolve(v)),
+      (e: unknown) => (signal.removeEventListener('abort', onAbort), reject(e)),
+    );
+  });
 }
 
 class RenderError extends Error {

@@ -13,6 +13,7 @@ import { AppError } from '../errors.js';
 import { isLanguage } from '../i18n/index.js';
 import { validateZone } from '../time/index.js';
 import { OUTBOX_STATUSES, type EnqueueInput, type OutboxRow, type OutboxStatus, type RenderedEmail } from './types.js';
+import { redactCalendar, redactPersonalLinks } from './redact.js';
 
 // ---------------------------------------------------------------------------------------------
 // Input cleaning
@@ -34,10 +35,22 @@ export function singleLine(text: unknown, max = 200): string {
 
 const EMAIL_RE = /^[^\s@<>()[\]\\,;:"]{1,64}@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:".][^\s@<>()[\]\\,;:"]*$/;
 
-/** A single plain address (no display name, no list, no line breaks), or an AppError naming `field`. */
+/** Invisible format characters (Unicode category Cf: zero-width spaces and joiners, U+2060, BOM, soft hyphen, bidi marks…). */
+const FORMAT_CHARS = /\p{Cf}/gu;
+
+/**
+ * A single plain address (no display name, no list, no line breaks), cleaned so that the same
+ * mailbox is always written the same way: invisible format characters removed, Unicode NFC, the
+ * trailing dot of a fully qualified domain dropped and the domain in lower case. Anything else
+ * that is not an address is an AppError naming `field`. The result is what is stored and sent.
+ */
 export function validateEmailAddress(email: unknown, field = 'email'): string {
-  const e = typeof email === 'string' ? email.trim() : '';
-  if (!e || e.length > 254 || HAS_CONTROL.test(e) || !EMAIL_RE.test(e)) {
+  let e = typeof email === 'string' ? email.normalize('NFC').replace(FORMAT_CHARS, '').trim() : '';
+  const at = e.lastIndexOf('@');
+  const domain = at > 0 ? e.slice(at + 1).replace(/\.$/, '').toLowerCase() : '';
+  if (at > 0) e = e.slice(0, at + 1) + domain;
+  // Every label of the domain has something in it ("a..b", ".a" and a second trailing dot are not domains).
+  if (!e || e.length > 254 || HAS_CONTROL.test(e) || !EMAIL_RE.test(e) || /^\.|\.\.|\.$/.test(domain)) {
     throw new AppError('email_invalid', 'not a valid email address', 400, field);
   }
   return e;
@@ -68,13 +81,15 @@ interface Statements {
   markRetry: Statement;
   markFinal: Statement;
   release: Statement;
+  renew: Statement;
+  releaseOwned: Statement;
   requeue: Statement;
   state: Statement<[], MailStateRow>;
   pause: Statement;
   resume: Statement;
   touchRun: Statement;
   counts: Statement<[], { status: OutboxStatus; n: number }>;
-  countsHub: Statement<[number, number], { status: OutboxStatus; n: number }>;
+  countsHub: Statement<[{ hubId: number }], { status: OutboxStatus; n: number }>;
   times: Statement<[], { oldest_queued: number | null; next_due: number | null }>;
   pending: Statement<[], { n: number }>;
   /** Dynamic shapes (withdraw, retime, list) keyed by their SQL. */
@@ -176,6 +191,13 @@ function stmts(db: DB): Statements {
          lease_owner = NULL, lease_until = NULL
        WHERE id = @id AND lease_owner = @owner AND status = 'sending'`,
     ),
+    renew: db.prepare(
+      `UPDATE outbox SET lease_until = @until WHERE lease_owner = @owner AND status = 'sending' AND lease_until < @until`,
+    ),
+    releaseOwned: db.prepare(
+      `UPDATE outbox SET status = 'queued', attempts = max(attempts - 1, 0), updated_at = @now, lease_owner = NULL, lease_until = NULL
+       WHERE lease_owner = @owner AND status = 'sending'`,
+    ),
     requeue: db.prepare(
       `UPDATE outbox SET status = 'queued', attempts = 0, not_before = @now, updated_at = @now, lease_owner = NULL,
          lease_until = NULL, last_error = NULL, last_error_code = NULL, withdrawn_reason = NULL,
@@ -192,10 +214,12 @@ function stmts(db: DB): Statements {
       `UPDATE mail_state SET last_run_at = @now, last_sent_at = CASE WHEN @sent > 0 THEN @now ELSE last_sent_at END WHERE id = 1`,
     ),
     counts: db.prepare<[], { status: OutboxStatus; n: number }>('SELECT status, count(*) AS n FROM outbox GROUP BY status'),
-    countsHub: db.prepare<[number, number], { status: OutboxStatus; n: number }>(
-      `SELECT status, count(*) AS n FROM outbox
-       WHERE session_id IN (SELECT id FROM sessions WHERE hub_id = ? UNION SELECT session_id FROM session_hosts WHERE hub_id = ?)
-       GROUP BY status`,
+    countsHub: db.prepare<[{ hubId: number }], { status: OutboxStatus; n: number }>(
+      `SELECT o.status, count(*) AS n FROM outbox o
+       WHERE (o.session_id IN (SELECT id FROM sessions WHERE hub_id = @hubId)
+         OR (o.session_id IN (SELECT session_id FROM session_hosts WHERE hub_id = @hubId)
+             AND o.registration_id IN (SELECT r.id FROM registrations r WHERE r.hub_id = @hubId AND r.session_id = o.session_id)))
+       GROUP BY o.status`,
     ),
     times: db.prepare<[], { oldest_queued: number | null; next_due: number | null }>(
       `SELECT (SELECT min(created_at) FROM outbox WHERE status IN ('queued', 'sending')) AS oldest_queued,
@@ -465,6 +489,16 @@ export function releaseLease(db: DB, id: number, owner: string, now: number, unc
   return stmts(db).release.run({ id, owner, now, uncount: uncountAttempt ? 1 : 0 }).changes === 1;
 }
 
+/** Extends every lease `owner` holds to `now + leaseMs` (a dispatcher still working on its rows). Returns how many. */
+export function renewLeases(db: DB, owner: string, now: number, leaseMs: number): number {
+  return stmts(db).renew.run({ owner, until: now + leaseMs }).changes;
+}
+
+/** Gives every row `owner` holds back to the queue, due at once, its attempt uncounted (a dispatcher stopping). */
+export function releaseOwnedLeases(db: DB, owner: string, now: number): number {
+  return stmts(db).releaseOwned.run({ owner, now }).changes;
+}
+
 /** Whether `owner` still holds the row and nobody withdrew it: checked right before sending. */
 export function stillLeased(db: DB, id: number, owner: string): boolean {
   return stmts(db).leased.get(id, owner)!.n === 1;
@@ -513,7 +547,11 @@ export function resumeDispatch(db: DB): void {
 // ---------------------------------------------------------------------------------------------
 // Organiser mail view
 
-/** Restricts what a hub organiser sees to mail about sessions their hub hosts or co-hosts. */
+/**
+ * What a hub organiser sees (the access policy's mail rule): all mail about sessions their hub owns,
+ * and for sessions it co-hosts only the mail to registrants who chose their hub. No hubId: everything
+ * (administrators).
+ */
 export interface MailScope {
   hubId?: number;
 }
@@ -597,7 +635,9 @@ function scopeFilter(f: MailFilter, params: Record<string, unknown>): string[] {
     params.sessionId = f.sessionId;
   }
   if (f.hubId !== undefined) {
-    parts.push('o.session_id IN (SELECT id FROM sessions WHERE hub_id = @hubId UNION SELECT session_id FROM session_hosts WHERE hub_id = @hubId)');
+    parts.push(`(o.session_id IN (SELECT id FROM sessions WHERE hub_id = @hubId)
+         OR (o.session_id IN (SELECT session_id FROM session_hosts WHERE hub_id = @hubId)
+             AND o.registration_id IN (SELECT r.id FROM registrations r WHERE r.hub_id = @hubId AND r.session_id = o.session_id)))`);
     params.hubId = f.hubId;
   }
   return parts;
@@ -658,7 +698,7 @@ export interface MailSummary {
 export function mailSummary(db: DB, scope: MailScope & { now?: number } = {}): MailSummary {
   const s = stmts(db);
   const counts = Object.fromEntries(OUTBOX_STATUSES.map((k) => [k, 0])) as Record<OutboxStatus, number>;
-  const rows = scope.hubId === undefined ? s.counts.all() : s.countsHub.all(scope.hubId, scope.hubId);
+  const rows = scope.hubId === undefined ? s.counts.all() : s.countsHub.all({ hubId: scope.hubId });
   for (const r of rows) counts[r.status] = r.n;
   const times = s.times.get()!;
   const state = s.state.get()!;
@@ -671,4 +711,28 @@ export function mailSummary(db: DB, scope: MailScope & { now?: number } = {}): M
     lastRunAt: state.last_run_at,
     lastSentAt: state.last_sent_at,
   };
+}
+
+/**
+ * Replaces the personal links in copies kept before copies were kept without them (see redact.ts).
+ * Returns the rows changed. Cheap to run again: rows without a personal link are left alone.
+ */
+export function redactKeptCopies(db: DB, publicUrl: string): number {
+  const select = db.prepare(
+    `SELECT id, rendered_subject, rendered_text, rendered_html, rendered_ical FROM outbox
+     WHERE rendered_text IS NOT NULL OR rendered_html IS NOT NULL OR rendered_ical IS NOT NULL`,
+  );
+  const update = db.prepare(`UPDATE outbox SET rendered_subject = ?, rendered_text = ?, rendered_html = ?, rendered_ical = ? WHERE id = ?`);
+  const plain = (v: string | null) => (v === null ? null : redactPersonalLinks(v, publicUrl));
+  let n = 0;
+  db.transaction(() => {
+    const rows = select.all() as { id: number; rendered_subject: string | null; rendered_text: string | null; rendered_html: string | null; rendered_ical: string | null }[];
+    for (const r of rows) {
+      const next = [plain(r.rendered_subject), plain(r.rendered_text), plain(r.rendered_html), r.rendered_ical === null ? null : redactCalendar(r.rendered_ical, publicUrl)];
+      if (next[0] === r.rendered_subject && next[1] === r.rendered_text && next[2] === r.rendered_html && next[3] === r.rendered_ical) continue;
+      update.run(...next, r.id);
+      n++;
+    }
+  }).immediate();
+  return n;
 }

@@ -75,3 +75,18 @@ export function eraseMailByKeys(db: DB, keys: string[], now: number): number {
   }
   return n;
 }
+
+/** The emails queued under these dedupe keys (e.g. a poll voter's), for a data export. */
+export function mailForKeys(db: DB, keys: string[]): PersonalMail[] {
+  const stmt = db.prepare(`SELECT kind, status, recipient_email, rendered_subject, created_at, sent_at FROM outbox WHERE dedupe_key = ? ORDER BY id`);
+  return keys
+    .flatMap((k) => stmt.all(k) as { kind: string; status: string; recipient_email: string; rendered_subject: string | null; created_at: number; sent_at: number | null }[])
+    .map((r) => ({
+      kind: r.kind,
+      status: r.status,
+      to: r.recipient_email,
+      subject: r.rendered_subject,
+      queuedAt: new Date(r.created_at).toISOString(),
+      sentAt: r.sent_at === null ? null : new Date(r.sent_at).toISOString(),
+    }));
+}

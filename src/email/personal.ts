@@ -36,6 +36,8 @@ interface Personal {
   manageUrl: string;
   confirmUrl: string;
   joinUrl: string;
+  /** The tokens in these links: sent, never kept in the outbox copy. */
+  tokens: string[];
 }
 
 function personal(ctx: RenderContext<Record<string, unknown>>): Personal | WithdrawDecision {
@@ -46,9 +48,10 @@ function personal(ctx: RenderContext<Record<string, unknown>>): Personal | Withd
   if (!session) return { withdraw: 'session deleted' };
   // After a session is cancelled only the cancellations themselves still go out.
   if (session.status === 'cancelled' && !CANCEL_KINDS.has(ctx.row.kind)) return { withdraw: 'session cancelled' };
-  const secret = secretOf(ctx.db, ctx.config as { sessionSecret?: string });
+  const secret = secretOf(ctx.db, ctx.config as { sessionSecret?: string; secretKeyFile?: string });
   const base = ctx.config.publicUrl.replace(/\/+$/, '');
   const token = manageToken(secret, reg.tokenNonce);
+  const join = joinToken(secret, reg.id, reg.tokenNonce);
   return {
     ctx,
     reg,
@@ -59,7 +62,8 @@ function personal(ctx: RenderContext<Record<string, unknown>>): Personal | Withd
     base,
     manageUrl: `${base}/r/${token}`,
     confirmUrl: `${base}/r/${token}/confirm`,
-    joinUrl: `${base}/join/${joinToken(secret, reg.id, reg.tokenNonce)}`,
+    joinUrl: `${base}/join/${join}`,
+    tokens: [token, join],
   };
 }
 
@@ -107,7 +111,7 @@ function finish(p: Personal, subject: string, blocks: EmailBlock[], extra: Parti
     signoff: t(lang, 'email.reg.signoff', { hub: p.hub.name }),
     footer: footer ?? standardFooter(lang, zone),
   });
-  return { subject, text, html, ...extra };
+  return { subject, text, html, ...extra, personalTokens: p.tokens };
 }
 
 type R = EmailRenderer<Record<string, unknown>>;
@@ -126,7 +130,15 @@ export const receivedRenderer = withPersonal((p) => {
   const blocks: EmailBlock[] = [
     { type: 'paragraph', text: t(lang, 'email.reg.received.intro', title(p)) },
     { type: 'button', href: p.confirmUrl, label: t(lang, 'email.reg.received.button') },
-    { type: 'paragraph', text: reg.status === 'waitlisted' ? t(lang, 'email.reg.received.waitlist') : t(lang, 'email.reg.received.hold', { hours: Math.round(((reg.holdUntil ?? 0) - p.ctx.clock.now()) / 3_600_000) || 1 }) },
+    {
+      type: 'paragraph',
+      text:
+        reg.status === 'waitlisted'
+          ? t(lang, 'email.reg.received.waitlist')
+          : reg.holdUntil === null
+            ? t(lang, 'email.reg.received.unheld')
+            : t(lang, 'email.reg.received.hold', { hours: Math.max(1, Math.round((reg.holdUntil - p.ctx.clock.now()) / 3_600_000)) }),
+    },
     ...whenBlocks(p),
   ];
   return finish(p, t(lang, 'email.reg.received.subject', title(p)), blocks);

@@ -10,7 +10,7 @@
  *
  * Payload: { pollId, voterId }. Everything else is read when the email is rendered, so a moved
  * deadline or a removed slot shows as it is at send time. The voting link is derived from the voter's
- * nonce with the server secret (secretOf: SESSION_SECRET, or the one kept in the database), never stored;
+ * nonce with the server secret (secretOf: SESSION_SECRET, or the key file), never stored;
  * a link that would not open (another secret in this process) fails the email rather than go out.
  */
 import type { Config } from '../config.js';
@@ -39,11 +39,14 @@ const reposOf = (db: DB) => createRepositories(db);
 function voteLinkFor(ctx: RenderContext<PollEmailPayload>, voter: PollVoter): string {
   const r = reposOf(ctx.db);
   // The dispatcher is given the app's Config (the email module only types the part it reads).
-  const secret = secretOf(ctx.db, ctx.config as Partial<Pick<Config, 'sessionSecret'>>);
+  const secret = secretOf(ctx.db, ctx.config as Partial<Pick<Config, 'sessionSecret' | 'secretKeyFile'>>);
   const token = pollVoterToken(secret, voter.tokenNonce);
   if (r.polls.voterByTokenHash(sha256(token))?.id !== voter.id) throw new Error('the voting link does not match: the sender uses another SESSION_SECRET than the server');
   return voteUrl(ctx.config.publicUrl, token);
 }
+
+/** The token at the end of a voting link. */
+const tokenOfLink = (link: string) => link.slice(link.lastIndexOf('/') + 1);
 
 interface Loaded {
   poll: Poll;
@@ -110,7 +113,7 @@ function votingEmail(ctx: RenderContext<PollEmailPayload>, kind: 'invite' | 'rem
     signoff: t(lang, 'email.signoff'),
     footer: footer(lang, ctx.row.zone),
   });
-  return { subject, text, html };
+  return { subject, text, html, personalTokens: [tokenOfLink(link)] };
 }
 
 export const pollInviteRenderer: EmailRenderer<PollEmailPayload> = (ctx) => votingEmail(ctx, 'invite');

@@ -22,6 +22,8 @@ export interface OutgoingEmail {
   date: Date;
   headers?: Record<string, string>;
   icalEvent?: { method: IcalMethod; content: string; filename?: string };
+  /** Aborts the send (the dispatcher stopping): the connection delivering it is closed. */
+  signal?: AbortSignal;
 }
 
 export interface SendResult {
@@ -61,6 +63,7 @@ function toNodemailer(m: OutgoingEmail) {
     icalEvent: m.icalEvent
       ? { method: m.icalEvent.method, content: m.icalEvent.content, ...(m.icalEvent.filename ? { filename: m.icalEvent.filename } : {}) }
       : undefined,
+    ...(m.signal ? { signal: m.signal } : {}),
     // Nothing a renderer returns may make nodemailer read a file or fetch a URL.
     disableFileAccess: true,
     disableUrlAccess: true,

@@ -81,6 +81,11 @@ export interface RenderedEmail {
   icalEvent?: { method: IcalMethod; content: string; filename?: string };
   /** Extra headers (e.g. List-Unsubscribe). Values with line breaks are refused. */
   headers?: Record<string, string>;
+  /**
+   * The personal tokens this email carries (manage, join, poll...). They go out in the message but
+   * never into the copy the outbox keeps: there each is replaced by a marker (see redact.ts).
+   */
+  personalTokens?: string[];
 }
 
 /** A renderer may decline to send (the reason is recorded and the row withdrawn), e.g. a reminder for a cancelled session. */
@@ -91,7 +96,8 @@ export interface WithdrawDecision {
 export type EmailRenderer<P = any> = (ctx: RenderContext<P>) => RenderedEmail | WithdrawDecision | Promise<RenderedEmail | WithdrawDecision>;
 
 /** The parts of Config the email module reads. */
-export type EmailConfig = Pick<Config, 'smtpUrl' | 'mailFrom' | 'publicUrl' | 'dispatcherIntervalMs'>;
+export type EmailConfig = Pick<Config, 'smtpUrl' | 'mailFrom' | 'publicUrl' | 'dispatcherIntervalMs'> &
+  Partial<Pick<Config, 'smtpConnectionTimeoutMs' | 'smtpSocketTimeoutMs'>>;
 
 /** The subset of a pino logger the email module uses. Log ids and kinds, never addresses, names or tokens. */
 export interface EmailLogger {

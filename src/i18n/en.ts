@@ -585,6 +585,20 @@ const en: Catalogue = {
   'poll.erase.button': "Erase my address from this poll",
   'poll.erase.confirm': "Erase your address and name from this poll? Your answers stay, without your name. Your link stops working.",
   'poll.erase.done': "Your address has been erased from the poll.",
+
+  // Login limit per account (src/routes/auth.ts)
+  'login.locked': 'Too many failed attempts to log in with this email address. Please try again in {minutes} min.',
+  // Access policy (src/core/access)
+  'err.series_forbidden': "Your hub can add sessions only to a series in which it already has sessions; an administrator can allow it.",
+  // Dates in range
+  'err.date_out_of_range': "Choose a date from {min} to {max}.",
+  // Seats of unconfirmed registrations
+  'reg.outcome.unheld.title': "Check your email",
+  'reg.outcome.unheld.body': "We have sent you an email with a link. Places are given in the order addresses are confirmed: confirm yours to take a place while places remain.",
+  'email.reg.received.unheld': "Places are given in the order addresses are confirmed: confirm yours to take a place while places remain. If all are taken by then, you will be placed on the waitlist.",
+  'manage.pendingUnheldText': "Please confirm your email address: a place is given on confirmation, while places remain.",
+  // -- stored mail copies without personal links --
+  'email.admin.personalLinks': "Personal links are not kept: in this copy each one reads [personal link]. The email sent carried the real link.",
   // Request boundary: forms only, every field text (src/routes/boundary.ts)
   'err.content_type': "This address accepts only a form sent from its page; the request was sent as {type} and nothing was changed.",
   'error.invalidFields': "These fields were not sent as text, as the form sends them: {fields}. Nothing was changed.",

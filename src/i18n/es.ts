@@ -585,6 +585,20 @@ const es: Catalogue = {
   'poll.erase.button': "Borrar mi dirección de esta encuesta",
   'poll.erase.confirm': "¿Borrar su dirección y su nombre de esta encuesta? Sus respuestas se mantienen, sin su nombre. Su enlace dejará de funcionar.",
   'poll.erase.done': "Su dirección se ha borrado de la encuesta.",
+
+  // Login limit per account (src/routes/auth.ts)
+  'login.locked': 'Demasiados intentos fallidos de inicio de sesión con esta dirección de correo electrónico. Vuelva a intentarlo dentro de {minutes} min.',
+  // Access policy (src/core/access)
+  'err.series_forbidden': "Su centro solo puede añadir sesiones a un ciclo en el que ya tenga sesiones; un administrador puede permitirlo.",
+  // Dates in range
+  'err.date_out_of_range': "Elija una fecha entre {min} y {max}.",
+  // Seats of unconfirmed registrations
+  'reg.outcome.unheld.title': "Revise su correo electrónico",
+  'reg.outcome.unheld.body': "Le hemos enviado un correo con un enlace. Las plazas se asignan en el orden en que se confirman las direcciones: confirme la suya para obtener una plaza mientras queden.",
+  'email.reg.received.unheld': "Las plazas se asignan en el orden en que se confirman las direcciones: confirme la suya para obtener una plaza mientras queden. Si para entonces se han ocupado todas, pasará a la lista de espera.",
+  'manage.pendingUnheldText': "Confirme su dirección de correo electrónico: la plaza se asigna al confirmarla, mientras queden plazas.",
+  // -- stored mail copies without personal links --
+  'email.admin.personalLinks': "Los enlaces personales no se conservan: en esta copia cada uno aparece como [personal link]. El correo enviado contenía el enlace real.",
   // Request boundary: forms only, every field text (src/routes/boundary.ts)
   'err.content_type': "Esta dirección solo acepta un formulario enviado desde su página; la solicitud se envió como {type} y no se ha modificado nada.",
   'error.invalidFields': "Los siguientes campos no se enviaron como texto, tal como los envía el formulario: {fields}. No se ha modificado nada.",

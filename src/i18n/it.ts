@@ -585,6 +585,20 @@ const it: Catalogue = {
   'poll.erase.button': "Cancella il mio indirizzo da questo sondaggio",
   'poll.erase.confirm': "Cancellare indirizzo e nome da questo sondaggio? Le Sue risposte restano, senza il Suo nome. Il link non funzionerà più.",
   'poll.erase.done': "Il Suo indirizzo è stato cancellato dal sondaggio.",
+
+  // Login limit per account (src/routes/auth.ts)
+  'login.locked': 'Troppi tentativi di accesso non riusciti con questo indirizzo e-mail. La preghiamo di riprovare tra {minutes} min.',
+  // Access policy (src/core/access)
+  'err.series_forbidden': "Il Suo polo può aggiungere sessioni solo a un ciclo in cui ha già delle sessioni; un amministratore può consentirlo.",
+  // Dates in range
+  'err.date_out_of_range': "Scelga una data compresa tra {min} e {max}.",
+  // Seats of unconfirmed registrations
+  'reg.outcome.unheld.title': "Controlli la Sua e-mail",
+  'reg.outcome.unheld.body': "Le abbiamo inviato un'e-mail con un link. I posti vengono assegnati nell'ordine in cui gli indirizzi sono confermati: confermi il Suo per ottenere un posto finché ce ne sono.",
+  'email.reg.received.unheld': "I posti vengono assegnati nell'ordine in cui gli indirizzi sono confermati: confermi il Suo per ottenere un posto finché ce ne sono. Se nel frattempo saranno tutti occupati, verrà inserito nella lista d'attesa.",
+  'manage.pendingUnheldText': "La preghiamo di confermare il Suo indirizzo e-mail: il posto viene assegnato alla conferma, finché ce ne sono.",
+  // -- stored mail copies without personal links --
+  'email.admin.personalLinks': "I link personali non vengono conservati: in questa copia ciascuno appare come [personal link]. L'email inviata conteneva il link effettivo.",
   // Request boundary: forms only, every field text (src/routes/boundary.ts)
   'err.content_type': "Questo indirizzo accetta solo un modulo inviato dalla sua pagina; la richiesta è stata inviata come {type} e nulla è stato modificato.",
   'error.invalidFields': "I seguenti campi non sono stati inviati come testo, come li invia il modulo: {fields}. Nulla è stato modificato.",

@@ -585,6 +585,20 @@ const lt: Catalogue = {
   'poll.erase.button': "Ištrinti mano adresą iš šios apklausos",
   'poll.erase.confirm': "Ištrinti Jūsų adresą ir vardą iš šios apklausos? Jūsų atsakymai liks, be Jūsų vardo. Jūsų nuoroda nebeveiks.",
   'poll.erase.done': "Jūsų adresas ištrintas iš apklausos.",
+
+  // Login limit per account (src/routes/auth.ts)
+  'login.locked': 'Per daug nesėkmingų bandymų prisijungti šiuo el. pašto adresu. Bandykite dar kartą po {minutes} min.',
+  // Access policy (src/core/access)
+  'err.series_forbidden': "Jūsų centras gali pridėti sesijas tik į ciklą, kuriame jau turi sesijų; administratorius gali tai leisti.",
+  // Dates in range
+  'err.date_out_of_range': "Pasirinkite datą nuo {min} iki {max}.",
+  // Seats of unconfirmed registrations
+  'reg.outcome.unheld.title': "Patikrinkite el. paštą",
+  'reg.outcome.unheld.body': "Išsiuntėme Jums laišką su nuoroda. Vietos skiriamos ta tvarka, kuria patvirtinami adresai: patvirtinkite savo adresą, kad gautumėte vietą, kol jų dar yra.",
+  'email.reg.received.unheld': "Vietos skiriamos ta tvarka, kuria patvirtinami adresai: patvirtinkite savo adresą, kad gautumėte vietą, kol jų dar yra. Jei iki tol visos vietos bus užimtos, būsite įrašyti į laukiančiųjų sąrašą.",
+  'manage.pendingUnheldText': "Patvirtinkite savo el. pašto adresą: vieta skiriama patvirtinus adresą, kol vietų dar yra.",
+  // -- stored mail copies without personal links --
+  'email.admin.personalLinks': "Asmeninės nuorodos nesaugomos: šioje kopijoje kiekviena jų rodoma kaip [personal link]. Išsiųstame laiške buvo tikroji nuoroda.",
   // Request boundary: forms only, every field text (src/routes/boundary.ts)
   'err.content_type': "Šis adresas priima tik formą, išsiųstą iš jo puslapio; užklausa buvo išsiųsta kaip {type}, niekas nepakeista.",
   'error.invalidFields': "Šie laukai nebuvo išsiųsti kaip tekstas, kaip juos siunčia forma: {fields}. Niekas nepakeista.",

@@ -585,6 +585,20 @@ const pl: Catalogue = {
   'poll.erase.button': "Usuń mój adres z tej ankiety",
   'poll.erase.confirm': "Usunąć adres i imię z tej ankiety? Odpowiedzi pozostaną, bez imienia. Link przestanie działać.",
   'poll.erase.done': "Adres został usunięty z ankiety.",
+
+  // Login limit per account (src/routes/auth.ts)
+  'login.locked': 'Zbyt wiele nieudanych prób logowania przy użyciu tego adresu e-mail. Prosimy spróbować ponownie za {minutes} min.',
+  // Access policy (src/core/access)
+  'err.series_forbidden': "Państwa hub może dodawać sesje tylko do cyklu, w którym ma już sesje; administrator może na to zezwolić.",
+  // Dates in range
+  'err.date_out_of_range': "Prosimy wybrać datę od {min} do {max}.",
+  // Seats of unconfirmed registrations
+  'reg.outcome.unheld.title': "Prosimy sprawdzić pocztę",
+  'reg.outcome.unheld.body': "Wysłaliśmy do Państwa wiadomość e-mail z linkiem. Miejsca są przydzielane w kolejności potwierdzania adresów: prosimy potwierdzić swój adres, aby otrzymać miejsce, dopóki są wolne.",
+  'email.reg.received.unheld': "Miejsca są przydzielane w kolejności potwierdzania adresów: prosimy potwierdzić swój adres, aby otrzymać miejsce, dopóki są wolne. Jeśli do tego czasu wszystkie zostaną zajęte, trafią Państwo na listę oczekujących.",
+  'manage.pendingUnheldText': "Prosimy potwierdzić adres e-mail: miejsce jest przydzielane po potwierdzeniu, dopóki są wolne.",
+  // -- stored mail copies without personal links --
+  'email.admin.personalLinks': "Linki osobiste nie są przechowywane: w tej kopii każdy z nich widnieje jako [personal link]. Wysłana wiadomość zawierała właściwy link.",
   // Request boundary: forms only, every field text (src/routes/boundary.ts)
   'err.content_type': "Ten adres przyjmuje wyłącznie formularz wysłany z jego strony; żądanie wysłano jako {type} i niczego nie zmieniono.",
   'error.invalidFields': "Następujące pola nie zostały wysłane jako tekst, tak jak wysyła je formularz: {fields}. Niczego nie zmieniono.",

@@ -585,6 +585,20 @@ const ro: Catalogue = {
   'poll.erase.button': "Ștergeți adresa mea din acest sondaj",
   'poll.erase.confirm': "Ștergeți adresa și numele dumneavoastră din acest sondaj? Răspunsurile rămân, fără numele dumneavoastră. Linkul nu va mai funcționa.",
   'poll.erase.done': "Adresa dumneavoastră a fost ștearsă din sondaj.",
+
+  // Login limit per account (src/routes/auth.ts)
+  'login.locked': 'Prea multe încercări eșuate de autentificare cu această adresă de e-mail. Vă rugăm să încercați din nou peste {minutes} min.',
+  // Access policy (src/core/access)
+  'err.series_forbidden': "Hubul dumneavoastră poate adăuga sesiuni doar într-o serie în care are deja sesiuni; un administrator poate permite acest lucru.",
+  // Dates in range
+  'err.date_out_of_range': "Alegeți o dată între {min} și {max}.",
+  // Seats of unconfirmed registrations
+  'reg.outcome.unheld.title': "Verificați-vă e-mailul",
+  'reg.outcome.unheld.body': "V-am trimis un e-mail cu un link. Locurile se acordă în ordinea în care sunt confirmate adresele: confirmați-o pe a dumneavoastră pentru a obține un loc cât timp mai sunt locuri libere.",
+  'email.reg.received.unheld': "Locurile se acordă în ordinea în care sunt confirmate adresele: confirmați-o pe a dumneavoastră pentru a obține un loc cât timp mai sunt locuri libere. Dacă până atunci toate locurile sunt ocupate, veți fi trecut pe lista de așteptare.",
+  'manage.pendingUnheldText': "Vă rugăm să vă confirmați adresa de e-mail: locul se acordă la confirmare, cât timp mai sunt locuri libere.",
+  // -- stored mail copies without personal links --
+  'email.admin.personalLinks': "Linkurile personale nu sunt păstrate: în această copie fiecare apare ca [personal link]. Mesajul trimis a conținut linkul real.",
   // Request boundary: forms only, every field text (src/routes/boundary.ts)
   'err.content_type': "Această adresă acceptă doar un formular trimis din pagina sa; cererea a fost trimisă ca {type} și nu s-a modificat nimic.",
   'error.invalidFields': "Următoarele câmpuri nu au fost trimise ca text, așa cum le trimite formularul: {fields}. Nu s-a modificat nimic.",

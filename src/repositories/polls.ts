@@ -204,6 +204,7 @@ export class PollRepository {
   private readonly earlier;
   private readonly anonymiseVoterStmt;
   private readonly votersOfRegistration;
+  private readonly votersOfAddress;
 
   constructor(db: DB) {
     this.anonymiseVoterStmt = db.prepare(
@@ -212,6 +213,7 @@ export class PollRepository {
        WHERE id = ?`,
     );
     this.votersOfRegistration = db.prepare<[number], VoterRow>('SELECT * FROM poll_voters WHERE registration_id = ?');
+    this.votersOfAddress = db.prepare<[string], VoterRow>('SELECT * FROM poll_voters WHERE email_norm = ? ORDER BY id');
     this.byId = db.prepare<[number], PollRow>('SELECT * FROM polls WHERE id = ?');
     this.bySession = db.prepare<[number], PollRow>('SELECT * FROM polls WHERE session_id = ?');
     this.insertPoll = db.prepare(
@@ -268,12 +270,13 @@ export class PollRepository {
     );
     // Active registrations (with an address, not anonymised) to sessions of the series that took place
     // before `before` (or are marked completed), never cancelled ones; the latest registration first.
-    this.earlier = db.prepare<[{ seriesId: number; sessionId: number; before: number }], {
+    // Only sessions the same hub owns: a poll never reaches people who registered with another hub's sessions.
+    this.earlier = db.prepare<[{ seriesId: number; sessionId: number; hubId: number; before: number }], {
       id: number; session_id: number; name: string; email: string; hub_id: number | null; country: string; language: string; zone: string; followup_consent: number;
     }>(
       `SELECT r.id, r.session_id, r.name, r.email, r.hub_id, r.country, r.language, r.zone, r.followup_consent
        FROM registrations r JOIN sessions s ON s.id = r.session_id
-       WHERE s.series_id = @seriesId AND s.id <> @sessionId AND s.status <> 'cancelled'
+       WHERE s.series_id = @seriesId AND s.hub_id = @hubId AND s.id <> @sessionId AND s.status <> 'cancelled'
          AND (s.status = 'completed' OR (s.start_utc IS NOT NULL AND s.start_utc < @before))
          AND r.status IN ('confirmed', 'pending', 'waitlisted') AND r.email IS NOT NULL AND r.anonymised_at IS NULL
        ORDER BY coalesce(s.start_utc, 0) DESC, r.updated_at DESC, r.id DESC`,
@@ -342,6 +345,10 @@ export class PollRepository {
   votersFromRegistration(registrationId: number): PollVoter[] {
     return this.votersOfRegistration.all(registrationId).map(toVoter);
   }
+  /** Every voter record with this address (any letter case), in every poll. */
+  votersWithAddress(email: string): PollVoter[] {
+    return this.votersOfAddress.all(email.toLowerCase()).map(toVoter);
+  }
 
   voterByTokenHash(hash: string): PollVoter | undefined {
     const r = this.voterByToken.get(hash);
@@ -367,8 +374,9 @@ export class PollRepository {
   answerCounts(pollId: number): AnswerCount[] {
     return this.counts.all(pollId).map((r) => ({ slotId: r.slot_id, country: r.country, hubId: r.hub_id, answer: r.answer, n: r.n }));
   }
-  earlierRegistrants(seriesId: number, sessionId: number, before: number): EarlierRegistrant[] {
-    return this.earlier.all({ seriesId, sessionId, before }).map((r) => ({
+  /** Registrants of earlier sessions of the series owned by `hubId` (the poll's owning hub). */
+  earlierRegistrants(seriesId: number, sessionId: number, hubId: number, before: number): EarlierRegistrant[] {
+    return this.earlier.all({ seriesId, sessionId, hubId, before }).map((r) => ({
       registrationId: r.id,
       sessionId: r.session_id,
       name: r.name,

@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { DB } from '../db/open.js';
+import type { PersonalScope } from '../core/access/index.js';
 
 export type RegistrationStatus = 'pending' | 'confirmed' | 'waitlisted' | 'cancelled' | 'expired';
 export type OrgType = 'public' | 'sme' | 'large' | 'research' | 'ngo' | 'other';
@@ -199,6 +200,10 @@ export class RegistrationRepository {
       firstWaitlisted: db.prepare(
         `SELECT * FROM registrations WHERE session_id = ? AND status = 'waitlisted' ORDER BY waitlisted_at, id LIMIT 1`,
       ),
+      firstWaitlistedVerified: db.prepare(
+        `SELECT * FROM registrations WHERE session_id = ? AND status = 'waitlisted' AND email_verified_at IS NOT NULL ORDER BY waitlisted_at, id LIMIT 1`,
+      ),
+      pendingHeld: db.prepare(`SELECT count(*) AS n FROM registrations WHERE session_id = ? AND status = 'pending' AND hold_until > ?`),
       waitlistPosition: db.prepare(
         `SELECT count(*) AS n FROM registrations r, registrations me
          WHERE me.id = ? AND r.session_id = me.session_id AND r.status = 'waitlisted'
@@ -213,9 +218,18 @@ export class RegistrationRepository {
            token_hash = 'erased:' || id, token_nonce = '', anonymised_at = @now, updated_at = @now
          WHERE id = @id AND anonymised_at IS NULL`,
       ),
+      // Dated sessions count from their end; undated ones (tentative, or cancelled before a date was
+      // set) from the end of their rough month, else their creation, and never before the
+      // registration itself is as old.
       dueForAnonymising: db.prepare(
         `SELECT r.id FROM registrations r JOIN sessions s ON s.id = r.session_id
-         WHERE r.anonymised_at IS NULL AND s.end_utc IS NOT NULL AND s.end_utc <= ? LIMIT 1000`,
+         WHERE r.anonymised_at IS NULL AND (
+           (s.end_utc IS NOT NULL AND s.end_utc <= @before)
+           OR (s.end_utc IS NULL AND r.created_at <= @before AND coalesce(
+                 CASE WHEN s.approx_month GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]'
+                      THEN CAST(strftime('%s', s.approx_month || '-01', '+1 month') AS INTEGER) * 1000 END,
+                 s.created_at) <= @before)
+         ) LIMIT 1000`,
       ),
       questions: db.prepare('SELECT * FROM session_questions WHERE session_id = ? ORDER BY position, id'),
       addQuestion: db.prepare(
@@ -230,7 +244,7 @@ export class RegistrationRepository {
       unmarkAttended: db.prepare('UPDATE registrations SET attended_at = NULL, attendance_source = NULL, updated_at = @now WHERE id = @id'),
       attendanceBy: db.prepare(
         `SELECT country, hub_id, count(*) AS registered, count(attended_at) AS attended FROM registrations
-         WHERE session_id = ? AND status = 'confirmed' GROUP BY country, hub_id`,
+         WHERE session_id = @sessionId AND status = 'confirmed' AND (@scopeHubId IS NULL OR hub_id = @scopeHubId) GROUP BY country, hub_id`,
       ),
     };
   }
@@ -303,9 +317,14 @@ export class RegistrationRepository {
   seatsTaken(sessionId: number, now: number): number {
     return (this.s.seatsTaken.get(sessionId, now) as { n: number }).n;
   }
-  firstWaitlisted(sessionId: number): Registration | undefined {
-    const r = this.s.firstWaitlisted.get(sessionId) as Row | undefined;
+  /** The first in line; with `verifiedOnly`, the first in line who has confirmed their address. */
+  firstWaitlisted(sessionId: number, verifiedOnly = false): Registration | undefined {
+    const r = (verifiedOnly ? this.s.firstWaitlistedVerified : this.s.firstWaitlisted).get(sessionId) as Row | undefined;
     return r && toRegistration(r);
+  }
+  /** Pending registrations whose hold on a seat has not run out. */
+  pendingHeld(sessionId: number, now: number): number {
+    return (this.s.pendingHeld.get(sessionId, now) as { n: number }).n;
   }
   waitlistPosition(id: number): number {
     return (this.s.waitlistPosition.get(id) as { n: number }).n;
@@ -325,9 +344,13 @@ export class RegistrationRepository {
     return (this.s.byStatus.all(sessionId, status) as Row[]).map(toRegistration);
   }
 
-  /** Registrations of a session, filtered; the statement for each filter shape is prepared once. */
-  list(sessionId: number, f: RegistrationFilter = {}): Registration[] {
+  /**
+   * Registrations of a session that the access scope lets the caller see, filtered; the statement for
+   * each filter shape is prepared once. A co-hosting hub's scope returns only the people who chose it.
+   */
+  list(sessionId: number, scope: PersonalScope, f: RegistrationFilter = {}): Registration[] {
     const where = ['session_id = @sessionId'];
+    if (!('all' in scope)) where.push('hub_id = @scopeHubId');
     if (f.status) where.push('status = @status');
     if (f.hubId === 'none') where.push('hub_id IS NULL');
     else if (f.hubId !== undefined) where.push('hub_id = @hubId');
@@ -336,22 +359,31 @@ export class RegistrationRepository {
     const sql = `SELECT * FROM registrations WHERE ${where.join(' AND ')} ORDER BY status = 'waitlisted', coalesce(waitlisted_at, created_at), id`;
     let st = this.listCache.get(sql);
     if (!st) this.listCache.set(sql, (st = this.db.prepare(sql)));
-    return (st.all({ sessionId, status: f.status, hubId: f.hubId === 'none' ? undefined : f.hubId, country: f.country, orgType: f.orgType }) as Row[]).map(toRegistration);
+    const scopeHubId = 'all' in scope ? undefined : scope.hubId;
+    return (st.all({ sessionId, scopeHubId, status: f.status, hubId: f.hubId === 'none' ? undefined : f.hubId, country: f.country, orgType: f.orgType }) as Row[]).map(toRegistration);
   }
 
-  /** Counts of active (confirmed, pending, waitlisted) registrations by a dimension. */
-  countsBy(sessionId: number, dimension: 'country' | 'hub_id' | 'org_type'): { key: string | number | null; status: RegistrationStatus; n: number }[] {
-    const sql = `SELECT ${dimension} AS key, status, count(*) AS n FROM registrations WHERE session_id = ? GROUP BY ${dimension}, status ORDER BY n DESC`;
+  /** One registration of a session, if the access scope lets the caller see it. */
+  getInScope(id: number, sessionId: number, scope: PersonalScope): Registration | undefined {
+    const r = this.get(id);
+    if (!r || r.sessionId !== sessionId) return undefined;
+    return 'all' in scope || r.hubId === scope.hubId ? r : undefined;
+  }
+
+  /** Counts of registrations in the access scope by a dimension and status. */
+  countsBy(sessionId: number, dimension: 'country' | 'hub_id' | 'org_type', scope: PersonalScope): { key: string | number | null; status: RegistrationStatus; n: number }[] {
+    const inScope = 'all' in scope ? '' : ' AND hub_id = @scopeHubId';
+    const sql = `SELECT ${dimension} AS key, status, count(*) AS n FROM registrations WHERE session_id = @sessionId${inScope} GROUP BY ${dimension}, status ORDER BY n DESC`;
     let st = this.listCache.get(sql);
     if (!st) this.listCache.set(sql, (st = this.db.prepare(sql)));
-    return st.all(sessionId) as { key: string | number | null; status: RegistrationStatus; n: number }[];
+    return st.all({ sessionId, scopeHubId: 'all' in scope ? undefined : scope.hubId }) as { key: string | number | null; status: RegistrationStatus; n: number }[];
   }
 
   anonymise(id: number, now: number): boolean {
     return this.s.anonymise.run({ id, now }).changes === 1;
   }
   dueForAnonymising(endedBefore: number): number[] {
-    return (this.s.dueForAnonymising.all(endedBefore) as { id: number }[]).map((r) => r.id);
+    return (this.s.dueForAnonymising.all({ before: endedBefore }) as { id: number }[]).map((r) => r.id);
   }
 
   /** Records the first attendance only; returns whether this call recorded it. */
@@ -362,8 +394,8 @@ export class RegistrationRepository {
     this.s.unmarkAttended.run({ id, now });
   }
   /** Confirmed registrations and how many attended, per country and hub. */
-  attendance(sessionId: number): { country: string; hubId: number | null; registered: number; attended: number }[] {
-    return (this.s.attendanceBy.all(sessionId) as { country: string; hub_id: number | null; registered: number; attended: number }[]).map((r) => ({
+  attendance(sessionId: number, scope: PersonalScope): { country: string; hubId: number | null; registered: number; attended: number }[] {
+    return (this.s.attendanceBy.all({ sessionId, scopeHubId: 'all' in scope ? null : scope.hubId }) as { country: string; hub_id: number | null; registered: number; attended: number }[]).map((r) => ({
       country: r.country,
       hubId: r.hub_id,
       registered: r.registered,

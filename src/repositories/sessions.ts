@@ -135,6 +135,7 @@ export class SessionRepository {
   private readonly clearHosts;
   private readonly bump;
   private readonly addHost;
+  private readonly seriesHub;
 
   constructor(db: DB) {
     this.all = db.prepare<[], SessionRow>(`${SELECT} ORDER BY coalesce(s.start_utc, s.created_at), s.id`);
@@ -163,6 +164,8 @@ export class SessionRepository {
     this.bump = db.prepare('UPDATE sessions SET sequence = sequence + 1 WHERE id = ?');
     this.clearHosts = db.prepare('DELETE FROM session_hosts WHERE session_id = ?');
     this.addHost = db.prepare('INSERT OR IGNORE INTO session_hosts (session_id, hub_id) VALUES (?, ?)');
+    // A hub that owns a session in a series may add more there (see the access policy).
+    this.seriesHub = db.prepare('INSERT OR IGNORE INTO series_hubs (series_id, hub_id) VALUES (?, ?)');
   }
 
   list(): Session[] {
@@ -183,11 +186,13 @@ export class SessionRepository {
     const info = this.insertStmt.run({ ...params(s), sequence: s.sequence ?? 0, now });
     const id = Number(info.lastInsertRowid);
     this.setHosts(id, s.coHostIds);
+    if (s.seriesId !== null) this.seriesHub.run(s.seriesId, s.hubId);
     return this.get(id)!;
   }
   update(id: number, s: SessionData & { sequence: number }, now: number): Session {
     this.updateStmt.run({ ...params(s), sequence: s.sequence, id, now });
     this.setHosts(id, s.coHostIds);
+    if (s.seriesId !== null) this.seriesHub.run(s.seriesId, s.hubId);
     return this.get(id)!;
   }
   cancel(id: number, now: number): Session {

@@ -4,11 +4,13 @@ export class SettingsRepository {
   private readonly getStmt;
   private readonly setStmt;
   private readonly insertStmt;
+  private readonly deleteStmt;
 
   constructor(private readonly db: DB) {
     this.getStmt = db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?');
     this.setStmt = db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
     this.insertStmt = db.prepare('INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)');
+    this.deleteStmt = db.prepare('DELETE FROM settings WHERE key = ?');
   }
   get(key: string): string | undefined {
     return this.getStmt.get(key)?.value;
@@ -20,6 +22,11 @@ export class SettingsRepository {
   getOrInsert(key: string, value: string): string {
     this.insertStmt.run(key, value);
     return this.get(key)!;
+  }
+
+  /** Removes a key; true if it was there. */
+  delete(key: string): boolean {
+    return this.deleteStmt.run(key).changes === 1;
   }
 
   /** The schema version (PRAGMA user_version): answers only if the database does. */

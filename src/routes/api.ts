@@ -3,7 +3,7 @@ import Type from 'typebox';
 import type { Hub } from '../repositories/hubs.js';
 import type { Organiser } from '../repositories/organisers.js';
 import type { Session } from '../repositories/sessions.js';
-import { canManageSession } from '../services/auth.js';
+import { can } from '../core/access/index.js';
 import { tentativeLabel } from '../services/present.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { formatDurationMinutes, placeTimes, toIsoInZone, toIsoUtc } from '../time/index.js';
@@ -175,14 +175,14 @@ export default async function apiRoutes(fastify: FastifyInstance): Promise<void>
       return sessions
         .list()
         .filter((s) => (q.status ? s.status === q.status : true) && (q.seriesId ? s.seriesId === q.seriesId : true))
-        .map((s) => sessionJson(s, { withJoinUrl: !!o && canManageSession(o, s) }));
+        .map((s) => sessionJson(s, { withJoinUrl: !!o && can(o, 'session.read', s) }));
     },
   );
 
   app.get('/sessions/:id', { schema: { tags: ['sessions'], params: IdParams, response: { 200: SessionSchema, 404: ErrorSchema } } }, async (req) => {
     const s = sessions.get(req.params.id);
     const o = optionalCaller(req);
-    return sessionJson(s, { withJoinUrl: !!o && canManageSession(o, s) });
+    return sessionJson(s, { withJoinUrl: !!o && can(o, 'session.read', s) });
   });
 
   app.post(

@@ -6,6 +6,8 @@ import { formatInZone } from '../time/index.js';
 import { langOf, organiserOf, render, requireOrganiser } from './context.js';
 import Type from 'typebox';
 import { Form, IdParams, Params, Query, Text, notTextErrors, textValues } from './boundary.js';
+import { mayOn } from './organiser.js';
+import { personalScope } from '../core/access/index.js';
 
 export default async function attendanceRoutes(app: FastifyInstance): Promise<void> {
   const { attendance, sessions, registrations } = app.services;
@@ -33,8 +35,10 @@ export default async function attendanceRoutes(app: FastifyInstance): Promise<vo
 
     const page = async (req: import('fastify').FastifyRequest<{ Params: { id: string } }>, reply: import('fastify').FastifyReply, extra: Record<string, unknown> = {}, status = 200) => {
       const lang = langOf(req);
-      const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!);
-      const summary = attendance.summary(session.id);
+      const o = organiserOf(req)!;
+      const session = sessions.getManaged(Number(req.params.id), o, 'attendance.mark');
+      const scope = personalScope(o, session);
+      const summary = attendance.summary(session.id, scope);
       return render(
         req,
         reply,
@@ -42,12 +46,13 @@ export default async function attendanceRoutes(app: FastifyInstance): Promise<vo
         {
           title: `${t(lang, 'att.title')}: ${session.title}`,
           session,
+          may: mayOn(o, session),
           summary: {
             ...summary,
             byCountry: summary.byCountry.map((b) => ({ ...b, label: countryName(b.label, lang) })),
             byHub: summary.byHub.map((b) => ({ ...b, label: b.label || t(lang, 'reg.hubNone') })),
           },
-          people: registrations.list(session.id, { status: 'confirmed' }),
+          people: registrations.list(session.id, scope, { status: 'confirmed' }),
           importResult: undefined,
           errors: {},
           ...extra,
@@ -59,13 +64,14 @@ export default async function attendanceRoutes(app: FastifyInstance): Promise<vo
     area.get<{ Params: { id: string } }>('/organiser/sessions/:id/attendance', { schema: { params: IdParams, querystring: Query({}) } }, async (req, reply) => page(req, reply));
 
     area.post<{ Params: { id: string; rid: string }; Body: { attended?: string } }>('/organiser/sessions/:id/attendance/:rid', { schema: { params: Params({ id: Text, rid: Text }), body: Form({ attended: Type.Optional(Text) }) } }, async (req, reply) => {
-      const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!);
-      attendance.mark(session.id, Number(req.params.rid), req.body?.attended === 'yes');
+      const o = organiserOf(req)!;
+      const session = sessions.getManaged(Number(req.params.id), o, 'attendance.mark');
+      attendance.mark(session.id, Number(req.params.rid), req.body?.attended === 'yes', personalScope(o, session));
       return reply.redirect(`/organiser/sessions/${session.id}/attendance?msg=att.saved`, 303);
     });
 
     area.post<{ Params: { id: string }; Body: { csv?: string } }>('/organiser/sessions/:id/attendance/import', { schema: { params: IdParams, body: Form({ csv: Type.Optional(Text) }) }, attachValidation: true }, async (req, reply) => {
-      const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!);
+      const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'attendance.import');
       if (req.validationError) return page(req, reply, { errors: notTextErrors(langOf(req), req.validationError), csvValue: textValues(req.body).csv ?? '' }, 400);
       try {
         const result = attendance.importCsv(session.id, typeof req.body?.csv === 'string' ? req.body.csv : '');

@@ -94,6 +94,16 @@ function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
   return header.split(',').some((tag) => strip(tag) === strip(etag));
 }
 
+/** An instant a calendar can carry (1970 to the end of 2100); anything else in a row is old or damaged data. */
+export function plausibleInstant(ms: number): boolean {
+  return Number.isSafeInteger(ms) && ms >= 0 && ms < Date.UTC(2101, 0, 1);
+}
+
+/** A session left out of a file or feed because its event could not be written: logged, never shown. */
+export function logLeftOut(req: FastifyRequest, sessionId: number | undefined, err: unknown): void {
+  req.log.error({ err, sessionId }, 'calendar: session left out of the file, its event could not be built');
+}
+
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 type IdRoute = { Params: { id: number } };
 
@@ -107,13 +117,23 @@ export default async function calendarRoutes(app: FastifyInstance): Promise<void
     return hub;
   };
 
-  /** Public events (no join URL) of the sessions that have a fixed time, in the given order. */
-  const publicEvents = (list: Session[]): { events: CalendarEvent[]; stampMs: number } => {
-    const fixed = list.filter(hasFixedTime);
-    return {
-      events: fixed.map((s) => sessionToEvent(s, organisingHub(s), { publicUrl })),
-      stampMs: fixed.reduce((max, s) => Math.max(max, s.updatedAt), 0),
-    };
+  /** Public events (no join URL) of the sessions that have a fixed time, in the given order. A
+   * session whose event cannot be made is left out and logged with its id; the others still go out. */
+  const publicEvents = (req: FastifyRequest, list: Session[]): { events: CalendarEvent[]; stampMs: number; onEventError: (ev: CalendarEvent, err: unknown) => void } => {
+    const events: CalendarEvent[] = [];
+    const idOf = new Map<string, number>();
+    let stampMs = 0;
+    for (const s of list.filter(hasFixedTime)) {
+      try {
+        const ev = sessionToEvent(s, organisingHub(s), { publicUrl });
+        events.push(ev);
+        idOf.set(ev.uid, s.id);
+        if (plausibleInstant(s.updatedAt)) stampMs = Math.max(stampMs, s.updatedAt);
+      } catch (err) {
+        logLeftOut(req, s.id, err);
+      }
+    }
+    return { events, stampMs, onEventError: (ev, err) => logLeftOut(req, idOf.get(ev.uid), err) };
   };
 
   /**
@@ -121,7 +141,7 @@ export default async function calendarRoutes(app: FastifyInstance): Promise<void
    * does (its last change, SEQUENCE and status are in the key), and building it is the costly part.
    */
   const built = new Map<string, string>();
-  const calendarFor = (events: CalendarEvent[], opts: { name: string; stampMs: number; refreshMinutes?: number }): string => {
+  const calendarFor = (events: CalendarEvent[], opts: { name: string; stampMs: number; refreshMinutes?: number; onEventError: (ev: CalendarEvent, err: unknown) => void }): string => {
     const key = `${opts.name}|${opts.stampMs}|${opts.refreshMinutes ?? ''}|${events.map((e) => `${e.uid}:${e.sequence}:${e.lastModifiedMs}:${e.status}:${e.organizer.email}`).join(',')}`;
     let body = built.get(key);
     if (body === undefined) {
@@ -156,17 +176,17 @@ export default async function calendarRoutes(app: FastifyInstance): Promise<void
       }
       return reply.code(404).send({ error: 'no_fixed_date', message: NO_FIXED_DATE_MESSAGE });
     }
-    const { events, stampMs } = publicEvents([session]);
+    const { events, stampMs, onEventError } = publicEvents(req, [session]);
     // No X-WR-CALNAME in a single download: Outlook would open it as a separate calendar.
-    const body = calendarFor(events, { name: '', stampMs });
+    const body = calendarFor(events, { name: '', stampMs, onEventError });
     return sendCalendar(req, reply, body, `attachment; filename="${fileName(session.slug, `session-${session.id}`)}"`);
   });
 
   app.get<IdRoute>('/series/:id/calendar.ics', { schema: schema('Subscription feed of a series (tentative sessions without a date are left out)') }, async (req, reply) => {
     const series = repos.series.get(req.params.id);
     if (!series) throw notFound('series');
-    const { events, stampMs } = publicEvents(repos.sessions.listBySeries(series.id));
-    const body = calendarFor(events, { name: series.title, stampMs, refreshMinutes: FEED_REFRESH_MINUTES });
+    const { events, stampMs, onEventError } = publicEvents(req, repos.sessions.listBySeries(series.id));
+    const body = calendarFor(events, { name: series.title, stampMs, refreshMinutes: FEED_REFRESH_MINUTES, onEventError });
     return sendCalendar(req, reply, body, `inline; filename="${fileName(series.slug, `series-${series.id}`)}"`);
   });
 
@@ -174,8 +194,8 @@ export default async function calendarRoutes(app: FastifyInstance): Promise<void
     const hub = repos.hubs.get(req.params.id);
     if (!hub) throw notFound('hub');
     const list = sessions.list().filter((s) => s.hubId === hub.id || s.coHostIds.includes(hub.id));
-    const { events, stampMs } = publicEvents(list);
-    const body = calendarFor(events, { name: hub.name, stampMs, refreshMinutes: FEED_REFRESH_MINUTES });
+    const { events, stampMs, onEventError } = publicEvents(req, list);
+    const body = calendarFor(events, { name: hub.name, stampMs, refreshMinutes: FEED_REFRESH_MINUTES, onEventError });
     return sendCalendar(req, reply, body, `inline; filename="${fileName(hub.slug, `hub-${hub.id}`)}"`);
   });
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { followupRenderer } from '../email/personal.js';
+import { redactRendered } from '../email/redact.js';
 import type { OutboxRow, RenderedEmail } from '../email/types.js';
 import { AppError } from '../errors.js';
 import { t } from '../i18n/index.js';
@@ -27,7 +28,7 @@ export default async function followupRoutes(app: FastifyInstance): Promise<void
 
     const page = async (req: FastifyRequest<{ Params: Params }>, reply: FastifyReply, extra: Record<string, unknown> = {}, status = 200) => {
       const lang = langOf(req);
-      const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!);
+      const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'followups.manage');
       const next = followups.nextInSeries(session);
       const ended = session.endUtc !== null && session.endUtc <= app.services.clock.now();
       return render(
@@ -59,7 +60,7 @@ export default async function followupRoutes(app: FastifyInstance): Promise<void
     area.get<{ Params: Params }>('/organiser/sessions/:id/followups', { schema: { params: FollowupParams, querystring: Query({}) } }, async (req, reply) => page(req, reply));
 
     area.post<{ Params: Params; Body: Record<string, string> }>('/organiser/sessions/:id/followups/:audience', { schema: { params: FollowupParams, body: FollowupForm }, attachValidation: true }, async (req, reply) => {
-      const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!);
+      const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'followups.manage');
       const audience = audienceOf(req.params.audience);
       if (req.validationError) {
         const values = textValues(req.body);
@@ -76,7 +77,7 @@ export default async function followupRoutes(app: FastifyInstance): Promise<void
     });
 
     area.get<{ Params: Params }>('/organiser/sessions/:id/followups/:audience/preview', { schema: { params: FollowupParams, querystring: Query({}) } }, async (req, reply) => {
-      const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!);
+      const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'followups.manage');
       const audience = audienceOf(req.params.audience);
       const f = followups.get(session.id, audience);
       const lang = langOf(req);
@@ -87,13 +88,14 @@ export default async function followupRoutes(app: FastifyInstance): Promise<void
         // Rendered exactly as the dispatcher will, for the first recipient, without queueing anything.
         const row = { id: 0, kind: FOLLOWUP_KIND, registration_id: sample.id, session_id: session.id, language: sample.language, zone: sample.zone, recipient_name: sample.name, recipient_email: sample.email } as unknown as OutboxRow;
         const out = await followupRenderer({ row, payload: { audience, subject: f.subject, body: f.body, nextSessionId: next?.id ?? null }, db: app.services.db, config: app.config, clock: app.services.clock });
-        if (!('withdraw' in out)) preview = out;
+        // The organiser sees the recipient's personal links as markers, never the links themselves.
+        if (!('withdraw' in out)) preview = redactRendered(out, app.config.publicUrl);
       }
       return render(req, reply, 'pages/organiser/followup-preview', { title: t(lang, 'fu.preview'), session, audience, preview, sample });
     });
 
     area.post<{ Params: Params }>('/organiser/sessions/:id/followups/:audience/send', { schema: { params: FollowupParams, body: ActionForm } }, async (req, reply) => {
-      const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!);
+      const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'followups.manage');
       const audience = audienceOf(req.params.audience);
       const result = followups.send(session, audience);
       req.log.info({ sessionId: session.id, audience, queued: result.queued }, 'follow-up queued');

@@ -3,7 +3,8 @@
  * copy when there is no SMTP relay), shows one email as rendered, lets an organiser send a failed
  * one again, and an administrator resume sending after a pause.
  *
- * Hub organisers see mail about sessions their hub hosts or co-hosts; administrators see all.
+ * Hub organisers see the mail of sessions their hub owns, and of sessions it co-hosts only the mail
+ * to registrants who chose their hub (the access policy's mail rule); administrators see all.
  *
  * Register in buildApp (after organiserRoutes):
  *   await app.register(organiserMailRoutes, { db, clock });
@@ -11,7 +12,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Clock } from '../clock.js';
 import type { DB } from '../db/open.js';
-import { forbidden, notFound } from '../errors.js';
+import { notFound } from '../errors.js';
 import { getMail, listMail, mailSummary, requeue, resumeDispatch, type MailScope } from '../email/outbox.js';
 import { OUTBOX_STATUSES, type OutboxStatus } from '../email/types.js';
 import { t } from '../i18n/index.js';
@@ -19,6 +20,7 @@ import type { Organiser } from '../repositories/organisers.js';
 import { formatInZone } from '../time/index.js';
 import { langOf, organiserOf, render, requireOrganiser } from './context.js';
 import { ActionForm } from './boundary.js';
+import { assertCanGlobal, canGlobal, mailAccess } from '../core/access/index.js';
 
 export interface OrganiserMailOptions {
   db: DB;
@@ -27,7 +29,11 @@ export interface OrganiserMailOptions {
 
 const PAGE_SIZE = 50;
 
-const scopeOf = (o: Organiser): MailScope => (o.role === 'admin' ? {} : { hubId: o.hubId ?? -1 });
+/** The access policy's mail rule, as the outbox queries take it. */
+const scopeOf = (o: Organiser): MailScope => {
+  const access = mailAccess(o);
+  return 'all' in access ? {} : { hubId: access.hubId };
+};
 
 const listQuery = {
   type: 'object',
@@ -77,7 +83,7 @@ export default async function organiserMailRoutes(app: FastifyInstance, opts: Or
         return render(req, reply, 'pages/organiser/mail', {
           title: t(lang, 'email.admin.title'),
           local: !app.config.smtpUrl,
-          isAdmin: o.role === 'admin',
+          isAdmin: canGlobal(o, 'mail.resume'),
           summary,
           pausedUntil: summary.pause.paused ? when(req, summary.pause.until) : '',
           statuses: OUTBOX_STATUSES.map((s) => ({ value: s, label: t(lang, `email.status.${s}`), count: summary.counts[s] })),
@@ -118,7 +124,7 @@ export default async function organiserMailRoutes(app: FastifyInstance, opts: Or
     });
 
     area.post('/organiser/mail/resume', { schema: { body: ActionForm } }, async (req, reply) => {
-      if (organiserOf(req)!.role !== 'admin') throw forbidden('only an administrator can resume sending');
+      assertCanGlobal(organiserOf(req)!, 'mail.resume');
       resumeDispatch(db);
       return reply.redirect('/organiser/mail', 303);
     });

@@ -9,7 +9,8 @@ import { formatInZone } from '../time/index.js';
 import { langOf, organiserOf, render, requireOrganiser } from './context.js';
 import Type from 'typebox';
 import { ActionForm, Form, Params, Query, Text, notTextErrors, textValues } from './boundary.js';
-import { fieldMessages } from './organiser.js';
+import { fieldMessages, mayOn } from './organiser.js';
+import { personalScope } from '../core/access/index.js';
 import { RegistrationForm, formToRegistration, registrationFormData } from './registration.js';
 
 type Query = { status?: string; hub?: string; country?: string; orgType?: string };
@@ -39,14 +40,15 @@ export default async function organiserRegistrationRoutes(app: FastifyInstance):
     const page = async (req: FastifyRequest<{ Params: { id: string }; Querystring: Query }>, reply: FastifyReply, extra: Record<string, unknown> = {}, status = 200) => {
       const o = organiserOf(req)!;
       const lang = langOf(req);
-      const session = sessions.getManaged(Number(req.params.id), o);
+      const session = sessions.getManaged(Number(req.params.id), o, 'registrations.read');
+      const scope = personalScope(o, session);
       const filter = filterOf(req.query ?? {});
       const hubs = repos.hubs.list();
       const hubName = new Map(hubs.map((h) => [h.id, h.name]));
-      const list = registrations.list(session.id, filter);
+      const list = registrations.list(session.id, scope, filter);
       const dims = (d: 'country' | 'hub_id' | 'org_type') => {
         const m = new Map<string, { key: string; label: string; confirmed: number; waitlisted: number; pending: number; cancelled: number }>();
-        for (const row of repos.registrations.countsBy(session.id, d)) {
+        for (const row of repos.registrations.countsBy(session.id, d, scope)) {
           const key = String(row.key ?? 'none');
           const label = d === 'country' ? countryName(String(row.key), lang) : d === 'hub_id' ? (row.key === null ? t(lang, 'reg.hubNone') : hubName.get(Number(row.key)) ?? '?') : t(lang, `orgType.${row.key}`);
           const e = m.get(key) ?? { key, label, confirmed: 0, waitlisted: 0, pending: 0, cancelled: 0 };
@@ -64,6 +66,7 @@ export default async function organiserRegistrationRoutes(app: FastifyInstance):
         {
           title: `${t(lang, 'orgreg.title')}: ${session.title}`,
           session,
+          may: mayOn(o, session),
           filter: req.query ?? {},
           query,
           rows: list.map((r) => ({
@@ -93,10 +96,10 @@ export default async function organiserRegistrationRoutes(app: FastifyInstance):
 
     area.get<{ Params: { id: string }; Querystring: Query }>('/organiser/sessions/:id/registrations.csv', { schema: { params: SessionParams, querystring: RegQuery } }, async (req, reply) => {
       const o = organiserOf(req)!;
-      const session = sessions.getManaged(Number(req.params.id), o);
+      const session = sessions.getManaged(Number(req.params.id), o, 'registrations.read');
       const hubName = new Map(repos.hubs.list().map((h) => [h.id, h.name]));
       const questions = repos.registrations.questions(session.id);
-      const rows = registrations.list(session.id, filterOf(req.query ?? {})).map((r) => [
+      const rows = registrations.list(session.id, personalScope(o, session), filterOf(req.query ?? {})).map((r) => [
         r.id,
         r.status,
         r.name,
@@ -122,7 +125,7 @@ export default async function organiserRegistrationRoutes(app: FastifyInstance):
 
     area.post<{ Params: { id: string }; Querystring: Query; Body: Record<string, string> }>('/organiser/sessions/:id/registrations', { schema: { params: SessionParams, querystring: RegQuery, body: RegistrationForm }, attachValidation: true }, async (req, reply) => {
       const o = organiserOf(req)!;
-      const session = sessions.getManaged(Number(req.params.id), o);
+      const session = sessions.getManaged(Number(req.params.id), o, 'registrations.manage');
       if (req.validationError) {
         const errors = notTextErrors(langOf(req), req.validationError);
         return page(req, reply, { addForm: { values: { language: session.language, zone: session.zone, ...textValues(req.body) }, errors, ...registrationFormData(app, req, session) } }, 400);
@@ -140,7 +143,7 @@ export default async function organiserRegistrationRoutes(app: FastifyInstance):
 
     const regAction = (path: string, act: (regId: number) => void, msg: string) =>
       area.post<{ Params: { id: string; rid: string } }>(`/organiser/sessions/:id/registrations/:rid/${path}`, { schema: { params: Params({ id: Text, rid: Text }), body: ActionForm } }, async (req, reply) => {
-        const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!);
+        const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'registrations.manage');
         const reg = registrations.get(Number(req.params.rid));
         if (reg.sessionId !== session.id) throw new AppError('not_found', 'registration not found', 404);
         act(reg.id);
@@ -150,10 +153,11 @@ export default async function organiserRegistrationRoutes(app: FastifyInstance):
     regAction('promote', (id) => registrations.moveFromWaitlist(id), 'orgreg.promoted');
 
     area.post<{ Params: { id: string }; Querystring: Query; Body: Record<string, string> }>('/organiser/sessions/:id/message', { schema: { params: SessionParams, querystring: RegQuery, body: MessageForm }, attachValidation: true }, async (req, reply) => {
-      const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!);
+      const o = organiserOf(req)!;
+      const session = sessions.getManaged(Number(req.params.id), o, 'registrations.message');
       if (req.validationError) return page(req, reply, { messageErrors: notTextErrors(langOf(req), req.validationError), messageValues: textValues(req.body) }, 400);
       try {
-        const n = registrations.message(session.id, req.body ?? {});
+        const n = registrations.message(session.id, req.body ?? {}, personalScope(o, session));
         req.log.info({ sessionId: session.id, recipients: n }, 'message queued');
         return reply.redirect(`/organiser/sessions/${session.id}/registrations?msg=orgreg.messageSent`, 303);
       } catch (err) {
@@ -163,7 +167,7 @@ export default async function organiserRegistrationRoutes(app: FastifyInstance):
     });
 
     area.post<{ Params: { id: string }; Querystring: Query; Body: Record<string, string> }>('/organiser/sessions/:id/questions', { schema: { params: SessionParams, querystring: RegQuery, body: QuestionForm }, attachValidation: true }, async (req, reply) => {
-      const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!);
+      const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'registrations.manage');
       if (req.validationError) return page(req, reply, { questionErrors: notTextErrors(langOf(req), req.validationError), questionValues: textValues(req.body) }, 400);
       const b = req.body ?? {};
       const label = singleLine(String(b.label ?? '')).slice(0, 200);
@@ -179,7 +183,7 @@ export default async function organiserRegistrationRoutes(app: FastifyInstance):
     });
 
     area.post<{ Params: { id: string; qid: string } }>('/organiser/sessions/:id/questions/:qid/delete', { schema: { params: Params({ id: Text, qid: Text }), body: ActionForm } }, async (req, reply) => {
-      const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!);
+      const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'registrations.manage');
       repos.registrations.deleteQuestion(session.id, Number(req.params.qid));
       return reply.redirect(`/organiser/sessions/${session.id}/registrations?msg=orgreg.questionDeleted`, 303);
     });

@@ -8,6 +8,8 @@ import { allZones, formatDurationMinutes } from '../time/index.js';
 import { langOf, organiserOf, render, requireOrganiser } from './context.js';
 import Type from 'typebox';
 import { ActionForm, Form, IdParams, Query, Text, TextOrList, notTextErrors, textValues } from './boundary.js';
+import { can, canUseSeries } from '../core/access/index.js';
+import type { Organiser } from '../repositories/organisers.js';
 
 type FormBody = Record<string, unknown>;
 
@@ -94,6 +96,22 @@ function sessionToForm(s: Session): Record<string, unknown> {
   };
 }
 
+/** What an organiser may do on a session, for pages to offer only those actions (the server checks again). */
+export function mayOn(o: Organiser, s: Session) {
+  return {
+    edit: can(o, 'session.edit', s),
+    cancel: can(o, 'session.cancel', s),
+    registrations: can(o, 'registrations.read', s),
+    manageRegistrations: can(o, 'registrations.manage', s),
+    message: can(o, 'registrations.message', s),
+    attendance: can(o, 'attendance.mark', s),
+    importAttendance: can(o, 'attendance.import', s),
+    followups: can(o, 'followups.manage', s),
+    poll: can(o, 'poll.read', s),
+    managePoll: can(o, 'poll.manage', s),
+  };
+}
+
 export default async function organiserRoutes(app: FastifyInstance): Promise<void> {
   const { sessions, repos, auth } = app.services;
 
@@ -112,7 +130,8 @@ export default async function organiserRoutes(app: FastifyInstance): Promise<voi
         errors: opts.errors ?? {},
         hubs,
         ownHubs: organiser.role === 'admin' ? hubs : hubs.filter((h) => h.id === organiser.hubId || h.id === opts.session?.hubId),
-        series: repos.series.list(),
+        // Only the series this organiser's hub may use (and the session's own).
+        series: repos.series.list().filter((x) => x.id === opts.session?.seriesId || canUseSeries(organiser, organiser.hubId ?? -1, (h) => repos.series.allowsHub(x.id, h))),
         zones: allZones(),
         sessionLanguages: LANGUAGES.map((code) => ({ code, name: LANGUAGE_NAMES[code] })),
       },
@@ -130,7 +149,7 @@ export default async function organiserRoutes(app: FastifyInstance): Promise<voi
       const hubName = new Map(repos.hubs.list().map((h) => [h.id, h.name]));
       return render(req, reply, 'pages/organiser/index', {
         title: t(lang, 'org.title'),
-        items: list.map((s) => ({ session: s, hub: hubName.get(s.hubId), times: sessionTimes(s, organiser.zone, lang) })),
+        items: list.map((s) => ({ session: s, hub: hubName.get(s.hubId), times: sessionTimes(s, organiser.zone, lang), may: mayOn(organiser, s) })),
         roleLabel: organiser.role === 'admin' ? t(lang, 'org.role.admin') : t(lang, 'org.role.hub', { hub: hubName.get(organiser.hubId!) ?? '' }),
       });
     });
@@ -153,13 +172,13 @@ export default async function organiserRoutes(app: FastifyInstance): Promise<voi
     });
 
     area.get<{ Params: { id: string } }>('/organiser/sessions/:id/edit', { schema: { params: IdParams, querystring: Query({}) } }, async (req, reply) => {
-      const s = sessions.getManaged(Number(req.params.id), organiserOf(req)!);
+      const s = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'session.edit');
       return formPage(req, reply, { session: s, values: sessionToForm(s) });
     });
 
     area.post<{ Params: { id: string }; Body: FormBody }>('/organiser/sessions/:id', { schema: { params: IdParams, body: SessionForm }, attachValidation: true }, async (req, reply) => {
       const o = organiserOf(req)!;
-      const s = sessions.getManaged(Number(req.params.id), o);
+      const s = sessions.getManaged(Number(req.params.id), o, 'session.edit');
       if (req.validationError) return formPage(req, reply, { session: s, values: textValues(req.body, ['coHostIds']), errors: notTextErrors(langOf(req), req.validationError) }, 400);
       const input = formToInput(req.body ?? {});
       try {

@@ -30,6 +30,7 @@ import { isLanguage, t, type Language } from '../i18n/index.js';
 import { personalFeedRepository } from '../repositories/personal-feed.js';
 import type { Registration } from '../repositories/registrations.js';
 import type { Session } from '../repositories/sessions.js';
+import { logLeftOut, plausibleInstant } from './calendar.js';
 import { langOf, render } from './context.js';
 import { Params, Query, Text } from './boundary.js';
 
@@ -136,17 +137,30 @@ export default async function personalCalendarRoutes(app: FastifyInstance, opts:
     const reg = owner(req.params.token);
     const lang = personalLang(req, reg);
     const events: CalendarEvent[] = [];
+    const idOf = new Map<string, number>();
     let stampMs = 0;
     for (const seat of feedRepo.confirmedSeats(reg.email!)) {
       const session = repos.sessions.get(seat.sessionId);
       // No DTSTART yet: the session joins the feed once its date is set.
       if (!session || !hasFixedTime(session)) continue;
-      events.push(personalEvent(session, { id: seat.registrationId, tokenNonce: seat.tokenNonce }));
-      stampMs = Math.max(stampMs, session.updatedAt);
+      // A session whose event cannot be made is left out (and logged); the others still go out.
+      try {
+        const ev = personalEvent(session, { id: seat.registrationId, tokenNonce: seat.tokenNonce });
+        events.push(ev);
+        idOf.set(ev.uid, session.id);
+        if (plausibleInstant(session.updatedAt)) stampMs = Math.max(stampMs, session.updatedAt);
+      } catch (err) {
+        logLeftOut(req, session.id, err);
+      }
     }
     // Soonest first, as a reader of the file expects.
     events.sort((a, b) => a.startMs - b.startMs || a.uid.localeCompare(b.uid));
-    const body = buildPublicCalendar(events, { name: t(lang, 'cal.personal.feedName'), stampMs, refreshMinutes: PERSONAL_FEED_REFRESH_MINUTES });
+    const body = buildPublicCalendar(events, {
+      name: t(lang, 'cal.personal.feedName'),
+      stampMs,
+      refreshMinutes: PERSONAL_FEED_REFRESH_MINUTES,
+      onEventError: (ev, err) => logLeftOut(req, idOf.get(ev.uid), err),
+    });
     return personalHeaders(reply)
       .code(200)
       .header('Content-Type', 'text/calendar; charset=utf-8')

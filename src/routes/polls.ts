@@ -13,6 +13,7 @@ import { allZones, formatDate, formatInZone, formatTime } from '../time/index.js
 import { langOf, organiserOf, render, requireOrganiser } from './context.js';
 import Type from 'typebox';
 import { ActionForm, Form, Params, Query as QueryOf, Text, TextOrList, notTextErrors, textValues } from './boundary.js';
+import { can } from '../core/access/index.js';
 
 type FormBody = Record<string, string | string[] | undefined>;
 type Query = Record<string, string | undefined>;
@@ -86,9 +87,11 @@ export default async function pollRoutes(app: FastifyInstance, opts: { polls?: P
     const hubs = repos.hubs.list();
     const errors = { settings: {}, slot: {}, suggest: {}, invite: {}, pick: {}, close: {}, ...(extra.errors ?? {}) } as Record<string, Record<string, string>>;
     const values = extra.values ?? {};
+    const mayManage = can(o, 'poll.manage', session);
     const data: Record<string, unknown> = {
       title: `${t(lang, 'poll.org.title')}: ${session.title}`,
       session,
+      mayManage,
       poll,
       zones: allZones(),
       organiserZone: o.zone,
@@ -133,8 +136,9 @@ export default async function pollRoutes(app: FastifyInstance, opts: { polls?: P
         suggestQuery: new URLSearchParams(suggestValues).toString(),
         suggestions,
         hubs: hubs.map((h) => ({ id: h.id, name: h.name, country: t(lang, `country.${h.countryCode}`), checked: participating.has(h.id) && !invitedHubs.has(h.id), invited: invitedHubs.has(h.id) })),
-        eligible: polls.eligible(session),
-        voters: polls.voters(poll).map((v) => ({
+        eligible: mayManage ? polls.eligible(session) : { registrants: 0, registrantsWithConsent: 0 },
+        // Names and addresses of voters: the owning hub and administrators only.
+        voters: (can(o, 'poll.voters', session) ? polls.voters(poll) : []).map((v) => ({
           name: v.name,
           email: v.email,
           source: v.source,
@@ -152,10 +156,12 @@ export default async function pollRoutes(app: FastifyInstance, opts: { polls?: P
 
   app.register(async (area) => {
     area.addHook('preHandler', requireOrganiser);
-    const managed = (req: FastifyRequest<{ Params: { id: string } }>) => sessions.getManaged(Number(req.params.id), organiserOf(req)!);
+    const managed = (req: FastifyRequest<{ Params: { id: string } }>) => sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'poll.manage');
     const base = (s: Session) => `/organiser/sessions/${s.id}/poll`;
 
-    area.get<{ Params: { id: string } }>('/organiser/sessions/:id/poll', { schema: { params: SessionParams, querystring: PollQuery } }, async (req, reply) => orgPage(req, reply, managed(req)));
+    area.get<{ Params: { id: string } }>('/organiser/sessions/:id/poll', { schema: { params: SessionParams, querystring: PollQuery } }, async (req, reply) =>
+      orgPage(req, reply, sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'poll.read')),
+    );
 
     /** Runs a change; on a 400/409 shows the page again with the messages in `group`. */
     const act = async (req: FastifyRequest<{ Params: { id: string }; Body: FormBody }>, reply: FastifyReply, group: string, fn: (s: Session) => string, values?: Record<string, unknown>) => {

@@ -4,7 +4,8 @@ import { AppError } from '../errors.js';
 import { LANGUAGES, LANGUAGE_NAMES, isLanguage, t, type Language } from '../i18n/index.js';
 import { ORG_TYPES, type Registration } from '../repositories/registrations.js';
 import type { Session } from '../repositories/sessions.js';
-import { canManageSession } from '../services/auth.js';
+import { can } from '../core/access/index.js';
+import { mayOn } from './organiser.js';
 import { calendarLinks } from './calendar.js';
 import { personalCalendarLinks } from './personal-calendar.js';
 import { countryOptions } from '../services/countries.js';
@@ -15,6 +16,7 @@ import { langOf, organiserOf, render, viewerZoneOf } from './context.js';
 import { fieldMessages } from './organiser.js';
 import { ActionForm, Form, IdParams, Params, Query, Text, notTextErrors, textValues } from './boundary.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { registrationRateLimit } from './rate-limits.js';
 
 type FormBody = Record<string, unknown>;
 const one = (b: FormBody, k: string): string | undefined => {
@@ -38,6 +40,11 @@ export const RegistrationForm = Form({
 
 const TokenParams = Params({ token: Text });
 const PreferencesForm = Form({ language: Type.Optional(Text), zone: Type.Optional(Text), followupConsent: Type.Optional(Text) });
+
+/** The message shown for an outcome: a pending registration that holds no seat yet has its own. */
+function outcomeKey(outcome: string, seatHeld: boolean | undefined): string {
+  return outcome === 'pending' && seatHeld === false ? 'unheld' : outcome;
+}
 
 /** Form fields → service input; custom answers come as q<ID>. */
 export function formToRegistration(b: FormBody): RegistrationInput {
@@ -85,7 +92,6 @@ export async function renderSessionPage(app: FastifyInstance, req: FastifyReques
   } catch {
     open = false;
   }
-  const counts = repos.registrations.statusCounts(session.id);
   return render(
     req,
     reply,
@@ -97,10 +103,12 @@ export async function renderSessionPage(app: FastifyInstance, req: FastifyReques
       coHosts: session.coHostIds.map((id) => repos.hubs.get(id)!).filter(Boolean),
       series: session.seriesId === null ? undefined : repos.series.get(session.seriesId),
       times: sessionTimes(session, zone, lang),
-      canManage: organiser ? canManageSession(organiser, session) : false,
+      canManage: organiser ? can(organiser, 'session.read', session) : false,
+      may: organiser ? mayOn(organiser, session) : undefined,
       registrationOpen: open,
       calendarLinks: calendarLinks(app.config, session, hub),
-      seatsLeft: session.capacity === null ? null : Math.max(0, session.capacity - counts.confirmed - counts.pending),
+      // Seats taken: confirmed ones and the holds of unconfirmed registrations that have not run out.
+      seatsLeft: session.capacity === null ? null : Math.max(0, session.capacity - repos.registrations.seatsTaken(session.id, app.services.clock.now())),
       form: {
         values: { language: lang, zone, orgType: '', country: '', hubId: '', ...(form.values ?? {}) },
         errors: form.errors ?? {},
@@ -125,6 +133,8 @@ function personal(reply: FastifyReply): void {
 export default async function registrationRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { registrations, sessions, repos } = app.services;
+  // One budget per client address for the form and the API together, and one per session.
+  const registrationLimit = registrationRateLimit(app);
 
   // ?prefill=<manage token of an earlier registration> (the one-click link in a follow-up email):
   // the form is filled from that registration; consent is still asked for.
@@ -145,15 +155,15 @@ export default async function registrationRoutes(fastify: FastifyInstance): Prom
 
   // A field sent as something other than text (a list, or an object from a non-form body) shows the
   // form again with the message beside that field; nothing is registered.
-  app.post('/sessions/:id/register', { schema: { params: IdParams, body: RegistrationForm }, attachValidation: true }, async (req, reply) => {
+  app.post('/sessions/:id/register', { onRequest: registrationLimit, schema: { params: IdParams, body: RegistrationForm }, attachValidation: true }, async (req, reply) => {
     const session = sessions.get(Number(req.params.id));
     if (req.validationError) {
       return renderSessionPage(app, req, reply, session, { values: textValues(req.body), errors: notTextErrors(langOf(req), req.validationError) }, 400);
     }
     const input = formToRegistration(req.body ?? {});
     try {
-      const { outcome } = registrations.register(session.id, input, 'form');
-      return reply.redirect(`/sessions/${session.id}/registered?outcome=${outcome}`, 303);
+      const { outcome, seatHeld } = registrations.register(session.id, input, 'form');
+      return reply.redirect(`/sessions/${session.id}/registered?outcome=${outcomeKey(outcome, seatHeld)}`, 303);
     } catch (err) {
       if (!(err instanceof AppError) || (err.status !== 400 && err.status !== 409)) throw err;
       const values: Record<string, unknown> = { ...input, ...(input.answers as Record<string, string>) };
@@ -163,7 +173,7 @@ export default async function registrationRoutes(fastify: FastifyInstance): Prom
 
   app.get('/sessions/:id/registered', { schema: { params: IdParams, querystring: Query({ outcome: Type.Optional(Text) }) } }, async (req, reply) => {
     const session = sessions.get(Number(req.params.id));
-    const outcome = ['pending', 'confirmed', 'waitlisted', 'duplicate'].includes(req.query.outcome ?? '') ? req.query.outcome : 'pending';
+    const outcome = ['pending', 'unheld', 'confirmed', 'waitlisted', 'duplicate'].includes(req.query.outcome ?? '') ? req.query.outcome : 'pending';
     return render(req, reply, 'pages/registered', { title: t(langOf(req), `reg.outcome.${outcome}.title`), session, outcome });
   });
 
@@ -271,7 +281,7 @@ export default async function registrationRoutes(fastify: FastifyInstance): Prom
   app.post(
     '/api/v1/sessions/:id/registrations',
     {
-      config: { rateLimit: { max: 600, timeWindow: '1 minute' } },
+      onRequest: registrationLimit,
       // JSON only (the app's body-type hook): a form on another site cannot post this without a CORS preflight.
       schema: {
         tags: ['registrations'],
@@ -288,7 +298,7 @@ export default async function registrationRoutes(fastify: FastifyInstance): Prom
       const result = registrations.register(req.params.id, req.body, 'api');
       const lang = langOf(req);
       if (result.outcome === 'duplicate') return reply.code(200).send({ status: 'duplicate', message: t(lang, 'reg.outcome.duplicate.body') });
-      return reply.code(201).send({ id: result.registration.id, status: result.outcome, message: t(lang, `reg.outcome.${result.outcome}.body`) });
+      return reply.code(201).send({ id: result.registration.id, status: result.outcome, message: t(lang, `reg.outcome.${outcomeKey(result.outcome, result.seatHeld)}.body`) });
     },
   );
 }

@@ -1,6 +1,6 @@
-import { openMigrated } from '../boot.js';
+import { openMigratedOrExit } from '../boot.js';
 
-const { db, applied, config } = openMigrated();
+const { db, applied, config } = openMigratedOrExit();
 const version = db.pragma('user_version', { simple: true });
 console.log(applied.length ? `Applied migrations ${applied.join(', ')} to ${config.databasePath}` : `Database is up to date`, `(schema version ${version})`);
 db.close();

@@ -2,7 +2,7 @@
  * npm run organiser:create -- --email ana@example.org --name "Ana" --role hub --hub gr-digigov-innohub [--password …]
  * Without --password a strong one is generated and printed once.
  */
-import { openMigrated } from '../boot.js';
+import { openMigratedOrExit } from '../boot.js';
 import { systemClock } from '../clock.js';
 import { AppError } from '../errors.js';
 import { createServices } from '../services/index.js';
@@ -27,7 +27,7 @@ if (role !== 'admin' && role !== 'hub') {
   console.error('--role must be admin or hub');
   process.exit(2);
 }
-const { db, config } = openMigrated();
+const { db, config } = openMigratedOrExit();
 const services = createServices({ db, clock: systemClock, config });
 const password = o.password ?? generatePassword();
 try {

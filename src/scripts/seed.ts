@@ -1,9 +1,9 @@
-import { openMigrated } from '../boot.js';
+import { openMigratedOrExit } from '../boot.js';
 import { systemClock } from '../clock.js';
 import { seed } from '../db/seed.js';
 import { createServices } from '../services/index.js';
 
-const { db, config } = openMigrated();
+const { db, config } = openMigratedOrExit();
 const result = seed(db, createServices({ db, clock: systemClock, config }), systemClock);
 console.log(result.created.length ? `Seeded: ${result.created.join(', ')}` : 'Seed data already present; nothing changed.');
 db.close();

@@ -1,5 +1,5 @@
 /** npm run token:create -- --email ana@example.org --name "CI import" : prints a new API token once. */
-import { openMigrated } from '../boot.js';
+import { openMigratedOrExit } from '../boot.js';
 import { systemClock } from '../clock.js';
 import { createServices } from '../services/index.js';
 import { options } from './args.js';
@@ -9,7 +9,7 @@ if (!o.email) {
   console.error('Usage: npm run token:create -- --email ORGANISER_EMAIL [--name NAME]');
   process.exit(2);
 }
-const { db, config } = openMigrated();
+const { db, config } = openMigratedOrExit();
 const services = createServices({ db, clock: systemClock, config });
 const cred = services.repos.organisers.credentials(o.email);
 if (!cred) {

@@ -6,6 +6,7 @@ import type { DB } from '../db/open.js';
 import { immediate } from '../db/open.js';
 import { AppError, notFound } from '../errors.js';
 import type { Repositories } from '../repositories/index.js';
+import type { PersonalScope } from '../core/access/index.js';
 import type { Registration } from '../repositories/registrations.js';
 import type { Session } from '../repositories/sessions.js';
 import { joinMac, joinToken } from './tokens.js';
@@ -84,10 +85,11 @@ export class AttendanceService {
     return { kind: 'redirect', url: session.joinUrl, firstJoin };
   }
 
-  mark(sessionId: number, registrationId: number, attended: boolean): void {
+  /** Marks by hand; only a registration within the caller's access scope (else 404, nothing changed). */
+  mark(sessionId: number, registrationId: number, attended: boolean, scope: PersonalScope): void {
     immediate(this.db, () => {
-      const reg = this.repos.registrations.get(registrationId);
-      if (!reg || reg.sessionId !== sessionId) throw notFound('registration');
+      const reg = this.repos.registrations.getInScope(registrationId, sessionId, scope);
+      if (!reg) throw notFound('registration');
       const now = this.clock.now();
       if (attended) this.repos.registrations.markAttended(reg.id, now, 'manual', now);
       else this.repos.registrations.unmarkAttended(reg.id, now);
@@ -125,8 +127,8 @@ export class AttendanceService {
   }
 
   /** Confirmed registrations and attendance per country and per hub. */
-  summary(sessionId: number): { byCountry: Bar[]; byHub: Bar[]; registered: number; attended: number } {
-    const rows = this.repos.registrations.attendance(sessionId);
+  summary(sessionId: number, scope: PersonalScope): { byCountry: Bar[]; byHub: Bar[]; registered: number; attended: number } {
+    const rows = this.repos.registrations.attendance(sessionId, scope);
     const hubName = new Map(this.repos.hubs.list().map((h) => [h.id, h.name]));
     const group = (key: (r: (typeof rows)[number]) => string) => {
       const m = new Map<string, Bar>();

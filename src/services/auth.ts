@@ -2,22 +2,41 @@ import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
 import type { Repositories } from '../repositories/index.js';
 import type { Organiser, Role } from '../repositories/organisers.js';
-import type { Session } from '../repositories/sessions.js';
 import { validateZone } from '../time/index.js';
 import { isLanguage } from '../i18n/index.js';
-import { hashPassword, randomToken, sha256, verifyPassword } from './crypto.js';
+import { DEFAULT_HASH_COST, hashPassword, needsRehash, randomToken, sha256, verifyPassword } from './crypto.js';
+import { AccountLoginLimiter, type AccountLimitOptions } from './login-limits.js';
 
 export const LOGIN_TTL_MS = 12 * 3600_000;
 const TOKEN_PREFIX = 'kairos_';
 
-// A fixed hash to spend the same time on unknown emails as on wrong passwords.
-let dummyHash: Promise<string> | undefined;
+export type LoginResult =
+  | { ok: true; sid: string; organiser: Organiser }
+  /** Wrong email or password (the same answer for both). */
+  | { ok: false; reason: 'invalid' }
+  /** Too many failed attempts on this email: refused before the password is checked, whether the account exists or not. */
+  | { ok: false; reason: 'locked'; retryAfterMs: number };
+
+export interface AuthOptions {
+  /** scrypt cost (log2 N) of new and upgraded password hashes. */
+  passwordHashCost?: number;
+  accountLimit?: Partial<AccountLimitOptions>;
+}
 
 export class AuthService {
+  private readonly hashCost: number;
+  readonly accountLimit: AccountLoginLimiter;
+  // A hash at today's cost, to spend the same time on unknown emails as on wrong passwords.
+  private dummyHash: Promise<string> | undefined;
+
   constructor(
     private readonly repos: Repositories,
     private readonly clock: Clock,
-  ) {}
+    options: AuthOptions = {},
+  ) {
+    this.hashCost = options.passwordHashCost ?? DEFAULT_HASH_COST;
+    this.accountLimit = new AccountLoginLimiter(clock, options.accountLimit);
+  }
 
   async createOrganiser(input: { email: string; name: string; password: string; role: Role; hubSlug?: string; language?: string; zone?: string }): Promise<Organiser> {
     const email = input.email.trim();
@@ -34,24 +53,37 @@ export class AuthService {
     if (!isLanguage(language)) throw new AppError('language_invalid', 'unsupported language', 400, 'language');
     const zone = validateZone(input.zone ?? 'Europe/Athens');
     return this.repos.organisers.insert(
-      { email, name: input.name.trim() || email, passwordHash: await hashPassword(input.password), role: input.role, hubId, language, zone },
+      { email, name: input.name.trim() || email, passwordHash: await hashPassword(input.password, this.hashCost), role: input.role, hubId, language, zone },
       this.clock.now(),
     );
   }
 
-  /** Checks email + password; returns a new login session id (the cookie value) or null. */
-  async login(email: string, password: string): Promise<{ sid: string; organiser: Organiser } | null> {
+  /**
+   * Checks email + password; on success returns a new login session id (the cookie value). A hash
+   * made with older parameters is replaced by one at today's cost. After too many failures on one
+   * email within the window, attempts on it are refused without checking the password.
+   */
+  async login(email: string, password: string): Promise<LoginResult> {
+    const lockedUntil = this.accountLimit.lockedUntil(email);
+    if (lockedUntil !== undefined) return { ok: false, reason: 'locked', retryAfterMs: Math.max(0, lockedUntil - this.clock.now()) };
+    // Counted as a failure before the (slow) check and forgotten on success: attempts sent in
+    // parallel cannot all pass the lock check before the first failure is recorded.
+    this.accountLimit.recordFailure(email);
     const cred = this.repos.organisers.credentials(email.trim());
     if (!cred || cred.organiser.disabled) {
-      dummyHash ??= hashPassword('not-a-real-password');
-      await verifyPassword(password, await dummyHash);
-      return null;
+      this.dummyHash ??= hashPassword('not-a-real-password', this.hashCost);
+      await verifyPassword(password, await this.dummyHash);
+      return { ok: false, reason: 'invalid' };
     }
-    if (!(await verifyPassword(password, cred.passwordHash))) return null;
+    if (!(await verifyPassword(password, cred.passwordHash))) return { ok: false, reason: 'invalid' };
+    this.accountLimit.reset(email);
+    if (needsRehash(cred.passwordHash, this.hashCost)) {
+      this.repos.organisers.updatePassword(cred.organiser.id, await hashPassword(password, this.hashCost));
+    }
     const sid = randomToken();
     const now = this.clock.now();
     this.repos.organisers.createLogin(sha256(sid), cred.organiser.id, now, now + LOGIN_TTL_MS);
-    return { sid, organiser: cred.organiser };
+    return { ok: true, sid, organiser: cred.organiser };
   }
 
   organiserForSession(sid: string | undefined): Organiser | undefined {
@@ -90,8 +122,3 @@ export class AuthService {
   }
 }
 
-/** Administrators manage everything; a hub organiser, the sessions their hub organises or co-hosts. */
-export function canManageSession(o: Organiser, s: Pick<Session, 'hubId' | 'coHostIds'>): boolean {
-  if (o.role === 'admin') return true;
-  return o.hubId !== null && (s.hubId === o.hubId || s.coHostIds.includes(o.hubId));
-}

@@ -1,22 +1,23 @@
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
-import type { DB } from '../db/open.js';
+import { checkpoint, type DB } from '../db/open.js';
+import { redactKeptCopies } from '../email/outbox.js';
 import { createRepositories, type Repositories } from '../repositories/index.js';
 import { AttendanceService } from './attendance.js';
 import { AuthService } from './auth.js';
 import { FollowupService } from './followups.js';
 import { InviteService } from './invites.js';
 import { PollService } from './polls.js';
-import { randomToken } from './crypto.js';
 import { RegistrationService } from './registrations.js';
 import { ReminderService } from './reminders.js';
+import { secretOf } from './secret.js';
 import { SessionService } from './sessions.js';
 
 export interface Services {
   db: DB;
   clock: Clock;
   repos: Repositories;
-  /** Signs cookies and derives personal tokens: SESSION_SECRET, or one generated once and kept in the database. */
+  /** Signs cookies and derives personal tokens: SESSION_SECRET, or the key file (never the database). */
   secret: string;
   auth: AuthService;
   sessions: SessionService;
@@ -27,6 +28,8 @@ export interface Services {
   polls: PollService;
 }
 
+const COPIES_REDACTED = 'outbox_copies_redacted';
+
 export interface ServiceDeps {
   db: DB;
   clock: Clock;
@@ -35,7 +38,13 @@ export interface ServiceDeps {
 
 export function createServices({ db, clock, config }: ServiceDeps): Services {
   const repos = createRepositories(db);
-  const secret = config.sessionSecret ?? repos.settings.getOrInsert('session_secret', randomToken(48));
+  const secret = secretOf(db, config);
+  // Copies of sent mail kept by earlier versions still held personal links: replaced once by a marker.
+  if (repos.settings.get(COPIES_REDACTED) === undefined) {
+    redactKeptCopies(db, config.publicUrl);
+    repos.settings.set(COPIES_REDACTED, '1');
+    checkpoint(db);
+  }
   const sessions = new SessionService(db, repos, clock, config);
   const registrations = new RegistrationService(db, repos, clock, config, secret);
   const reminders = new ReminderService(db, repos, clock);
@@ -46,14 +55,14 @@ export function createServices({ db, clock, config }: ServiceDeps): Services {
   sessions.onChange((change) => invites.onSessionChange(change));
   const polls = new PollService(db, repos, clock, config, secret, sessions);
   sessions.onChange((change) => polls.onSessionChange(change));
-  registrations.on({ erased: (id) => polls.eraseForRegistration(id) });
+  registrations.on({ erased: (id, email) => polls.eraseForRegistration(id, email), exporting: (reg) => ({ datePolls: polls.personalData(reg.email) }) });
   registrations.on({ confirmed: (reg) => reminders.schedule(reg), preferencesChanged: (reg) => reminders.reschedule(reg) });
   return {
     db,
     clock,
     repos,
     secret,
-    auth: new AuthService(repos, clock),
+    auth: new AuthService(repos, clock, { passwordHashCost: config.passwordHashCost }),
     sessions,
     registrations,
     reminders,

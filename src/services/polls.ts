@@ -19,8 +19,8 @@ import { createHmac, randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { DB } from '../db/open.js';
-import { eraseMailByKeys } from '../email/personal-data.js';
-import { immediate } from '../db/open.js';
+import { eraseMailByKeys, mailForKeys } from '../email/personal-data.js';
+import { checkpoint, immediate } from '../db/open.js';
 import { enqueue, retime, validateEmailAddress, withdraw } from '../email/outbox.js';
 import { AppError, FieldErrors, notFound } from '../errors.js';
 import { isLanguage, t } from '../i18n/index.js';
@@ -261,15 +261,50 @@ export class PollService {
       eraseMailByKeys(this.db, [pollDedupe.invite(voter.pollId, voter.id), pollDedupe.reminder(voter.pollId, voter.id), pollDedupe.registerInvite(voter.pollId, voter.id)], this.clock.now());
       this.repo.anonymiseVoter(voter.id);
     });
+    // Gone from the file's bytes too (a no-op inside an enclosing transaction, whose owner checkpoints).
+    checkpoint(this.db);
   }
 
   eraseByToken(token: string): void {
     this.eraseVoter(this.byToken(token).voter);
   }
 
-  /** A registration erased or anonymised takes the voters made from it along. */
-  eraseForRegistration(registrationId: number): void {
-    for (const v of this.repo.votersFromRegistration(registrationId)) this.eraseVoter(v);
+  /**
+   * A registration erased or anonymised takes along the voters made from it and every voter record
+   * made from a registration with the same address (a hub's own contact address stays).
+   */
+  eraseForRegistration(registrationId: number, email: string | null = null): void {
+    const voters = new Map(this.repo.votersFromRegistration(registrationId).map((v) => [v.id, v]));
+    if (email) for (const v of this.repo.votersWithAddress(email)) if (v.source === 'registrant') voters.set(v.id, v);
+    for (const v of voters.values()) this.eraseVoter(v);
+  }
+
+  /** What the date polls keep about an address, for a person's data export: voter records, answers, emails. */
+  personalData(email: string | null): Record<string, unknown>[] {
+    if (!email) return [];
+    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+    return this.repo.votersWithAddress(email).map((v) => {
+      const poll = this.repo.get(v.pollId);
+      const session = poll && this.repos.sessions.get(poll.sessionId);
+      const answers = this.repo.answersOf(v.id);
+      const slots = poll ? this.repo.slots(poll.id) : [];
+      return {
+        session: session ? { id: session.id, title: session.title } : null,
+        name: v.name,
+        email: v.email,
+        source: v.source,
+        country: v.country,
+        language: v.language,
+        timeZone: v.zone,
+        invitedAt: iso(v.createdAt),
+        answeredAt: iso(v.answeredAt),
+        changedAt: iso(v.changedAt),
+        answers: slots
+          .filter((s) => answers.has(s.id))
+          .map((s) => ({ start: iso(s.startUtc), wallTime: `${s.startDate} ${s.startTime}`, zone: s.zone, durationMinutes: s.durationMinutes, answer: answers.get(s.id)! })),
+        emails: mailForKeys(this.db, [pollDedupe.invite(v.pollId, v.id), pollDedupe.reminder(v.pollId, v.id), pollDedupe.registerInvite(v.pollId, v.id)]),
+      };
+    });
   }
 
   private newToken(): { tokenNonce: string; tokenHash: string } {
@@ -281,7 +316,7 @@ export class PollService {
 
   /** The session (checked for the organiser) and its poll, or a 404 when it has none. */
   managed(sessionId: number, actor: Organiser): { session: Session; poll: Poll } {
-    const session = this.sessions.getManaged(sessionId, actor);
+    const session = this.sessions.getManaged(sessionId, actor, 'poll.manage');
     const poll = this.repo.forSession(session.id);
     if (!poll) throw notFound('poll');
     return { session, poll };
@@ -327,7 +362,7 @@ export class PollService {
 
   /** Starts the poll of a tentative session. */
   create(sessionId: number, input: { zone?: unknown; deadlineDate?: unknown; deadlineTime?: unknown; reminderHours?: unknown }, actor: Organiser): Poll {
-    const session = this.sessions.getManaged(sessionId, actor);
+    const session = this.sessions.getManaged(sessionId, actor, 'poll.manage');
     const settings = this.validateSettings(input, actor);
     return immediate(this.db, () => {
       const fresh = this.repos.sessions.get(session.id)!;
@@ -477,7 +512,8 @@ export class PollService {
 
   private earlierRegistrants(session: Session) {
     if (session.seriesId === null) return { all: [], withConsent: [] };
-    const rows = this.repo.earlierRegistrants(session.seriesId, session.id, this.clock.now());
+    // The owning hub's own earlier sessions only (see the access policy).
+    const rows = this.repo.earlierRegistrants(session.seriesId, session.id, session.hubId, this.clock.now());
     // One per address: the most recent registration speaks for the person (language, zone, consent).
     const byEmail = new Map<string, (typeof rows)[number]>();
     for (const r of rows) if (!byEmail.has(r.email.toLowerCase())) byEmail.set(r.email.toLowerCase(), r);

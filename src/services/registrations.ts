@@ -2,12 +2,13 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { DB } from '../db/open.js';
-import { immediate } from '../db/open.js';
+import { checkpoint, immediate } from '../db/open.js';
 import { enqueue, validateEmailAddress, withdraw } from '../email/outbox.js';
 import { eraseRegistrationMail, mailForRegistration } from '../email/personal-data.js';
 import { AppError, FieldErrors, notFound } from '../errors.js';
 import { isLanguage } from '../i18n/index.js';
 import type { Repositories } from '../repositories/index.js';
+import type { PersonalScope } from '../core/access/index.js';
 import {
   ORG_TYPES,
   type NewRegistration,
@@ -56,6 +57,12 @@ export type RegisterOutcome = 'pending' | 'confirmed' | 'waitlisted' | 'duplicat
 export interface RegisterResult {
   registration: Registration;
   outcome: RegisterOutcome;
+  /**
+   * Whether the registration holds a seat now (confirmed, or pending within the share of seats
+   * unconfirmed registrations may hold). A pending registration without one gets a seat when it is
+   * confirmed, if one is still free.
+   */
+  seatHeld?: boolean;
 }
 
 const truthy = (v: unknown) => v === true || v === 'true' || v === 'on' || v === '1' || v === 1 || v === 'yes';
@@ -66,8 +73,13 @@ export interface RegistrationHooks {
   confirmed?: (reg: Registration) => void;
   /** Its language or time zone changed. */
   preferencesChanged?: (reg: Registration) => void;
-  /** Its personal data was erased (on request or by retention). */
-  erased?: (registrationId: number) => void;
+  /**
+   * Its personal data was erased: on request (`email` is the address it had, so that every record
+   * made from it goes too) or by retention (`email` null: only what hangs on this registration).
+   */
+  erased?: (registrationId: number, email: string | null) => void;
+  /** More records about the same person for a data export (e.g. date-poll votes), keyed by section. */
+  exporting?: (reg: Registration) => Record<string, unknown>;
 }
 
 /** Registration, waitlist and self-service. Every change and the emails it causes commit together. */
@@ -189,6 +201,9 @@ export class RegistrationService {
       const verifiedNow = source === 'organiser' || !fresh.doubleOptIn;
       const free = this.hasFreeSeat(fresh, now);
       const status = free ? (verifiedNow ? 'confirmed' : 'pending') : 'waitlisted';
+      // Unconfirmed registrations hold at most PENDING_MAX_SHARE of the seats; beyond that a pending
+      // registration holds nothing and takes a seat when it is confirmed, if one is still free.
+      const held = status === 'pending' && this.pendingRoom(fresh, now);
       const row: NewRegistration = {
         sessionId,
         status,
@@ -205,7 +220,7 @@ export class RegistrationService {
         answers: data.answers,
         ...this.newToken(),
         emailVerifiedAt: verifiedNow ? now : null,
-        holdUntil: status === 'pending' ? now + this.config.pendingHoldHours * 3_600_000 : null,
+        holdUntil: held ? now + this.config.pendingHoldHours * 3_600_000 : null,
         waitlistedAt: status === 'waitlisted' ? now : null,
         confirmedAt: status === 'confirmed' ? now : null,
         source,
@@ -214,12 +229,22 @@ export class RegistrationService {
       if (!verifiedNow) this.email(reg, REG_EMAIL.received);
       else this.email(reg, status === 'confirmed' ? REG_EMAIL.confirmed : REG_EMAIL.waitlisted);
       if (status === 'confirmed') this.confirmedHook(reg);
-      return { registration: reg, outcome: status };
+      return { registration: reg, outcome: status, seatHeld: status === 'confirmed' || held };
     });
   }
 
   private hasFreeSeat(session: Session, now: number): boolean {
     return session.capacity === null || this.repos.registrations.seatsTaken(session.id, now) < session.capacity;
+  }
+
+  /** How many seats unconfirmed registrations may hold at once: PENDING_MAX_SHARE percent of the capacity, rounded up. */
+  pendingHoldLimit(session: Pick<Session, 'capacity'>): number {
+    return session.capacity === null ? Infinity : Math.ceil((session.capacity * this.config.pendingMaxShare) / 100);
+  }
+
+  /** Whether one more unconfirmed registration may hold a seat now. */
+  private pendingRoom(session: Session, now: number): boolean {
+    return session.capacity === null || this.repos.registrations.pendingHeld(session.id, now) < this.pendingHoldLimit(session);
   }
 
   // ---------------------------------------------------------------- self-service
@@ -233,7 +258,11 @@ export class RegistrationService {
       if (reg.status === 'confirmed') return reg;
       const verified = reg.emailVerifiedAt ?? now;
       if (reg.status === 'waitlisted') {
-        return reg.emailVerifiedAt ? reg : this.repos.registrations.transition(reg.id, { status: 'waitlisted', emailVerifiedAt: verified }, now);
+        if (reg.emailVerifiedAt) return reg;
+        this.repos.registrations.transition(reg.id, { status: 'waitlisted', emailVerifiedAt: verified }, now);
+        // Confirmed now: a free seat the cap on unconfirmed holds kept from the waitlist goes out, in order.
+        this.fillSeats(reg.sessionId);
+        return this.repos.registrations.get(reg.id)!;
       }
       // pending: the seat is held until hold_until; if the hold ran out and nobody took the seat, keep it.
       const session = this.repos.sessions.get(reg.sessionId)!;
@@ -242,6 +271,8 @@ export class RegistrationService {
         const r = this.repos.registrations.transition(reg.id, { status: 'confirmed', confirmedAt: now, holdUntil: null, emailVerifiedAt: verified }, now);
         this.email(r, REG_EMAIL.confirmed);
         this.confirmedHook(r);
+        // A hold given up makes room for the next unconfirmed person on the waitlist.
+        if (holdValid) this.fillSeats(r.sessionId);
         return r;
       }
       const r = this.repos.registrations.transition(reg.id, { status: 'waitlisted', waitlistedAt: now, holdUntil: null, emailVerifiedAt: verified }, now);
@@ -316,6 +347,7 @@ export class RegistrationService {
         cancelledAt: iso(r.cancelledAt),
       },
       emails: mailForRegistration(this.db, r.id),
+      ...Object.assign({}, ...this.hooks.map((h) => h.exporting?.(r) ?? {})),
     };
   }
 
@@ -332,23 +364,31 @@ export class RegistrationService {
       if (wasActive) this.repos.registrations.transition(reg.id, { status: 'cancelled', cancelledAt: now, holdUntil: null }, now);
       eraseRegistrationMail(this.db, reg.id, now);
       this.repos.registrations.anonymise(reg.id, now);
-      for (const h of this.hooks) h.erased?.(reg.id);
+      for (const h of this.hooks) h.erased?.(reg.id, reg.email);
       if (wasActive) this.fillSeats(reg.sessionId);
     });
+    // secure_delete zeroed the old content in the pages; the checkpoint clears the copies in the WAL.
+    checkpoint(this.db);
   }
 
-  /** Retention: anonymises registrations of sessions that ended more than RETENTION_DAYS ago. */
+  /**
+   * Retention: anonymises registrations of sessions that ended more than RETENTION_DAYS ago. A
+   * session that never got a date counts from the end of its rough month (or, without one, from
+   * its creation), and never before the registration itself is RETENTION_DAYS old.
+   */
   anonymiseExpired(): number {
-    return immediate(this.db, () => {
+    const n = immediate(this.db, () => {
       const now = this.clock.now();
       const ids = this.repos.registrations.dueForAnonymising(now - this.config.retentionDays * 86_400_000);
       for (const id of ids) {
         eraseRegistrationMail(this.db, id, now);
         this.repos.registrations.anonymise(id, now);
-        for (const h of this.hooks) h.erased?.(id);
+        for (const h of this.hooks) h.erased?.(id, null);
       }
       return ids.length;
     });
+    if (n > 0) checkpoint(this.db);
+    return n;
   }
 
   // ---------------------------------------------------------------- seats and waitlist
@@ -360,7 +400,10 @@ export class RegistrationService {
     const promoted: Registration[] = [];
     const now = this.clock.now();
     while (this.hasFreeSeat(session, now)) {
-      const next = this.repos.registrations.firstWaitlisted(sessionId);
+      // In waitlist order; someone who has not confirmed their address is passed over while
+      // unconfirmed registrations already hold their share of the seats.
+      const anyone = !session.doubleOptIn || this.pendingRoom(session, now);
+      const next = this.repos.registrations.firstWaitlisted(sessionId, !anyone);
       if (!next) break;
       promoted.push(this.promote(next, session, now));
     }
@@ -414,8 +457,9 @@ export class RegistrationService {
 
   // ---------------------------------------------------------------- reading
 
-  list(sessionId: number, filter: RegistrationFilter = {}): Registration[] {
-    return this.repos.registrations.list(sessionId, filter);
+  /** Registrations of a session within the caller's access scope. */
+  list(sessionId: number, scope: PersonalScope, filter: RegistrationFilter = {}): Registration[] {
+    return this.repos.registrations.list(sessionId, scope, filter);
   }
 
   get(id: number): Registration {
@@ -428,7 +472,7 @@ export class RegistrationService {
    * An organiser's message to the people registered for a session (confirmed, or also those on the
    * waitlist and pending), each in their language and zone, through the outbox.
    */
-  message(sessionId: number, input: { subject?: unknown; body?: unknown; audience?: unknown }): number {
+  message(sessionId: number, input: { subject?: unknown; body?: unknown; audience?: unknown }, scope: PersonalScope): number {
     const errs = new FieldErrors();
     const subject = singleLine(str(input.subject));
     const body = str(input.body).replace(/\r\n?/g, '\n').trim();
@@ -441,7 +485,9 @@ export class RegistrationService {
     errs.throwIfAny();
     return immediate(this.db, () => {
       const now = this.clock.now();
-      const people = audience === 'confirmed' ? this.repos.registrations.withStatus(sessionId, 'confirmed') : this.repos.registrations.active(sessionId);
+      // Only the people the caller may see: a co-hosting hub messages the registrants who chose it.
+      const statuses = audience === 'confirmed' ? ['confirmed'] : ['confirmed', 'pending', 'waitlisted'];
+      const people = this.repos.registrations.list(sessionId, scope).filter((r) => statuses.includes(r.status));
       let n = 0;
       for (const reg of people) {
         if (!reg.email) continue;

@@ -3,13 +3,13 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { DB } from '../db/open.js';
 import { immediate } from '../db/open.js';
-import { AppError, FieldErrors, forbidden, notFound } from '../errors.js';
+import { AppError, FieldErrors, notFound } from '../errors.js';
+import { assertCan, can, canAssignOwner, canUseSeries, type SessionAction } from '../core/access/index.js';
 import { isLanguage } from '../i18n/index.js';
 import type { Repositories } from '../repositories/index.js';
 import type { Organiser } from '../repositories/organisers.js';
 import type { ApproxPart, Session, SessionData, SessionStatus } from '../repositories/sessions.js';
-import { parseDurationMinutes, validateZone, wallToInstant } from '../time/index.js';
-import { canManageSession } from './auth.js';
+import { checkDateInRange, parseDurationMinutes, validateZone, wallToInstant } from '../time/index.js';
 import { hasControl, isHttpUrl, multiLine, singleLine, slugify, str } from './text.js';
 
 /** What a form or the API may send to create or change a session; every value is checked. */
@@ -75,9 +75,9 @@ export class SessionService {
     return this.repos.sessions.list();
   }
 
-  /** Sessions an organiser may manage. */
+  /** Sessions an organiser may see in the organiser area (owned or co-hosted; all for an administrator). */
   listFor(o: Organiser): Session[] {
-    return this.list().filter((s) => canManageSession(o, s));
+    return this.list().filter((s) => can(o, 'session.read', s));
   }
 
   get(id: number): Session {
@@ -86,9 +86,10 @@ export class SessionService {
     return s;
   }
 
-  getManaged(id: number, o: Organiser): Session {
+  /** The session, if the access policy lets the organiser take `action` on it; else 404 or 403. */
+  getManaged(id: number, o: Organiser, action: SessionAction): Session {
     const s = this.get(id);
-    if (!canManageSession(o, s)) throw forbidden('this session belongs to another hub');
+    assertCan(o, action, s);
     return s;
   }
 
@@ -113,7 +114,9 @@ export class SessionService {
 
   update(id: number, input: SessionInput, actor: Organiser): Session {
     return immediate(this.db, () => {
-      const before = this.getManaged(id, actor);
+      const before = this.getManaged(id, actor, 'session.edit');
+      // Only an administrator or the owning hub changes the owner or the co-hosts.
+      if (input.hubId !== undefined || input.coHostIds !== undefined) assertCan(actor, 'session.hosts', before);
       if (before.status === 'cancelled') throw new AppError('session_cancelled', 'a cancelled session cannot be edited', 409, 'status');
       const data = this.validate(input, actor, before);
       const changed = diffFields(before, data);
@@ -127,7 +130,7 @@ export class SessionService {
 
   cancel(id: number, actor: Organiser): Session {
     return immediate(this.db, () => {
-      const before = this.getManaged(id, actor);
+      const before = this.getManaged(id, actor, 'session.cancel');
       if (before.status === 'cancelled') return before;
       const after = this.repos.sessions.cancel(id, this.clock.now());
       this.emit({ kind: 'cancelled', before, after, changed: ['status'], actor });
@@ -169,7 +172,7 @@ export class SessionService {
     // hubs
     const hubId = Number(pick('hubId', existing?.hubId ?? actor.hubId ?? ''));
     if (!Number.isInteger(hubId) || !this.repos.hubs.get(hubId)) errs.add('hubId', 'hub_unknown', 'choose the organising hub');
-    else if (actor.role !== 'admin' && hubId !== actor.hubId && !(existing && existing.hubId === hubId)) {
+    else if (!canAssignOwner(actor, hubId, existing?.hubId)) {
       errs.add('hubId', 'hub_forbidden', 'you can only organise sessions for your own hub');
     }
     const rawCo = pick('coHostIds', existing?.coHostIds ?? []);
@@ -183,6 +186,9 @@ export class SessionService {
     if (rawSeries !== null && rawSeries !== '' && rawSeries !== undefined) {
       seriesId = Number(rawSeries);
       if (!Number.isInteger(seriesId) || !this.repos.series.get(seriesId)) errs.add('seriesId', 'series_unknown', 'unknown series');
+      else if (!errs.has('hubId') && (seriesId !== existing?.seriesId || hubId !== existing?.hubId) && !canUseSeries(actor, hubId, (h) => this.repos.series.allowsHub(seriesId!, h))) {
+        errs.add('seriesId', 'series_forbidden', 'your hub may add sessions only to series it already has sessions in');
+      }
     }
 
     // time: the organiser's wall clock and zone
@@ -217,6 +223,7 @@ export class SessionService {
     let approxMonth: string | null = str(pick('approxMonth', existing?.approxMonth ?? '')).trim() || null;
     let approxPart: ApproxPart | null = (str(pick('approxPart', existing?.approxPart ?? '')).trim() || null) as ApproxPart | null;
     if (approxMonth !== null && !/^\d{4}-(0[1-9]|1[0-2])$/.test(approxMonth)) errs.add('approxMonth', 'month_invalid', 'write the month as YYYY-MM');
+    else if (approxMonth !== null) errs.catch('approxMonth', () => checkDateInRange(approxMonth!, 'approxMonth'));
     if (approxPart !== null && !PARTS.includes(approxPart)) errs.add('approxPart', 'part_invalid', 'early, mid or late');
     if (status === 'tentative' && !startDate && !approxMonth) errs.add('approxMonth', 'required', 'give at least a rough month for a tentative session');
     if (startDate && status !== 'tentative') {

@@ -104,6 +104,21 @@ export interface WallTime {
   zone: string;
 }
 
+/** The dates Kairos accepts for sessions, poll slots and deadlines (YYYY-MM-DD, inclusive). */
+export const DATE_RANGE = { min: '2000-01-01', max: '2100-12-31' } as const;
+
+/**
+ * Refuses a YYYY-MM-DD date (or YYYY-MM month) outside DATE_RANGE with an error naming `field`:
+ * calendar clients, the invite builder and the feeds all need an instant they can write.
+ */
+export function checkDateInRange(date: string, field = 'date'): void {
+  const min = DATE_RANGE.min.slice(0, date.length);
+  const max = DATE_RANGE.max.slice(0, date.length);
+  if (date < min || date > max) {
+    throw new AppError('date_out_of_range', `${date} is outside ${DATE_RANGE.min} to ${DATE_RANGE.max}`, 400, field, { min: DATE_RANGE.min, max: DATE_RANGE.max });
+  }
+}
+
 /**
  * Wall-clock time in a zone → instant (epoch ms). A time that does not exist (spring-forward
  * gap) or exists twice (autumn overlap) is refused with an error naming `field`, never shifted.
@@ -120,9 +135,10 @@ export function wallToInstant(w: WallTime, fields: { date?: string; time?: strin
   const [h, mi] = [Number(tm[1]), Number(tm[2])];
   const naive = Date.UTC(y, mo - 1, d, h, mi);
   const check = new Date(naive);
-  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || y < 1900 || y > 2200) {
+  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) {
     throw new AppError('date_invalid', `${w.date} is not a calendar date`, 400, dateField);
   }
+  checkDateInRange(w.date, dateField);
   // Candidate offsets: whatever the zone uses a day either side covers any single transition.
   const candidates = new Set([offsetMinutes(zone, naive - 86_400_000), offsetMinutes(zone, naive), offsetMinutes(zone, naive + 86_400_000)]);
   const valid = [...candidates].map((off) => naive - off * 60_000).filter((ms) => naive - offsetMinutes(zone, ms) * 60_000 === ms);

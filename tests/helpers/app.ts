@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance, LightMyRequestResponse, RouteOptions } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { ManualClock } from '../../src/clock.js';
 import { loadConfig, type Config } from '../../src/config.js';
@@ -37,13 +37,15 @@ export function testConfig(dir: string, env: Record<string, string> = {}): Confi
       DISPATCHER_ENABLED: 'false',
       MAINTENANCE_INTERVAL_MS: '0',
       SESSION_SECRET: 'a-test-secret-that-is-long-enough-0123456789',
+      // Cheap password hashing (N = 2^10): the suite logs in many times on 2 cores.
+      PASSWORD_HASH_COST: '10',
       ...env,
     },
     path.join(dir, 'no.env'),
   );
 }
 
-export async function makeApp(opts: { now?: string; seed?: boolean; organisers?: boolean; env?: Record<string, string> } = {}): Promise<TestApp> {
+export async function makeApp(opts: { now?: string; seed?: boolean; organisers?: boolean; env?: Record<string, string>; onRoute?: (route: RouteOptions) => void } = {}): Promise<TestApp> {
   const dir = mkdtempSync(path.join(tmpdir(), 'kairos-test-'));
   const config = testConfig(dir, opts.env);
   const db = openDatabase(config.databasePath);
@@ -56,7 +58,7 @@ export async function makeApp(opts: { now?: string; seed?: boolean; organisers?:
     await services.auth.createOrganiser({ email: GR_ORGANISER.email, name: 'Eleni', password: GR_ORGANISER.password, role: 'hub', hubSlug: GR_ORGANISER.hub, zone: 'Europe/Athens' });
     await services.auth.createOrganiser({ email: RO_ORGANISER.email, name: 'Ana', password: RO_ORGANISER.password, role: 'hub', hubSlug: RO_ORGANISER.hub, zone: 'Europe/Bucharest' });
   }
-  const app = await buildApp({ config, db, clock, services, logger: false });
+  const app = await buildApp({ config, db, clock, services, logger: false, onRoute: opts.onRoute });
   await app.ready();
   return {
     app,

@@ -15,11 +15,33 @@ export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const HAS_CHROMIUM = existsSync(CHROMIUM_PATH);
 export const NO_CHROMIUM_MESSAGE = `${CHROMIUM_PATH} is missing (apt-get install chromium): browser tests skipped`;
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
+/**
+ * Generous waits for every page and context: a browser step on a busy 2-core machine can take many
+ * seconds, and a test must fail on what it asserts, not because the machine was slow.
+ */
+export const BROWSER_WAIT_MS = 180_000;
+
+export async function launchChromium(): Promise<Browser> {
+  const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
+    timeout: BROWSER_WAIT_MS,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    context.setDefaultTimeout(BROWSER_WAIT_MS);
+    context.setDefaultNavigationTimeout(BROWSER_WAIT_MS);
+    return context;
+  };
+  const newPage = browser.newPage.bind(browser);
+  browser.newPage = async (options) => {
+    const page = await newPage(options);
+    page.setDefaultTimeout(BROWSER_WAIT_MS);
+    page.setDefaultNavigationTimeout(BROWSER_WAIT_MS);
+    return page;
+  };
+  return browser;
 }
 
 /**

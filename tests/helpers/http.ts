@@ -45,12 +45,12 @@ export class HttpClient {
     }
   }
 
-  /** Any request; `body` as given (string or Buffer), headers merged over the client's. Redirects are not followed. */
-  async request(method: string, url: string, opts: { body?: string | Buffer; headers?: Record<string, string> } = {}): Promise<HttpResponse> {
+  /** Any request; `body` as given (string or bytes), headers merged over the client's. Redirects are not followed. */
+  async request(method: string, url: string, opts: { body?: string | Uint8Array<ArrayBuffer>; headers?: Record<string, string> } = {}): Promise<HttpResponse> {
     const headers: Record<string, string> = { ...this.headers, ...(opts.headers ?? {}) };
     const cookie = this.cookieHeader();
     if (cookie) headers.cookie = cookie;
-    const res = await fetch(this.base + url, { method, headers, body: opts.body, redirect: 'manual' });
+    const res = await fetch(this.base + url, { method, headers, body: opts.body as BodyInit | undefined, redirect: 'manual' });
     this.keep(res);
     const body = await res.text();
     const out: Record<string, string> = {};

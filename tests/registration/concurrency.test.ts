@@ -8,14 +8,16 @@ import { ADMIN, makeApp, type TestApp } from '../helpers/app.js';
 let t: TestApp;
 let child: ChildProcess;
 let ports: number[] = [];
+const RAISED_LIMITS = { REGISTRATION_RATE_PER_IP: '1000', REGISTRATION_RATE_PER_SESSION: '1000' };
 
 beforeAll(async () => {
-  t = await makeApp({ now: new Date().toISOString() });
+  // 500 registrations from one address: this test is about seats, not about the rate limits.
+  t = await makeApp({ now: new Date().toISOString(), env: RAISED_LIMITS });
   // the test app's clock stays where it is; the child uses the system clock
   await t.app.listen({ host: '127.0.0.1', port: 0 });
   const own = (t.app.server.address() as { port: number }).port;
   child = spawn(process.execPath, ['--import', 'tsx', 'tests/helpers/server-child.ts'], {
-    env: { ...process.env, DATABASE_PATH: t.config.databasePath, SESSION_SECRET: 'a-test-secret-that-is-long-enough-0123456789', PUBLIC_URL: 'http://kairos.test' },
+    env: { ...process.env, ...RAISED_LIMITS, DATABASE_PATH: t.config.databasePath, SESSION_SECRET: 'a-test-secret-that-is-long-enough-0123456789', PUBLIC_URL: 'http://kairos.test' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';

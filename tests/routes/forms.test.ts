@@ -5,6 +5,7 @@
  * HTTP on a real port.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALL } from '../../src/core/access/index.js';
 import type { Session } from '../../src/repositories/sessions.js';
 import { Browser, GR_ORGANISER, makeApp, text, type TestApp } from '../helpers/app.js';
 import { HttpClient, listen } from '../helpers/http.js';
@@ -129,7 +130,7 @@ describe('every form field is text', () => {
   });
 
   it('answers an HTML page naming the field where a form has no place for a message (marking attendance)', async () => {
-    const reg = t.services.registrations.list(open.id, { status: 'confirmed' })[0]!;
+    const reg = t.services.registrations.list(open.id, ALL, { status: 'confirmed' })[0]!;
     const b = new Browser(t.app, { 'accept-language': 'it' });
     await b.login(GR_ORGANISER.email, GR_ORGANISER.password);
     await b.get(`/organiser/sessions/${open.id}/attendance`);

@@ -136,8 +136,9 @@ describe('sessions in the organiser area', () => {
     expect((await ro.post(`/organiser/sessions/${other}/cancel`, {})).statusCode).toBe(403);
     expect(t.services.repos.sessions.get(other)!.title).toBe('Greek only');
     expect(t.services.repos.sessions.get(other)!.status).toBe('scheduled');
-    // a co-host may edit the shared session
-    expect((await ro.get(`/organiser/sessions/${webinar.id}/edit`)).statusCode).toBe(200);
+    // a co-host sees the shared session's people who chose its hub, but may not edit it
+    expect((await ro.get(`/organiser/sessions/${webinar.id}/edit`)).statusCode).toBe(403);
+    expect((await ro.get(`/organiser/sessions/${webinar.id}/registrations`)).statusCode).toBe(200);
     // and the list shows only what they manage
     const list = text((await ro.get('/organiser')).body);
     expect(list).not.toContain('Greek only');

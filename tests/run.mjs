@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+// `npm test`: every step runs, whatever the one before it did; the exit code reflects them all.
+//   1. type check   2. vitest under host TZ=UTC   3. the time-sensitive suites again under
+//   TZ=Pacific/Auckland   4. browser journeys in headless Chromium (once)
+// Ends with one line "tests: N passed, N failed, N skipped" summed over the vitest runs.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const SECOND_ZONE_SUITES = [
+  'tests/time', 'tests/calendar', 'tests/routes', 'tests/seed.test.ts', 'tests/registration/flow.test.ts', 'tests/invites', 'tests/reminders',
+];
+
+const tmp = mkdtempSync(path.join(tmpdir(), 'kairos-test-run-'));
+const bin = (name) => path.join('node_modules', '.bin', name);
+
+const steps = [
+  { name: 'type check', cmd: bin('tsc'), args: ['--noEmit', '-p', '.'] },
+  { name: 'vitest (TZ=UTC)', cmd: bin('vitest'), args: ['run'], env: { TZ: 'UTC' }, vitest: true },
+  { name: 'vitest (TZ=Pacific/Auckland)', cmd: bin('vitest'), args: ['run', ...SECOND_ZONE_SUITES], env: { TZ: 'Pacific/Auckland' }, vitest: true },
+  { name: 'browser journeys', cmd: bin('vitest'), args: ['run', '--config', 'vitest.e2e.config.ts'], env: { TZ: 'UTC' }, vitest: true },
+];
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const results = [];
+for (const [i, step] of steps.entries()) {
+  const json = path.join(tmp, `step-${i}.json`);
+  const args = step.vitest ? [...step.args, '--reporter=default', '--reporter=json', `--outputFile.json=${json}`] : step.args;
+  console.log(`\n=== ${step.name} ===`);
+  const started = Date.now();
+  const run = spawnSync(step.cmd, args, { stdio: 'inherit', env: { ...process.env, ...(step.env ?? {}) } });
+  const seconds = ((Date.now() - started) / 1000).toFixed(0);
+  let counts = '';
+  if (step.vitest && existsSync(json)) {
+    const r = JSON.parse(readFileSync(json, 'utf8'));
+    totals.passed += r.numPassedTests;
+    totals.failed += r.numFailedTests;
+    totals.skipped += r.numPendingTests + r.numTodoTests;
+    counts = ` (${r.numPassedTests} passed, ${r.numFailedTests} failed)`;
+  } else if (step.vitest) {
+    totals.failed += 1; // the runner itself did not finish
+  }
+  const ok = run.status === 0;
+  if (!ok && !step.vitest) totals.failed += 1;
+  results.push(`${ok ? 'ok  ' : 'FAIL'} ${step.name}${counts} in ${seconds} s`);
+}
+rmSync(tmp, { recursive: true, force: true });
+
+console.log('\n=== summary ===');
+for (const line of results) console.log(line);
+console.log(`tests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(results.some((l) => l.startsWith('FAIL')) ? 1 : 0);
