@@ -26,7 +26,7 @@ declare module 'fastify' {
 
 /** The media type of a Content-Type header, lower-cased, without parameters ('' when absent). */
 export function mediaTypeOf(header: string | undefined): string {
-  return (header ?? '').split(';')[0]!.trim().toLowerCase();
+  return (header ?? '').replace(/;.*$/s, '').trim().toLowerCase();
 }
 
 /** Whether the request carries a body (or says what its body is). */
@@ -42,17 +42,15 @@ export const isApiUrl = (url: string | undefined): boolean => url !== undefined 
 
 /** One hook for the whole app: each route's body must be of a type it accepts, else 415. */
 export function enforceBodyTypes(app: FastifyInstance): void {
-  app.addHook('onRequest', async (req) => {
-    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return;
+  app.addHook('onRequest', (req, _reply, done) => {
     const route = req.routeOptions.url;
-    if (route === undefined) return; // no such route: the not-found handler answers
-    if (!hasBody(req)) return; // nothing to read; CSRF and the handler decide
+    // No such route: the not-found handler answers. No body: nothing to read; CSRF and the handler decide.
+    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS' || route === undefined || !hasBody(req)) return done();
     const accepted = req.routeOptions.config.bodyTypes ?? (isApiUrl(route) ? [JSON_TYPE] : [FORM_URLENCODED]);
     const type = mediaTypeOf(req.headers['content-type']);
-    if (!accepted.includes(type)) {
-      const message = isApiUrl(route) ? 'send the body as application/json' : `send the body as ${accepted.join(' or ')}`;
-      throw new AppError('content_type', message, 415, 'content-type', { type: type || '—' });
-    }
+    if (accepted.includes(type)) return done();
+    const message = isApiUrl(route) ? 'send the body as application/json' : `send the body as ${accepted.join(' or ')}`;
+    done(new AppError('content_type', message, 415, 'content-type', { type: type || '—' }));
   });
 }
 

@@ -130,7 +130,7 @@ describe('every form field is text', () => {
   });
 
   it('answers an HTML page naming the field where a form has no place for a message (marking attendance)', async () => {
-    const reg = t.services.registrations.list(open.id, ALL, { status: 'confirmed' })[0]!;
+    const reg = t.services.registrations.list(open.id, ALL, { status: 'confirmed' })[0];
     const b = new Browser(t.app, { 'accept-language': 'it' });
     await b.login(GR_ORGANISER.email, GR_ORGANISER.password);
     await b.get(`/organiser/sessions/${open.id}/attendance`);
@@ -161,7 +161,7 @@ describe('the API refuses wrong JSON types with 400 naming the field', () => {
     for (const [field, value] of [['name', { toString: 1 }], ['email', ['a@example.org', 'b@example.org']], ['zone', { __proto__: { polluted: true } }], ['hubId', 1e308], ['consent', null], ['answers', { '1': { toString: 1 } }]] as const) {
       const res = await post({ ...ok, [field]: value });
       expect(res.statusCode, field).toBe(400);
-      expect(res.json().fields.map((f: { field: string }) => f.field.split('.')[0]), field).toContain(field);
+      expect(res.json<{ fields: { field: string }[] }>().fields.map((f) => f.field.split('.')[0]), field).toContain(field);
     }
     expect(registrations()).toBe(before);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -178,7 +178,7 @@ describe('the API refuses wrong JSON types with 400 naming the field', () => {
       for (const [method, url] of [['POST', '/api/v1/sessions'], ['PATCH', `/api/v1/sessions/${open.id}`]] as const) {
         const res = await t.app.inject({ method, url, payload: { ...ok, [field]: value }, headers: { authorization } });
         expect(res.statusCode, `${method} ${field}`).toBe(400);
-        expect(res.json().fields.map((f: { field: string }) => f.field.split('.')[0]), `${method} ${field}`).toContain(field);
+        expect(res.json<{ fields: { field: string }[] }>().fields.map((f) => f.field.split('.')[0]), `${method} ${field}`).toContain(field);
       }
     }
     expect(t.services.sessions.list().length).toBe(count);
