@@ -19,7 +19,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Statement } from 'better-sqlite3';
 import { Dispatcher, createSmtpTransport, emailKinds, type MailTransport, type RunResult } from '../src/email/index.js';
 import { registerPersonalEmailKinds } from '../src/email/personal.js';
-import type { OutboxRow, RenderedEmail } from '../src/email/types.js';
+import type { OutboxRow, RenderedEmail } from '../src/core/outbox/types.js';
 import { SEED_HUBS } from '../src/db/seed.js';
 import { PRIVACY_VERSION, REG_EMAIL, type RegistrationInput } from '../src/services/registrations.js';
 import { Child } from './child.js';

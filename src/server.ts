@@ -1,10 +1,10 @@
 import { buildApp } from './app.js';
-import { exitOnStartError, openMigrated } from './boot.js';
-import { systemClock } from './clock.js';
-import { ConfigError, loadConfig } from './config.js';
+import { exitOnStartError, openMigrated } from './core/boot.js';
+import { systemClock } from './core/clock.js';
+import { ConfigError, loadConfig } from './core/config.js';
 import { seed } from './db/seed.js';
 import { createServices } from './services/index.js';
-import { generatePassword } from './services/crypto.js';
+import { generatePassword } from './core/crypto.js';
 
 const SHUTDOWN_LIMIT_MS = 20_000;
 

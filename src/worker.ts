@@ -7,13 +7,13 @@
  * the server's key file (see services/secret.ts), so the personal links it sends are the server's.
  */
 import { pino } from 'pino';
-import { systemClock } from './clock.js';
-import { exitOnStartError, openMigrated } from './boot.js';
-import { loadConfig } from './config.js';
-import { Dispatcher } from './email/dispatcher.js';
+import { systemClock } from './core/clock.js';
+import { exitOnStartError, openMigrated } from './core/boot.js';
+import { loadConfig } from './core/config.js';
+import { Dispatcher } from './core/outbox/dispatcher.js';
 import { registerPersonalEmailKinds } from './email/personal.js';
 import { registerPollEmailKinds } from './email/poll.js';
-import { redactPaths } from './email/log.js';
+import { redactPaths } from './core/outbox/log.js';
 import { secretOf } from './services/secret.js';
 
 async function main(): Promise<void> {

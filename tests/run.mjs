@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 const SECOND_ZONE_SUITES = [
-  'tests/time', 'tests/calendar', 'tests/routes', 'tests/seed.test.ts', 'tests/registration/flow.test.ts', 'tests/invites', 'tests/reminders',
+  'tests/core/time', 'tests/core/calendar', 'tests/routes', 'tests/seed.test.ts', 'tests/registration/flow.test.ts', 'tests/invites', 'tests/reminders',
 ];
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'kairos-test-run-'));

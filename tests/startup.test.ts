@@ -10,8 +10,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openMigrated } from '../src/boot.js';
-import { ConfigError, loadConfig, ROOT } from '../src/config.js';
+import { openMigrated } from '../src/core/boot.js';
+import { ConfigError, loadConfig, ROOT } from '../src/core/config.js';
 
 let dir: string;
 beforeAll(() => {

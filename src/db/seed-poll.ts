@@ -8,12 +8,12 @@
  * Idempotent: a session that already has a poll (or is no longer tentative) is left alone. The slots
  * are stored as trusted data: they may be in the past relative to the clock the seed runs with.
  */
-import type { Clock } from '../clock.js';
+import type { Clock } from '../core/clock.js';
 import { PollRepository } from '../repositories/polls.js';
 import { DEFAULT_REMINDER_HOURS } from '../services/polls.js';
 import type { Services } from '../services/index.js';
-import { wallToInstant } from '../time/index.js';
-import { immediate, type DB } from './open.js';
+import { wallToInstant } from '../core/time/index.js';
+import { immediate, type DB } from '../core/db/open.js';
 import { FOLLOW_UP_SLUG } from './seed.js';
 
 export const SEED_POLL = {

@@ -13,11 +13,11 @@
  *
  * Contact addresses are placeholders under the reserved .example domain: the release gives none.
  */
-import type { Clock } from '../clock.js';
+import type { Clock } from '../core/clock.js';
 import type { Services } from '../services/index.js';
-import type { DB } from './open.js';
-import { immediate } from './open.js';
-import { wallToInstant } from '../time/index.js';
+import type { DB } from '../core/db/open.js';
+import { immediate } from '../core/db/open.js';
+import { wallToInstant } from '../core/time/index.js';
 import { seedPoll } from './seed-poll.js';
 
 export const SEED_HUBS = [

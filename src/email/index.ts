@@ -26,8 +26,8 @@ export {
   type MailDetail,
   type MailSummary,
   type PauseState,
-} from './outbox.js';
-export { Dispatcher, DEFAULT_RETRY, messageIdHost, type DispatcherOptions, type RetryPolicy, type RunResult } from './dispatcher.js';
+} from '../core/outbox/queue.js';
+export { Dispatcher, DEFAULT_RETRY, messageIdHost, type DispatcherOptions, type RetryPolicy, type RunResult } from '../core/outbox/dispatcher.js';
 export {
   createTransport,
   createSmtpTransport,
@@ -39,10 +39,10 @@ export {
   type SendResult,
   type TransportOptions,
   type ClassifiedError,
-} from './transport.js';
-export { registerEmailKind, emailKinds, EmailKindRegistry } from './registry.js';
-export { renderLayout, cleanText, EMAIL_VIEWS, type EmailBlock, type EmailContent } from './layout.js';
+} from '../core/outbox/transport.js';
+export { registerEmailKind, emailKinds, EmailKindRegistry } from '../core/outbox/registry.js';
+export { renderLayout, cleanText, EMAIL_VIEWS, type EmailBlock, type EmailContent } from '../core/outbox/layout.js';
 export { NOTICE_KIND, noticeRenderer, sessionFacts, sessionUrl, greeting, standardFooter, type NoticePayload } from './notice.js';
-export { redactPaths } from './log.js';
-export { PERSONAL_LINK_MARKER, redactCalendar, redactPersonalLinks, redactRendered } from './redact.js';
-export * from './types.js';
+export { redactPaths } from '../core/outbox/log.js';
+export { PERSONAL_LINK_MARKER, redactCalendar, redactPersonalLinks, redactRendered } from '../core/outbox/redact.js';
+export * from '../core/outbox/types.js';

@@ -5,13 +5,13 @@
  * Enqueue with payload `{ subject, body }` (plain text as the organiser typed it) and the
  * session id; the session is read when the email is rendered, so a moved session shows its new time.
  */
-import type { DB } from '../db/open.js';
-import { t } from '../i18n/index.js';
+import type { DB } from '../core/db/open.js';
+import { t } from '../core/i18n/index.js';
 import { createRepositories } from '../repositories/index.js';
 import type { Session } from '../repositories/sessions.js';
-import { formatInZone } from '../time/index.js';
-import { renderLayout, type EmailBlock } from './layout.js';
-import type { EmailRenderer, RenderContext } from './types.js';
+import { formatInZone } from '../core/time/index.js';
+import { renderLayout, type EmailBlock } from '../core/outbox/layout.js';
+import type { EmailRenderer, RenderContext } from '../core/outbox/types.js';
 
 export const NOTICE_KIND = 'notice';
 

@@ -2,7 +2,7 @@
  * Erasure of personal data kept in the outbox (right to erasure, retention). The rows stay, for
  * the delivery counts, but addresses, names, payloads and rendered copies are removed.
  */
-import type { DB } from '../db/open.js';
+import type { DB } from '../core/db/open.js';
 
 import type { Statement } from 'better-sqlite3';
 

@@ -5,20 +5,20 @@
  * moved session never goes out with its old time, and speaks the recipient's language and zone.
  * Invites travel the iMIP way (text/calendar; method=REQUEST or CANCEL) with the session's UID.
  */
-import type { DB } from '../db/open.js';
-import { buildInvite, googleCalendarLink, outlookCalendarLink, plainTextWhen } from '../calendar/index.js';
-import { hasFixedTime, sessionToEvent } from '../calendar/events.js';
-import { t } from '../i18n/index.js';
+import type { DB } from '../core/db/open.js';
+import { buildInvite, googleCalendarLink, outlookCalendarLink, plainTextWhen } from '../core/calendar/index.js';
+import { hasFixedTime, sessionToEvent } from '../core/calendar/events.js';
+import { t } from '../core/i18n/index.js';
 import type { Hub } from '../repositories/hubs.js';
 import { createRepositories } from '../repositories/index.js';
 import type { Registration } from '../repositories/registrations.js';
 import type { Session } from '../repositories/sessions.js';
 import { joinToken, manageToken, secretOf } from '../services/tokens.js';
-import { formatDurationMinutes, formatInZone } from '../time/index.js';
-import { renderLayout, type EmailBlock } from './layout.js';
+import { formatDurationMinutes, formatInZone } from '../core/time/index.js';
+import { renderLayout, type EmailBlock } from '../core/outbox/layout.js';
 import { greeting, sessionFacts, standardFooter } from './notice.js';
-import { registerEmailKind } from './registry.js';
-import type { EmailRenderer, RenderContext, RenderedEmail, WithdrawDecision } from './types.js';
+import { registerEmailKind } from '../core/outbox/registry.js';
+import type { EmailRenderer, RenderContext, RenderedEmail, WithdrawDecision } from '../core/outbox/types.js';
 
 /** The kinds that still make sense once a session is cancelled. */
 const CANCEL_KINDS = new Set(['invite.cancel', 'registration.cancelled', 'notice', 'followup']);

@@ -13,20 +13,20 @@
  * nonce with the server secret (secretOf: SESSION_SECRET, or the key file), never stored;
  * a link that would not open (another secret in this process) fails the email rather than go out.
  */
-import type { Config } from '../config.js';
-import type { DB } from '../db/open.js';
-import { t } from '../i18n/index.js';
+import type { Config } from '../core/config.js';
+import type { DB } from '../core/db/open.js';
+import { t } from '../core/i18n/index.js';
 import { createRepositories } from '../repositories/index.js';
 import type { Poll, PollVoter } from '../repositories/polls.js';
 import type { Session } from '../repositories/sessions.js';
-import { sha256 } from '../services/crypto.js';
+import { sha256 } from '../core/crypto.js';
 import { POLL_EMAIL, pollState, pollVoterToken, registerUrl, voteUrl } from '../services/polls.js';
 import { secretOf } from '../services/tokens.js';
-import { formatInZone } from '../time/index.js';
-import { renderLayout, type EmailBlock } from './layout.js';
+import { formatInZone } from '../core/time/index.js';
+import { renderLayout, type EmailBlock } from '../core/outbox/layout.js';
 import { greeting, sessionFacts } from './notice.js';
-import { emailKinds, type EmailKindRegistry } from './registry.js';
-import type { EmailRenderer, RenderContext, RenderedEmail, WithdrawDecision } from './types.js';
+import { emailKinds, type EmailKindRegistry } from '../core/outbox/registry.js';
+import type { EmailRenderer, RenderContext, RenderedEmail, WithdrawDecision } from '../core/outbox/types.js';
 
 export interface PollEmailPayload {
   pollId: number;

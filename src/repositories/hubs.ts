@@ -1,4 +1,4 @@
-import type { DB } from '../db/open.js';
+import type { DB } from '../core/db/open.js';
 
 export interface Hub {
   id: number;

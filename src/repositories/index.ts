@@ -1,4 +1,4 @@
-import type { DB } from '../db/open.js';
+import type { DB } from '../core/db/open.js';
 import { FollowupRepository } from './followups.js';
 import { HubRepository } from './hubs.js';
 import { OrganiserRepository } from './organisers.js';

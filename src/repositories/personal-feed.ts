@@ -5,7 +5,7 @@
  * the feed can show it as STATUS:CANCELLED.
  */
 import type { Statement } from 'better-sqlite3';
-import type { DB } from '../db/open.js';
+import type { DB } from '../core/db/open.js';
 
 /** One confirmed seat of the person: enough to read the session and derive the personal join link. */
 export interface PersonalSeat {

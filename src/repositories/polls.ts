@@ -1,4 +1,4 @@
-import type { DB } from '../db/open.js';
+import type { DB } from '../core/db/open.js';
 
 export type PollAnswer = 'yes' | 'maybe' | 'no';
 export const POLL_ANSWERS: readonly PollAnswer[] = ['yes', 'maybe', 'no'];

@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import type { DB } from '../db/open.js';
+import type { DB } from '../core/db/open.js';
 import type { PersonalScope } from '../core/access/index.js';
 
 export type RegistrationStatus = 'pending' | 'confirmed' | 'waitlisted' | 'cancelled' | 'expired';

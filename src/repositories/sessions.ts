@@ -1,4 +1,4 @@
-import type { DB } from '../db/open.js';
+import type { DB } from '../core/db/open.js';
 
 export type SessionStatus = 'tentative' | 'scheduled' | 'cancelled' | 'completed';
 export type ApproxPart = 'early' | 'mid' | 'late';

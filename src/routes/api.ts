@@ -6,7 +6,7 @@ import type { Session } from '../repositories/sessions.js';
 import { can } from '../core/access/index.js';
 import { tentativeLabel } from '../services/present.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { formatDurationMinutes, placeTimes, toIsoInZone, toIsoUtc } from '../time/index.js';
+import { formatDurationMinutes, placeTimes, toIsoInZone, toIsoUtc } from '../core/time/index.js';
 
 const bearerOrganisers = new WeakMap<FastifyRequest, Organiser>();
 

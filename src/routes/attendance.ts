@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { AppError } from '../errors.js';
-import { isLanguage, t } from '../i18n/index.js';
+import { AppError } from '../core/errors.js';
+import { isLanguage, t } from '../core/i18n/index.js';
 import { countryName } from '../services/countries.js';
-import { formatInZone } from '../time/index.js';
+import { formatInZone } from '../core/time/index.js';
 import { langOf, organiserOf, render, requireOrganiser } from './context.js';
 import Type from 'typebox';
-import { Form, IdParams, Params, Query, Text, notTextErrors, textValues } from './boundary.js';
+import { Form, IdParams, Params, Query, Text, notTextErrors, textValues } from '../core/render/boundary.js';
 import { mayOn } from './organiser.js';
 import { personalScope } from '../core/access/index.js';
 

@@ -1,10 +1,10 @@
 import { isIP } from 'node:net';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { t } from '../i18n/index.js';
+import { t } from '../core/i18n/index.js';
 import { LOGIN_TTL_MS } from '../services/auth.js';
 import { langOf, organiserOf, render, SESSION_COOKIE } from './context.js';
 import Type from 'typebox';
-import { ActionForm, Form, Query, Text } from './boundary.js';
+import { ActionForm, Form, Query, Text } from '../core/render/boundary.js';
 
 const LoginForm = Form({ email: Type.Optional(Text), password: Type.Optional(Text), next: Type.Optional(Text) });
 

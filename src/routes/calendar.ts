@@ -21,11 +21,11 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import { buildPublicCalendar, googleCalendarLink, outlookCalendarLink, type CalendarEvent } from '../calendar/index.js';
-import { hasFixedTime, sessionToEvent } from '../calendar/events.js';
-import type { Config } from '../config.js';
-import { notFound } from '../errors.js';
-import { t } from '../i18n/index.js';
+import { buildPublicCalendar, googleCalendarLink, outlookCalendarLink, type CalendarEvent } from '../core/calendar/index.js';
+import { hasFixedTime, sessionToEvent } from '../core/calendar/events.js';
+import type { Config } from '../core/config.js';
+import { notFound } from '../core/errors.js';
+import { t } from '../core/i18n/index.js';
 import type { Hub } from '../repositories/hubs.js';
 import type { Session } from '../repositories/sessions.js';
 import { langOf, render } from './context.js';

@@ -3,9 +3,9 @@
  * common data every template receives. Kept in WeakMaps rather than request decorators.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { LANGUAGES, LANGUAGE_NAMES, hasKey, isLanguage, negotiate, t, translator, type Language } from '../i18n/index.js';
+import { LANGUAGES, LANGUAGE_NAMES, hasKey, isLanguage, negotiate, t, translator, type Language } from '../core/i18n/index.js';
 import type { Organiser } from '../repositories/organisers.js';
-import { isValidZone } from '../time/index.js';
+import { isValidZone } from '../core/time/index.js';
 
 export const SESSION_COOKIE = 'kairos_sid';
 export const LANG_COOKIE = 'kairos_lang';

@@ -1,14 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { followupRenderer } from '../email/personal.js';
-import { redactRendered } from '../email/redact.js';
-import type { OutboxRow, RenderedEmail } from '../email/types.js';
-import { AppError } from '../errors.js';
-import { t } from '../i18n/index.js';
+import { redactRendered } from '../core/outbox/redact.js';
+import type { OutboxRow, RenderedEmail } from '../core/outbox/types.js';
+import { AppError } from '../core/errors.js';
+import { t } from '../core/i18n/index.js';
 import type { Audience } from '../repositories/followups.js';
 import { AUDIENCES, FOLLOWUP_KIND } from '../services/followups.js';
 import { langOf, organiserOf, render, requireOrganiser } from './context.js';
 import Type from 'typebox';
-import { ActionForm, Form, Params as ParamsOf, Query, Text, notTextErrors, textValues } from './boundary.js';
+import { ActionForm, Form, Params as ParamsOf, Query, Text, notTextErrors, textValues } from '../core/render/boundary.js';
 import { fieldMessages } from './organiser.js';
 
 type Params = { id: string; audience?: string };

@@ -10,16 +10,16 @@
  *   await app.register(organiserMailRoutes, { db, clock });
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Clock } from '../clock.js';
-import type { DB } from '../db/open.js';
-import { notFound } from '../errors.js';
-import { getMail, listMail, mailSummary, requeue, resumeDispatch, type MailScope } from '../email/outbox.js';
-import { OUTBOX_STATUSES, type OutboxStatus } from '../email/types.js';
-import { t } from '../i18n/index.js';
+import type { Clock } from '../core/clock.js';
+import type { DB } from '../core/db/open.js';
+import { notFound } from '../core/errors.js';
+import { getMail, listMail, mailSummary, requeue, resumeDispatch, type MailScope } from '../core/outbox/queue.js';
+import { OUTBOX_STATUSES, type OutboxStatus } from '../core/outbox/types.js';
+import { t } from '../core/i18n/index.js';
 import type { Organiser } from '../repositories/organisers.js';
-import { formatInZone } from '../time/index.js';
+import { formatInZone } from '../core/time/index.js';
 import { langOf, organiserOf, render, requireOrganiser } from './context.js';
-import { ActionForm } from './boundary.js';
+import { ActionForm } from '../core/render/boundary.js';
 import { assertCanGlobal, canGlobal, mailAccess } from '../core/access/index.js';
 
 export interface OrganiserMailOptions {

@@ -1,13 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, ValidationError } from '../errors.js';
-import { hasKey, LANGUAGES, LANGUAGE_NAMES, t } from '../i18n/index.js';
+import { AppError, ValidationError } from '../core/errors.js';
+import { hasKey, LANGUAGES, LANGUAGE_NAMES, t } from '../core/i18n/index.js';
 import type { Session } from '../repositories/sessions.js';
 import type { SessionInput } from '../services/sessions.js';
 import { sessionTimes } from '../services/present.js';
-import { allZones, formatDurationMinutes } from '../time/index.js';
+import { allZones, formatDurationMinutes } from '../core/time/index.js';
 import { langOf, organiserOf, render, requireOrganiser } from './context.js';
 import Type from 'typebox';
-import { ActionForm, Form, IdParams, Query, Text, TextOrList, notTextErrors, textValues } from './boundary.js';
+import { ActionForm, Form, IdParams, Query, Text, TextOrList, notTextErrors, textValues } from '../core/render/boundary.js';
 import { can, canUseSeries } from '../core/access/index.js';
 import type { Organiser } from '../repositories/organisers.js';
 

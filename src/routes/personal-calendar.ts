@@ -21,18 +21,18 @@
  *   await app.register(personalCalendarRoutes, { db, clock });
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { buildInvite, buildPublicCalendar, type CalendarEvent } from '../calendar/index.js';
-import { hasFixedTime, sessionToEvent } from '../calendar/events.js';
-import type { Clock } from '../clock.js';
-import type { DB } from '../db/open.js';
-import { notFound } from '../errors.js';
-import { isLanguage, t, type Language } from '../i18n/index.js';
+import { buildInvite, buildPublicCalendar, type CalendarEvent } from '../core/calendar/index.js';
+import { hasFixedTime, sessionToEvent } from '../core/calendar/events.js';
+import type { Clock } from '../core/clock.js';
+import type { DB } from '../core/db/open.js';
+import { notFound } from '../core/errors.js';
+import { isLanguage, t, type Language } from '../core/i18n/index.js';
 import { personalFeedRepository } from '../repositories/personal-feed.js';
 import type { Registration } from '../repositories/registrations.js';
 import type { Session } from '../repositories/sessions.js';
 import { logLeftOut, plausibleInstant } from './calendar.js';
 import { langOf, render } from './context.js';
-import { Params, Query, Text } from './boundary.js';
+import { Params, Query, Text } from '../core/render/boundary.js';
 
 export interface PersonalCalendarOptions {
   db: DB;

@@ -3,16 +3,16 @@
  * /poll/:token (personal link: GET shows, POST with CSRF changes; never cached, never indexed).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, ValidationError } from '../errors.js';
-import { hasKey, isLanguage, t, type Language } from '../i18n/index.js';
+import { AppError, ValidationError } from '../core/errors.js';
+import { hasKey, isLanguage, t, type Language } from '../core/i18n/index.js';
 import type { Poll, PollVoter } from '../repositories/polls.js';
 import type { Session } from '../repositories/sessions.js';
 import { countryName } from '../services/countries.js';
 import { NETWORK_COUNTRIES, type InviteResult, type PollService } from '../services/polls.js';
-import { allZones, formatDate, formatInZone, formatTime } from '../time/index.js';
+import { allZones, formatDate, formatInZone, formatTime } from '../core/time/index.js';
 import { langOf, organiserOf, render, requireOrganiser } from './context.js';
 import Type from 'typebox';
-import { ActionForm, Form, Params, Query as QueryOf, Text, TextOrList, notTextErrors, textValues } from './boundary.js';
+import { ActionForm, Form, Params, Query as QueryOf, Text, TextOrList, notTextErrors, textValues } from '../core/render/boundary.js';
 import { can } from '../core/access/index.js';
 
 type FormBody = Record<string, string | string[] | undefined>;

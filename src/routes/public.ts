@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { t } from '../i18n/index.js';
+import { t } from '../core/i18n/index.js';
 import type { Session } from '../repositories/sessions.js';
 import { sessionTimes } from '../services/present.js';
 import { langOf, organiserOf, render, viewerZoneOf } from './context.js';
-import { Query } from './boundary.js';
+import { Query } from '../core/render/boundary.js';
 
 export default async function publicRoutes(app: FastifyInstance): Promise<void> {
   const { sessions, repos } = app.services;

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import { AppError } from '../errors.js';
-import { LANGUAGES, LANGUAGE_NAMES, isLanguage, t, type Language } from '../i18n/index.js';
+import { AppError } from '../core/errors.js';
+import { LANGUAGES, LANGUAGE_NAMES, isLanguage, t, type Language } from '../core/i18n/index.js';
 import { ORG_TYPES, type Registration } from '../repositories/registrations.js';
 import type { Session } from '../repositories/sessions.js';
 import { can } from '../core/access/index.js';
@@ -11,12 +11,12 @@ import { personalCalendarLinks } from './personal-calendar.js';
 import { countryOptions } from '../services/countries.js';
 import { sessionTimes } from '../services/present.js';
 import { PRIVACY_VERSION, type RegistrationInput } from '../services/registrations.js';
-import { allZones } from '../time/index.js';
+import { allZones } from '../core/time/index.js';
 import { langOf, organiserOf, render, viewerZoneOf } from './context.js';
 import { fieldMessages } from './organiser.js';
-import { ActionForm, Form, IdParams, Params, Query, Text, notTextErrors, textValues } from './boundary.js';
+import { ActionForm, Form, IdParams, Params, Query, Text, notTextErrors, textValues } from '../core/render/boundary.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { registrationRateLimit } from './rate-limits.js';
+import { registrationRateLimit } from '../core/render/rate-limits.js';
 
 type FormBody = Record<string, unknown>;
 const one = (b: FormBody, k: string): string | undefined => {

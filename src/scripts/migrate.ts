@@ -1,4 +1,4 @@
-import { openMigratedOrExit } from '../boot.js';
+import { openMigratedOrExit } from '../core/boot.js';
 
 const { db, applied, config } = openMigratedOrExit();
 const version = db.pragma('user_version', { simple: true });

@@ -2,11 +2,11 @@
  * npm run organiser:create -- --email ana@example.org --name "Ana" --role hub --hub gr-digigov-innohub [--password …]
  * Without --password a strong one is generated and printed once.
  */
-import { openMigratedOrExit } from '../boot.js';
-import { systemClock } from '../clock.js';
-import { AppError } from '../errors.js';
+import { openMigratedOrExit } from '../core/boot.js';
+import { systemClock } from '../core/clock.js';
+import { AppError } from '../core/errors.js';
 import { createServices } from '../services/index.js';
-import { generatePassword } from '../services/crypto.js';
+import { generatePassword } from '../core/crypto.js';
 import { options } from './args.js';
 
 const o = options({

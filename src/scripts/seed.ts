@@ -1,5 +1,5 @@
-import { openMigratedOrExit } from '../boot.js';
-import { systemClock } from '../clock.js';
+import { openMigratedOrExit } from '../core/boot.js';
+import { systemClock } from '../core/clock.js';
 import { seed } from '../db/seed.js';
 import { createServices } from '../services/index.js';
 

@@ -1,6 +1,6 @@
 /** npm run token:create -- --email ana@example.org --name "CI import" : prints a new API token once. */
-import { openMigratedOrExit } from '../boot.js';
-import { systemClock } from '../clock.js';
+import { openMigratedOrExit } from '../core/boot.js';
+import { systemClock } from '../core/clock.js';
 import { createServices } from '../services/index.js';
 import { options } from './args.js';
 

@@ -1,10 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
-import type { Clock } from '../clock.js';
-import type { Config } from '../config.js';
-import type { DB } from '../db/open.js';
-import { immediate } from '../db/open.js';
-import { AppError, notFound } from '../errors.js';
+import type { Clock } from '../core/clock.js';
+import type { Config } from '../core/config.js';
+import type { DB } from '../core/db/open.js';
+import { immediate } from '../core/db/open.js';
+import { AppError, notFound } from '../core/errors.js';
 import type { Repositories } from '../repositories/index.js';
 import type { PersonalScope } from '../core/access/index.js';
 import type { Registration } from '../repositories/registrations.js';

@@ -1,10 +1,10 @@
-import type { Clock } from '../clock.js';
-import { AppError } from '../errors.js';
+import type { Clock } from '../core/clock.js';
+import { AppError } from '../core/errors.js';
 import type { Repositories } from '../repositories/index.js';
 import type { Organiser, Role } from '../repositories/organisers.js';
-import { validateZone } from '../time/index.js';
-import { isLanguage } from '../i18n/index.js';
-import { DEFAULT_HASH_COST, hashPassword, needsRehash, randomToken, sha256, verifyPassword } from './crypto.js';
+import { validateZone } from '../core/time/index.js';
+import { isLanguage } from '../core/i18n/index.js';
+import { DEFAULT_HASH_COST, hashPassword, needsRehash, randomToken, sha256, verifyPassword } from '../core/crypto.js';
 import { AccountLoginLimiter, type AccountLimitOptions } from './login-limits.js';
 
 export const LOGIN_TTL_MS = 12 * 3600_000;

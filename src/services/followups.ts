@@ -1,13 +1,13 @@
-import type { Clock } from '../clock.js';
-import type { DB } from '../db/open.js';
-import { immediate } from '../db/open.js';
-import { enqueue } from '../email/outbox.js';
-import { AppError, FieldErrors } from '../errors.js';
+import type { Clock } from '../core/clock.js';
+import type { DB } from '../core/db/open.js';
+import { immediate } from '../core/db/open.js';
+import { enqueue } from '../core/outbox/queue.js';
+import { AppError, FieldErrors } from '../core/errors.js';
 import type { Audience, Followup } from '../repositories/followups.js';
 import type { Repositories } from '../repositories/index.js';
 import type { Registration } from '../repositories/registrations.js';
 import type { Session } from '../repositories/sessions.js';
-import { multiLine, singleLine, str } from './text.js';
+import { multiLine, singleLine, str } from '../core/text.js';
 
 export const FOLLOWUP_KIND = 'followup';
 export const AUDIENCES: Audience[] = ['attendees', 'absentees'];

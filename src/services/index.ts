@@ -1,7 +1,7 @@
-import type { Clock } from '../clock.js';
-import type { Config } from '../config.js';
-import { checkpoint, type DB } from '../db/open.js';
-import { redactKeptCopies } from '../email/outbox.js';
+import type { Clock } from '../core/clock.js';
+import type { Config } from '../core/config.js';
+import { checkpoint, type DB } from '../core/db/open.js';
+import { redactKeptCopies } from '../core/outbox/queue.js';
 import { createRepositories, type Repositories } from '../repositories/index.js';
 import { AttendanceService } from './attendance.js';
 import { AuthService } from './auth.js';

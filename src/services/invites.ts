@@ -1,6 +1,6 @@
-import type { Clock } from '../clock.js';
-import type { DB } from '../db/open.js';
-import { enqueue, withdraw } from '../email/outbox.js';
+import type { Clock } from '../core/clock.js';
+import type { DB } from '../core/db/open.js';
+import { enqueue, withdraw } from '../core/outbox/queue.js';
 import type { Repositories } from '../repositories/index.js';
 import type { Session } from '../repositories/sessions.js';
 import { INVITE_FIELDS, type SessionChange } from './sessions.js';

@@ -7,7 +7,7 @@
  * Kept in memory, per process, with the injected clock; at most `maxAccounts` emails are tracked
  * (the oldest is forgotten first). Several processes each count on their own.
  */
-import type { Clock } from '../clock.js';
+import type { Clock } from '../core/clock.js';
 
 export interface AccountLimitOptions {
   /** Failed attempts allowed per account within `windowMs`; the next one is refused until the oldest leaves the window. */

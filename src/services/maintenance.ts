@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.js';
+import type { Clock } from '../core/clock.js';
 import type { RegistrationService } from './registrations.js';
 
 export interface MaintenanceResult {

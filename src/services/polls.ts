@@ -16,14 +16,14 @@
  * - Ranking: most "yes", then most "if need be", then most countries in working hours, then earliest.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import type { Clock } from '../clock.js';
-import type { Config } from '../config.js';
-import type { DB } from '../db/open.js';
+import type { Clock } from '../core/clock.js';
+import type { Config } from '../core/config.js';
+import type { DB } from '../core/db/open.js';
 import { eraseMailByKeys, mailForKeys } from '../email/personal-data.js';
-import { checkpoint, immediate } from '../db/open.js';
-import { enqueue, retime, validateEmailAddress, withdraw } from '../email/outbox.js';
-import { AppError, FieldErrors, notFound } from '../errors.js';
-import { isLanguage, t } from '../i18n/index.js';
+import { checkpoint, immediate } from '../core/db/open.js';
+import { enqueue, retime, validateEmailAddress, withdraw } from '../core/outbox/queue.js';
+import { AppError, FieldErrors, notFound } from '../core/errors.js';
+import { isLanguage, t } from '../core/i18n/index.js';
 import type { Repositories } from '../repositories/index.js';
 import type { Organiser } from '../repositories/organisers.js';
 import {
@@ -54,11 +54,11 @@ import {
   wallToInstant,
   weekdayOf,
   type PlaceTime,
-} from '../time/index.js';
+} from '../core/time/index.js';
 import { countryName } from './countries.js';
-import { sha256 } from './crypto.js';
+import { sha256 } from '../core/crypto.js';
 import type { SessionChange, SessionService } from './sessions.js';
-import { str } from './text.js';
+import { str } from '../core/text.js';
 
 export const POLL_EMAIL = {
   invite: 'poll.invite',

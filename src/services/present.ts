@@ -2,9 +2,9 @@
  * Turns sessions into what people read: times in a viewer's zone and the session's zone, each
  * naming its zone, the rough time of a tentative session, and the time in every participating place.
  */
-import { t } from '../i18n/index.js';
+import { t } from '../core/i18n/index.js';
 import type { Session } from '../repositories/sessions.js';
-import { formatInZone, formatMonth, formatTime, placeTimes, toIsoInZone, toIsoUtc, type PlaceTime } from '../time/index.js';
+import { formatInZone, formatMonth, formatTime, placeTimes, toIsoInZone, toIsoUtc, type PlaceTime } from '../core/time/index.js';
 
 export interface SessionTimes {
   /** False while the date is not fixed. */

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import type { Clock } from '../clock.js';
-import type { Config } from '../config.js';
-import type { DB } from '../db/open.js';
-import { checkpoint, immediate } from '../db/open.js';
-import { enqueue, validateEmailAddress, withdraw } from '../email/outbox.js';
+import type { Clock } from '../core/clock.js';
+import type { Config } from '../core/config.js';
+import type { DB } from '../core/db/open.js';
+import { checkpoint, immediate } from '../core/db/open.js';
+import { enqueue, validateEmailAddress, withdraw } from '../core/outbox/queue.js';
 import { eraseRegistrationMail, mailForRegistration } from '../email/personal-data.js';
-import { AppError, FieldErrors, notFound } from '../errors.js';
-import { isLanguage } from '../i18n/index.js';
+import { AppError, FieldErrors, notFound } from '../core/errors.js';
+import { isLanguage } from '../core/i18n/index.js';
 import type { Repositories } from '../repositories/index.js';
 import type { PersonalScope } from '../core/access/index.js';
 import {
@@ -18,12 +18,12 @@ import {
   type RegistrationSource,
 } from '../repositories/registrations.js';
 import type { Session } from '../repositories/sessions.js';
-import { validateZone } from '../time/index.js';
+import { validateZone } from '../core/time/index.js';
 import { isCountryCode } from './countries.js';
-import { sha256 } from './crypto.js';
+import { sha256 } from '../core/crypto.js';
 import { manageToken } from './tokens.js';
 import type { SessionChange } from './sessions.js';
-import { hasControl, singleLine, str } from './text.js';
+import { hasControl, singleLine, str } from '../core/text.js';
 
 /** The privacy notice in force; each registration records the version it accepted. */
 export const PRIVACY_VERSION = '2026-11';

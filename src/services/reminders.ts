@@ -1,10 +1,10 @@
-import type { Clock } from '../clock.js';
-import type { DB } from '../db/open.js';
-import { ensureQueued, withdraw } from '../email/outbox.js';
+import type { Clock } from '../core/clock.js';
+import type { DB } from '../core/db/open.js';
+import { ensureQueued, withdraw } from '../core/outbox/queue.js';
 import type { Repositories } from '../repositories/index.js';
 import type { Registration } from '../repositories/registrations.js';
 import type { Session } from '../repositories/sessions.js';
-import { localTimeOnDay, minutesOfDay } from '../time/index.js';
+import { localTimeOnDay, minutesOfDay } from '../core/time/index.js';
 import type { SessionChange } from './sessions.js';
 
 export const REMINDER_KIND = 'reminder';

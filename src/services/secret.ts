@@ -14,8 +14,8 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError, type Config } from '../config.js';
-import { checkpoint, type DB } from '../db/open.js';
+import { ConfigError, type Config } from '../core/config.js';
+import { checkpoint, type DB } from '../core/db/open.js';
 import { SettingsRepository } from '../repositories/settings.js';
 
 const LEGACY_KEY = 'session_secret';

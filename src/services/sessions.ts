@@ -1,16 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import type { Clock } from '../clock.js';
-import type { Config } from '../config.js';
-import type { DB } from '../db/open.js';
-import { immediate } from '../db/open.js';
-import { AppError, FieldErrors, notFound } from '../errors.js';
+import type { Clock } from '../core/clock.js';
+import type { Config } from '../core/config.js';
+import type { DB } from '../core/db/open.js';
+import { immediate } from '../core/db/open.js';
+import { AppError, FieldErrors, notFound } from '../core/errors.js';
 import { assertCan, can, canAssignOwner, canUseSeries, type SessionAction } from '../core/access/index.js';
-import { isLanguage } from '../i18n/index.js';
+import { isLanguage } from '../core/i18n/index.js';
 import type { Repositories } from '../repositories/index.js';
 import type { Organiser } from '../repositories/organisers.js';
 import type { ApproxPart, Session, SessionData, SessionStatus } from '../repositories/sessions.js';
-import { checkDateInRange, parseDurationMinutes, validateZone, wallToInstant } from '../time/index.js';
-import { hasControl, isHttpUrl, multiLine, singleLine, slugify, str } from './text.js';
+import { checkDateInRange, parseDurationMinutes, validateZone, wallToInstant } from '../core/time/index.js';
+import { hasControl, isHttpUrl, multiLine, singleLine, slugify, str } from '../core/text.js';
 
 /** What a form or the API may send to create or change a session; every value is checked. */
 export interface SessionInput {

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Dispatcher, createSmtpTransport, type MailTransport } from '../../src/email/index.js';
-import { t as tr } from '../../src/i18n/index.js';
+import { t as tr } from '../../src/core/i18n/index.js';
 import type { Registration } from '../../src/repositories/registrations.js';
 import { makeApp, text, type TestApp } from '../helpers/app.js';
 import { HttpClient, listen } from '../helpers/http.js';

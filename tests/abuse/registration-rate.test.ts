@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Dispatcher, createSmtpTransport, type MailTransport } from '../../src/email/index.js';
-import { t as tr } from '../../src/i18n/index.js';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { t as tr } from '../../src/core/i18n/index.js';
+import { ConfigError, loadConfig } from '../../src/core/config.js';
 import { makeApp, text, type TestApp } from '../helpers/app.js';
 import { HttpClient, listen } from '../helpers/http.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';

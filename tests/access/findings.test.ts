@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERIES_SLUG } from '../../src/db/seed.js';
-import { Dispatcher } from '../../src/email/dispatcher.js';
+import { Dispatcher } from '../../src/core/outbox/dispatcher.js';
 import { text } from '../helpers/app.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
 import { makeWorld, relogin, snapshot, type AccessWorld, type Role } from './fixture.js';

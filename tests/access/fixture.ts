@@ -5,7 +5,7 @@
  * that shows a refused request changed nothing.
  */
 import type { RouteOptions } from 'fastify';
-import { enqueue } from '../../src/email/outbox.js';
+import { enqueue } from '../../src/core/outbox/queue.js';
 import type { Organiser } from '../../src/repositories/organisers.js';
 import type { Session } from '../../src/repositories/sessions.js';
 import { ADMIN, GR_ORGANISER, RO_ORGANISER, makeApp, type TestApp } from '../helpers/app.js';

@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse, RouteOptions } from 'fastify';
 import { buildApp } from '../../src/app.js';
-import { ManualClock } from '../../src/clock.js';
-import { loadConfig, type Config } from '../../src/config.js';
-import { migrate } from '../../src/db/migrate.js';
-import { openDatabase, type DB } from '../../src/db/open.js';
+import { ManualClock } from '../../src/core/clock.js';
+import { loadConfig, type Config } from '../../src/core/config.js';
+import { migrate } from '../../src/core/db/migrate.js';
+import { openDatabase, type DB } from '../../src/core/db/open.js';
 import { seed } from '../../src/db/seed.js';
 import { createServices, type Services } from '../../src/services/index.js';
 

@@ -4,9 +4,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { migrate } from '../../src/db/migrate.js';
-import { openDatabase, type DB } from '../../src/db/open.js';
-import type { EmailConfig } from '../../src/email/types.js';
+import { migrate } from '../../src/core/db/migrate.js';
+import { openDatabase, type DB } from '../../src/core/db/open.js';
+import type { EmailConfig } from '../../src/core/outbox/types.js';
 
 /** 2021-07-01T09:00:00Z: a fixed "now" for ManualClock. */
 export const T0 = Date.parse('2021-07-01T09:00:00Z');

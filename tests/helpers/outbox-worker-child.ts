@@ -8,10 +8,10 @@
  * Uses the system clock. Runs until nothing is queued or being sent (waiting out leases left by a
  * dead process), then exits 0. Prints one JSON line per run that did something.
  */
-import { systemClock } from '../../src/clock.js';
-import { openDatabase } from '../../src/db/open.js';
-import { Dispatcher } from '../../src/email/dispatcher.js';
-import { pendingCount } from '../../src/email/outbox.js';
+import { systemClock } from '../../src/core/clock.js';
+import { openDatabase } from '../../src/core/db/open.js';
+import { Dispatcher } from '../../src/core/outbox/dispatcher.js';
+import { pendingCount } from '../../src/core/outbox/queue.js';
 
 const env = process.env;
 const file = env.OUTBOX_DB;

@@ -3,9 +3,9 @@
  * Usage: DATABASE_PATH=… node --import tsx tests/helpers/server-child.ts → prints "PORT <n>" when listening.
  */
 import { buildApp } from '../../src/app.js';
-import { openMigrated } from '../../src/boot.js';
-import { systemClock } from '../../src/clock.js';
-import { loadConfig } from '../../src/config.js';
+import { openMigrated } from '../../src/core/boot.js';
+import { systemClock } from '../../src/core/clock.js';
+import { loadConfig } from '../../src/core/config.js';
 
 const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent', DISPATCHER_ENABLED: 'false', PORT: '0' }, '/nonexistent/.env');
 const { db } = openMigrated(config);

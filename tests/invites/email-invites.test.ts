@@ -10,12 +10,12 @@
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Dispatcher, createSmtpTransport, type MailTransport } from '../../src/email/index.js';
-import { t as tr } from '../../src/i18n/index.js';
+import { t as tr } from '../../src/core/i18n/index.js';
 import type { Hub } from '../../src/repositories/hubs.js';
 import type { Organiser } from '../../src/repositories/organisers.js';
 import type { Registration } from '../../src/repositories/registrations.js';
 import type { Session } from '../../src/repositories/sessions.js';
-import { formatInZone } from '../../src/time/index.js';
+import { formatInZone } from '../../src/core/time/index.js';
 import { ADMIN, Browser, makeApp, type TestApp } from '../helpers/app.js';
 import { contentLines, lineComplaints, strictComplaints, strictComplaintsMany } from '../helpers/ics-validate.js';
 import { SmtpSink, type SinkMessage } from '../helpers/smtp-sink.js';

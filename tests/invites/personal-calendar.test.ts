@@ -11,7 +11,7 @@
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Dispatcher, createSmtpTransport, type MailTransport } from '../../src/email/index.js';
-import { t as tr } from '../../src/i18n/index.js';
+import { t as tr } from '../../src/core/i18n/index.js';
 import type { Organiser } from '../../src/repositories/organisers.js';
 import type { Registration } from '../../src/repositories/registrations.js';
 import type { Session } from '../../src/repositories/sessions.js';

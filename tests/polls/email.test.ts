@@ -3,11 +3,11 @@
  * parsed back. Each in the recipient's language, with times in their zone and the organiser's.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Dispatcher } from '../../src/email/dispatcher.js';
+import { Dispatcher } from '../../src/core/outbox/dispatcher.js';
 import { registerPollEmailKinds } from '../../src/email/poll.js';
-import { EmailKindRegistry } from '../../src/email/registry.js';
+import { EmailKindRegistry } from '../../src/core/outbox/registry.js';
 import { WEBINAR_SLUG } from '../../src/db/seed.js';
-import { t as tr } from '../../src/i18n/index.js';
+import { t as tr } from '../../src/core/i18n/index.js';
 import { Browser, text } from '../helpers/app.js';
 import { SmtpSink, type SinkMessage } from '../helpers/smtp-sink.js';
 import { makePollApp, outboxRows, tentativeSession, type PollTestApp } from './helpers.js';

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionChange } from '../../src/services/sessions.js';
-import { wallToInstant } from '../../src/time/index.js';
+import { wallToInstant } from '../../src/core/time/index.js';
 import { Browser, GR_ORGANISER, text } from '../helpers/app.js';
 import { makePollApp, outboxRows, tentativeSession, type PollTestApp } from './helpers.js';
 

@@ -4,8 +4,8 @@
  * fixture computed with Python zoneinfo (tests/fixtures/zone-changes-2021-2027.json), not Luxon.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ValidationError } from '../../src/errors.js';
-import { PLACES } from '../../src/time/index.js';
+import { ValidationError } from '../../src/core/errors.js';
+import { PLACES } from '../../src/core/time/index.js';
 import { Browser, GR_ORGANISER, text } from '../helpers/app.js';
 import { makePollApp, tentativeSession, type PollTestApp } from './helpers.js';
 import { oracleOffset } from '../helpers/zone-oracle.js';

@@ -7,7 +7,7 @@
  * 18:00 in Athens and Nicosia is the end of the day.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PLACES, addDays, isWithinWorkingHours, wallToInstant } from '../../src/time/index.js';
+import { PLACES, addDays, isWithinWorkingHours, wallToInstant } from '../../src/core/time/index.js';
 import { Browser, GR_ORGANISER, text } from '../helpers/app.js';
 import { makePollApp, tentativeSession, type PollTestApp } from './helpers.js';
 

@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEBINAR_SLUG } from '../../src/db/seed.js';
 import type { NewRegistration } from '../../src/repositories/registrations.js';
-import { sha256 } from '../../src/services/crypto.js';
-import { wallToInstant } from '../../src/time/index.js';
+import { sha256 } from '../../src/core/crypto.js';
+import { wallToInstant } from '../../src/core/time/index.js';
 import { Browser, text } from '../helpers/app.js';
 import { makePollApp, outboxRows, tentativeSession, type PollTestApp } from './helpers.js';
 

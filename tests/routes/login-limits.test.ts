@@ -4,7 +4,7 @@
  * hashes upgraded to today's cost at the next successful login.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { hashPassword, verifyPassword } from '../../src/services/crypto.js';
+import { hashPassword, verifyPassword } from '../../src/core/crypto.js';
 import { GR_ORGANISER, RO_ORGANISER, makeApp, text, type TestApp } from '../helpers/app.js';
 import { HttpClient, listen } from '../helpers/http.js';
 

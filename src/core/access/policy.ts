@@ -13,7 +13,7 @@
  *
  * Queries returning personal data take a `PersonalScope` from `personalScope` and filter in SQL.
  */
-import { AppError } from '../../errors.js';
+import { AppError } from '../errors.js';
 
 /** The part of an organiser the policy looks at. */
 export interface Actor {

@@ -5,8 +5,8 @@
  */
 import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
-import { buildInvite, buildPublicCalendar, cleanLine, cleanParam, cleanText, foldLine, type CalendarEvent } from '../../src/calendar/index.js';
-import { contentLines, lineComplaints, strictComplaintsMany } from '../helpers/ics-validate.js';
+import { buildInvite, buildPublicCalendar, cleanLine, cleanParam, cleanText, foldLine, type CalendarEvent } from '../../../src/core/calendar/index.js';
+import { contentLines, lineComplaints, strictComplaintsMany } from '../../helpers/ics-validate.js';
 
 const STAMP = Date.UTC(2024, 0, 10, 9, 0, 0);
 

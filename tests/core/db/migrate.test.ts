@@ -1,13 +1,13 @@
-import { ALL } from '../src/core/access/index.js';
+import { ALL } from '../../../src/core/access/index.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { migrate, MIGRATIONS_DIR } from '../src/db/migrate.js';
-import { openDatabase } from '../src/db/open.js';
+import { migrate, MIGRATIONS_DIR } from '../../../src/core/db/migrate.js';
+import { openDatabase } from '../../../src/core/db/open.js';
 import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
-import { ADMIN, makeApp } from './helpers/app.js';
-import { FOLLOW_UP_SLUG } from '../src/db/seed.js';
+import { ADMIN, makeApp } from '../../helpers/app.js';
+import { FOLLOW_UP_SLUG } from '../../../src/db/seed.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'kairos-migrate-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

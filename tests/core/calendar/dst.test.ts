@@ -5,10 +5,10 @@
  */
 import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
-import { buildInvite, buildPublicCalendar, type CalendarEvent } from '../../src/calendar/index.js';
-import { wallToInstant } from '../../src/time/index.js';
-import { contentLines, strictComplaintsMany } from '../helpers/ics-validate.js';
-import { offsetLabel, zoneChanges, zoneSamples } from '../helpers/zone-oracle.js';
+import { buildInvite, buildPublicCalendar, type CalendarEvent } from '../../../src/core/calendar/index.js';
+import { wallToInstant } from '../../../src/core/time/index.js';
+import { contentLines, strictComplaintsMany } from '../../helpers/ics-validate.js';
+import { offsetLabel, zoneChanges, zoneSamples } from '../../helpers/zone-oracle.js';
 
 const ZONES = ['Europe/Athens', 'Europe/Madrid', 'Atlantic/Canary', 'Asia/Nicosia'];
 

@@ -4,8 +4,8 @@
  */
 import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
-import { buildPublicCalendar, PRODID, type CalendarEvent } from '../../src/calendar/index.js';
-import { contentLines, lineComplaints, strictComplaintsMany } from '../helpers/ics-validate.js';
+import { buildPublicCalendar, PRODID, type CalendarEvent } from '../../../src/core/calendar/index.js';
+import { contentLines, lineComplaints, strictComplaintsMany } from '../../helpers/ics-validate.js';
 
 const STAMP = Date.UTC(2025, 8, 1, 6, 0, 0);
 const HUB = { name: 'EDIH Madrid', email: 'hub-madrid@kairos.example' };

@@ -4,8 +4,8 @@
  */
 import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
-import { buildInvite } from '../../src/calendar/index.js';
-import { redactRendered } from '../../src/email/redact.js';
+import { buildInvite } from '../../../src/core/calendar/index.js';
+import { redactRendered } from '../../../src/core/outbox/redact.js';
 
 const BASE = 'https://kairos.example.org';
 const manage = 'Zk3v9Qw0rT5yU8iO1pA4sD7fG2hJ6kL9zX3cV5bN8mQ';

@@ -33,7 +33,7 @@ import {
   resumeDispatch,
   singleLine,
   stillLeased,
-} from './outbox.js';
+} from './queue.js';
 import { redactRendered } from './redact.js';
 import { emailKinds, type EmailKindRegistry } from './registry.js';
 import { classifySendError, createTransport, scrubAddresses, type MailTransport } from './transport.js';

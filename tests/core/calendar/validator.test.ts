@@ -3,7 +3,7 @@
  * produce complaints, from each of the three parsers.
  */
 import { describe, expect, it } from 'vitest';
-import { lineComplaints, strictComplaints, strictComplaintsMany } from '../helpers/ics-validate.js';
+import { lineComplaints, strictComplaints, strictComplaintsMany } from '../../helpers/ics-validate.js';
 
 const crlf = (lines: string[]) => lines.join('\r\n') + '\r\n';
 

@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/clock.js';
-import { immediate } from '../../src/db/open.js';
-import { Dispatcher } from '../../src/email/dispatcher.js';
-import { enqueue, ensureQueued, getMail, listMail, mailSummary, requeue, retime, withdraw } from '../../src/email/outbox.js';
-import { createLocalTransport } from '../../src/email/transport.js';
-import { formatInZone } from '../../src/time/index.js';
-import { createTestDb, emailConfig, insertSession, noticeInput, T0, type TestDb } from '../helpers/email-fixtures.js';
+import { ManualClock } from '../../../src/core/clock.js';
+import { immediate } from '../../../src/core/db/open.js';
+import { Dispatcher } from '../../../src/core/outbox/dispatcher.js';
+import { enqueue, ensureQueued, getMail, listMail, mailSummary, requeue, retime, withdraw } from '../../../src/core/outbox/queue.js';
+import { createLocalTransport } from '../../../src/core/outbox/transport.js';
+import { formatInZone } from '../../../src/core/time/index.js';
+import { createTestDb, emailConfig, insertSession, noticeInput, T0, type TestDb } from '../../helpers/email-fixtures.js';
 
 let t: TestDb;
 let clock: ManualClock;

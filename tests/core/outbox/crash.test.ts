@@ -5,12 +5,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock, systemClock } from '../../src/clock.js';
-import { ROOT } from '../../src/config.js';
-import { immediate } from '../../src/db/open.js';
-import { enqueue, getOutboxRow, mailSummary } from '../../src/email/outbox.js';
-import { createTestDb, noticeInput, type TestDb } from '../helpers/email-fixtures.js';
-import { SmtpSink } from '../helpers/smtp-sink.js';
+import { ManualClock, systemClock } from '../../../src/core/clock.js';
+import { ROOT } from '../../../src/core/config.js';
+import { immediate } from '../../../src/core/db/open.js';
+import { enqueue, getOutboxRow, mailSummary } from '../../../src/core/outbox/queue.js';
+import { createTestDb, noticeInput, type TestDb } from '../../helpers/email-fixtures.js';
+import { SmtpSink } from '../../helpers/smtp-sink.js';
 
 const CHILD = path.join(ROOT, 'tests', 'helpers', 'outbox-worker-child.ts');
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { LANGUAGES, catalogue, t } from '../src/i18n/index.js';
-import { Dispatcher, createSmtpTransport } from '../src/email/index.js';
-import { ADMIN, makeApp } from './helpers/app.js';
-import { SmtpSink } from './helpers/smtp-sink.js';
+import { LANGUAGES, catalogue, t } from '../../src/core/i18n/index.js';
+import { Dispatcher, createSmtpTransport } from '../../src/email/index.js';
+import { ADMIN, makeApp } from '../helpers/app.js';
+import { SmtpSink } from '../helpers/smtp-sink.js';
 
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort().join(',');
 

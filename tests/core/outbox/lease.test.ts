@@ -4,12 +4,12 @@
  * long a send takes, and gives them back when it stops.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ManualClock } from '../../src/clock.js';
-import { Dispatcher } from '../../src/email/dispatcher.js';
-import { enqueue, getOutboxRow } from '../../src/email/outbox.js';
-import { createTestDb, emailConfig, noticeInput, T0, type TestDb } from '../helpers/email-fixtures.js';
-import { SilentRelay } from '../helpers/silent-relay.js';
-import { SmtpSink } from '../helpers/smtp-sink.js';
+import { ManualClock } from '../../../src/core/clock.js';
+import { Dispatcher } from '../../../src/core/outbox/dispatcher.js';
+import { enqueue, getOutboxRow } from '../../../src/core/outbox/queue.js';
+import { createTestDb, emailConfig, noticeInput, T0, type TestDb } from '../../helpers/email-fixtures.js';
+import { SilentRelay } from '../../helpers/silent-relay.js';
+import { SmtpSink } from '../../helpers/smtp-sink.js';
 
 let t: TestDb;
 let sink: SmtpSink;

@@ -7,12 +7,12 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import * as calendar from '../../src/calendar/index.js';
-import type { CalendarEvent } from '../../src/calendar/index.js';
+import * as calendar from '../../../src/core/calendar/index.js';
+import type { CalendarEvent } from '../../../src/core/calendar/index.js';
 
 const run = promisify(execFile);
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const MODULE = pathToFileURL(fileURLToPath(new URL('../../src/calendar/index.ts', import.meta.url))).href;
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const MODULE = pathToFileURL(fileURLToPath(new URL('../../../src/core/calendar/index.ts', import.meta.url))).href;
 
 const organizer = { name: 'EDIH Cyprus', email: 'hub-cy@kairos.example' };
 const events: CalendarEvent[] = [

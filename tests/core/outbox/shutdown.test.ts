@@ -6,12 +6,12 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ManualClock, systemClock } from '../../src/clock.js';
-import { ROOT } from '../../src/config.js';
-import { immediate } from '../../src/db/open.js';
-import { enqueue, getOutboxRow } from '../../src/email/outbox.js';
-import { createTestDb, noticeInput, type TestDb } from '../helpers/email-fixtures.js';
-import { SilentRelay } from '../helpers/silent-relay.js';
+import { ManualClock, systemClock } from '../../../src/core/clock.js';
+import { ROOT } from '../../../src/core/config.js';
+import { immediate } from '../../../src/core/db/open.js';
+import { enqueue, getOutboxRow } from '../../../src/core/outbox/queue.js';
+import { createTestDb, noticeInput, type TestDb } from '../../helpers/email-fixtures.js';
+import { SilentRelay } from '../../helpers/silent-relay.js';
 
 let t: TestDb;
 let relay: SilentRelay;

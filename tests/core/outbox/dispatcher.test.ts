@@ -1,15 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import ICAL from 'ical.js';
-import { ManualClock } from '../../src/clock.js';
-import { Dispatcher, type DispatcherOptions } from '../../src/email/dispatcher.js';
-import { enqueue, getMail, mailSummary, pauseState, resumeDispatch, withdraw } from '../../src/email/outbox.js';
-import { EmailKindRegistry } from '../../src/email/registry.js';
-import type { MailTransport } from '../../src/email/transport.js';
-import { noticeRenderer } from '../../src/email/notice.js';
-import { renderLayout } from '../../src/email/layout.js';
-import { formatInZone } from '../../src/time/index.js';
-import { createTestDb, emailConfig, insertSession, noticeInput, T0, type TestDb } from '../helpers/email-fixtures.js';
-import { SmtpSink } from '../helpers/smtp-sink.js';
+import { ManualClock } from '../../../src/core/clock.js';
+import { Dispatcher, type DispatcherOptions } from '../../../src/core/outbox/dispatcher.js';
+import { enqueue, getMail, mailSummary, pauseState, resumeDispatch, withdraw } from '../../../src/core/outbox/queue.js';
+import { EmailKindRegistry } from '../../../src/core/outbox/registry.js';
+import type { MailTransport } from '../../../src/core/outbox/transport.js';
+import { noticeRenderer } from '../../../src/email/notice.js';
+import { renderLayout } from '../../../src/core/outbox/layout.js';
+import { formatInZone } from '../../../src/core/time/index.js';
+import { createTestDb, emailConfig, insertSession, noticeInput, T0, type TestDb } from '../../helpers/email-fixtures.js';
+import { SmtpSink } from '../../helpers/smtp-sink.js';
 
 let t: TestDb;
 let clock: ManualClock;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../src/errors.js';
+import { AppError } from '../../../src/core/errors.js';
 import {
   PLACES,
   formatInZone,
@@ -8,8 +8,8 @@ import {
   placeTimes,
   validateZone,
   wallToInstant,
-} from '../../src/time/index.js';
-import { zoneChanges } from '../helpers/zone-oracle.js';
+} from '../../../src/core/time/index.js';
+import { zoneChanges } from '../../helpers/zone-oracle.js';
 
 
 const iso = (ms: number) => new Date(ms).toISOString();

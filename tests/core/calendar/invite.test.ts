@@ -1,9 +1,9 @@
 import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
-import { buildInvite, PRODID, type CalendarEvent } from '../../src/calendar/index.js';
-import { AppError } from '../../src/errors.js';
-import { formatDate } from '../../src/time/index.js';
-import { contentLines, lineComplaints, strictComplaints, strictComplaintsMany } from '../helpers/ics-validate.js';
+import { buildInvite, PRODID, type CalendarEvent } from '../../../src/core/calendar/index.js';
+import { AppError } from '../../../src/core/errors.js';
+import { formatDate } from '../../../src/core/time/index.js';
+import { contentLines, lineComplaints, strictComplaints, strictComplaintsMany } from '../../helpers/ics-validate.js';
 
 const HUB = { name: 'EDIH Attica', email: 'hub-attica@kairos.example' };
 const MARIA = { name: 'Maria Papadopoulou', email: 'maria@example.org' };

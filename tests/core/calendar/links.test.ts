@@ -3,8 +3,8 @@
  * does not take the .ics attachment.
  */
 import { describe, expect, it } from 'vitest';
-import { googleCalendarLink, outlookCalendarLink, plainTextWhen, type CalendarEvent } from '../../src/calendar/index.js';
-import { formatDate } from '../../src/time/index.js';
+import { googleCalendarLink, outlookCalendarLink, plainTextWhen, type CalendarEvent } from '../../../src/core/calendar/index.js';
+import { formatDate } from '../../../src/core/time/index.js';
 
 // Dates are written by src/time in the reader's language; these tests check which date, time, zone and offset.
 const THU_15 = Date.UTC(2021, 6, 15, 12);
