@@ -12,10 +12,10 @@ import { ManualClock } from '../src/core/clock.js';
 import { loadConfig, type Config } from '../src/core/config.js';
 import { migrate } from '../src/core/db/migrate.js';
 import { openDatabase, type DB } from '../src/core/db/open.js';
-import { SERIES_SLUG, WEBINAR_SLUG, seed } from '../src/db/seed.js';
-import type { Organiser } from '../src/repositories/organisers.js';
-import type { Session } from '../src/repositories/sessions.js';
-import { createServices, type Services } from '../src/services/index.js';
+import { SERIES_SLUG, WEBINAR_SLUG, seed } from '../src/seed/seed.js';
+import type { Organiser } from '../src/modules/organisers/repository.js';
+import type { Session } from '../src/modules/sessions/repository.js';
+import { createServices, type Services } from '../src/services.js';
 
 /** The fixed "now" of the run: sessions below start after it, so registration is open. */
 export const NOW = '2026-01-12T09:00:00Z';

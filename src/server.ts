@@ -2,8 +2,8 @@ import { buildApp } from './app.js';
 import { exitOnStartError, openMigrated } from './core/boot.js';
 import { systemClock } from './core/clock.js';
 import { ConfigError, loadConfig } from './core/config.js';
-import { seed } from './db/seed.js';
-import { createServices } from './services/index.js';
+import { seed } from './seed/seed.js';
+import { createServices } from './services.js';
 import { generatePassword } from './core/crypto.js';
 
 const SHUTDOWN_LIMIT_MS = 20_000;

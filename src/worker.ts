@@ -11,10 +11,10 @@ import { systemClock } from './core/clock.js';
 import { exitOnStartError, openMigrated } from './core/boot.js';
 import { loadConfig } from './core/config.js';
 import { Dispatcher } from './core/outbox/dispatcher.js';
-import { registerPersonalEmailKinds } from './email/personal.js';
-import { registerPollEmailKinds } from './email/poll.js';
+import { registerPersonalEmailKinds } from './modules/registrations/emails.js';
+import { registerPollEmailKinds } from './modules/polls/emails.js';
 import { redactPaths } from './core/outbox/log.js';
-import { secretOf } from './services/secret.js';
+import { secretOf } from './core/secret.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();

@@ -5,7 +5,7 @@
 import { openMigratedOrExit } from '../core/boot.js';
 import { systemClock } from '../core/clock.js';
 import { AppError } from '../core/errors.js';
-import { createServices } from '../services/index.js';
+import { createServices } from '../services.js';
 import { generatePassword } from '../core/crypto.js';
 import { options } from './args.js';
 

@@ -1,7 +1,7 @@
 import { openMigratedOrExit } from '../core/boot.js';
 import { systemClock } from '../core/clock.js';
-import { seed } from '../db/seed.js';
-import { createServices } from '../services/index.js';
+import { seed } from '../seed/seed.js';
+import { createServices } from '../services.js';
 
 const { db, config } = openMigratedOrExit();
 const result = seed(db, createServices({ db, clock: systemClock, config }), systemClock);

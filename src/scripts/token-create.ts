@@ -1,7 +1,7 @@
 /** npm run token:create -- --email ana@example.org --name "CI import" : prints a new API token once. */
 import { openMigratedOrExit } from '../core/boot.js';
 import { systemClock } from '../core/clock.js';
-import { createServices } from '../services/index.js';
+import { createServices } from '../services.js';
 import { options } from './args.js';
 
 const o = options({ email: { type: 'string' }, name: { type: 'string' } });

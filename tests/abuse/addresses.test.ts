@@ -6,7 +6,7 @@
  */
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Dispatcher, createSmtpTransport, validateEmailAddress, type MailTransport } from '../../src/email/index.js';
+import { Dispatcher, createSmtpTransport, validateEmailAddress, type MailTransport } from '../../src/core/outbox/index.js';
 import { makeApp, text, type TestApp } from '../helpers/app.js';
 import { HttpClient, listen } from '../helpers/http.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';

@@ -19,11 +19,11 @@ import { buildApp } from '../../src/app.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { migrate } from '../../src/core/db/migrate.js';
 import { openDatabase } from '../../src/core/db/open.js';
-import { seed } from '../../src/db/seed.js';
+import { seed } from '../../src/seed/seed.js';
 import { t as tr } from '../../src/core/i18n/index.js';
-import type { Organiser } from '../../src/repositories/organisers.js';
-import type { Session } from '../../src/repositories/sessions.js';
-import { createServices } from '../../src/services/index.js';
+import type { Organiser } from '../../src/modules/organisers/repository.js';
+import type { Session } from '../../src/modules/sessions/repository.js';
+import { createServices } from '../../src/services.js';
 import { ADMIN, testConfig, text, type TestApp } from '../helpers/app.js';
 import { HttpClient, listen } from '../helpers/http.js';
 

@@ -1,6 +1,6 @@
 /** Shared pieces of the abuse tests: a session to register for, a person, and HTTP from a chosen client address. */
 import http from 'node:http';
-import type { Session } from '../../src/repositories/sessions.js';
+import type { Session } from '../../src/modules/sessions/repository.js';
 import { ADMIN, type TestApp } from '../helpers/app.js';
 
 export function newSession(t: TestApp, extra: Record<string, unknown> = {}): Session {

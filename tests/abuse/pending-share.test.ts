@@ -5,9 +5,9 @@
  * still free. Through a real port, as the people concerned would see it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Dispatcher, createSmtpTransport, type MailTransport } from '../../src/email/index.js';
+import { Dispatcher, createSmtpTransport, type MailTransport } from '../../src/core/outbox/index.js';
 import { t as tr } from '../../src/core/i18n/index.js';
-import type { Registration } from '../../src/repositories/registrations.js';
+import type { Registration } from '../../src/modules/registrations/repository.js';
 import { makeApp, text, type TestApp } from '../helpers/app.js';
 import { HttpClient, listen } from '../helpers/http.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';

@@ -5,7 +5,7 @@
  * REGISTRATION_RATE_PER_SESSION are enforced; what is refused queues no email.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Dispatcher, createSmtpTransport, type MailTransport } from '../../src/email/index.js';
+import { Dispatcher, createSmtpTransport, type MailTransport } from '../../src/core/outbox/index.js';
 import { t as tr } from '../../src/core/i18n/index.js';
 import { ConfigError, loadConfig } from '../../src/core/config.js';
 import { makeApp, text, type TestApp } from '../helpers/app.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LANGUAGES, catalogue, t } from '../../src/core/i18n/index.js';
-import { Dispatcher, createSmtpTransport } from '../../src/email/index.js';
+import { Dispatcher, createSmtpTransport } from '../../src/core/outbox/index.js';
 import { ADMIN, makeApp } from '../helpers/app.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
 

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser as PwBrowser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HAS_CHROMIUM, NO_CHROMIUM_MESSAGE, axeViolations, launchChromium } from '../helpers/chromium.js';
-import { makePollApp, tentativeSession, type PollTestApp } from '../polls/helpers.js';
+import { makePollApp, tentativeSession, type PollTestApp } from '../modules/polls/helpers.js';
 
 describe('voting in a browser', () => {
   if (!HAS_CHROMIUM) {

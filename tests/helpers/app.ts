@@ -11,8 +11,8 @@ import { ManualClock } from '../../src/core/clock.js';
 import { loadConfig, type Config } from '../../src/core/config.js';
 import { migrate } from '../../src/core/db/migrate.js';
 import { openDatabase, type DB } from '../../src/core/db/open.js';
-import { seed } from '../../src/db/seed.js';
-import { createServices, type Services } from '../../src/services/index.js';
+import { seed } from '../../src/seed/seed.js';
+import { createServices, type Services } from '../../src/services.js';
 
 export interface TestApp {
   app: FastifyInstance;

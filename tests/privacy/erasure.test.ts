@@ -13,10 +13,10 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Dispatcher, createSmtpTransport, type MailTransport } from '../../src/email/index.js';
-import type { Organiser } from '../../src/repositories/organisers.js';
-import type { Session } from '../../src/repositories/sessions.js';
-import { MaintenanceService } from '../../src/services/maintenance.js';
+import { Dispatcher, createSmtpTransport, type MailTransport } from '../../src/core/outbox/index.js';
+import type { Organiser } from '../../src/modules/organisers/repository.js';
+import type { Session } from '../../src/modules/sessions/repository.js';
+import { MaintenanceService } from '../../src/modules/registrations/maintenance.js';
 import { ADMIN, GR_ORGANISER, makeApp, type TestApp } from '../helpers/app.js';
 import { HttpClient, listen } from '../helpers/http.js';
 import { SmtpSink, type SinkMessage } from '../helpers/smtp-sink.js';

@@ -6,8 +6,8 @@
  * DTSTART. Use `hasFixedTime` to filter; `sessionToEvent` refuses the others.
  */
 import { AppError } from '../errors.js';
-import type { Hub } from '../../repositories/hubs.js';
-import type { Session } from '../../repositories/sessions.js';
+import type { Hub } from '../../modules/sessions/hubs-repository.js';
+import type { Session } from '../../modules/sessions/repository.js';
 import type { CalendarEvent, EventStatus } from './types.js';
 
 export interface SessionEventOptions {

@@ -3,7 +3,7 @@
  * outbox row into a subject, a text part, an HTML part and optionally a calendar invite.
  * Later issues add kinds with `registerEmailKind` (once, at start-up, next to the service that enqueues them).
  */
-import { noticeRenderer, NOTICE_KIND } from '../../email/notice.js';
+import { noticeRenderer, NOTICE_KIND } from '../../modules/sessions/emails.js';
 import type { EmailRenderer } from './types.js';
 
 export class EmailKindRegistry {

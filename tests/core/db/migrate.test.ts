@@ -7,7 +7,7 @@ import { migrate, MIGRATIONS_DIR } from '../../../src/core/db/migrate.js';
 import { openDatabase } from '../../../src/core/db/open.js';
 import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { ADMIN, makeApp } from '../../helpers/app.js';
-import { FOLLOW_UP_SLUG } from '../../../src/db/seed.js';
+import { FOLLOW_UP_SLUG } from '../../../src/seed/seed.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'kairos-migrate-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

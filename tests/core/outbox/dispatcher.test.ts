@@ -5,7 +5,7 @@ import { Dispatcher, type DispatcherOptions } from '../../../src/core/outbox/dis
 import { enqueue, getMail, mailSummary, pauseState, resumeDispatch, withdraw } from '../../../src/core/outbox/queue.js';
 import { EmailKindRegistry } from '../../../src/core/outbox/registry.js';
 import type { MailTransport } from '../../../src/core/outbox/transport.js';
-import { noticeRenderer } from '../../../src/email/notice.js';
+import { noticeRenderer } from '../../../src/modules/sessions/emails.js';
 import { renderLayout } from '../../../src/core/outbox/layout.js';
 import { formatInZone } from '../../../src/core/time/index.js';
 import { createTestDb, emailConfig, insertSession, noticeInput, T0, type TestDb } from '../../helpers/email-fixtures.js';

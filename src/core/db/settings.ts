@@ -1,0 +1,36 @@
+import type { DB } from './open.js';
+
+export class SettingsRepository {
+  private readonly getStmt;
+  private readonly setStmt;
+  private readonly insertStmt;
+  private readonly deleteStmt;
+
+  constructor(private readonly db: DB) {
+    this.getStmt = db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?');
+    this.setStmt = db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
+    this.insertStmt = db.prepare('INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)');
+    this.deleteStmt = db.prepare('DELETE FROM settings WHERE key = ?');
+  }
+  get(key: string): string | undefined {
+    return this.getStmt.get(key)?.value;
+  }
+  set(key: string, value: string): void {
+    this.setStmt.run(key, value);
+  }
+  /** Stores value unless the key exists; returns what is stored (safe with two processes starting at once). */
+  getOrInsert(key: string, value: string): string {
+    this.insertStmt.run(key, value);
+    return this.get(key)!;
+  }
+
+  /** Removes a key; true if it was there. */
+  delete(key: string): boolean {
+    return this.deleteStmt.run(key).changes === 1;
+  }
+
+  /** The schema version (PRAGMA user_version): answers only if the database does. */
+  schemaVersion(): number {
+    return this.db.pragma('user_version', { simple: true }) as number;
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * Per-request context for pages: language, the viewer's zone, the signed-in organiser, and the
+ * common data every template receives. Kept in WeakMaps rather than request decorators.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { LANGUAGES, LANGUAGE_NAMES, hasKey, isLanguage, negotiate, t, translator, type Language } from '../i18n/index.js';
+import type { Organiser } from '../../modules/organisers/repository.js';
+import { isValidZone } from '../time/index.js';
+
+export const SESSION_COOKIE = 'kairos_sid';
+export const LANG_COOKIE = 'kairos_lang';
+export const ZONE_COOKIE = 'kairos_tz';
+
+const organisers = new WeakMap<FastifyRequest, Organiser | null>();
+
+export function organiserOf(req: FastifyRequest): Organiser | undefined {
+  if (!organisers.has(req)) {
+    organisers.set(req, req.server.services.auth.organiserForSession(req.cookies[SESSION_COOKIE]) ?? null);
+  }
+  return organisers.get(req) ?? undefined;
+}
+
+/** The page language: ?lang=, then the remembered choice, then Accept-Language. */
+export function langOf(req: FastifyRequest): Language {
+  const q = (req.query as Record<string, unknown> | undefined)?.lang;
+  if (isLanguage(q)) return q;
+  const c = req.cookies[LANG_COOKIE];
+  if (isLanguage(c)) return c;
+  return negotiate(req.headers['accept-language']);
+}
+
+/** Remembers an explicit ?lang= choice for later pages. */
+export function rememberLanguage(req: FastifyRequest, reply: FastifyReply): void {
+  const q = (req.query as Record<string, unknown> | undefined)?.lang;
+  if (isLanguage(q) && req.cookies[LANG_COOKIE] !== q) {
+    reply.setCookie(LANG_COOKIE, q, { path: '/', sameSite: 'lax', httpOnly: true, maxAge: 365 * 86400, secure: req.server.config.secureCookies });
+  }
+}
+
+/** The viewer's zone: the browser's (sent by a small script as a cookie), else `fallback`. */
+export function viewerZoneOf(req: FastifyRequest, fallback: string): string {
+  const z = req.cookies[ZONE_COOKIE];
+  return z && isValidZone(z) ? z : fallback;
+}
+
+export function requireOrganiser(req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void): void {
+  if (organiserOf(req)) return done();
+  const next = encodeURIComponent(req.url);
+  void reply.redirect(`/login?next=${next}`, 303);
+}
+
+/** Renders a page with what every template needs. */
+export async function render(req: FastifyRequest, reply: FastifyReply, template: string, data: Record<string, unknown> = {}, status = 200): Promise<string> {
+  rememberLanguage(req, reply);
+  // A page may speak a language of its own (a personal page speaks its owner's language).
+  const lang = isLanguage(data.lang) ? data.lang : langOf(req);
+  const organiser = organiserOf(req);
+  const csrfToken = reply.generateCsrf();
+  reply.code(status).header('Cache-Control', 'no-store');
+  return reply.viewAsync(template, {
+    languages: LANGUAGES.map((code) => ({ code, name: LANGUAGE_NAMES[code] })),
+    organiser,
+    csrfToken,
+    path: req.url.split('?')[0],
+    title: '',
+    flash: flashOf(req, lang),
+    ...data,
+    lang,
+    t: translator(lang),
+  });
+}
+
+/** A short notice after a redirect (?msg=org.saved): only known catalogue keys, never free text. */
+function flashOf(req: FastifyRequest, lang: Language): string | undefined {
+  const msg = (req.query as Record<string, unknown> | undefined)?.msg;
+  return typeof msg === 'string' && hasKey('en', msg) ? t(lang, msg) : undefined;
+}

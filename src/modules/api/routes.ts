@@ -1,0 +1,221 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import Type from 'typebox';
+import type { Hub } from '../sessions/hubs-repository.js';
+import type { Organiser } from '../organisers/repository.js';
+import type { Session } from '../sessions/repository.js';
+import { can } from '../../core/access/index.js';
+import { tentativeLabel } from '../sessions/present.js';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { formatDurationMinutes, placeTimes, toIsoInZone, toIsoUtc } from '../../core/time/index.js';
+
+const bearerOrganisers = new WeakMap<FastifyRequest, Organiser>();
+
+const HubSchema = Type.Object({
+  id: Type.Integer(),
+  slug: Type.String(),
+  name: Type.String(),
+  country: Type.String(),
+  countryCode: Type.String(),
+  zone: Type.String({ description: 'IANA time zone' }),
+  language: Type.String(),
+});
+
+const PlaceTimeSchema = Type.Object({
+  key: Type.String(),
+  city: Type.String(),
+  country: Type.String(),
+  zone: Type.String(),
+  localDate: Type.String(),
+  localStart: Type.String(),
+  localEnd: Type.String(),
+  localIso: Type.String(),
+  utcOffset: Type.String(),
+  workingHours: Type.Boolean({ description: 'start and end on a weekday within 09:00–18:00 local time' }),
+});
+
+const SessionSchema = Type.Object({
+  id: Type.Integer(),
+  slug: Type.String(),
+  title: Type.String(),
+  description: Type.String(),
+  status: Type.Union([Type.Literal('tentative'), Type.Literal('scheduled'), Type.Literal('cancelled'), Type.Literal('completed')]),
+  seriesId: Type.Union([Type.Null(), Type.Integer()]),
+  hubId: Type.Integer(),
+  coHostIds: Type.Array(Type.Integer()),
+  zone: Type.String({ description: "the organiser's IANA zone (the truth, with wallTime)" }),
+  wallTime: Type.Union([Type.Object({ date: Type.String(), time: Type.String(), zone: Type.String() }), Type.Null()]),
+  startUtc: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  endUtc: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  durationMinutes: Type.Integer(),
+  timeStated: Type.Boolean({ description: 'false when the source gave only the date and the time is assumed' }),
+  approximate: Type.Union([Type.Object({ month: Type.String(), part: Type.Union([Type.Null(), Type.String()]), label: Type.String() }), Type.Null()]),
+  capacity: Type.Union([Type.Null(), Type.Integer()]),
+  language: Type.String(),
+  sequence: Type.Integer(),
+  calendarUid: Type.String(),
+  reminderOffsets: Type.Array(Type.String()),
+  joinUrl: Type.Optional(Type.Union([Type.Null(), Type.String()])),
+  places: Type.Array(PlaceTimeSchema),
+});
+
+const SessionBody = Type.Object(
+  {
+    title: Type.Optional(Type.String({ maxLength: 500 })),
+    description: Type.Optional(Type.String({ maxLength: 10000 })),
+    seriesId: Type.Optional(Type.Union([Type.Null(), Type.Integer()])),
+    hubId: Type.Optional(Type.Integer()),
+    coHostIds: Type.Optional(Type.Array(Type.Integer(), { maxItems: 50 })),
+    status: Type.Optional(Type.Union([Type.Literal('tentative'), Type.Literal('scheduled'), Type.Literal('completed')])),
+    date: Type.Optional(Type.String({ description: 'YYYY-MM-DD, wall clock in `zone`' })),
+    time: Type.Optional(Type.String({ description: 'HH:MM, 24-hour, wall clock in `zone`' })),
+    zone: Type.Optional(Type.String({ description: 'IANA time zone, e.g. Europe/Athens' })),
+    durationMinutes: Type.Optional(Type.Integer()),
+    approxMonth: Type.Optional(Type.Union([Type.Null(), Type.String()])),
+    approxPart: Type.Optional(Type.Union([Type.Literal('early'), Type.Literal('mid'), Type.Literal('late'), Type.Null()])),
+    joinUrl: Type.Optional(Type.Union([Type.Null(), Type.String()])),
+    capacity: Type.Optional(Type.Union([Type.Null(), Type.Integer()])),
+    language: Type.Optional(Type.String()),
+    doubleOptIn: Type.Optional(Type.Boolean()),
+    reminderOffsets: Type.Optional(Type.Array(Type.Union([Type.Integer(), Type.String()]), { maxItems: 5, description: 'ISO 8601 durations before the start, e.g. ["P1D", "PT1H"]' })),
+  },
+  { additionalProperties: false },
+);
+
+const ErrorSchema = Type.Object({ error: Type.String(), message: Type.String(), field: Type.Optional(Type.String()), fields: Type.Optional(Type.Array(Type.Any())) });
+const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+
+export function hubJson(h: Hub) {
+  return { id: h.id, slug: h.slug, name: h.name, country: h.country, countryCode: h.countryCode, zone: h.zone, language: h.language };
+}
+
+/** A session as the API reports it: its wall time and zone (the truth), its UTC instant, and the local time per country. */
+export function sessionJson(s: Session, opts: { withJoinUrl?: boolean } = {}) {
+  return {
+    id: s.id,
+    slug: s.slug,
+    title: s.title,
+    description: s.description,
+    status: s.status,
+    seriesId: s.seriesId,
+    hubId: s.hubId,
+    coHostIds: s.coHostIds,
+    zone: s.zone,
+    wallTime: s.startDate && s.startTime ? { date: s.startDate, time: s.startTime, zone: s.zone } : null,
+    startUtc: s.startUtc === null ? null : toIsoUtc(s.startUtc),
+    endUtc: s.endUtc === null ? null : toIsoUtc(s.endUtc),
+    durationMinutes: s.durationMinutes,
+    timeStated: s.timeStated,
+    approximate: s.approxMonth ? { month: s.approxMonth, part: s.approxPart, label: tentativeLabel(s, 'en') ?? s.approxMonth } : null,
+    capacity: s.capacity,
+    language: s.language,
+    sequence: s.sequence,
+    calendarUid: s.calendarUid,
+    reminderOffsets: s.reminderOffsets.map(formatDurationMinutes),
+    ...(opts.withJoinUrl ? { joinUrl: s.joinUrl } : {}),
+    places:
+      s.startUtc === null
+        ? []
+        : placeTimes(s.startUtc, s.durationMinutes, s.zone).map((p) => ({
+            key: p.place.key,
+            city: p.place.city,
+            country: p.place.country,
+            zone: p.place.zone,
+            localDate: p.date,
+            localStart: p.time,
+            localEnd: p.endTime,
+            localIso: toIsoInZone(s.startUtc!, p.place.zone),
+            utcOffset: p.offset,
+            workingHours: p.workingHours,
+          })),
+  };
+}
+
+export default async function apiRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const { sessions, repos, auth } = app.services;
+
+  // Requests with a body must be JSON (a browser form from another site cannot send that without
+  // CORS): the app's body-type hook (src/routes/boundary.ts) refuses anything else with 415.
+
+  /** Bearer token → organiser; 401 without a valid one. */
+  const requireToken = async (req: FastifyRequest, reply: FastifyReply) => {
+    const h = req.headers.authorization;
+    const token = h && /^Bearer\s+(\S+)$/i.exec(h)?.[1];
+    const o = auth.organiserForToken(token || undefined);
+    if (!o) return reply.code(401).header('WWW-Authenticate', 'Bearer').send({ error: 'unauthorized', message: 'a valid API token is required (Authorization: Bearer …)' });
+    bearerOrganisers.set(req, o);
+  };
+  const caller = (req: FastifyRequest) => bearerOrganisers.get(req)!;
+  const optionalCaller = (req: FastifyRequest) => {
+    const token = req.headers.authorization && /^Bearer\s+(\S+)$/i.exec(req.headers.authorization)?.[1];
+    return token ? auth.organiserForToken(token) : undefined;
+  };
+
+  app.get('/hubs', { schema: { tags: ['hubs'], summary: 'The hubs of the network', response: { 200: Type.Array(HubSchema) } } }, async () =>
+    repos.hubs.list().map(hubJson),
+  );
+
+  app.get('/series', { schema: { tags: ['series'], summary: 'Series of related sessions', response: { 200: Type.Array(Type.Object({ id: Type.Integer(), slug: Type.String(), title: Type.String(), description: Type.String(), sessionIds: Type.Array(Type.Integer()) })) } } }, async () =>
+    repos.series.list().map((s) => ({ ...s, sessionIds: repos.sessions.listBySeries(s.id).map((x) => x.id) })),
+  );
+
+  app.get(
+    '/sessions',
+    {
+      schema: {
+        tags: ['sessions'],
+        summary: 'All sessions',
+        querystring: Type.Object({ status: Type.Optional(Type.String()), seriesId: Type.Optional(Type.Integer()) }, { additionalProperties: false }),
+        response: { 200: Type.Array(SessionSchema) },
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      const o = optionalCaller(req);
+      return sessions
+        .list()
+        .filter((s) => (q.status ? s.status === q.status : true) && (q.seriesId ? s.seriesId === q.seriesId : true))
+        .map((s) => sessionJson(s, { withJoinUrl: !!o && can(o, 'session.read', s) }));
+    },
+  );
+
+  app.get('/sessions/:id', { schema: { tags: ['sessions'], params: IdParams, response: { 200: SessionSchema, 404: ErrorSchema } } }, async (req) => {
+    const s = sessions.get(req.params.id);
+    const o = optionalCaller(req);
+    return sessionJson(s, { withJoinUrl: !!o && can(o, 'session.read', s) });
+  });
+
+  app.post(
+    '/sessions',
+    {
+      preHandler: requireToken,
+      schema: { tags: ['sessions'], summary: 'Create a session', security: [{ bearer: [] }], body: SessionBody, response: { 201: SessionSchema, 400: ErrorSchema, 401: ErrorSchema } },
+    },
+    async (req, reply) => {
+      const s = sessions.create(req.body, caller(req));
+      return reply.code(201).header('Location', `/api/v1/sessions/${s.id}`).send(sessionJson(s, { withJoinUrl: true }));
+    },
+  );
+
+  app.patch(
+    '/sessions/:id',
+    {
+      preHandler: requireToken,
+      schema: { tags: ['sessions'], summary: 'Change a session', security: [{ bearer: [] }], params: IdParams, body: SessionBody, response: { 200: SessionSchema, 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema } },
+    },
+    async (req) => {
+      const s = sessions.update(req.params.id, req.body, caller(req));
+      return sessionJson(s, { withJoinUrl: true });
+    },
+  );
+
+  app.post(
+    '/sessions/:id/cancel',
+    {
+      preHandler: requireToken,
+      schema: { tags: ['sessions'], summary: 'Cancel a session', security: [{ bearer: [] }], params: IdParams, response: { 200: SessionSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema } },
+    },
+    async (req) => sessionJson(sessions.cancel(req.params.id, caller(req)), { withJoinUrl: true }),
+  );
+
+}

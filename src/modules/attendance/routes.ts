@@ -1,0 +1,85 @@
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../../core/errors.js';
+import { isLanguage, t } from '../../core/i18n/index.js';
+import { countryName } from '../sessions/countries.js';
+import { formatInZone } from '../../core/time/index.js';
+import { langOf, organiserOf, render, requireOrganiser } from '../../core/render/context.js';
+import Type from 'typebox';
+import { Form, IdParams, Params, Query, Text, notTextErrors, textValues } from '../../core/render/boundary.js';
+import { mayOn } from '../sessions/routes.js';
+import { personalScope } from '../../core/access/index.js';
+
+export default async function attendanceRoutes(app: FastifyInstance): Promise<void> {
+  const { attendance, sessions, registrations } = app.services;
+
+  // The personal join link in emails: records the first join inside the session window, then
+  // redirects to the meeting. Outside the window it only says when the link opens.
+  app.get<{ Params: { token: string } }>('/join/:token', { schema: { params: Params({ token: Text }), querystring: Query({}) } }, async (req, reply) => {
+    const result = attendance.join(req.params.token);
+    reply.header('Cache-Control', 'no-store, private').header('X-Robots-Tag', 'noindex, nofollow');
+    if (result.kind === 'redirect') return reply.redirect(result.url, 302);
+    const lang = isLanguage(result.reg.language) ? result.reg.language : langOf(req);
+    const message =
+      result.kind === 'early'
+        ? Number.isNaN(result.opensAt)
+          ? t(lang, 'join.noDate')
+          : t(lang, 'join.early', { time: formatInZone(result.opensAt, result.reg.zone, lang) })
+        : result.kind === 'ended'
+          ? t(lang, 'join.ended')
+          : t(lang, 'join.noUrl');
+    return render(req, reply, 'pages/join', { title: result.session.title, session: result.session, message, lang });
+  });
+
+  app.register(async (area) => {
+    area.addHook('preHandler', requireOrganiser);
+
+    const page = async (req: import('fastify').FastifyRequest<{ Params: { id: string } }>, reply: import('fastify').FastifyReply, extra: Record<string, unknown> = {}, status = 200) => {
+      const lang = langOf(req);
+      const o = organiserOf(req)!;
+      const session = sessions.getManaged(Number(req.params.id), o, 'attendance.mark');
+      const scope = personalScope(o, session);
+      const summary = attendance.summary(session.id, scope);
+      return render(
+        req,
+        reply,
+        'pages/organiser/attendance',
+        {
+          title: `${t(lang, 'att.title')}: ${session.title}`,
+          session,
+          may: mayOn(o, session),
+          summary: {
+            ...summary,
+            byCountry: summary.byCountry.map((b) => ({ ...b, label: countryName(b.label, lang) })),
+            byHub: summary.byHub.map((b) => ({ ...b, label: b.label || t(lang, 'reg.hubNone') })),
+          },
+          people: registrations.list(session.id, scope, { status: 'confirmed' }),
+          importResult: undefined,
+          errors: {},
+          ...extra,
+        },
+        status,
+      );
+    };
+
+    area.get<{ Params: { id: string } }>('/organiser/sessions/:id/attendance', { schema: { params: IdParams, querystring: Query({}) } }, async (req, reply) => page(req, reply));
+
+    area.post<{ Params: { id: string; rid: string }; Body: { attended?: string } }>('/organiser/sessions/:id/attendance/:rid', { schema: { params: Params({ id: Text, rid: Text }), body: Form({ attended: Type.Optional(Text) }) } }, async (req, reply) => {
+      const o = organiserOf(req)!;
+      const session = sessions.getManaged(Number(req.params.id), o, 'attendance.mark');
+      attendance.mark(session.id, Number(req.params.rid), req.body?.attended === 'yes', personalScope(o, session));
+      return reply.redirect(`/organiser/sessions/${session.id}/attendance?msg=att.saved`, 303);
+    });
+
+    area.post<{ Params: { id: string }; Body: { csv?: string } }>('/organiser/sessions/:id/attendance/import', { schema: { params: IdParams, body: Form({ csv: Type.Optional(Text) }) }, attachValidation: true }, async (req, reply) => {
+      const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'attendance.import');
+      if (req.validationError) return page(req, reply, { errors: notTextErrors(langOf(req), req.validationError), csvValue: textValues(req.body).csv ?? '' }, 400);
+      try {
+        const result = attendance.importCsv(session.id, typeof req.body?.csv === 'string' ? req.body.csv : '');
+        return page(req, reply, { importResult: result });
+      } catch (err) {
+        if (!(err instanceof AppError) || err.status !== 400) throw err;
+        return page(req, reply, { errors: { csv: t(langOf(req), `err.${err.code}`) }, csvValue: req.body?.csv ?? '' }, 400);
+      }
+    });
+  });
+}

@@ -1,0 +1,157 @@
+import { timingSafeEqual } from 'node:crypto';
+import { parse } from 'csv-parse/sync';
+import type { Clock } from '../../core/clock.js';
+import type { Config } from '../../core/config.js';
+import type { DB } from '../../core/db/open.js';
+import { immediate } from '../../core/db/open.js';
+import { AppError, notFound } from '../../core/errors.js';
+import type { Repositories } from '../repositories.js';
+import type { PersonalScope } from '../../core/access/index.js';
+import type { Registration } from '../registrations/repository.js';
+import type { Session } from '../sessions/repository.js';
+import { joinMac, joinToken } from '../registrations/tokens.js';
+
+/** The join link opens this long before the start (and closes at the end). */
+export const JOIN_OPENS_MINUTES = 15;
+
+export type JoinResult =
+  | { kind: 'redirect'; url: string; firstJoin: boolean }
+  | { kind: 'early'; session: Session; reg: Registration; opensAt: number }
+  | { kind: 'ended'; session: Session; reg: Registration }
+  | { kind: 'no-url'; session: Session; reg: Registration };
+
+export interface ImportResult {
+  rows: number;
+  matched: number;
+  newlyMarked: number;
+  unmatched: number;
+  emailColumn: string;
+}
+
+/**
+ * Attendance: each registrant's join link goes through Kairos (/join/<token>), which records the
+ * first join and redirects to the meeting. Organisers may also mark attendance by hand or import
+ * the participants CSV of the meeting tool (matched by email).
+ */
+export class AttendanceService {
+  constructor(
+    private readonly db: DB,
+    private readonly repos: Repositories,
+    private readonly clock: Clock,
+    private readonly config: Config,
+    private readonly secret: string,
+  ) {}
+
+  /** `<id>.<hmac>`: nothing stored; a new registration nonce (erasure, re-registration) voids it. */
+  joinToken(reg: Pick<Registration, 'id' | 'tokenNonce'>): string {
+    return joinToken(this.secret, reg.id, reg.tokenNonce);
+  }
+
+  joinUrl(reg: Pick<Registration, 'id' | 'tokenNonce'>): string {
+    return `${this.config.publicUrl}/join/${this.joinToken(reg)}`;
+  }
+
+  private mac(id: number, nonce: string): string {
+    return joinMac(this.secret, id, nonce);
+  }
+
+  private resolve(token: string): Registration {
+    const m = /^(\d{1,12})\.([A-Za-z0-9_-]{32})$/.exec(token ?? '');
+    const reg = m ? this.repos.registrations.get(Number(m[1])) : undefined;
+    if (!m || !reg || reg.anonymisedAt !== null || !reg.tokenNonce) throw notFound('join link');
+    const expected = Buffer.from(this.mac(reg.id, reg.tokenNonce));
+    const given = Buffer.from(m[2]);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw notFound('join link');
+    return reg;
+  }
+
+  /**
+   * Follows a join link. Only inside the window (a little before the start until the end) does it
+   * record the first join and redirect; outside it, nothing is recorded, so a mail scanner that
+   * opens the link when the reminder arrives does not count as attendance.
+   */
+  join(token: string): JoinResult {
+    const reg = this.resolve(token);
+    if (reg.status !== 'confirmed') throw new AppError('registration_inactive', 'this registration is not confirmed', 410, 'registration');
+    const session = this.repos.sessions.get(reg.sessionId)!;
+    if (session.status === 'cancelled') throw new AppError('session_cancelled', 'this session has been cancelled', 410, 'session');
+    if (session.startUtc === null || session.endUtc === null) return { kind: 'early', session, reg, opensAt: Number.NaN };
+    const now = this.clock.now();
+    const opensAt = session.startUtc - JOIN_OPENS_MINUTES * 60_000;
+    if (now < opensAt) return { kind: 'early', session, reg, opensAt };
+    if (now > session.endUtc) return { kind: 'ended', session, reg };
+    if (!session.joinUrl) return { kind: 'no-url', session, reg };
+    const firstJoin = immediate(this.db, () => this.repos.registrations.markAttended(reg.id, now, 'link', now));
+    return { kind: 'redirect', url: session.joinUrl, firstJoin };
+  }
+
+  /** Marks by hand; only a registration within the caller's access scope (else 404, nothing changed). */
+  mark(sessionId: number, registrationId: number, attended: boolean, scope: PersonalScope): void {
+    immediate(this.db, () => {
+      const reg = this.repos.registrations.getInScope(registrationId, sessionId, scope);
+      if (!reg) throw notFound('registration');
+      const now = this.clock.now();
+      if (attended) this.repos.registrations.markAttended(reg.id, now, 'manual', now);
+      else this.repos.registrations.unmarkAttended(reg.id, now);
+    });
+  }
+
+  /**
+   * Imports a participants CSV (Zoom, Jitsi, BigBlueButton, Teams…): finds the email column by
+   * its header, matches confirmed registrations by email in any letter case, marks them attended.
+   */
+  importCsv(sessionId: number, csvText: string): ImportResult {
+    let records: string[][];
+    try {
+      records = parse(csvText.replace(/^\uFEFF/, ''), { relax_column_count: true, skip_empty_lines: true, trim: true, bom: true }) as string[][];
+    } catch {
+      throw new AppError('csv_invalid', 'this file could not be read as CSV', 400, 'csv');
+    }
+    if (records.length < 2) throw new AppError('csv_empty', 'the file has no participant rows', 400, 'csv');
+    const header = records[0].map((h) => h.toLowerCase());
+    const col = header.findIndex((h) => /e-?mail/.test(h));
+    if (col < 0) throw new AppError('csv_no_email', 'no column whose title contains "email"', 400, 'csv');
+    const emails = new Set(records.slice(1).map((r) => (r[col] ?? '').trim().toLowerCase()).filter((e) => e.includes('@')));
+    return immediate(this.db, () => {
+      const now = this.clock.now();
+      let matched = 0;
+      let newlyMarked = 0;
+      for (const email of emails) {
+        const reg = this.repos.registrations.getByEmail(sessionId, email);
+        if (!reg || reg.status !== 'confirmed') continue;
+        matched++;
+        if (this.repos.registrations.markAttended(reg.id, now, 'import', now)) newlyMarked++;
+      }
+      return { rows: records.length - 1, matched, newlyMarked, unmatched: emails.size - matched, emailColumn: records[0][col] };
+    });
+  }
+
+  /** Confirmed registrations and attendance per country and per hub. */
+  summary(sessionId: number, scope: PersonalScope): { byCountry: Bar[]; byHub: Bar[]; registered: number; attended: number } {
+    const rows = this.repos.registrations.attendance(sessionId, scope);
+    const hubName = new Map(this.repos.hubs.list().map((h) => [h.id, h.name]));
+    const group = (key: (r: (typeof rows)[number]) => string) => {
+      const m = new Map<string, Bar>();
+      for (const r of rows) {
+        const k = key(r);
+        const b = m.get(k) ?? { label: k, registered: 0, attended: 0 };
+        b.registered += r.registered;
+        b.attended += r.attended;
+        m.set(k, b);
+      }
+      return [...m.values()].sort((a, b) => b.attended - a.attended || b.registered - a.registered || a.label.localeCompare(b.label));
+    };
+    return {
+      byCountry: group((r) => r.country),
+      byHub: group((r) => (r.hubId === null ? '' : hubName.get(r.hubId) ?? '')),
+      registered: rows.reduce((n, r) => n + r.registered, 0),
+      attended: rows.reduce((n, r) => n + r.attended, 0),
+    };
+  }
+}
+
+export interface Bar {
+  label: string;
+  registered: number;
+  attended: number;
+}

@@ -1,0 +1,105 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { followupRenderer } from '../registrations/emails.js';
+import { redactRendered } from '../../core/outbox/redact.js';
+import type { OutboxRow, RenderedEmail } from '../../core/outbox/types.js';
+import { AppError } from '../../core/errors.js';
+import { t } from '../../core/i18n/index.js';
+import type { Audience } from './repository.js';
+import { AUDIENCES, FOLLOWUP_KIND } from './service.js';
+import { langOf, organiserOf, render, requireOrganiser } from '../../core/render/context.js';
+import Type from 'typebox';
+import { ActionForm, Form, Params as ParamsOf, Query, Text, notTextErrors, textValues } from '../../core/render/boundary.js';
+import { fieldMessages } from '../sessions/routes.js';
+
+type Params = { id: string; audience?: string };
+const FollowupParams = ParamsOf({ id: Text, audience: Type.Optional(Text) });
+const FollowupForm = Form({ subject: Type.Optional(Text), body: Type.Optional(Text), inviteNext: Type.Optional(Text) });
+
+export default async function followupRoutes(app: FastifyInstance): Promise<void> {
+  const { sessions, followups } = app.services;
+
+  app.register(async (area) => {
+    area.addHook('preHandler', requireOrganiser);
+
+    const audienceOf = (raw: string | undefined): Audience => {
+      if (!AUDIENCES.includes(raw as Audience)) throw new AppError('not_found', 'no such audience', 404);
+      return raw as Audience;
+    };
+
+    const page = async (req: FastifyRequest<{ Params: Params }>, reply: FastifyReply, extra: Record<string, unknown> = {}, status = 200) => {
+      const lang = langOf(req);
+      const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'followups.manage');
+      const next = followups.nextInSeries(session);
+      const ended = session.endUtc !== null && session.endUtc <= app.services.clock.now();
+      return render(
+        req,
+        reply,
+        'pages/organiser/followups',
+        {
+          title: `${t(lang, 'fu.title')}: ${session.title}`,
+          session,
+          ended,
+          next,
+          audiences: AUDIENCES.map((audience) => {
+            const saved = followups.get(session.id, audience);
+            return {
+              audience,
+              saved,
+              values: saved ?? { subject: '', body: '', inviteNext: !!next },
+              recipients: followups.recipients(session, audience).length,
+              withoutConsent: followups.withoutConsent(session, audience),
+              errors: {},
+            };
+          }),
+          ...extra,
+        },
+        status,
+      );
+    };
+
+    area.get<{ Params: Params }>('/organiser/sessions/:id/followups', { schema: { params: FollowupParams, querystring: Query({}) } }, async (req, reply) => page(req, reply));
+
+    area.post<{ Params: Params; Body: Record<string, string> }>('/organiser/sessions/:id/followups/:audience', { schema: { params: FollowupParams, body: FollowupForm }, attachValidation: true }, async (req, reply) => {
+      const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'followups.manage');
+      const audience = audienceOf(req.params.audience);
+      if (req.validationError) {
+        const values = textValues(req.body);
+        return page(req, reply, { failed: { audience, values: { ...values, inviteNext: values.inviteNext === 'on' }, errors: notTextErrors(langOf(req), req.validationError) } }, 400);
+      }
+      try {
+        followups.save(session, audience, req.body ?? {});
+        return reply.redirect(`/organiser/sessions/${session.id}/followups?msg=fu.saved#fu-${audience}`, 303);
+      } catch (err) {
+        if (!(err instanceof AppError) || err.status !== 400) throw err;
+        const errors = fieldMessages(langOf(req), err);
+        return page(req, reply, { failed: { audience, values: { ...req.body, inviteNext: req.body?.inviteNext === 'on' }, errors } }, 400);
+      }
+    });
+
+    area.get<{ Params: Params }>('/organiser/sessions/:id/followups/:audience/preview', { schema: { params: FollowupParams, querystring: Query({}) } }, async (req, reply) => {
+      const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'followups.manage');
+      const audience = audienceOf(req.params.audience);
+      const f = followups.get(session.id, audience);
+      const lang = langOf(req);
+      const sample = followups.recipients(session, audience)[0];
+      let preview: RenderedEmail | undefined;
+      if (f && sample) {
+        const next = f.inviteNext ? followups.nextInSeries(session) : undefined;
+        // Rendered exactly as the dispatcher will, for the first recipient, without queueing anything.
+        const row = { id: 0, kind: FOLLOWUP_KIND, registration_id: sample.id, session_id: session.id, language: sample.language, zone: sample.zone, recipient_name: sample.name, recipient_email: sample.email } as unknown as OutboxRow;
+        const out = await followupRenderer({ row, payload: { audience, subject: f.subject, body: f.body, nextSessionId: next?.id ?? null }, db: app.services.db, config: app.config, clock: app.services.clock });
+        // The organiser sees the recipient's personal links as markers, never the links themselves.
+        if (!('withdraw' in out)) preview = redactRendered(out, app.config.publicUrl);
+      }
+      return render(req, reply, 'pages/organiser/followup-preview', { title: t(lang, 'fu.preview'), session, audience, preview, sample });
+    });
+
+    area.post<{ Params: Params }>('/organiser/sessions/:id/followups/:audience/send', { schema: { params: FollowupParams, body: ActionForm } }, async (req, reply) => {
+      const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'followups.manage');
+      const audience = audienceOf(req.params.audience);
+      const result = followups.send(session, audience);
+      req.log.info({ sessionId: session.id, audience, queued: result.queued }, 'follow-up queued');
+      return reply.redirect(`/organiser/sessions/${session.id}/followups?msg=fu.sent#fu-${audience}`, 303);
+    });
+  });
+}

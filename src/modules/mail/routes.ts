@@ -1,0 +1,132 @@
+/**
+ * Organiser mail page: the outbox as a mailbox. Lists what was queued and sent (with the local
+ * copy when there is no SMTP relay), shows one email as rendered, lets an organiser send a failed
+ * one again, and an administrator resume sending after a pause.
+ *
+ * Hub organisers see the mail of sessions their hub owns, and of sessions it co-hosts only the mail
+ * to registrants who chose their hub (the access policy's mail rule); administrators see all.
+ *
+ * Register in buildApp (after organiserRoutes):
+ *   await app.register(organiserMailRoutes, { db, clock });
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Clock } from '../../core/clock.js';
+import type { DB } from '../../core/db/open.js';
+import { notFound } from '../../core/errors.js';
+import { getMail, listMail, mailSummary, requeue, resumeDispatch, type MailScope } from '../../core/outbox/queue.js';
+import { OUTBOX_STATUSES, type OutboxStatus } from '../../core/outbox/types.js';
+import { t } from '../../core/i18n/index.js';
+import type { Organiser } from '../organisers/repository.js';
+import { formatInZone } from '../../core/time/index.js';
+import { langOf, organiserOf, render, requireOrganiser } from '../../core/render/context.js';
+import { ActionForm } from '../../core/render/boundary.js';
+import { assertCanGlobal, canGlobal, mailAccess } from '../../core/access/index.js';
+
+export interface OrganiserMailOptions {
+  db: DB;
+  clock: Clock;
+}
+
+const PAGE_SIZE = 50;
+
+/** The access policy's mail rule, as the outbox queries take it. */
+const scopeOf = (o: Organiser): MailScope => {
+  const access = mailAccess(o);
+  return 'all' in access ? {} : { hubId: access.hubId };
+};
+
+const listQuery = {
+  type: 'object',
+  properties: {
+    status: { type: 'string', enum: ['', ...OUTBOX_STATUSES] },
+    session: { type: 'integer', minimum: 1 },
+    page: { type: 'integer', minimum: 1, maximum: 100_000 },
+  },
+} as const;
+
+const idParams = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'integer', minimum: 1 } },
+} as const;
+
+export default async function organiserMailRoutes(app: FastifyInstance, opts: OrganiserMailOptions): Promise<void> {
+  const { db, clock } = opts;
+
+  const when = (req: FastifyRequest, ms: number | null) => {
+    if (ms === null) return '';
+    return formatInZone(ms, organiserOf(req)!.zone, langOf(req), 'medium');
+  };
+
+  app.register(async (area) => {
+    area.addHook('preHandler', requireOrganiser);
+
+    area.get<{ Querystring: { status?: OutboxStatus | ''; session?: number; page?: number } }>(
+      '/organiser/mail',
+      { schema: { querystring: listQuery } },
+      async (req, reply) => {
+        const o = organiserOf(req)!;
+        const lang = langOf(req);
+        const scope = scopeOf(o);
+        const status = req.query.status || undefined;
+        const page = req.query.page ?? 1;
+        const { rows, total } = listMail(db, { ...scope, status, sessionId: req.query.session, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
+        const summary = mailSummary(db, { ...scope, now: clock.now() });
+        const link = (p: number) => {
+          const q = new URLSearchParams();
+          if (status) q.set('status', status);
+          if (req.query.session) q.set('session', String(req.query.session));
+          if (p > 1) q.set('page', String(p));
+          const s = q.toString();
+          return `/organiser/mail${s ? `?${s}` : ''}`;
+        };
+        return render(req, reply, 'pages/organiser/mail', {
+          title: t(lang, 'email.admin.title'),
+          local: !app.config.smtpUrl,
+          isAdmin: canGlobal(o, 'mail.resume'),
+          summary,
+          pausedUntil: summary.pause.paused ? when(req, summary.pause.until) : '',
+          statuses: OUTBOX_STATUSES.map((s) => ({ value: s, label: t(lang, `email.status.${s}`), count: summary.counts[s] })),
+          status: status ?? '',
+          items: rows.map((r) => ({
+            ...r,
+            statusLabel: t(lang, `email.status.${r.status}`),
+            createdText: when(req, r.createdAt),
+            sentText: when(req, r.sentAt),
+          })),
+          newer: page > 1 ? link(page - 1) : '',
+          older: page * PAGE_SIZE < total ? link(page + 1) : '',
+        });
+      },
+    );
+
+    area.get<{ Params: { id: number } }>('/organiser/mail/:id', { schema: { params: idParams } }, async (req, reply) => {
+      const o = organiserOf(req)!;
+      const lang = langOf(req);
+      const mail = getMail(db, req.params.id, scopeOf(o));
+      if (!mail) throw notFound('email');
+      return render(req, reply, 'pages/organiser/mail-message', {
+        title: `${t(lang, 'email.admin.title')}: ${mail.subject ?? mail.kind}`,
+        mail,
+        statusLabel: t(lang, `email.status.${mail.status}`),
+        createdText: when(req, mail.createdAt),
+        sentText: when(req, mail.sentAt),
+        canRetry: mail.status === 'failed' || mail.status === 'expired' || mail.status === 'withdrawn',
+      });
+    });
+
+    area.post<{ Params: { id: number } }>('/organiser/mail/:id/retry', { schema: { params: idParams, body: ActionForm } }, async (req, reply) => {
+      const o = organiserOf(req)!;
+      const mail = getMail(db, req.params.id, scopeOf(o));
+      if (!mail) throw notFound('email');
+      requeue(db, mail.id, clock);
+      return reply.redirect(`/organiser/mail/${mail.id}`, 303);
+    });
+
+    area.post('/organiser/mail/resume', { schema: { body: ActionForm } }, async (req, reply) => {
+      assertCanGlobal(organiserOf(req)!, 'mail.resume');
+      resumeDispatch(db);
+      return reply.redirect('/organiser/mail', 303);
+    });
+  });
+}

@@ -1,0 +1,148 @@
+import type { DB } from '../../core/db/open.js';
+
+export type Role = 'admin' | 'hub';
+
+export interface Organiser {
+  id: number;
+  email: string;
+  name: string;
+  role: Role;
+  hubId: number | null;
+  language: string;
+  zone: string;
+  disabled: boolean;
+}
+
+interface OrganiserRow {
+  id: number;
+  email: string;
+  name: string;
+  password_hash: string;
+  role: Role;
+  hub_id: number | null;
+  language: string;
+  zone: string;
+  disabled_at: number | null;
+}
+
+const toOrganiser = (r: OrganiserRow): Organiser => ({
+  id: r.id,
+  email: r.email,
+  name: r.name,
+  role: r.role,
+  hubId: r.hub_id,
+  language: r.language,
+  zone: r.zone,
+  disabled: r.disabled_at !== null,
+});
+
+export interface ApiToken {
+  id: number;
+  organiserId: number;
+  name: string;
+  prefix: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+  revokedAt: number | null;
+}
+
+/** Organisers, their login sessions and API tokens. Secrets arrive here already hashed. */
+export class OrganiserRepository {
+  private readonly byId;
+  private readonly byEmail;
+  private readonly all;
+  private readonly insertStmt;
+  private readonly setPassword;
+  private readonly insertLogin;
+  private readonly loginById;
+  private readonly deleteLogin;
+  private readonly purgeLogins;
+  private readonly insertToken;
+  private readonly tokenByHash;
+  private readonly touchToken;
+  private readonly tokensOf;
+  private readonly revokeStmt;
+
+  constructor(db: DB) {
+    this.byId = db.prepare<[number], OrganiserRow>('SELECT * FROM organisers WHERE id = ?');
+    this.byEmail = db.prepare<[string], OrganiserRow>('SELECT * FROM organisers WHERE email = ?');
+    this.all = db.prepare<[], OrganiserRow>('SELECT * FROM organisers ORDER BY email');
+    this.insertStmt = db.prepare(
+      `INSERT INTO organisers (email, name, password_hash, role, hub_id, language, zone, created_at)
+       VALUES (@email, @name, @passwordHash, @role, @hubId, @language, @zone, @now)`,
+    );
+    this.setPassword = db.prepare('UPDATE organisers SET password_hash = ? WHERE id = ?');
+    this.insertLogin = db.prepare('INSERT INTO login_sessions (id_hash, organiser_id, created_at, expires_at) VALUES (?, ?, ?, ?)');
+    this.loginById = db.prepare<[string, number], { organiser_id: number }>(
+      'SELECT organiser_id FROM login_sessions WHERE id_hash = ? AND expires_at > ?',
+    );
+    this.deleteLogin = db.prepare('DELETE FROM login_sessions WHERE id_hash = ?');
+    this.purgeLogins = db.prepare('DELETE FROM login_sessions WHERE expires_at <= ?');
+    this.insertToken = db.prepare(
+      'INSERT INTO api_tokens (organiser_id, name, token_hash, prefix, created_at) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.tokenByHash = db.prepare<[string], { id: number; organiser_id: number }>(
+      'SELECT id, organiser_id FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL',
+    );
+    this.touchToken = db.prepare('UPDATE api_tokens SET last_used_at = ? WHERE id = ?');
+    this.tokensOf = db.prepare<[number], { id: number; organiser_id: number; name: string; prefix: string; created_at: number; last_used_at: number | null; revoked_at: number | null }>(
+      'SELECT * FROM api_tokens WHERE organiser_id = ? ORDER BY created_at DESC',
+    );
+    this.revokeStmt = db.prepare('UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND organiser_id = ? AND revoked_at IS NULL');
+  }
+
+  get(id: number): Organiser | undefined {
+    const r = this.byId.get(id);
+    return r && toOrganiser(r);
+  }
+  list(): Organiser[] {
+    return this.all.all().map(toOrganiser);
+  }
+  /** The organiser and their password hash, for login. */
+  credentials(email: string): { organiser: Organiser; passwordHash: string } | undefined {
+    const r = this.byEmail.get(email);
+    return r && { organiser: toOrganiser(r), passwordHash: r.password_hash };
+  }
+  insert(o: Omit<Organiser, 'id' | 'disabled'> & { passwordHash: string }, now: number): Organiser {
+    const info = this.insertStmt.run({ ...o, now });
+    return this.get(Number(info.lastInsertRowid))!;
+  }
+  updatePassword(id: number, passwordHash: string): void {
+    this.setPassword.run(passwordHash, id);
+  }
+
+  createLogin(idHash: string, organiserId: number, now: number, expiresAt: number): void {
+    this.purgeLogins.run(now);
+    this.insertLogin.run(idHash, organiserId, now, expiresAt);
+  }
+  loginOrganiser(idHash: string, now: number): number | undefined {
+    return this.loginById.get(idHash, now)?.organiser_id;
+  }
+  deleteLoginSession(idHash: string): void {
+    this.deleteLogin.run(idHash);
+  }
+
+  createToken(organiserId: number, name: string, tokenHash: string, prefix: string, now: number): number {
+    return Number(this.insertToken.run(organiserId, name, tokenHash, prefix, now).lastInsertRowid);
+  }
+  tokenOrganiser(tokenHash: string, now: number): number | undefined {
+    const r = this.tokenByHash.get(tokenHash);
+    if (!r) return undefined;
+    this.touchToken.run(now, r.id);
+    return r.organiser_id;
+  }
+  tokens(organiserId: number): ApiToken[] {
+    return this.tokensOf.all(organiserId).map((r) => ({
+      id: r.id,
+      organiserId: r.organiser_id,
+      name: r.name,
+      prefix: r.prefix,
+      createdAt: r.created_at,
+      lastUsedAt: r.last_used_at,
+      revokedAt: r.revoked_at,
+    }));
+  }
+  revokeToken(id: number, organiserId: number, now: number): boolean {
+    return this.revokeStmt.run(now, id, organiserId).changes === 1;
+  }
+}

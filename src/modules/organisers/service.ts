@@ -1,0 +1,124 @@
+import type { Clock } from '../../core/clock.js';
+import { AppError } from '../../core/errors.js';
+import type { Repositories } from '../repositories.js';
+import type { Organiser, Role } from './repository.js';
+import { validateZone } from '../../core/time/index.js';
+import { isLanguage } from '../../core/i18n/index.js';
+import { DEFAULT_HASH_COST, hashPassword, needsRehash, randomToken, sha256, verifyPassword } from '../../core/crypto.js';
+import { AccountLoginLimiter, type AccountLimitOptions } from './login-limits.js';
+
+export const LOGIN_TTL_MS = 12 * 3600_000;
+const TOKEN_PREFIX = 'kairos_';
+
+export type LoginResult =
+  | { ok: true; sid: string; organiser: Organiser }
+  /** Wrong email or password (the same answer for both). */
+  | { ok: false; reason: 'invalid' }
+  /** Too many failed attempts on this email: refused before the password is checked, whether the account exists or not. */
+  | { ok: false; reason: 'locked'; retryAfterMs: number };
+
+export interface AuthOptions {
+  /** scrypt cost (log2 N) of new and upgraded password hashes. */
+  passwordHashCost?: number;
+  accountLimit?: Partial<AccountLimitOptions>;
+}
+
+export class AuthService {
+  private readonly hashCost: number;
+  readonly accountLimit: AccountLoginLimiter;
+  // A hash at today's cost, to spend the same time on unknown emails as on wrong passwords.
+  private dummyHash: Promise<string> | undefined;
+
+  constructor(
+    private readonly repos: Repositories,
+    private readonly clock: Clock,
+    options: AuthOptions = {},
+  ) {
+    this.hashCost = options.passwordHashCost ?? DEFAULT_HASH_COST;
+    this.accountLimit = new AccountLoginLimiter(clock, options.accountLimit);
+  }
+
+  async createOrganiser(input: { email: string; name: string; password: string; role: Role; hubSlug?: string; language?: string; zone?: string }): Promise<Organiser> {
+    const email = input.email.trim();
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new AppError('email_invalid', 'not a valid email address', 400, 'email');
+    if (input.password.length < 12) throw new AppError('password_short', 'the password must have at least 12 characters', 400, 'password');
+    if (this.repos.organisers.credentials(email)) throw new AppError('email_taken', 'an organiser with this email exists', 409, 'email');
+    let hubId: number | null = null;
+    if (input.role === 'hub') {
+      const hub = input.hubSlug ? this.repos.hubs.getBySlug(input.hubSlug) : undefined;
+      if (!hub) throw new AppError('hub_unknown', `unknown hub "${input.hubSlug ?? ''}"`, 400, 'hub');
+      hubId = hub.id;
+    }
+    const language = input.language ?? 'en';
+    if (!isLanguage(language)) throw new AppError('language_invalid', 'unsupported language', 400, 'language');
+    const zone = validateZone(input.zone ?? 'Europe/Athens');
+    return this.repos.organisers.insert(
+      { email, name: input.name.trim() || email, passwordHash: await hashPassword(input.password, this.hashCost), role: input.role, hubId, language, zone },
+      this.clock.now(),
+    );
+  }
+
+  /**
+   * Checks email + password; on success returns a new login session id (the cookie value). A hash
+   * made with older parameters is replaced by one at today's cost. After too many failures on one
+   * email within the window, attempts on it are refused without checking the password.
+   */
+  async login(email: string, password: string): Promise<LoginResult> {
+    const lockedUntil = this.accountLimit.lockedUntil(email);
+    if (lockedUntil !== undefined) return { ok: false, reason: 'locked', retryAfterMs: Math.max(0, lockedUntil - this.clock.now()) };
+    // Counted as a failure before the (slow) check and forgotten on success: attempts sent in
+    // parallel cannot all pass the lock check before the first failure is recorded.
+    this.accountLimit.recordFailure(email);
+    const cred = this.repos.organisers.credentials(email.trim());
+    if (!cred || cred.organiser.disabled) {
+      this.dummyHash ??= hashPassword('not-a-real-password', this.hashCost);
+      await verifyPassword(password, await this.dummyHash);
+      return { ok: false, reason: 'invalid' };
+    }
+    if (!(await verifyPassword(password, cred.passwordHash))) return { ok: false, reason: 'invalid' };
+    this.accountLimit.reset(email);
+    if (needsRehash(cred.passwordHash, this.hashCost)) {
+      this.repos.organisers.updatePassword(cred.organiser.id, await hashPassword(password, this.hashCost));
+    }
+    const sid = randomToken();
+    const now = this.clock.now();
+    this.repos.organisers.createLogin(sha256(sid), cred.organiser.id, now, now + LOGIN_TTL_MS);
+    return { ok: true, sid, organiser: cred.organiser };
+  }
+
+  organiserForSession(sid: string | undefined): Organiser | undefined {
+    if (!sid) return undefined;
+    const id = this.repos.organisers.loginOrganiser(sha256(sid), this.clock.now());
+    const o = id === undefined ? undefined : this.repos.organisers.get(id);
+    return o && !o.disabled ? o : undefined;
+  }
+
+  logout(sid: string | undefined): void {
+    if (sid) this.repos.organisers.deleteLoginSession(sha256(sid));
+  }
+
+  /** Creates an API token; the clear value is returned once and only its hash is kept. */
+  createToken(organiserId: number, name: string): { token: string; id: number } {
+    const clean = name.replace(/[\p{Cc}]/gu, '').trim().slice(0, 80);
+    if (!clean) throw new AppError('name_required', 'give the token a name', 400, 'name');
+    const token = TOKEN_PREFIX + randomToken();
+    const id = this.repos.organisers.createToken(organiserId, clean, sha256(token), token.slice(0, TOKEN_PREFIX.length + 6), this.clock.now());
+    return { token, id };
+  }
+
+  organiserForToken(token: string | undefined): Organiser | undefined {
+    if (!token || !token.startsWith(TOKEN_PREFIX)) return undefined;
+    const id = this.repos.organisers.tokenOrganiser(sha256(token), this.clock.now());
+    const o = id === undefined ? undefined : this.repos.organisers.get(id);
+    return o && !o.disabled ? o : undefined;
+  }
+
+  tokens(organiserId: number) {
+    return this.repos.organisers.tokens(organiserId);
+  }
+
+  revokeToken(organiserId: number, tokenId: number): boolean {
+    return this.repos.organisers.revokeToken(tokenId, organiserId, this.clock.now());
+  }
+}
+

@@ -1,0 +1,291 @@
+/**
+ * Date polls. Organiser pages under /organiser/sessions/:id/poll… (login required); voter pages under
+ * /poll/:token (personal link: GET shows, POST with CSRF changes; never cached, never indexed).
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, ValidationError } from '../../core/errors.js';
+import { hasKey, isLanguage, t, type Language } from '../../core/i18n/index.js';
+import type { Poll, PollVoter } from './repository.js';
+import type { Session } from '../sessions/repository.js';
+import { countryName } from '../sessions/countries.js';
+import { NETWORK_COUNTRIES, type InviteResult, type PollService } from './service.js';
+import { allZones, formatDate, formatInZone, formatTime } from '../../core/time/index.js';
+import { langOf, organiserOf, render, requireOrganiser } from '../../core/render/context.js';
+import Type from 'typebox';
+import { ActionForm, Form, Params, Query as QueryOf, Text, TextOrList, notTextErrors, textValues } from '../../core/render/boundary.js';
+import { can } from '../../core/access/index.js';
+
+type FormBody = Record<string, string | string[] | undefined>;
+type Query = Record<string, string | undefined>;
+
+const opt = Type.Optional;
+const SessionParams = Params({ id: Text });
+const TokenParams = Params({ token: Text });
+/** The organiser page's query: the suggestion range and the outcome of an invitation. */
+const PollQuery = QueryOf({
+  from: opt(Text), to: opt(Text), durationMinutes: opt(Text), zone: opt(Text),
+  invited: opt(Text), already: opt(Text), noConsent: opt(Text), invalid: opt(Text),
+});
+const SettingsForm = Form({ zone: opt(Text), deadlineDate: opt(Text), deadlineTime: opt(Text), reminderHours: opt(Text) });
+const SlotForm = Form({ date: opt(Text), time: opt(Text), zone: opt(Text), durationMinutes: opt(Text), back: opt(Text) });
+const InviteForm = Form({ hubIds: opt(TextOrList), registrants: opt(Text) });
+const PickForm = Form({ slotId: opt(Text) });
+
+/** Messages for a service error, by field: poll.err.<code>, then the shared err.<code>, then the service's text. */
+export function pollMessages(lang: string, err: AppError): Record<string, string> {
+  const list = err instanceof ValidationError ? err.errors : [err];
+  const out: Record<string, string> = {};
+  for (const e of list) {
+    const key = hasKey('en', `poll.err.${e.code}`) ? `poll.err.${e.code}` : hasKey('en', `err.${e.code}`) ? `err.${e.code}` : undefined;
+    const reason = typeof e.params.reason === 'string' && e.params.reason ? e.params.reason : undefined;
+    const text = e.code === 'poll_closed' && reason ? t(lang, `poll.closed.${reason}`) : key ? t(lang, key, e.params) : e.message;
+    out[e.field ?? 'form'] = text;
+  }
+  return out;
+}
+
+/** Only 400 (invalid input) and 409 (not now) are shown on the page; anything else is the error handler's. */
+const shown = (err: unknown): err is AppError => err instanceof AppError && (err.status === 400 || err.status === 409);
+
+const one = (b: FormBody, k: string) => (Array.isArray(b[k]) ? (b[k] as string[])[0] : b[k]);
+
+/** A personal page speaks its owner's language unless the visitor picks another with ?lang=. */
+function personalLang(req: FastifyRequest, voter: PollVoter): Language {
+  return langChosen(req) ?? (isLanguage(voter.language) ? voter.language : langOf(req));
+}
+
+/** The language asked for in the query, if any. */
+function langChosen(req: FastifyRequest): Language | undefined {
+  const q = (req.query as Record<string, unknown> | undefined)?.lang;
+  return isLanguage(q) ? q : undefined;
+}
+
+/** Personal pages: never cached, never indexed; the referrer policy is no-referrer site-wide. */
+function personal(reply: FastifyReply): void {
+  reply.header('Cache-Control', 'no-store, private').header('X-Robots-Tag', 'noindex, nofollow');
+}
+
+const count = (v: string | undefined) => (v !== undefined && /^\d{1,6}$/.test(v) ? Number(v) : undefined);
+
+export default async function pollRoutes(app: FastifyInstance, opts: { polls?: PollService } = {}): Promise<void> {
+  const polls = opts.polls ?? (app.services as unknown as { polls?: PollService }).polls;
+  if (!polls) throw new Error('pollRoutes: no PollService (add `polls` to createServices, or pass { polls })');
+  const { sessions, repos } = app.services;
+
+  const deadlineLabel = (poll: Poll, zone: string, lang: string) =>
+    poll.deadlineUtc === null ? undefined : { inZone: formatInZone(poll.deadlineUtc, zone, lang), inPollZone: formatInZone(poll.deadlineUtc, poll.zone, lang), same: zone === poll.zone };
+
+  // ---------------------------------------------------------------- organiser
+
+  type Extra = { errors?: Record<string, Record<string, string>>; values?: Record<string, Record<string, unknown>> };
+
+  const orgPage = async (req: FastifyRequest, reply: FastifyReply, session: Session, extra: Extra = {}, status = 200) => {
+    const o = organiserOf(req)!;
+    const lang = langOf(req);
+    const q = (req.query ?? {}) as Query;
+    const poll = polls.forSession(session.id);
+    const hubs = repos.hubs.list();
+    const errors = { settings: {}, slot: {}, suggest: {}, invite: {}, pick: {}, close: {}, ...(extra.errors ?? {}) } as Record<string, Record<string, string>>;
+    const values = extra.values ?? {};
+    const mayManage = can(o, 'poll.manage', session);
+    const data: Record<string, unknown> = {
+      title: `${t(lang, 'poll.org.title')}: ${session.title}`,
+      session,
+      mayManage,
+      poll,
+      zones: allZones(),
+      organiserZone: o.zone,
+      errors,
+      settings: {
+        zone: poll?.zone ?? o.zone,
+        deadlineDate: poll?.deadlineDate ?? '',
+        deadlineTime: poll?.deadlineTime ?? '',
+        reminderHours: poll?.reminderHours ?? polls.defaultReminder,
+        ...(values.settings ?? {}),
+      },
+    };
+    if (poll) {
+      const state = polls.state(poll);
+      const slots = polls.slots(poll);
+      const participating = new Set([session.hubId, ...session.coHostIds]);
+      const invitedHubs = new Set(polls.voters(poll).filter((v) => v.source === 'hub').map((v) => v.hubId));
+      let suggestions: { date: string; label: string; items: { time: string; end: string; label: string; inPoll: boolean; date: string; zone: string; durationMinutes: number }[] }[] | undefined;
+      const range = polls.defaultRange(session);
+      const suggestValues = { from: q.from ?? range.from, to: q.to ?? range.to, durationMinutes: q.durationMinutes ?? String(session.durationMinutes), zone: q.zone ?? poll.zone };
+      if (q.from !== undefined) {
+        try {
+          suggestions = [];
+          for (const sg of polls.suggest(suggestValues, slots)) {
+            let day = suggestions[suggestions.length - 1];
+            if (!day || day.date !== sg.date) suggestions.push((day = { date: sg.date, label: `${formatDate(sg.startUtc, sg.zone, lang)} (${sg.zone})`, items: [] }));
+            day.items.push({ time: sg.time, end: formatTime(sg.startUtc + sg.durationMinutes * 60_000, sg.zone), label: formatInZone(sg.startUtc, sg.zone, lang), inPoll: sg.inPoll, date: sg.date, zone: sg.zone, durationMinutes: sg.durationMinutes });
+          }
+        } catch (err) {
+          if (!shown(err)) throw err;
+          errors.suggest = pollMessages(lang, err);
+        }
+      }
+      const picked = poll.pickedSlotId === null ? undefined : slots.find((s) => s.id === poll.pickedSlotId);
+      Object.assign(data, {
+        state,
+        deadline: deadlineLabel(poll, o.zone, lang),
+        results: polls.results(poll, o.zone, lang),
+        picked: picked && polls.slotView(picked, o.zone, lang),
+        slotValues: { date: '', time: '', zone: poll.zone, durationMinutes: String(session.durationMinutes), ...(values.slot ?? {}) },
+        suggestValues,
+        suggestQuery: new URLSearchParams(suggestValues).toString(),
+        suggestions,
+        hubs: hubs.map((h) => ({ id: h.id, name: h.name, country: t(lang, `country.${h.countryCode}`), checked: participating.has(h.id) && !invitedHubs.has(h.id), invited: invitedHubs.has(h.id) })),
+        eligible: mayManage ? polls.eligible(session) : { registrants: 0, registrantsWithConsent: 0 },
+        // Names and addresses of voters: the owning hub and administrators only.
+        voters: (can(o, 'poll.voters', session) ? polls.voters(poll) : []).map((v) => ({
+          name: v.name,
+          email: v.email,
+          source: v.source,
+          hub: v.hubId === null ? '' : hubs.find((h) => h.id === v.hubId)?.name ?? '',
+          country: NETWORK_COUNTRIES.includes(v.country) ? t(lang, `country.${v.country}`) : countryName(v.country, lang),
+          language: v.language,
+          zone: v.zone,
+          answered: v.answeredAt !== null,
+        })),
+        inviteResult: count(q.invited) === undefined ? undefined : ({ invited: count(q.invited)!, alreadyInvited: count(q.already) ?? 0, withoutConsent: count(q.noConsent) ?? 0, invalid: count(q.invalid) ?? 0 } satisfies InviteResult),
+      });
+    }
+    return render(req, reply, 'pages/organiser/poll', data, status);
+  };
+
+  app.register(async (area) => {
+    area.addHook('preHandler', requireOrganiser);
+    const managed = (req: FastifyRequest<{ Params: { id: string } }>) => sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'poll.manage');
+    const base = (s: Session) => `/organiser/sessions/${s.id}/poll`;
+
+    area.get<{ Params: { id: string } }>('/organiser/sessions/:id/poll', { schema: { params: SessionParams, querystring: PollQuery } }, async (req, reply) =>
+      orgPage(req, reply, sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'poll.read')),
+    );
+
+    /** Runs a change; on a 400/409 shows the page again with the messages in `group`. */
+    const act = async (req: FastifyRequest<{ Params: { id: string }; Body: FormBody }>, reply: FastifyReply, group: string, fn: (s: Session) => string, values?: Record<string, unknown>) => {
+      const s = managed(req);
+      // A field the form's schema refused (sent twice, say) is shown beside the form, like the service's errors.
+      if (req.validationError) return orgPage(req, reply, s, { errors: { [group]: notTextErrors(langOf(req), req.validationError) }, values: { [group]: textValues(req.body) } }, 400);
+      try {
+        return reply.redirect(fn(s), 303);
+      } catch (err) {
+        if (!shown(err)) throw err;
+        return orgPage(req, reply, s, { errors: { [group]: pollMessages(langOf(req), err) }, values: values ? { [group]: values } : {} }, err.status);
+      }
+    };
+
+    area.post<{ Params: { id: string }; Body: FormBody }>('/organiser/sessions/:id/poll', { schema: { params: SessionParams, body: SettingsForm }, attachValidation: true }, async (req, reply) => {
+      const b = req.body ?? {};
+      const input = { zone: one(b, 'zone'), deadlineDate: one(b, 'deadlineDate'), deadlineTime: one(b, 'deadlineTime'), reminderHours: one(b, 'reminderHours') };
+      return act(req, reply, 'settings', (s) => {
+        if (polls.forSession(s.id)) polls.configure(s.id, input, organiserOf(req)!);
+        else polls.create(s.id, input, organiserOf(req)!);
+        return `${base(s)}?msg=poll.org.saved`;
+      }, input);
+    });
+
+    area.post<{ Params: { id: string }; Body: FormBody }>('/organiser/sessions/:id/poll/slots', { schema: { params: SessionParams, body: SlotForm }, attachValidation: true }, async (req, reply) => {
+      const b = req.body ?? {};
+      const input = { date: one(b, 'date'), time: one(b, 'time'), zone: one(b, 'zone'), durationMinutes: one(b, 'durationMinutes') };
+      const back = one(b, 'back');
+      return act(req, reply, 'slot', (s) => {
+        polls.addSlot(s.id, input, organiserOf(req)!);
+        // Adding a suggestion keeps the suggestions on screen.
+        const keep = typeof back === 'string' && /^from=\d{4}-\d{2}-\d{2}&to=\d{4}-\d{2}-\d{2}&durationMinutes=\d{1,4}&zone=[A-Za-z0-9_%+.-]{1,80}$/.test(back) ? `&${back}` : '';
+        return `${base(s)}?msg=poll.org.slotAdded${keep}#slots`;
+      }, input);
+    });
+
+    area.post<{ Params: { id: string; slotId: string }; Body: FormBody }>('/organiser/sessions/:id/poll/slots/:slotId/delete', { schema: { params: Params({ id: Text, slotId: Text }), body: ActionForm } }, async (req, reply) =>
+      act(req, reply, 'slot', (s) => {
+        polls.removeSlot(s.id, Number(req.params.slotId), organiserOf(req)!);
+        return `${base(s)}?msg=poll.org.slotRemoved#slots`;
+      }),
+    );
+
+    area.post<{ Params: { id: string }; Body: FormBody }>('/organiser/sessions/:id/poll/invite', { schema: { params: SessionParams, body: InviteForm }, attachValidation: true }, async (req, reply) => {
+      const b = req.body ?? {};
+      return act(req, reply, 'invite', (s) => {
+        const r = polls.invite(s.id, { hubIds: b.hubIds, registrants: one(b, 'registrants') }, organiserOf(req)!);
+        return `${base(s)}?invited=${r.invited}&already=${r.alreadyInvited}&noConsent=${r.withoutConsent}&invalid=${r.invalid}#voters`;
+      });
+    });
+
+    area.post<{ Params: { id: string }; Body: FormBody }>('/organiser/sessions/:id/poll/close', { schema: { params: SessionParams, body: ActionForm } }, async (req, reply) =>
+      act(req, reply, 'close', (s) => {
+        polls.close(s.id, organiserOf(req)!);
+        return `${base(s)}?msg=poll.org.closedMsg`;
+      }),
+    );
+
+    area.post<{ Params: { id: string }; Body: FormBody }>('/organiser/sessions/:id/poll/pick', { schema: { params: SessionParams, body: PickForm }, attachValidation: true }, async (req, reply) => {
+      const b = req.body ?? {};
+      return act(req, reply, 'pick', (s) => {
+        polls.pick(s.id, one(b, 'slotId'), organiserOf(req)!);
+        return `/sessions/${s.id}?msg=poll.org.pickedMsg`;
+      });
+    });
+  });
+
+  // ---------------------------------------------------------------- voters (personal link)
+
+  const votePage = async (req: FastifyRequest<{ Params: { token: string } }>, reply: FastifyReply, extra: { errors?: Record<string, string>; submitted?: Record<string, string> } = {}, status = 200) => {
+    const { voter, poll, session } = polls.byToken(req.params.token);
+    personal(reply);
+    const lang = personalLang(req, voter);
+    const slots = polls.slots(poll);
+    const picked = poll.pickedSlotId === null ? undefined : slots.find((s) => s.id === poll.pickedSlotId);
+    return render(
+      req,
+      reply,
+      'pages/poll/vote',
+      {
+        title: t(lang, 'poll.vote.title', { title: session.title }),
+        session,
+        poll,
+        voter: { name: voter.name, zone: voter.zone, answered: voter.answeredAt !== null, changedAt: voter.changedAt === null ? undefined : formatInZone(voter.changedAt, voter.zone, lang) },
+        state: polls.state(poll),
+        deadline: deadlineLabel(poll, voter.zone, lang),
+        slots: slots.map((s) => polls.slotView(s, voter.zone, lang)),
+        answers: { ...polls.answersOf(voter), ...(extra.submitted ?? {}) },
+        results: polls.results(poll, voter.zone, lang),
+        picked: picked && polls.slotView(picked, voter.zone, lang),
+        token: req.params.token,
+        // A language the visitor chose (?lang=) stays chosen through the form and its redirect.
+        langQuery: langChosen(req) ? `?lang=${lang}` : '',
+        errors: extra.errors ?? {},
+        lang,
+      },
+      status,
+    );
+  };
+
+  app.get<{ Params: { token: string } }>('/poll/:token', { schema: { params: TokenParams, querystring: QueryOf({}) } }, async (req, reply) => votePage(req, reply));
+
+  // Right to erasure: the voter's address, name and link go; their answers stay, anonymous.
+  app.post<{ Params: { token: string } }>('/poll/:token/erase', { schema: { params: TokenParams, body: ActionForm } }, async (req, reply) => {
+    polls.eraseByToken(req.params.token);
+    return reply.redirect('/?msg=poll.erase.done', 303);
+  });
+
+  app.post<{ Params: { token: string }; Body: FormBody }>('/poll/:token', { schema: { params: TokenParams, querystring: QueryOf({}), body: Form({}) } }, async (req, reply) => {
+    const body = req.body ?? {};
+    try {
+      polls.vote(req.params.token, body);
+      const chosen = langChosen(req);
+      return reply.redirect(`/poll/${req.params.token}?msg=poll.vote.saved${chosen ? `&lang=${chosen}` : ''}`, 303);
+    } catch (err) {
+      if (!shown(err)) throw err;
+      const { voter } = polls.byToken(req.params.token);
+      const submitted: Record<string, string> = {};
+      for (const [k, v] of Object.entries(body)) {
+        const m = /^slot-(\d+)$/.exec(k);
+        const val = Array.isArray(v) ? v[0] : v;
+        if (m && (val === 'yes' || val === 'maybe' || val === 'no')) submitted[m[1]] = val;
+      }
+      return votePage(req, reply, { errors: pollMessages(personalLang(req, voter), err), submitted }, err.status);
+    }
+  });
+}

@@ -1,0 +1,170 @@
+/**
+ * A registrant's own calendar, under their personal link (the manage token):
+ *
+ *   GET /r/:token/invite.ics     their invitation as a file: METHOD:REQUEST, the session's UID and
+ *                                current SEQUENCE, the hub as ORGANIZER, the person as the only
+ *                                ATTENDEE, their personal join link as URL. The same invite their
+ *                                emails carry, for someone who lost the email or uses a client that
+ *                                dropped the attachment. Only for a confirmed seat in a session
+ *                                with a fixed time that is not cancelled; otherwise 404 saying why.
+ *   GET /r/:token/calendar.ics   a subscription feed of every session the same person (the same
+ *                                email in any letter case) holds a confirmed seat for: no METHOD,
+ *                                no ORGANIZER, no ATTENDEE; each event carries the person's own
+ *                                join link for that session. A cancelled registration's session
+ *                                leaves the feed; a cancelled session stays, STATUS:CANCELLED, so
+ *                                subscribed calendars strike it.
+ *
+ * Both are personal: never cached by anyone (`no-store, private`), never indexed. GET changes
+ * nothing. An unknown or erased token is a 404 that says nothing more.
+ *
+ * Registered with the database and the clock (DTSTAMP of an invite is when it was made):
+ *   await app.register(personalCalendarRoutes, { db, clock });
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { buildInvite, buildPublicCalendar, type CalendarEvent } from '../../core/calendar/index.js';
+import { hasFixedTime, sessionToEvent } from '../../core/calendar/events.js';
+import type { Clock } from '../../core/clock.js';
+import type { DB } from '../../core/db/open.js';
+import { notFound } from '../../core/errors.js';
+import { isLanguage, t, type Language } from '../../core/i18n/index.js';
+import { personalFeedRepository } from './personal-feed-repository.js';
+import type { Registration } from './repository.js';
+import type { Session } from '../sessions/repository.js';
+import { logLeftOut, plausibleInstant } from '../sessions/calendar-routes.js';
+import { langOf, render } from '../../core/render/context.js';
+import { Params, Query, Text } from '../../core/render/boundary.js';
+
+export interface PersonalCalendarOptions {
+  db: DB;
+  clock: Clock;
+}
+
+/** Personal files: kept by nobody (not even the browser's cache), never indexed. */
+export const PERSONAL_CACHE_CONTROL = 'no-store, private';
+/** How often subscribed clients should refresh the personal feed (X-PUBLISHED-TTL), in minutes. */
+export const PERSONAL_FEED_REFRESH_MINUTES = 60;
+
+export const personalInvitePath = (token: string) => `/r/${token}/invite.ics`;
+export const personalFeedPath = (token: string) => `/r/${token}/calendar.ics`;
+
+/** Links for the manage page: the invite download (when there is one) and the feed (https and webcal). */
+export function personalCalendarLinks(publicUrl: string, token: string, reg: Registration, session: Session): { invite?: string; feed: string; webcal: string } {
+  const base = publicUrl.replace(/\/+$/, '');
+  const feed = base + personalFeedPath(token);
+  return {
+    ...(inviteRefusal(reg, session) === undefined ? { invite: base + personalInvitePath(token) } : {}),
+    feed,
+    webcal: feed.replace(/^https?:\/\//i, 'webcal://'),
+  };
+}
+
+/** Why there is no invite file for this registration (a catalogue key), or undefined when there is one. */
+export function inviteRefusal(reg: Registration, session: Session): { code: string; key: string } | undefined {
+  if (reg.status !== 'confirmed') return { code: 'registration_not_confirmed', key: 'cal.personal.notConfirmed' };
+  if (session.status === 'cancelled') return { code: 'session_cancelled', key: 'cal.personal.cancelled' };
+  // A tentative session's provisional date is not sent as an invitation (its emails carry none either).
+  if (!hasFixedTime(session) || session.status === 'tentative') return { code: 'no_fixed_date', key: 'cal.personal.noDate' };
+  return undefined;
+}
+
+/** A personal file speaks its owner's language unless the visitor picks another with ?lang=. */
+function personalLang(req: FastifyRequest, reg: Registration): Language {
+  const q = (req.query as Record<string, unknown> | undefined)?.lang;
+  return isLanguage(q) ? q : isLanguage(reg.language) ? reg.language : langOf(req);
+}
+
+/** A name that is safe inside a quoted Content-Disposition filename. */
+function fileName(slug: string, fallback: string): string {
+  const s = slug.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '').slice(0, 100);
+  return `${s || fallback}.ics`;
+}
+
+function personalHeaders(reply: FastifyReply): FastifyReply {
+  return reply.header('Cache-Control', PERSONAL_CACHE_CONTROL).header('X-Robots-Tag', 'noindex, nofollow');
+}
+
+export default async function personalCalendarRoutes(app: FastifyInstance, opts: PersonalCalendarOptions): Promise<void> {
+  const { registrations, attendance, repos } = app.services;
+  const { clock } = opts;
+  const feedRepo = personalFeedRepository(opts.db);
+  const publicUrl = app.config.publicUrl.replace(/\/+$/, '');
+
+  /** The registration behind the token; erased registrations (no email left) are unknown too. */
+  const owner = (token: string): Registration => {
+    const reg = registrations.byToken(token);
+    if (!reg.email) throw notFound('registration');
+    return reg;
+  };
+
+  /** The session's event with the person's own join link (only when the session has a meeting link). */
+  const personalEvent = (session: Session & { startUtc: number; endUtc: number }, reg: Pick<Registration, 'id' | 'tokenNonce'>): CalendarEvent => {
+    const hub = repos.hubs.get(session.hubId);
+    if (!hub) throw notFound('hub');
+    const ev = sessionToEvent(session, hub, { publicUrl, includeJoinUrl: false });
+    // The personal link records attendance and redirects to the meeting; the bare meeting URL never goes out.
+    if (session.joinUrl && session.status !== 'cancelled') ev.url = attendance.joinUrl(reg);
+    return ev;
+  };
+
+  app.get<{ Params: { token: string } }>('/r/:token/invite.ics', { schema: { params: Params({ token: Text }), querystring: Query({}) } }, async (req, reply) => {
+    const reg = owner(req.params.token);
+    const session = repos.sessions.get(reg.sessionId);
+    if (!session) throw notFound('session');
+    personalHeaders(reply);
+    const refusal = inviteRefusal(reg, session);
+    if (refusal || !hasFixedTime(session)) {
+      const { code, key } = refusal ?? { code: 'no_fixed_date', key: 'cal.personal.noDate' };
+      const lang = personalLang(req, reg);
+      const message = t(lang, key);
+      reply.header('Vary', 'Accept');
+      if (/\btext\/html\b/i.test(req.headers.accept ?? '')) {
+        const html = await render(req, reply, 'pages/error', { title: t(lang, 'error.notFound'), message, lang }, 404);
+        // render() sets its own Cache-Control; a personal answer is never stored by anyone.
+        personalHeaders(reply);
+        return html;
+      }
+      return reply.code(404).send({ error: code, message });
+    }
+    const content = buildInvite(personalEvent(session, reg), { name: reg.name, email: reg.email! }, { method: 'REQUEST', stampMs: clock.now() });
+    return reply
+      .code(200)
+      .header('Content-Type', 'text/calendar; charset=utf-8; method=REQUEST')
+      .header('Content-Disposition', `attachment; filename="${fileName(session.slug, `session-${session.id}`)}"`)
+      .send(content);
+  });
+
+  app.get<{ Params: { token: string } }>('/r/:token/calendar.ics', { schema: { params: Params({ token: Text }), querystring: Query({}) } }, async (req, reply) => {
+    const reg = owner(req.params.token);
+    const lang = personalLang(req, reg);
+    const events: CalendarEvent[] = [];
+    const idOf = new Map<string, number>();
+    let stampMs = 0;
+    for (const seat of feedRepo.confirmedSeats(reg.email!)) {
+      const session = repos.sessions.get(seat.sessionId);
+      // No DTSTART yet: the session joins the feed once its date is set.
+      if (!session || !hasFixedTime(session)) continue;
+      // A session whose event cannot be made is left out (and logged); the others still go out.
+      try {
+        const ev = personalEvent(session, { id: seat.registrationId, tokenNonce: seat.tokenNonce });
+        events.push(ev);
+        idOf.set(ev.uid, session.id);
+        if (plausibleInstant(session.updatedAt)) stampMs = Math.max(stampMs, session.updatedAt);
+      } catch (err) {
+        logLeftOut(req, session.id, err);
+      }
+    }
+    // Soonest first, as a reader of the file expects.
+    events.sort((a, b) => a.startMs - b.startMs || a.uid.localeCompare(b.uid));
+    const body = buildPublicCalendar(events, {
+      name: t(lang, 'cal.personal.feedName'),
+      stampMs,
+      refreshMinutes: PERSONAL_FEED_REFRESH_MINUTES,
+      onEventError: (ev, err) => logLeftOut(req, idOf.get(ev.uid), err),
+    });
+    return personalHeaders(reply)
+      .code(200)
+      .header('Content-Type', 'text/calendar; charset=utf-8')
+      .header('Content-Disposition', 'inline; filename="kairos-my-sessions.ics"')
+      .send(body);
+  });
+}

@@ -1,0 +1,288 @@
+/**
+ * Renderers of every email about one person's registration: received (confirm your address),
+ * confirmed, waitlisted, promoted, cancelled, link again, reminder, updated invite, cancelled
+ * session, follow-up. Each reads the registration and the session as they are at send time, so a
+ * moved session never goes out with its old time, and speaks the recipient's language and zone.
+ * Invites travel the iMIP way (text/calendar; method=REQUEST or CANCEL) with the session's UID.
+ */
+import type { DB } from '../../core/db/open.js';
+import { buildInvite, googleCalendarLink, outlookCalendarLink, plainTextWhen } from '../../core/calendar/index.js';
+import { hasFixedTime, sessionToEvent } from '../../core/calendar/events.js';
+import { t } from '../../core/i18n/index.js';
+import type { Hub } from '../sessions/hubs-repository.js';
+import { createRepositories } from '../repositories.js';
+import type { Registration } from './repository.js';
+import type { Session } from '../sessions/repository.js';
+import { joinToken, manageToken, secretOf } from './tokens.js';
+import { formatDurationMinutes, formatInZone } from '../../core/time/index.js';
+import { renderLayout, type EmailBlock } from '../../core/outbox/layout.js';
+import { greeting, sessionFacts, standardFooter } from '../sessions/emails.js';
+import { registerEmailKind } from '../../core/outbox/registry.js';
+import type { EmailRenderer, RenderContext, RenderedEmail, WithdrawDecision } from '../../core/outbox/types.js';
+
+/** The kinds that still make sense once a session is cancelled. */
+const CANCEL_KINDS = new Set(['invite.cancel', 'registration.cancelled', 'notice', 'followup']);
+
+const repos = (db: DB) => createRepositories(db);
+
+interface Personal {
+  ctx: RenderContext<Record<string, unknown>>;
+  reg: Registration;
+  session: Session;
+  hub: Hub;
+  lang: string;
+  zone: string;
+  base: string;
+  manageUrl: string;
+  confirmUrl: string;
+  joinUrl: string;
+  /** The tokens in these links: sent, never kept in the outbox copy. */
+  tokens: string[];
+}
+
+function personal(ctx: RenderContext<Record<string, unknown>>): Personal | WithdrawDecision {
+  const r = repos(ctx.db);
+  const reg = ctx.row.registration_id === null ? undefined : r.registrations.get(ctx.row.registration_id);
+  if (!reg || reg.anonymisedAt !== null || !reg.email) return { withdraw: 'registration erased' };
+  const session = r.sessions.get(reg.sessionId);
+  if (!session) return { withdraw: 'session deleted' };
+  // After a session is cancelled only the cancellations themselves still go out.
+  if (session.status === 'cancelled' && !CANCEL_KINDS.has(ctx.row.kind)) return { withdraw: 'session cancelled' };
+  const secret = secretOf(ctx.db, ctx.config as { sessionSecret?: string; secretKeyFile?: string });
+  const base = ctx.config.publicUrl.replace(/\/+$/, '');
+  const token = manageToken(secret, reg.tokenNonce);
+  const join = joinToken(secret, reg.id, reg.tokenNonce);
+  return {
+    ctx,
+    reg,
+    session,
+    hub: r.hubs.get(session.hubId)!,
+    lang: ctx.row.language,
+    zone: ctx.row.zone,
+    base,
+    manageUrl: `${base}/r/${token}`,
+    confirmUrl: `${base}/r/${token}/confirm`,
+    joinUrl: `${base}/join/${join}`,
+    tokens: [token, join],
+  };
+}
+
+/** Time facts, the plain-text "when" line (for gateways that strip attachments) and calendar links. */
+function whenBlocks(p: Personal, opts: { join?: boolean; links?: boolean } = {}): EmailBlock[] {
+  const { session, lang, zone } = p;
+  const blocks: EmailBlock[] = [{ type: 'facts', rows: sessionFacts(session, lang, zone) }];
+  if (hasFixedTime(session) && session.status !== 'cancelled') {
+    const ev = sessionToEvent(session, p.hub, { publicUrl: p.base, includeJoinUrl: false });
+    blocks.push({ type: 'paragraph', text: plainTextWhen(ev, zone, lang) });
+    if (opts.join) blocks.push({ type: 'button', href: p.joinUrl, label: t(lang, 'email.join.button') }, { type: 'paragraph', text: t(lang, 'email.join.note') });
+    if (opts.links) {
+      blocks.push({ type: 'button', href: googleCalendarLink(ev), label: t(lang, 'cal.google') });
+      blocks.push({ type: 'button', href: outlookCalendarLink(ev), label: t(lang, 'cal.outlook') });
+    }
+  } else if (session.status === 'tentative') {
+    blocks.push({ type: 'paragraph', text: t(lang, 'email.reg.tentative') });
+  }
+  return blocks;
+}
+
+function invite(p: Personal, method: 'REQUEST' | 'CANCEL'): RenderedEmail['icalEvent'] | undefined {
+  const { session } = p;
+  if (!hasFixedTime(session) || session.status === 'tentative') return undefined;
+  if (method === 'REQUEST' && session.status === 'cancelled') return undefined;
+  const ev = sessionToEvent(session, p.hub, { publicUrl: p.base, includeJoinUrl: method === 'REQUEST' });
+  if (method === 'REQUEST' && session.joinUrl) ev.url = p.joinUrl; // the personal link, which records attendance
+  const content = buildInvite(
+    method === 'CANCEL' ? { ...ev, status: 'CANCELLED' } : ev,
+    { name: p.reg.name, email: p.reg.email! },
+    { method, stampMs: p.ctx.clock.now() },
+  );
+  return { method, content, filename: method === 'CANCEL' ? 'cancel.ics' : 'invite.ics' };
+}
+
+function finish(p: Personal, subject: string, blocks: EmailBlock[], extra: Partial<RenderedEmail> = {}, footer?: string[]): RenderedEmail {
+  const { lang, zone } = p;
+  const all: EmailBlock[] = [...blocks, { type: 'button', href: p.manageUrl, label: t(lang, 'email.reg.manage') }];
+  const { html, text } = renderLayout({
+    lang,
+    subject,
+    preheader: p.session.title,
+    greeting: greeting(lang, p.reg.name),
+    blocks: all,
+    signoff: t(lang, 'email.reg.signoff', { hub: p.hub.name }),
+    footer: footer ?? standardFooter(lang, zone),
+  });
+  return { subject, text, html, ...extra, personalTokens: p.tokens };
+}
+
+type R = EmailRenderer<Record<string, unknown>>;
+const withPersonal =
+  (fn: (p: Personal) => RenderedEmail | WithdrawDecision): R =>
+  (ctx) => {
+    const p = personal(ctx);
+    return 'withdraw' in p ? p : fn(p);
+  };
+
+const title = (p: Personal) => ({ title: p.session.title });
+
+export const receivedRenderer = withPersonal((p) => {
+  const { lang, reg } = p;
+  if (reg.status === 'cancelled' || reg.status === 'expired') return { withdraw: 'registration no longer active' };
+  const blocks: EmailBlock[] = [
+    { type: 'paragraph', text: t(lang, 'email.reg.received.intro', title(p)) },
+    { type: 'button', href: p.confirmUrl, label: t(lang, 'email.reg.received.button') },
+    {
+      type: 'paragraph',
+      text:
+        reg.status === 'waitlisted'
+          ? t(lang, 'email.reg.received.waitlist')
+          : reg.holdUntil === null
+            ? t(lang, 'email.reg.received.unheld')
+            : t(lang, 'email.reg.received.hold', { hours: Math.max(1, Math.round((reg.holdUntil - p.ctx.clock.now()) / 3_600_000)) }),
+    },
+    ...whenBlocks(p),
+  ];
+  return finish(p, t(lang, 'email.reg.received.subject', title(p)), blocks);
+});
+
+export const confirmedRenderer = withPersonal((p) => {
+  const { lang, reg } = p;
+  if (reg.status !== 'confirmed') return { withdraw: 'registration not confirmed' };
+  const blocks: EmailBlock[] = [{ type: 'paragraph', text: t(lang, 'email.reg.confirmed.intro', title(p)) }, ...whenBlocks(p, { join: true, links: true })];
+  return finish(p, t(lang, 'email.reg.confirmed.subject', title(p)), blocks, { icalEvent: invite(p, 'REQUEST') });
+});
+
+export const waitlistedRenderer = withPersonal((p) => {
+  const { lang, reg } = p;
+  if (reg.status !== 'waitlisted') return { withdraw: 'no longer on the waitlist' };
+  const position = repos(p.ctx.db).registrations.waitlistPosition(reg.id);
+  const blocks: EmailBlock[] = [{ type: 'paragraph', text: t(lang, 'email.reg.waitlisted.intro', { ...title(p), position }) }, ...whenBlocks(p)];
+  return finish(p, t(lang, 'email.reg.waitlisted.subject', title(p)), blocks);
+});
+
+export const promotedRenderer = withPersonal((p) => {
+  const { lang, reg } = p;
+  if (reg.status === 'confirmed') {
+    const blocks: EmailBlock[] = [{ type: 'paragraph', text: t(lang, 'email.reg.promoted.intro', title(p)) }, ...whenBlocks(p, { join: true, links: true })];
+    return finish(p, t(lang, 'email.reg.promoted.subject', title(p)), blocks, { icalEvent: invite(p, 'REQUEST') });
+  }
+  if (reg.status === 'pending') {
+    const blocks: EmailBlock[] = [
+      { type: 'paragraph', text: t(lang, 'email.reg.promoted.confirm', title(p)) },
+      { type: 'button', href: p.confirmUrl, label: t(lang, 'email.reg.received.button') },
+      ...whenBlocks(p),
+    ];
+    return finish(p, t(lang, 'email.reg.promoted.subject', title(p)), blocks);
+  }
+  return { withdraw: 'registration no longer active' };
+});
+
+export const cancelledRenderer = withPersonal((p) => {
+  const { lang, reg } = p;
+  const blocks: EmailBlock[] = [{ type: 'paragraph', text: t(lang, 'email.reg.cancelled.intro', title(p)) }, { type: 'facts', rows: sessionFacts(p.session, lang, p.zone) }];
+  // The cancellation of their calendar copy, for those who were sent an invite.
+  const hadInvite = reg.confirmedAt !== null;
+  return finish(p, t(lang, 'email.reg.cancelled.subject', title(p)), blocks, hadInvite ? { icalEvent: invite(p, 'CANCEL') } : {});
+});
+
+export const linkRenderer = withPersonal((p) => {
+  const { lang } = p;
+  const blocks: EmailBlock[] = [{ type: 'paragraph', text: t(lang, 'email.reg.link.intro', title(p)) }, ...whenBlocks(p)];
+  return finish(p, t(lang, 'email.reg.link.subject', title(p)), blocks);
+});
+
+export const reminderRenderer = withPersonal((p) => {
+  const { lang, reg, session } = p;
+  const payload = p.ctx.payload as { offset?: number; startUtc?: number };
+  if (reg.status !== 'confirmed') return { withdraw: 'registration not confirmed' };
+  if (session.status !== 'scheduled' || session.startUtc === null) return { withdraw: 'session not scheduled' };
+  if (payload.startUtc !== session.startUtc) return { withdraw: 'session moved' };
+  if (p.ctx.clock.now() >= session.startUtc) return { withdraw: 'session started' };
+  const when = formatInZone(session.startUtc, p.zone, lang);
+  const blocks: EmailBlock[] = [{ type: 'paragraph', text: t(lang, 'email.reminder.intro', { ...title(p), when }) }, ...whenBlocks(p, { join: true, links: true })];
+  const offset = payload.offset ?? 60;
+  const subjectKey = offset >= 1440 ? 'email.reminder.subjectDays' : 'email.reminder.subjectHours';
+  return finish(p, t(lang, subjectKey, { ...title(p), n: offset >= 1440 ? Math.round(offset / 1440) : Math.max(1, Math.round(offset / 60)), iso: formatDurationMinutes(offset) }), blocks);
+});
+
+export interface UpdatePayload {
+  changes: { field: string; before: string | number | null; after: string | number | null }[];
+  firstFixed?: boolean;
+}
+
+function describeChange(p: Personal, c: UpdatePayload['changes'][number]): string {
+  const { lang, zone } = p;
+  if (c.field === 'startUtc') {
+    const fmt = (v: unknown) => (typeof v === 'number' ? formatInZone(v, zone, lang) : t(lang, 'email.time.tbc'));
+    return t(lang, 'email.update.time', { before: fmt(c.before), after: fmt(c.after) });
+  }
+  if (c.field === 'durationMinutes') return t(lang, 'email.update.duration', { before: String(c.before), after: String(c.after) });
+  if (c.field === 'title') return t(lang, 'email.update.title', { before: String(c.before), after: String(c.after) });
+  if (c.field === 'joinUrl') return t(lang, 'email.update.joinUrl');
+  return t(lang, 'email.update.other');
+}
+
+export const updateRenderer = withPersonal((p) => {
+  const { lang, reg, session } = p;
+  if (reg.status !== 'confirmed') return { withdraw: 'registration not confirmed' };
+  if (session.status === 'cancelled' || !hasFixedTime(session) || session.status === 'tentative') return { withdraw: 'session not scheduled' };
+  const payload = p.ctx.payload as unknown as UpdatePayload;
+  const blocks: EmailBlock[] = [
+    { type: 'paragraph', text: t(lang, payload.firstFixed ? 'email.update.fixedIntro' : 'email.update.intro', title(p)) },
+    ...(payload.firstFixed ? [] : (payload.changes ?? []).map((c) => ({ type: 'paragraph', text: '• ' + describeChange(p, c) }) as EmailBlock)),
+    ...whenBlocks(p, { join: true, links: true }),
+  ];
+  return finish(p, t(lang, payload.firstFixed ? 'email.update.fixedSubject' : 'email.update.subject', title(p)), blocks, { icalEvent: invite(p, 'REQUEST') });
+});
+
+export const sessionCancelledRenderer = withPersonal((p) => {
+  const { lang, session } = p;
+  if (session.status !== 'cancelled') return { withdraw: 'session not cancelled' };
+  const blocks: EmailBlock[] = [{ type: 'paragraph', text: t(lang, 'email.sessionCancelled.intro', title(p)) }, { type: 'facts', rows: sessionFacts(session, lang, p.zone) }];
+  return finish(p, t(lang, 'email.sessionCancelled.subject', title(p)), blocks, { icalEvent: invite(p, 'CANCEL') });
+});
+
+export interface FollowupPayload {
+  audience: 'attendees' | 'absentees';
+  subject: string;
+  body: string;
+  nextSessionId?: number | null;
+}
+
+export const followupRenderer = withPersonal((p) => {
+  const { lang, reg } = p;
+  if (!reg.followupConsent) return { withdraw: 'no consent to follow-up emails' };
+  const payload = p.ctx.payload as unknown as FollowupPayload;
+  const blocks: EmailBlock[] = [{ type: 'quote', text: payload.body }];
+  if (payload.nextSessionId) {
+    const next = repos(p.ctx.db).sessions.get(payload.nextSessionId);
+    if (next && next.status !== 'cancelled') {
+      blocks.push({ type: 'heading', text: t(lang, 'email.followup.next') });
+      blocks.push({ type: 'facts', rows: sessionFacts(next, lang, p.zone) });
+      const token = p.manageUrl.slice(p.manageUrl.lastIndexOf('/') + 1);
+      blocks.push({ type: 'button', href: `${p.base}/sessions/${next.id}?prefill=${token}#h-register`, label: t(lang, 'email.followup.register') });
+    }
+  }
+  const footer = [t(lang, 'email.followup.why'), ...standardFooter(lang, p.zone).slice(1)];
+  return finish(p, payload.subject, blocks, {}, footer);
+});
+
+export const PERSONAL_KINDS = {
+  'registration.received': receivedRenderer,
+  'registration.confirmed': confirmedRenderer,
+  'registration.waitlisted': waitlistedRenderer,
+  'registration.promoted': promotedRenderer,
+  'registration.cancelled': cancelledRenderer,
+  'registration.link': linkRenderer,
+  reminder: reminderRenderer,
+  'invite.update': updateRenderer,
+  'invite.cancel': sessionCancelledRenderer,
+  followup: followupRenderer,
+} as const;
+
+let registered = false;
+/** Adds the personal kinds to the dispatcher's registry (once per process). */
+export function registerPersonalEmailKinds(): void {
+  if (registered) return;
+  registered = true;
+  for (const [kind, renderer] of Object.entries(PERSONAL_KINDS)) registerEmailKind(kind, renderer);
+}

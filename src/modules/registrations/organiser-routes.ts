@@ -1,0 +1,191 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../../core/errors.js';
+import { t } from '../../core/i18n/index.js';
+import { ORG_TYPES, type OrgType, type RegistrationFilter, type RegistrationStatus } from './repository.js';
+import { countryName } from '../sessions/countries.js';
+import { toCsv } from '../../core/csv.js';
+import { singleLine } from '../../core/text.js';
+import { formatInZone } from '../../core/time/index.js';
+import { langOf, organiserOf, render, requireOrganiser } from '../../core/render/context.js';
+import Type from 'typebox';
+import { ActionForm, Form, Params, Query, Text, notTextErrors, textValues } from '../../core/render/boundary.js';
+import { fieldMessages, mayOn } from '../sessions/routes.js';
+import { personalScope } from '../../core/access/index.js';
+import { RegistrationForm, formToRegistration, registrationFormData } from './routes.js';
+
+type Query = { status?: string; hub?: string; country?: string; orgType?: string };
+const opt = Type.Optional;
+const RegQuery = Query({ status: opt(Text), hub: opt(Text), country: opt(Text), orgType: opt(Text) });
+const SessionParams = Params({ id: Text });
+const MessageForm = Form({ subject: opt(Text), body: opt(Text), audience: opt(Text) });
+const QuestionForm = Form({ label: opt(Text), kind: opt(Text), options: opt(Text), required: opt(Text) });
+const STATUSES: RegistrationStatus[] = ['confirmed', 'pending', 'waitlisted', 'cancelled', 'expired'];
+
+function filterOf(q: Query): RegistrationFilter {
+  const f: RegistrationFilter = {};
+  if (STATUSES.includes(q.status as RegistrationStatus)) f.status = q.status as RegistrationStatus;
+  if (q.hub === 'none') f.hubId = 'none';
+  else if (q.hub && /^\d+$/.test(q.hub)) f.hubId = Number(q.hub);
+  if (q.country && /^[A-Z]{2}$/.test(q.country)) f.country = q.country;
+  if (ORG_TYPES.includes(q.orgType as OrgType)) f.orgType = q.orgType as OrgType;
+  return f;
+}
+
+export default async function organiserRegistrationRoutes(app: FastifyInstance): Promise<void> {
+  const { sessions, registrations, repos } = app.services;
+
+  app.register(async (area) => {
+    area.addHook('preHandler', requireOrganiser);
+
+    const page = async (req: FastifyRequest<{ Params: { id: string }; Querystring: Query }>, reply: FastifyReply, extra: Record<string, unknown> = {}, status = 200) => {
+      const o = organiserOf(req)!;
+      const lang = langOf(req);
+      const session = sessions.getManaged(Number(req.params.id), o, 'registrations.read');
+      const scope = personalScope(o, session);
+      const filter = filterOf(req.query ?? {});
+      const hubs = repos.hubs.list();
+      const hubName = new Map(hubs.map((h) => [h.id, h.name]));
+      const list = registrations.list(session.id, scope, filter);
+      const dims = (d: 'country' | 'hub_id' | 'org_type') => {
+        const m = new Map<string, { key: string; label: string; confirmed: number; waitlisted: number; pending: number; cancelled: number }>();
+        for (const row of repos.registrations.countsBy(session.id, d, scope)) {
+          const key = String(row.key ?? 'none');
+          const label = d === 'country' ? countryName(String(row.key), lang) : d === 'hub_id' ? (row.key === null ? t(lang, 'reg.hubNone') : hubName.get(Number(row.key)) ?? '?') : t(lang, `orgType.${row.key}`);
+          const e = m.get(key) ?? { key, label, confirmed: 0, waitlisted: 0, pending: 0, cancelled: 0 };
+          if (row.status === 'confirmed' || row.status === 'waitlisted' || row.status === 'pending') e[row.status] += row.n;
+          else e.cancelled += row.n;
+          m.set(key, e);
+        }
+        return [...m.values()].sort((a, b) => b.confirmed - a.confirmed || a.label.localeCompare(b.label));
+      };
+      const query = new URLSearchParams(Object.entries(req.query ?? {}).filter(([, v]) => typeof v === 'string' && v) as [string, string][]).toString();
+      return render(
+        req,
+        reply,
+        'pages/organiser/registrations',
+        {
+          title: `${t(lang, 'orgreg.title')}: ${session.title}`,
+          session,
+          may: mayOn(o, session),
+          filter: req.query ?? {},
+          query,
+          rows: list.map((r) => ({
+            r,
+            hub: r.hubId === null ? '' : hubName.get(r.hubId) ?? '',
+            countryLabel: countryName(r.country, lang),
+            position: r.status === 'waitlisted' ? repos.registrations.waitlistPosition(r.id) : undefined,
+            registeredAt: formatInZone(r.createdAt, o.zone, lang, 'medium'),
+          })),
+          counts: repos.registrations.statusCounts(session.id),
+          byCountry: dims('country'),
+          byHub: dims('hub_id'),
+          byOrgType: dims('org_type'),
+          statuses: STATUSES,
+          questions: repos.registrations.questions(session.id),
+          addForm: { values: { language: session.language, zone: session.zone, orgType: '', country: '', hubId: '' }, errors: {}, ...registrationFormData(app, req, session) },
+          questionErrors: {},
+          messageErrors: {},
+          messageValues: {},
+          ...extra,
+        },
+        status,
+      );
+    };
+
+    area.get<{ Params: { id: string }; Querystring: Query }>('/organiser/sessions/:id/registrations', { schema: { params: SessionParams, querystring: RegQuery } }, async (req, reply) => page(req, reply));
+
+    area.get<{ Params: { id: string }; Querystring: Query }>('/organiser/sessions/:id/registrations.csv', { schema: { params: SessionParams, querystring: RegQuery } }, async (req, reply) => {
+      const o = organiserOf(req)!;
+      const session = sessions.getManaged(Number(req.params.id), o, 'registrations.read');
+      const hubName = new Map(repos.hubs.list().map((h) => [h.id, h.name]));
+      const questions = repos.registrations.questions(session.id);
+      const rows = registrations.list(session.id, personalScope(o, session), filterOf(req.query ?? {})).map((r) => [
+        r.id,
+        r.status,
+        r.name,
+        r.email ?? '',
+        r.organisation,
+        r.orgType,
+        r.hubId === null ? '' : hubName.get(r.hubId) ?? '',
+        r.country,
+        r.language,
+        r.zone,
+        r.followupConsent ? 'yes' : 'no',
+        new Date(r.createdAt).toISOString(),
+        ...questions.map((q) => r.answers[String(q.id)] ?? ''),
+      ]);
+      const header = ['id', 'status', 'name', 'email', 'organisation', 'organisation_type', 'hub', 'country', 'language', 'time_zone', 'follow_up_consent', 'registered_at_utc', ...questions.map((q) => q.label)];
+      req.log.info({ sessionId: session.id, rows: rows.length }, 'registrations exported');
+      return reply
+        .header('Content-Type', 'text/csv; charset=utf-8')
+        .header('Content-Disposition', `attachment; filename="registrations-${session.id}.csv"`)
+        .header('Cache-Control', 'no-store')
+        .send(toCsv(header, rows as unknown[][]));
+    });
+
+    area.post<{ Params: { id: string }; Querystring: Query; Body: Record<string, string> }>('/organiser/sessions/:id/registrations', { schema: { params: SessionParams, querystring: RegQuery, body: RegistrationForm }, attachValidation: true }, async (req, reply) => {
+      const o = organiserOf(req)!;
+      const session = sessions.getManaged(Number(req.params.id), o, 'registrations.manage');
+      if (req.validationError) {
+        const errors = notTextErrors(langOf(req), req.validationError);
+        return page(req, reply, { addForm: { values: { language: session.language, zone: session.zone, ...textValues(req.body) }, errors, ...registrationFormData(app, req, session) } }, 400);
+      }
+      const input = formToRegistration(req.body ?? {});
+      try {
+        registrations.register(session.id, input, 'organiser');
+        return reply.redirect(`/organiser/sessions/${session.id}/registrations?msg=orgreg.added`, 303);
+      } catch (err) {
+        if (!(err instanceof AppError) || (err.status !== 400 && err.status !== 409)) throw err;
+        const base = registrationFormData(app, req, session);
+        return page(req, reply, { addForm: { values: { ...input, ...(input.answers as object) }, errors: fieldMessages(langOf(req), err), ...base } }, err.status);
+      }
+    });
+
+    const regAction = (path: string, act: (regId: number) => void, msg: string) =>
+      area.post<{ Params: { id: string; rid: string } }>(`/organiser/sessions/:id/registrations/:rid/${path}`, { schema: { params: Params({ id: Text, rid: Text }), body: ActionForm } }, async (req, reply) => {
+        const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'registrations.manage');
+        const reg = registrations.get(Number(req.params.rid));
+        if (reg.sessionId !== session.id) throw new AppError('not_found', 'registration not found', 404);
+        act(reg.id);
+        return reply.redirect(`/organiser/sessions/${session.id}/registrations?msg=${msg}`, 303);
+      });
+    regAction('cancel', (id) => registrations.cancel(registrations.get(id), 'organiser'), 'orgreg.cancelled');
+    regAction('promote', (id) => registrations.moveFromWaitlist(id), 'orgreg.promoted');
+
+    area.post<{ Params: { id: string }; Querystring: Query; Body: Record<string, string> }>('/organiser/sessions/:id/message', { schema: { params: SessionParams, querystring: RegQuery, body: MessageForm }, attachValidation: true }, async (req, reply) => {
+      const o = organiserOf(req)!;
+      const session = sessions.getManaged(Number(req.params.id), o, 'registrations.message');
+      if (req.validationError) return page(req, reply, { messageErrors: notTextErrors(langOf(req), req.validationError), messageValues: textValues(req.body) }, 400);
+      try {
+        const n = registrations.message(session.id, req.body ?? {}, personalScope(o, session));
+        req.log.info({ sessionId: session.id, recipients: n }, 'message queued');
+        return reply.redirect(`/organiser/sessions/${session.id}/registrations?msg=orgreg.messageSent`, 303);
+      } catch (err) {
+        if (!(err instanceof AppError) || err.status !== 400) throw err;
+        return page(req, reply, { messageErrors: fieldMessages(langOf(req), err), messageValues: req.body ?? {} }, 400);
+      }
+    });
+
+    area.post<{ Params: { id: string }; Querystring: Query; Body: Record<string, string> }>('/organiser/sessions/:id/questions', { schema: { params: SessionParams, querystring: RegQuery, body: QuestionForm }, attachValidation: true }, async (req, reply) => {
+      const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'registrations.manage');
+      if (req.validationError) return page(req, reply, { questionErrors: notTextErrors(langOf(req), req.validationError), questionValues: textValues(req.body) }, 400);
+      const b = req.body ?? {};
+      const label = singleLine(String(b.label ?? '')).slice(0, 200);
+      const kind = b.kind === 'choice' ? 'choice' : 'text';
+      const options = kind === 'choice' ? String(b.options ?? '').split(/\r?\n|,/).map((x) => singleLine(x)).filter(Boolean).slice(0, 30) : [];
+      const errors: Record<string, string> = {};
+      const lang = langOf(req);
+      if (!label) errors.label = t(lang, 'err.required');
+      if (kind === 'choice' && options.length < 2) errors.options = t(lang, 'err.options_required');
+      if (Object.keys(errors).length) return page(req, reply, { questionErrors: errors, questionValues: b }, 400);
+      repos.registrations.addQuestion({ sessionId: session.id, label, kind, options, required: b.required === 'on' });
+      return reply.redirect(`/organiser/sessions/${session.id}/registrations?msg=orgreg.questionAdded`, 303);
+    });
+
+    area.post<{ Params: { id: string; qid: string } }>('/organiser/sessions/:id/questions/:qid/delete', { schema: { params: Params({ id: Text, qid: Text }), body: ActionForm } }, async (req, reply) => {
+      const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'registrations.manage');
+      repos.registrations.deleteQuestion(session.id, Number(req.params.qid));
+      return reply.redirect(`/organiser/sessions/${session.id}/registrations?msg=orgreg.questionDeleted`, 303);
+    });
+  });
+}

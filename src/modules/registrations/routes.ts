@@ -1,0 +1,304 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import Type from 'typebox';
+import { AppError } from '../../core/errors.js';
+import { LANGUAGES, LANGUAGE_NAMES, isLanguage, t, type Language } from '../../core/i18n/index.js';
+import { ORG_TYPES, type Registration } from './repository.js';
+import type { Session } from '../sessions/repository.js';
+import { can } from '../../core/access/index.js';
+import { mayOn } from '../sessions/routes.js';
+import { calendarLinks } from '../sessions/calendar-routes.js';
+import { personalCalendarLinks } from './calendar-routes.js';
+import { countryOptions } from '../sessions/countries.js';
+import { sessionTimes } from '../sessions/present.js';
+import { PRIVACY_VERSION, type RegistrationInput } from './service.js';
+import { allZones } from '../../core/time/index.js';
+import { langOf, organiserOf, render, viewerZoneOf } from '../../core/render/context.js';
+import { fieldMessages } from '../sessions/routes.js';
+import { ActionForm, Form, IdParams, Params, Query, Text, notTextErrors, textValues } from '../../core/render/boundary.js';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { registrationRateLimit } from '../../core/render/rate-limits.js';
+
+type FormBody = Record<string, unknown>;
+const one = (b: FormBody, k: string): string | undefined => {
+  const v = Array.isArray(b[k]) ? (b[k] as unknown[])[0] : b[k];
+  return typeof v === 'string' ? v : undefined;
+};
+
+/** The registration form's fields (custom answers come as q<ID>, checked as text too). */
+export const RegistrationForm = Form({
+  name: Type.Optional(Text),
+  email: Type.Optional(Text),
+  organisation: Type.Optional(Text),
+  orgType: Type.Optional(Text),
+  hubId: Type.Optional(Text),
+  country: Type.Optional(Text),
+  language: Type.Optional(Text),
+  zone: Type.Optional(Text),
+  consent: Type.Optional(Text),
+  followupConsent: Type.Optional(Text),
+});
+
+const TokenParams = Params({ token: Text });
+const PreferencesForm = Form({ language: Type.Optional(Text), zone: Type.Optional(Text), followupConsent: Type.Optional(Text) });
+
+/** The message shown for an outcome: a pending registration that holds no seat yet has its own. */
+function outcomeKey(outcome: string, seatHeld: boolean | undefined): string {
+  return outcome === 'pending' && seatHeld === false ? 'unheld' : outcome;
+}
+
+/** Form fields → service input; custom answers come as q<ID>. */
+export function formToRegistration(b: FormBody): RegistrationInput {
+  const answers: Record<string, string> = {};
+  for (const k of Object.keys(b)) if (/^q\d+$/.test(k)) answers[k] = one(b, k) ?? '';
+  return {
+    name: one(b, 'name') ?? '',
+    email: one(b, 'email') ?? '',
+    organisation: one(b, 'organisation') ?? '',
+    orgType: one(b, 'orgType') ?? '',
+    hubId: one(b, 'hubId') ?? '',
+    country: one(b, 'country') ?? '',
+    language: one(b, 'language') ?? '',
+    zone: one(b, 'zone') ?? '',
+    consent: one(b, 'consent') ?? '',
+    followupConsent: one(b, 'followupConsent') ?? '',
+    answers,
+  };
+}
+
+/** What the registration form needs besides the values. */
+export function registrationFormData(app: FastifyInstance, req: FastifyRequest, session: Session) {
+  const lang = langOf(req);
+  return {
+    hubs: app.services.repos.hubs.list(),
+    countries: countryOptions(lang),
+    zones: allZones(),
+    orgTypes: ORG_TYPES,
+    regLanguages: LANGUAGES.map((code) => ({ code, name: LANGUAGE_NAMES[code] })),
+    questions: app.services.repos.registrations.questions(session.id),
+    privacyVersion: PRIVACY_VERSION,
+  };
+}
+
+/** The session page, with the registration form (values and errors when shown again). */
+export async function renderSessionPage(app: FastifyInstance, req: FastifyRequest, reply: FastifyReply, session: Session, form: { values?: Record<string, unknown>; errors?: Record<string, string> } = {}, status = 200) {
+  const { repos, registrations } = app.services;
+  const lang = langOf(req);
+  const organiser = organiserOf(req);
+  const zone = viewerZoneOf(req, organiser?.zone ?? session.zone);
+  const hub = repos.hubs.get(session.hubId)!;
+  let open = true;
+  try {
+    registrations.assertOpen(session);
+  } catch {
+    open = false;
+  }
+  return render(
+    req,
+    reply,
+    'pages/session',
+    {
+      title: session.title,
+      session,
+      hub,
+      coHosts: session.coHostIds.map((id) => repos.hubs.get(id)!).filter(Boolean),
+      series: session.seriesId === null ? undefined : repos.series.get(session.seriesId),
+      times: sessionTimes(session, zone, lang),
+      canManage: organiser ? can(organiser, 'session.read', session) : false,
+      may: organiser ? mayOn(organiser, session) : undefined,
+      registrationOpen: open,
+      calendarLinks: calendarLinks(app.config, session, hub),
+      // Seats taken: confirmed ones and the holds of unconfirmed registrations that have not run out.
+      seatsLeft: session.capacity === null ? null : Math.max(0, session.capacity - repos.registrations.seatsTaken(session.id, app.services.clock.now())),
+      form: {
+        values: { language: lang, zone, orgType: '', country: '', hubId: '', ...(form.values ?? {}) },
+        errors: form.errors ?? {},
+        ...registrationFormData(app, req, session),
+      },
+    },
+    status,
+  );
+}
+
+/** A personal page speaks its owner's language unless the visitor picks another with ?lang=. */
+function personalLang(req: FastifyRequest, reg: Registration): Language {
+  const q = (req.query as Record<string, unknown> | undefined)?.lang;
+  return isLanguage(q) ? q : isLanguage(reg.language) ? reg.language : langOf(req);
+}
+
+/** Personal pages: never cached, never indexed; the referrer policy is no-referrer site-wide. */
+function personal(reply: FastifyReply): void {
+  reply.header('Cache-Control', 'no-store, private').header('X-Robots-Tag', 'noindex, nofollow');
+}
+
+export default async function registrationRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const { registrations, sessions, repos } = app.services;
+  // One budget per client address for the form and the API together, and one per session.
+  const registrationLimit = registrationRateLimit(app);
+
+  // ?prefill=<manage token of an earlier registration> (the one-click link in a follow-up email):
+  // the form is filled from that registration; consent is still asked for.
+  app.get('/sessions/:id', { schema: { params: IdParams, querystring: Query({ prefill: Type.Optional(Text) }) } }, async (req, reply) => {
+    const session = sessions.get(Number(req.params.id));
+    let values: Record<string, unknown> | undefined;
+    if (typeof req.query.prefill === 'string') {
+      try {
+        const r = registrations.byToken(req.query.prefill);
+        values = { name: r.name, email: r.email, organisation: r.organisation, orgType: r.orgType, hubId: r.hubId ?? '', country: r.country, language: r.language, zone: r.zone };
+        reply.header('Cache-Control', 'no-store, private');
+      } catch {
+        values = undefined;
+      }
+    }
+    return renderSessionPage(app, req, reply, session, { values });
+  });
+
+  // A field sent as something other than text (a list, or an object from a non-form body) shows the
+  // form again with the message beside that field; nothing is registered.
+  app.post('/sessions/:id/register', { onRequest: registrationLimit, schema: { params: IdParams, body: RegistrationForm }, attachValidation: true }, async (req, reply) => {
+    const session = sessions.get(Number(req.params.id));
+    if (req.validationError) {
+      return renderSessionPage(app, req, reply, session, { values: textValues(req.body), errors: notTextErrors(langOf(req), req.validationError) }, 400);
+    }
+    const input = formToRegistration(req.body ?? {});
+    try {
+      const { outcome, seatHeld } = registrations.register(session.id, input, 'form');
+      return reply.redirect(`/sessions/${session.id}/registered?outcome=${outcomeKey(outcome, seatHeld)}`, 303);
+    } catch (err) {
+      if (!(err instanceof AppError) || (err.status !== 400 && err.status !== 409)) throw err;
+      const values: Record<string, unknown> = { ...input, ...(input.answers as Record<string, string>) };
+      return renderSessionPage(app, req, reply, session, { values, errors: fieldMessages(langOf(req), err) }, err.status);
+    }
+  });
+
+  app.get('/sessions/:id/registered', { schema: { params: IdParams, querystring: Query({ outcome: Type.Optional(Text) }) } }, async (req, reply) => {
+    const session = sessions.get(Number(req.params.id));
+    const outcome = ['pending', 'unheld', 'confirmed', 'waitlisted', 'duplicate'].includes(req.query.outcome ?? '') ? req.query.outcome : 'pending';
+    return render(req, reply, 'pages/registered', { title: t(langOf(req), `reg.outcome.${outcome}.title`), session, outcome });
+  });
+
+  app.get('/privacy', { schema: { querystring: Query({}) } }, async (req, reply) => render(req, reply, 'pages/privacy', { title: t(langOf(req), 'privacy.title'), version: PRIVACY_VERSION, retentionDays: app.config.retentionDays }));
+
+  // ---------------------------------------------------------------- personal manage link
+
+  const managePage = async (req: FastifyRequest, reply: FastifyReply, reg: Registration, extra: Record<string, unknown> = {}, status = 200) => {
+    personal(reply);
+    const lang = personalLang(req, reg);
+    const session = repos.sessions.get(reg.sessionId)!;
+    return render(
+      req,
+      reply,
+      'pages/manage',
+      {
+        title: t(lang, 'manage.title'),
+        reg,
+        session,
+        hub: repos.hubs.get(session.hubId),
+        regHub: reg.hubId === null ? undefined : repos.hubs.get(reg.hubId),
+        times: sessionTimes(session, reg.zone, lang),
+        token: registrations.tokenFor(reg),
+        personalFeedUrl: personalCalendarLinks(app.config.publicUrl, registrations.tokenFor(reg), reg, session).webcal,
+        position: reg.status === 'waitlisted' ? repos.registrations.waitlistPosition(reg.id) : undefined,
+        zones: allZones(),
+        regLanguages: LANGUAGES.map((code) => ({ code, name: LANGUAGE_NAMES[code] })),
+        errors: {},
+        ...extra,
+        lang,
+      },
+      status,
+    );
+  };
+
+  app.get('/r/:token', { schema: { params: TokenParams, querystring: Query({}) } }, async (req, reply) => managePage(req, reply, registrations.byToken(req.params.token)));
+
+  // The link in the confirmation email opens a page with a button: opening it changes nothing.
+  app.get('/r/:token/confirm', { schema: { params: TokenParams, querystring: Query({}) } }, async (req, reply) => {
+    const reg = registrations.byToken(req.params.token);
+    personal(reply);
+    const lang = personalLang(req, reg);
+    return render(req, reply, 'pages/confirm', { title: t(lang, 'manage.confirmTitle'), reg, session: repos.sessions.get(reg.sessionId), token: req.params.token, lang });
+  });
+
+  app.post('/r/:token/confirm', { schema: { params: TokenParams, body: ActionForm } }, async (req, reply) => {
+    registrations.confirm(req.params.token);
+    return reply.redirect(`/r/${req.params.token}?msg=manage.confirmed`, 303);
+  });
+
+  app.post('/r/:token/cancel', { schema: { params: TokenParams, body: ActionForm } }, async (req, reply) => {
+    registrations.cancelByToken(req.params.token);
+    return reply.redirect(`/r/${req.params.token}?msg=manage.cancelledMsg`, 303);
+  });
+
+  app.post('/r/:token/preferences', { schema: { params: TokenParams, body: PreferencesForm }, attachValidation: true }, async (req, reply) => {
+    if (req.validationError) {
+      const reg = registrations.byToken(req.params.token);
+      return managePage(req, reply, reg, { errors: notTextErrors(personalLang(req, reg), req.validationError) }, 400);
+    }
+    const b = req.body ?? {};
+    try {
+      registrations.updatePreferences(req.params.token, { language: one(b, 'language'), zone: one(b, 'zone'), followupConsent: one(b, 'followupConsent') });
+      return reply.redirect(`/r/${req.params.token}?msg=manage.saved`, 303);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status !== 400) throw err;
+      const reg = registrations.byToken(req.params.token);
+      return managePage(req, reply, reg, { errors: fieldMessages(personalLang(req, reg), err) }, 400);
+    }
+  });
+
+  app.post('/r/:token/export', { schema: { params: TokenParams, body: ActionForm } }, async (req, reply) => {
+    const data = registrations.exportData(req.params.token);
+    personal(reply);
+    return reply
+      .header('Content-Type', 'application/json; charset=utf-8')
+      .header('Content-Disposition', 'attachment; filename="kairos-registration.json"')
+      .send(JSON.stringify(data, null, 2));
+  });
+
+  app.post('/r/:token/erase', { schema: { params: TokenParams, body: ActionForm } }, async (req, reply) => {
+    registrations.erase(req.params.token);
+    return reply.redirect('/?msg=manage.erased', 303);
+  });
+
+  // ---------------------------------------------------------------- JSON API (public, no token)
+
+  const RegistrationBody = Type.Object(
+    {
+      name: Type.String({ maxLength: 500 }),
+      email: Type.String({ maxLength: 320 }),
+      organisation: Type.Optional(Type.String({ maxLength: 500 })),
+      orgType: Type.Union(ORG_TYPES.map((o) => Type.Literal(o))),
+      hubId: Type.Optional(Type.Union([Type.Null(), Type.Integer()])),
+      country: Type.String({ description: 'ISO 3166-1 alpha-2 code, e.g. GR' }),
+      language: Type.Optional(Type.String()),
+      zone: Type.String({ description: 'IANA time zone, e.g. Europe/Athens' }),
+      consent: Type.Boolean({ description: `acceptance of privacy notice version ${PRIVACY_VERSION}; must be true` }),
+      followupConsent: Type.Optional(Type.Boolean()),
+      answers: Type.Optional(Type.Record(Type.String(), Type.String())),
+    },
+    { additionalProperties: false },
+  );
+
+  app.post(
+    '/api/v1/sessions/:id/registrations',
+    {
+      onRequest: registrationLimit,
+      // JSON only (the app's body-type hook): a form on another site cannot post this without a CORS preflight.
+      schema: {
+        tags: ['registrations'],
+        summary: 'Register for a session (no token needed). The manage link is sent by email, never returned.',
+        params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+        body: RegistrationBody,
+        response: {
+          201: Type.Object({ id: Type.Integer(), status: Type.String(), message: Type.String() }),
+          200: Type.Object({ status: Type.String(), message: Type.String() }),
+        },
+      },
+    },
+    async (req, reply) => {
+      const result = registrations.register(req.params.id, req.body, 'api');
+      const lang = langOf(req);
+      if (result.outcome === 'duplicate') return reply.code(200).send({ status: 'duplicate', message: t(lang, 'reg.outcome.duplicate.body') });
+      return reply.code(201).send({ id: result.registration.id, status: result.outcome, message: t(lang, `reg.outcome.${outcomeKey(result.outcome, result.seatHeld)}.body`) });
+    },
+  );
+}

@@ -1,0 +1,535 @@
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../../core/clock.js';
+import type { Config } from '../../core/config.js';
+import type { DB } from '../../core/db/open.js';
+import { checkpoint, immediate } from '../../core/db/open.js';
+import { enqueue, validateEmailAddress, withdraw } from '../../core/outbox/queue.js';
+import { eraseRegistrationMail, mailForRegistration } from './personal-data.js';
+import { AppError, FieldErrors, notFound } from '../../core/errors.js';
+import { isLanguage } from '../../core/i18n/index.js';
+import type { Repositories } from '../repositories.js';
+import type { PersonalScope } from '../../core/access/index.js';
+import {
+  ORG_TYPES,
+  type NewRegistration,
+  type OrgType,
+  type Registration,
+  type RegistrationFilter,
+  type RegistrationSource,
+} from './repository.js';
+import type { Session } from '../sessions/repository.js';
+import { validateZone } from '../../core/time/index.js';
+import { isCountryCode } from '../sessions/countries.js';
+import { sha256 } from '../../core/crypto.js';
+import { manageToken } from './tokens.js';
+import type { SessionChange } from '../sessions/service.js';
+import { hasControl, singleLine, str } from '../../core/text.js';
+
+/** The privacy notice in force; each registration records the version it accepted. */
+export const PRIVACY_VERSION = '2026-11';
+
+/** Email kinds the registration flow sends (renderers live in src/email/registration.ts). */
+export const REG_EMAIL = {
+  received: 'registration.received',
+  confirmed: 'registration.confirmed',
+  waitlisted: 'registration.waitlisted',
+  promoted: 'registration.promoted',
+  cancelled: 'registration.cancelled',
+  link: 'registration.link',
+} as const;
+
+export interface RegistrationInput {
+  name?: unknown;
+  email?: unknown;
+  organisation?: unknown;
+  orgType?: unknown;
+  hubId?: unknown;
+  country?: unknown;
+  language?: unknown;
+  zone?: unknown;
+  consent?: unknown;
+  followupConsent?: unknown;
+  answers?: unknown;
+}
+
+export type RegisterOutcome = 'pending' | 'confirmed' | 'waitlisted' | 'duplicate';
+
+export interface RegisterResult {
+  registration: Registration;
+  outcome: RegisterOutcome;
+  /**
+   * Whether the registration holds a seat now (confirmed, or pending within the share of seats
+   * unconfirmed registrations may hold). A pending registration without one gets a seat when it is
+   * confirmed, if one is still free.
+   */
+  seatHeld?: boolean;
+}
+
+const truthy = (v: unknown) => v === true || v === 'true' || v === 'on' || v === '1' || v === 1 || v === 'yes';
+
+/** Called inside the transaction that changed a registration (reminders, invites…). */
+export interface RegistrationHooks {
+  /** The registration now holds a confirmed seat. */
+  confirmed?: (reg: Registration) => void;
+  /** Its language or time zone changed. */
+  preferencesChanged?: (reg: Registration) => void;
+  /**
+   * Its personal data was erased: on request (`email` is the address it had, so that every record
+   * made from it goes too) or by retention (`email` null: only what hangs on this registration).
+   */
+  erased?: (registrationId: number, email: string | null) => void;
+  /** More records about the same person for a data export (e.g. date-poll votes), keyed by section. */
+  exporting?: (reg: Registration) => Record<string, unknown>;
+}
+
+/** Registration, waitlist and self-service. Every change and the emails it causes commit together. */
+export class RegistrationService {
+  private readonly hooks: RegistrationHooks[] = [];
+
+  on(hooks: RegistrationHooks): void {
+    this.hooks.push(hooks);
+  }
+
+  private confirmedHook(reg: Registration): void {
+    // Taken up again after a cancellation: the new invite must outrank the CANCEL sent before.
+    if (reg.cycle > 1) this.repos.sessions.bumpSequence(reg.sessionId);
+    for (const h of this.hooks) h.confirmed?.(reg);
+  }
+
+  constructor(
+    private readonly db: DB,
+    private readonly repos: Repositories,
+    private readonly clock: Clock,
+    private readonly config: Config,
+    private readonly secret: string,
+  ) {}
+
+  // ---------------------------------------------------------------- tokens
+
+  /** The personal token of a registration: an HMAC of its random nonce, so only its hash is stored. */
+  tokenFor(r: Pick<Registration, 'tokenNonce'>): string {
+    return manageToken(this.secret, r.tokenNonce);
+  }
+
+  manageUrl(r: Pick<Registration, 'tokenNonce'>): string {
+    return `${this.config.publicUrl}/r/${this.tokenFor(r)}`;
+  }
+
+  /** The registration behind a token, or a 404 that says nothing about whether it ever existed. */
+  byToken(token: string): Registration {
+    const r = typeof token === 'string' && /^[A-Za-z0-9_-]{40,60}$/.test(token) ? this.repos.registrations.getByTokenHash(sha256(token)) : undefined;
+    if (!r || r.anonymisedAt !== null) throw notFound('registration');
+    return r;
+  }
+
+  private newToken(): { tokenNonce: string; tokenHash: string } {
+    const tokenNonce = randomBytes(16).toString('base64url');
+    return { tokenNonce, tokenHash: sha256(this.tokenFor({ tokenNonce })) };
+  }
+
+  // ---------------------------------------------------------------- validation
+
+  validate(session: Session, input: RegistrationInput): Omit<NewRegistration, 'sessionId' | 'status' | 'tokenNonce' | 'tokenHash' | 'emailVerifiedAt' | 'holdUntil' | 'waitlistedAt' | 'confirmedAt' | 'source'> & { consent: boolean } {
+    const errs = new FieldErrors();
+    const rawName = str(input.name);
+    const name = singleLine(rawName);
+    if (!name) errs.add('name', 'required', 'your name is required');
+    else if (name.length > 120) errs.add('name', 'too_long', 'at most 120 characters', { max: 120 });
+    const email = errs.catch('email', () => validateEmailAddress(input.email, 'email')) ?? '';
+    const rawOrg = str(input.organisation);
+    const organisation = singleLine(rawOrg);
+    if (organisation.length > 200) errs.add('organisation', 'too_long', 'at most 200 characters', { max: 200 });
+    const orgType = str(input.orgType) as OrgType;
+    if (!ORG_TYPES.includes(orgType)) errs.add('orgType', 'org_type_invalid', `one of ${ORG_TYPES.join(', ')}`);
+    let hubId: number | null = null;
+    const rawHub = input.hubId;
+    if (rawHub !== undefined && rawHub !== null && rawHub !== '' && rawHub !== 'none') {
+      hubId = Number(rawHub);
+      if (!Number.isInteger(hubId) || !this.repos.hubs.get(hubId)) errs.add('hubId', 'hub_unknown', 'choose a hub from the list, or none');
+    }
+    const country = str(input.country).toUpperCase();
+    if (!isCountryCode(country)) errs.add('country', 'country_invalid', 'choose a country from the list');
+    const language = str(input.language) || session.language;
+    if (!isLanguage(language)) errs.add('language', 'language_invalid', 'unsupported language');
+    const zone = errs.catch('zone', () => validateZone(input.zone, 'zone')) ?? 'UTC';
+    const consent = truthy(input.consent);
+    if (!consent) errs.add('consent', 'consent_required', 'please accept the privacy notice to register');
+    const followupConsent = truthy(input.followupConsent);
+
+    const answers: Record<string, string> = {};
+    const given = (input.answers && typeof input.answers === 'object' ? input.answers : {}) as Record<string, unknown>;
+    for (const q of this.repos.registrations.questions(session.id)) {
+      const field = `q${q.id}`;
+      const value = singleLine(str(given[field] ?? given[String(q.id)])).slice(0, 500);
+      if (q.required && !value) errs.add(field, 'required', 'this answer is required');
+      else if (value && q.kind === 'choice' && !q.options.includes(value)) errs.add(field, 'choice_invalid', 'choose one of the options');
+      if (value) answers[String(q.id)] = value;
+    }
+    // Control characters and line breaks are stripped above; a name made only of them is empty.
+    if (hasControl(rawName) && !name) errs.add('name', 'required', 'your name is required');
+    errs.throwIfAny();
+    return { name, email, organisation, orgType, hubId, country, language, zone, consentVersion: PRIVACY_VERSION, followupConsent, answers, consent };
+  }
+
+  /** Whether a session takes registrations now; the error names why not. */
+  assertOpen(session: Session): void {
+    if (session.status === 'cancelled') throw new AppError('registration_closed', 'this session has been cancelled', 409, 'session');
+    if (session.status === 'completed' || (session.startUtc !== null && session.startUtc <= this.clock.now())) {
+      throw new AppError('registration_closed', 'this session has already taken place', 409, 'session');
+    }
+  }
+
+  // ---------------------------------------------------------------- registering
+
+  register(sessionId: number, input: RegistrationInput, source: RegistrationSource = 'form'): RegisterResult {
+    const session = this.repos.sessions.get(sessionId);
+    if (!session) throw notFound('session');
+    this.assertOpen(session);
+    const data = this.validate(session, input);
+    // Check the seats and take one in a single IMMEDIATE transaction: two processes cannot both
+    // see the last free seat.
+    return immediate(this.db, () => {
+      const now = this.clock.now();
+      const fresh = this.repos.sessions.get(sessionId)!;
+      this.assertOpen(fresh);
+      const existing = this.repos.registrations.getByEmail(sessionId, data.email);
+      if (existing && existing.anonymisedAt === null && ['pending', 'confirmed', 'waitlisted'].includes(existing.status)) {
+        // Tell the person, and send their link again (at most once an hour).
+        this.email(existing, REG_EMAIL.link, `link:${Math.floor(now / 3_600_000)}`);
+        return { registration: existing, outcome: 'duplicate' };
+      }
+      const verifiedNow = source === 'organiser' || !fresh.doubleOptIn;
+      const free = this.hasFreeSeat(fresh, now);
+      const status = free ? (verifiedNow ? 'confirmed' : 'pending') : 'waitlisted';
+      // Unconfirmed registrations hold at most PENDING_MAX_SHARE of the seats; beyond that a pending
+      // registration holds nothing and takes a seat when it is confirmed, if one is still free.
+      const held = status === 'pending' && this.pendingRoom(fresh, now);
+      const row: NewRegistration = {
+        sessionId,
+        status,
+        name: data.name,
+        email: data.email,
+        organisation: data.organisation,
+        orgType: data.orgType,
+        hubId: data.hubId,
+        country: data.country,
+        language: data.language,
+        zone: data.zone,
+        consentVersion: data.consentVersion,
+        followupConsent: data.followupConsent,
+        answers: data.answers,
+        ...this.newToken(),
+        emailVerifiedAt: verifiedNow ? now : null,
+        holdUntil: held ? now + this.config.pendingHoldHours * 3_600_000 : null,
+        waitlistedAt: status === 'waitlisted' ? now : null,
+        confirmedAt: status === 'confirmed' ? now : null,
+        source,
+      };
+      const reg = existing ? this.repos.registrations.revive(existing.id, row, now) : this.repos.registrations.insert(row, now);
+      if (!verifiedNow) this.email(reg, REG_EMAIL.received);
+      else this.email(reg, status === 'confirmed' ? REG_EMAIL.confirmed : REG_EMAIL.waitlisted);
+      if (status === 'confirmed') this.confirmedHook(reg);
+      return { registration: reg, outcome: status, seatHeld: status === 'confirmed' || held };
+    });
+  }
+
+  private hasFreeSeat(session: Session, now: number): boolean {
+    return session.capacity === null || this.repos.registrations.seatsTaken(session.id, now) < session.capacity;
+  }
+
+  /** How many seats unconfirmed registrations may hold at once: PENDING_MAX_SHARE percent of the capacity, rounded up. */
+  pendingHoldLimit(session: Pick<Session, 'capacity'>): number {
+    return session.capacity === null ? Infinity : Math.ceil((session.capacity * this.config.pendingMaxShare) / 100);
+  }
+
+  /** Whether one more unconfirmed registration may hold a seat now. */
+  private pendingRoom(session: Session, now: number): boolean {
+    return session.capacity === null || this.repos.registrations.pendingHeld(session.id, now) < this.pendingHoldLimit(session);
+  }
+
+  // ---------------------------------------------------------------- self-service
+
+  /** Confirms the email address (double opt-in). A pending seat becomes confirmed. */
+  confirm(token: string): Registration {
+    return immediate(this.db, () => {
+      const reg = this.byToken(token);
+      const now = this.clock.now();
+      if (reg.status === 'cancelled' || reg.status === 'expired') throw new AppError('registration_inactive', 'this registration is no longer active', 409, 'registration');
+      if (reg.status === 'confirmed') return reg;
+      const verified = reg.emailVerifiedAt ?? now;
+      if (reg.status === 'waitlisted') {
+        if (reg.emailVerifiedAt) return reg;
+        this.repos.registrations.transition(reg.id, { status: 'waitlisted', emailVerifiedAt: verified }, now);
+        // Confirmed now: a free seat the cap on unconfirmed holds kept from the waitlist goes out, in order.
+        this.fillSeats(reg.sessionId);
+        return this.repos.registrations.get(reg.id)!;
+      }
+      // pending: the seat is held until hold_until; if the hold ran out and nobody took the seat, keep it.
+      const session = this.repos.sessions.get(reg.sessionId)!;
+      const holdValid = reg.holdUntil !== null && reg.holdUntil > now;
+      if (holdValid || this.hasFreeSeat(session, now)) {
+        const r = this.repos.registrations.transition(reg.id, { status: 'confirmed', confirmedAt: now, holdUntil: null, emailVerifiedAt: verified }, now);
+        this.email(r, REG_EMAIL.confirmed);
+        this.confirmedHook(r);
+        // A hold given up makes room for the next unconfirmed person on the waitlist.
+        if (holdValid) this.fillSeats(r.sessionId);
+        return r;
+      }
+      const r = this.repos.registrations.transition(reg.id, { status: 'waitlisted', waitlistedAt: now, holdUntil: null, emailVerifiedAt: verified }, now);
+      this.email(r, REG_EMAIL.waitlisted);
+      return r;
+    });
+  }
+
+  /** Cancels a registration (by its owner or an organiser); the first in line gets the seat. */
+  cancel(reg: Registration, by: 'self' | 'organiser' = 'self'): Registration {
+    return immediate(this.db, () => {
+      const current = this.repos.registrations.get(reg.id)!;
+      if (current.status === 'cancelled' || current.status === 'expired') return current;
+      const now = this.clock.now();
+      const r = this.repos.registrations.transition(current.id, { status: 'cancelled', cancelledAt: now, holdUntil: null }, now);
+      withdraw(this.db, { registrationId: r.id }, this.clock, `registration cancelled by ${by}`);
+      // The person's CANCEL must carry a higher SEQUENCE than the invite it cancels.
+      if (current.confirmedAt !== null) this.repos.sessions.bumpSequence(r.sessionId);
+      if (current.emailVerifiedAt !== null) this.email(r, REG_EMAIL.cancelled);
+      this.fillSeats(r.sessionId);
+      return r;
+    });
+  }
+
+  cancelByToken(token: string): Registration {
+    return this.cancel(this.byToken(token), 'self');
+  }
+
+  updatePreferences(token: string, input: { language?: unknown; zone?: unknown; followupConsent?: unknown }): Registration {
+    const reg = this.byToken(token);
+    const errs = new FieldErrors();
+    const language = str(input.language);
+    if (!isLanguage(language)) errs.add('language', 'language_invalid', 'unsupported language');
+    const zone = errs.catch('zone', () => validateZone(input.zone, 'zone')) ?? reg.zone;
+    errs.throwIfAny();
+    return immediate(this.db, () => {
+      const r = this.repos.registrations.setPreferences(reg.id, { language, zone, followupConsent: truthy(input.followupConsent) }, this.clock.now());
+      if (r.language !== reg.language || r.zone !== reg.zone) for (const h of this.hooks) h.preferencesChanged?.(r);
+      return r;
+    });
+  }
+
+  /** Everything Kairos keeps about a person's registration, as JSON (right of access). */
+  exportData(token: string): Record<string, unknown> {
+    const r = this.byToken(token);
+    const session = this.repos.sessions.get(r.sessionId)!;
+    const hub = r.hubId === null ? null : this.repos.hubs.get(r.hubId)?.name ?? null;
+    const questions = new Map(this.repos.registrations.questions(r.sessionId).map((q) => [String(q.id), q.label]));
+    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+    return {
+      exportedAt: iso(this.clock.now()),
+      session: { id: session.id, title: session.title, start: iso(session.startUtc), zone: session.zone },
+      registration: {
+        status: r.status,
+        name: r.name,
+        email: r.email,
+        organisation: r.organisation,
+        organisationType: r.orgType,
+        hub,
+        country: r.country,
+        language: r.language,
+        timeZone: r.zone,
+        privacyNoticeVersion: r.consentVersion,
+        privacyConsentAt: iso(r.consentAt),
+        followUpEmails: r.followupConsent,
+        followUpConsentAt: iso(r.followupConsentAt),
+        answers: Object.fromEntries(Object.entries(r.answers).map(([k, v]) => [questions.get(k) ?? k, v])),
+        registeredAt: iso(r.createdAt),
+        emailConfirmedAt: iso(r.emailVerifiedAt),
+        confirmedAt: iso(r.confirmedAt),
+        waitlistedAt: iso(r.waitlistedAt),
+        cancelledAt: iso(r.cancelledAt),
+      },
+      emails: mailForRegistration(this.db, r.id),
+      ...Object.assign({}, ...this.hooks.map((h) => h.exporting?.(r) ?? {})),
+    };
+  }
+
+  /**
+   * Erases a person's data (right to erasure): the seat is released, unsent mail withdrawn, and
+   * name, email, organisation, answers, token and every outbox copy are removed. Only country,
+   * hub and organisation type stay, without anything that identifies the person, for counts.
+   */
+  erase(token: string): void {
+    const reg = this.byToken(token);
+    immediate(this.db, () => {
+      const now = this.clock.now();
+      const wasActive = ['pending', 'confirmed', 'waitlisted'].includes(reg.status);
+      if (wasActive) this.repos.registrations.transition(reg.id, { status: 'cancelled', cancelledAt: now, holdUntil: null }, now);
+      eraseRegistrationMail(this.db, reg.id, now);
+      this.repos.registrations.anonymise(reg.id, now);
+      for (const h of this.hooks) h.erased?.(reg.id, reg.email);
+      if (wasActive) this.fillSeats(reg.sessionId);
+    });
+    // secure_delete zeroed the old content in the pages; the checkpoint clears the copies in the WAL.
+    checkpoint(this.db);
+  }
+
+  /**
+   * Retention: anonymises registrations of sessions that ended more than RETENTION_DAYS ago. A
+   * session that never got a date counts from the end of its rough month (or, without one, from
+   * its creation), and never before the registration itself is RETENTION_DAYS old.
+   */
+  anonymiseExpired(): number {
+    const n = immediate(this.db, () => {
+      const now = this.clock.now();
+      const ids = this.repos.registrations.dueForAnonymising(now - this.config.retentionDays * 86_400_000);
+      for (const id of ids) {
+        eraseRegistrationMail(this.db, id, now);
+        this.repos.registrations.anonymise(id, now);
+        for (const h of this.hooks) h.erased?.(id, null);
+      }
+      return ids.length;
+    });
+    if (n > 0) checkpoint(this.db);
+    return n;
+  }
+
+  // ---------------------------------------------------------------- seats and waitlist
+
+  /** Gives free seats to the waitlist in order. Runs inside the caller's transaction. */
+  fillSeats(sessionId: number): Registration[] {
+    const session = this.repos.sessions.get(sessionId)!;
+    if (session.status === 'cancelled' || session.status === 'completed') return [];
+    const promoted: Registration[] = [];
+    const now = this.clock.now();
+    while (this.hasFreeSeat(session, now)) {
+      // In waitlist order; someone who has not confirmed their address is passed over while
+      // unconfirmed registrations already hold their share of the seats.
+      const anyone = !session.doubleOptIn || this.pendingRoom(session, now);
+      const next = this.repos.registrations.firstWaitlisted(sessionId, !anyone);
+      if (!next) break;
+      promoted.push(this.promote(next, session, now));
+    }
+    return promoted;
+  }
+
+  private promote(reg: Registration, session: Session, now: number): Registration {
+    const verified = reg.emailVerifiedAt !== null || !session.doubleOptIn;
+    const r = verified
+      ? this.repos.registrations.transition(reg.id, { status: 'confirmed', confirmedAt: now, holdUntil: null }, now)
+      : this.repos.registrations.transition(reg.id, { status: 'pending', holdUntil: now + this.config.pendingHoldHours * 3_600_000 }, now);
+    this.email(r, REG_EMAIL.promoted);
+    if (r.status === 'confirmed') this.confirmedHook(r);
+    return r;
+  }
+
+  /** Organiser: moves one person from the waitlist onto a free seat. */
+  moveFromWaitlist(registrationId: number): Registration {
+    return immediate(this.db, () => {
+      const reg = this.repos.registrations.get(registrationId);
+      if (!reg) throw notFound('registration');
+      if (reg.status !== 'waitlisted') throw new AppError('not_waitlisted', 'this person is not on the waitlist', 409, 'registration');
+      const session = this.repos.sessions.get(reg.sessionId)!;
+      const now = this.clock.now();
+      if (!this.hasFreeSeat(session, now)) throw new AppError('session_full', 'every seat is taken: raise the capacity or cancel a registration first', 409, 'capacity');
+      return this.promote(reg, session, now);
+    });
+  }
+
+  /** Releases pending seats whose hold ran out, and gives them to the waitlist. */
+  expireHolds(): { expired: number; promoted: number } {
+    return immediate(this.db, () => {
+      const now = this.clock.now();
+      const due = this.repos.registrations.expiredHolds(now);
+      let promoted = 0;
+      const sessions = new Set<number>();
+      for (const r of due) {
+        this.repos.registrations.transition(r.id, { status: 'expired', holdUntil: null }, now);
+        withdraw(this.db, { registrationId: r.id }, this.clock, 'confirmation not received in time');
+        sessions.add(r.sessionId);
+      }
+      for (const s of sessions) promoted += this.fillSeats(s).length;
+      return { expired: due.length, promoted };
+    });
+  }
+
+  /** Session listener: more capacity (or no limit) lets the waitlist in. */
+  onSessionChange(change: SessionChange): void {
+    if (change.kind === 'updated' && (change.changed.includes('capacity') || change.changed.includes('status'))) this.fillSeats(change.after.id);
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  /** Registrations of a session within the caller's access scope. */
+  list(sessionId: number, scope: PersonalScope, filter: RegistrationFilter = {}): Registration[] {
+    return this.repos.registrations.list(sessionId, scope, filter);
+  }
+
+  get(id: number): Registration {
+    const r = this.repos.registrations.get(id);
+    if (!r) throw notFound('registration');
+    return r;
+  }
+
+  /**
+   * An organiser's message to the people registered for a session (confirmed, or also those on the
+   * waitlist and pending), each in their language and zone, through the outbox.
+   */
+  message(sessionId: number, input: { subject?: unknown; body?: unknown; audience?: unknown }, scope: PersonalScope): number {
+    const errs = new FieldErrors();
+    const subject = singleLine(str(input.subject));
+    const body = str(input.body).replace(/\r\n?/g, '\n').trim();
+    if (!subject) errs.add('subject', 'required', 'a subject is required');
+    else if (subject.length > 200) errs.add('subject', 'too_long', 'at most 200 characters', { max: 200 });
+    if (!body) errs.add('body', 'required', 'a message is required');
+    else if (body.length > 20_000) errs.add('body', 'too_long', 'at most 20000 characters', { max: 20000 });
+    const audience = str(input.audience) || 'confirmed';
+    if (!['confirmed', 'active'].includes(audience)) errs.add('audience', 'audience_invalid', 'confirmed or active');
+    errs.throwIfAny();
+    return immediate(this.db, () => {
+      const now = this.clock.now();
+      // Only the people the caller may see: a co-hosting hub messages the registrants who chose it.
+      const statuses = audience === 'confirmed' ? ['confirmed'] : ['confirmed', 'pending', 'waitlisted'];
+      const people = this.repos.registrations.list(sessionId, scope).filter((r) => statuses.includes(r.status));
+      let n = 0;
+      for (const reg of people) {
+        if (!reg.email) continue;
+        const id = enqueue(
+          this.db,
+          {
+            kind: 'notice',
+            dedupeKey: `registration:${reg.id}:${reg.cycle}:notice:${now}`,
+            to: { email: reg.email, name: reg.name },
+            language: reg.language,
+            zone: reg.zone,
+            sessionId,
+            registrationId: reg.id,
+            payload: { subject, body },
+          },
+          this.clock,
+        );
+        if (id !== null) n++;
+      }
+      return n;
+    });
+  }
+
+  // ---------------------------------------------------------------- email
+
+  /** Queues one email about a registration, in its language and zone, inside the current transaction. */
+  email(reg: Registration, kind: string, suffix = ''): number | null {
+    if (!reg.email) return null;
+    const short = kind.replace(/^registration\./, '');
+    return enqueue(
+      this.db,
+      {
+        kind,
+        dedupeKey: `registration:${reg.id}:${reg.cycle}:${short}${suffix ? ':' + suffix : ''}`,
+        to: { email: reg.email, name: reg.name },
+        language: reg.language,
+        zone: reg.zone,
+        sessionId: reg.sessionId,
+        registrationId: reg.id,
+        payload: {},
+      },
+      this.clock,
+    );
+  }
+}

@@ -1,0 +1,201 @@
+/**
+ * Public calendar files and subscription feeds, and the add-to-calendar links shown on pages and
+ * in emails. Nothing here is personal: no ATTENDEE, no registrant data, no join URL (that goes
+ * only to registrants, in their invites).
+ *
+ *   GET /sessions/:id/calendar.ics   one session, as a download (attachment)
+ *   GET /series/:id/calendar.ics     feed: the sessions of a series
+ *   GET /hubs/:id/calendar.ics       feed: the sessions a hub organises or co-hosts
+ *
+ * Files are plain iCalendar objects (no METHOD, hence no ORGANIZER): clients import or subscribe
+ * to them. A cancelled session stays in, with STATUS:CANCELLED and its higher SEQUENCE, so that a
+ * subscribed calendar (or a re-imported file) strikes it; a session without a fixed time is left
+ * out of feeds, and its own file answers 404 `no_fixed_date` (there is no file for it *yet*; it
+ * appears once a date is set, which is why this is a 404 and not a 409: the client cannot resolve
+ * anything by changing its request).
+ *
+ * DTSTAMP is the latest `updatedAt` of the events in the file (RFC 5545: without METHOD it is when
+ * the information was last revised), so the same data always gives the same bytes; the ETag is a
+ * hash of those bytes and `If-None-Match` is answered with 304.
+ */
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import Type from 'typebox';
+import { buildPublicCalendar, googleCalendarLink, outlookCalendarLink, type CalendarEvent } from '../../core/calendar/index.js';
+import { hasFixedTime, sessionToEvent } from '../../core/calendar/events.js';
+import type { Config } from '../../core/config.js';
+import { notFound } from '../../core/errors.js';
+import { t } from '../../core/i18n/index.js';
+import type { Hub } from './hubs-repository.js';
+import type { Session } from './repository.js';
+import { langOf, render } from '../../core/render/context.js';
+
+/** How long shared caches and browsers may keep a file or feed. */
+export const CALENDAR_CACHE_CONTROL = 'public, max-age=300';
+/** How often subscribed clients should refresh a feed (X-PUBLISHED-TTL). */
+export const FEED_REFRESH_MINUTES = 60;
+export const NO_FIXED_DATE_MESSAGE = 'this session has no fixed date yet';
+
+export interface CalendarLinks {
+  /** Download of the session's .ics file; only when it has a fixed time. */
+  ics?: string;
+  /** webcal:// subscription to the session's series; only when it belongs to one. */
+  webcalSeries?: string;
+  /** webcal:// subscription to the organising hub's sessions. */
+  webcalHub: string;
+  /** Google Calendar / Outlook.com "add event" links; only for a fixed time, and not once cancelled. */
+  google?: string;
+  outlook?: string;
+}
+
+/** `https://host/path` → `webcal://host/path` (clients fetch it over http(s) and subscribe). */
+export function webcalUrl(url: string): string {
+  return url.replace(/^https?:\/\//i, 'webcal://');
+}
+
+export const sessionIcsPath = (id: number) => `/sessions/${id}/calendar.ics`;
+export const seriesFeedPath = (id: number) => `/series/${id}/calendar.ics`;
+export const hubFeedPath = (id: number) => `/hubs/${id}/calendar.ics`;
+
+/**
+ * Add-to-calendar links of a session for templates and emails. `hub` is the organising hub.
+ * Public by default; pass `includeJoinUrl` only for a message to a registrant.
+ */
+export function calendarLinks(config: Pick<Config, 'publicUrl'>, session: Session, hub: Hub, opts: { includeJoinUrl?: boolean } = {}): CalendarLinks {
+  const base = config.publicUrl.replace(/\/+$/, '');
+  const links: CalendarLinks = { webcalHub: webcalUrl(base + hubFeedPath(hub.id)) };
+  if (session.seriesId !== null) links.webcalSeries = webcalUrl(base + seriesFeedPath(session.seriesId));
+  if (hasFixedTime(session)) {
+    links.ics = base + sessionIcsPath(session.id);
+    if (session.status !== 'cancelled') {
+      const ev = sessionToEvent(session, hub, { publicUrl: base, includeJoinUrl: opts.includeJoinUrl });
+      links.google = googleCalendarLink(ev);
+      links.outlook = outlookCalendarLink(ev);
+    }
+  }
+  return links;
+}
+
+/** A name that is safe inside a quoted Content-Disposition filename. */
+function fileName(slug: string, fallback: string): string {
+  const s = slug.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '').slice(0, 100);
+  return `${s || fallback}.ics`;
+}
+
+function etagOf(body: string): string {
+  return `"${createHash('sha256').update(body, 'utf8').digest('base64url').slice(0, 32)}"`;
+}
+
+/** If-None-Match uses the weak comparison (RFC 9110 §13.1.2): W/ prefixes are ignored; `*` matches. */
+function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  const strip = (tag: string) => tag.trim().replace(/^W\//i, '');
+  return header.split(',').some((tag) => strip(tag) === strip(etag));
+}
+
+/** An instant a calendar can carry (1970 to the end of 2100); anything else in a row is old or damaged data. */
+export function plausibleInstant(ms: number): boolean {
+  return Number.isSafeInteger(ms) && ms >= 0 && ms < Date.UTC(2101, 0, 1);
+}
+
+/** A session left out of a file or feed because its event could not be written: logged, never shown. */
+export function logLeftOut(req: FastifyRequest, sessionId: number | undefined, err: unknown): void {
+  req.log.error({ err, sessionId }, 'calendar: session left out of the file, its event could not be built');
+}
+
+const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+type IdRoute = { Params: { id: number } };
+
+export default async function calendarRoutes(app: FastifyInstance): Promise<void> {
+  const { sessions, repos } = app.services;
+  const publicUrl = app.config.publicUrl;
+
+  const organisingHub = (s: Session): Hub => {
+    const hub = repos.hubs.get(s.hubId);
+    if (!hub) throw notFound('hub');
+    return hub;
+  };
+
+  /** Public events (no join URL) of the sessions that have a fixed time, in the given order. A
+   * session whose event cannot be made is left out and logged with its id; the others still go out. */
+  const publicEvents = (req: FastifyRequest, list: Session[]): { events: CalendarEvent[]; stampMs: number; onEventError: (ev: CalendarEvent, err: unknown) => void } => {
+    const events: CalendarEvent[] = [];
+    const idOf = new Map<string, number>();
+    let stampMs = 0;
+    for (const s of list.filter(hasFixedTime)) {
+      try {
+        const ev = sessionToEvent(s, organisingHub(s), { publicUrl });
+        events.push(ev);
+        idOf.set(ev.uid, s.id);
+        if (plausibleInstant(s.updatedAt)) stampMs = Math.max(stampMs, s.updatedAt);
+      } catch (err) {
+        logLeftOut(req, s.id, err);
+      }
+    }
+    return { events, stampMs, onEventError: (ev, err) => logLeftOut(req, idOf.get(ev.uid), err) };
+  };
+
+  /**
+   * The file for these events, built once per version: a file only changes when one of its sessions
+   * does (its last change, SEQUENCE and status are in the key), and building it is the costly part.
+   */
+  const built = new Map<string, string>();
+  const calendarFor = (events: CalendarEvent[], opts: { name: string; stampMs: number; refreshMinutes?: number; onEventError: (ev: CalendarEvent, err: unknown) => void }): string => {
+    const key = `${opts.name}|${opts.stampMs}|${opts.refreshMinutes ?? ''}|${events.map((e) => `${e.uid}:${e.sequence}:${e.lastModifiedMs}:${e.status}:${e.organizer.email}`).join(',')}`;
+    let body = built.get(key);
+    if (body === undefined) {
+      body = buildPublicCalendar(events, opts);
+      if (built.size >= 500) built.clear();
+      built.set(key, body);
+    }
+    return body;
+  };
+
+  /** Sends calendar text with caching headers, or 304 when the client already has these bytes. */
+  const sendCalendar = (req: FastifyRequest, reply: FastifyReply, body: string, disposition?: string) => {
+    const etag = etagOf(body);
+    reply.header('ETag', etag).header('Cache-Control', CALENDAR_CACHE_CONTROL);
+    if (matchesIfNoneMatch(req.headers['if-none-match'], etag)) return reply.code(304).send();
+    reply.header('Content-Type', 'text/calendar; charset=utf-8');
+    if (disposition) reply.header('Content-Disposition', disposition);
+    return reply.code(200).send(body);
+  };
+
+  const schema = (summary: string) => ({ tags: ['calendar'], summary, params: IdParams });
+
+  app.get<IdRoute>('/sessions/:id/calendar.ics', { schema: schema('One session as an iCalendar file (public: no attendees, no join URL)') }, async (req, reply) => {
+    const session = sessions.get(req.params.id);
+    if (!hasFixedTime(session)) {
+      // There is no file until a date is set. Browsers get the page in their language; calendar
+      // clients and scripts a short JSON answer.
+      reply.header('Vary', 'Accept').header('Cache-Control', 'no-cache');
+      if (/\btext\/html\b/i.test(req.headers.accept ?? '')) {
+        const lang = langOf(req);
+        return render(req, reply, 'pages/error', { title: t(lang, 'error.notFound'), message: t(lang, 'cal.noDate') }, 404);
+      }
+      return reply.code(404).send({ error: 'no_fixed_date', message: NO_FIXED_DATE_MESSAGE });
+    }
+    const { events, stampMs, onEventError } = publicEvents(req, [session]);
+    // No X-WR-CALNAME in a single download: Outlook would open it as a separate calendar.
+    const body = calendarFor(events, { name: '', stampMs, onEventError });
+    return sendCalendar(req, reply, body, `attachment; filename="${fileName(session.slug, `session-${session.id}`)}"`);
+  });
+
+  app.get<IdRoute>('/series/:id/calendar.ics', { schema: schema('Subscription feed of a series (tentative sessions without a date are left out)') }, async (req, reply) => {
+    const series = repos.series.get(req.params.id);
+    if (!series) throw notFound('series');
+    const { events, stampMs, onEventError } = publicEvents(req, repos.sessions.listBySeries(series.id));
+    const body = calendarFor(events, { name: series.title, stampMs, refreshMinutes: FEED_REFRESH_MINUTES, onEventError });
+    return sendCalendar(req, reply, body, `inline; filename="${fileName(series.slug, `series-${series.id}`)}"`);
+  });
+
+  app.get<IdRoute>('/hubs/:id/calendar.ics', { schema: schema('Subscription feed of the sessions a hub organises or co-hosts') }, async (req, reply) => {
+    const hub = repos.hubs.get(req.params.id);
+    if (!hub) throw notFound('hub');
+    const list = sessions.list().filter((s) => s.hubId === hub.id || s.coHostIds.includes(hub.id));
+    const { events, stampMs, onEventError } = publicEvents(req, list);
+    const body = calendarFor(events, { name: hub.name, stampMs, refreshMinutes: FEED_REFRESH_MINUTES, onEventError });
+    return sendCalendar(req, reply, body, `inline; filename="${fileName(hub.slug, `hub-${hub.id}`)}"`);
+  });
+}

@@ -1,0 +1,28 @@
+import type { FastifyInstance } from 'fastify';
+import { t } from '../../core/i18n/index.js';
+import type { Session } from './repository.js';
+import { sessionTimes } from './present.js';
+import { langOf, organiserOf, render, viewerZoneOf } from '../../core/render/context.js';
+import { Query } from '../../core/render/boundary.js';
+
+export default async function publicRoutes(app: FastifyInstance): Promise<void> {
+  const { sessions, repos } = app.services;
+
+  app.get('/', { schema: { querystring: Query({}) } }, async (req, reply) => {
+    const lang = langOf(req);
+    const zone = viewerZoneOf(req, organiserOf(req)?.zone ?? 'Europe/Athens');
+    const all = sessions.list();
+    const { upcoming, past } = sessions.partition(all);
+    const seriesTitle = new Map(repos.series.list().map((s) => [s.id, s.title]));
+    const group = (list: Session[]) => {
+      const groups = new Map<string, { title: string; items: unknown[] }>();
+      for (const s of list) {
+        const key = s.seriesId === null ? '' : String(s.seriesId);
+        if (!groups.has(key)) groups.set(key, { title: s.seriesId === null ? t(lang, 'home.noSeries') : seriesTitle.get(s.seriesId) ?? '', items: [] });
+        groups.get(key)!.items.push({ session: s, times: sessionTimes(s, zone, lang) });
+      }
+      return [...groups.values()];
+    };
+    return render(req, reply, 'pages/home', { title: t(lang, 'home.title'), upcoming: group(upcoming), past: group(past), zone });
+  });
+}

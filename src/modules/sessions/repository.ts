@@ -1,0 +1,210 @@
+import type { DB } from '../../core/db/open.js';
+
+export type SessionStatus = 'tentative' | 'scheduled' | 'cancelled' | 'completed';
+export type ApproxPart = 'early' | 'mid' | 'late';
+
+export interface Session {
+  id: number;
+  slug: string;
+  seriesId: number | null;
+  hubId: number;
+  coHostIds: number[];
+  title: string;
+  description: string;
+  status: SessionStatus;
+  /** Organiser's wall clock (the truth); null while tentative. */
+  startDate: string | null;
+  startTime: string | null;
+  zone: string;
+  durationMinutes: number;
+  /** Derived instants (epoch ms UTC); null while tentative. */
+  startUtc: number | null;
+  endUtc: number | null;
+  timeStated: boolean;
+  approxMonth: string | null;
+  approxPart: ApproxPart | null;
+  joinUrl: string | null;
+  capacity: number | null;
+  language: string;
+  doubleOptIn: boolean;
+  calendarUid: string;
+  sequence: number;
+  /** Minutes before the start at which reminders go out, e.g. [1440, 60]. */
+  reminderOffsets: number[];
+  createdAt: number;
+  updatedAt: number;
+  cancelledAt: number | null;
+}
+
+export type SessionData = Omit<Session, 'id' | 'createdAt' | 'updatedAt' | 'cancelledAt' | 'sequence' | 'reminderOffsets'> & { sequence?: number; reminderOffsets?: number[] };
+
+interface SessionRow {
+  id: number;
+  slug: string;
+  series_id: number | null;
+  hub_id: number;
+  title: string;
+  description: string;
+  status: SessionStatus;
+  start_date: string | null;
+  start_time: string | null;
+  zone: string;
+  duration_minutes: number;
+  start_utc: number | null;
+  end_utc: number | null;
+  time_stated: number;
+  approx_month: string | null;
+  approx_part: ApproxPart | null;
+  join_url: string | null;
+  capacity: number | null;
+  language: string;
+  double_opt_in: number;
+  calendar_uid: string;
+  sequence: number;
+  reminder_offsets: string;
+  created_at: number;
+  updated_at: number;
+  cancelled_at: number | null;
+  co_hosts: string | null;
+}
+
+const SELECT = `SELECT s.*, (SELECT group_concat(hub_id) FROM session_hosts h WHERE h.session_id = s.id) AS co_hosts FROM sessions s`;
+
+const toSession = (r: SessionRow): Session => ({
+  id: r.id,
+  slug: r.slug,
+  seriesId: r.series_id,
+  hubId: r.hub_id,
+  coHostIds: r.co_hosts ? r.co_hosts.split(',').map(Number).sort((a, b) => a - b) : [],
+  title: r.title,
+  description: r.description,
+  status: r.status,
+  startDate: r.start_date,
+  startTime: r.start_time,
+  zone: r.zone,
+  durationMinutes: r.duration_minutes,
+  startUtc: r.start_utc,
+  endUtc: r.end_utc,
+  timeStated: r.time_stated === 1,
+  approxMonth: r.approx_month,
+  approxPart: r.approx_part,
+  joinUrl: r.join_url,
+  capacity: r.capacity,
+  language: r.language,
+  doubleOptIn: r.double_opt_in === 1,
+  calendarUid: r.calendar_uid,
+  sequence: r.sequence,
+  reminderOffsets: JSON.parse(r.reminder_offsets) as number[],
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+  cancelledAt: r.cancelled_at,
+});
+
+const params = (s: SessionData) => ({
+  slug: s.slug,
+  seriesId: s.seriesId,
+  hubId: s.hubId,
+  title: s.title,
+  description: s.description,
+  status: s.status,
+  startDate: s.startDate,
+  startTime: s.startTime,
+  zone: s.zone,
+  durationMinutes: s.durationMinutes,
+  startUtc: s.startUtc,
+  endUtc: s.endUtc,
+  timeStated: s.timeStated ? 1 : 0,
+  approxMonth: s.approxMonth,
+  approxPart: s.approxPart,
+  joinUrl: s.joinUrl,
+  capacity: s.capacity,
+  language: s.language,
+  doubleOptIn: s.doubleOptIn ? 1 : 0,
+  calendarUid: s.calendarUid,
+  reminderOffsets: JSON.stringify(s.reminderOffsets ?? [1440, 60]),
+});
+
+export class SessionRepository {
+  private readonly all;
+  private readonly byId;
+  private readonly bySlug;
+  private readonly bySeries;
+  private readonly insertStmt;
+  private readonly updateStmt;
+  private readonly cancelStmt;
+  private readonly clearHosts;
+  private readonly bump;
+  private readonly addHost;
+  private readonly seriesHub;
+
+  constructor(db: DB) {
+    this.all = db.prepare<[], SessionRow>(`${SELECT} ORDER BY coalesce(s.start_utc, s.created_at), s.id`);
+    this.byId = db.prepare<[number], SessionRow>(`${SELECT} WHERE s.id = ?`);
+    this.bySlug = db.prepare<[string], SessionRow>(`${SELECT} WHERE s.slug = ?`);
+    this.bySeries = db.prepare<[number], SessionRow>(`${SELECT} WHERE s.series_id = ? ORDER BY coalesce(s.start_utc, s.created_at), s.id`);
+    this.insertStmt = db.prepare(
+      `INSERT INTO sessions (slug, series_id, hub_id, title, description, status, start_date, start_time, zone, duration_minutes,
+         start_utc, end_utc, time_stated, approx_month, approx_part, join_url, capacity, language, double_opt_in, calendar_uid,
+         sequence, reminder_offsets, created_at, updated_at)
+       VALUES (@slug, @seriesId, @hubId, @title, @description, @status, @startDate, @startTime, @zone, @durationMinutes,
+         @startUtc, @endUtc, @timeStated, @approxMonth, @approxPart, @joinUrl, @capacity, @language, @doubleOptIn, @calendarUid,
+         @sequence, @reminderOffsets, @now, @now)`,
+    );
+    this.updateStmt = db.prepare(
+      `UPDATE sessions SET series_id = @seriesId, hub_id = @hubId, title = @title, description = @description, status = @status,
+         start_date = @startDate, start_time = @startTime, zone = @zone, duration_minutes = @durationMinutes,
+         start_utc = @startUtc, end_utc = @endUtc, time_stated = @timeStated, approx_month = @approxMonth,
+         approx_part = @approxPart, join_url = @joinUrl, capacity = @capacity, language = @language,
+         double_opt_in = @doubleOptIn, sequence = @sequence, reminder_offsets = @reminderOffsets, updated_at = @now
+       WHERE id = @id`,
+    );
+    this.cancelStmt = db.prepare(
+      `UPDATE sessions SET status = 'cancelled', cancelled_at = @now, updated_at = @now, sequence = sequence + 1 WHERE id = @id`,
+    );
+    this.bump = db.prepare('UPDATE sessions SET sequence = sequence + 1 WHERE id = ?');
+    this.clearHosts = db.prepare('DELETE FROM session_hosts WHERE session_id = ?');
+    this.addHost = db.prepare('INSERT OR IGNORE INTO session_hosts (session_id, hub_id) VALUES (?, ?)');
+    // A hub that owns a session in a series may add more there (see the access policy).
+    this.seriesHub = db.prepare('INSERT OR IGNORE INTO series_hubs (series_id, hub_id) VALUES (?, ?)');
+  }
+
+  list(): Session[] {
+    return this.all.all().map(toSession);
+  }
+  listBySeries(seriesId: number): Session[] {
+    return this.bySeries.all(seriesId).map(toSession);
+  }
+  get(id: number): Session | undefined {
+    const r = this.byId.get(id);
+    return r && toSession(r);
+  }
+  getBySlug(slug: string): Session | undefined {
+    const r = this.bySlug.get(slug);
+    return r && toSession(r);
+  }
+  insert(s: SessionData, now: number): Session {
+    const info = this.insertStmt.run({ ...params(s), sequence: s.sequence ?? 0, now });
+    const id = Number(info.lastInsertRowid);
+    this.setHosts(id, s.coHostIds);
+    if (s.seriesId !== null) this.seriesHub.run(s.seriesId, s.hubId);
+    return this.get(id)!;
+  }
+  update(id: number, s: SessionData & { sequence: number }, now: number): Session {
+    this.updateStmt.run({ ...params(s), sequence: s.sequence, id, now });
+    this.setHosts(id, s.coHostIds);
+    if (s.seriesId !== null) this.seriesHub.run(s.seriesId, s.hubId);
+    return this.get(id)!;
+  }
+  cancel(id: number, now: number): Session {
+    this.cancelStmt.run({ id, now });
+    return this.get(id)!;
+  }
+  /** Raises the calendar SEQUENCE without any other change (a personal cancel or re-invite must outrank the copy it replaces). */
+  bumpSequence(id: number): void {
+    this.bump.run(id);
+  }
+  private setHosts(id: number, hubIds: number[]): void {
+    this.clearHosts.run(id);
+    for (const h of hubIds) this.addHost.run(id, h);
+  }
+}

@@ -1,0 +1,222 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, ValidationError } from '../../core/errors.js';
+import { hasKey, LANGUAGES, LANGUAGE_NAMES, t } from '../../core/i18n/index.js';
+import type { Session } from './repository.js';
+import type { SessionInput } from './service.js';
+import { sessionTimes } from './present.js';
+import { allZones, formatDurationMinutes } from '../../core/time/index.js';
+import { langOf, organiserOf, render, requireOrganiser } from '../../core/render/context.js';
+import Type from 'typebox';
+import { ActionForm, Form, IdParams, Query, Text, TextOrList, notTextErrors, textValues } from '../../core/render/boundary.js';
+import { can, canUseSeries } from '../../core/access/index.js';
+import type { Organiser } from '../organisers/repository.js';
+
+type FormBody = Record<string, unknown>;
+
+const opt = Type.Optional;
+/** The session form: every field text; co-hosts are checkboxes and may repeat. */
+export const SessionForm = Form({
+  title: opt(Text),
+  description: opt(Text),
+  seriesId: opt(Text),
+  hubId: opt(Text),
+  coHostIds: opt(TextOrList),
+  status: opt(Text),
+  date: opt(Text),
+  time: opt(Text),
+  zone: opt(Text),
+  durationMinutes: opt(Text),
+  approxMonth: opt(Text),
+  approxPart: opt(Text),
+  joinUrl: opt(Text),
+  capacity: opt(Text),
+  language: opt(Text),
+  doubleOptIn: opt(Text),
+  reminderOffsets: opt(Text),
+});
+const TokenForm = Form({ name: opt(Text) });
+
+/** A field error in the page's language (falls back to the service's English message). */
+export function fieldMessages(lang: string, err: ValidationError | AppError): Record<string, string> {
+  const list = err instanceof ValidationError ? err.errors : [err];
+  const out: Record<string, string> = {};
+  for (const e of list) {
+    const key = `err.${e.code}`;
+    out[e.field ?? 'form'] = hasKey('en', key) ? t(lang, key, e.params) : e.message;
+  }
+  return out;
+}
+
+function formToInput(body: FormBody): SessionInput {
+  const one = (k: string): string | undefined => {
+    const v = Array.isArray(body[k]) ? (body[k] as unknown[])[0] : body[k];
+    return typeof v === 'string' ? v : undefined;
+  };
+  const co = body.coHostIds;
+  return {
+    title: one('title') ?? '',
+    description: one('description') ?? '',
+    seriesId: one('seriesId') ?? '',
+    hubId: one('hubId'),
+    coHostIds: (Array.isArray(co) ? co : [co]).filter((x): x is string => typeof x === 'string'),
+    status: one('status'),
+    date: one('date') ?? '',
+    time: one('time') ?? '',
+    zone: one('zone'),
+    durationMinutes: one('durationMinutes') ?? '',
+    approxMonth: one('approxMonth') ?? '',
+    approxPart: one('approxPart') ?? '',
+    joinUrl: one('joinUrl') ?? '',
+    capacity: one('capacity') ?? '',
+    language: one('language'),
+    doubleOptIn: one('doubleOptIn') === 'on',
+    reminderOffsets: one('reminderOffsets') ?? '',
+  };
+}
+
+function sessionToForm(s: Session): Record<string, unknown> {
+  return {
+    title: s.title,
+    description: s.description,
+    seriesId: s.seriesId ?? '',
+    hubId: s.hubId,
+    coHostIds: s.coHostIds,
+    status: s.status,
+    date: s.startDate ?? '',
+    time: s.startTime ?? '',
+    zone: s.zone,
+    durationMinutes: s.durationMinutes,
+    approxMonth: s.approxMonth ?? '',
+    approxPart: s.approxPart ?? '',
+    joinUrl: s.joinUrl ?? '',
+    capacity: s.capacity ?? '',
+    language: s.language,
+    doubleOptIn: s.doubleOptIn,
+    reminderOffsets: s.reminderOffsets.map(formatDurationMinutes).join(', '),
+  };
+}
+
+/** What an organiser may do on a session, for pages to offer only those actions (the server checks again). */
+export function mayOn(o: Organiser, s: Session) {
+  return {
+    edit: can(o, 'session.edit', s),
+    cancel: can(o, 'session.cancel', s),
+    registrations: can(o, 'registrations.read', s),
+    manageRegistrations: can(o, 'registrations.manage', s),
+    message: can(o, 'registrations.message', s),
+    attendance: can(o, 'attendance.mark', s),
+    importAttendance: can(o, 'attendance.import', s),
+    followups: can(o, 'followups.manage', s),
+    poll: can(o, 'poll.read', s),
+    managePoll: can(o, 'poll.manage', s),
+  };
+}
+
+export default async function organiserRoutes(app: FastifyInstance): Promise<void> {
+  const { sessions, repos, auth } = app.services;
+
+  const formPage = (req: FastifyRequest, reply: FastifyReply, opts: { session?: Session; values: Record<string, unknown>; errors?: Record<string, string> }, status = 200) => {
+    const lang = langOf(req);
+    const organiser = organiserOf(req)!;
+    const hubs = repos.hubs.list();
+    return render(
+      req,
+      reply,
+      'pages/organiser/session-form',
+      {
+        title: opts.session ? `${t(lang, 'org.edit')}: ${opts.session.title}` : t(lang, 'org.new'),
+        session: opts.session,
+        values: opts.values,
+        errors: opts.errors ?? {},
+        hubs,
+        ownHubs: organiser.role === 'admin' ? hubs : hubs.filter((h) => h.id === organiser.hubId || h.id === opts.session?.hubId),
+        // Only the series this organiser's hub may use (and the session's own).
+        series: repos.series.list().filter((x) => x.id === opts.session?.seriesId || canUseSeries(organiser, organiser.hubId ?? -1, (h) => repos.series.allowsHub(x.id, h))),
+        zones: allZones(),
+        sessionLanguages: LANGUAGES.map((code) => ({ code, name: LANGUAGE_NAMES[code] })),
+      },
+      status,
+    );
+  };
+
+  app.register(async (area) => {
+    area.addHook('preHandler', requireOrganiser);
+
+    area.get('/organiser', { schema: { querystring: Query({}) } }, async (req, reply) => {
+      const organiser = organiserOf(req)!;
+      const lang = langOf(req);
+      const list = sessions.listFor(organiser);
+      const hubName = new Map(repos.hubs.list().map((h) => [h.id, h.name]));
+      return render(req, reply, 'pages/organiser/index', {
+        title: t(lang, 'org.title'),
+        items: list.map((s) => ({ session: s, hub: hubName.get(s.hubId), times: sessionTimes(s, organiser.zone, lang), may: mayOn(organiser, s) })),
+        roleLabel: organiser.role === 'admin' ? t(lang, 'org.role.admin') : t(lang, 'org.role.hub', { hub: hubName.get(organiser.hubId!) ?? '' }),
+      });
+    });
+
+    area.get('/organiser/sessions/new', { schema: { querystring: Query({}) } }, async (req, reply) => {
+      const o = organiserOf(req)!;
+      return formPage(req, reply, { values: { zone: o.zone, durationMinutes: 60, status: 'scheduled', hubId: o.hubId ?? '', language: o.language, doubleOptIn: true, coHostIds: [], reminderOffsets: 'P1D, PT1H' } });
+    });
+
+    area.post<{ Body: FormBody }>('/organiser/sessions', { schema: { body: SessionForm }, attachValidation: true }, async (req, reply) => {
+      if (req.validationError) return formPage(req, reply, { values: textValues(req.body, ['coHostIds']), errors: notTextErrors(langOf(req), req.validationError) }, 400);
+      const input = formToInput(req.body ?? {});
+      try {
+        const s = sessions.create(input, organiserOf(req)!);
+        return reply.redirect(`/sessions/${s.id}?msg=org.created`, 303);
+      } catch (err) {
+        if (!(err instanceof AppError) || err.status !== 400) throw err;
+        return formPage(req, reply, { values: { ...input, doubleOptIn: input.doubleOptIn }, errors: fieldMessages(langOf(req), err) }, 400);
+      }
+    });
+
+    area.get<{ Params: { id: string } }>('/organiser/sessions/:id/edit', { schema: { params: IdParams, querystring: Query({}) } }, async (req, reply) => {
+      const s = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'session.edit');
+      return formPage(req, reply, { session: s, values: sessionToForm(s) });
+    });
+
+    area.post<{ Params: { id: string }; Body: FormBody }>('/organiser/sessions/:id', { schema: { params: IdParams, body: SessionForm }, attachValidation: true }, async (req, reply) => {
+      const o = organiserOf(req)!;
+      const s = sessions.getManaged(Number(req.params.id), o, 'session.edit');
+      if (req.validationError) return formPage(req, reply, { session: s, values: textValues(req.body, ['coHostIds']), errors: notTextErrors(langOf(req), req.validationError) }, 400);
+      const input = formToInput(req.body ?? {});
+      try {
+        sessions.update(s.id, input, o);
+        return reply.redirect(`/sessions/${s.id}?msg=org.saved`, 303);
+      } catch (err) {
+        if (!(err instanceof AppError) || err.status !== 400) throw err;
+        return formPage(req, reply, { session: s, values: { ...input }, errors: fieldMessages(langOf(req), err) }, 400);
+      }
+    });
+
+    area.post<{ Params: { id: string } }>('/organiser/sessions/:id/cancel', { schema: { params: IdParams, body: ActionForm } }, async (req, reply) => {
+      const s = sessions.cancel(Number(req.params.id), organiserOf(req)!);
+      return reply.redirect(`/sessions/${s.id}?msg=org.cancelled`, 303);
+    });
+
+    area.get('/organiser/tokens', { schema: { querystring: Query({}) } }, async (req, reply) => {
+      const o = organiserOf(req)!;
+      return render(req, reply, 'pages/organiser/tokens', { title: t(langOf(req), 'org.tokens'), tokens: auth.tokens(o.id), created: undefined, errors: {} });
+    });
+
+    area.post<{ Body: { name?: string } }>('/organiser/tokens', { schema: { body: TokenForm }, attachValidation: true }, async (req, reply) => {
+      const o = organiserOf(req)!;
+      const lang = langOf(req);
+      if (req.validationError) return render(req, reply, 'pages/organiser/tokens', { title: t(lang, 'org.tokens'), tokens: auth.tokens(o.id), created: undefined, errors: notTextErrors(lang, req.validationError) }, 400);
+      try {
+        const { token } = auth.createToken(o.id, typeof req.body?.name === 'string' ? req.body.name : '');
+        // Shown once, on this response only; never stored in clear or put in a URL.
+        return render(req, reply, 'pages/organiser/tokens', { title: t(lang, 'org.tokens'), tokens: auth.tokens(o.id), created: token, errors: {} });
+      } catch (err) {
+        if (!(err instanceof AppError) || err.status !== 400) throw err;
+        return render(req, reply, 'pages/organiser/tokens', { title: t(lang, 'org.tokens'), tokens: auth.tokens(o.id), created: undefined, errors: fieldMessages(lang, err) }, 400);
+      }
+    });
+
+    area.post<{ Params: { id: string } }>('/organiser/tokens/:id/revoke', { schema: { params: IdParams, body: ActionForm } }, async (req, reply) => {
+      auth.revokeToken(organiserOf(req)!.id, Number(req.params.id));
+      return reply.redirect('/organiser/tokens?msg=org.tokenRevoked', 303);
+    });
+  });
+}

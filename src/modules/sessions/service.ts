@@ -1,0 +1,330 @@
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../../core/clock.js';
+import type { Config } from '../../core/config.js';
+import type { DB } from '../../core/db/open.js';
+import { immediate } from '../../core/db/open.js';
+import { AppError, FieldErrors, notFound } from '../../core/errors.js';
+import { assertCan, can, canAssignOwner, canUseSeries, type SessionAction } from '../../core/access/index.js';
+import { isLanguage } from '../../core/i18n/index.js';
+import type { Repositories } from '../repositories.js';
+import type { Organiser } from '../organisers/repository.js';
+import type { ApproxPart, Session, SessionData, SessionStatus } from './repository.js';
+import { checkDateInRange, parseDurationMinutes, validateZone, wallToInstant } from '../../core/time/index.js';
+import { hasControl, isHttpUrl, multiLine, singleLine, slugify, str } from '../../core/text.js';
+
+/** What a form or the API may send to create or change a session; every value is checked. */
+export interface SessionInput {
+  title?: unknown;
+  description?: unknown;
+  seriesId?: unknown;
+  hubId?: unknown;
+  coHostIds?: unknown;
+  status?: unknown;
+  date?: unknown;
+  time?: unknown;
+  zone?: unknown;
+  durationMinutes?: unknown;
+  approxMonth?: unknown;
+  approxPart?: unknown;
+  joinUrl?: unknown;
+  capacity?: unknown;
+  language?: unknown;
+  doubleOptIn?: unknown;
+  /** Reminder offsets: ISO 8601 durations (PT1H, P1D) or minutes; a form sends them comma-separated. */
+  reminderOffsets?: unknown;
+}
+
+export type SessionChangeKind = 'created' | 'updated' | 'cancelled';
+
+/** Fields whose change matters to people holding an invite. */
+export const INVITE_FIELDS = ['title', 'startUtc', 'endUtc', 'joinUrl', 'status'] as const;
+
+export interface SessionChange {
+  kind: SessionChangeKind;
+  before?: Session;
+  after: Session;
+  /** Names of the fields that changed (for updates). */
+  changed: string[];
+  actor?: Organiser;
+}
+
+/**
+ * Listeners run inside the transaction that changes the session, so anything they write (outbox
+ * rows for updated invites, re-timed reminders) is committed together with the change or not at all.
+ */
+export type SessionListener = (change: SessionChange) => void;
+
+const EDITABLE_STATUSES: SessionStatus[] = ['tentative', 'scheduled', 'completed'];
+const PARTS: ApproxPart[] = ['early', 'mid', 'late'];
+
+export class SessionService {
+  private readonly listeners: SessionListener[] = [];
+
+  constructor(
+    private readonly db: DB,
+    private readonly repos: Repositories,
+    private readonly clock: Clock,
+    private readonly config: Config,
+  ) {}
+
+  onChange(listener: SessionListener): void {
+    this.listeners.push(listener);
+  }
+
+  list(): Session[] {
+    return this.repos.sessions.list();
+  }
+
+  /** Sessions an organiser may see in the organiser area (owned or co-hosted; all for an administrator). */
+  listFor(o: Organiser): Session[] {
+    return this.list().filter((s) => can(o, 'session.read', s));
+  }
+
+  get(id: number): Session {
+    const s = Number.isSafeInteger(id) ? this.repos.sessions.get(id) : undefined;
+    if (!s) throw notFound('session');
+    return s;
+  }
+
+  /** The session, if the access policy lets the organiser take `action` on it; else 404 or 403. */
+  getManaged(id: number, o: Organiser, action: SessionAction): Session {
+    const s = this.get(id);
+    assertCan(o, action, s);
+    return s;
+  }
+
+  /** Upcoming first (soonest first, tentative ones by their rough month), then past (latest first). */
+  partition(sessions: Session[]): { upcoming: Session[]; past: Session[] } {
+    const now = this.clock.now();
+    const isPast = (s: Session) =>
+      s.status === 'completed' || (s.endUtc !== null && s.endUtc <= now) || (s.status === 'tentative' && !!s.approxMonth && monthEnd(s.approxMonth) <= now);
+    const upcoming = sessions.filter((s) => !isPast(s)).sort((a, b) => sortKey(a) - sortKey(b));
+    const past = sessions.filter(isPast).sort((a, b) => sortKey(b) - sortKey(a));
+    return { upcoming, past };
+  }
+
+  create(input: SessionInput, actor: Organiser): Session {
+    const data = this.validate(input, actor);
+    return immediate(this.db, () => {
+      const session = this.repos.sessions.insert(data, this.clock.now());
+      this.emit({ kind: 'created', after: session, changed: [], actor });
+      return session;
+    });
+  }
+
+  update(id: number, input: SessionInput, actor: Organiser): Session {
+    return immediate(this.db, () => {
+      const before = this.getManaged(id, actor, 'session.edit');
+      // Only an administrator or the owning hub changes the owner or the co-hosts.
+      if (input.hubId !== undefined || input.coHostIds !== undefined) assertCan(actor, 'session.hosts', before);
+      if (before.status === 'cancelled') throw new AppError('session_cancelled', 'a cancelled session cannot be edited', 409, 'status');
+      const data = this.validate(input, actor, before);
+      const changed = diffFields(before, data);
+      const inviteRelevant = changed.some((f) => (INVITE_FIELDS as readonly string[]).includes(f));
+      const sequence = inviteRelevant && before.status !== 'tentative' ? before.sequence + 1 : before.sequence;
+      const after = this.repos.sessions.update(id, { ...data, sequence }, this.clock.now());
+      if (changed.length) this.emit({ kind: 'updated', before, after, changed, actor });
+      return after;
+    });
+  }
+
+  cancel(id: number, actor: Organiser): Session {
+    return immediate(this.db, () => {
+      const before = this.getManaged(id, actor, 'session.cancel');
+      if (before.status === 'cancelled') return before;
+      const after = this.repos.sessions.cancel(id, this.clock.now());
+      this.emit({ kind: 'cancelled', before, after, changed: ['status'], actor });
+      return after;
+    });
+  }
+
+  /** Inserts without an actor (seed, migrations of data). */
+  insertTrusted(data: SessionData): Session {
+    return this.repos.sessions.insert(data, this.clock.now());
+  }
+
+  newCalendarUid(): string {
+    return `session-${randomBytes(12).toString('hex')}@${new URL(this.config.publicUrl).hostname}`;
+  }
+
+  private emit(change: SessionChange): void {
+    for (const l of this.listeners) l(change);
+  }
+
+  /** Checks every field; throws a ValidationError naming each bad field. */
+  validate(input: SessionInput, actor: Organiser, existing?: Session): SessionData {
+    const errs = new FieldErrors();
+    const has = (k: keyof SessionInput) => input[k] !== undefined;
+    const pick = <K extends keyof SessionInput>(k: K, fallback: unknown) => (has(k) ? input[k] : fallback);
+
+    // title
+    const rawTitle = str(pick('title', existing?.title));
+    const title = singleLine(rawTitle);
+    if (!title) errs.add('title', 'required', 'a title is required');
+    else if (title.length > 200) errs.add('title', 'too_long', 'at most 200 characters', { max: 200 });
+
+    const description = multiLine(str(pick('description', existing?.description ?? ''))).slice(0, 10_000);
+
+    // status
+    const status = str(pick('status', existing?.status ?? 'scheduled')) as SessionStatus;
+    if (!EDITABLE_STATUSES.includes(status)) errs.add('status', 'status_invalid', `must be one of ${EDITABLE_STATUSES.join(', ')}`);
+
+    // hubs
+    const hubId = Number(pick('hubId', existing?.hubId ?? actor.hubId ?? ''));
+    if (!Number.isInteger(hubId) || !this.repos.hubs.get(hubId)) errs.add('hubId', 'hub_unknown', 'choose the organising hub');
+    else if (!canAssignOwner(actor, hubId, existing?.hubId)) {
+      errs.add('hubId', 'hub_forbidden', 'you can only organise sessions for your own hub');
+    }
+    const rawCo = pick('coHostIds', existing?.coHostIds ?? []);
+    const coList = (Array.isArray(rawCo) ? rawCo : rawCo === '' || rawCo === undefined || rawCo === null ? [] : [rawCo]).map(Number);
+    if (coList.some((h) => !Number.isInteger(h) || !this.repos.hubs.get(h))) errs.add('coHostIds', 'hub_unknown', 'unknown co-hosting hub');
+    const coHostIds = [...new Set(coList.filter((h) => h !== hubId))].sort((a, b) => a - b);
+
+    // series
+    const rawSeries = pick('seriesId', existing?.seriesId ?? null);
+    let seriesId: number | null = null;
+    if (rawSeries !== null && rawSeries !== '' && rawSeries !== undefined) {
+      seriesId = Number(rawSeries);
+      if (!Number.isInteger(seriesId) || !this.repos.series.get(seriesId)) errs.add('seriesId', 'series_unknown', 'unknown series');
+      else if (!errs.has('hubId') && (seriesId !== existing?.seriesId || hubId !== existing?.hubId) && !canUseSeries(actor, hubId, (h) => this.repos.series.allowsHub(seriesId!, h))) {
+        errs.add('seriesId', 'series_forbidden', 'your hub may add sessions only to series it already has sessions in');
+      }
+    }
+
+    // time: the organiser's wall clock and zone
+    const zone = errs.catch('zone', () => validateZone(pick('zone', existing?.zone ?? actor.zone), 'zone')) ?? 'UTC';
+    const rawDuration = pick('durationMinutes', existing?.durationMinutes ?? 60);
+    const durationMinutes = Number(rawDuration);
+    if (rawDuration === '' || !Number.isInteger(durationMinutes) || durationMinutes < 5 || durationMinutes > 1440) {
+      errs.add('durationMinutes', 'duration_invalid', 'a whole number of minutes from 5 to 1440');
+    }
+    const date = singleLine(str(pick('date', existing?.startDate ?? '')));
+    const time = singleLine(str(pick('time', existing?.startTime ?? '')));
+    let startUtc: number | null = null;
+    let startDate: string | null = null;
+    let startTime: string | null = null;
+    if (status === 'tentative' && !date && !time) {
+      // no fixed time yet
+    } else if (!date || !time) {
+      if (!date) errs.add('date', 'required', 'a date is required (or mark the session tentative)');
+      if (!time) errs.add('time', 'required', 'a start time is required');
+    } else if (!errs.has('zone')) {
+      const ms = errs.catch('time', () => wallToInstant({ date, time, zone }, { date: 'date', time: 'time', zone: 'zone' }));
+      if (ms !== undefined) {
+        const moved = !existing || existing.startUtc !== ms;
+        if (status === 'scheduled' && moved && ms < this.clock.now()) errs.add('date', 'in_past', 'this start is in the past');
+        startUtc = ms;
+        startDate = date;
+        startTime = time;
+      }
+    }
+
+    // rough time of a tentative session
+    let approxMonth: string | null = str(pick('approxMonth', existing?.approxMonth ?? '')).trim() || null;
+    let approxPart: ApproxPart | null = (str(pick('approxPart', existing?.approxPart ?? '')).trim() || null) as ApproxPart | null;
+    if (approxMonth !== null && !/^\d{4}-(0[1-9]|1[0-2])$/.test(approxMonth)) errs.add('approxMonth', 'month_invalid', 'write the month as YYYY-MM');
+    else if (approxMonth !== null) errs.catch('approxMonth', () => checkDateInRange(approxMonth!, 'approxMonth'));
+    if (approxPart !== null && !PARTS.includes(approxPart)) errs.add('approxPart', 'part_invalid', 'early, mid or late');
+    if (status === 'tentative' && !startDate && !approxMonth) errs.add('approxMonth', 'required', 'give at least a rough month for a tentative session');
+    if (startDate && status !== 'tentative') {
+      approxMonth = null;
+      approxPart = null;
+    }
+
+    // join URL
+    const joinRaw = singleLine(str(pick('joinUrl', existing?.joinUrl ?? '')));
+    const joinUrl = joinRaw || null;
+    if (joinUrl && (!isHttpUrl(joinUrl) || !joinUrl.startsWith('https://') || joinUrl.length > 2000)) errs.add('joinUrl', 'url_invalid', 'must be an https address such as https://meet.example.org/room');
+
+    // reminder offsets
+    const reminderOffsets = errs.catch('reminderOffsets', () => parseOffsets(pick('reminderOffsets', existing?.reminderOffsets ?? [1440, 60]))) ?? [];
+
+    // capacity
+    const capRaw = pick('capacity', existing?.capacity ?? null);
+    let capacity: number | null = null;
+    if (capRaw !== null && capRaw !== '' && capRaw !== undefined) {
+      capacity = Number(capRaw);
+      if (!Number.isInteger(capacity) || capacity < 1 || capacity > 100_000) errs.add('capacity', 'capacity_invalid', 'a whole number from 1 to 100000, or empty for no limit');
+    }
+
+    const language = str(pick('language', existing?.language ?? 'en'));
+    if (!isLanguage(language)) errs.add('language', 'language_invalid', 'unsupported language');
+
+    const dRaw = pick('doubleOptIn', existing?.doubleOptIn ?? true);
+    const doubleOptIn = dRaw === true || dRaw === 'true' || dRaw === 'on' || dRaw === '1' || dRaw === 1;
+
+    if (hasControl(rawTitle) && title) {
+      // stripped silently above; nothing to report
+    }
+    errs.throwIfAny();
+    const endUtc = startUtc === null ? null : startUtc + durationMinutes * 60_000;
+    return {
+      slug: existing?.slug ?? `${slugify(title)}-${randomBytes(3).toString('hex')}`,
+      seriesId,
+      hubId,
+      coHostIds,
+      title,
+      description,
+      status,
+      startDate,
+      startTime,
+      zone,
+      durationMinutes,
+      startUtc,
+      endUtc,
+      timeStated: existing ? existing.timeStated || (existing.startUtc !== startUtc) : true,
+      approxMonth,
+      approxPart,
+      joinUrl,
+      capacity,
+      language,
+      doubleOptIn,
+      calendarUid: existing?.calendarUid ?? this.newCalendarUid(),
+      reminderOffsets,
+    };
+  }
+}
+
+/**
+ * Reminder offsets from a form ("P1D, PT1H" or "1440, 60") or the API (["P1D", "PT1H"] or [1440, 60]):
+ * at most 5, each from 5 minutes to 30 days, no repeats; returned in minutes, longest first.
+ */
+export function parseOffsets(raw: unknown): number[] {
+  const items = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(/[,\s]+/).filter(Boolean) : raw === undefined || raw === null ? [] : [raw];
+  const minutes = items.map((x) => {
+    if (typeof x === 'number' || (typeof x === 'string' && /^\d+$/.test(x))) return Number(x);
+    if (typeof x === 'string') return parseDurationMinutes(x, 'reminderOffsets');
+    throw new AppError('offset_invalid', 'each reminder is a duration such as PT1H or P1D', 400, 'reminderOffsets');
+  });
+  if (minutes.length > 5) throw new AppError('offsets_too_many', 'at most 5 reminders', 400, 'reminderOffsets');
+  for (const m of minutes) {
+    if (!Number.isInteger(m) || m < 5 || m > 30 * 1440) throw new AppError('offset_range', 'each reminder must be from 5 minutes to 30 days before the start', 400, 'reminderOffsets');
+  }
+  return [...new Set(minutes)].sort((a, b) => b - a);
+}
+
+function diffFields(before: Session, after: SessionData): string[] {
+  const keys: (keyof SessionData)[] = [
+    'title', 'description', 'seriesId', 'hubId', 'status', 'startDate', 'startTime', 'zone', 'durationMinutes',
+    'startUtc', 'endUtc', 'approxMonth', 'approxPart', 'joinUrl', 'capacity', 'language', 'doubleOptIn',
+  ];
+  const changed = keys.filter((k) => before[k as keyof Session] !== after[k]);
+  if (before.reminderOffsets.join(',') !== (after.reminderOffsets ?? []).join(',')) changed.push('reminderOffsets');
+  if (before.coHostIds.join(',') !== after.coHostIds.join(',')) changed.push('coHostIds');
+  return changed;
+}
+
+function monthEnd(month: string): number {
+  const [y, m] = month.split('-').map(Number);
+  return Date.UTC(y, m, 1);
+}
+
+function sortKey(s: Session): number {
+  if (s.startUtc !== null) return s.startUtc;
+  if (s.approxMonth) {
+    const [y, m] = s.approxMonth.split('-').map(Number);
+    const day = s.approxPart === 'early' ? 5 : s.approxPart === 'late' ? 25 : 15;
+    return Date.UTC(y, m - 1, day);
+  }
+  return s.createdAt;
+}

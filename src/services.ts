@@ -1,0 +1,73 @@
+import type { Clock } from './core/clock.js';
+import type { Config } from './core/config.js';
+import { checkpoint, type DB } from './core/db/open.js';
+import { redactKeptCopies } from './core/outbox/queue.js';
+import { createRepositories, type Repositories } from './modules/repositories.js';
+import { AttendanceService } from './modules/attendance/service.js';
+import { AuthService } from './modules/organisers/service.js';
+import { FollowupService } from './modules/followups/service.js';
+import { InviteService } from './modules/registrations/invites.js';
+import { PollService } from './modules/polls/service.js';
+import { RegistrationService } from './modules/registrations/service.js';
+import { ReminderService } from './modules/registrations/reminders.js';
+import { secretOf } from './core/secret.js';
+import { SessionService } from './modules/sessions/service.js';
+
+export interface Services {
+  db: DB;
+  clock: Clock;
+  repos: Repositories;
+  /** Signs cookies and derives personal tokens: SESSION_SECRET, or the key file (never the database). */
+  secret: string;
+  auth: AuthService;
+  sessions: SessionService;
+  registrations: RegistrationService;
+  reminders: ReminderService;
+  attendance: AttendanceService;
+  followups: FollowupService;
+  polls: PollService;
+}
+
+const COPIES_REDACTED = 'outbox_copies_redacted';
+
+export interface ServiceDeps {
+  db: DB;
+  clock: Clock;
+  config: Config;
+}
+
+export function createServices({ db, clock, config }: ServiceDeps): Services {
+  const repos = createRepositories(db);
+  const secret = secretOf(db, config);
+  // Copies of sent mail kept by earlier versions still held personal links: replaced once by a marker.
+  if (repos.settings.get(COPIES_REDACTED) === undefined) {
+    redactKeptCopies(db, config.publicUrl);
+    repos.settings.set(COPIES_REDACTED, '1');
+    checkpoint(db);
+  }
+  const sessions = new SessionService(db, repos, clock, config);
+  const registrations = new RegistrationService(db, repos, clock, config, secret);
+  const reminders = new ReminderService(db, repos, clock);
+  // Order matters: seats are filled first, then reminders follow the confirmed registrations.
+  sessions.onChange((change) => registrations.onSessionChange(change));
+  sessions.onChange((change) => reminders.onSessionChange(change));
+  const invites = new InviteService(db, repos, clock);
+  sessions.onChange((change) => invites.onSessionChange(change));
+  const polls = new PollService(db, repos, clock, config, secret, sessions);
+  sessions.onChange((change) => polls.onSessionChange(change));
+  registrations.on({ erased: (id, email) => polls.eraseForRegistration(id, email), exporting: (reg) => ({ datePolls: polls.personalData(reg.email) }) });
+  registrations.on({ confirmed: (reg) => reminders.schedule(reg), preferencesChanged: (reg) => reminders.reschedule(reg) });
+  return {
+    db,
+    clock,
+    repos,
+    secret,
+    auth: new AuthService(repos, clock, { passwordHashCost: config.passwordHashCost }),
+    sessions,
+    registrations,
+    reminders,
+    attendance: new AttendanceService(db, repos, clock, config, secret),
+    followups: new FollowupService(db, repos, clock),
+    polls,
+  };
+}

@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN, Browser, GR_ORGANISER, RO_ORGANISER, makeApp, text, type TestApp } from '../../helpers/app.js';
+
+let t: TestApp;
+let sessionId: number;
+beforeAll(async () => {
+  t = await makeApp({ now: '2026-03-01T09:00:00Z' });
+  const admin = t.services.repos.organisers.credentials(ADMIN.email)!.organiser;
+  const s = t.services.sessions.create(
+    { title: 'Registrations test', hubId: t.services.repos.hubs.getBySlug('gr-digigov-innohub')!.id, date: '2026-04-20', time: '10:00', zone: 'Europe/Athens', durationMinutes: 60, capacity: 3, doubleOptIn: false },
+    admin,
+  );
+  sessionId = s.id;
+  const hub = (slug: string) => String(t.services.repos.hubs.getBySlug(slug)!.id);
+  const people = [
+    { name: '=HYPERLINK("http://evil.example","click")', email: 'formula@example.org', organisation: '+SUM(A1:A9)', orgType: 'sme', hubId: hub('dih4society'), country: 'RO' },
+    { name: 'Γιώργος Παπαδόπουλος', email: 'giorgos@example.org', organisation: '@cmd', orgType: 'public', hubId: hub('gr-digigov-innohub'), country: 'GR' },
+    { name: 'Ana Pop', email: 'ana.pop@example.org', organisation: '-minus', orgType: 'public', hubId: hub('dih4society'), country: 'RO' },
+    { name: 'Jonas', email: 'jonas@example.org', organisation: 'Vilnius city', orgType: 'research', hubId: '', country: 'LT' },
+    { name: 'Marta', email: 'marta@example.org', organisation: 'Ayuntamiento', orgType: 'ngo', hubId: '', country: 'ES' },
+  ];
+  for (const p of people) t.services.registrations.register(s.id, { ...p, language: 'en', zone: 'Europe/Athens', consent: true }, 'api');
+});
+afterAll(() => t.close());
+
+async function asAdmin() {
+  const b = new Browser(t.app, { 'accept-language': 'en' });
+  await b.login(ADMIN.email, ADMIN.password);
+  return b;
+}
+
+describe('the organiser registrations page', () => {
+  it('lists people with counts per country, hub and organisation type', async () => {
+    const b = await asAdmin();
+    const res = await b.get(`/organiser/sessions/${sessionId}/registrations`);
+    expect(res.statusCode).toBe(200);
+    const page = text(res.body);
+    expect(page).toContain('Confirmed: 3');
+    expect(page).toContain('On the waitlist: 2');
+    const byCountry = /<table class="counts-table" id="counts-byCountry">([\s\S]*?)<\/table>/.exec(res.body)![1];
+    expect(text(byCountry)).toContain('Romania 2 0 0');
+    expect(text(byCountry)).toContain('Spain 0 1 0');
+    const byHub = text(/id="counts-byHub">([\s\S]*?)<\/table>/.exec(res.body)![1]);
+    expect(byHub).toContain('DIH4Society 2 0 0');
+    expect(byHub).toContain('None of the hubs 0 2 0');
+  });
+
+  it('filters by status, hub, country and organisation type', async () => {
+    const b = await asAdmin();
+    const rows = async (q: string) => {
+      const body = (await b.get(`/organiser/sessions/${sessionId}/registrations?${q}`)).body;
+      const table = /<table class="list" id="registrations">([\s\S]*?)<\/table>/.exec(body);
+      return table ? (table[1].match(/<tr>/g) ?? []).length - 1 : 0;
+    };
+    expect(await rows('status=waitlisted')).toBe(2);
+    expect(await rows('country=RO')).toBe(2);
+    expect(await rows('orgType=public')).toBe(2);
+    expect(await rows(`hub=${t.services.repos.hubs.getBySlug('dih4society')!.id}&orgType=sme`)).toBe(1);
+    expect(await rows('hub=none')).toBe(2);
+  });
+
+  it('exports CSV with formula cells neutralised and UTF-8 names intact', async () => {
+    const b = await asAdmin();
+    const res = await b.get(`/organiser/sessions/${sessionId}/registrations.csv`);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('text/csv');
+    const body = res.body.replace(/^\uFEFF/, '');
+    const lines = body.trim().split('\r\n');
+    expect(lines).toHaveLength(6);
+    expect(lines[0].split(',').slice(0, 4)).toEqual(['id', 'status', 'name', 'email']);
+    expect(body).toContain(`"'=HYPERLINK(""http://evil.example"",""click"")"`);
+    expect(body).toContain("'+SUM(A1:A9)");
+    expect(body).toContain("'@cmd");
+    expect(body).toContain("'-minus");
+    expect(body).toContain('Γιώργος Παπαδόπουλος');
+    // no cell starts with a formula character
+    for (const line of lines) for (const cell of line.split(',')) expect(cell.replace(/^"/, '')).not.toMatch(/^[=+\-@]/);
+  });
+
+  it('adds a person by hand, cancels one, and moves the first of the waitlist up', async () => {
+    const b = await asAdmin();
+    await b.get(`/organiser/sessions/${sessionId}/registrations`);
+    const add = await b.post(`/organiser/sessions/${sessionId}/registrations`, { name: 'Walk-in', email: 'walkin@example.org', orgType: 'other', country: 'CY', zone: 'Asia/Nicosia', language: 'el', consent: 'on' });
+    expect(add.statusCode).toBe(303);
+    expect(t.services.repos.registrations.getByEmail(sessionId, 'walkin@example.org')!.status).toBe('waitlisted');
+    const bad = await b.post(`/organiser/sessions/${sessionId}/registrations`, { name: 'X', email: 'broken', orgType: 'other', country: 'CY', zone: 'Asia/Nicosia', consent: 'on' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('id="f-email-error"');
+    expect(bad.body).toContain('value="broken"');
+    const full = t.services.repos.registrations.getByEmail(sessionId, 'jonas@example.org')!;
+    expect((await b.post(`/organiser/sessions/${sessionId}/registrations/${full.id}/promote`, {})).statusCode).toBe(409);
+    const ana = t.services.repos.registrations.getByEmail(sessionId, 'ana.pop@example.org')!;
+    await b.get(`/organiser/sessions/${sessionId}/registrations`);
+    expect((await b.post(`/organiser/sessions/${sessionId}/registrations/${ana.id}/cancel`, {})).statusCode).toBe(303);
+    expect(t.services.repos.registrations.get(ana.id)!.status).toBe('cancelled');
+    // the first in line (Jonas) took the seat
+    expect(t.services.repos.registrations.get(full.id)!.status).toBe('confirmed');
+  });
+
+  it('adds a custom question that then appears on the public form and is required', async () => {
+    const b = await asAdmin();
+    await b.get(`/organiser/sessions/${sessionId}/registrations`);
+    expect((await b.post(`/organiser/sessions/${sessionId}/questions`, { label: 'Which case study interests you?', kind: 'choice', options: 'e-invoicing\nAI triage', required: 'on' })).statusCode).toBe(303);
+    const q = t.services.repos.registrations.questions(sessionId)[0];
+    const visitor = new Browser(t.app, { 'accept-language': 'en' });
+    const page = await visitor.get(`/sessions/${sessionId}`);
+    expect(text(page.body)).toContain('Which case study interests you?');
+    const res = await visitor.post(`/sessions/${sessionId}/register`, { name: 'Q', email: 'q@example.org', orgType: 'sme', country: 'IT', zone: 'Europe/Rome', language: 'it', consent: 'on' });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain(`id="f-q${q.id}-error"`);
+    const ok = await visitor.post(`/sessions/${sessionId}/register`, { name: 'Q', email: 'q@example.org', orgType: 'sme', country: 'IT', zone: 'Europe/Rome', language: 'it', consent: 'on', [`q${q.id}`]: 'AI triage' });
+    expect(ok.statusCode).toBe(303);
+    expect(t.services.repos.registrations.getByEmail(sessionId, 'q@example.org')!.answers).toEqual({ [String(q.id)]: 'AI triage' });
+  });
+
+  it('sends an update to the confirmed people only (or to everyone registered), one email each', async () => {
+    const b = await asAdmin();
+    await b.get(`/organiser/sessions/${sessionId}/registrations`);
+    const bad = await b.post(`/organiser/sessions/${sessionId}/message`, { subject: '', body: 'x', audience: 'confirmed' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('id="msg-subject-error"');
+    expect(bad.body).toContain('>x</textarea>');
+    const notices = () => t.db.prepare("SELECT recipient_email AS email FROM outbox WHERE kind = 'notice' AND session_id = ? ORDER BY recipient_email").all(sessionId) as { email: string }[];
+    expect(notices()).toEqual([]);
+    await b.get(`/organiser/sessions/${sessionId}/registrations`);
+    expect((await b.post(`/organiser/sessions/${sessionId}/message`, { subject: 'Room change', body: 'New link inside.', audience: 'confirmed' })).statusCode).toBe(303);
+    const confirmed = t.services.repos.registrations.withStatus(sessionId, 'confirmed').map((r) => r.email).sort();
+    expect(notices().map((r) => r.email)).toEqual(confirmed);
+    t.clock.advance(1000);
+    await b.get(`/organiser/sessions/${sessionId}/registrations`);
+    await b.post(`/organiser/sessions/${sessionId}/message`, { subject: 'Agenda', body: 'Agenda attached.', audience: 'active' });
+    const active = t.services.repos.registrations.active(sessionId).length;
+    expect(notices()).toHaveLength(confirmed.length + active);
+  });
+
+  it('hides one hub\'s registrations from another hub\'s organiser', async () => {
+    const ro = new Browser(t.app);
+    await ro.login(RO_ORGANISER.email, RO_ORGANISER.password);
+    expect((await ro.get(`/organiser/sessions/${sessionId}/registrations`)).statusCode).toBe(403);
+    expect((await ro.get(`/organiser/sessions/${sessionId}/registrations.csv`)).statusCode).toBe(403);
+    const gr = new Browser(t.app);
+    await gr.login(GR_ORGANISER.email, GR_ORGANISER.password);
+    expect((await gr.get(`/organiser/sessions/${sessionId}/registrations`)).statusCode).toBe(200);
+    expect((await new Browser(t.app).get(`/organiser/sessions/${sessionId}/registrations.csv`)).statusCode).toBe(303);
+  });
+});
