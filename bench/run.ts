@@ -17,8 +17,7 @@ import { rmSync } from 'node:fs';
 import os from 'node:os';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Statement } from 'better-sqlite3';
-import { Dispatcher, createSmtpTransport, emailKinds, type MailTransport, type RunResult } from '../src/core/outbox/index.js';
-import { registerPersonalEmailKinds } from '../src/modules/registrations/emails.js';
+import { Dispatcher, createSmtpTransport, type MailTransport, type RunResult } from '../src/core/outbox/index.js';
 import type { OutboxRow, RenderedEmail } from '../src/core/outbox/types.js';
 import { SEED_HUBS } from '../src/seed/seed.js';
 import { PRIVACY_VERSION, REG_EMAIL, type RegistrationInput } from '../src/modules/registrations/service.js';
@@ -27,6 +26,7 @@ import type { LoadRequest, LoadResult } from './http-load.js';
 import { setupKairos, type BenchKairos } from './kairos.js';
 import type { SinkStats } from './smtp-sink.js';
 import { cpuPercent, mb, num, nowMs, quantile, ratio, Samples, table } from './stats.js';
+import { createEmailKinds } from '../src/email-kinds.js';
 
 // ------------------------------------------------------------------------------------- settings
 
@@ -316,7 +316,7 @@ async function mailPhase(k: BenchKairos): Promise<void> {
     const url = `smtp://127.0.0.1:${port}`;
 
     // One real Kairos email, rendered once: the baseline sends these same bytes, only the Message-ID changes.
-    registerPersonalEmailKinds();
+    const emailKinds = createEmailKinds();
     const row = db.prepare(`SELECT * FROM outbox WHERE kind = ? AND status = 'queued' ORDER BY id DESC LIMIT 1`).get(REG_EMAIL.confirmed) as OutboxRow | undefined;
     if (!row) throw new Error('no queued confirmation email to render (did the SQLite phase run?)');
     const rendered = await emailKinds.get(row.kind)!({ row, payload: JSON.parse(row.payload), db, config, clock });
@@ -362,7 +362,7 @@ async function mailPhase(k: BenchKairos): Promise<void> {
     // Kairos: the outbox dispatcher (claim a batch with a lease, render each row, send, record), run
     // back to back as its loop does while batches come back full.
     const transport: MailTransport = createSmtpTransport(url, POOL);
-    const dispatcher = new Dispatcher({ db, clock, config, transport, concurrency: MAIL_IN_FLIGHT });
+    const dispatcher = new Dispatcher({ registry: emailKinds, db, clock, config, transport, concurrency: MAIL_IN_FLIGHT });
     const totals: RunResult = { claimed: 0, sent: 0, failed: 0, retried: 0, expired: 0, withdrawn: 0, released: 0, paused: false };
     let kairos: { ms: number; received: number; bytes: number; runs: number; senderCpu: number; sinkCpu: number };
     try {

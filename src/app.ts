@@ -1,45 +1,35 @@
-import path from 'node:path';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions, type RouteOptions } from 'fastify';
-import fastifyCookie from '@fastify/cookie';
-import fastifyCsrf from '@fastify/csrf-protection';
-import fastifyFormbody from '@fastify/formbody';
-import fastifyHelmet from '@fastify/helmet';
-import fastifyRateLimit from '@fastify/rate-limit';
-import fastifyStatic from '@fastify/static';
-import fastifySwagger from '@fastify/swagger';
-import fastifySwaggerUi from '@fastify/swagger-ui';
-import fastifyView from '@fastify/view';
-import { Eta } from 'eta';
+/**
+ * buildApp(deps): the table of contents. Core first (security, forms, views, errors), then each
+ * feature module by name; each module is a fastify-plugin that declares the modules it needs.
+ * Dependencies are passed in (config, database, clock, mailer), never taken from module globals.
+ */
+import Fastify, { type FastifyInstance, type FastifyServerOptions, type RouteOptions } from 'fastify';
 import type { Clock } from './core/clock.js';
-import { ROOT, type Config } from './core/config.js';
+import type { Config } from './core/config.js';
 import type { DB } from './core/db/open.js';
-import { AppError, ValidationError } from './core/errors.js';
-import { hasKey, t } from './core/i18n/index.js';
+import core from './core/plugin.js';
+import { Dispatcher, redactPaths, type EmailKindRegistry, type MailTransport } from './core/outbox/index.js';
+import { redactUrl } from './core/render/redact-url.js';
+import { createEmailKinds } from './email-kinds.js';
 import { createServices, type Services } from './services.js';
-import { MaintenanceService } from './modules/registrations/maintenance.js';
-import { langOf, render } from './core/render/context.js';
-import { enforceBodyTypes, invalidFields, isApiUrl } from './core/render/boundary.js';
-import publicRoutes from './modules/sessions/public-routes.js';
-import calendarRoutes from './modules/sessions/calendar-routes.js';
-import registrationRoutes from './modules/registrations/routes.js';
-import attendanceRoutes from './modules/attendance/routes.js';
-import personalCalendarRoutes from './modules/registrations/calendar-routes.js';
-import followupRoutes from './modules/followups/routes.js';
-import authRoutes from './modules/organisers/routes.js';
-import organiserRoutes from './modules/sessions/routes.js';
-import organiserRegistrationRoutes from './modules/registrations/organiser-routes.js';
-import organiserMailRoutes from './modules/mail/routes.js';
-import { Dispatcher, redactPaths, type MailTransport } from './core/outbox/index.js';
-import { registerPersonalEmailKinds } from './modules/registrations/emails.js';
-import { registerPollEmailKinds } from './modules/polls/emails.js';
-import pollRoutes from './modules/polls/routes.js';
-import apiRoutes from './modules/api/routes.js';
-import healthRoutes from './modules/health/routes.js';
+import health from './modules/health/index.js';
+import organisers from './modules/organisers/index.js';
+import sessions from './modules/sessions/index.js';
+import registrations from './modules/registrations/index.js';
+import attendance from './modules/attendance/index.js';
+import followups from './modules/followups/index.js';
+import polls from './modules/polls/index.js';
+import mail from './modules/mail/index.js';
+import api from './modules/api/index.js';
+
+export { redactUrl };
 
 declare module 'fastify' {
   interface FastifyInstance {
     config: Config;
     services: Services;
+    /** The email kinds this app renders (owned by the app, handed to its dispatcher). */
+    emailKinds: EmailKindRegistry;
   }
 }
 
@@ -54,12 +44,6 @@ export interface AppDeps {
   mailer?: MailTransport;
   /** Told of every route as it is registered (the access tests walk them all). */
   onRoute?: (route: RouteOptions) => void;
-}
-
-
-/** /r/<token>/… and ?token=… never reach a log line. */
-export function redactUrl(url: string): string {
-  return url.replace(/\/(r|v|join|poll)\/[^/?#]+/g, '/$1/[token]').replace(/([?&](?:token|t|prefill)=)[^&#]*/g, '$1[token]');
 }
 
 /** Trusts the `hops` nearest proxies: the client is the address `hops` steps back in X-Forwarded-For. */
@@ -82,7 +66,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // A number of hops is given as the function Fastify builds for it (its types take no number).
     trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     bodyLimit: 1024 * 1024,
-    // Never log full URLs with personal tokens: the request serializer keeps the route only.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
   });
 
@@ -91,152 +74,25 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const services = deps.services ?? createServices({ db, clock, config });
   app.decorate('config', config);
   app.decorate('services', services);
+  app.decorate('emailKinds', createEmailKinds());
 
+  await app.register(core, { config, cookieSecret: services.secret });
 
-  await app.register(fastifyHelmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        upgradeInsecureRequests: config.secureCookies ? [] : null,
-      },
-    },
-    referrerPolicy: { policy: 'no-referrer' },
-    hsts: config.secureCookies,
-  });
-  await app.register(fastifyCookie, { secret: services.secret });
-  await app.register(fastifyFormbody);
-  await app.register(fastifyCsrf, {
-    cookieKey: 'kairos_csrf',
-    cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true, signed: true, secure: config.secureCookies },
-    getToken: (req) => {
-      const body = req.body as Record<string, unknown> | undefined;
-      return (typeof body?._csrf === 'string' ? body._csrf : undefined) ?? (req.headers['x-csrf-token'] as string | undefined);
-    },
-  });
-  await app.register(fastifyRateLimit, { global: false });
-  await app.register(fastifyView, {
-    engine: { eta: new Eta({ views: path.join(ROOT, 'views'), autoEscape: true, cache: process.env.NODE_ENV !== 'development' }) },
-    root: path.join(ROOT, 'views'),
-    viewExt: 'eta',
-  });
-  await app.register(fastifyStatic, { root: path.join(ROOT, 'public'), prefix: '/public/', cacheControl: true, maxAge: 3600_000 });
-  await app.register(fastifySwagger, {
-    // Only the API is documented: pages take web forms, not the JSON an OpenAPI client would send.
-    hideUntagged: true,
-    openapi: {
-      info: { title: 'Kairos API', version: '1', description: 'Sessions across time zones. Write calls need `Authorization: Bearer <token>`.' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-    },
-  });
-  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  await app.register(health);
+  await app.register(organisers);
+  await app.register(sessions);
+  await app.register(registrations);
+  await app.register(attendance);
+  await app.register(followups);
+  await app.register(polls);
+  await app.register(mail);
+  await app.register(api);
 
-  // Pages take web forms, the API takes JSON: any other body is refused before it is read.
-  enforceBodyTypes(app);
-
-  // Every state-changing form post is checked for its CSRF token. The JSON API is exempt: it is
-  // authorised by bearer tokens (or is public), and only accepts application/json.
-  app.addHook('preHandler', (req, reply, done) => {
-    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return done();
-    if (req.url.startsWith('/api/')) return done();
-    app.csrfProtection(req, reply, done);
-  });
-
-  // Every answer of 5xx is logged with its request id: by the error handler for what was thrown,
-  // and here for what a route answered directly (e.g. readiness).
-  const serverErrorsLogged = new WeakSet<object>();
-  app.addHook('onResponse', async (req, reply) => {
-    if (reply.statusCode >= 500 && !serverErrorsLogged.has(req)) {
-      req.log.error({ statusCode: reply.statusCode, method: req.method, url: redactUrl(req.url) }, 'answered with a server error');
-    }
-  });
-
-  app.setErrorHandler(async (err: FastifyError | AppError, req, reply) => {
-    const isApi = isApiUrl(req.url);
-    const lang = langOf(req);
-    const errorPage = (message: string, status: number) => render(req, reply, 'pages/error', { title: t(lang, 'error.title'), message }, status);
-    if (err instanceof ValidationError) {
-      if (!isApi) return errorPage(err.errors.map((e) => `${e.field}: ${hasKey('en', `err.${e.code}`) ? t(lang, `err.${e.code}`, e.params) : e.message}`).join(' '), 400);
-      return reply.code(400).send({
-        error: 'validation',
-        message: err.message,
-        fields: err.errors.map((e) => ({ field: e.field, code: e.code, message: e.message })),
-      });
-    }
-    if (err instanceof AppError && err.status < 500) {
-      if (isApi) return reply.code(err.status).send({ error: err.code, message: err.message, field: err.field });
-      return errorPage(t(lang, err.status === 404 ? 'error.notFound' : err.status === 403 ? 'error.forbidden' : `err.${err.code}`, err.params), err.status);
-    }
-    const fe = err as FastifyError;
-    if (fe.code === 'FST_CSRF_INVALID_TOKEN' || fe.code === 'FST_CSRF_MISSING_SECRET') {
-      if (isApi) return reply.code(403).send({ error: 'csrf', message: 'missing or invalid CSRF token' });
-      return errorPage(t(lang, 'error.csrf'), 403);
-    }
-    if (fe.validation) {
-      // A page answers with a page naming the fields; only the API answers JSON.
-      if (!isApi) return errorPage(t(lang, 'error.invalidFields', { fields: invalidFields(fe).join(', ') }), 400);
-      const fields = fe.validation.map((v) => {
-        const p = v.params as { missingProperty?: string; additionalProperty?: string };
-        const named = p?.additionalProperty ?? p?.missingProperty;
-        const base = (v.instancePath || '').replace(/^\//, '').replace(/\//g, '.');
-        const field = [base, named].filter(Boolean).join('.') || fe.validationContext || 'body';
-        const message = p?.additionalProperty ? `unknown field "${p.additionalProperty}"` : (v.message ?? 'invalid');
-        return { field, code: v.keyword, message };
-      });
-      return reply.code(400).send({ error: 'validation', message: fields.map((f) => `${f.field}: ${f.message}`).join('; '), fields });
-    }
-    if (fe.statusCode === 429) {
-      if (isApi) return reply.code(429).send({ error: 'rate_limited', message: 'too many requests' });
-      return errorPage(t(lang, 'error.tooMany'), 429);
-    }
-    if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
-      if (!isApi) return errorPage(t(lang, 'error.badRequest'), fe.statusCode);
-      return reply.code(fe.statusCode).send({ error: fe.code ?? 'bad_request', message: fe.message });
-    }
-    // Every 5xx is logged (the request logger carries the reqId); the answer says no more than "internal".
-    req.log.error({ err, statusCode: (err as AppError).status ?? fe.statusCode ?? 500 }, 'unhandled error');
-    serverErrorsLogged.add(req);
-    if (isApi) return reply.code(500).send({ error: 'internal', message: 'internal error' });
-    return errorPage(t(lang, 'error.title'), 500);
-  });
-
-  app.setNotFoundHandler(async (req, reply) => {
-    if (isApiUrl(req.url)) return reply.code(404).send({ error: 'not_found', message: 'no such route' });
-    const lang = langOf(req);
-    return render(req, reply, 'pages/error', { title: t(lang, 'error.notFound'), message: t(lang, 'error.notFound') }, 404);
-  });
-
-  await app.register(healthRoutes);
-  await app.register(publicRoutes);
-  await app.register(calendarRoutes);
-  await app.register(registrationRoutes);
-  await app.register(personalCalendarRoutes, { db, clock });
-  await app.register(attendanceRoutes);
-  await app.register(followupRoutes);
-  await app.register(authRoutes);
-  await app.register(organiserRoutes);
-  await app.register(organiserRegistrationRoutes);
-  await app.register(pollRoutes);
-  await app.register(organiserMailRoutes, { db, clock });
-  await app.register(apiRoutes, { prefix: '/api/v1' });
-
-  // Email: every kind is registered before the dispatcher claims its first row.
-  registerPersonalEmailKinds();
-  registerPollEmailKinds();
+  // Email: every kind is registered (above) before the dispatcher claims its first row.
   if (config.dispatcherEnabled) {
-    const dispatcher = new Dispatcher({ db, clock, config, transport: deps.mailer, logger: app.log.child({ module: 'email' }) });
+    const dispatcher = new Dispatcher({ db, clock, config, registry: app.emailKinds, transport: deps.mailer, logger: app.log.child({ module: 'email' }) });
     app.addHook('onReady', async () => dispatcher.start());
     app.addHook('onClose', async () => dispatcher.stop());
-  }
-
-  if (config.maintenanceIntervalMs > 0) {
-    const maintenance = new MaintenanceService(services.registrations, clock, app.log.child({ module: 'maintenance' }));
-    app.addHook('onReady', async () => maintenance.start(config.maintenanceIntervalMs));
-    app.addHook('onClose', async () => maintenance.stop());
   }
 
   return app;

@@ -3,15 +3,15 @@ import type { Config } from './core/config.js';
 import { checkpoint, type DB } from './core/db/open.js';
 import { redactKeptCopies } from './core/outbox/queue.js';
 import { createRepositories, type Repositories } from './modules/repositories.js';
-import { AttendanceService } from './modules/attendance/service.js';
-import { AuthService } from './modules/organisers/service.js';
-import { FollowupService } from './modules/followups/service.js';
-import { InviteService } from './modules/registrations/invites.js';
-import { PollService } from './modules/polls/service.js';
-import { RegistrationService } from './modules/registrations/service.js';
-import { ReminderService } from './modules/registrations/reminders.js';
+import { AttendanceService } from './modules/attendance/index.js';
+import { AuthService } from './modules/organisers/index.js';
+import { FollowupService } from './modules/followups/index.js';
+import { InviteService } from './modules/registrations/index.js';
+import { PollService } from './modules/polls/index.js';
+import { RegistrationService } from './modules/registrations/index.js';
+import { ReminderService } from './modules/registrations/index.js';
 import { secretOf } from './core/secret.js';
-import { SessionService } from './modules/sessions/service.js';
+import { SessionService } from './modules/sessions/index.js';
 
 export interface Services {
   db: DB;

@@ -4,15 +4,14 @@
  * rows are leased in IMMEDIATE transactions. SIGTERM / SIGINT stop it gracefully: rows not yet
  * started go back to the queue, sends in flight get 5 s to finish and be recorded, then are
  * aborted and go back to the queue too (a relay that never answers cannot hold the stop). It reads
- * the server's key file (see services/secret.ts), so the personal links it sends are the server's.
+ * the server's key file (see core/secret.ts), so the personal links it sends are the server's.
  */
 import { pino } from 'pino';
 import { systemClock } from './core/clock.js';
 import { exitOnStartError, openMigrated } from './core/boot.js';
 import { loadConfig } from './core/config.js';
 import { Dispatcher } from './core/outbox/dispatcher.js';
-import { registerPersonalEmailKinds } from './modules/registrations/emails.js';
-import { registerPollEmailKinds } from './modules/polls/emails.js';
+import { createEmailKinds } from './email-kinds.js';
 import { redactPaths } from './core/outbox/log.js';
 import { secretOf } from './core/secret.js';
 
@@ -23,9 +22,7 @@ async function main(): Promise<void> {
   // The same secret as the server (SESSION_SECRET or the key file): a key file that cannot be read
   // stops the worker here rather than fail every personal email.
   secretOf(db, config);
-  registerPersonalEmailKinds();
-  registerPollEmailKinds();
-  const dispatcher = new Dispatcher({ db, clock: systemClock, config, logger });
+  const dispatcher = new Dispatcher({ db, clock: systemClock, config, registry: createEmailKinds(), logger });
   dispatcher.start();
 
   let stopping = false;

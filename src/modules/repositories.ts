@@ -1,11 +1,11 @@
 import type { DB } from '../core/db/open.js';
-import { FollowupRepository } from './followups/repository.js';
-import { HubRepository } from './sessions/hubs-repository.js';
-import { OrganiserRepository } from './organisers/repository.js';
-import { PollRepository } from './polls/repository.js';
-import { RegistrationRepository } from './registrations/repository.js';
-import { SeriesRepository } from './sessions/series-repository.js';
-import { SessionRepository } from './sessions/repository.js';
+import { FollowupRepository } from './followups/index.js';
+import { HubRepository } from './sessions/index.js';
+import { OrganiserRepository } from './organisers/index.js';
+import { PollRepository } from './polls/index.js';
+import { RegistrationRepository } from './registrations/index.js';
+import { SeriesRepository } from './sessions/index.js';
+import { SessionRepository } from './sessions/index.js';
 import { SettingsRepository } from '../core/db/settings.js';
 
 export interface Repositories {

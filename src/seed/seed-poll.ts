@@ -9,8 +9,8 @@
  * are stored as trusted data: they may be in the past relative to the clock the seed runs with.
  */
 import type { Clock } from '../core/clock.js';
-import { PollRepository } from '../modules/polls/repository.js';
-import { DEFAULT_REMINDER_HOURS } from '../modules/polls/service.js';
+import { PollRepository } from '../modules/polls/index.js';
+import { DEFAULT_REMINDER_HOURS } from '../modules/polls/index.js';
 import type { Services } from '../services.js';
 import { wallToInstant } from '../core/time/index.js';
 import { immediate, type DB } from '../core/db/open.js';

@@ -11,6 +11,7 @@ import { makeApp, text, type TestApp } from '../helpers/app.js';
 import { HttpClient, listen } from '../helpers/http.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
 import { apiPerson, formPerson, newSession } from './helpers.js';
+import { createEmailKinds } from '../../src/email-kinds.js';
 
 let t: TestApp;
 let base: string;
@@ -23,7 +24,7 @@ beforeAll(async () => {
   base = await listen(t);
   sink = await SmtpSink.start();
   transport = createSmtpTransport(sink.url);
-  dispatcher = new Dispatcher({ db: t.db, clock: t.clock, config: t.config, transport, random: () => 0.5 });
+  dispatcher = new Dispatcher({ registry: createEmailKinds(), db: t.db, clock: t.clock, config: t.config, transport, random: () => 0.5 });
 });
 afterAll(async () => {
   await dispatcher?.stop();

@@ -12,6 +12,7 @@ import { makeApp, text, type TestApp } from '../helpers/app.js';
 import { HttpClient, listen } from '../helpers/http.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
 import { apiPerson, formPerson, newSession } from './helpers.js';
+import { createEmailKinds } from '../../src/email-kinds.js';
 
 const RAISED = { REGISTRATION_RATE_PER_IP: '1000', REGISTRATION_RATE_PER_SESSION: '1000' };
 
@@ -112,7 +113,7 @@ describe('the share and the ordered waitlist', () => {
     t = await makeApp({ env: { ...RAISED, PENDING_MAX_SHARE: '20' } });
     sink = await SmtpSink.start();
     transport = createSmtpTransport(sink.url);
-    dispatcher = new Dispatcher({ db: t.db, clock: t.clock, config: t.config, transport, random: () => 0.5 });
+    dispatcher = new Dispatcher({ registry: createEmailKinds(), db: t.db, clock: t.clock, config: t.config, transport, random: () => 0.5 });
   });
   afterAll(async () => {
     await dispatcher.stop();

@@ -3,6 +3,7 @@ import { LANGUAGES, catalogue, t } from '../../src/core/i18n/index.js';
 import { Dispatcher, createSmtpTransport } from '../../src/core/outbox/index.js';
 import { ADMIN, makeApp } from '../helpers/app.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
+import { createEmailKinds } from '../../src/email-kinds.js';
 
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort().join(',');
 
@@ -21,7 +22,7 @@ describe('emails in the recipient\'s language', () => {
   it('a confirmation and a reminder reach each of the eight languages in that language, times in the person\'s zone', async () => {
     const sink = await SmtpSink.start();
     const app = await makeApp({ now: '2026-05-01T09:00:00Z' });
-    const dispatcher = new Dispatcher({ db: app.db, clock: app.clock, config: app.config, transport: createSmtpTransport(sink.url) });
+    const dispatcher = new Dispatcher({ registry: createEmailKinds(), db: app.db, clock: app.clock, config: app.config, transport: createSmtpTransport(sink.url) });
     try {
       const admin = app.services.repos.organisers.credentials(ADMIN.email)!.organiser;
       const s = app.services.sessions.create(

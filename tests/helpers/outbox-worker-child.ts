@@ -12,6 +12,7 @@ import { systemClock } from '../../src/core/clock.js';
 import { openDatabase } from '../../src/core/db/open.js';
 import { Dispatcher } from '../../src/core/outbox/dispatcher.js';
 import { pendingCount } from '../../src/core/outbox/queue.js';
+import { createEmailKinds } from '../../src/email-kinds.js';
 
 const env = process.env;
 const file = env.OUTBOX_DB;
@@ -22,7 +23,7 @@ if (!file || !smtpUrl) {
 }
 
 const db = openDatabase(file);
-const dispatcher = new Dispatcher({
+const dispatcher = new Dispatcher({ registry: createEmailKinds(),
   db,
   clock: systemClock,
   config: { smtpUrl, mailFrom: 'Kairos <no-reply@kairos.example>', publicUrl: 'https://kairos.example', dispatcherIntervalMs: 50 },

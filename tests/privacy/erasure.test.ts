@@ -20,6 +20,7 @@ import { MaintenanceService } from '../../src/modules/registrations/maintenance.
 import { ADMIN, GR_ORGANISER, makeApp, type TestApp } from '../helpers/app.js';
 import { HttpClient, listen } from '../helpers/http.js';
 import { SmtpSink, type SinkMessage } from '../helpers/smtp-sink.js';
+import { createEmailKinds } from '../../src/email-kinds.js';
 
 /** The database file, its WAL and its shared-memory file, as a reader of the disk would find them. */
 function databaseBytes(t: TestApp): Buffer {
@@ -52,7 +53,7 @@ describe('erasure on request', () => {
     base = await listen(t);
     sink = await SmtpSink.start();
     transport = createSmtpTransport(sink.url);
-    dispatcher = new Dispatcher({ db: t.db, clock: t.clock, config: t.config, transport, random: () => 0.5 });
+    dispatcher = new Dispatcher({ registry: createEmailKinds(), db: t.db, clock: t.clock, config: t.config, transport, random: () => 0.5 });
     admin = t.services.repos.organisers.credentials(ADMIN.email)!.organiser;
     const hubId = t.services.repos.hubs.getBySlug(GR_ORGANISER.hub)!.id;
     const series = t.services.repos.series.save({ slug: 'erasure-season', title: 'Registries', description: '' }, t.clock.now());

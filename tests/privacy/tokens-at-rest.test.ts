@@ -21,6 +21,7 @@ import type { Session } from '../../src/modules/sessions/repository.js';
 import { ADMIN, GR_ORGANISER, RO_ORGANISER, makeApp, type TestApp } from '../helpers/app.js';
 import { HttpClient, listen } from '../helpers/http.js';
 import { SmtpSink, type SinkMessage } from '../helpers/smtp-sink.js';
+import { createEmailKinds } from '../../src/email-kinds.js';
 
 const MEETING = 'https://meet.example.org/private-room-gr-7731';
 
@@ -39,7 +40,7 @@ beforeAll(async () => {
   base = await listen(t);
   sink = await SmtpSink.start();
   transport = createSmtpTransport(sink.url);
-  dispatcher = new Dispatcher({ db: t.db, clock: t.clock, config: t.config, transport, random: () => 0.5 });
+  dispatcher = new Dispatcher({ registry: createEmailKinds(), db: t.db, clock: t.clock, config: t.config, transport, random: () => 0.5 });
   admin = t.services.repos.organisers.credentials(ADMIN.email)!.organiser;
   const hub = (slug: string) => t.services.repos.hubs.getBySlug(slug)!.id;
   const series = t.services.repos.series.save({ slug: 'privacy-season', title: 'Public services, privacy first', description: '' }, t.clock.now());
@@ -309,7 +310,7 @@ describe('the local mailbox (no SMTP_URL)', () => {
   it('shows the marker where the email had a personal link', async () => {
     const local = await makeApp({ now: '2026-03-01T09:00:00Z' });
     const localTransport = createLocalTransport();
-    const d = new Dispatcher({ db: local.db, clock: local.clock, config: local.config, transport: localTransport, random: () => 0.5 });
+    const d = new Dispatcher({ registry: createEmailKinds(), db: local.db, clock: local.clock, config: local.config, transport: localTransport, random: () => 0.5 });
     try {
       expect(local.config.smtpUrl).toBeUndefined();
       const localBase = await listen(local);

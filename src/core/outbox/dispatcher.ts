@@ -35,7 +35,7 @@ import {
   stillLeased,
 } from './queue.js';
 import { redactRendered } from './redact.js';
-import { emailKinds, type EmailKindRegistry } from './registry.js';
+import type { EmailKindRegistry } from './registry.js';
 import { classifySendError, createTransport, scrubAddresses, type MailTransport } from './transport.js';
 import type { EmailConfig, EmailLogger, OutboxRow, RenderedEmail } from './types.js';
 
@@ -66,8 +66,8 @@ export interface DispatcherOptions {
   config: EmailConfig;
   /** Default: createTransport(config) (closed by stop()). A transport passed in is not closed. */
   transport?: MailTransport;
-  /** Default: the shared registry (built-in kinds plus those added with registerEmailKind). */
-  registry?: EmailKindRegistry;
+  /** The app's email kinds: a row of a kind it does not know fails permanently. */
+  registry: EmailKindRegistry;
   logger?: EmailLogger;
   /** Lease owner id; default host:pid:random. */
   owner?: string;
@@ -174,7 +174,7 @@ export class Dispatcher {
         greetingTimeoutMs: o.config.smtpConnectionTimeoutMs,
         socketTimeoutMs: o.config.smtpSocketTimeoutMs,
       });
-    this.registry = o.registry ?? emailKinds;
+    this.registry = o.registry;
     this.log = o.logger ?? silentLogger;
     this.owner = o.owner ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
     this.batchSize = Math.max(1, Math.trunc(o.batchSize ?? 50));

@@ -40,9 +40,8 @@ export {
   type TransportOptions,
   type ClassifiedError,
 } from './transport.js';
-export { registerEmailKind, emailKinds, EmailKindRegistry } from './registry.js';
+export { EmailKindRegistry } from './registry.js';
 export { renderLayout, cleanText, EMAIL_VIEWS, type EmailBlock, type EmailContent } from './layout.js';
-export { NOTICE_KIND, noticeRenderer, sessionFacts, sessionUrl, greeting, standardFooter, type NoticePayload } from '../../modules/sessions/emails.js';
 export { redactPaths } from './log.js';
 export { PERSONAL_LINK_MARKER, redactCalendar, redactPersonalLinks, redactRendered } from './redact.js';
 export * from './types.js';

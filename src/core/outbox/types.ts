@@ -93,7 +93,7 @@ export interface WithdrawDecision {
   withdraw: string;
 }
 
-export type EmailRenderer<P = any> = (ctx: RenderContext<P>) => RenderedEmail | WithdrawDecision | Promise<RenderedEmail | WithdrawDecision>;
+export type EmailRenderer<P = unknown> = (ctx: RenderContext<P>) => RenderedEmail | WithdrawDecision | Promise<RenderedEmail | WithdrawDecision>;
 
 /** The parts of Config the email module reads. */
 export type EmailConfig = Pick<Config, 'smtpUrl' | 'mailFrom' | 'publicUrl' | 'dispatcherIntervalMs'> &

@@ -4,20 +4,20 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LANGUAGES, LANGUAGE_NAMES, hasKey, isLanguage, negotiate, t, translator, type Language } from '../i18n/index.js';
-import type { Organiser } from '../../modules/organisers/repository.js';
 import { isValidZone } from '../time/index.js';
 
 export const SESSION_COOKIE = 'kairos_sid';
 export const LANG_COOKIE = 'kairos_lang';
 export const ZONE_COOKIE = 'kairos_tz';
 
-const organisers = new WeakMap<FastifyRequest, Organiser | null>();
-
-export function organiserOf(req: FastifyRequest): Organiser | undefined {
-  if (!organisers.has(req)) {
-    organisers.set(req, req.server.services.auth.organiserForSession(req.cookies[SESSION_COOKIE]) ?? null);
+declare module 'fastify' {
+  interface FastifyInstance {
+    /**
+     * Who is signed in, for the page layout (name, role): decorated by the organisers module, which
+     * owns logins. Core knows only that a page may have a signed-in viewer.
+     */
+    signedInViewer: (req: FastifyRequest) => object | undefined;
   }
-  return organisers.get(req) ?? undefined;
 }
 
 /** The page language: ?lang=, then the remembered choice, then Accept-Language. */
@@ -43,18 +43,12 @@ export function viewerZoneOf(req: FastifyRequest, fallback: string): string {
   return z && isValidZone(z) ? z : fallback;
 }
 
-export function requireOrganiser(req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void): void {
-  if (organiserOf(req)) return done();
-  const next = encodeURIComponent(req.url);
-  void reply.redirect(`/login?next=${next}`, 303);
-}
-
 /** Renders a page with what every template needs. */
 export async function render(req: FastifyRequest, reply: FastifyReply, template: string, data: Record<string, unknown> = {}, status = 200): Promise<string> {
   rememberLanguage(req, reply);
   // A page may speak a language of its own (a personal page speaks its owner's language).
   const lang = isLanguage(data.lang) ? data.lang : langOf(req);
-  const organiser = organiserOf(req);
+  const organiser = req.server.hasDecorator('signedInViewer') ? req.server.signedInViewer(req) : undefined;
   const csrfToken = reply.generateCsrf();
   reply.code(status).header('Cache-Control', 'no-store');
   return reply.viewAsync(template, {

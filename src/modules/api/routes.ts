@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import type { Hub } from '../sessions/hubs-repository.js';
-import type { Organiser } from '../organisers/repository.js';
-import type { Session } from '../sessions/repository.js';
+import type { Hub } from '../sessions/index.js';
+import type { Organiser } from '../organisers/index.js';
+import type { Session } from '../sessions/index.js';
 import { can } from '../../core/access/index.js';
-import { tentativeLabel } from '../sessions/present.js';
+import { tentativeLabel } from '../sessions/index.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { formatDurationMinutes, placeTimes, toIsoInZone, toIsoUtc } from '../../core/time/index.js';
 

@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../core/errors.js';
 import { isLanguage, t } from '../../core/i18n/index.js';
-import { countryName } from '../sessions/countries.js';
+import { countryName } from '../sessions/index.js';
 import { formatInZone } from '../../core/time/index.js';
-import { langOf, organiserOf, render, requireOrganiser } from '../../core/render/context.js';
+import { langOf, render } from '../../core/render/context.js';
+import { organiserOf, requireOrganiser } from '../organisers/index.js';
 import Type from 'typebox';
 import { Form, IdParams, Params, Query, Text, notTextErrors, textValues } from '../../core/render/boundary.js';
-import { mayOn } from '../sessions/routes.js';
+import { mayOn } from '../sessions/index.js';
 import { personalScope } from '../../core/access/index.js';
 
 export default async function attendanceRoutes(app: FastifyInstance): Promise<void> {

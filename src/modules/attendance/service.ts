@@ -7,9 +7,9 @@ import { immediate } from '../../core/db/open.js';
 import { AppError, notFound } from '../../core/errors.js';
 import type { Repositories } from '../repositories.js';
 import type { PersonalScope } from '../../core/access/index.js';
-import type { Registration } from '../registrations/repository.js';
-import type { Session } from '../sessions/repository.js';
-import { joinMac, joinToken } from '../registrations/tokens.js';
+import type { Registration } from '../registrations/index.js';
+import type { Session } from '../sessions/index.js';
+import { joinMac, joinToken } from '../registrations/index.js';
 
 /** The join link opens this long before the start (and closes at the end). */
 export const JOIN_OPENS_MINUTES = 15;

@@ -1,15 +1,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { followupRenderer } from '../registrations/emails.js';
+import { followupRenderer } from '../registrations/index.js';
 import { redactRendered } from '../../core/outbox/redact.js';
 import type { OutboxRow, RenderedEmail } from '../../core/outbox/types.js';
 import { AppError } from '../../core/errors.js';
 import { t } from '../../core/i18n/index.js';
 import type { Audience } from './repository.js';
 import { AUDIENCES, FOLLOWUP_KIND } from './service.js';
-import { langOf, organiserOf, render, requireOrganiser } from '../../core/render/context.js';
+import { langOf, render } from '../../core/render/context.js';
+import { organiserOf, requireOrganiser } from '../organisers/index.js';
 import Type from 'typebox';
 import { ActionForm, Form, Params as ParamsOf, Query, Text, notTextErrors, textValues } from '../../core/render/boundary.js';
-import { fieldMessages } from '../sessions/routes.js';
+import { fieldMessages } from '../sessions/index.js';
 
 type Params = { id: string; audience?: string };
 const FollowupParams = ParamsOf({ id: Text, audience: Type.Optional(Text) });

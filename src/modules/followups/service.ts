@@ -5,8 +5,8 @@ import { enqueue } from '../../core/outbox/queue.js';
 import { AppError, FieldErrors } from '../../core/errors.js';
 import type { Audience, Followup } from './repository.js';
 import type { Repositories } from '../repositories.js';
-import type { Registration } from '../registrations/repository.js';
-import type { Session } from '../sessions/repository.js';
+import type { Registration } from '../registrations/index.js';
+import type { Session } from '../sessions/index.js';
 import { multiLine, singleLine, str } from '../../core/text.js';
 
 export const FOLLOWUP_KIND = 'followup';

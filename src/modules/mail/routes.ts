@@ -16,9 +16,10 @@ import { notFound } from '../../core/errors.js';
 import { getMail, listMail, mailSummary, requeue, resumeDispatch, type MailScope } from '../../core/outbox/queue.js';
 import { OUTBOX_STATUSES, type OutboxStatus } from '../../core/outbox/types.js';
 import { t } from '../../core/i18n/index.js';
-import type { Organiser } from '../organisers/repository.js';
+import type { Organiser } from '../organisers/index.js';
 import { formatInZone } from '../../core/time/index.js';
-import { langOf, organiserOf, render, requireOrganiser } from '../../core/render/context.js';
+import { langOf, render } from '../../core/render/context.js';
+import { organiserOf, requireOrganiser } from '../organisers/index.js';
 import { ActionForm } from '../../core/render/boundary.js';
 import { assertCanGlobal, canGlobal, mailAccess } from '../../core/access/index.js';
 

@@ -2,7 +2,8 @@ import { isIP } from 'node:net';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { t } from '../../core/i18n/index.js';
 import { LOGIN_TTL_MS } from './service.js';
-import { langOf, organiserOf, render, SESSION_COOKIE } from '../../core/render/context.js';
+import { langOf, render, SESSION_COOKIE } from '../../core/render/context.js';
+import { organiserOf } from './signed-in.js';
 import Type from 'typebox';
 import { ActionForm, Form, Query, Text } from '../../core/render/boundary.js';
 

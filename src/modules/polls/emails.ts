@@ -18,14 +18,14 @@ import type { DB } from '../../core/db/open.js';
 import { t } from '../../core/i18n/index.js';
 import { createRepositories } from '../repositories.js';
 import type { Poll, PollVoter } from './repository.js';
-import type { Session } from '../sessions/repository.js';
+import type { Session } from '../sessions/index.js';
 import { sha256 } from '../../core/crypto.js';
 import { POLL_EMAIL, pollState, pollVoterToken, registerUrl, voteUrl } from './service.js';
-import { secretOf } from '../registrations/tokens.js';
+import { secretOf } from '../registrations/index.js';
 import { formatInZone } from '../../core/time/index.js';
 import { renderLayout, type EmailBlock } from '../../core/outbox/layout.js';
-import { greeting, sessionFacts } from '../sessions/emails.js';
-import { emailKinds, type EmailKindRegistry } from '../../core/outbox/registry.js';
+import { greeting, sessionFacts } from '../sessions/index.js';
+import type { EmailKindRegistry } from '../../core/outbox/registry.js';
 import type { EmailRenderer, RenderContext, RenderedEmail, WithdrawDecision } from '../../core/outbox/types.js';
 
 export interface PollEmailPayload {
@@ -153,7 +153,7 @@ export const POLL_EMAIL_RENDERERS: Record<string, EmailRenderer<PollEmailPayload
 };
 
 /** Registers the poll email kinds (once; calling it again changes nothing). */
-export function registerPollEmailKinds(registry: EmailKindRegistry = emailKinds): void {
+export function registerPollEmailKinds(registry: EmailKindRegistry): void {
   for (const [kind, renderer] of Object.entries(POLL_EMAIL_RENDERERS)) {
     if (!registry.has(kind)) registry.register(kind, renderer);
   }

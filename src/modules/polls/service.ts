@@ -19,13 +19,13 @@ import { createHmac, randomBytes } from 'node:crypto';
 import type { Clock } from '../../core/clock.js';
 import type { Config } from '../../core/config.js';
 import type { DB } from '../../core/db/open.js';
-import { eraseMailByKeys, mailForKeys } from '../registrations/personal-data.js';
+import { eraseMailByKeys, mailForKeys } from '../registrations/index.js';
 import { checkpoint, immediate } from '../../core/db/open.js';
 import { enqueue, retime, validateEmailAddress, withdraw } from '../../core/outbox/queue.js';
 import { AppError, FieldErrors, notFound } from '../../core/errors.js';
 import { isLanguage, t } from '../../core/i18n/index.js';
 import type { Repositories } from '../repositories.js';
-import type { Organiser } from '../organisers/repository.js';
+import type { Organiser } from '../organisers/index.js';
 import {
   POLL_ANSWERS,
   PollRepository,
@@ -37,7 +37,7 @@ import {
   type PollSlot,
   type PollVoter,
 } from './repository.js';
-import type { Session } from '../sessions/repository.js';
+import type { Session } from '../sessions/index.js';
 import {
   PLACES,
   WORKING_HOURS,
@@ -55,9 +55,9 @@ import {
   weekdayOf,
   type PlaceTime,
 } from '../../core/time/index.js';
-import { countryName } from '../sessions/countries.js';
+import { countryName } from '../sessions/index.js';
 import { sha256 } from '../../core/crypto.js';
-import type { SessionChange, SessionService } from '../sessions/service.js';
+import type { SessionChange, SessionService } from '../sessions/index.js';
 import { str } from '../../core/text.js';
 
 export const POLL_EMAIL = {

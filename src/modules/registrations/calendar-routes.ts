@@ -22,15 +22,15 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { buildInvite, buildPublicCalendar, type CalendarEvent } from '../../core/calendar/index.js';
-import { hasFixedTime, sessionToEvent } from '../../core/calendar/events.js';
+import { hasFixedTime, sessionToEvent } from '../sessions/index.js';
 import type { Clock } from '../../core/clock.js';
 import type { DB } from '../../core/db/open.js';
 import { notFound } from '../../core/errors.js';
 import { isLanguage, t, type Language } from '../../core/i18n/index.js';
 import { personalFeedRepository } from './personal-feed-repository.js';
 import type { Registration } from './repository.js';
-import type { Session } from '../sessions/repository.js';
-import { logLeftOut, plausibleInstant } from '../sessions/calendar-routes.js';
+import type { Session } from '../sessions/index.js';
+import { logLeftOut, plausibleInstant } from '../sessions/index.js';
 import { langOf, render } from '../../core/render/context.js';
 import { Params, Query, Text } from '../../core/render/boundary.js';
 

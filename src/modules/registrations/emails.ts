@@ -7,17 +7,17 @@
  */
 import type { DB } from '../../core/db/open.js';
 import { buildInvite, googleCalendarLink, outlookCalendarLink, plainTextWhen } from '../../core/calendar/index.js';
-import { hasFixedTime, sessionToEvent } from '../../core/calendar/events.js';
+import { hasFixedTime, sessionToEvent } from '../sessions/index.js';
 import { t } from '../../core/i18n/index.js';
-import type { Hub } from '../sessions/hubs-repository.js';
+import type { Hub } from '../sessions/index.js';
 import { createRepositories } from '../repositories.js';
 import type { Registration } from './repository.js';
-import type { Session } from '../sessions/repository.js';
+import type { Session } from '../sessions/index.js';
 import { joinToken, manageToken, secretOf } from './tokens.js';
 import { formatDurationMinutes, formatInZone } from '../../core/time/index.js';
 import { renderLayout, type EmailBlock } from '../../core/outbox/layout.js';
-import { greeting, sessionFacts, standardFooter } from '../sessions/emails.js';
-import { registerEmailKind } from '../../core/outbox/registry.js';
+import { greeting, sessionFacts, standardFooter } from '../sessions/index.js';
+import type { EmailKindRegistry } from '../../core/outbox/registry.js';
 import type { EmailRenderer, RenderContext, RenderedEmail, WithdrawDecision } from '../../core/outbox/types.js';
 
 /** The kinds that still make sense once a session is cancelled. */
@@ -279,10 +279,9 @@ export const PERSONAL_KINDS = {
   followup: followupRenderer,
 } as const;
 
-let registered = false;
-/** Adds the personal kinds to the dispatcher's registry (once per process). */
-export function registerPersonalEmailKinds(): void {
-  if (registered) return;
-  registered = true;
-  for (const [kind, renderer] of Object.entries(PERSONAL_KINDS)) registerEmailKind(kind, renderer);
+/** Adds the personal kinds to an app's registry (once; calling it again changes nothing). */
+export function registerPersonalEmailKinds(registry: EmailKindRegistry): void {
+  for (const [kind, renderer] of Object.entries(PERSONAL_KINDS)) {
+    if (!registry.has(kind)) registry.register(kind, renderer);
+  }
 }

@@ -2,8 +2,8 @@ import type { Clock } from '../../core/clock.js';
 import type { DB } from '../../core/db/open.js';
 import { enqueue, withdraw } from '../../core/outbox/queue.js';
 import type { Repositories } from '../repositories.js';
-import type { Session } from '../sessions/repository.js';
-import { INVITE_FIELDS, type SessionChange } from '../sessions/service.js';
+import type { Session } from '../sessions/index.js';
+import { INVITE_FIELDS, type SessionChange } from '../sessions/index.js';
 
 export const UPDATE_KIND = 'invite.update';
 export const SESSION_CANCELLED_KIND = 'invite.cancel';

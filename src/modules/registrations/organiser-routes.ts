@@ -2,14 +2,15 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../core/errors.js';
 import { t } from '../../core/i18n/index.js';
 import { ORG_TYPES, type OrgType, type RegistrationFilter, type RegistrationStatus } from './repository.js';
-import { countryName } from '../sessions/countries.js';
+import { countryName } from '../sessions/index.js';
 import { toCsv } from '../../core/csv.js';
 import { singleLine } from '../../core/text.js';
 import { formatInZone } from '../../core/time/index.js';
-import { langOf, organiserOf, render, requireOrganiser } from '../../core/render/context.js';
+import { langOf, render } from '../../core/render/context.js';
+import { organiserOf, requireOrganiser } from '../organisers/index.js';
 import Type from 'typebox';
 import { ActionForm, Form, Params, Query, Text, notTextErrors, textValues } from '../../core/render/boundary.js';
-import { fieldMessages, mayOn } from '../sessions/routes.js';
+import { fieldMessages, mayOn } from '../sessions/index.js';
 import { personalScope } from '../../core/access/index.js';
 import { RegistrationForm, formToRegistration, registrationFormData } from './routes.js';
 

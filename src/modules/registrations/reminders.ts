@@ -3,9 +3,9 @@ import type { DB } from '../../core/db/open.js';
 import { ensureQueued, withdraw } from '../../core/outbox/queue.js';
 import type { Repositories } from '../repositories.js';
 import type { Registration } from './repository.js';
-import type { Session } from '../sessions/repository.js';
+import type { Session } from '../sessions/index.js';
 import { localTimeOnDay, minutesOfDay } from '../../core/time/index.js';
-import type { SessionChange } from '../sessions/service.js';
+import type { SessionChange } from '../sessions/index.js';
 
 export const REMINDER_KIND = 'reminder';
 

@@ -17,12 +17,12 @@ import {
   type RegistrationFilter,
   type RegistrationSource,
 } from './repository.js';
-import type { Session } from '../sessions/repository.js';
+import type { Session } from '../sessions/index.js';
 import { validateZone } from '../../core/time/index.js';
-import { isCountryCode } from '../sessions/countries.js';
+import { isCountryCode } from '../sessions/index.js';
 import { sha256 } from '../../core/crypto.js';
 import { manageToken } from './tokens.js';
-import type { SessionChange } from '../sessions/service.js';
+import type { SessionChange } from '../sessions/index.js';
 import { hasControl, singleLine, str } from '../../core/text.js';
 
 /** The privacy notice in force; each registration records the version it accepted. */

@@ -22,7 +22,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { buildPublicCalendar, googleCalendarLink, outlookCalendarLink, type CalendarEvent } from '../../core/calendar/index.js';
-import { hasFixedTime, sessionToEvent } from '../../core/calendar/events.js';
+import { hasFixedTime, sessionToEvent } from './calendar-event.js';
 import type { Config } from '../../core/config.js';
 import { notFound } from '../../core/errors.js';
 import { t } from '../../core/i18n/index.js';

@@ -11,6 +11,7 @@ import { createRepositories } from '../repositories.js';
 import type { Session } from './repository.js';
 import { formatInZone } from '../../core/time/index.js';
 import { renderLayout, type EmailBlock } from '../../core/outbox/layout.js';
+import type { EmailKindRegistry } from '../../core/outbox/registry.js';
 import type { EmailRenderer, RenderContext } from '../../core/outbox/types.js';
 
 export const NOTICE_KIND = 'notice';
@@ -86,3 +87,8 @@ export const noticeRenderer: EmailRenderer<NoticePayload> = ({ row, payload, db,
   });
   return { subject, text, html };
 };
+
+/** Adds the 'notice' kind to an app's registry (once; calling it again changes nothing). */
+export function registerNoticeEmailKind(registry: EmailKindRegistry): void {
+  if (!registry.has(NOTICE_KIND)) registry.register(NOTICE_KIND, noticeRenderer);
+}

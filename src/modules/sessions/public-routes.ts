@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { t } from '../../core/i18n/index.js';
 import type { Session } from './repository.js';
 import { sessionTimes } from './present.js';
-import { langOf, organiserOf, render, viewerZoneOf } from '../../core/render/context.js';
+import { langOf, render, viewerZoneOf } from '../../core/render/context.js';
+import { organiserOf } from '../organisers/index.js';
 import { Query } from '../../core/render/boundary.js';
 
 export default async function publicRoutes(app: FastifyInstance): Promise<void> {

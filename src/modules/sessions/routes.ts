@@ -5,11 +5,12 @@ import type { Session } from './repository.js';
 import type { SessionInput } from './service.js';
 import { sessionTimes } from './present.js';
 import { allZones, formatDurationMinutes } from '../../core/time/index.js';
-import { langOf, organiserOf, render, requireOrganiser } from '../../core/render/context.js';
+import { langOf, render } from '../../core/render/context.js';
+import { organiserOf, requireOrganiser } from '../organisers/index.js';
 import Type from 'typebox';
 import { ActionForm, Form, IdParams, Query, Text, TextOrList, notTextErrors, textValues } from '../../core/render/boundary.js';
 import { can, canUseSeries } from '../../core/access/index.js';
-import type { Organiser } from '../organisers/repository.js';
+import type { Organiser } from '../organisers/index.js';
 
 type FormBody = Record<string, unknown>;
 

@@ -7,7 +7,7 @@ import { AppError, FieldErrors, notFound } from '../../core/errors.js';
 import { assertCan, can, canAssignOwner, canUseSeries, type SessionAction } from '../../core/access/index.js';
 import { isLanguage } from '../../core/i18n/index.js';
 import type { Repositories } from '../repositories.js';
-import type { Organiser } from '../organisers/repository.js';
+import type { Organiser } from '../organisers/index.js';
 import type { ApproxPart, Session, SessionData, SessionStatus } from './repository.js';
 import { checkDateInRange, parseDurationMinutes, validateZone, wallToInstant } from '../../core/time/index.js';
 import { hasControl, isHttpUrl, multiLine, singleLine, slugify, str } from '../../core/text.js';

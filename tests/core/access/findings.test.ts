@@ -12,6 +12,7 @@ import { Dispatcher } from '../../../src/core/outbox/dispatcher.js';
 import { text } from '../../helpers/app.js';
 import { SmtpSink } from '../../helpers/smtp-sink.js';
 import { makeWorld, relogin, snapshot, type AccessWorld, type Role } from './fixture.js';
+import { createEmailKinds } from '../../../src/email-kinds.js';
 
 let w: AccessWorld;
 let sink: SmtpSink;
@@ -30,7 +31,7 @@ afterAll(async () => {
 /** Sends everything due through the real dispatcher; returns the addresses mail reached. */
 async function deliver(): Promise<string[]> {
   sink.clear();
-  const d = new Dispatcher({ db: w.t.db, clock: w.t.clock, config: { ...w.t.config, smtpUrl: sink.url }, concurrency: 1 });
+  const d = new Dispatcher({ registry: createEmailKinds(), db: w.t.db, clock: w.t.clock, config: { ...w.t.config, smtpUrl: sink.url }, concurrency: 1 });
   await d.runOnce();
   await d.stop();
   return sink.messages.flatMap((m) => m.envelope.rcptTo.map((a) => a.toLowerCase()));

@@ -10,6 +10,7 @@ import { renderLayout } from '../../../src/core/outbox/layout.js';
 import { formatInZone } from '../../../src/core/time/index.js';
 import { createTestDb, emailConfig, insertSession, noticeInput, T0, type TestDb } from '../../helpers/email-fixtures.js';
 import { SmtpSink } from '../../helpers/smtp-sink.js';
+import { createEmailKinds } from '../../../src/email-kinds.js';
 
 let t: TestDb;
 let clock: ManualClock;
@@ -31,7 +32,7 @@ afterEach(async () => {
 
 /** A dispatcher on the test database sending to the sink (its own pooled transport, closed by stop()). */
 function dispatcher(o: Partial<DispatcherOptions> = {}, smtpUrl = sink.url): Dispatcher {
-  const d = new Dispatcher({ db: t.db, clock, config: emailConfig({ smtpUrl }), random: () => 0.5, ...o });
+  const d = new Dispatcher({ db: t.db, clock, config: emailConfig({ smtpUrl }), random: () => 0.5, ...o, registry: o.registry ?? createEmailKinds() });
   dispatchers.push(d);
   return d;
 }

@@ -10,6 +10,7 @@ import { enqueue, getOutboxRow } from '../../../src/core/outbox/queue.js';
 import { createTestDb, emailConfig, noticeInput, T0, type TestDb } from '../../helpers/email-fixtures.js';
 import { SilentRelay } from '../../helpers/silent-relay.js';
 import { SmtpSink } from '../../helpers/smtp-sink.js';
+import { createEmailKinds } from '../../../src/email-kinds.js';
 
 let t: TestDb;
 let sink: SmtpSink;
@@ -32,7 +33,7 @@ afterEach(async () => {
 
 /** A dispatcher whose relay never answers (its sends hang until stopped), with the default lease. */
 function stuck(renewEveryMs: number): Dispatcher {
-  const d = new Dispatcher({
+  const d = new Dispatcher({ registry: createEmailKinds(),
     db: t.db,
     clock,
     owner: 'stuck',
@@ -44,7 +45,7 @@ function stuck(renewEveryMs: number): Dispatcher {
 }
 
 function healthy(): Dispatcher {
-  const d = new Dispatcher({ db: t.db, clock, owner: 'healthy', config: emailConfig({ smtpUrl: sink.url }) });
+  const d = new Dispatcher({ registry: createEmailKinds(), db: t.db, clock, owner: 'healthy', config: emailConfig({ smtpUrl: sink.url }) });
   dispatchers.push(d);
   return d;
 }

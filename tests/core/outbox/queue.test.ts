@@ -6,6 +6,7 @@ import { enqueue, ensureQueued, getMail, listMail, mailSummary, requeue, retime,
 import { createLocalTransport } from '../../../src/core/outbox/transport.js';
 import { formatInZone } from '../../../src/core/time/index.js';
 import { createTestDb, emailConfig, insertSession, noticeInput, T0, type TestDb } from '../../helpers/email-fixtures.js';
+import { createEmailKinds } from '../../../src/email-kinds.js';
 
 let t: TestDb;
 let clock: ManualClock;
@@ -76,7 +77,7 @@ describe('withdraw, retime, requeue', () => {
     // Send only the last one: the others wait for tomorrow.
     retime(t.db, { sessionId: s1.id }, { notBefore: T0 + 86_400_000 }, clock);
     retime(t.db, { id: d }, { notBefore: T0 + 86_400_000 }, clock);
-    const dispatcher = new Dispatcher({ db: t.db, clock, config: emailConfig(), transport: createLocalTransport() });
+    const dispatcher = new Dispatcher({ registry: createEmailKinds(), db: t.db, clock, config: emailConfig(), transport: createLocalTransport() });
     expect((await dispatcher.runOnce()).sent).toBe(1);
 
     expect(withdraw(t.db, { dedupePrefix: 'registration:1:' }, clock, 'registration cancelled')).toBe(2);
@@ -113,7 +114,7 @@ describe('withdraw, retime, requeue', () => {
     expect(count()).toBe(1);
 
     clock.set(T0 + 60_000);
-    const dispatcher = new Dispatcher({ db: t.db, clock, config: emailConfig(), transport: createLocalTransport() });
+    const dispatcher = new Dispatcher({ registry: createEmailKinds(), db: t.db, clock, config: emailConfig(), transport: createLocalTransport() });
     expect((await dispatcher.runOnce()).sent).toBe(1);
     expect(ensureQueued(t.db, input, clock)).toBeNull();
     expect(getMail(t.db, id)).toMatchObject({ status: 'sent', attempts: 1 });
@@ -150,7 +151,7 @@ describe('local mailbox (no SMTP_URL)', () => {
     )!;
     expect(mailSummary(t.db).counts.queued).toBe(1);
 
-    const dispatcher = new Dispatcher({ db: t.db, clock, config: emailConfig() });
+    const dispatcher = new Dispatcher({ registry: createEmailKinds(), db: t.db, clock, config: emailConfig() });
     expect(dispatcher.transportKind).toBe('local');
     const r = await dispatcher.runOnce();
     await dispatcher.stop();

@@ -13,6 +13,7 @@ import { enqueue, getMail, pauseDispatch, pauseState } from '../../../src/core/o
 import { createServices } from '../../../src/services.js';
 import { ADMIN, Browser, GR_ORGANISER, RO_ORGANISER, testConfig, text } from '../../helpers/app.js';
 import { SmtpSink } from '../../helpers/smtp-sink.js';
+import { createEmailKinds } from '../../../src/email-kinds.js';
 
 let app: FastifyInstance;
 let db: DB;
@@ -92,7 +93,7 @@ beforeAll(async () => {
   )!;
   sink = await SmtpSink.start();
   sink.reply('rcpt', 250, { code: 550, message: 'No such user' });
-  const d = new Dispatcher({ db, clock, config: { ...config, smtpUrl: sink.url }, concurrency: 1 });
+  const d = new Dispatcher({ registry: createEmailKinds(), db, clock, config: { ...config, smtpUrl: sink.url }, concurrency: 1 });
   await d.runOnce();
   await d.stop();
   expect(getMail(db, grMail)!.status).toBe('sent');

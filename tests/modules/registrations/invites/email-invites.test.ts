@@ -20,6 +20,7 @@ import { ADMIN, Browser, makeApp, type TestApp } from '../../../helpers/app.js';
 import { contentLines, lineComplaints, strictComplaints, strictComplaintsMany } from '../../../helpers/ics-validate.js';
 import { SmtpSink, type SinkMessage } from '../../../helpers/smtp-sink.js';
 import { offsetLabel, oracleOffset, oracleUtc, zoneChanges } from '../../../helpers/zone-oracle.js';
+import { createEmailKinds } from '../../../../src/email-kinds.js';
 
 // ------------------------------------------------------------------ oracle (fixture, no Luxon)
 
@@ -42,7 +43,7 @@ beforeAll(async () => {
   t = await makeApp({ now: '2026-01-12T09:00:00Z', env: { DISPATCHER_ENABLED: 'false' } });
   sink = await SmtpSink.start();
   transport = createSmtpTransport(sink.url);
-  dispatcher = new Dispatcher({ db: t.db, clock: t.clock, config: t.config, transport, random: () => 0.5 });
+  dispatcher = new Dispatcher({ registry: createEmailKinds(), db: t.db, clock: t.clock, config: t.config, transport, random: () => 0.5 });
   admin = t.services.repos.organisers.credentials(ADMIN.email)!.organiser;
 });
 afterAll(async () => {

@@ -19,6 +19,7 @@ import { ADMIN, Browser, makeApp, text, type TestApp } from '../../../helpers/ap
 import { contentLines, lineComplaints, strictComplaints, strictComplaintsMany } from '../../../helpers/ics-validate.js';
 import { SmtpSink } from '../../../helpers/smtp-sink.js';
 import { oracleUtc } from '../../../helpers/zone-oracle.js';
+import { createEmailKinds } from '../../../../src/email-kinds.js';
 
 const ROOM = 'https://meet.example.org/room/secret-room-7?pwd=hunter2';
 
@@ -43,7 +44,7 @@ beforeAll(async () => {
   admin = t.services.repos.organisers.credentials(ADMIN.email)!.organiser;
   sink = await SmtpSink.start();
   transport = createSmtpTransport(sink.url);
-  dispatcher = new Dispatcher({ db: t.db, clock: t.clock, config: t.config, transport, random: () => 0.5 });
+  dispatcher = new Dispatcher({ registry: createEmailKinds(), db: t.db, clock: t.clock, config: t.config, transport, random: () => 0.5 });
 });
 afterAll(async () => {
   await dispatcher?.stop();

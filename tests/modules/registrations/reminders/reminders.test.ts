@@ -3,6 +3,7 @@ import { Dispatcher, createSmtpTransport } from '../../../../src/core/outbox/ind
 import { reminderInstant } from '../../../../src/modules/registrations/reminders.js';
 import { ADMIN, Browser, makeApp, type TestApp } from '../../../helpers/app.js';
 import { SmtpSink } from '../../../helpers/smtp-sink.js';
+import { createEmailKinds } from '../../../../src/email-kinds.js';
 
 // Reminders are queued with the registration and sent by the real dispatcher to a real SMTP
 // server; the clock is moved, never waited for.
@@ -15,7 +16,7 @@ beforeAll(async () => {
   sink = await SmtpSink.start();
   t = await makeApp({ now: '2026-03-20T12:00:00Z' });
   admin = t.services.repos.organisers.credentials(ADMIN.email)!.organiser;
-  dispatcher = new Dispatcher({ db: t.db, clock: t.clock, config: t.config, transport: createSmtpTransport(sink.url) });
+  dispatcher = new Dispatcher({ registry: createEmailKinds(), db: t.db, clock: t.clock, config: t.config, transport: createSmtpTransport(sink.url) });
 });
 afterAll(async () => {
   await dispatcher.stop();

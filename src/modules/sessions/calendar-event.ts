@@ -5,10 +5,10 @@
  * Only sessions with a fixed time can become events: a tentative session without a date has no
  * DTSTART. Use `hasFixedTime` to filter; `sessionToEvent` refuses the others.
  */
-import { AppError } from '../errors.js';
-import type { Hub } from '../../modules/sessions/hubs-repository.js';
-import type { Session } from '../../modules/sessions/repository.js';
-import type { CalendarEvent, EventStatus } from './types.js';
+import { AppError } from '../../core/errors.js';
+import type { Hub } from './hubs-repository.js';
+import type { Session } from './repository.js';
+import type { CalendarEvent, EventStatus } from '../../core/calendar/types.js';
 
 export interface SessionEventOptions {
   /** The app's public URL without a trailing slash (`config.publicUrl`); the event's page is `${publicUrl}/sessions/${id}`. */

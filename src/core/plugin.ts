@@ -1,0 +1,155 @@
+/**
+ * The core plugin: what every page and API call goes through before a feature sees it. Security
+ * headers, cookies, web forms, CSRF, rate limits, Eta views and static files; the request boundary
+ * (forms for pages, JSON for the API); the one error handler (HTML error pages in the visitor's
+ * language, JSON for the API) and the not-found answer. Feature modules declare it as `core`.
+ */
+import path from 'node:path';
+import type { FastifyError } from 'fastify';
+import fp from 'fastify-plugin';
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
+import fastifyFormbody from '@fastify/formbody';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import fastifyView from '@fastify/view';
+import { Eta } from 'eta';
+import { ROOT, type Config } from './config.js';
+import { AppError, ValidationError } from './errors.js';
+import { hasKey, t } from './i18n/index.js';
+import { langOf, render } from './render/context.js';
+import { enforceBodyTypes, invalidFields, isApiUrl } from './render/boundary.js';
+import { redactUrl } from './render/redact-url.js';
+
+export interface CoreOptions {
+  config: Config;
+  /** Signs cookies: the server secret. */
+  cookieSecret: string;
+}
+
+export default fp<CoreOptions>(
+  async (app, opts) => {
+    const { config } = opts;
+    await app.register(fastifyHelmet, {
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:'],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          upgradeInsecureRequests: config.secureCookies ? [] : null,
+        },
+      },
+      referrerPolicy: { policy: 'no-referrer' },
+      hsts: config.secureCookies,
+    });
+    await app.register(fastifyCookie, { secret: opts.cookieSecret });
+    await app.register(fastifyFormbody);
+    await app.register(fastifyCsrf, {
+      cookieKey: 'kairos_csrf',
+      cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true, signed: true, secure: config.secureCookies },
+      getToken: (req) => {
+        const body = req.body as Record<string, unknown> | undefined;
+        return (typeof body?._csrf === 'string' ? body._csrf : undefined) ?? (req.headers['x-csrf-token'] as string | undefined);
+      },
+    });
+    await app.register(fastifyRateLimit, { global: false });
+    await app.register(fastifyView, {
+      engine: { eta: new Eta({ views: path.join(ROOT, 'views'), autoEscape: true, cache: process.env.NODE_ENV !== 'development' }) },
+      root: path.join(ROOT, 'views'),
+      viewExt: 'eta',
+    });
+    await app.register(fastifyStatic, { root: path.join(ROOT, 'public'), prefix: '/public/', cacheControl: true, maxAge: 3600_000 });
+    // The API's documentation (/api/docs) collects the tagged routes registered after it.
+    await app.register(fastifySwagger, {
+      // Only the API is documented: pages take web forms, not the JSON an OpenAPI client would send.
+      hideUntagged: true,
+      openapi: {
+        info: { title: 'Kairos API', version: '1', description: 'Sessions across time zones. Write calls need `Authorization: Bearer <token>`.' },
+        components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      },
+    });
+    await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+
+    // Pages take web forms, the API takes JSON: any other body is refused before it is read.
+    enforceBodyTypes(app);
+
+    // Every state-changing form post is checked for its CSRF token. The JSON API is exempt: it is
+    // authorised by bearer tokens (or is public), and only accepts application/json.
+    app.addHook('preHandler', (req, reply, done) => {
+      if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return done();
+      if (req.url.startsWith('/api/')) return done();
+      app.csrfProtection(req, reply, done);
+    });
+
+    // Every answer of 5xx is logged with its request id: by the error handler for what was thrown,
+    // and here for what a route answered directly (e.g. readiness).
+    const serverErrorsLogged = new WeakSet<object>();
+    app.addHook('onResponse', async (req, reply) => {
+      if (reply.statusCode >= 500 && !serverErrorsLogged.has(req)) {
+        req.log.error({ statusCode: reply.statusCode, method: req.method, url: redactUrl(req.url) }, 'answered with a server error');
+      }
+    });
+
+    app.setErrorHandler(async (err: FastifyError | AppError, req, reply) => {
+      const isApi = isApiUrl(req.url);
+      const lang = langOf(req);
+      const errorPage = (message: string, status: number) => render(req, reply, 'pages/error', { title: t(lang, 'error.title'), message }, status);
+      if (err instanceof ValidationError) {
+        if (!isApi) return errorPage(err.errors.map((e) => `${e.field}: ${hasKey('en', `err.${e.code}`) ? t(lang, `err.${e.code}`, e.params) : e.message}`).join(' '), 400);
+        return reply.code(400).send({
+          error: 'validation',
+          message: err.message,
+          fields: err.errors.map((e) => ({ field: e.field, code: e.code, message: e.message })),
+        });
+      }
+      if (err instanceof AppError && err.status < 500) {
+        if (isApi) return reply.code(err.status).send({ error: err.code, message: err.message, field: err.field });
+        return errorPage(t(lang, err.status === 404 ? 'error.notFound' : err.status === 403 ? 'error.forbidden' : `err.${err.code}`, err.params), err.status);
+      }
+      const fe = err as FastifyError;
+      if (fe.code === 'FST_CSRF_INVALID_TOKEN' || fe.code === 'FST_CSRF_MISSING_SECRET') {
+        if (isApi) return reply.code(403).send({ error: 'csrf', message: 'missing or invalid CSRF token' });
+        return errorPage(t(lang, 'error.csrf'), 403);
+      }
+      if (fe.validation) {
+        // A page answers with a page naming the fields; only the API answers JSON.
+        if (!isApi) return errorPage(t(lang, 'error.invalidFields', { fields: invalidFields(fe).join(', ') }), 400);
+        const fields = fe.validation.map((v) => {
+          const p = v.params as { missingProperty?: string; additionalProperty?: string };
+          const named = p?.additionalProperty ?? p?.missingProperty;
+          const base = (v.instancePath || '').replace(/^\//, '').replace(/\//g, '.');
+          const field = [base, named].filter(Boolean).join('.') || fe.validationContext || 'body';
+          const message = p?.additionalProperty ? `unknown field "${p.additionalProperty}"` : (v.message ?? 'invalid');
+          return { field, code: v.keyword, message };
+        });
+        return reply.code(400).send({ error: 'validation', message: fields.map((f) => `${f.field}: ${f.message}`).join('; '), fields });
+      }
+      if (fe.statusCode === 429) {
+        if (isApi) return reply.code(429).send({ error: 'rate_limited', message: 'too many requests' });
+        return errorPage(t(lang, 'error.tooMany'), 429);
+      }
+      if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+        if (!isApi) return errorPage(t(lang, 'error.badRequest'), fe.statusCode);
+        return reply.code(fe.statusCode).send({ error: fe.code ?? 'bad_request', message: fe.message });
+      }
+      // Every 5xx is logged (the request logger carries the reqId); the answer says no more than "internal".
+      req.log.error({ err, statusCode: (err as AppError).status ?? fe.statusCode ?? 500 }, 'unhandled error');
+      serverErrorsLogged.add(req);
+      if (isApi) return reply.code(500).send({ error: 'internal', message: 'internal error' });
+      return errorPage(t(lang, 'error.title'), 500);
+    });
+
+    app.setNotFoundHandler(async (req, reply) => {
+      if (isApiUrl(req.url)) return reply.code(404).send({ error: 'not_found', message: 'no such route' });
+      const lang = langOf(req);
+      return render(req, reply, 'pages/error', { title: t(lang, 'error.notFound'), message: t(lang, 'error.notFound') }, 404);
+    });
+  },
+  { name: 'core' },
+);

@@ -1,0 +1,4 @@
+/** /r/<token>/… and ?token=… never reach a log line. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/(r|v|join|poll)\/[^/?#]+/g, '/$1/[token]').replace(/([?&](?:token|t|prefill)=)[^&#]*/g, '$1[token]');
+}

@@ -1,0 +1,16 @@
+/**
+ * Every email kind this application sends, in one registry owned by the app instance (buildApp, the
+ * worker, tests). Each feature module hands over the renderers of the kinds it enqueues.
+ */
+import { EmailKindRegistry } from './core/outbox/index.js';
+import { registerPollEmailKinds } from './modules/polls/index.js';
+import { registerPersonalEmailKinds } from './modules/registrations/index.js';
+import { registerNoticeEmailKind } from './modules/sessions/index.js';
+
+export function createEmailKinds(): EmailKindRegistry {
+  const registry = new EmailKindRegistry();
+  registerNoticeEmailKind(registry);
+  registerPersonalEmailKinds(registry);
+  registerPollEmailKinds(registry);
+  return registry;
+}

@@ -1,0 +1,12 @@
+/**
+ * Health: readiness (`GET /healthz`).
+ * Outside this folder, code imports only this file.
+ */
+import fp from 'fastify-plugin';
+import routes from './routes.js';
+export default fp(
+  async (app) => {
+    await app.register(routes);
+  },
+  { name: 'health', dependencies: ['core'] },
+);

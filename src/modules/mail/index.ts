@@ -1,0 +1,12 @@
+/**
+ * Mail: the organiser's view of the outbox (list, detail, retry, pause and resume).
+ * Outside this folder, code imports only this file.
+ */
+import fp from 'fastify-plugin';
+import routes from './routes.js';
+export default fp(
+  async (app) => {
+    await app.register(routes, { db: app.services.db, clock: app.services.clock });
+  },
+  { name: 'mail', dependencies: ['core', 'organisers'] },
+);

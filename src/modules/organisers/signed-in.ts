@@ -1,0 +1,22 @@
+/**
+ * The signed-in organiser of a request (from the session cookie), looked up once per request, and the
+ * preHandler that sends a visitor without one to the login page.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { SESSION_COOKIE } from '../../core/render/context.js';
+import type { Organiser } from './repository.js';
+
+const organisers = new WeakMap<FastifyRequest, Organiser | null>();
+
+export function organiserOf(req: FastifyRequest): Organiser | undefined {
+  if (!organisers.has(req)) {
+    organisers.set(req, req.server.services.auth.organiserForSession(req.cookies[SESSION_COOKIE]) ?? null);
+  }
+  return organisers.get(req) ?? undefined;
+}
+
+export function requireOrganiser(req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void): void {
+  if (organiserOf(req)) return done();
+  const next = encodeURIComponent(req.url);
+  void reply.redirect(`/login?next=${next}`, 303);
+}

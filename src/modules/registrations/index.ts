@@ -1,0 +1,33 @@
+/**
+ * Registrations: the form and the API's registration, personal pages and calendar (invite, feed), confirmations, reminders, invites on change, the organiser's registration lists.
+ * Outside this folder, code imports only this file.
+ */
+export { registerPersonalEmailKinds } from './emails.js';
+import fp from 'fastify-plugin';
+export { followupRenderer } from './emails.js';
+export { InviteService } from './invites.js';
+export { eraseMailByKeys, mailForKeys } from './personal-data.js';
+export { ReminderService } from './reminders.js';
+export { RegistrationRepository, type Registration } from './repository.js';
+export { RegistrationService } from './service.js';
+export { joinMac, joinToken, secretOf } from './tokens.js';
+import calendarRoutes from './calendar-routes.js';
+import organiserRoutes from './organiser-routes.js';
+import { MaintenanceService } from './maintenance.js';
+import routes from './routes.js';
+export default fp(
+  async (app) => {
+    await app.register(routes);
+    await app.register(calendarRoutes, { db: app.services.db, clock: app.services.clock });
+    await app.register(organiserRoutes);
+
+    // Retention and the other periodic chores of registrations.
+    const { config } = app;
+    if (config.maintenanceIntervalMs > 0) {
+      const maintenance = new MaintenanceService(app.services.registrations, app.services.clock, app.log.child({ module: 'maintenance' }));
+      app.addHook('onReady', async () => maintenance.start(config.maintenanceIntervalMs));
+      app.addHook('onClose', async () => maintenance.stop());
+    }
+  },
+  { name: 'registrations', dependencies: ['core', 'organisers', 'sessions'] },
+);
