@@ -2,7 +2,7 @@ import type { Clock } from './core/clock.js';
 import type { Config } from './core/config.js';
 import { checkpoint, type DB } from './core/db/open.js';
 import { redactKeptCopies } from './core/outbox/queue.js';
-import { createRepositories, type Repositories } from './modules/repositories.js';
+import { createRepositories, type Repositories } from './repositories.js';
 import { AttendanceService } from './modules/attendance/index.js';
 import { AuthService } from './modules/organisers/index.js';
 import { FollowupService } from './modules/followups/index.js';

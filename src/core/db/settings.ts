@@ -1,4 +1,5 @@
 import type { DB } from './open.js';
+import { perDatabase } from './per-db.js';
 
 export class SettingsRepository {
   private readonly getStmt;
@@ -34,3 +35,6 @@ export class SettingsRepository {
     return this.db.pragma('user_version', { simple: true }) as number;
   }
 }
+
+/** The SettingsRepository of a database, built once per connection. */
+export const settingsRepository = perDatabase((db) => new SettingsRepository(db));

@@ -5,11 +5,15 @@ import type { Config } from '../../core/config.js';
 import type { DB } from '../../core/db/open.js';
 import { immediate } from '../../core/db/open.js';
 import { AppError, notFound } from '../../core/errors.js';
-import type { Repositories } from '../repositories.js';
+import { type RegistrationRepository } from '../registrations/index.js';
+import { type HubRepository, type SessionRepository } from '../sessions/index.js';
 import type { PersonalScope } from '../../core/access/index.js';
 import type { Registration } from '../registrations/index.js';
 import type { Session } from '../sessions/index.js';
 import { joinMac, joinToken } from '../registrations/index.js';
+
+/** The repositories this service uses (the app builds each once per database). */
+type Repositories = { hubs: HubRepository; registrations: RegistrationRepository; sessions: SessionRepository };
 
 /** The join link opens this long before the start (and closes at the end). */
 export const JOIN_OPENS_MINUTES = 15;

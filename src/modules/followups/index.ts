@@ -2,6 +2,7 @@
  * Follow-ups: the messages sent after a session to attendees, absentees or everyone.
  * Outside this folder, code imports only this file.
  */
+export { followupRepository } from './repository.js';
 import fp from 'fastify-plugin';
 export { FollowupRepository } from './repository.js';
 export { FollowupService } from './service.js';

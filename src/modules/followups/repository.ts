@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { DB } from '../../core/db/open.js';
+import { perDatabase } from '../../core/db/per-db.js';
 
 export type Audience = 'attendees' | 'absentees';
 
@@ -59,3 +60,6 @@ export class FollowupRepository {
     this.s.markSent.run({ sessionId, audience, n, now });
   }
 }
+
+/** The FollowupRepository of a database, built once per connection. */
+export const followupRepository = perDatabase((db) => new FollowupRepository(db));

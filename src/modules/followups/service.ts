@@ -4,10 +4,15 @@ import { immediate } from '../../core/db/open.js';
 import { enqueue } from '../../core/outbox/queue.js';
 import { AppError, FieldErrors } from '../../core/errors.js';
 import type { Audience, Followup } from './repository.js';
-import type { Repositories } from '../repositories.js';
+import { type RegistrationRepository } from '../registrations/index.js';
+import { type SessionRepository } from '../sessions/index.js';
+import type { FollowupRepository } from './repository.js';
 import type { Registration } from '../registrations/index.js';
 import type { Session } from '../sessions/index.js';
 import { multiLine, singleLine, str } from '../../core/text.js';
+
+/** The repositories this service uses (the app builds each once per database). */
+type Repositories = { followups: FollowupRepository; registrations: RegistrationRepository; sessions: SessionRepository };
 
 export const FOLLOWUP_KIND = 'followup';
 export const AUDIENCES: Audience[] = ['attendees', 'absentees'];

@@ -2,6 +2,7 @@
  * Organisers: accounts, login and logout, server-side login sessions, API tokens, the signed-in organiser of a request.
  * Outside this folder, code imports only this file.
  */
+export { organiserRepository } from './repository.js';
 import fp from 'fastify-plugin';
 export { OrganiserRepository, type Organiser } from './repository.js';
 export { AuthService } from './service.js';

@@ -1,4 +1,5 @@
 import type { DB } from '../../core/db/open.js';
+import { perDatabase } from '../../core/db/per-db.js';
 
 export type Role = 'admin' | 'hub';
 
@@ -146,3 +147,6 @@ export class OrganiserRepository {
     return this.revokeStmt.run(now, id, organiserId).changes === 1;
   }
 }
+
+/** The OrganiserRepository of a database, built once per connection. */
+export const organiserRepository = perDatabase((db) => new OrganiserRepository(db));

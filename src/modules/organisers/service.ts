@@ -1,11 +1,15 @@
 import type { Clock } from '../../core/clock.js';
 import { AppError } from '../../core/errors.js';
-import type { Repositories } from '../repositories.js';
+import { type HubRepository } from '../sessions/index.js';
+import type { OrganiserRepository } from './repository.js';
 import type { Organiser, Role } from './repository.js';
 import { validateZone } from '../../core/time/index.js';
 import { isLanguage } from '../../core/i18n/index.js';
 import { DEFAULT_HASH_COST, hashPassword, needsRehash, randomToken, sha256, verifyPassword } from '../../core/crypto.js';
 import { AccountLoginLimiter, type AccountLimitOptions } from './login-limits.js';
+
+/** The repositories this service uses (the app builds each once per database). */
+type Repositories = { hubs: HubRepository; organisers: OrganiserRepository };
 
 export const LOGIN_TTL_MS = 12 * 3600_000;
 const TOKEN_PREFIX = 'kairos_';

@@ -16,7 +16,9 @@
 import type { Config } from '../../core/config.js';
 import type { DB } from '../../core/db/open.js';
 import { t } from '../../core/i18n/index.js';
-import { createRepositories } from '../repositories.js';
+import { pollRepository } from './repository.js';
+import { registrationRepository } from '../registrations/index.js';
+import { sessionRepository } from '../sessions/index.js';
 import type { Poll, PollVoter } from './repository.js';
 import type { Session } from '../sessions/index.js';
 import { sha256 } from '../../core/crypto.js';
@@ -33,7 +35,8 @@ export interface PollEmailPayload {
   voterId: number;
 }
 
-const reposOf = (db: DB) => createRepositories(db);
+/** The repositories the renderers read, shared with the services of the same database. */
+const reposOf = (db: DB) => ({ polls: pollRepository(db), registrations: registrationRepository(db), sessions: sessionRepository(db) });
 
 /** The personal voting link, derived as the server derives it; refuses to send a link that would not open. */
 function voteLinkFor(ctx: RenderContext<PollEmailPayload>, voter: PollVoter): string {

@@ -3,6 +3,7 @@
  * Outside this folder, code imports only this file.
  */
 export { registerPollEmailKinds } from './emails.js';
+export { pollRepository } from './repository.js';
 import fp from 'fastify-plugin';
 export { PollRepository } from './repository.js';
 export { DEFAULT_REMINDER_HOURS, PollService } from './service.js';

@@ -1,4 +1,5 @@
 import type { DB } from '../../core/db/open.js';
+import { perDatabase } from '../../core/db/per-db.js';
 
 export type PollAnswer = 'yes' | 'maybe' | 'no';
 export const POLL_ANSWERS: readonly PollAnswer[] = ['yes', 'maybe', 'no'];
@@ -392,3 +393,6 @@ export class PollRepository {
     return this.voterCounts.get(pollId)!;
   }
 }
+
+/** The PollRepository of a database, built once per connection. */
+export const pollRepository = perDatabase((db) => new PollRepository(db));

@@ -24,7 +24,8 @@ import { checkpoint, immediate } from '../../core/db/open.js';
 import { enqueue, retime, validateEmailAddress, withdraw } from '../../core/outbox/queue.js';
 import { AppError, FieldErrors, notFound } from '../../core/errors.js';
 import { isLanguage, t } from '../../core/i18n/index.js';
-import type { Repositories } from '../repositories.js';
+import { type RegistrationRepository } from '../registrations/index.js';
+import { type HubRepository, type SessionRepository } from '../sessions/index.js';
 import type { Organiser } from '../organisers/index.js';
 import {
   POLL_ANSWERS,
@@ -59,6 +60,9 @@ import { countryName } from '../sessions/index.js';
 import { sha256 } from '../../core/crypto.js';
 import type { SessionChange, SessionService } from '../sessions/index.js';
 import { str } from '../../core/text.js';
+
+/** The repositories this service uses (the app builds each once per database). */
+type Repositories = { hubs: HubRepository; polls: PollRepository; registrations: RegistrationRepository; sessions: SessionRepository };
 
 export const POLL_EMAIL = {
   invite: 'poll.invite',

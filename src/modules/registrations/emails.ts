@@ -10,7 +10,8 @@ import { buildInvite, googleCalendarLink, outlookCalendarLink, plainTextWhen } f
 import { hasFixedTime, sessionToEvent } from '../sessions/index.js';
 import { t } from '../../core/i18n/index.js';
 import type { Hub } from '../sessions/index.js';
-import { createRepositories } from '../repositories.js';
+import { registrationRepository } from './repository.js';
+import { hubRepository, sessionRepository } from '../sessions/index.js';
 import type { Registration } from './repository.js';
 import type { Session } from '../sessions/index.js';
 import { joinToken, manageToken, secretOf } from './tokens.js';
@@ -23,7 +24,8 @@ import type { EmailRenderer, RenderContext, RenderedEmail, WithdrawDecision } fr
 /** The kinds that still make sense once a session is cancelled. */
 const CANCEL_KINDS = new Set(['invite.cancel', 'registration.cancelled', 'notice', 'followup']);
 
-const repos = (db: DB) => createRepositories(db);
+/** The repositories the renderers read, shared with the services of the same database. */
+const repos = (db: DB) => ({ registrations: registrationRepository(db), sessions: sessionRepository(db), hubs: hubRepository(db) });
 
 interface Personal {
   ctx: RenderContext<Record<string, unknown>>;

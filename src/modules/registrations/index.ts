@@ -3,6 +3,7 @@
  * Outside this folder, code imports only this file.
  */
 export { registerPersonalEmailKinds } from './emails.js';
+export { registrationRepository } from './repository.js';
 import fp from 'fastify-plugin';
 export { followupRenderer } from './emails.js';
 export { InviteService } from './invites.js';

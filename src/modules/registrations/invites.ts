@@ -1,9 +1,12 @@
 import type { Clock } from '../../core/clock.js';
 import type { DB } from '../../core/db/open.js';
 import { enqueue, withdraw } from '../../core/outbox/queue.js';
-import type { Repositories } from '../repositories.js';
+import type { RegistrationRepository } from './repository.js';
 import type { Session } from '../sessions/index.js';
 import { INVITE_FIELDS, type SessionChange } from '../sessions/index.js';
+
+/** The repositories this service uses (the app builds each once per database). */
+type Repositories = { registrations: RegistrationRepository };
 
 export const UPDATE_KIND = 'invite.update';
 export const SESSION_CANCELLED_KIND = 'invite.cancel';

@@ -6,6 +6,7 @@
  */
 import type { Statement } from 'better-sqlite3';
 import type { DB } from '../../core/db/open.js';
+import { perDatabase } from '../../core/db/per-db.js';
 
 /** One confirmed seat of the person: enough to read the session and derive the personal join link. */
 export interface PersonalSeat {
@@ -48,11 +49,5 @@ export class PersonalFeedRepository {
   }
 }
 
-const cache = new WeakMap<DB, PersonalFeedRepository>();
-
 /** One repository (statements prepared once) per database. */
-export function personalFeedRepository(db: DB): PersonalFeedRepository {
-  let repo = cache.get(db);
-  if (!repo) cache.set(db, (repo = new PersonalFeedRepository(db)));
-  return repo;
-}
+export const personalFeedRepository = perDatabase((db) => new PersonalFeedRepository(db));

@@ -1,11 +1,15 @@
 import type { Clock } from '../../core/clock.js';
 import type { DB } from '../../core/db/open.js';
 import { ensureQueued, withdraw } from '../../core/outbox/queue.js';
-import type { Repositories } from '../repositories.js';
+import { type SessionRepository } from '../sessions/index.js';
+import type { RegistrationRepository } from './repository.js';
 import type { Registration } from './repository.js';
 import type { Session } from '../sessions/index.js';
 import { localTimeOnDay, minutesOfDay } from '../../core/time/index.js';
 import type { SessionChange } from '../sessions/index.js';
+
+/** The repositories this service uses (the app builds each once per database). */
+type Repositories = { registrations: RegistrationRepository; sessions: SessionRepository };
 
 export const REMINDER_KIND = 'reminder';
 

@@ -1,6 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { DB } from '../../core/db/open.js';
 import type { PersonalScope } from '../../core/access/index.js';
+import { perDatabase } from '../../core/db/per-db.js';
 
 export type RegistrationStatus = 'pending' | 'confirmed' | 'waitlisted' | 'cancelled' | 'expired';
 export type OrgType = 'public' | 'sme' | 'large' | 'research' | 'ngo' | 'other';
@@ -421,3 +422,6 @@ export class RegistrationRepository {
     return this.s.deleteQuestion.run(id, sessionId).changes === 1;
   }
 }
+
+/** The RegistrationRepository of a database, built once per connection. */
+export const registrationRepository = perDatabase((db) => new RegistrationRepository(db));

@@ -7,7 +7,8 @@ import { enqueue, validateEmailAddress, withdraw } from '../../core/outbox/queue
 import { eraseRegistrationMail, mailForRegistration } from './personal-data.js';
 import { AppError, FieldErrors, notFound } from '../../core/errors.js';
 import { isLanguage } from '../../core/i18n/index.js';
-import type { Repositories } from '../repositories.js';
+import { type HubRepository, type SessionRepository } from '../sessions/index.js';
+import type { RegistrationRepository } from './repository.js';
 import type { PersonalScope } from '../../core/access/index.js';
 import {
   ORG_TYPES,
@@ -24,6 +25,9 @@ import { sha256 } from '../../core/crypto.js';
 import { manageToken } from './tokens.js';
 import type { SessionChange } from '../sessions/index.js';
 import { hasControl, singleLine, str } from '../../core/text.js';
+
+/** The repositories this service uses (the app builds each once per database). */
+type Repositories = { hubs: HubRepository; registrations: RegistrationRepository; sessions: SessionRepository };
 
 /** The privacy notice in force; each registration records the version it accepted. */
 export const PRIVACY_VERSION = '2026-11';

@@ -7,8 +7,7 @@
  */
 import type { DB } from '../../core/db/open.js';
 import { t } from '../../core/i18n/index.js';
-import { createRepositories } from '../repositories.js';
-import type { Session } from './repository.js';
+import { sessionRepository, type Session } from './repository.js';
 import { formatInZone } from '../../core/time/index.js';
 import { renderLayout, type EmailBlock } from '../../core/outbox/layout.js';
 import type { EmailKindRegistry } from '../../core/outbox/registry.js';
@@ -24,7 +23,7 @@ export interface NoticePayload {
 }
 
 function sessionById(db: DB, id: number): Session | undefined {
-  return createRepositories(db).sessions.get(id);
+  return sessionRepository(db).get(id);
 }
 
 /** Session page address under the public URL (the public route is /sessions/:id). */

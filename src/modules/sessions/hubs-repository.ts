@@ -1,4 +1,5 @@
 import type { DB } from '../../core/db/open.js';
+import { perDatabase } from '../../core/db/per-db.js';
 
 export interface Hub {
   id: number;
@@ -75,3 +76,6 @@ export class HubRepository {
     return this.getBySlug(h.slug)!;
   }
 }
+
+/** The HubRepository of a database, built once per connection. */
+export const hubRepository = perDatabase((db) => new HubRepository(db));

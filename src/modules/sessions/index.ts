@@ -3,6 +3,9 @@
  * Outside this folder, code imports only this file.
  */
 export { registerNoticeEmailKind } from './emails.js';
+export { hubRepository } from './hubs-repository.js';
+export { sessionRepository } from './repository.js';
+export { seriesRepository } from './series-repository.js';
 import fp from 'fastify-plugin';
 export { hasFixedTime, sessionToEvent } from './calendar-event.js';
 export { calendarLinks, logLeftOut, plausibleInstant } from './calendar-routes.js';

@@ -1,4 +1,5 @@
 import type { DB } from '../../core/db/open.js';
+import { perDatabase } from '../../core/db/per-db.js';
 
 export type SessionStatus = 'tentative' | 'scheduled' | 'cancelled' | 'completed';
 export type ApproxPart = 'early' | 'mid' | 'late';
@@ -208,3 +209,6 @@ export class SessionRepository {
     for (const h of hubIds) this.addHost.run(id, h);
   }
 }
+
+/** The SessionRepository of a database, built once per connection. */
+export const sessionRepository = perDatabase((db) => new SessionRepository(db));

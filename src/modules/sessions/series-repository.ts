@@ -1,4 +1,5 @@
 import type { DB } from '../../core/db/open.js';
+import { perDatabase } from '../../core/db/per-db.js';
 
 export interface Series {
   id: number;
@@ -50,3 +51,6 @@ export class SeriesRepository {
     return this.getBySlug(s.slug)!;
   }
 }
+
+/** The SeriesRepository of a database, built once per connection. */
+export const seriesRepository = perDatabase((db) => new SeriesRepository(db));

@@ -6,11 +6,16 @@ import { immediate } from '../../core/db/open.js';
 import { AppError, FieldErrors, notFound } from '../../core/errors.js';
 import { assertCan, can, canAssignOwner, canUseSeries, type SessionAction } from '../../core/access/index.js';
 import { isLanguage } from '../../core/i18n/index.js';
-import type { Repositories } from '../repositories.js';
+import type { HubRepository } from './hubs-repository.js';
+import type { SessionRepository } from './repository.js';
+import type { SeriesRepository } from './series-repository.js';
 import type { Organiser } from '../organisers/index.js';
 import type { ApproxPart, Session, SessionData, SessionStatus } from './repository.js';
 import { checkDateInRange, parseDurationMinutes, validateZone, wallToInstant } from '../../core/time/index.js';
 import { hasControl, isHttpUrl, multiLine, singleLine, slugify, str } from '../../core/text.js';
+
+/** The repositories this service uses (the app builds each once per database). */
+type Repositories = { hubs: HubRepository; series: SeriesRepository; sessions: SessionRepository };
 
 /** What a form or the API may send to create or change a session; every value is checked. */
 export interface SessionInput {

@@ -1,0 +1,36 @@
+/**
+ * Every repository of a database, as the services are given them. Each is built once per connection
+ * by its own module (statements prepared once), so a service, a renderer and a route of the same
+ * database share them. A service declares the repositories it uses; this bag has them all.
+ */
+import type { DB } from './core/db/open.js';
+import { settingsRepository, type SettingsRepository } from './core/db/settings.js';
+import { followupRepository, type FollowupRepository } from './modules/followups/index.js';
+import { organiserRepository, type OrganiserRepository } from './modules/organisers/index.js';
+import { pollRepository, type PollRepository } from './modules/polls/index.js';
+import { registrationRepository, type RegistrationRepository } from './modules/registrations/index.js';
+import { hubRepository, seriesRepository, sessionRepository, type HubRepository, type SeriesRepository, type SessionRepository } from './modules/sessions/index.js';
+
+export interface Repositories {
+  hubs: HubRepository;
+  series: SeriesRepository;
+  sessions: SessionRepository;
+  organisers: OrganiserRepository;
+  settings: SettingsRepository;
+  registrations: RegistrationRepository;
+  followups: FollowupRepository;
+  polls: PollRepository;
+}
+
+export function createRepositories(db: DB): Repositories {
+  return {
+    hubs: hubRepository(db),
+    series: seriesRepository(db),
+    sessions: sessionRepository(db),
+    organisers: organiserRepository(db),
+    settings: settingsRepository(db),
+    registrations: registrationRepository(db),
+    followups: followupRepository(db),
+    polls: pollRepository(db),
+  };
+}
