@@ -12,6 +12,7 @@ import { RegistrationService } from './modules/registrations/index.js';
 import { ReminderService } from './modules/registrations/index.js';
 import { secretOf } from './core/secret.js';
 import { SessionService } from './modules/sessions/index.js';
+import { MailService } from './modules/mail/index.js';
 
 export interface Services {
   db: DB;
@@ -26,6 +27,7 @@ export interface Services {
   attendance: AttendanceService;
   followups: FollowupService;
   polls: PollService;
+  mail: MailService;
 }
 
 const COPIES_REDACTED = 'outbox_copies_redacted';
@@ -69,5 +71,6 @@ export function createServices({ db, clock, config }: ServiceDeps): Services {
     attendance: new AttendanceService(db, repos, clock, config, secret),
     followups: new FollowupService(db, repos, clock),
     polls,
+    mail: new MailService(db, clock),
   };
 }

@@ -46,3 +46,21 @@ export function isHttpUrl(value: string): boolean {
     return false;
   }
 }
+
+/** Control characters (C0, DEL, C1) and Unicode line/paragraph separators. */
+// eslint-disable-next-line no-control-regex
+const HEADER_CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+/**
+ * Unlike `singleLine` (which drops control characters from what a person typed), a header line
+ * turns every control character into a space and is cut at `max`: for what goes into a mail header
+ * or a log of the outbox (names, reasons, subjects).
+ */
+/** One line of text safe for a header: control characters become spaces, runs collapse, trimmed. */
+export function headerLine(text: unknown, max = 200): string {
+  return String(text ?? '')
+    .replace(HEADER_CONTROL, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, max);
+}

@@ -9,12 +9,11 @@
  * are stored as trusted data: they may be in the past relative to the clock the seed runs with.
  */
 import type { Clock } from '../core/clock.js';
-import { PollRepository } from '../modules/polls/index.js';
 import { DEFAULT_REMINDER_HOURS } from '../modules/polls/index.js';
 import type { Services } from '../services.js';
 import { wallToInstant } from '../core/time/index.js';
 import { immediate, type DB } from '../core/db/open.js';
-import { FOLLOW_UP_SLUG } from './seed.js';
+import { FOLLOW_UP_SLUG } from './slugs.js';
 
 export const SEED_POLL = {
   zone: 'Europe/Athens',
@@ -30,7 +29,7 @@ export const SEED_POLL = {
 
 export function seedPoll(db: DB, services: Services, clock: Clock): { created: string[] } {
   const created: string[] = [];
-  const polls = new PollRepository(db);
+  const polls = services.repos.polls;
   immediate(db, () => {
     const session = services.repos.sessions.getBySlug(FOLLOW_UP_SLUG);
     if (!session || session.status !== 'tentative' || polls.forSession(session.id)) return;

@@ -19,6 +19,7 @@ import type { DB } from '../core/db/open.js';
 import { immediate } from '../core/db/open.js';
 import { wallToInstant } from '../core/time/index.js';
 import { seedPoll } from './seed-poll.js';
+import { FOLLOW_UP_SLUG, SERIES_SLUG, WEBINAR_SLUG } from './slugs.js';
 
 export const SEED_HUBS = [
   { slug: 'gr-digigov-innohub', name: 'GR DigiGOV-InnoHUB', fullName: 'Innovation Hub for Digital Governance', country: 'Greece', countryCode: 'GR', zone: 'Europe/Athens', language: 'el', coordinator: 'GRNET – National Infrastructures for Research and Technology (ΕΔΥΤΕ Α.Ε.)' },
@@ -32,9 +33,7 @@ export const SEED_HUBS = [
   { slug: 'diginn-cyprus', name: 'DiGiNN Cyprus EDIH', fullName: null, country: 'Cyprus', countryCode: 'CY', zone: 'Asia/Nicosia', language: 'el', coordinator: null },
 ] as const;
 
-export const SERIES_SLUG = 'next-generation-of-public-services';
-export const WEBINAR_SLUG = 'next-generation-of-public-services-2021-07-15';
-export const FOLLOW_UP_SLUG = 'next-generation-of-public-services-case-studies';
+export { SERIES_SLUG, WEBINAR_SLUG, FOLLOW_UP_SLUG } from './slugs.js';
 
 export const WEBINAR_TITLE =
   'Next generation of public services – International discussion on the digital transformation of public services and its benefits for communities and citizens';

@@ -20,20 +20,9 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Clock } from '../clock.js';
 import type { DB } from '../db/open.js';
-import {
-  claimDue,
-  markFinal,
-  markRetry,
-  markSent,
-  pauseDispatch,
-  pauseState,
-  releaseLease,
-  releaseOwnedLeases,
-  renewLeases,
-  resumeDispatch,
-  singleLine,
-  stillLeased,
-} from './queue.js';
+import { headerLine } from '../text.js';
+import { claimDue, markFinal, markRetry, markSent, releaseLease, releaseOwnedLeases, renewLeases, stillLeased } from './leases.js';
+import { pauseDispatch, pauseState, resumeDispatch } from './queue.js';
 import { redactRendered } from './redact.js';
 import type { EmailKindRegistry } from './registry.js';
 import { classifySendError, createTransport, scrubAddresses, type MailTransport } from './transport.js';
@@ -366,7 +355,7 @@ export class Dispatcher {
       }
       const out = await renderer({ row, payload, db: this.db, config: this.config, clock: this.clock });
       if ('withdraw' in out) {
-        if (markFinal(this.db, row.id, this.owner, this.clock.now(), 'withdrawn', { withdrawnReason: singleLine(out.withdraw, 200) })) {
+        if (markFinal(this.db, row.id, this.owner, this.clock.now(), 'withdrawn', { withdrawnReason: headerLine(out.withdraw, 200) })) {
           result.withdrawn++;
         }
         this.log.info(logCtx, 'email withdrawn by its renderer');
@@ -405,7 +394,7 @@ export class Dispatcher {
       signal.throwIfAborted();
       const res = await abortable(this.transport.send({
         from: this.config.mailFrom,
-        to: { name: singleLine(row.recipient_name, 200), address: row.recipient_email },
+        to: { name: headerLine(row.recipient_name, 200), address: row.recipient_email },
         subject: rendered.subject,
         text: rendered.text,
         html: rendered.html,
@@ -510,7 +499,7 @@ function checkRendered(r: RenderedEmail): RenderedEmail {
   if (typeof r.subject !== 'string' || typeof r.text !== 'string' || typeof r.html !== 'string') {
     throw new RenderError('RENDER', 'a renderer must return subject, text and html');
   }
-  const subject = singleLine(r.subject, 250);
+  const subject = headerLine(r.subject, 250);
   if (!subject) throw new RenderError('RENDER', 'empty subject');
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(r.headers ?? {})) {

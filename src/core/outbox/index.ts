@@ -1,6 +1,7 @@
 /**
- * The email pipeline: outbox (enqueue in the caller's transaction), kinds and rendering,
- * transports, dispatcher, organiser mail view helpers.
+ * The outbox engine: the queue (enqueue in the caller's transaction), the kind registry owned by
+ * the app, rendering helpers, transports and the leased dispatcher. It knows no feature: each
+ * module hands its renderers to the app's registry. (The organiser's mail page is modules/mail.)
  */
 export {
   enqueue,
@@ -8,25 +9,17 @@ export {
   withdraw,
   retime,
   requeue,
-  listMail,
-  getMail,
-  mailSummary,
   pauseState,
   pauseDispatch,
   resumeDispatch,
   pendingCount,
   getOutboxRow,
-  messageIdFor,
-  singleLine,
-  validateEmailAddress,
+  dispatchTimes,
   type OutboxWhere,
-  type MailFilter,
-  type MailScope,
-  type MailListItem,
-  type MailDetail,
-  type MailSummary,
   type PauseState,
 } from './queue.js';
+export { messageIdFor } from './message-id.js';
+export { validateEmailAddress } from '../email-address.js';
 export { Dispatcher, DEFAULT_RETRY, messageIdHost, type DispatcherOptions, type RetryPolicy, type RunResult } from './dispatcher.js';
 export {
   createTransport,

@@ -2,11 +2,12 @@
  * Mail: the organiser's view of the outbox (list, detail, retry, pause and resume).
  * Outside this folder, code imports only this file.
  */
+export { MailService } from './service.js';
 import fp from 'fastify-plugin';
 import routes from './routes.js';
 export default fp(
   async (app) => {
-    await app.register(routes, { db: app.services.db, clock: app.services.clock });
+    await app.register(routes);
   },
   { name: 'mail', dependencies: ['core', 'organisers'] },
 );

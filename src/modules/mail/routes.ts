@@ -6,35 +6,17 @@
  * Hub organisers see the mail of sessions their hub owns, and of sessions it co-hosts only the mail
  * to registrants who chose their hub (the access policy's mail rule); administrators see all.
  *
- * Register in buildApp (after organiserRoutes):
- *   await app.register(organiserMailRoutes, { db, clock });
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Clock } from '../../core/clock.js';
-import type { DB } from '../../core/db/open.js';
-import { notFound } from '../../core/errors.js';
-import { getMail, listMail, mailSummary, requeue, resumeDispatch, type MailScope } from '../../core/outbox/queue.js';
 import { OUTBOX_STATUSES, type OutboxStatus } from '../../core/outbox/types.js';
 import { t } from '../../core/i18n/index.js';
-import type { Organiser } from '../organisers/index.js';
 import { formatInZone } from '../../core/time/index.js';
 import { langOf, render } from '../../core/render/context.js';
 import { organiserOf, requireOrganiser } from '../organisers/index.js';
 import { ActionForm } from '../../core/render/boundary.js';
-import { assertCanGlobal, canGlobal, mailAccess } from '../../core/access/index.js';
-
-export interface OrganiserMailOptions {
-  db: DB;
-  clock: Clock;
-}
+import { canGlobal } from '../../core/access/index.js';
 
 const PAGE_SIZE = 50;
-
-/** The access policy's mail rule, as the outbox queries take it. */
-const scopeOf = (o: Organiser): MailScope => {
-  const access = mailAccess(o);
-  return 'all' in access ? {} : { hubId: access.hubId };
-};
 
 const listQuery = {
   type: 'object',
@@ -51,8 +33,8 @@ const idParams = {
   properties: { id: { type: 'integer', minimum: 1 } },
 } as const;
 
-export default async function organiserMailRoutes(app: FastifyInstance, opts: OrganiserMailOptions): Promise<void> {
-  const { db, clock } = opts;
+export default async function organiserMailRoutes(app: FastifyInstance): Promise<void> {
+  const mailbox = app.services.mail;
 
   const when = (req: FastifyRequest, ms: number | null) => {
     if (ms === null) return '';
@@ -68,11 +50,9 @@ export default async function organiserMailRoutes(app: FastifyInstance, opts: Or
       async (req, reply) => {
         const o = organiserOf(req)!;
         const lang = langOf(req);
-        const scope = scopeOf(o);
         const status = req.query.status || undefined;
         const page = req.query.page ?? 1;
-        const { rows, total } = listMail(db, { ...scope, status, sessionId: req.query.session, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
-        const summary = mailSummary(db, { ...scope, now: clock.now() });
+        const { rows, total, summary } = mailbox.page(o, { status, sessionId: req.query.session, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
         const link = (p: number) => {
           const q = new URLSearchParams();
           if (status) q.set('status', status);
@@ -102,10 +82,8 @@ export default async function organiserMailRoutes(app: FastifyInstance, opts: Or
     );
 
     area.get<{ Params: { id: number } }>('/organiser/mail/:id', { schema: { params: idParams } }, async (req, reply) => {
-      const o = organiserOf(req)!;
       const lang = langOf(req);
-      const mail = getMail(db, req.params.id, scopeOf(o));
-      if (!mail) throw notFound('email');
+      const mail = mailbox.get(organiserOf(req)!, req.params.id);
       return render(req, reply, 'pages/organiser/mail-message', {
         title: `${t(lang, 'email.admin.title')}: ${mail.subject ?? mail.kind}`,
         mail,
@@ -117,16 +95,12 @@ export default async function organiserMailRoutes(app: FastifyInstance, opts: Or
     });
 
     area.post<{ Params: { id: number } }>('/organiser/mail/:id/retry', { schema: { params: idParams, body: ActionForm } }, async (req, reply) => {
-      const o = organiserOf(req)!;
-      const mail = getMail(db, req.params.id, scopeOf(o));
-      if (!mail) throw notFound('email');
-      requeue(db, mail.id, clock);
+      const mail = mailbox.retry(organiserOf(req)!, req.params.id);
       return reply.redirect(`/organiser/mail/${mail.id}`, 303);
     });
 
     area.post('/organiser/mail/resume', { schema: { body: ActionForm } }, async (req, reply) => {
-      assertCanGlobal(organiserOf(req)!, 'mail.resume');
-      resumeDispatch(db);
+      mailbox.resume(organiserOf(req)!);
       return reply.redirect('/organiser/mail', 303);
     });
   });

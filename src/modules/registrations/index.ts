@@ -7,7 +7,6 @@ export { registrationRepository } from './repository.js';
 import fp from 'fastify-plugin';
 export { followupRenderer } from './emails.js';
 export { InviteService } from './invites.js';
-export { eraseMailByKeys, mailForKeys } from './personal-data.js';
 export { ReminderService } from './reminders.js';
 export { RegistrationRepository, type Registration } from './repository.js';
 export { RegistrationService } from './service.js';

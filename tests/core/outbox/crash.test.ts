@@ -8,7 +8,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock, systemClock } from '../../../src/core/clock.js';
 import { ROOT } from '../../../src/core/config.js';
 import { immediate } from '../../../src/core/db/open.js';
-import { enqueue, getOutboxRow, mailSummary } from '../../../src/core/outbox/queue.js';
+import { enqueue, getOutboxRow } from '../../../src/core/outbox/queue.js';
+import { mailSummary } from '../../../src/modules/mail/repository.js';
 import { createTestDb, noticeInput, type TestDb } from '../../helpers/email-fixtures.js';
 import { SmtpSink } from '../../helpers/smtp-sink.js';
 
