@@ -6,7 +6,8 @@ export { registerPollEmailKinds } from './emails.js';
 export { pollRepository } from './repository.js';
 import fp from 'fastify-plugin';
 export { PollRepository } from './repository.js';
-export { DEFAULT_REMINDER_HOURS, PollService } from './service.js';
+export { DEFAULT_REMINDER_HOURS } from './rules.js';
+export { PollService } from './service.js';
 import routes from './routes.js';
 export default fp(
   async (app) => {

@@ -15,7 +15,7 @@
  *   country, per hub). Names and addresses of voters are shown to the session's organisers only.
  * - Ranking: most "yes", then most "if need be", then most countries in working hours, then earliest.
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../core/clock.js';
 import type { Config } from '../../core/config.js';
 import type { DB } from '../../core/db/open.js';
@@ -24,7 +24,7 @@ import { checkpoint, immediate } from '../../core/db/open.js';
 import { enqueue, retime, withdraw } from '../../core/outbox/queue.js';
 import { validateEmailAddress } from '../../core/email-address.js';
 import { AppError, FieldErrors, notFound } from '../../core/errors.js';
-import { isLanguage, t } from '../../core/i18n/index.js';
+import { isLanguage } from '../../core/i18n/index.js';
 import { type RegistrationRepository } from '../registrations/index.js';
 import { type HubRepository, type SessionRepository } from '../sessions/index.js';
 import type { Organiser } from '../organisers/index.js';
@@ -34,146 +34,39 @@ import {
   type NewPollVoter,
   type Poll,
   type PollAnswer,
-  type PollClosedReason,
   type PollSettings,
   type PollSlot,
   type PollVoter,
 } from './repository.js';
 import type { Session } from '../sessions/index.js';
 import {
-  PLACES,
-  WORKING_HOURS,
   addDays,
-  formatInZone,
-  formatTime,
   instantToWall,
   isValidZone,
-  offsetOf,
-  isWithinWorkingHours,
-  placeTimes,
-  toIsoUtc,
   validateZone,
   wallToInstant,
-  weekdayOf,
-  type PlaceTime,
 } from '../../core/time/index.js';
-import { countryName } from '../sessions/index.js';
+import { monthPartRange, suggestSlots } from '../../core/time/suggest.js';
 import { sha256 } from '../../core/crypto.js';
 import type { SessionChange, SessionService } from '../sessions/index.js';
 import { str } from '../../core/text.js';
+import { pollResults, slotView, type PollResults, type SlotView } from './present.js';
+import {
+  DEFAULT_REMINDER_HOURS,
+  MAX_SLOTS,
+  POLL_EMAIL,
+  SUGGEST_MAX_DAYS,
+  SUGGEST_STEP_MINUTES,
+  TOKEN_RE,
+  pollDedupe,
+  pollState,
+  pollVoterToken,
+  voteUrl,
+  type PollState,
+} from './rules.js';
 
 /** The repositories this service uses (the app builds each once per database). */
 type Repositories = { hubs: HubRepository; polls: PollRepository; registrations: RegistrationRepository; sessions: SessionRepository };
-
-export const POLL_EMAIL = {
-  invite: 'poll.invite',
-  reminder: 'poll.reminder',
-  registerInvite: 'poll.register-invite',
-} as const;
-
-export const DEFAULT_REMINDER_HOURS = 48;
-export const MAX_SLOTS = 40;
-export const SUGGEST_MAX_DAYS = 31;
-export const SUGGEST_STEP_MINUTES = 30;
-
-/** The countries of the network, in the order of PLACES (Spain once, for Madrid and the Canary Islands). */
-export const NETWORK_COUNTRIES: readonly string[] = [...new Set(PLACES.map((p) => p.countryCode))];
-
-/** A voter's personal token: an HMAC of the voter's random nonce (128 bits), so only its hash is stored. */
-export function pollVoterToken(secret: string, nonce: string): string {
-  return createHmac('sha256', secret).update(`poll-voter:${nonce}`).digest('base64url');
-}
-
-const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
-
-export function voteUrl(publicUrl: string, token: string): string {
-  return `${publicUrl.replace(/\/+$/, '')}/poll/${token}`;
-}
-
-/** Address of the session page a voter is sent to once the date is fixed: no personal data in it. */
-export function registerUrl(publicUrl: string, sessionId: number, lang?: string): string {
-  return `${publicUrl.replace(/\/+$/, '')}/sessions/${sessionId}?from=poll${lang && isLanguage(lang) ? `&lang=${lang}` : ''}`;
-}
-
-export const pollDedupe = {
-  prefix: (pollId: number) => `poll:${pollId}:`,
-  invite: (pollId: number, voterId?: number) => `poll:${pollId}:invite:${voterId ?? ''}`,
-  reminder: (pollId: number, voterId?: number) => `poll:${pollId}:reminder:${voterId ?? ''}`,
-  registerInvite: (pollId: number, voterId?: number) => `poll:${pollId}:register-invite:${voterId ?? ''}`,
-};
-
-export type PollClosedBecause = PollClosedReason | 'deadline';
-
-export interface PollState {
-  open: boolean;
-  /** Why it is closed (null while open). */
-  reason: PollClosedBecause | null;
-}
-
-/**
- * Whether a poll takes answers now. A passed deadline or a session that is no longer tentative closes
- * it in effect, without anything being written.
- */
-export function pollState(poll: Poll, session: Pick<Session, 'status'> | undefined, now: number): PollState {
-  if (poll.status === 'closed') return { open: false, reason: poll.closedReason ?? 'manual' };
-  if (!session || session.status !== 'tentative') return { open: false, reason: 'session' };
-  if (poll.deadlineUtc !== null && now >= poll.deadlineUtc) return { open: false, reason: 'deadline' };
-  return { open: true, reason: null };
-}
-
-/** How a slot looks to one reader: its wall time, the reader's time, every place with working-hours marks. */
-export interface SlotView {
-  id: number;
-  startDate: string;
-  startTime: string;
-  zone: string;
-  durationMinutes: number;
-  startUtc: number;
-  startIso: string;
-  /** In the slot's (organiser's) zone, naming it. */
-  inSlotZone: string;
-  endInSlotZone: string;
-  /** In the reader's zone, naming it. */
-  inViewerZone: string;
-  endInViewerZone: string;
-  /** Shorter, for table rows: "14 Sept 2021, 11:00 (Europe/Athens, UTC+03:00)". */
-  shortInViewerZone: string;
-  viewerZone: string;
-  sameZone: boolean;
-  places: PlaceTime[];
-  /** Places where the slot falls outside working hours. */
-  outside: PlaceTime[];
-  /** Countries of the network where every place is within working hours. */
-  countriesInHours: number;
-  countriesTotal: number;
-}
-
-export interface AnswerTally {
-  yes: number;
-  maybe: number;
-  no: number;
-}
-
-export interface SlotResult extends SlotView, AnswerTally {
-  /** Keyed by country code. */
-  byCountry: Record<string, AnswerTally>;
-  /** Keyed by hub id, or 'none'. */
-  byHub: Record<string, AnswerTally>;
-  rank: number;
-}
-
-export interface PollResults {
-  /** Chronological. */
-  slots: SlotResult[];
-  /** Best first. */
-  ranking: SlotResult[];
-  countries: { code: string; label: string }[];
-  hubs: { key: string; label: string; country: string }[];
-  voters: number;
-  answered: number;
-  /** Highest yes + if-need-be count in any heat-map cell (for shading). */
-  maxCell: number;
-}
 
 export interface Suggestion {
   date: string;
@@ -455,54 +348,18 @@ export class PollService {
       else if (addDays(from, SUGGEST_MAX_DAYS - 1) < to) errs.add('to', 'poll_range_too_long', `at most ${SUGGEST_MAX_DAYS} days`, { max: SUGGEST_MAX_DAYS });
     }
     errs.throwIfAny();
-    const now = this.clock.now();
     const taken = new Set(existing.map((s) => `${s.startUtc}:${s.durationMinutes}`));
-    const out: Suggestion[] = [];
-    const HOUR = 3_600_000;
-    for (let date = from; date <= to; date = addDays(date, 1)) {
-      // One wallToInstant per day; the other steps follow by arithmetic when the zone keeps one offset
-      // all day (otherwise, on a clock-change day, each step goes through wallToInstant).
-      const noon = wallToInstant({ date, time: '12:00', zone });
-      const off = offsetOf(noon, zone);
-      const steady = offsetOf(noon - 14 * HOUR, zone) === off && offsetOf(noon + 14 * HOUR, zone) === off;
-      // Each place's offset over the day, when it does not change: a cheap first look at its clock.
-      const placeOffsets = PLACES.map((p) => {
-        const o = offsetOf(noon - 14 * HOUR, p.zone);
-        return o === offsetOf(noon + 14 * HOUR + durationMinutes * 60_000, p.zone) ? o : undefined;
-      });
-      for (let m = 0; m < 24 * 60; m += SUGGEST_STEP_MINUTES) {
-        const time = `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
-        let startUtc: number;
-        if (steady) startUtc = noon + (m - 12 * 60) * 60_000;
-        else {
-          try {
-            startUtc = wallToInstant({ date, time, zone });
-          } catch {
-            continue; // a wall time in a DST gap or overlap is never suggested
-          }
-        }
-        if (startUtc <= now) continue;
-        const endUtc = startUtc + durationMinutes * 60_000;
-        if (!placeOffsets.every((o) => o === undefined || mayBeWorkingTime(startUtc, durationMinutes, o))) continue;
-        // The verdict: isWithinWorkingHours in every place.
-        if (!PLACES.every((p) => isWithinWorkingHours(startUtc, endUtc, p.zone))) continue;
-        out.push({ date, time, zone, durationMinutes, startUtc, weekday: weekdayOf(date), inPoll: taken.has(`${startUtc}:${durationMinutes}`) });
-      }
-    }
-    return out;
+    return suggestSlots({ from, to, zone, durationMinutes, now: this.clock.now(), stepMinutes: SUGGEST_STEP_MINUTES }).map((sg) => ({
+      ...sg,
+      zone,
+      durationMinutes,
+      inPoll: taken.has(`${sg.startUtc}:${durationMinutes}`),
+    }));
   }
 
   /** A first range for suggestions: the rough part of the month of a tentative session, else the next two weeks. */
   defaultRange(session: Session): { from: string; to: string } {
-    if (session.approxMonth && /^\d{4}-\d{2}$/.test(session.approxMonth)) {
-      const start = `${session.approxMonth}-01`;
-      const [y, m] = session.approxMonth.split('-').map(Number);
-      const last = addDays(`${m === 12 ? y + 1 : y}-${String(m === 12 ? 1 : m + 1).padStart(2, '0')}-01`, -1);
-      if (session.approxPart === 'early') return { from: start, to: addDays(start, 9) };
-      if (session.approxPart === 'mid') return { from: addDays(start, 10), to: addDays(start, 19) };
-      if (session.approxPart === 'late') return { from: addDays(start, 20), to: last };
-      return { from: start, to: last };
-    }
+    if (session.approxMonth && /^\d{4}-\d{2}$/.test(session.approxMonth)) return monthPartRange(session.approxMonth, session.approxPart);
     const today = instantToWall(this.clock.now(), session.zone).date;
     return { from: addDays(today, 1), to: addDays(today, 14) };
   }
@@ -738,90 +595,14 @@ export class PollService {
 
   // ---------------------------------------------------------------- presenting
 
-  /** A slot as one reader sees it. */
+  /** A slot as one reader sees it (see ./present.ts). */
   slotView(slot: PollSlot, viewerZone: string, lang: string): SlotView {
-    const places = placeTimes(slot.startUtc, slot.durationMinutes, slot.zone);
-    const countries = new Map<string, boolean>();
-    for (const p of places) countries.set(p.place.countryCode, (countries.get(p.place.countryCode) ?? true) && p.workingHours);
-    return {
-      id: slot.id,
-      startDate: slot.startDate,
-      startTime: slot.startTime,
-      zone: slot.zone,
-      durationMinutes: slot.durationMinutes,
-      startUtc: slot.startUtc,
-      startIso: toIsoUtc(slot.startUtc),
-      inSlotZone: formatInZone(slot.startUtc, slot.zone, lang),
-      endInSlotZone: formatTime(slot.endUtc, slot.zone),
-      inViewerZone: formatInZone(slot.startUtc, viewerZone, lang),
-      endInViewerZone: formatTime(slot.endUtc, viewerZone),
-      shortInViewerZone: formatInZone(slot.startUtc, viewerZone, lang, 'medium'),
-      viewerZone,
-      sameZone: viewerZone === slot.zone,
-      places,
-      outside: places.filter((p) => !p.workingHours),
-      countriesInHours: [...countries.values()].filter(Boolean).length,
-      countriesTotal: countries.size,
-    };
+    return slotView(slot, viewerZone, lang);
   }
 
   /** Counts per slot, per country and per hub, and the ranking. No names or addresses. */
   results(poll: Poll, viewerZone: string, lang: string): PollResults {
-    const slots = this.repo.slots(poll.id);
-    const counts = this.repo.answerCounts(poll.id);
-    const hubs = this.repos.hubs.list();
-    const voterList = this.repo.voters(poll.id);
-    const empty = (): AnswerTally => ({ yes: 0, maybe: 0, no: 0 });
-    const extraCountries = [...new Set(voterList.map((v) => v.country).filter((c) => !NETWORK_COUNTRIES.includes(c)))].sort();
-    const countryCodes = [...NETWORK_COUNTRIES, ...extraCountries];
-    const hubKeys = hubs.map((h) => String(h.id));
-    const hasNoHub = voterList.some((v) => v.hubId === null);
-    const results: SlotResult[] = slots.map((s) => ({
-      ...this.slotView(s, viewerZone, lang),
-      ...empty(),
-      byCountry: Object.fromEntries(countryCodes.map((c) => [c, empty()])),
-      byHub: Object.fromEntries([...hubKeys, ...(hasNoHub ? ['none'] : [])].map((k) => [k, empty()])),
-      rank: 0,
-    }));
-    const bySlot = new Map(results.map((r) => [r.id, r]));
-    for (const c of counts) {
-      const r = bySlot.get(c.slotId);
-      if (!r) continue;
-      r[c.answer] += c.n;
-      (r.byCountry[c.country] ??= empty())[c.answer] += c.n;
-      (r.byHub[c.hubId === null ? 'none' : String(c.hubId)] ??= empty())[c.answer] += c.n;
-    }
-    const ranking = [...results].sort((a, b) => b.yes - a.yes || b.maybe - a.maybe || b.countriesInHours - a.countriesInHours || a.startUtc - b.startUtc);
-    ranking.forEach((r, i) => (r.rank = i + 1));
-    let maxCell = 0;
-    for (const r of results) {
-      for (const v of [...Object.values(r.byCountry), ...Object.values(r.byHub)]) maxCell = Math.max(maxCell, v.yes + v.maybe);
-    }
-    const totals = this.repo.voterTotals(poll.id);
-    return {
-      slots: results,
-      ranking,
-      countries: countryCodes.map((code) => ({ code, label: NETWORK_COUNTRIES.includes(code) ? t(lang, `country.${code}`) : countryName(code, lang) })),
-      hubs: [
-        ...hubs.map((h) => ({ key: String(h.id), label: h.name, country: NETWORK_COUNTRIES.includes(h.countryCode) ? t(lang, `country.${h.countryCode}`) : countryName(h.countryCode, lang) })),
-        ...(hasNoHub ? [{ key: 'none', label: t(lang, 'poll.results.noHub'), country: '' }] : []),
-      ],
-      voters: totals.voters,
-      answered: totals.answered,
-      maxCell,
-    };
+    return pollResults({ slots: this.repo.slots(poll.id), counts: this.repo.answerCounts(poll.id), voters: this.repo.voters(poll.id), totals: this.repo.voterTotals(poll.id), hubs: this.repos.hubs.list() }, viewerZone, lang);
   }
-}
 
-/**
- * A necessary condition for working time, by arithmetic on a fixed UTC offset (minutes): the local start
- * is on a weekday, at or after the start of working hours, and the end is not after their end. Only used
- * to skip candidates cheaply; isWithinWorkingHours decides.
- */
-function mayBeWorkingTime(startUtc: number, durationMinutes: number, offsetMinutes: number): boolean {
-  const local = startUtc / 60_000 + offsetMinutes;
-  const day = Math.floor(local / 1440);
-  const isoWeekday = ((day + 3) % 7 + 7) % 7 + 1; // 1970-01-01 was a Thursday (4)
-  const minute = local - day * 1440;
-  return isoWeekday <= 5 && minute >= WORKING_HOURS.startMinute && minute + durationMinutes <= WORKING_HOURS.endMinute;
 }
