@@ -39,6 +39,8 @@ export const pollDedupe = {
   invite: (pollId: number, voterId?: number) => `poll:${pollId}:invite:${voterId ?? ''}`,
   reminder: (pollId: number, voterId?: number) => `poll:${pollId}:reminder:${voterId ?? ''}`,
   registerInvite: (pollId: number, voterId?: number) => `poll:${pollId}:register-invite:${voterId ?? ''}`,
+  /** Every email one voter can get (for their data export and erasure). */
+  voter: (pollId: number, voterId: number) => [pollDedupe.invite(pollId, voterId), pollDedupe.reminder(pollId, voterId), pollDedupe.registerInvite(pollId, voterId)],
 };
 
 export type PollClosedBecause = PollClosedReason | 'deadline';

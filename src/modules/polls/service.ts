@@ -21,7 +21,6 @@ import type { Config } from '../../core/config.js';
 import type { DB } from '../../core/db/open.js';
 import { eraseMailByKeys, mailForKeys } from '../../core/outbox/personal-data.js';
 import { checkpoint, immediate } from '../../core/db/open.js';
-import { enqueue, retime, withdraw } from '../../core/outbox/queue.js';
 import { validateEmailAddress } from '../../core/email-address.js';
 import { AppError, FieldErrors, notFound } from '../../core/errors.js';
 import { isLanguage } from '../../core/i18n/index.js';
@@ -50,11 +49,11 @@ import { monthPartRange, suggestSlots } from '../../core/time/suggest.js';
 import { sha256 } from '../../core/crypto.js';
 import type { SessionChange, SessionService } from '../sessions/index.js';
 import { str } from '../../core/text.js';
+import { PollVoterMail } from './voter-mail.js';
 import { pollResults, slotView, type PollResults, type SlotView } from './present.js';
 import {
   DEFAULT_REMINDER_HOURS,
   MAX_SLOTS,
-  POLL_EMAIL,
   SUGGEST_MAX_DAYS,
   SUGGEST_STEP_MINUTES,
   TOKEN_RE,
@@ -95,6 +94,7 @@ const first = (v: unknown) => (Array.isArray(v) ? v[0] : v);
 export class PollService {
   readonly repo: PollRepository;
   private readonly defaultReminderHours: number;
+  private readonly mail: PollVoterMail;
 
   constructor(
     private readonly db: DB,
@@ -106,6 +106,7 @@ export class PollService {
     options: { reminderHours?: number } = {},
   ) {
     this.repo = repos.polls;
+    this.mail = new PollVoterMail(db, clock, repos.polls);
     this.defaultReminderHours = options.reminderHours ?? DEFAULT_REMINDER_HOURS;
   }
 
@@ -156,7 +157,7 @@ export class PollService {
    */
   eraseVoter(voter: PollVoter): void {
     immediate(this.db, () => {
-      eraseMailByKeys(this.db, [pollDedupe.invite(voter.pollId, voter.id), pollDedupe.reminder(voter.pollId, voter.id), pollDedupe.registerInvite(voter.pollId, voter.id)], this.clock.now());
+      eraseMailByKeys(this.db, pollDedupe.voter(voter.pollId, voter.id), this.clock.now());
       this.repo.anonymiseVoter(voter.id);
     });
     // Gone from the file's bytes too (a no-op inside an enclosing transaction, whose owner checkpoints).
@@ -200,7 +201,7 @@ export class PollService {
         answers: slots
           .filter((s) => answers.has(s.id))
           .map((s) => ({ start: iso(s.startUtc), wallTime: `${s.startDate} ${s.startTime}`, zone: s.zone, durationMinutes: s.durationMinutes, answer: answers.get(s.id)! })),
-        emails: mailForKeys(this.db, [pollDedupe.invite(v.pollId, v.id), pollDedupe.reminder(v.pollId, v.id), pollDedupe.registerInvite(v.pollId, v.id)]),
+        emails: mailForKeys(this.db, pollDedupe.voter(v.pollId, v.id)),
       };
     });
   }
@@ -281,7 +282,7 @@ export class PollService {
       const { session, poll: current } = this.managed(sessionId, actor);
       if (current.status === 'closed' || session.status !== 'tentative') this.assertOpen(current, session);
       const updated = this.repo.setSettings(current.id, settings, this.clock.now());
-      this.rescheduleEmails(updated);
+      this.mail.reschedule(updated);
       return updated;
     });
   }
@@ -450,55 +451,11 @@ export class PollService {
           continue;
         }
         result.invited++;
-        this.queueInvite(poll, voter);
-        this.queueReminder(poll, voter);
+        this.mail.invite(poll, voter);
+        this.mail.reminder(poll, voter);
       }
       return result;
     });
-  }
-
-  /** One email to a voter, in their language and zone; the payload names only the poll and the voter. */
-  private queueVoterMail(poll: Poll, voter: PollVoter, kind: string, dedupeKey: string, when: { notBefore?: number; deadline: number | null }): void {
-    enqueue(
-      this.db,
-      {
-        kind,
-        dedupeKey,
-        to: { email: voter.email, name: voter.name },
-        language: voter.language,
-        zone: voter.zone,
-        sessionId: poll.sessionId,
-        payload: { pollId: poll.id, voterId: voter.id },
-        ...when,
-      },
-      this.clock,
-    );
-  }
-
-  private queueInvite(poll: Poll, voter: PollVoter): void {
-    this.queueVoterMail(poll, voter, POLL_EMAIL.invite, pollDedupe.invite(poll.id, voter.id), { deadline: poll.deadlineUtc });
-  }
-
-  /** One reminder per voter, `reminderHours` before the deadline; the renderer withdraws it if they answered. */
-  private queueReminder(poll: Poll, voter: PollVoter): void {
-    if (poll.deadlineUtc === null || poll.reminderHours === 0) return;
-    const at = poll.deadlineUtc - poll.reminderHours * 3_600_000;
-    if (at <= this.clock.now()) return;
-    this.queueVoterMail(poll, voter, POLL_EMAIL.reminder, pollDedupe.reminder(poll.id, voter.id), { notBefore: at, deadline: poll.deadlineUtc });
-  }
-
-  /** After the deadline or the reminder changed: queued invitations and reminders follow. */
-  private rescheduleEmails(poll: Poll): void {
-    const now = this.clock.now();
-    retime(this.db, { dedupePrefix: pollDedupe.invite(poll.id) }, { deadline: poll.deadlineUtc }, this.clock);
-    if (poll.deadlineUtc === null || poll.reminderHours === 0) {
-      withdraw(this.db, { dedupePrefix: pollDedupe.reminder(poll.id) }, this.clock, 'no reminder for this poll any more');
-      return;
-    }
-    const at = poll.deadlineUtc - poll.reminderHours * 3_600_000;
-    retime(this.db, { dedupePrefix: pollDedupe.reminder(poll.id) }, { notBefore: Math.max(at, now), deadline: poll.deadlineUtc }, this.clock);
-    // Voters invited when no reminder was due get one now that it is (the dedupe key keeps it to one).
-    for (const v of this.repo.voters(poll.id)) this.queueReminder(poll, v);
   }
 
   // ---------------------------------------------------------------- voting
@@ -537,7 +494,7 @@ export class PollService {
       const { poll } = this.managed(sessionId, actor);
       if (poll.status === 'closed') throw new AppError('poll_closed', 'this poll is already closed', 409, 'form', { reason: poll.closedReason ?? '' });
       this.repo.close(poll.id, 'manual', null, this.clock.now());
-      this.withdrawVoting(poll.id, 'poll closed');
+      this.mail.withdrawVoting(poll.id, 'poll closed');
       return this.repo.get(poll.id)!;
     });
   }
@@ -563,19 +520,14 @@ export class PollService {
         { status: 'scheduled', date: slot.startDate, time: slot.startTime, zone: slot.zone, durationMinutes: slot.durationMinutes },
         actor,
       );
-      this.withdrawVoting(poll.id, 'a date has been picked');
+      this.mail.withdrawVoting(poll.id, 'a date has been picked');
       for (const v of this.repo.voters(poll.id)) {
         const reg = this.repos.registrations.getByEmail(session.id, v.email);
         if (reg && reg.anonymisedAt === null && ['pending', 'confirmed', 'waitlisted'].includes(reg.status)) continue;
-        this.queueVoterMail(poll, v, POLL_EMAIL.registerInvite, pollDedupe.registerInvite(poll.id, v.id), { deadline: after.startUtc });
+        this.mail.registerInvite(poll, v, after.startUtc);
       }
       return after;
     });
-  }
-
-  private withdrawVoting(pollId: number, reason: string): void {
-    withdraw(this.db, { dedupePrefix: pollDedupe.invite(pollId) }, this.clock, reason);
-    withdraw(this.db, { dedupePrefix: pollDedupe.reminder(pollId) }, this.clock, reason);
   }
 
   /** Session listener: a session that stops being tentative closes its poll; a cancellation withdraws every poll email. */
@@ -584,12 +536,12 @@ export class PollService {
     if (!poll) return;
     if (change.kind === 'cancelled') {
       if (poll.status === 'open') this.repo.close(poll.id, 'session', null, this.clock.now());
-      withdraw(this.db, { dedupePrefix: pollDedupe.prefix(poll.id) }, this.clock, 'session cancelled');
+      this.mail.withdrawAll(poll.id, 'session cancelled');
       return;
     }
     if (change.after.status !== 'tentative' && poll.status === 'open') {
       this.repo.close(poll.id, 'session', null, this.clock.now());
-      this.withdrawVoting(poll.id, 'the session is no longer tentative');
+      this.mail.withdrawVoting(poll.id, 'the session is no longer tentative');
     }
   }
 
