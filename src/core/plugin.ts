@@ -19,8 +19,9 @@ import fastifyView from '@fastify/view';
 import { Eta } from 'eta';
 import { ROOT, type Config } from './config.js';
 import { AppError, ValidationError } from './errors.js';
-import { hasKey, t } from './i18n/index.js';
+import { t } from './i18n/index.js';
 import { langOf, render } from './render/context.js';
+import { messageOf } from './render/form.js';
 import { enforceBodyTypes, invalidFields, isApiUrl } from './render/boundary.js';
 import { redactUrl } from './render/redact-url.js';
 
@@ -101,7 +102,7 @@ export default fp<CoreOptions>(
       const lang = langOf(req);
       const errorPage = (message: string, status: number) => render(req, reply, 'pages/error', { title: t(lang, 'error.title'), message }, status);
       if (err instanceof ValidationError) {
-        if (!isApi) return errorPage(err.errors.map((e) => `${e.field}: ${hasKey('en', `err.${e.code}`) ? t(lang, `err.${e.code}`, e.params) : e.message}`).join(' '), 400);
+        if (!isApi) return errorPage(err.errors.map((e) => `${e.field}: ${messageOf(lang, e)}`).join(' '), 400);
         return reply.code(400).send({
           error: 'validation',
           message: err.message,

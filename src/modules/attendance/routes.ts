@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { AppError } from '../../core/errors.js';
+import { answerForm } from '../../core/render/form.js';
 import { isLanguage, t } from '../../core/i18n/index.js';
 import { countryName } from '../sessions/index.js';
 import { formatInZone } from '../../core/time/index.js';
@@ -74,13 +74,12 @@ export default async function attendanceRoutes(app: FastifyInstance): Promise<vo
     area.post<{ Params: { id: string }; Body: { csv?: string } }>('/organiser/sessions/:id/attendance/import', { schema: { params: IdParams, body: Form({ csv: Type.Optional(Text) }) }, attachValidation: true }, async (req, reply) => {
       const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'attendance.import');
       if (req.validationError) return page(req, reply, { errors: notTextErrors(langOf(req), req.validationError), csvValue: textValues(req.body).csv ?? '' }, 400);
-      try {
-        const result = attendance.importCsv(session.id, typeof req.body?.csv === 'string' ? req.body.csv : '');
-        return page(req, reply, { importResult: result });
-      } catch (err) {
-        if (!(err instanceof AppError) || err.status !== 400) throw err;
-        return page(req, reply, { errors: { csv: t(langOf(req), `err.${err.code}`) }, csvValue: req.body?.csv ?? '' }, 400);
-      }
+      return answerForm(
+        () => page(req, reply, { importResult: attendance.importCsv(session.id, typeof req.body?.csv === 'string' ? req.body.csv : '') }),
+        (errors, status) => page(req, reply, { errors, csvValue: req.body?.csv ?? '' }, status),
+        // Every refusal of the file is shown beside its one field.
+        { lang: langOf(req), messages: (lang, err) => ({ csv: t(lang, `err.${err.code}`) }) },
+      );
     });
   });
 }

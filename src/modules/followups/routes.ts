@@ -10,7 +10,7 @@ import { langOf, render } from '../../core/render/context.js';
 import { organiserOf, requireOrganiser } from '../organisers/index.js';
 import Type from 'typebox';
 import { ActionForm, Form, Params as ParamsOf, Query, Text, notTextErrors, textValues } from '../../core/render/boundary.js';
-import { fieldMessages } from '../sessions/index.js';
+import { answerForm } from '../../core/render/form.js';
 
 type Params = { id: string; audience?: string };
 const FollowupParams = ParamsOf({ id: Text, audience: Type.Optional(Text) });
@@ -67,14 +67,14 @@ export default async function followupRoutes(app: FastifyInstance): Promise<void
         const values = textValues(req.body);
         return page(req, reply, { failed: { audience, values: { ...values, inviteNext: values.inviteNext === 'on' }, errors: notTextErrors(langOf(req), req.validationError) } }, 400);
       }
-      try {
-        followups.save(session, audience, req.body ?? {});
-        return reply.redirect(`/organiser/sessions/${session.id}/followups?msg=fu.saved#fu-${audience}`, 303);
-      } catch (err) {
-        if (!(err instanceof AppError) || err.status !== 400) throw err;
-        const errors = fieldMessages(langOf(req), err);
-        return page(req, reply, { failed: { audience, values: { ...req.body, inviteNext: req.body?.inviteNext === 'on' }, errors } }, 400);
-      }
+      return answerForm(
+        () => {
+          followups.save(session, audience, req.body ?? {});
+          return reply.redirect(`/organiser/sessions/${session.id}/followups?msg=fu.saved#fu-${audience}`, 303);
+        },
+        (errors, status) => page(req, reply, { failed: { audience, values: { ...req.body, inviteNext: req.body?.inviteNext === 'on' }, errors } }, status),
+        { lang: langOf(req) },
+      );
     });
 
     area.get<{ Params: Params }>('/organiser/sessions/:id/followups/:audience/preview', { schema: { params: FollowupParams, querystring: Query({}) } }, async (req, reply) => {

@@ -3,8 +3,9 @@
  * /poll/:token (personal link: GET shows, POST with CSRF changes; never cached, never indexed).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, ValidationError } from '../../core/errors.js';
-import { hasKey, isLanguage, t, type Language } from '../../core/i18n/index.js';
+import { AppError } from '../../core/errors.js';
+import { answerForm, fieldMessages } from '../../core/render/form.js';
+import { isLanguage, t, type Language } from '../../core/i18n/index.js';
 import type { Poll, PollVoter } from './repository.js';
 import type { Session } from '../sessions/index.js';
 import { countryName } from '../sessions/index.js';
@@ -33,21 +34,16 @@ const SlotForm = Form({ date: opt(Text), time: opt(Text), zone: opt(Text), durat
 const InviteForm = Form({ hubIds: opt(TextOrList), registrants: opt(Text) });
 const PickForm = Form({ slotId: opt(Text) });
 
-/** Messages for a service error, by field: poll.err.<code>, then the shared err.<code>, then the service's text. */
-export function pollMessages(lang: string, err: AppError): Record<string, string> {
-  const list = err instanceof ValidationError ? err.errors : [err];
-  const out: Record<string, string> = {};
-  for (const e of list) {
-    const key = hasKey('en', `poll.err.${e.code}`) ? `poll.err.${e.code}` : hasKey('en', `err.${e.code}`) ? `err.${e.code}` : undefined;
-    const reason = typeof e.params.reason === 'string' && e.params.reason ? e.params.reason : undefined;
-    const text = e.code === 'poll_closed' && reason ? t(lang, `poll.closed.${reason}`) : key ? t(lang, key, e.params) : e.message;
-    out[e.field ?? 'form'] = text;
-  }
-  return out;
-}
-
-/** Only 400 (invalid input) and 409 (not now) are shown on the page; anything else is the error handler's. */
-const shown = (err: unknown): err is AppError => err instanceof AppError && (err.status === 400 || err.status === 409);
+/**
+ * How the poll pages word a refusal: poll.err.<code>, then the shared err.<code>, then the service's
+ * text; a closed poll says why. Only 400 (invalid input) and 409 (not now) are shown on the page.
+ */
+const POLL_FORM = {
+  prefixes: ['poll.'],
+  special: (e: AppError, lang: string) => (e.code === 'poll_closed' && typeof e.params.reason === 'string' && e.params.reason ? t(lang, `poll.closed.${e.params.reason}`) : undefined),
+  statuses: [400, 409],
+};
+const shown = (err: unknown): err is AppError => err instanceof AppError && POLL_FORM.statuses.includes(err.status);
 
 const one = (b: FormBody, k: string) => (Array.isArray(b[k]) ? (b[k] as string[])[0] : b[k]);
 
@@ -124,7 +120,7 @@ export default async function pollRoutes(app: FastifyInstance, opts: { polls?: P
           }
         } catch (err) {
           if (!shown(err)) throw err;
-          errors.suggest = pollMessages(lang, err);
+          errors.suggest = fieldMessages(lang, err, POLL_FORM);
         }
       }
       const picked = poll.pickedSlotId === null ? undefined : slots.find((s) => s.id === poll.pickedSlotId);
@@ -170,12 +166,11 @@ export default async function pollRoutes(app: FastifyInstance, opts: { polls?: P
       const s = managed(req);
       // A field the form's schema refused (sent twice, say) is shown beside the form, like the service's errors.
       if (req.validationError) return orgPage(req, reply, s, { errors: { [group]: notTextErrors(langOf(req), req.validationError) }, values: { [group]: textValues(req.body) } }, 400);
-      try {
-        return reply.redirect(fn(s), 303);
-      } catch (err) {
-        if (!shown(err)) throw err;
-        return orgPage(req, reply, s, { errors: { [group]: pollMessages(langOf(req), err) }, values: values ? { [group]: values } : {} }, err.status);
-      }
+      return answerForm(
+        () => reply.redirect(fn(s), 303),
+        (errors, status) => orgPage(req, reply, s, { errors: { [group]: errors }, values: values ? { [group]: values } : {} }, status),
+        { lang: langOf(req), ...POLL_FORM },
+      );
     };
 
     area.post<{ Params: { id: string }; Body: FormBody }>('/organiser/sessions/:id/poll', { schema: { params: SessionParams, body: SettingsForm }, attachValidation: true }, async (req, reply) => {
@@ -274,20 +269,23 @@ export default async function pollRoutes(app: FastifyInstance, opts: { polls?: P
 
   app.post<{ Params: { token: string }; Body: FormBody }>('/poll/:token', { schema: { params: TokenParams, querystring: QueryOf({}), body: Form({}) } }, async (req, reply) => {
     const body = req.body ?? {};
-    try {
-      polls.vote(req.params.token, body);
-      const chosen = langChosen(req);
-      return reply.redirect(`/poll/${req.params.token}?msg=poll.vote.saved${chosen ? `&lang=${chosen}` : ''}`, 303);
-    } catch (err) {
-      if (!shown(err)) throw err;
-      const { voter } = polls.byToken(req.params.token);
-      const submitted: Record<string, string> = {};
-      for (const [k, v] of Object.entries(body)) {
-        const m = /^slot-(\d+)$/.exec(k);
-        const val = Array.isArray(v) ? v[0] : v;
-        if (m && (val === 'yes' || val === 'maybe' || val === 'no')) submitted[m[1]] = val;
-      }
-      return votePage(req, reply, { errors: pollMessages(personalLang(req, voter), err), submitted }, err.status);
-    }
+    return answerForm(
+      () => {
+        polls.vote(req.params.token, body);
+        const chosen = langChosen(req);
+        return reply.redirect(`/poll/${req.params.token}?msg=poll.vote.saved${chosen ? `&lang=${chosen}` : ''}`, 303);
+      },
+      (errors, status) => {
+        const submitted: Record<string, string> = {};
+        for (const [k, v] of Object.entries(body)) {
+          const m = /^slot-(\d+)$/.exec(k);
+          const val = Array.isArray(v) ? v[0] : v;
+          if (m && (val === 'yes' || val === 'maybe' || val === 'no')) submitted[m[1]] = val;
+        }
+        return votePage(req, reply, { errors, submitted }, status);
+      },
+      // The voter's page speaks the voter's language.
+      { lang: () => personalLang(req, polls.byToken(req.params.token).voter), ...POLL_FORM },
+    );
   });
 }

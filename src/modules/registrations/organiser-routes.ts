@@ -10,7 +10,8 @@ import { langOf, render } from '../../core/render/context.js';
 import { organiserOf, requireOrganiser } from '../organisers/index.js';
 import Type from 'typebox';
 import { ActionForm, Form, Params, Query, Text, notTextErrors, textValues } from '../../core/render/boundary.js';
-import { fieldMessages, mayOn } from '../sessions/index.js';
+import { mayOn } from '../sessions/index.js';
+import { answerForm } from '../../core/render/form.js';
 import { personalScope } from '../../core/access/index.js';
 import { RegistrationForm, formToRegistration, registrationFormData } from './routes.js';
 
@@ -132,14 +133,14 @@ export default async function organiserRegistrationRoutes(app: FastifyInstance):
         return page(req, reply, { addForm: { values: { language: session.language, zone: session.zone, ...textValues(req.body) }, errors, ...registrationFormData(app, req, session) } }, 400);
       }
       const input = formToRegistration(req.body ?? {});
-      try {
-        registrations.register(session.id, input, 'organiser');
-        return reply.redirect(`/organiser/sessions/${session.id}/registrations?msg=orgreg.added`, 303);
-      } catch (err) {
-        if (!(err instanceof AppError) || (err.status !== 400 && err.status !== 409)) throw err;
-        const base = registrationFormData(app, req, session);
-        return page(req, reply, { addForm: { values: { ...input, ...(input.answers as object) }, errors: fieldMessages(langOf(req), err), ...base } }, err.status);
-      }
+      return answerForm(
+        () => {
+          registrations.register(session.id, input, 'organiser');
+          return reply.redirect(`/organiser/sessions/${session.id}/registrations?msg=orgreg.added`, 303);
+        },
+        (errors, status) => page(req, reply, { addForm: { values: { ...input, ...(input.answers as object) }, errors, ...registrationFormData(app, req, session) } }, status),
+        { lang: langOf(req), statuses: [400, 409] },
+      );
     });
 
     const regAction = (path: string, act: (regId: number) => void, msg: string) =>
@@ -157,14 +158,15 @@ export default async function organiserRegistrationRoutes(app: FastifyInstance):
       const o = organiserOf(req)!;
       const session = sessions.getManaged(Number(req.params.id), o, 'registrations.message');
       if (req.validationError) return page(req, reply, { messageErrors: notTextErrors(langOf(req), req.validationError), messageValues: textValues(req.body) }, 400);
-      try {
-        const n = registrations.message(session.id, req.body ?? {}, personalScope(o, session));
-        req.log.info({ sessionId: session.id, recipients: n }, 'message queued');
-        return reply.redirect(`/organiser/sessions/${session.id}/registrations?msg=orgreg.messageSent`, 303);
-      } catch (err) {
-        if (!(err instanceof AppError) || err.status !== 400) throw err;
-        return page(req, reply, { messageErrors: fieldMessages(langOf(req), err), messageValues: req.body ?? {} }, 400);
-      }
+      return answerForm(
+        () => {
+          const n = registrations.message(session.id, req.body ?? {}, personalScope(o, session));
+          req.log.info({ sessionId: session.id, recipients: n }, 'message queued');
+          return reply.redirect(`/organiser/sessions/${session.id}/registrations?msg=orgreg.messageSent`, 303);
+        },
+        (messageErrors, status) => page(req, reply, { messageErrors, messageValues: req.body ?? {} }, status),
+        { lang: langOf(req) },
+      );
     });
 
     area.post<{ Params: { id: string }; Querystring: Query; Body: Record<string, string> }>('/organiser/sessions/:id/questions', { schema: { params: SessionParams, querystring: RegQuery, body: QuestionForm }, attachValidation: true }, async (req, reply) => {

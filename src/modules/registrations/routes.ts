@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import { AppError } from '../../core/errors.js';
 import { LANGUAGES, LANGUAGE_NAMES, isLanguage, t, type Language } from '../../core/i18n/index.js';
 import { ORG_TYPES, type Registration } from './repository.js';
 import type { Session } from '../sessions/index.js';
@@ -14,7 +13,7 @@ import { PRIVACY_VERSION, type RegistrationInput } from './service.js';
 import { allZones } from '../../core/time/index.js';
 import { langOf, render, viewerZoneOf } from '../../core/render/context.js';
 import { organiserOf } from '../organisers/index.js';
-import { fieldMessages } from '../sessions/index.js';
+import { answerForm } from '../../core/render/form.js';
 import { ActionForm, Form, IdParams, Params, Query, Text, notTextErrors, textValues } from '../../core/render/boundary.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { registrationRateLimit } from '../../core/render/rate-limits.js';
@@ -162,14 +161,14 @@ export default async function registrationRoutes(fastify: FastifyInstance): Prom
       return renderSessionPage(app, req, reply, session, { values: textValues(req.body), errors: notTextErrors(langOf(req), req.validationError) }, 400);
     }
     const input = formToRegistration(req.body ?? {});
-    try {
-      const { outcome, seatHeld } = registrations.register(session.id, input, 'form');
-      return reply.redirect(`/sessions/${session.id}/registered?outcome=${outcomeKey(outcome, seatHeld)}`, 303);
-    } catch (err) {
-      if (!(err instanceof AppError) || (err.status !== 400 && err.status !== 409)) throw err;
-      const values: Record<string, unknown> = { ...input, ...(input.answers as Record<string, string>) };
-      return renderSessionPage(app, req, reply, session, { values, errors: fieldMessages(langOf(req), err) }, err.status);
-    }
+    return answerForm(
+      () => {
+        const { outcome, seatHeld } = registrations.register(session.id, input, 'form');
+        return reply.redirect(`/sessions/${session.id}/registered?outcome=${outcomeKey(outcome, seatHeld)}`, 303);
+      },
+      (errors, status) => renderSessionPage(app, req, reply, session, { values: { ...input, ...(input.answers as Record<string, string>) }, errors }, status),
+      { lang: langOf(req), statuses: [400, 409] },
+    );
   });
 
   app.get('/sessions/:id/registered', { schema: { params: IdParams, querystring: Query({ outcome: Type.Optional(Text) }) } }, async (req, reply) => {
@@ -236,14 +235,15 @@ export default async function registrationRoutes(fastify: FastifyInstance): Prom
       return managePage(req, reply, reg, { errors: notTextErrors(personalLang(req, reg), req.validationError) }, 400);
     }
     const b = req.body ?? {};
-    try {
-      registrations.updatePreferences(req.params.token, { language: one(b, 'language'), zone: one(b, 'zone'), followupConsent: one(b, 'followupConsent') });
-      return reply.redirect(`/r/${req.params.token}?msg=manage.saved`, 303);
-    } catch (err) {
-      if (!(err instanceof AppError) || err.status !== 400) throw err;
-      const reg = registrations.byToken(req.params.token);
-      return managePage(req, reply, reg, { errors: fieldMessages(personalLang(req, reg), err) }, 400);
-    }
+    return answerForm(
+      () => {
+        registrations.updatePreferences(req.params.token, { language: one(b, 'language'), zone: one(b, 'zone'), followupConsent: one(b, 'followupConsent') });
+        return reply.redirect(`/r/${req.params.token}?msg=manage.saved`, 303);
+      },
+      (errors, status) => managePage(req, reply, registrations.byToken(req.params.token), { errors }, status),
+      // The page speaks its owner's language (read once the input is refused).
+      { lang: () => personalLang(req, registrations.byToken(req.params.token)) },
+    );
   });
 
   app.post('/r/:token/export', { schema: { params: TokenParams, body: ActionForm } }, async (req, reply) => {

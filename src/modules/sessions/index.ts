@@ -14,7 +14,7 @@ export { greeting, sessionFacts, standardFooter } from './emails.js';
 export { HubRepository, type Hub } from './hubs-repository.js';
 export { sessionTimes, tentativeLabel } from './present.js';
 export { SessionRepository, type Session } from './repository.js';
-export { fieldMessages, mayOn } from './routes.js';
+export { mayOn } from './routes.js';
 export { SeriesRepository } from './series-repository.js';
 export { INVITE_FIELDS, SessionService, type SessionChange } from './service.js';
 import calendarRoutes from './calendar-routes.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, ValidationError } from '../../core/errors.js';
-import { hasKey, LANGUAGES, LANGUAGE_NAMES, t } from '../../core/i18n/index.js';
+import { LANGUAGES, LANGUAGE_NAMES, t } from '../../core/i18n/index.js';
+import { answerForm } from '../../core/render/form.js';
 import type { Session } from './repository.js';
 import type { SessionInput } from './service.js';
 import { sessionTimes } from './present.js';
@@ -36,17 +36,6 @@ export const SessionForm = Form({
   reminderOffsets: opt(Text),
 });
 const TokenForm = Form({ name: opt(Text) });
-
-/** A field error in the page's language (falls back to the service's English message). */
-export function fieldMessages(lang: string, err: ValidationError | AppError): Record<string, string> {
-  const list = err instanceof ValidationError ? err.errors : [err];
-  const out: Record<string, string> = {};
-  for (const e of list) {
-    const key = `err.${e.code}`;
-    out[e.field ?? 'form'] = hasKey('en', key) ? t(lang, key, e.params) : e.message;
-  }
-  return out;
-}
 
 function formToInput(body: FormBody): SessionInput {
   const one = (k: string): string | undefined => {
@@ -163,13 +152,14 @@ export default async function organiserRoutes(app: FastifyInstance): Promise<voi
     area.post<{ Body: FormBody }>('/organiser/sessions', { schema: { body: SessionForm }, attachValidation: true }, async (req, reply) => {
       if (req.validationError) return formPage(req, reply, { values: textValues(req.body, ['coHostIds']), errors: notTextErrors(langOf(req), req.validationError) }, 400);
       const input = formToInput(req.body ?? {});
-      try {
-        const s = sessions.create(input, organiserOf(req)!);
-        return reply.redirect(`/sessions/${s.id}?msg=org.created`, 303);
-      } catch (err) {
-        if (!(err instanceof AppError) || err.status !== 400) throw err;
-        return formPage(req, reply, { values: { ...input, doubleOptIn: input.doubleOptIn }, errors: fieldMessages(langOf(req), err) }, 400);
-      }
+      return answerForm(
+        () => {
+          const s = sessions.create(input, organiserOf(req)!);
+          return reply.redirect(`/sessions/${s.id}?msg=org.created`, 303);
+        },
+        (errors, status) => formPage(req, reply, { values: { ...input, doubleOptIn: input.doubleOptIn }, errors }, status),
+        { lang: langOf(req) },
+      );
     });
 
     area.get<{ Params: { id: string } }>('/organiser/sessions/:id/edit', { schema: { params: IdParams, querystring: Query({}) } }, async (req, reply) => {
@@ -182,13 +172,14 @@ export default async function organiserRoutes(app: FastifyInstance): Promise<voi
       const s = sessions.getManaged(Number(req.params.id), o, 'session.edit');
       if (req.validationError) return formPage(req, reply, { session: s, values: textValues(req.body, ['coHostIds']), errors: notTextErrors(langOf(req), req.validationError) }, 400);
       const input = formToInput(req.body ?? {});
-      try {
-        sessions.update(s.id, input, o);
-        return reply.redirect(`/sessions/${s.id}?msg=org.saved`, 303);
-      } catch (err) {
-        if (!(err instanceof AppError) || err.status !== 400) throw err;
-        return formPage(req, reply, { session: s, values: { ...input }, errors: fieldMessages(langOf(req), err) }, 400);
-      }
+      return answerForm(
+        () => {
+          sessions.update(s.id, input, o);
+          return reply.redirect(`/sessions/${s.id}?msg=org.saved`, 303);
+        },
+        (errors, status) => formPage(req, reply, { session: s, values: { ...input }, errors }, status),
+        { lang: langOf(req) },
+      );
     });
 
     area.post<{ Params: { id: string } }>('/organiser/sessions/:id/cancel', { schema: { params: IdParams, body: ActionForm } }, async (req, reply) => {
@@ -205,14 +196,15 @@ export default async function organiserRoutes(app: FastifyInstance): Promise<voi
       const o = organiserOf(req)!;
       const lang = langOf(req);
       if (req.validationError) return render(req, reply, 'pages/organiser/tokens', { title: t(lang, 'org.tokens'), tokens: auth.tokens(o.id), created: undefined, errors: notTextErrors(lang, req.validationError) }, 400);
-      try {
-        const { token } = auth.createToken(o.id, typeof req.body?.name === 'string' ? req.body.name : '');
-        // Shown once, on this response only; never stored in clear or put in a URL.
-        return render(req, reply, 'pages/organiser/tokens', { title: t(lang, 'org.tokens'), tokens: auth.tokens(o.id), created: token, errors: {} });
-      } catch (err) {
-        if (!(err instanceof AppError) || err.status !== 400) throw err;
-        return render(req, reply, 'pages/organiser/tokens', { title: t(lang, 'org.tokens'), tokens: auth.tokens(o.id), created: undefined, errors: fieldMessages(lang, err) }, 400);
-      }
+      return answerForm(
+        () => {
+          const { token } = auth.createToken(o.id, typeof req.body?.name === 'string' ? req.body.name : '');
+          // Shown once, on this response only; never stored in clear or put in a URL.
+          return render(req, reply, 'pages/organiser/tokens', { title: t(lang, 'org.tokens'), tokens: auth.tokens(o.id), created: token, errors: {} });
+        },
+        (errors, status) => render(req, reply, 'pages/organiser/tokens', { title: t(lang, 'org.tokens'), tokens: auth.tokens(o.id), created: undefined, errors }, status),
+        { lang },
+      );
     });
 
     area.post<{ Params: { id: string } }>('/organiser/tokens/:id/revoke', { schema: { params: IdParams, body: ActionForm } }, async (req, reply) => {
