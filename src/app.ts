@@ -14,7 +14,7 @@ import type { Clock } from './clock.js';
 import { ROOT, type Config } from './config.js';
 import type { DB } from './db/open.js';
 import { AppError, ValidationError } from './errors.js';
-import { hasKey, t } from './i18n/index.js';
+import { errorKey, errorMessage, t } from './i18n/index.js';
 import { createServices, type Services } from './services/index.js';
 import { MaintenanceService } from './services/maintenance.js';
 import { langOf, render } from './routes/context.js';
@@ -160,7 +160,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const lang = langOf(req);
     const errorPage = (message: string, status: number) => render(req, reply, 'pages/error', { title: t(lang, 'error.title'), message }, status);
     if (err instanceof ValidationError) {
-      if (!isApi) return errorPage(err.errors.map((e) => `${e.field}: ${hasKey('en', `err.${e.code}`) ? t(lang, `err.${e.code}`, e.params) : e.message}`).join(' '), 400);
+      if (!isApi) return errorPage(err.errors.map((e) => `${e.field}: ${errorMessage(lang, e.code, e.params)}`).join(' '), 400);
       return reply.code(400).send({
         error: 'validation',
         message: err.message,
@@ -169,7 +169,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
     if (err instanceof AppError && err.status < 500) {
       if (isApi) return reply.code(err.status).send({ error: err.code, message: err.message, field: err.field });
-      return errorPage(t(lang, err.status === 404 ? 'error.notFound' : err.status === 403 ? 'error.forbidden' : `err.${err.code}`, err.params), err.status);
+      return errorPage(t(lang, err.status === 404 ? 'error.notFound' : err.status === 403 ? 'error.forbidden' : errorKey(err.code), err.params), err.status);
     }
     const fe = err as FastifyError;
     if (fe.code === 'FST_CSRF_INVALID_TOKEN' || fe.code === 'FST_CSRF_MISSING_SECRET') {

@@ -1,6 +1,6 @@
 import type { Catalogue } from './index.js';
 
-const bg: Catalogue = {
+const bg = {
   'lang.name': 'Български',
   'app.name': 'Kairos',
   'app.tagline': 'Онлайн сесии в различни часови зони',
@@ -604,7 +604,9 @@ const bg: Catalogue = {
   'error.invalidFields': "Следните полета не са изпратени като текст, както ги изпраща формулярът: {fields}. Нищо не е променено.",
   'error.badRequest': "Заявката не можа да бъде прочетена. Нищо не е променено.",
   'err.not_text': "Тази стойност не е изпратена като текст. Моля, въведете я отново.",
+  'err.unknown': "Действието не можа да бъде изпълнено. Моля, проверете въведените данни и опитайте отново.",
+  'country.other': "Друга държава",
   // -- end of catalogue --
-};
+} satisfies Catalogue;
 
 export default bg;

@@ -1,6 +1,6 @@
 import type { Catalogue } from './index.js';
 
-const el: Catalogue = {
+const el = {
   'lang.name': 'Ελληνικά',
   'app.name': 'Kairos',
   'app.tagline': 'Διαδικτυακές συναντήσεις σε όλες τις ζώνες ώρας',
@@ -604,7 +604,9 @@ const el: Catalogue = {
   'error.invalidFields': "Τα ακόλουθα πεδία δεν στάλθηκαν ως κείμενο, όπως τα στέλνει η φόρμα: {fields}. Δεν έγινε καμία αλλαγή.",
   'error.badRequest': "Δεν ήταν δυνατή η ανάγνωση του αιτήματος. Δεν έγινε καμία αλλαγή.",
   'err.not_text': "Αυτή η τιμή δεν στάλθηκε ως κείμενο. Παρακαλούμε εισαγάγετέ την ξανά.",
+  'err.unknown': "Δεν ήταν δυνατό να ολοκληρωθεί η ενέργεια. Ελέγξτε τα στοιχεία που εισαγάγατε και δοκιμάστε ξανά.",
+  'country.other': "Άλλη χώρα",
   // -- end of catalogue --
-};
+} satisfies Catalogue;
 
 export default el;

@@ -1,6 +1,5 @@
-import type { Catalogue } from './index.js';
 
-const en: Catalogue = {
+const en = {
   'lang.name': 'English',
   'app.name': 'Kairos',
   'app.tagline': 'Online sessions across time zones',
@@ -604,7 +603,9 @@ const en: Catalogue = {
   'error.invalidFields': "These fields were not sent as text, as the form sends them: {fields}. Nothing was changed.",
   'error.badRequest': "The request could not be read. Nothing was changed.",
   'err.not_text': "This value was not sent as text. Please enter it again.",
+  'err.unknown': "This could not be done. Please check what you entered and try again.",
+  'country.other': "Other country",
   // -- end of catalogue --
-};
+} satisfies Record<string, string>;
 
 export default en;

@@ -1,6 +1,6 @@
 import type { Catalogue } from './index.js';
 
-const es: Catalogue = {
+const es = {
   'lang.name': 'Español',
   'app.name': 'Kairos',
   'app.tagline': 'Sesiones en línea en distintas zonas horarias',
@@ -604,7 +604,9 @@ const es: Catalogue = {
   'error.invalidFields': "Los siguientes campos no se enviaron como texto, tal como los envía el formulario: {fields}. No se ha modificado nada.",
   'error.badRequest': "No se ha podido leer la solicitud. No se ha modificado nada.",
   'err.not_text': "Este valor no se envió como texto. Le rogamos que lo introduzca de nuevo.",
+  'err.unknown': "No se ha podido completar la operación. Revise los datos introducidos e inténtelo de nuevo.",
+  'country.other': "Otro país",
   // -- end of catalogue --
-};
+} satisfies Catalogue;
 
 export default es;

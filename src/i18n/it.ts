@@ -1,6 +1,6 @@
 import type { Catalogue } from './index.js';
 
-const it: Catalogue = {
+const it = {
   'lang.name': 'Italiano',
   'app.name': 'Kairos',
   'app.tagline': 'Sessioni online attraverso i fusi orari',
@@ -604,7 +604,9 @@ const it: Catalogue = {
   'error.invalidFields': "I seguenti campi non sono stati inviati come testo, come li invia il modulo: {fields}. Nulla è stato modificato.",
   'error.badRequest': "Non è stato possibile leggere la richiesta. Nulla è stato modificato.",
   'err.not_text': "Questo valore non è stato inviato come testo. La preghiamo di inserirlo di nuovo.",
+  'err.unknown': "Non è stato possibile completare l'operazione. Controlli i dati inseriti e riprovi.",
+  'country.other': "Altro paese",
   // -- end of catalogue --
-};
+} satisfies Catalogue;
 
 export default it;

@@ -1,6 +1,6 @@
 import type { Catalogue } from './index.js';
 
-const lt: Catalogue = {
+const lt = {
   'lang.name': 'Lietuvių',
   'app.name': 'Kairos',
   'app.tagline': 'Internetiniai renginiai skirtingose laiko juostose',
@@ -604,7 +604,9 @@ const lt: Catalogue = {
   'error.invalidFields': "Šie laukai nebuvo išsiųsti kaip tekstas, kaip juos siunčia forma: {fields}. Niekas nepakeista.",
   'error.badRequest': "Užklausos nepavyko perskaityti. Niekas nepakeista.",
   'err.not_text': "Ši reikšmė nebuvo išsiųsta kaip tekstas. Prašome ją įvesti dar kartą.",
+  'err.unknown': "Nepavyko atlikti veiksmo. Patikrinkite, ką įvedėte, ir bandykite dar kartą.",
+  'country.other': "Kita šalis",
   // -- end of catalogue --
-};
+} satisfies Catalogue;
 
 export default lt;

@@ -1,6 +1,6 @@
 import type { Catalogue } from './index.js';
 
-const pl: Catalogue = {
+const pl = {
   'lang.name': 'Polski',
   'app.name': 'Kairos',
   'app.tagline': 'Sesje online w różnych strefach czasowych',
@@ -604,7 +604,9 @@ const pl: Catalogue = {
   'error.invalidFields': "Następujące pola nie zostały wysłane jako tekst, tak jak wysyła je formularz: {fields}. Niczego nie zmieniono.",
   'error.badRequest': "Nie udało się odczytać żądania. Niczego nie zmieniono.",
   'err.not_text': "Ta wartość nie została wysłana jako tekst. Prosimy wprowadzić ją ponownie.",
+  'err.unknown': "Nie udało się wykonać tej czynności. Prosimy sprawdzić wprowadzone dane i spróbować ponownie.",
+  'country.other': "Inny kraj",
   // -- end of catalogue --
-};
+} satisfies Catalogue;
 
 export default pl;

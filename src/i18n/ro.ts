@@ -1,6 +1,6 @@
 import type { Catalogue } from './index.js';
 
-const ro: Catalogue = {
+const ro = {
   'lang.name': 'Română',
   'app.name': 'Kairos',
   'app.tagline': 'Sesiuni online în mai multe fusuri orare',
@@ -604,7 +604,9 @@ const ro: Catalogue = {
   'error.invalidFields': "Următoarele câmpuri nu au fost trimise ca text, așa cum le trimite formularul: {fields}. Nu s-a modificat nimic.",
   'error.badRequest': "Cererea nu a putut fi citită. Nu s-a modificat nimic.",
   'err.not_text': "Această valoare nu a fost trimisă ca text. Vă rugăm să o introduceți din nou.",
+  'err.unknown': "Operațiunea nu a putut fi efectuată. Vă rugăm să verificați datele introduse și să încercați din nou.",
+  'country.other': "Altă țară",
   // -- end of catalogue --
-};
+} satisfies Catalogue;
 
 export default ro;

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../errors.js';
-import { isLanguage, t } from '../i18n/index.js';
+import { errorMessage, isLanguage, t } from '../i18n/index.js';
 import { countryName } from '../services/countries.js';
 import { formatInZone } from '../time/index.js';
 import { langOf, organiserOf, render, requireOrganiser } from './context.js';
@@ -78,7 +78,7 @@ export default async function attendanceRoutes(app: FastifyInstance): Promise<vo
         return page(req, reply, { importResult: result });
       } catch (err) {
         if (!(err instanceof AppError) || err.status !== 400) throw err;
-        return page(req, reply, { errors: { csv: t(langOf(req), `err.${err.code}`) }, csvValue: req.body?.csv ?? '' }, 400);
+        return page(req, reply, { errors: { csv: errorMessage(langOf(req), err.code) }, csvValue: req.body?.csv ?? '' }, 400);
       }
     });
   });

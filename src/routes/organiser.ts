@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, ValidationError } from '../errors.js';
-import { hasKey, LANGUAGES, LANGUAGE_NAMES, t } from '../i18n/index.js';
+import { errorMessage, LANGUAGES, LANGUAGE_NAMES, t } from '../i18n/index.js';
 import type { Session } from '../repositories/sessions.js';
 import type { SessionInput } from '../services/sessions.js';
 import { sessionTimes } from '../services/present.js';
@@ -41,8 +41,7 @@ export function fieldMessages(lang: string, err: ValidationError | AppError): Re
   const list = err instanceof ValidationError ? err.errors : [err];
   const out: Record<string, string> = {};
   for (const e of list) {
-    const key = `err.${e.code}`;
-    out[e.field ?? 'form'] = hasKey('en', key) ? t(lang, key, e.params) : e.message;
+    out[e.field ?? 'form'] = errorMessage(lang, e.code, e.params);
   }
   return out;
 }

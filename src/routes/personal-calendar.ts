@@ -26,7 +26,7 @@ import { hasFixedTime, sessionToEvent } from '../calendar/events.js';
 import type { Clock } from '../clock.js';
 import type { DB } from '../db/open.js';
 import { notFound } from '../errors.js';
-import { isLanguage, t, type Language } from '../i18n/index.js';
+import { isLanguage, t, type Language, type MessageKey } from '../i18n/index.js';
 import { personalFeedRepository } from '../repositories/personal-feed.js';
 import type { Registration } from '../repositories/registrations.js';
 import type { Session } from '../repositories/sessions.js';
@@ -59,7 +59,7 @@ export function personalCalendarLinks(publicUrl: string, token: string, reg: Reg
 }
 
 /** Why there is no invite file for this registration (a catalogue key), or undefined when there is one. */
-export function inviteRefusal(reg: Registration, session: Session): { code: string; key: string } | undefined {
+export function inviteRefusal(reg: Registration, session: Session): { code: string; key: MessageKey } | undefined {
   if (reg.status !== 'confirmed') return { code: 'registration_not_confirmed', key: 'cal.personal.notConfirmed' };
   if (session.status === 'cancelled') return { code: 'session_cancelled', key: 'cal.personal.cancelled' };
   // A tentative session's provisional date is not sent as an invitation (its emails carry none either).

@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, ValidationError } from '../errors.js';
-import { hasKey, isLanguage, t, type Language } from '../i18n/index.js';
+import { errorMessage, isLanguage, t, tKey, type Language } from '../i18n/index.js';
 import type { Poll, PollVoter } from '../repositories/polls.js';
 import type { Session } from '../repositories/sessions.js';
 import { countryName } from '../services/countries.js';
@@ -36,9 +36,8 @@ export function pollMessages(lang: string, err: AppError): Record<string, string
   const list = err instanceof ValidationError ? err.errors : [err];
   const out: Record<string, string> = {};
   for (const e of list) {
-    const key = hasKey('en', `poll.err.${e.code}`) ? `poll.err.${e.code}` : hasKey('en', `err.${e.code}`) ? `err.${e.code}` : undefined;
     const reason = typeof e.params.reason === 'string' && e.params.reason ? e.params.reason : undefined;
-    const text = e.code === 'poll_closed' && reason ? t(lang, `poll.closed.${reason}`) : key ? t(lang, key, e.params) : e.message;
+    const text = e.code === 'poll_closed' && reason ? tKey(lang, `poll.closed.${reason}`, 'poll.err.poll_closed') : errorMessage(lang, e.code, e.params, ['poll.err.', 'err.']);
     out[e.field ?? 'form'] = text;
   }
   return out;
@@ -135,7 +134,7 @@ export default async function pollRoutes(app: FastifyInstance, opts: { polls?: P
         suggestValues,
         suggestQuery: new URLSearchParams(suggestValues).toString(),
         suggestions,
-        hubs: hubs.map((h) => ({ id: h.id, name: h.name, country: t(lang, `country.${h.countryCode}`), checked: participating.has(h.id) && !invitedHubs.has(h.id), invited: invitedHubs.has(h.id) })),
+        hubs: hubs.map((h) => ({ id: h.id, name: h.name, country: tKey(lang, `country.${h.countryCode}`, 'country.other'), checked: participating.has(h.id) && !invitedHubs.has(h.id), invited: invitedHubs.has(h.id) })),
         eligible: mayManage ? polls.eligible(session) : { registrants: 0, registrantsWithConsent: 0 },
         // Names and addresses of voters: the owning hub and administrators only.
         voters: (can(o, 'poll.voters', session) ? polls.voters(poll) : []).map((v) => ({
@@ -143,7 +142,7 @@ export default async function pollRoutes(app: FastifyInstance, opts: { polls?: P
           email: v.email,
           source: v.source,
           hub: v.hubId === null ? '' : hubs.find((h) => h.id === v.hubId)?.name ?? '',
-          country: NETWORK_COUNTRIES.includes(v.country) ? t(lang, `country.${v.country}`) : countryName(v.country, lang),
+          country: NETWORK_COUNTRIES.includes(v.country) ? tKey(lang, `country.${v.country}`, 'country.other') : countryName(v.country, lang),
           language: v.language,
           zone: v.zone,
           answered: v.answeredAt !== null,

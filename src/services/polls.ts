@@ -23,7 +23,7 @@ import { eraseMailByKeys, mailForKeys } from '../email/personal-data.js';
 import { checkpoint, immediate } from '../db/open.js';
 import { enqueue, retime, validateEmailAddress, withdraw } from '../email/outbox.js';
 import { AppError, FieldErrors, notFound } from '../errors.js';
-import { isLanguage, t } from '../i18n/index.js';
+import { isLanguage, t, tKey } from '../i18n/index.js';
 import type { Repositories } from '../repositories/index.js';
 import type { Organiser } from '../repositories/organisers.js';
 import {
@@ -796,9 +796,9 @@ export class PollService {
     return {
       slots: results,
       ranking,
-      countries: countryCodes.map((code) => ({ code, label: NETWORK_COUNTRIES.includes(code) ? t(lang, `country.${code}`) : countryName(code, lang) })),
+      countries: countryCodes.map((code) => ({ code, label: NETWORK_COUNTRIES.includes(code) ? tKey(lang, `country.${code}`, 'country.other') : countryName(code, lang) })),
       hubs: [
-        ...hubs.map((h) => ({ key: String(h.id), label: h.name, country: NETWORK_COUNTRIES.includes(h.countryCode) ? t(lang, `country.${h.countryCode}`) : countryName(h.countryCode, lang) })),
+        ...hubs.map((h) => ({ key: String(h.id), label: h.name, country: NETWORK_COUNTRIES.includes(h.countryCode) ? tKey(lang, `country.${h.countryCode}`, 'country.other') : countryName(h.countryCode, lang) })),
         ...(hasNoHub ? [{ key: 'none', label: t(lang, 'poll.results.noHub'), country: '' }] : []),
       ],
       voters: totals.voters,
