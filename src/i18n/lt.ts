@@ -590,7 +590,7 @@ const lt = {
   // Login limit per account (src/routes/auth.ts)
   'login.locked': "Per daug nesėkmingų bandymų prisijungti šiuo el. pašto adresu. Bandykite dar kartą po {minutes, plural, one {# minutės} few {# minučių} many {# minutės} other {# minučių}}.",
   // Access policy (src/core/access)
-  'err.series_forbidden': "Jūsų centras gali pridėti sesijas tik į ciklą, kuriame jau turi sesijų; administratorius gali tai leisti.",
+  'err.series_forbidden': "Jūsų centras gali pridėti renginius tik į ciklą, kuriame jau turi renginių; administratorius gali tai leisti.",
   // Dates in range
   'err.date_out_of_range': "Pasirinkite datą nuo {min} iki {max}.",
   // Seats of unconfirmed registrations
