@@ -91,7 +91,7 @@ export function messageArguments(lang: Language, text: string): string[] {
       if (n.children) walk(n.children);
     }
   };
-  walk(compileMessage(lang, text).getAst() as unknown as AstNode[]);
+  walk(compileMessage(lang, text).getAst());
   return [...out].sort();
 }
 
@@ -100,7 +100,7 @@ function compiledFor(lang: Language, key: MessageKey): Compiled {
   let c = compiled.get(id);
   if (!c) {
     const format = compileMessage(lang, catalogues[lang][key] ?? en[key]);
-    c = { format, args: [...collectArgs(format.getAst() as unknown as AstNode[], new Set())] };
+    c = { format, args: [...collectArgs(format.getAst(), new Set())] };
     compiled.set(id, c);
   }
   return c;

@@ -17,7 +17,7 @@ function plurals(lang: Language, text: string): { arg: string; categories: strin
       if (n.children) walk(n.children);
     }
   };
-  walk(compileMessage(lang, text).getAst() as unknown as Node[]);
+  walk(compileMessage(lang, text).getAst());
   return out;
 }
 
@@ -27,7 +27,7 @@ describe('message catalogues', () => {
     const broken: string[] = [];
     for (const k of keys) {
       try {
-        compileMessage(lang, cat[k]!);
+        compileMessage(lang, cat[k]);
       } catch (e) {
         broken.push(`${k}: ${(e as Error).message}`);
       }
@@ -40,7 +40,7 @@ describe('message catalogues', () => {
     expect(keys.filter((k) => !(k in cat))).toEqual([]);
     expect(Object.keys(cat).filter((k) => !(k in en))).toEqual([]);
     const wrong = keys
-      .map((k) => ({ k, en: messageArguments('en', en[k]!).join(','), it: messageArguments(lang, cat[k]!).join(',') }))
+      .map((k) => ({ k, en: messageArguments('en', en[k]).join(','), it: messageArguments(lang, cat[k]).join(',') }))
       .filter((x) => x.en !== x.it);
     expect(wrong).toEqual([]);
   });
@@ -51,7 +51,7 @@ describe('message catalogues', () => {
     const missing: string[] = [];
     let count = 0;
     for (const k of keys) {
-      for (const p of plurals(lang, cat[k]!)) {
+      for (const p of plurals(lang, cat[k])) {
         count++;
         const lacks = needed.filter((c) => !p.categories.includes(c));
         if (lacks.length) missing.push(`${k} {${p.arg}}: no ${lacks.join(', ')}`);
@@ -67,7 +67,7 @@ describe('message catalogues', () => {
     for (const lang of LANGUAGES) {
       const cat = catalogue(lang);
       for (const k of keys) {
-        const text = cat[k]!;
+        const text = cat[k];
         if (!text.includes("'") || /\{\w+, (plural|select)/.test(text)) continue;
         const params = Object.fromEntries(messageArguments(lang, text).map((a) => [a, `<${a}>`]));
         expect(t(lang, k as never, params), `${lang} ${k}`).toBe(text.replace(/\{(\w+)\}/g, '<$1>'));
@@ -110,9 +110,9 @@ function thrownCodes(): Map<string, { files: Set<string>; statuses: Set<number> 
   };
   for (const f of files) {
     const src = readFileSync(f, 'utf8');
-    for (const m of src.matchAll(/new AppError\(\s*'([a-z_]+)',\s*(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`)\s*(?:,\s*(\d{3}))?/g)) note(m[1]!, f, m[2] ? Number(m[2]) : 400);
-    for (const m of src.matchAll(/\.add\(\s*[^,()]+,\s*'([a-z_]+)'/g)) note(m[1]!, f, 400);
-    for (const m of src.matchAll(/\bcode:\s*'([a-z_]+)'/g)) note(m[1]!, f, 400);
+    for (const m of src.matchAll(/new AppError\(\s*'([a-z_]+)',\s*(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`)\s*(?:,\s*(\d{3}))?/g)) note(m[1], f, m[2] ? Number(m[2]) : 400);
+    for (const m of src.matchAll(/\.add\(\s*[^,()]+,\s*'([a-z_]+)'/g)) note(m[1], f, 400);
+    for (const m of src.matchAll(/\bcode:\s*'([a-z_]+)'/g)) note(m[1], f, 400);
   }
   return codes;
 }
