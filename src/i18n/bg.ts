@@ -513,7 +513,7 @@ const bg = {
   'poll.org.suggestIntro': "Начални часове през 30 минути, при които сесията попада в работното време (09:00–18:00, от понеделник до петък) на всичките девет места.",
   'poll.org.from': "От",
   'poll.org.to': "До",
-  'poll.org.suggestButton': "Предложи",
+  'poll.org.suggestButton': "Показване на предложения",
   'poll.org.noSuggestions': "Нито един начален час в този период не попада навсякъде в работното време.",
   'poll.org.inPoll': "вече предложена",
   'poll.org.addSuggestion': "Добавяне",
