@@ -341,7 +341,7 @@ const en = {
   'att.byCountry': "Attendance per country",
   'att.byHub': "Attendance per hub",
   'att.import': "Import the participants list of the meeting tool",
-  'att.imported': "{rows} rows read (email column “{column}”): {matched} matched a confirmed registration, {marked} newly marked as attended, {unmatched} not registered.",
+  'att.imported': "Rows read: {rows} (email column “{column}”). Matched a confirmed registration: {matched}; newly marked as attended: {marked}; not registered: {unmatched}.",
   'att.file': "CSV file",
   'att.csv': "Or paste the CSV",
   'att.csvHint': "Export the participants list from Zoom, Jitsi, BigBlueButton or Teams; the column whose title contains “email” is used.",
