@@ -19,7 +19,7 @@ import fastifyView from '@fastify/view';
 import { Eta } from 'eta';
 import { ROOT, type Config } from './config.js';
 import { AppError, ValidationError } from './errors.js';
-import { t } from './i18n/index.js';
+import { errorKey, t } from './i18n/index.js';
 import { langOf, render } from './render/context.js';
 import { messageOf } from './render/form.js';
 import { enforceBodyTypes, invalidFields, isApiUrl } from './render/boundary.js';
@@ -111,7 +111,7 @@ export default fp<CoreOptions>(
       }
       if (err instanceof AppError && err.status < 500) {
         if (isApi) return reply.code(err.status).send({ error: err.code, message: err.message, field: err.field });
-        return errorPage(t(lang, err.status === 404 ? 'error.notFound' : err.status === 403 ? 'error.forbidden' : `err.${err.code}`, err.params), err.status);
+        return errorPage(t(lang, err.status === 404 ? 'error.notFound' : err.status === 403 ? 'error.forbidden' : errorKey(err.code), err.params), err.status);
       }
       const fe = err as FastifyError;
       if (fe.code === 'FST_CSRF_INVALID_TOKEN' || fe.code === 'FST_CSRF_MISSING_SECRET') {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { answerForm } from '../../core/render/form.js';
-import { isLanguage, t } from '../../core/i18n/index.js';
+import { errorMessage, isLanguage, t } from '../../core/i18n/index.js';
 import { countryName } from '../sessions/index.js';
 import { formatInZone } from '../../core/time/index.js';
 import { langOf, render } from '../../core/render/context.js';
@@ -78,7 +78,7 @@ export default async function attendanceRoutes(app: FastifyInstance): Promise<vo
         () => page(req, reply, { importResult: attendance.importCsv(session.id, typeof req.body?.csv === 'string' ? req.body.csv : '') }),
         (errors, status) => page(req, reply, { errors, csvValue: req.body?.csv ?? '' }, status),
         // Every refusal of the file is shown beside its one field.
-        { lang: langOf(req), messages: (lang, err) => ({ csv: t(lang, `err.${err.code}`) }) },
+        { lang: langOf(req), messages: (lang, err) => ({ csv: errorMessage(lang, err.code) }) },
       );
     });
   });

@@ -3,7 +3,7 @@
  * every place's local time and working-hours marks; and the results (counts per slot, per country and
  * per hub, the heat map's scale, the ranking). Counts only: no names or addresses.
  */
-import { t } from '../../core/i18n/index.js';
+import { t, tKey } from '../../core/i18n/index.js';
 import { PLACES, formatInZone, formatTime, placeTimes, toIsoUtc, type PlaceTime } from '../../core/time/index.js';
 import { countryName, type Hub } from '../sessions/index.js';
 import type { AnswerCount, PollSlot, PollVoter } from './repository.js';
@@ -135,9 +135,9 @@ export function pollResults(data: ResultsData, viewerZone: string, lang: string)
   return {
     slots: results,
     ranking,
-    countries: countryCodes.map((code) => ({ code, label: NETWORK_COUNTRIES.includes(code) ? t(lang, `country.${code}`) : countryName(code, lang) })),
+    countries: countryCodes.map((code) => ({ code, label: NETWORK_COUNTRIES.includes(code) ? tKey(lang, `country.${code}`, 'country.other') : countryName(code, lang) })),
     hubs: [
-      ...hubs.map((h) => ({ key: String(h.id), label: h.name, country: NETWORK_COUNTRIES.includes(h.countryCode) ? t(lang, `country.${h.countryCode}`) : countryName(h.countryCode, lang) })),
+      ...hubs.map((h) => ({ key: String(h.id), label: h.name, country: NETWORK_COUNTRIES.includes(h.countryCode) ? tKey(lang, `country.${h.countryCode}`, 'country.other') : countryName(h.countryCode, lang) })),
       ...(hasNoHub ? [{ key: 'none', label: t(lang, 'poll.results.noHub'), country: '' }] : []),
     ],
     voters: totals.voters,

@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../core/errors.js';
 import { answerForm, fieldMessages } from '../../core/render/form.js';
-import { isLanguage, t, type Language } from '../../core/i18n/index.js';
+import { isLanguage, t, tKey, type Language } from '../../core/i18n/index.js';
 import type { Poll, PollVoter } from './repository.js';
 import type { Session } from '../sessions/index.js';
 import { countryName } from '../sessions/index.js';
@@ -40,7 +40,7 @@ const PickForm = Form({ slotId: opt(Text) });
  */
 const POLL_FORM = {
   prefixes: ['poll.'],
-  special: (e: AppError, lang: string) => (e.code === 'poll_closed' && typeof e.params.reason === 'string' && e.params.reason ? t(lang, `poll.closed.${e.params.reason}`) : undefined),
+  special: (e: AppError, lang: string) => (e.code === 'poll_closed' && typeof e.params.reason === 'string' && e.params.reason ? tKey(lang, `poll.closed.${e.params.reason}`, 'poll.err.poll_closed') : undefined),
   statuses: [400, 409],
 };
 const shown = (err: unknown): err is AppError => err instanceof AppError && POLL_FORM.statuses.includes(err.status);
@@ -133,7 +133,7 @@ export default async function pollRoutes(app: FastifyInstance, opts: { polls?: P
         suggestValues,
         suggestQuery: new URLSearchParams(suggestValues).toString(),
         suggestions,
-        hubs: hubs.map((h) => ({ id: h.id, name: h.name, country: t(lang, `country.${h.countryCode}`), checked: participating.has(h.id) && !invitedHubs.has(h.id), invited: invitedHubs.has(h.id) })),
+        hubs: hubs.map((h) => ({ id: h.id, name: h.name, country: tKey(lang, `country.${h.countryCode}`, 'country.other'), checked: participating.has(h.id) && !invitedHubs.has(h.id), invited: invitedHubs.has(h.id) })),
         eligible: mayManage ? polls.eligible(session) : { registrants: 0, registrantsWithConsent: 0 },
         // Names and addresses of voters: the owning hub and administrators only.
         voters: (can(o, 'poll.voters', session) ? polls.voters(poll) : []).map((v) => ({
@@ -141,7 +141,7 @@ export default async function pollRoutes(app: FastifyInstance, opts: { polls?: P
           email: v.email,
           source: v.source,
           hub: v.hubId === null ? '' : hubs.find((h) => h.id === v.hubId)?.name ?? '',
-          country: NETWORK_COUNTRIES.includes(v.country) ? t(lang, `country.${v.country}`) : countryName(v.country, lang),
+          country: NETWORK_COUNTRIES.includes(v.country) ? tKey(lang, `country.${v.country}`, 'country.other') : countryName(v.country, lang),
           language: v.language,
           zone: v.zone,
           answered: v.answeredAt !== null,

@@ -26,7 +26,7 @@ import { hasFixedTime, sessionToEvent } from '../sessions/index.js';
 import type { Clock } from '../../core/clock.js';
 import type { DB } from '../../core/db/open.js';
 import { notFound } from '../../core/errors.js';
-import { isLanguage, t, type Language } from '../../core/i18n/index.js';
+import { isLanguage, t, type Language, type MessageKey } from '../../core/i18n/index.js';
 import { personalFeedRepository } from './personal-feed-repository.js';
 import type { Registration } from './repository.js';
 import type { Session } from '../sessions/index.js';
@@ -59,7 +59,7 @@ export function personalCalendarLinks(publicUrl: string, token: string, reg: Reg
 }
 
 /** Why there is no invite file for this registration (a catalogue key), or undefined when there is one. */
-export function inviteRefusal(reg: Registration, session: Session): { code: string; key: string } | undefined {
+export function inviteRefusal(reg: Registration, session: Session): { code: string; key: MessageKey } | undefined {
   if (reg.status !== 'confirmed') return { code: 'registration_not_confirmed', key: 'cal.personal.notConfirmed' };
   if (session.status === 'cancelled') return { code: 'session_cancelled', key: 'cal.personal.cancelled' };
   // A tentative session's provisional date is not sent as an invitation (its emails carry none either).

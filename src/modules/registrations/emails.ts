@@ -202,8 +202,9 @@ export const reminderRenderer = withPersonal((p) => {
   const when = formatInZone(session.startUtc, p.zone, lang);
   const blocks: EmailBlock[] = [{ type: 'paragraph', text: t(lang, 'email.reminder.intro', { ...title(p), when }) }, ...whenBlocks(p, { join: true, links: true })];
   const offset = payload.offset ?? 60;
-  const subjectKey = offset >= 1440 ? 'email.reminder.subjectDays' : 'email.reminder.subjectHours';
-  return finish(p, t(lang, subjectKey, { ...title(p), n: offset >= 1440 ? Math.round(offset / 1440) : Math.max(1, Math.round(offset / 60)), iso: formatDurationMinutes(offset) }), blocks);
+  // The largest unit the offset is a whole number of: 5 minutes, 1 hour, 90 minutes, 2 days.
+  const [subjectKey, size] = offset % 1440 === 0 ? (['email.reminder.subjectDays', 1440] as const) : offset % 60 === 0 ? (['email.reminder.subjectHours', 60] as const) : (['email.reminder.subjectMinutes', 1] as const);
+  return finish(p, t(lang, subjectKey, { ...title(p), n: Math.max(1, Math.round(offset / size)), iso: formatDurationMinutes(offset) }), blocks);
 });
 
 export interface UpdatePayload {

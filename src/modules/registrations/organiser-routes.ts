@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../core/errors.js';
-import { t } from '../../core/i18n/index.js';
+import { t, tKey } from '../../core/i18n/index.js';
 import { ORG_TYPES, type OrgType, type RegistrationFilter, type RegistrationStatus } from './repository.js';
 import { countryName } from '../sessions/index.js';
 import { toCsv } from '../../core/csv.js';
@@ -52,7 +52,7 @@ export default async function organiserRegistrationRoutes(app: FastifyInstance):
         const m = new Map<string, { key: string; label: string; confirmed: number; waitlisted: number; pending: number; cancelled: number }>();
         for (const row of repos.registrations.countsBy(session.id, d, scope)) {
           const key = String(row.key ?? 'none');
-          const label = d === 'country' ? countryName(String(row.key), lang) : d === 'hub_id' ? (row.key === null ? t(lang, 'reg.hubNone') : hubName.get(Number(row.key)) ?? '?') : t(lang, `orgType.${row.key}`);
+          const label = d === 'country' ? countryName(String(row.key), lang) : d === 'hub_id' ? (row.key === null ? t(lang, 'reg.hubNone') : hubName.get(Number(row.key)) ?? '?') : tKey(lang, `orgType.${row.key}`, 'orgType.other');
           const e = m.get(key) ?? { key, label, confirmed: 0, waitlisted: 0, pending: 0, cancelled: 0 };
           if (row.status === 'confirmed' || row.status === 'waitlisted' || row.status === 'pending') e[row.status] += row.n;
           else e.cancelled += row.n;

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import { LANGUAGES, LANGUAGE_NAMES, isLanguage, t, type Language } from '../../core/i18n/index.js';
+import { LANGUAGES, LANGUAGE_NAMES, isLanguage, t, tKey, type Language } from '../../core/i18n/index.js';
 import { ORG_TYPES, type Registration } from './repository.js';
 import type { Session } from '../sessions/index.js';
 import { can } from '../../core/access/index.js';
@@ -174,7 +174,7 @@ export default async function registrationRoutes(fastify: FastifyInstance): Prom
   app.get('/sessions/:id/registered', { schema: { params: IdParams, querystring: Query({ outcome: Type.Optional(Text) }) } }, async (req, reply) => {
     const session = sessions.get(Number(req.params.id));
     const outcome = ['pending', 'unheld', 'confirmed', 'waitlisted', 'duplicate'].includes(req.query.outcome ?? '') ? req.query.outcome : 'pending';
-    return render(req, reply, 'pages/registered', { title: t(langOf(req), `reg.outcome.${outcome}.title`), session, outcome });
+    return render(req, reply, 'pages/registered', { title: tKey(langOf(req), `reg.outcome.${outcome}.title`, 'reg.outcome.pending.title'), session, outcome });
   });
 
   app.get('/privacy', { schema: { querystring: Query({}) } }, async (req, reply) => render(req, reply, 'pages/privacy', { title: t(langOf(req), 'privacy.title'), version: PRIVACY_VERSION, retentionDays: app.config.retentionDays }));
@@ -299,7 +299,7 @@ export default async function registrationRoutes(fastify: FastifyInstance): Prom
       const result = registrations.register(req.params.id, req.body, 'api');
       const lang = langOf(req);
       if (result.outcome === 'duplicate') return reply.code(200).send({ status: 'duplicate', message: t(lang, 'reg.outcome.duplicate.body') });
-      return reply.code(201).send({ id: result.registration.id, status: result.outcome, message: t(lang, `reg.outcome.${outcomeKey(result.outcome, result.seatHeld)}.body`) });
+      return reply.code(201).send({ id: result.registration.id, status: result.outcome, message: tKey(lang, `reg.outcome.${outcomeKey(result.outcome, result.seatHeld)}.body`, 'reg.outcome.pending.body') });
     },
   );
 }

@@ -94,8 +94,8 @@ describe('plain-text time', () => {
   it('speaks the recipient language', () => {
     const text = plainTextWhen(session(), 'Europe/Bucharest', 'el');
     expect(text.split('\n')[0]).toBe(`Η ώρα σας: ${day(THU_15, 'el')}, 11:00–12:30 (Europe/Bucharest, UTC+03:00)`);
-    expect(text.split('\n')[1]).toMatch(/^Ώρα της συνεδρίας: /);
-    expect(plainTextWhen(session(), 'Europe/Warsaw', 'pl')).toMatch(/^Twój czas: .*10:00–11:30 \(Europe\/Warsaw, UTC\+02:00\)/);
+    expect(text.split('\n')[1]).toMatch(/^Ώρα της εκδήλωσης: /);
+    expect(plainTextWhen(session(), 'Europe/Warsaw', 'pl')).toMatch(/^Państwa czas: .*10:00–11:30 \(Europe\/Warsaw, UTC\+02:00\)/);
     expect(plainTextWhen(session(), 'Europe/Warsaw', 'xx')).toMatch(/^Your time: /);
   });
 

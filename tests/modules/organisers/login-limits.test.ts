@@ -89,7 +89,7 @@ describe('login limit per account', () => {
     const owner = await client(base, '198.51.100.20');
     const locked = await owner.post('/login', { email: GR_ORGANISER.email, password: GR_ORGANISER.password });
     expect(locked.statusCode).toBe(429);
-    expect(text(locked.body)).toContain('Too many failed attempts to log in with this email address. Please try again in 15 min.');
+    expect(text(locked.body)).toContain('Too many failed attempts to log in with this email address. Please try again in 15 minutes.');
     expect(owner.cookies.has('kairos_sid')).toBe(false);
 
     // An email no organiser has gets exactly the same answer after as many failures.

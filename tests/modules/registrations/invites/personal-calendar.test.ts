@@ -11,7 +11,7 @@
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Dispatcher, createSmtpTransport, type MailTransport } from '../../../../src/core/outbox/index.js';
-import { t as tr } from '../../../../src/core/i18n/index.js';
+import { t as tr, type MessageKey } from '../../../../src/core/i18n/index.js';
 import type { Organiser } from '../../../../src/modules/organisers/repository.js';
 import type { Registration } from '../../../../src/modules/registrations/repository.js';
 import type { Session } from '../../../../src/modules/sessions/repository.js';
@@ -206,7 +206,7 @@ describe('GET /r/:token/invite.ics', () => {
     const leaving = register(s.id, 'leaving.l@example.org');
     t.services.registrations.cancel(reg(leaving.id));
 
-    const cases: [Registration, string, string][] = [
+    const cases: [Registration, string, MessageKey][] = [
       [pending, 'registration_not_confirmed', 'cal.personal.notConfirmed'],
       [waiting, 'registration_not_confirmed', 'cal.personal.notConfirmed'],
       [reg(leaving.id), 'registration_not_confirmed', 'cal.personal.notConfirmed'],

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { LANGUAGES, catalogue, t } from '../../src/core/i18n/index.js';
-import { Dispatcher, createSmtpTransport } from '../../src/core/outbox/index.js';
-import { ADMIN, makeApp } from '../helpers/app.js';
-import { SmtpSink } from '../helpers/smtp-sink.js';
-import { createEmailKinds } from '../../src/email-kinds.js';
+import { LANGUAGES, catalogue, t } from '../../../src/core/i18n/index.js';
+import { Dispatcher, createSmtpTransport } from '../../../src/core/outbox/index.js';
+import { ADMIN, makeApp } from '../../helpers/app.js';
+import { SmtpSink } from '../../helpers/smtp-sink.js';
+import { createEmailKinds } from '../../../src/email-kinds.js';
 
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort().join(',');
 

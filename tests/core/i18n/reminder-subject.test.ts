@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { Dispatcher, createSmtpTransport } from '../../../src/core/outbox/index.js';
+import { LANGUAGES, type Language } from '../../../src/core/i18n/index.js';
+import { ADMIN, makeApp } from '../../helpers/app.js';
+import { createEmailKinds } from '../../../src/email-kinds.js';
+import { SmtpSink } from '../../helpers/smtp-sink.js';
+
+// The subject names the largest whole unit of the reminder's offset, in the right plural form.
+const expected: Record<Language, [string, string, string]> = {
+  en: ['Reminder: “Τεστ” starts in 2 days', 'Reminder: “Τεστ” starts in 1 hour', 'Reminder: “Τεστ” starts in 5 minutes'],
+  el: ['Υπενθύμιση: «Τεστ» αρχίζει σε 2 ημέρες', 'Υπενθύμιση: «Τεστ» αρχίζει σε 1 ώρα', 'Υπενθύμιση: «Τεστ» αρχίζει σε 5 λεπτά'],
+  ro: ['Memento: „Τεστ” începe peste 2 zile', 'Memento: „Τεστ” începe peste 1 oră', 'Memento: „Τεστ” începe peste 5 minute'],
+  lt: ['Priminimas: iki „Τεστ“ pradžios liko 2 dienos', 'Priminimas: iki „Τεστ“ pradžios liko 1 valanda', 'Priminimas: iki „Τεστ“ pradžios liko 5 minutės'],
+  it: ['Promemoria: «Τεστ» inizia tra 2 giorni', 'Promemoria: «Τεστ» inizia tra 1 ora', 'Promemoria: «Τεστ» inizia tra 5 minuti'],
+  es: ['Recordatorio: «Τεστ» comienza dentro de 2 días', 'Recordatorio: «Τεστ» comienza dentro de 1 hora', 'Recordatorio: «Τεστ» comienza dentro de 5 minutos'],
+  pl: ['Przypomnienie: „Τεστ” rozpocznie się za 2 dni', 'Przypomnienie: „Τεστ” rozpocznie się za 1 godzinę', 'Przypomnienie: „Τεστ” rozpocznie się za 5 minut'],
+  bg: ['Напомняне: „Τεστ“ започва след 2 дни', 'Напомняне: „Τεστ“ започва след 1 час', 'Напомняне: „Τεστ“ започва след 5 минути'],
+};
+
+describe('reminder subjects at a real SMTP server', () => {
+  it('say 2 days, 1 hour and 5 minutes in each of the eight languages', async () => {
+    const sink = await SmtpSink.start();
+    const app = await makeApp({ now: '2026-05-01T09:00:00Z' });
+    const dispatcher = new Dispatcher({ registry: createEmailKinds(), db: app.db, clock: app.clock, config: app.config, transport: createSmtpTransport(sink.url) });
+    try {
+      const admin = app.services.repos.organisers.credentials(ADMIN.email)!.organiser;
+      const s = app.services.sessions.create(
+        { title: 'Τεστ', hubId: app.services.repos.hubs.getBySlug('gr-digigov-innohub')!.id, date: '2026-05-20', time: '11:00', zone: 'Europe/Athens', durationMinutes: 60, doubleOptIn: false, joinUrl: 'https://meet.example.org/x', reminderOffsets: ['P2D', 'PT1H', 'PT5M'] },
+        admin,
+      );
+      for (const lang of LANGUAGES) {
+        app.services.registrations.register(s.id, { name: `P ${lang}`, email: `${lang}@example.org`, orgType: 'public', country: 'GR', zone: 'Europe/Athens', language: lang, consent: true }, 'api');
+      }
+      const run = async () => {
+        for (let i = 0; i < 10 && (await dispatcher.runOnce()).claimed > 0; i++);
+      };
+      await run(); // confirmations
+      const subjects = (lang: string) => sink.messages.filter((m) => m.envelope.rcptTo[0] === `${lang}@example.org`).map((m) => m.parsed.subject ?? '');
+      const before = Object.fromEntries(LANGUAGES.map((l) => [l, subjects(l).length]));
+      for (const at of ['2026-05-18T08:00:00Z', '2026-05-20T07:00:00Z', '2026-05-20T07:55:00Z']) {
+        app.clock.set(at);
+        await run();
+      }
+      for (const lang of LANGUAGES) expect(subjects(lang).slice(before[lang]), lang).toEqual(expected[lang]);
+    } finally {
+      await dispatcher.stop();
+      await app.close();
+      await sink.close();
+    }
+  });
+});
