@@ -91,7 +91,7 @@ describe('message catalogues', () => {
 
 /** Every error code the code base throws or sends: `new AppError('code', message, status…)`, `errs.add(field, 'code', …)`, `{ code: 'code' }`. */
 function thrownCodes(): Map<string, { files: Set<string>; statuses: Set<number> }> {
-  const root = path.resolve(__dirname, '../../src');
+  const root = path.resolve(__dirname, '../../../src');
   const files: string[] = [];
   const walk = (dir: string) => {
     for (const f of readdirSync(dir)) {
