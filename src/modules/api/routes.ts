@@ -132,7 +132,7 @@ export function sessionJson(s: Session, opts: { withJoinUrl?: boolean } = {}) {
 
 export default async function apiRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const { sessions, repos, auth } = app.services;
+  const { sessions, auth } = app.services;
 
   // Requests with a body must be JSON (a browser form from another site cannot send that without
   // CORS): the app's body-type hook (src/routes/boundary.ts) refuses anything else with 415.
@@ -152,11 +152,11 @@ export default async function apiRoutes(fastify: FastifyInstance): Promise<void>
   };
 
   app.get('/hubs', { schema: { tags: ['hubs'], summary: 'The hubs of the network', response: { 200: Type.Array(HubSchema) } } }, async () =>
-    repos.hubs.list().map(hubJson),
+    sessions.hubs().map(hubJson),
   );
 
   app.get('/series', { schema: { tags: ['series'], summary: 'Series of related sessions', response: { 200: Type.Array(Type.Object({ id: Type.Integer(), slug: Type.String(), title: Type.String(), description: Type.String(), sessionIds: Type.Array(Type.Integer()) })) } } }, async () =>
-    repos.series.list().map((s) => ({ ...s, sessionIds: repos.sessions.listBySeries(s.id).map((x) => x.id) })),
+    sessions.seriesList().map((s) => ({ ...s, sessionIds: sessions.listBySeries(s.id).map((x) => x.id) })),
   );
 
   app.get(

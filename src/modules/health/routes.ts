@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 export default async function healthRoutes(app: FastifyInstance): Promise<void> {
   app.get('/healthz', { schema: { hide: true } }, async (_req, reply) => {
     try {
-      const schema = app.services.repos.settings.schemaVersion();
+      const schema = app.services.health.schemaVersion();
       if (schema < 1) return reply.code(503).send({ status: 'unavailable', database: 'not migrated', schema });
       return { status: 'ok', database: 'ok', schema };
     } catch (err) {

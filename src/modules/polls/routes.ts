@@ -68,7 +68,7 @@ const count = (v: string | undefined) => (v !== undefined && /^\d{1,6}$/.test(v)
 export default async function pollRoutes(app: FastifyInstance, opts: { polls?: PollService } = {}): Promise<void> {
   const polls = opts.polls ?? (app.services as unknown as { polls?: PollService }).polls;
   if (!polls) throw new Error('pollRoutes: no PollService (add `polls` to createServices, or pass { polls })');
-  const { sessions, repos } = app.services;
+  const { sessions } = app.services;
 
   const deadlineLabel = (poll: Poll, zone: string, lang: string) =>
     poll.deadlineUtc === null ? undefined : { inZone: formatInZone(poll.deadlineUtc, zone, lang), inPollZone: formatInZone(poll.deadlineUtc, poll.zone, lang), same: zone === poll.zone };
@@ -82,7 +82,7 @@ export default async function pollRoutes(app: FastifyInstance, opts: { polls?: P
     const lang = langOf(req);
     const q = (req.query ?? {}) as Query;
     const poll = polls.forSession(session.id);
-    const hubs = repos.hubs.list();
+    const hubs = sessions.hubs();
     const errors = { settings: {}, slot: {}, suggest: {}, invite: {}, pick: {}, close: {}, ...(extra.errors ?? {}) } as Record<string, Record<string, string>>;
     const values = extra.values ?? {};
     const mayManage = can(o, 'poll.manage', session);

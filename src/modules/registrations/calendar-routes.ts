@@ -17,27 +17,18 @@
  * Both are personal: never cached by anyone (`no-store, private`), never indexed. GET changes
  * nothing. An unknown or erased token is a 404 that says nothing more.
  *
- * Registered with the database and the clock (DTSTAMP of an invite is when it was made):
- *   await app.register(personalCalendarRoutes, { db, clock });
+ * The DTSTAMP of an invite is when it was made (the app's clock).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { buildInvite, buildPublicCalendar, type CalendarEvent } from '../../core/calendar/index.js';
 import { hasFixedTime, sessionToEvent } from '../sessions/index.js';
-import type { Clock } from '../../core/clock.js';
-import type { DB } from '../../core/db/open.js';
 import { notFound } from '../../core/errors.js';
 import { isLanguage, t, type Language } from '../../core/i18n/index.js';
-import { personalFeedRepository } from './personal-feed-repository.js';
 import type { Registration } from './repository.js';
 import type { Session } from '../sessions/index.js';
 import { logLeftOut, plausibleInstant } from '../sessions/index.js';
 import { langOf, render } from '../../core/render/context.js';
 import { Params, Query, Text } from '../../core/render/boundary.js';
-
-export interface PersonalCalendarOptions {
-  db: DB;
-  clock: Clock;
-}
 
 /** Personal files: kept by nobody (not even the browser's cache), never indexed. */
 export const PERSONAL_CACHE_CONTROL = 'no-store, private';
@@ -83,10 +74,9 @@ function personalHeaders(reply: FastifyReply): FastifyReply {
   return reply.header('Cache-Control', PERSONAL_CACHE_CONTROL).header('X-Robots-Tag', 'noindex, nofollow');
 }
 
-export default async function personalCalendarRoutes(app: FastifyInstance, opts: PersonalCalendarOptions): Promise<void> {
-  const { registrations, attendance, repos } = app.services;
-  const { clock } = opts;
-  const feedRepo = personalFeedRepository(opts.db);
+export default async function personalCalendarRoutes(app: FastifyInstance): Promise<void> {
+  const { registrations, attendance, sessions } = app.services;
+  const { clock } = app.services;
   const publicUrl = app.config.publicUrl.replace(/\/+$/, '');
 
   /** The registration behind the token; erased registrations (no email left) are unknown too. */
@@ -98,7 +88,7 @@ export default async function personalCalendarRoutes(app: FastifyInstance, opts:
 
   /** The session's event with the person's own join link (only when the session has a meeting link). */
   const personalEvent = (session: Session & { startUtc: number; endUtc: number }, reg: Pick<Registration, 'id' | 'tokenNonce'>): CalendarEvent => {
-    const hub = repos.hubs.get(session.hubId);
+    const hub = sessions.hub(session.hubId);
     if (!hub) throw notFound('hub');
     const ev = sessionToEvent(session, hub, { publicUrl, includeJoinUrl: false });
     // The personal link records attendance and redirects to the meeting; the bare meeting URL never goes out.
@@ -108,7 +98,7 @@ export default async function personalCalendarRoutes(app: FastifyInstance, opts:
 
   app.get<{ Params: { token: string } }>('/r/:token/invite.ics', { schema: { params: Params({ token: Text }), querystring: Query({}) } }, async (req, reply) => {
     const reg = owner(req.params.token);
-    const session = repos.sessions.get(reg.sessionId);
+    const session = sessions.get(reg.sessionId);
     if (!session) throw notFound('session');
     personalHeaders(reply);
     const refusal = inviteRefusal(reg, session);
@@ -139,8 +129,8 @@ export default async function personalCalendarRoutes(app: FastifyInstance, opts:
     const events: CalendarEvent[] = [];
     const idOf = new Map<string, number>();
     let stampMs = 0;
-    for (const seat of feedRepo.confirmedSeats(reg.email!)) {
-      const session = repos.sessions.get(seat.sessionId);
+    for (const seat of registrations.confirmedSeats(reg.email!)) {
+      const session = sessions.get(seat.sessionId);
       // No DTSTART yet: the session joins the feed once its date is set.
       if (!session || !hasFixedTime(session)) continue;
       // A session whose event cannot be made is left out (and logged); the others still go out.

@@ -4,7 +4,6 @@ import { t } from '../../core/i18n/index.js';
 import { ORG_TYPES, type OrgType, type RegistrationFilter, type RegistrationStatus } from './repository.js';
 import { countryName } from '../sessions/index.js';
 import { toCsv } from '../../core/csv.js';
-import { singleLine } from '../../core/text.js';
 import { formatInZone } from '../../core/time/index.js';
 import { langOf, render } from '../../core/render/context.js';
 import { organiserOf, requireOrganiser } from '../organisers/index.js';
@@ -34,7 +33,7 @@ function filterOf(q: Query): RegistrationFilter {
 }
 
 export default async function organiserRegistrationRoutes(app: FastifyInstance): Promise<void> {
-  const { sessions, registrations, repos } = app.services;
+  const { sessions, registrations, questions } = app.services;
 
   app.register(async (area) => {
     area.addHook('preHandler', requireOrganiser);
@@ -45,12 +44,12 @@ export default async function organiserRegistrationRoutes(app: FastifyInstance):
       const session = sessions.getManaged(Number(req.params.id), o, 'registrations.read');
       const scope = personalScope(o, session);
       const filter = filterOf(req.query ?? {});
-      const hubs = repos.hubs.list();
+      const hubs = sessions.hubs();
       const hubName = new Map(hubs.map((h) => [h.id, h.name]));
       const list = registrations.list(session.id, scope, filter);
       const dims = (d: 'country' | 'hub_id' | 'org_type') => {
         const m = new Map<string, { key: string; label: string; confirmed: number; waitlisted: number; pending: number; cancelled: number }>();
-        for (const row of repos.registrations.countsBy(session.id, d, scope)) {
+        for (const row of registrations.countsBy(session.id, d, scope)) {
           const key = String(row.key ?? 'none');
           const label = d === 'country' ? countryName(String(row.key), lang) : d === 'hub_id' ? (row.key === null ? t(lang, 'reg.hubNone') : hubName.get(Number(row.key)) ?? '?') : t(lang, `orgType.${row.key}`);
           const e = m.get(key) ?? { key, label, confirmed: 0, waitlisted: 0, pending: 0, cancelled: 0 };
@@ -75,15 +74,15 @@ export default async function organiserRegistrationRoutes(app: FastifyInstance):
             r,
             hub: r.hubId === null ? '' : hubName.get(r.hubId) ?? '',
             countryLabel: countryName(r.country, lang),
-            position: r.status === 'waitlisted' ? repos.registrations.waitlistPosition(r.id) : undefined,
+            position: r.status === 'waitlisted' ? registrations.waitlistPosition(r.id) : undefined,
             registeredAt: formatInZone(r.createdAt, o.zone, lang, 'medium'),
           })),
-          counts: repos.registrations.statusCounts(session.id),
+          counts: registrations.statusCounts(session.id),
           byCountry: dims('country'),
           byHub: dims('hub_id'),
           byOrgType: dims('org_type'),
           statuses: STATUSES,
-          questions: repos.registrations.questions(session.id),
+          questions: questions.list(session.id),
           addForm: { values: { language: session.language, zone: session.zone, orgType: '', country: '', hubId: '' }, errors: {}, ...registrationFormData(app, req, session) },
           questionErrors: {},
           messageErrors: {},
@@ -99,8 +98,8 @@ export default async function organiserRegistrationRoutes(app: FastifyInstance):
     area.get<{ Params: { id: string }; Querystring: Query }>('/organiser/sessions/:id/registrations.csv', { schema: { params: SessionParams, querystring: RegQuery } }, async (req, reply) => {
       const o = organiserOf(req)!;
       const session = sessions.getManaged(Number(req.params.id), o, 'registrations.read');
-      const hubName = new Map(repos.hubs.list().map((h) => [h.id, h.name]));
-      const questions = repos.registrations.questions(session.id);
+      const hubName = new Map(sessions.hubs().map((h) => [h.id, h.name]));
+      const asked = questions.list(session.id);
       const rows = registrations.list(session.id, personalScope(o, session), filterOf(req.query ?? {})).map((r) => [
         r.id,
         r.status,
@@ -114,9 +113,9 @@ export default async function organiserRegistrationRoutes(app: FastifyInstance):
         r.zone,
         r.followupConsent ? 'yes' : 'no',
         new Date(r.createdAt).toISOString(),
-        ...questions.map((q) => r.answers[String(q.id)] ?? ''),
+        ...asked.map((q) => r.answers[String(q.id)] ?? ''),
       ]);
-      const header = ['id', 'status', 'name', 'email', 'organisation', 'organisation_type', 'hub', 'country', 'language', 'time_zone', 'follow_up_consent', 'registered_at_utc', ...questions.map((q) => q.label)];
+      const header = ['id', 'status', 'name', 'email', 'organisation', 'organisation_type', 'hub', 'country', 'language', 'time_zone', 'follow_up_consent', 'registered_at_utc', ...asked.map((q) => q.label)];
       req.log.info({ sessionId: session.id, rows: rows.length }, 'registrations exported');
       return reply
         .header('Content-Type', 'text/csv; charset=utf-8')
@@ -173,21 +172,19 @@ export default async function organiserRegistrationRoutes(app: FastifyInstance):
       const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'registrations.manage');
       if (req.validationError) return page(req, reply, { questionErrors: notTextErrors(langOf(req), req.validationError), questionValues: textValues(req.body) }, 400);
       const b = req.body ?? {};
-      const label = singleLine(String(b.label ?? '')).slice(0, 200);
-      const kind = b.kind === 'choice' ? 'choice' : 'text';
-      const options = kind === 'choice' ? String(b.options ?? '').split(/\r?\n|,/).map((x) => singleLine(x)).filter(Boolean).slice(0, 30) : [];
-      const errors: Record<string, string> = {};
-      const lang = langOf(req);
-      if (!label) errors.label = t(lang, 'err.required');
-      if (kind === 'choice' && options.length < 2) errors.options = t(lang, 'err.options_required');
-      if (Object.keys(errors).length) return page(req, reply, { questionErrors: errors, questionValues: b }, 400);
-      repos.registrations.addQuestion({ sessionId: session.id, label, kind, options, required: b.required === 'on' });
-      return reply.redirect(`/organiser/sessions/${session.id}/registrations?msg=orgreg.questionAdded`, 303);
+      return answerForm(
+        () => {
+          questions.add(session.id, b);
+          return reply.redirect(`/organiser/sessions/${session.id}/registrations?msg=orgreg.questionAdded`, 303);
+        },
+        (questionErrors, status) => page(req, reply, { questionErrors, questionValues: b }, status),
+        { lang: langOf(req) },
+      );
     });
 
     area.post<{ Params: { id: string; qid: string } }>('/organiser/sessions/:id/questions/:qid/delete', { schema: { params: Params({ id: Text, qid: Text }), body: ActionForm } }, async (req, reply) => {
       const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'registrations.manage');
-      repos.registrations.deleteQuestion(session.id, Number(req.params.qid));
+      questions.remove(session.id, Number(req.params.qid));
       return reply.redirect(`/organiser/sessions/${session.id}/registrations?msg=orgreg.questionDeleted`, 303);
     });
   });

@@ -69,23 +69,23 @@ export function formToRegistration(b: FormBody): RegistrationInput {
 export function registrationFormData(app: FastifyInstance, req: FastifyRequest, session: Session) {
   const lang = langOf(req);
   return {
-    hubs: app.services.repos.hubs.list(),
+    hubs: app.services.sessions.hubs(),
     countries: countryOptions(lang),
     zones: allZones(),
     orgTypes: ORG_TYPES,
     regLanguages: LANGUAGES.map((code) => ({ code, name: LANGUAGE_NAMES[code] })),
-    questions: app.services.repos.registrations.questions(session.id),
+    questions: app.services.questions.list(session.id),
     privacyVersion: PRIVACY_VERSION,
   };
 }
 
 /** The session page, with the registration form (values and errors when shown again). */
 export async function renderSessionPage(app: FastifyInstance, req: FastifyRequest, reply: FastifyReply, session: Session, form: { values?: Record<string, unknown>; errors?: Record<string, string> } = {}, status = 200) {
-  const { repos, registrations } = app.services;
+  const { sessions, registrations } = app.services;
   const lang = langOf(req);
   const organiser = organiserOf(req);
   const zone = viewerZoneOf(req, organiser?.zone ?? session.zone);
-  const hub = repos.hubs.get(session.hubId)!;
+  const hub = sessions.hub(session.hubId)!;
   let open = true;
   try {
     registrations.assertOpen(session);
@@ -100,15 +100,15 @@ export async function renderSessionPage(app: FastifyInstance, req: FastifyReques
       title: session.title,
       session,
       hub,
-      coHosts: session.coHostIds.map((id) => repos.hubs.get(id)!).filter(Boolean),
-      series: session.seriesId === null ? undefined : repos.series.get(session.seriesId),
+      coHosts: session.coHostIds.map((id) => sessions.hub(id)!).filter(Boolean),
+      series: session.seriesId === null ? undefined : sessions.series(session.seriesId),
       times: sessionTimes(session, zone, lang),
       canManage: organiser ? can(organiser, 'session.read', session) : false,
       may: organiser ? mayOn(organiser, session) : undefined,
       registrationOpen: open,
       calendarLinks: calendarLinks(app.config, session, hub),
       // Seats taken: confirmed ones and the holds of unconfirmed registrations that have not run out.
-      seatsLeft: session.capacity === null ? null : Math.max(0, session.capacity - repos.registrations.seatsTaken(session.id, app.services.clock.now())),
+      seatsLeft: session.capacity === null ? null : Math.max(0, session.capacity - registrations.seatsTaken(session.id)),
       form: {
         values: { language: lang, zone, orgType: '', country: '', hubId: '', ...(form.values ?? {}) },
         errors: form.errors ?? {},
@@ -132,7 +132,7 @@ function personal(reply: FastifyReply): void {
 
 export default async function registrationRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const { registrations, sessions, repos } = app.services;
+  const { registrations, sessions } = app.services;
   // One budget per client address for the form and the API together, and one per session.
   const registrationLimit = registrationRateLimit(app);
 
@@ -184,7 +184,7 @@ export default async function registrationRoutes(fastify: FastifyInstance): Prom
   const managePage = async (req: FastifyRequest, reply: FastifyReply, reg: Registration, extra: Record<string, unknown> = {}, status = 200) => {
     personal(reply);
     const lang = personalLang(req, reg);
-    const session = repos.sessions.get(reg.sessionId)!;
+    const session = sessions.get(reg.sessionId);
     return render(
       req,
       reply,
@@ -193,12 +193,12 @@ export default async function registrationRoutes(fastify: FastifyInstance): Prom
         title: t(lang, 'manage.title'),
         reg,
         session,
-        hub: repos.hubs.get(session.hubId),
-        regHub: reg.hubId === null ? undefined : repos.hubs.get(reg.hubId),
+        hub: sessions.hub(session.hubId),
+        regHub: reg.hubId === null ? undefined : sessions.hub(reg.hubId),
         times: sessionTimes(session, reg.zone, lang),
         token: registrations.tokenFor(reg),
         personalFeedUrl: personalCalendarLinks(app.config.publicUrl, registrations.tokenFor(reg), reg, session).webcal,
-        position: reg.status === 'waitlisted' ? repos.registrations.waitlistPosition(reg.id) : undefined,
+        position: reg.status === 'waitlisted' ? registrations.waitlistPosition(reg.id) : undefined,
         zones: allZones(),
         regLanguages: LANGUAGES.map((code) => ({ code, name: LANGUAGE_NAMES[code] })),
         errors: {},
@@ -216,7 +216,7 @@ export default async function registrationRoutes(fastify: FastifyInstance): Prom
     const reg = registrations.byToken(req.params.token);
     personal(reply);
     const lang = personalLang(req, reg);
-    return render(req, reply, 'pages/confirm', { title: t(lang, 'manage.confirmTitle'), reg, session: repos.sessions.get(reg.sessionId), token: req.params.token, lang });
+    return render(req, reply, 'pages/confirm', { title: t(lang, 'manage.confirmTitle'), reg, session: sessions.get(reg.sessionId), token: req.params.token, lang });
   });
 
   app.post('/r/:token/confirm', { schema: { params: TokenParams, body: ActionForm } }, async (req, reply) => {

@@ -108,11 +108,11 @@ const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 type IdRoute = { Params: { id: number } };
 
 export default async function calendarRoutes(app: FastifyInstance): Promise<void> {
-  const { sessions, repos } = app.services;
+  const { sessions } = app.services;
   const publicUrl = app.config.publicUrl;
 
   const organisingHub = (s: Session): Hub => {
-    const hub = repos.hubs.get(s.hubId);
+    const hub = sessions.hub(s.hubId);
     if (!hub) throw notFound('hub');
     return hub;
   };
@@ -183,15 +183,15 @@ export default async function calendarRoutes(app: FastifyInstance): Promise<void
   });
 
   app.get<IdRoute>('/series/:id/calendar.ics', { schema: schema('Subscription feed of a series (tentative sessions without a date are left out)') }, async (req, reply) => {
-    const series = repos.series.get(req.params.id);
+    const series = sessions.series(req.params.id);
     if (!series) throw notFound('series');
-    const { events, stampMs, onEventError } = publicEvents(req, repos.sessions.listBySeries(series.id));
+    const { events, stampMs, onEventError } = publicEvents(req, sessions.listBySeries(series.id));
     const body = calendarFor(events, { name: series.title, stampMs, refreshMinutes: FEED_REFRESH_MINUTES, onEventError });
     return sendCalendar(req, reply, body, `inline; filename="${fileName(series.slug, `series-${series.id}`)}"`);
   });
 
   app.get<IdRoute>('/hubs/:id/calendar.ics', { schema: schema('Subscription feed of the sessions a hub organises or co-hosts') }, async (req, reply) => {
-    const hub = repos.hubs.get(req.params.id);
+    const hub = sessions.hub(req.params.id);
     if (!hub) throw notFound('hub');
     const list = sessions.list().filter((s) => s.hubId === hub.id || s.coHostIds.includes(hub.id));
     const { events, stampMs, onEventError } = publicEvents(req, list);

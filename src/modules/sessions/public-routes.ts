@@ -7,14 +7,14 @@ import { organiserOf } from '../organisers/index.js';
 import { Query } from '../../core/render/boundary.js';
 
 export default async function publicRoutes(app: FastifyInstance): Promise<void> {
-  const { sessions, repos } = app.services;
+  const { sessions } = app.services;
 
   app.get('/', { schema: { querystring: Query({}) } }, async (req, reply) => {
     const lang = langOf(req);
     const zone = viewerZoneOf(req, organiserOf(req)?.zone ?? 'Europe/Athens');
     const all = sessions.list();
     const { upcoming, past } = sessions.partition(all);
-    const seriesTitle = new Map(repos.series.list().map((s) => [s.id, s.title]));
+    const seriesTitle = new Map(sessions.seriesList().map((s) => [s.id, s.title]));
     const group = (list: Session[]) => {
       const groups = new Map<string, { title: string; items: unknown[] }>();
       for (const s of list) {

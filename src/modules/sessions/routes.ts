@@ -103,12 +103,12 @@ export function mayOn(o: Organiser, s: Session) {
 }
 
 export default async function organiserRoutes(app: FastifyInstance): Promise<void> {
-  const { sessions, repos, auth } = app.services;
+  const { sessions, auth } = app.services;
 
   const formPage = (req: FastifyRequest, reply: FastifyReply, opts: { session?: Session; values: Record<string, unknown>; errors?: Record<string, string> }, status = 200) => {
     const lang = langOf(req);
     const organiser = organiserOf(req)!;
-    const hubs = repos.hubs.list();
+    const hubs = sessions.hubs();
     return render(
       req,
       reply,
@@ -121,7 +121,7 @@ export default async function organiserRoutes(app: FastifyInstance): Promise<voi
         hubs,
         ownHubs: organiser.role === 'admin' ? hubs : hubs.filter((h) => h.id === organiser.hubId || h.id === opts.session?.hubId),
         // Only the series this organiser's hub may use (and the session's own).
-        series: repos.series.list().filter((x) => x.id === opts.session?.seriesId || canUseSeries(organiser, organiser.hubId ?? -1, (h) => repos.series.allowsHub(x.id, h))),
+        series: sessions.seriesList().filter((x) => x.id === opts.session?.seriesId || canUseSeries(organiser, organiser.hubId ?? -1, (h) => sessions.seriesAllowsHub(x.id, h))),
         zones: allZones(),
         sessionLanguages: LANGUAGES.map((code) => ({ code, name: LANGUAGE_NAMES[code] })),
       },
@@ -136,7 +136,7 @@ export default async function organiserRoutes(app: FastifyInstance): Promise<voi
       const organiser = organiserOf(req)!;
       const lang = langOf(req);
       const list = sessions.listFor(organiser);
-      const hubName = new Map(repos.hubs.list().map((h) => [h.id, h.name]));
+      const hubName = new Map(sessions.hubs().map((h) => [h.id, h.name]));
       return render(req, reply, 'pages/organiser/index', {
         title: t(lang, 'org.title'),
         items: list.map((s) => ({ session: s, hub: hubName.get(s.hubId), times: sessionTimes(s, organiser.zone, lang), may: mayOn(organiser, s) })),
