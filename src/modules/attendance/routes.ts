@@ -3,7 +3,7 @@ import { answerForm } from '../../core/render/form.js';
 import { isLanguage, t } from '../../core/i18n/index.js';
 import { countryName } from '../sessions/index.js';
 import { formatInZone } from '../../core/time/index.js';
-import { langOf, render } from '../../core/render/context.js';
+import { langOf, render, personalPage } from '../../core/render/context.js';
 import { organiserOf, requireOrganiser } from '../organisers/index.js';
 import Type from 'typebox';
 import { Form, IdParams, Params, Query, Text, notTextErrors, textValues } from '../../core/render/boundary.js';
@@ -17,7 +17,7 @@ export default async function attendanceRoutes(app: FastifyInstance): Promise<vo
   // redirects to the meeting. Outside the window it only says when the link opens.
   app.get<{ Params: { token: string } }>('/join/:token', { schema: { params: Params({ token: Text }), querystring: Query({}) } }, async (req, reply) => {
     const result = attendance.join(req.params.token);
-    reply.header('Cache-Control', 'no-store, private').header('X-Robots-Tag', 'noindex, nofollow');
+    personalPage(reply);
     if (result.kind === 'redirect') return reply.redirect(result.url, 302);
     const lang = isLanguage(result.reg.language) ? result.reg.language : langOf(req);
     const message =

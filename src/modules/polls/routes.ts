@@ -5,14 +5,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../core/errors.js';
 import { answerForm, fieldMessages } from '../../core/render/form.js';
-import { isLanguage, t, type Language } from '../../core/i18n/index.js';
-import type { Poll, PollVoter } from './repository.js';
+import { t } from '../../core/i18n/index.js';
+import type { Poll } from './repository.js';
 import type { Session } from '../sessions/index.js';
 import { countryName } from '../sessions/index.js';
 import { NETWORK_COUNTRIES } from './present.js';
-import type { InviteResult, PollService } from './service.js';
+import type { InviteResult } from './service.js';
 import { allZones, formatDate, formatInZone, formatTime } from '../../core/time/index.js';
-import { langOf, render } from '../../core/render/context.js';
+import { langOf, render, langChosen, personalLang, personalPage } from '../../core/render/context.js';
 import { organiserOf, requireOrganiser } from '../organisers/index.js';
 import Type from 'typebox';
 import { ActionForm, Form, Params, Query as QueryOf, Text, TextOrList, notTextErrors, textValues } from '../../core/render/boundary.js';
@@ -47,28 +47,11 @@ const shown = (err: unknown): err is AppError => err instanceof AppError && POLL
 
 const one = (b: FormBody, k: string) => (Array.isArray(b[k]) ? (b[k] as string[])[0] : b[k]);
 
-/** A personal page speaks its owner's language unless the visitor picks another with ?lang=. */
-function personalLang(req: FastifyRequest, voter: PollVoter): Language {
-  return langChosen(req) ?? (isLanguage(voter.language) ? voter.language : langOf(req));
-}
-
-/** The language asked for in the query, if any. */
-function langChosen(req: FastifyRequest): Language | undefined {
-  const q = (req.query as Record<string, unknown> | undefined)?.lang;
-  return isLanguage(q) ? q : undefined;
-}
-
-/** Personal pages: never cached, never indexed; the referrer policy is no-referrer site-wide. */
-function personal(reply: FastifyReply): void {
-  reply.header('Cache-Control', 'no-store, private').header('X-Robots-Tag', 'noindex, nofollow');
-}
 
 const count = (v: string | undefined) => (v !== undefined && /^\d{1,6}$/.test(v) ? Number(v) : undefined);
 
-export default async function pollRoutes(app: FastifyInstance, opts: { polls?: PollService } = {}): Promise<void> {
-  const polls = opts.polls ?? (app.services as unknown as { polls?: PollService }).polls;
-  if (!polls) throw new Error('pollRoutes: no PollService (add `polls` to createServices, or pass { polls })');
-  const { sessions } = app.services;
+export default async function pollRoutes(app: FastifyInstance): Promise<void> {
+  const { sessions, polls } = app.services;
 
   const deadlineLabel = (poll: Poll, zone: string, lang: string) =>
     poll.deadlineUtc === null ? undefined : { inZone: formatInZone(poll.deadlineUtc, zone, lang), inPollZone: formatInZone(poll.deadlineUtc, poll.zone, lang), same: zone === poll.zone };
@@ -230,8 +213,8 @@ export default async function pollRoutes(app: FastifyInstance, opts: { polls?: P
 
   const votePage = async (req: FastifyRequest<{ Params: { token: string } }>, reply: FastifyReply, extra: { errors?: Record<string, string>; submitted?: Record<string, string> } = {}, status = 200) => {
     const { voter, poll, session } = polls.byToken(req.params.token);
-    personal(reply);
-    const lang = personalLang(req, voter);
+    personalPage(reply);
+    const lang = personalLang(req, voter.language);
     const slots = polls.slots(poll);
     const picked = poll.pickedSlotId === null ? undefined : slots.find((s) => s.id === poll.pickedSlotId);
     return render(
@@ -285,7 +268,7 @@ export default async function pollRoutes(app: FastifyInstance, opts: { polls?: P
         return votePage(req, reply, { errors, submitted }, status);
       },
       // The voter's page speaks the voter's language.
-      { lang: () => personalLang(req, polls.byToken(req.params.token).voter), ...POLL_FORM },
+      { lang: () => personalLang(req, polls.byToken(req.params.token).voter.language), ...POLL_FORM },
     );
   });
 }

@@ -19,15 +19,15 @@
  *
  * The DTSTAMP of an invite is when it was made (the app's clock).
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { buildInvite, buildPublicCalendar, type CalendarEvent } from '../../core/calendar/index.js';
 import { hasFixedTime, sessionToEvent } from '../sessions/index.js';
 import { notFound } from '../../core/errors.js';
-import { isLanguage, t, type Language } from '../../core/i18n/index.js';
+import { t } from '../../core/i18n/index.js';
 import type { Registration } from './repository.js';
 import type { Session } from '../sessions/index.js';
 import { logLeftOut, plausibleInstant } from '../sessions/index.js';
-import { langOf, render } from '../../core/render/context.js';
+import { render, personalLang } from '../../core/render/context.js';
 import { Params, Query, Text } from '../../core/render/boundary.js';
 
 /** Personal files: kept by nobody (not even the browser's cache), never indexed. */
@@ -58,11 +58,6 @@ export function inviteRefusal(reg: Registration, session: Session): { code: stri
   return undefined;
 }
 
-/** A personal file speaks its owner's language unless the visitor picks another with ?lang=. */
-function personalLang(req: FastifyRequest, reg: Registration): Language {
-  const q = (req.query as Record<string, unknown> | undefined)?.lang;
-  return isLanguage(q) ? q : isLanguage(reg.language) ? reg.language : langOf(req);
-}
 
 /** A name that is safe inside a quoted Content-Disposition filename. */
 function fileName(slug: string, fallback: string): string {
@@ -104,7 +99,7 @@ export default async function personalCalendarRoutes(app: FastifyInstance): Prom
     const refusal = inviteRefusal(reg, session);
     if (refusal || !hasFixedTime(session)) {
       const { code, key } = refusal ?? { code: 'no_fixed_date', key: 'cal.personal.noDate' };
-      const lang = personalLang(req, reg);
+      const lang = personalLang(req, reg.language);
       const message = t(lang, key);
       reply.header('Vary', 'Accept');
       if (/\btext\/html\b/i.test(req.headers.accept ?? '')) {
@@ -125,7 +120,7 @@ export default async function personalCalendarRoutes(app: FastifyInstance): Prom
 
   app.get<{ Params: { token: string } }>('/r/:token/calendar.ics', { schema: { params: Params({ token: Text }), querystring: Query({}) } }, async (req, reply) => {
     const reg = owner(req.params.token);
-    const lang = personalLang(req, reg);
+    const lang = personalLang(req, reg.language);
     const events: CalendarEvent[] = [];
     const idOf = new Map<string, number>();
     let stampMs = 0;

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import { LANGUAGES, LANGUAGE_NAMES, isLanguage, t, type Language } from '../../core/i18n/index.js';
+import { LANGUAGES, LANGUAGE_NAMES, t } from '../../core/i18n/index.js';
 import { ORG_TYPES, type Registration } from './repository.js';
 import type { Session } from '../sessions/index.js';
 import { can } from '../../core/access/index.js';
@@ -11,7 +11,7 @@ import { countryOptions } from '../sessions/index.js';
 import { sessionTimes } from '../sessions/index.js';
 import { PRIVACY_VERSION, type RegistrationInput } from './service.js';
 import { allZones } from '../../core/time/index.js';
-import { langOf, render, viewerZoneOf } from '../../core/render/context.js';
+import { langOf, render, viewerZoneOf, personalLang, personalPage } from '../../core/render/context.js';
 import { organiserOf } from '../organisers/index.js';
 import { answerForm } from '../../core/render/form.js';
 import { ActionForm, Form, IdParams, Params, Query, Text, notTextErrors, textValues } from '../../core/render/boundary.js';
@@ -119,16 +119,6 @@ export async function renderSessionPage(app: FastifyInstance, req: FastifyReques
   );
 }
 
-/** A personal page speaks its owner's language unless the visitor picks another with ?lang=. */
-function personalLang(req: FastifyRequest, reg: Registration): Language {
-  const q = (req.query as Record<string, unknown> | undefined)?.lang;
-  return isLanguage(q) ? q : isLanguage(reg.language) ? reg.language : langOf(req);
-}
-
-/** Personal pages: never cached, never indexed; the referrer policy is no-referrer site-wide. */
-function personal(reply: FastifyReply): void {
-  reply.header('Cache-Control', 'no-store, private').header('X-Robots-Tag', 'noindex, nofollow');
-}
 
 export default async function registrationRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -182,8 +172,8 @@ export default async function registrationRoutes(fastify: FastifyInstance): Prom
   // ---------------------------------------------------------------- personal manage link
 
   const managePage = async (req: FastifyRequest, reply: FastifyReply, reg: Registration, extra: Record<string, unknown> = {}, status = 200) => {
-    personal(reply);
-    const lang = personalLang(req, reg);
+    personalPage(reply);
+    const lang = personalLang(req, reg.language);
     const session = sessions.get(reg.sessionId);
     return render(
       req,
@@ -214,8 +204,8 @@ export default async function registrationRoutes(fastify: FastifyInstance): Prom
   // The link in the confirmation email opens a page with a button: opening it changes nothing.
   app.get('/r/:token/confirm', { schema: { params: TokenParams, querystring: Query({}) } }, async (req, reply) => {
     const reg = registrations.byToken(req.params.token);
-    personal(reply);
-    const lang = personalLang(req, reg);
+    personalPage(reply);
+    const lang = personalLang(req, reg.language);
     return render(req, reply, 'pages/confirm', { title: t(lang, 'manage.confirmTitle'), reg, session: sessions.get(reg.sessionId), token: req.params.token, lang });
   });
 
@@ -232,7 +222,7 @@ export default async function registrationRoutes(fastify: FastifyInstance): Prom
   app.post('/r/:token/preferences', { schema: { params: TokenParams, body: PreferencesForm }, attachValidation: true }, async (req, reply) => {
     if (req.validationError) {
       const reg = registrations.byToken(req.params.token);
-      return managePage(req, reply, reg, { errors: notTextErrors(personalLang(req, reg), req.validationError) }, 400);
+      return managePage(req, reply, reg, { errors: notTextErrors(personalLang(req, reg.language), req.validationError) }, 400);
     }
     const b = req.body ?? {};
     return answerForm(
@@ -242,13 +232,13 @@ export default async function registrationRoutes(fastify: FastifyInstance): Prom
       },
       (errors, status) => managePage(req, reply, registrations.byToken(req.params.token), { errors }, status),
       // The page speaks its owner's language (read once the input is refused).
-      { lang: () => personalLang(req, registrations.byToken(req.params.token)) },
+      { lang: () => personalLang(req, registrations.byToken(req.params.token).language) },
     );
   });
 
   app.post('/r/:token/export', { schema: { params: TokenParams, body: ActionForm } }, async (req, reply) => {
     const data = registrations.exportData(req.params.token);
-    personal(reply);
+    personalPage(reply);
     return reply
       .header('Content-Type', 'application/json; charset=utf-8')
       .header('Content-Disposition', 'attachment; filename="kairos-registration.json"')
