@@ -130,7 +130,8 @@ export function sessionJson(s: Session, opts: { withJoinUrl?: boolean } = {}) {
   };
 }
 
-export default async function apiRoutes(fastify: FastifyInstance): Promise<void> {
+export default async function apiRoutes(instance: FastifyInstance): Promise<void> {
+  const fastify = instance.withTypeProvider<TypeBoxTypeProvider>();
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { sessions, auth } = app.services;
 

@@ -1,3 +1,4 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../core/errors.js';
 import { t } from '../../core/i18n/index.js';
@@ -13,10 +14,12 @@ type Params = { id: string; audience?: string };
 const FollowupParams = ParamsOf({ id: Text, audience: Type.Optional(Text) });
 const FollowupForm = Form({ subject: Type.Optional(Text), body: Type.Optional(Text), inviteNext: Type.Optional(Text) });
 
-export default async function followupRoutes(app: FastifyInstance): Promise<void> {
+export default async function followupRoutes(instance: FastifyInstance): Promise<void> {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { sessions, followups } = app.services;
 
-  app.register(async (area) => {
+  app.register(async (plain) => {
+    const area = plain.withTypeProvider<TypeBoxTypeProvider>();
     area.addHook('preHandler', requireOrganiser);
 
     const audienceOf = (raw: string | undefined): Audience => {
@@ -24,7 +27,7 @@ export default async function followupRoutes(app: FastifyInstance): Promise<void
       return raw as Audience;
     };
 
-    const page = async (req: FastifyRequest<{ Params: Params }>, reply: FastifyReply, extra: Record<string, unknown> = {}, status = 200) => {
+    const page = async (req: FastifyRequest & { params: Params }, reply: FastifyReply, extra: Record<string, unknown> = {}, status = 200) => {
       const lang = langOf(req);
       const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'followups.manage');
       const next = followups.nextInSeries(session);
@@ -55,9 +58,9 @@ export default async function followupRoutes(app: FastifyInstance): Promise<void
       );
     };
 
-    area.get<{ Params: Params }>('/organiser/sessions/:id/followups', { schema: { params: FollowupParams, querystring: Query({}) } }, async (req, reply) => page(req, reply));
+    area.get('/organiser/sessions/:id/followups', { schema: { params: FollowupParams, querystring: Query({}) } }, async (req, reply) => page(req, reply));
 
-    area.post<{ Params: Params; Body: Record<string, string> }>('/organiser/sessions/:id/followups/:audience', { schema: { params: FollowupParams, body: FollowupForm }, attachValidation: true }, async (req, reply) => {
+    area.post('/organiser/sessions/:id/followups/:audience', { schema: { params: FollowupParams, body: FollowupForm }, attachValidation: true }, async (req, reply) => {
       const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'followups.manage');
       const audience = audienceOf(req.params.audience);
       if (req.validationError) {
@@ -74,7 +77,7 @@ export default async function followupRoutes(app: FastifyInstance): Promise<void
       );
     });
 
-    area.get<{ Params: Params }>('/organiser/sessions/:id/followups/:audience/preview', { schema: { params: FollowupParams, querystring: Query({}) } }, async (req, reply) => {
+    area.get('/organiser/sessions/:id/followups/:audience/preview', { schema: { params: FollowupParams, querystring: Query({}) } }, async (req, reply) => {
       const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'followups.manage');
       const audience = audienceOf(req.params.audience);
       const lang = langOf(req);
@@ -83,7 +86,7 @@ export default async function followupRoutes(app: FastifyInstance): Promise<void
       return render(req, reply, 'pages/organiser/followup-preview', { title: t(lang, 'fu.preview'), session, audience, preview, sample });
     });
 
-    area.post<{ Params: Params }>('/organiser/sessions/:id/followups/:audience/send', { schema: { params: FollowupParams, body: ActionForm } }, async (req, reply) => {
+    area.post('/organiser/sessions/:id/followups/:audience/send', { schema: { params: FollowupParams, body: ActionForm } }, async (req, reply) => {
       const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'followups.manage');
       const audience = audienceOf(req.params.audience);
       const result = followups.send(session, audience);

@@ -7,8 +7,9 @@
  * to registrants who chose their hub (the access policy's mail rule); administrators see all.
  *
  */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { OUTBOX_STATUSES, type OutboxStatus } from '../../core/outbox/types.js';
+import { OUTBOX_STATUSES } from '../../core/outbox/types.js';
 import { t } from '../../core/i18n/index.js';
 import { formatInZone } from '../../core/time/index.js';
 import { langOf, render } from '../../core/render/context.js';
@@ -33,7 +34,8 @@ const idParams = {
   properties: { id: { type: 'integer', minimum: 1 } },
 } as const;
 
-export default async function organiserMailRoutes(app: FastifyInstance): Promise<void> {
+export default async function organiserMailRoutes(instance: FastifyInstance): Promise<void> {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const mailbox = app.services.mail;
 
   const when = (req: FastifyRequest, ms: number | null) => {
@@ -41,10 +43,11 @@ export default async function organiserMailRoutes(app: FastifyInstance): Promise
     return formatInZone(ms, organiserOf(req)!.zone, langOf(req), 'medium');
   };
 
-  app.register(async (area) => {
+  app.register(async (plain) => {
+    const area = plain.withTypeProvider<TypeBoxTypeProvider>();
     area.addHook('preHandler', requireOrganiser);
 
-    area.get<{ Querystring: { status?: OutboxStatus | ''; session?: number; page?: number } }>(
+    area.get(
       '/organiser/mail',
       { schema: { querystring: listQuery } },
       async (req, reply) => {
@@ -81,7 +84,7 @@ export default async function organiserMailRoutes(app: FastifyInstance): Promise
       },
     );
 
-    area.get<{ Params: { id: number } }>('/organiser/mail/:id', { schema: { params: idParams } }, async (req, reply) => {
+    area.get('/organiser/mail/:id', { schema: { params: idParams } }, async (req, reply) => {
       const lang = langOf(req);
       const mail = mailbox.get(organiserOf(req)!, req.params.id);
       return render(req, reply, 'pages/organiser/mail-message', {
@@ -94,7 +97,7 @@ export default async function organiserMailRoutes(app: FastifyInstance): Promise
       });
     });
 
-    area.post<{ Params: { id: number } }>('/organiser/mail/:id/retry', { schema: { params: idParams, body: ActionForm } }, async (req, reply) => {
+    area.post('/organiser/mail/:id/retry', { schema: { params: idParams, body: ActionForm } }, async (req, reply) => {
       const mail = mailbox.retry(organiserOf(req)!, req.params.id);
       return reply.redirect(`/organiser/mail/${mail.id}`, 303);
     });

@@ -2,6 +2,7 @@
  * Date polls. Organiser pages under /organiser/sessions/:id/poll… (login required); voter pages under
  * /poll/:token (personal link: GET shows, POST with CSRF changes; never cached, never indexed).
  */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../core/errors.js';
 import { answerForm, fieldMessages } from '../../core/render/form.js';
@@ -50,7 +51,8 @@ const one = (b: FormBody, k: string) => (Array.isArray(b[k]) ? (b[k] as string[]
 
 const count = (v: string | undefined) => (v !== undefined && /^\d{1,6}$/.test(v) ? Number(v) : undefined);
 
-export default async function pollRoutes(app: FastifyInstance): Promise<void> {
+export default async function pollRoutes(instance: FastifyInstance): Promise<void> {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { sessions, polls } = app.services;
 
   const deadlineLabel = (poll: Poll, zone: string, lang: string) =>
@@ -135,17 +137,18 @@ export default async function pollRoutes(app: FastifyInstance): Promise<void> {
     return render(req, reply, 'pages/organiser/poll', data, status);
   };
 
-  app.register(async (area) => {
+  app.register(async (plain) => {
+    const area = plain.withTypeProvider<TypeBoxTypeProvider>();
     area.addHook('preHandler', requireOrganiser);
-    const managed = (req: FastifyRequest<{ Params: { id: string } }>) => sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'poll.manage');
+    const managed = (req: FastifyRequest & { params: { id: string } }) => sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'poll.manage');
     const base = (s: Session) => `/organiser/sessions/${s.id}/poll`;
 
-    area.get<{ Params: { id: string } }>('/organiser/sessions/:id/poll', { schema: { params: SessionParams, querystring: PollQuery } }, async (req, reply) =>
+    area.get('/organiser/sessions/:id/poll', { schema: { params: SessionParams, querystring: PollQuery } }, async (req, reply) =>
       orgPage(req, reply, sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'poll.read')),
     );
 
     /** Runs a change; on a 400/409 shows the page again with the messages in `group`. */
-    const act = async (req: FastifyRequest<{ Params: { id: string }; Body: FormBody }>, reply: FastifyReply, group: string, fn: (s: Session) => string, values?: Record<string, unknown>) => {
+    const act = async (req: FastifyRequest & { params: { id: string } }, reply: FastifyReply, group: string, fn: (s: Session) => string, values?: Record<string, unknown>) => {
       const s = managed(req);
       // A field the form's schema refused (sent twice, say) is shown beside the form, like the service's errors.
       if (req.validationError) return orgPage(req, reply, s, { errors: { [group]: notTextErrors(langOf(req), req.validationError) }, values: { [group]: textValues(req.body) } }, 400);
@@ -156,7 +159,7 @@ export default async function pollRoutes(app: FastifyInstance): Promise<void> {
       );
     };
 
-    area.post<{ Params: { id: string }; Body: FormBody }>('/organiser/sessions/:id/poll', { schema: { params: SessionParams, body: SettingsForm }, attachValidation: true }, async (req, reply) => {
+    area.post('/organiser/sessions/:id/poll', { schema: { params: SessionParams, body: SettingsForm }, attachValidation: true }, async (req, reply) => {
       const b = req.body ?? {};
       const input = { zone: one(b, 'zone'), deadlineDate: one(b, 'deadlineDate'), deadlineTime: one(b, 'deadlineTime'), reminderHours: one(b, 'reminderHours') };
       return act(req, reply, 'settings', (s) => {
@@ -166,7 +169,7 @@ export default async function pollRoutes(app: FastifyInstance): Promise<void> {
       }, input);
     });
 
-    area.post<{ Params: { id: string }; Body: FormBody }>('/organiser/sessions/:id/poll/slots', { schema: { params: SessionParams, body: SlotForm }, attachValidation: true }, async (req, reply) => {
+    area.post('/organiser/sessions/:id/poll/slots', { schema: { params: SessionParams, body: SlotForm }, attachValidation: true }, async (req, reply) => {
       const b = req.body ?? {};
       const input = { date: one(b, 'date'), time: one(b, 'time'), zone: one(b, 'zone'), durationMinutes: one(b, 'durationMinutes') };
       const back = one(b, 'back');
@@ -178,14 +181,14 @@ export default async function pollRoutes(app: FastifyInstance): Promise<void> {
       }, input);
     });
 
-    area.post<{ Params: { id: string; slotId: string }; Body: FormBody }>('/organiser/sessions/:id/poll/slots/:slotId/delete', { schema: { params: Params({ id: Text, slotId: Text }), body: ActionForm } }, async (req, reply) =>
+    area.post('/organiser/sessions/:id/poll/slots/:slotId/delete', { schema: { params: Params({ id: Text, slotId: Text }), body: ActionForm } }, async (req, reply) =>
       act(req, reply, 'slot', (s) => {
         polls.removeSlot(s.id, Number(req.params.slotId), organiserOf(req)!);
         return `${base(s)}?msg=poll.org.slotRemoved#slots`;
       }),
     );
 
-    area.post<{ Params: { id: string }; Body: FormBody }>('/organiser/sessions/:id/poll/invite', { schema: { params: SessionParams, body: InviteForm }, attachValidation: true }, async (req, reply) => {
+    area.post('/organiser/sessions/:id/poll/invite', { schema: { params: SessionParams, body: InviteForm }, attachValidation: true }, async (req, reply) => {
       const b = req.body ?? {};
       return act(req, reply, 'invite', (s) => {
         const r = polls.invite(s.id, { hubIds: b.hubIds, registrants: one(b, 'registrants') }, organiserOf(req)!);
@@ -193,14 +196,14 @@ export default async function pollRoutes(app: FastifyInstance): Promise<void> {
       });
     });
 
-    area.post<{ Params: { id: string }; Body: FormBody }>('/organiser/sessions/:id/poll/close', { schema: { params: SessionParams, body: ActionForm } }, async (req, reply) =>
+    area.post('/organiser/sessions/:id/poll/close', { schema: { params: SessionParams, body: ActionForm } }, async (req, reply) =>
       act(req, reply, 'close', (s) => {
         polls.close(s.id, organiserOf(req)!);
         return `${base(s)}?msg=poll.org.closedMsg`;
       }),
     );
 
-    area.post<{ Params: { id: string }; Body: FormBody }>('/organiser/sessions/:id/poll/pick', { schema: { params: SessionParams, body: PickForm }, attachValidation: true }, async (req, reply) => {
+    area.post('/organiser/sessions/:id/poll/pick', { schema: { params: SessionParams, body: PickForm }, attachValidation: true }, async (req, reply) => {
       const b = req.body ?? {};
       return act(req, reply, 'pick', (s) => {
         polls.pick(s.id, one(b, 'slotId'), organiserOf(req)!);
@@ -211,7 +214,7 @@ export default async function pollRoutes(app: FastifyInstance): Promise<void> {
 
   // ---------------------------------------------------------------- voters (personal link)
 
-  const votePage = async (req: FastifyRequest<{ Params: { token: string } }>, reply: FastifyReply, extra: { errors?: Record<string, string>; submitted?: Record<string, string> } = {}, status = 200) => {
+  const votePage = async (req: FastifyRequest & { params: { token: string } }, reply: FastifyReply, extra: { errors?: Record<string, string>; submitted?: Record<string, string> } = {}, status = 200) => {
     const { voter, poll, session } = polls.byToken(req.params.token);
     personalPage(reply);
     const lang = personalLang(req, voter.language);
@@ -242,16 +245,17 @@ export default async function pollRoutes(app: FastifyInstance): Promise<void> {
     );
   };
 
-  app.get<{ Params: { token: string } }>('/poll/:token', { schema: { params: TokenParams, querystring: QueryOf({}) } }, async (req, reply) => votePage(req, reply));
+  app.get('/poll/:token', { schema: { params: TokenParams, querystring: QueryOf({}) } }, async (req, reply) => votePage(req, reply));
 
   // Right to erasure: the voter's address, name and link go; their answers stay, anonymous.
-  app.post<{ Params: { token: string } }>('/poll/:token/erase', { schema: { params: TokenParams, body: ActionForm } }, async (req, reply) => {
+  app.post('/poll/:token/erase', { schema: { params: TokenParams, body: ActionForm } }, async (req, reply) => {
     polls.eraseByToken(req.params.token);
     return reply.redirect('/?msg=poll.erase.done', 303);
   });
 
-  app.post<{ Params: { token: string }; Body: FormBody }>('/poll/:token', { schema: { params: TokenParams, querystring: QueryOf({}), body: Form({}) } }, async (req, reply) => {
-    const body = req.body ?? {};
+  app.post('/poll/:token', { schema: { params: TokenParams, querystring: QueryOf({}), body: Form({}) } }, async (req, reply) => {
+    // The answers are fields named slot-<id> (the form's schema lets them through).
+    const body: Record<string, unknown> = { ...req.body };
     return answerForm(
       () => {
         polls.vote(req.params.token, body);

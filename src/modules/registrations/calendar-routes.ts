@@ -19,6 +19,7 @@
  *
  * The DTSTAMP of an invite is when it was made (the app's clock).
  */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { buildInvite, buildPublicCalendar, type CalendarEvent } from '../../core/calendar/index.js';
 import { hasFixedTime, sessionToEvent } from '../sessions/index.js';
@@ -69,7 +70,8 @@ function personalHeaders(reply: FastifyReply): FastifyReply {
   return reply.header('Cache-Control', PERSONAL_CACHE_CONTROL).header('X-Robots-Tag', 'noindex, nofollow');
 }
 
-export default async function personalCalendarRoutes(app: FastifyInstance): Promise<void> {
+export default async function personalCalendarRoutes(instance: FastifyInstance): Promise<void> {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { registrations, attendance, sessions } = app.services;
   const { clock } = app.services;
   const publicUrl = app.config.publicUrl.replace(/\/+$/, '');
@@ -91,7 +93,7 @@ export default async function personalCalendarRoutes(app: FastifyInstance): Prom
     return ev;
   };
 
-  app.get<{ Params: { token: string } }>('/r/:token/invite.ics', { schema: { params: Params({ token: Text }), querystring: Query({}) } }, async (req, reply) => {
+  app.get('/r/:token/invite.ics', { schema: { params: Params({ token: Text }), querystring: Query({}) } }, async (req, reply) => {
     const reg = owner(req.params.token);
     const session = sessions.get(reg.sessionId);
     if (!session) throw notFound('session');
@@ -118,7 +120,7 @@ export default async function personalCalendarRoutes(app: FastifyInstance): Prom
       .send(content);
   });
 
-  app.get<{ Params: { token: string } }>('/r/:token/calendar.ics', { schema: { params: Params({ token: Text }), querystring: Query({}) } }, async (req, reply) => {
+  app.get('/r/:token/calendar.ics', { schema: { params: Params({ token: Text }), querystring: Query({}) } }, async (req, reply) => {
     const reg = owner(req.params.token);
     const lang = personalLang(req, reg.language);
     const events: CalendarEvent[] = [];

@@ -1,3 +1,4 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../core/errors.js';
 import { t } from '../../core/i18n/index.js';
@@ -32,13 +33,15 @@ function filterOf(q: Query): RegistrationFilter {
   return f;
 }
 
-export default async function organiserRegistrationRoutes(app: FastifyInstance): Promise<void> {
+export default async function organiserRegistrationRoutes(instance: FastifyInstance): Promise<void> {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { sessions, registrations, questions } = app.services;
 
-  app.register(async (area) => {
+  app.register(async (plain) => {
+    const area = plain.withTypeProvider<TypeBoxTypeProvider>();
     area.addHook('preHandler', requireOrganiser);
 
-    const page = async (req: FastifyRequest<{ Params: { id: string }; Querystring: Query }>, reply: FastifyReply, extra: Record<string, unknown> = {}, status = 200) => {
+    const page = async (req: FastifyRequest & { params: { id: string }; query: Query }, reply: FastifyReply, extra: Record<string, unknown> = {}, status = 200) => {
       const o = organiserOf(req)!;
       const lang = langOf(req);
       const session = sessions.getManaged(Number(req.params.id), o, 'registrations.read');
@@ -93,9 +96,9 @@ export default async function organiserRegistrationRoutes(app: FastifyInstance):
       );
     };
 
-    area.get<{ Params: { id: string }; Querystring: Query }>('/organiser/sessions/:id/registrations', { schema: { params: SessionParams, querystring: RegQuery } }, async (req, reply) => page(req, reply));
+    area.get('/organiser/sessions/:id/registrations', { schema: { params: SessionParams, querystring: RegQuery } }, async (req, reply) => page(req, reply));
 
-    area.get<{ Params: { id: string }; Querystring: Query }>('/organiser/sessions/:id/registrations.csv', { schema: { params: SessionParams, querystring: RegQuery } }, async (req, reply) => {
+    area.get('/organiser/sessions/:id/registrations.csv', { schema: { params: SessionParams, querystring: RegQuery } }, async (req, reply) => {
       const o = organiserOf(req)!;
       const session = sessions.getManaged(Number(req.params.id), o, 'registrations.read');
       const hubName = new Map(sessions.hubs().map((h) => [h.id, h.name]));
@@ -124,7 +127,7 @@ export default async function organiserRegistrationRoutes(app: FastifyInstance):
         .send(toCsv(header, rows as unknown[][]));
     });
 
-    area.post<{ Params: { id: string }; Querystring: Query; Body: Record<string, string> }>('/organiser/sessions/:id/registrations', { schema: { params: SessionParams, querystring: RegQuery, body: RegistrationForm }, attachValidation: true }, async (req, reply) => {
+    area.post('/organiser/sessions/:id/registrations', { schema: { params: SessionParams, querystring: RegQuery, body: RegistrationForm }, attachValidation: true }, async (req, reply) => {
       const o = organiserOf(req)!;
       const session = sessions.getManaged(Number(req.params.id), o, 'registrations.manage');
       if (req.validationError) {
@@ -143,7 +146,7 @@ export default async function organiserRegistrationRoutes(app: FastifyInstance):
     });
 
     const regAction = (path: string, act: (regId: number) => void, msg: string) =>
-      area.post<{ Params: { id: string; rid: string } }>(`/organiser/sessions/:id/registrations/:rid/${path}`, { schema: { params: Params({ id: Text, rid: Text }), body: ActionForm } }, async (req, reply) => {
+      area.post(`/organiser/sessions/:id/registrations/:rid/${path}`, { schema: { params: Params({ id: Text, rid: Text }), body: ActionForm } }, async (req, reply) => {
         const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'registrations.manage');
         const reg = registrations.get(Number(req.params.rid));
         if (reg.sessionId !== session.id) throw new AppError('not_found', 'registration not found', 404);
@@ -153,7 +156,7 @@ export default async function organiserRegistrationRoutes(app: FastifyInstance):
     regAction('cancel', (id) => registrations.cancel(registrations.get(id), 'organiser'), 'orgreg.cancelled');
     regAction('promote', (id) => registrations.moveFromWaitlist(id), 'orgreg.promoted');
 
-    area.post<{ Params: { id: string }; Querystring: Query; Body: Record<string, string> }>('/organiser/sessions/:id/message', { schema: { params: SessionParams, querystring: RegQuery, body: MessageForm }, attachValidation: true }, async (req, reply) => {
+    area.post('/organiser/sessions/:id/message', { schema: { params: SessionParams, querystring: RegQuery, body: MessageForm }, attachValidation: true }, async (req, reply) => {
       const o = organiserOf(req)!;
       const session = sessions.getManaged(Number(req.params.id), o, 'registrations.message');
       if (req.validationError) return page(req, reply, { messageErrors: notTextErrors(langOf(req), req.validationError), messageValues: textValues(req.body) }, 400);
@@ -168,7 +171,7 @@ export default async function organiserRegistrationRoutes(app: FastifyInstance):
       );
     });
 
-    area.post<{ Params: { id: string }; Querystring: Query; Body: Record<string, string> }>('/organiser/sessions/:id/questions', { schema: { params: SessionParams, querystring: RegQuery, body: QuestionForm }, attachValidation: true }, async (req, reply) => {
+    area.post('/organiser/sessions/:id/questions', { schema: { params: SessionParams, querystring: RegQuery, body: QuestionForm }, attachValidation: true }, async (req, reply) => {
       const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'registrations.manage');
       if (req.validationError) return page(req, reply, { questionErrors: notTextErrors(langOf(req), req.validationError), questionValues: textValues(req.body) }, 400);
       const b = req.body ?? {};
@@ -182,7 +185,7 @@ export default async function organiserRegistrationRoutes(app: FastifyInstance):
       );
     });
 
-    area.post<{ Params: { id: string; qid: string } }>('/organiser/sessions/:id/questions/:qid/delete', { schema: { params: Params({ id: Text, qid: Text }), body: ActionForm } }, async (req, reply) => {
+    area.post('/organiser/sessions/:id/questions/:qid/delete', { schema: { params: Params({ id: Text, qid: Text }), body: ActionForm } }, async (req, reply) => {
       const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'registrations.manage');
       questions.remove(session.id, Number(req.params.qid));
       return reply.redirect(`/organiser/sessions/${session.id}/registrations?msg=orgreg.questionDeleted`, 303);

@@ -120,7 +120,8 @@ export async function renderSessionPage(app: FastifyInstance, req: FastifyReques
 }
 
 
-export default async function registrationRoutes(fastify: FastifyInstance): Promise<void> {
+export default async function registrationRoutes(instance: FastifyInstance): Promise<void> {
+  const fastify = instance.withTypeProvider<TypeBoxTypeProvider>();
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { registrations, sessions } = app.services;
   // One budget per client address for the form and the API together, and one per session.

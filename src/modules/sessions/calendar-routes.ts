@@ -19,6 +19,7 @@
  * hash of those bytes and `If-None-Match` is answered with 304.
  */
 import { createHash } from 'node:crypto';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { buildPublicCalendar, googleCalendarLink, outlookCalendarLink, type CalendarEvent } from '../../core/calendar/index.js';
@@ -105,9 +106,9 @@ export function logLeftOut(req: FastifyRequest, sessionId: number | undefined, e
 }
 
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
-type IdRoute = { Params: { id: number } };
 
-export default async function calendarRoutes(app: FastifyInstance): Promise<void> {
+export default async function calendarRoutes(instance: FastifyInstance): Promise<void> {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { sessions } = app.services;
   const publicUrl = app.config.publicUrl;
 
@@ -164,7 +165,7 @@ export default async function calendarRoutes(app: FastifyInstance): Promise<void
 
   const schema = (summary: string) => ({ tags: ['calendar'], summary, params: IdParams });
 
-  app.get<IdRoute>('/sessions/:id/calendar.ics', { schema: schema('One session as an iCalendar file (public: no attendees, no join URL)') }, async (req, reply) => {
+  app.get('/sessions/:id/calendar.ics', { schema: schema('One session as an iCalendar file (public: no attendees, no join URL)') }, async (req, reply) => {
     const session = sessions.get(req.params.id);
     if (!hasFixedTime(session)) {
       // There is no file until a date is set. Browsers get the page in their language; calendar
@@ -182,7 +183,7 @@ export default async function calendarRoutes(app: FastifyInstance): Promise<void
     return sendCalendar(req, reply, body, `attachment; filename="${fileName(session.slug, `session-${session.id}`)}"`);
   });
 
-  app.get<IdRoute>('/series/:id/calendar.ics', { schema: schema('Subscription feed of a series (tentative sessions without a date are left out)') }, async (req, reply) => {
+  app.get('/series/:id/calendar.ics', { schema: schema('Subscription feed of a series (tentative sessions without a date are left out)') }, async (req, reply) => {
     const series = sessions.series(req.params.id);
     if (!series) throw notFound('series');
     const { events, stampMs, onEventError } = publicEvents(req, sessions.listBySeries(series.id));
@@ -190,7 +191,7 @@ export default async function calendarRoutes(app: FastifyInstance): Promise<void
     return sendCalendar(req, reply, body, `inline; filename="${fileName(series.slug, `series-${series.id}`)}"`);
   });
 
-  app.get<IdRoute>('/hubs/:id/calendar.ics', { schema: schema('Subscription feed of the sessions a hub organises or co-hosts') }, async (req, reply) => {
+  app.get('/hubs/:id/calendar.ics', { schema: schema('Subscription feed of the sessions a hub organises or co-hosts') }, async (req, reply) => {
     const hub = sessions.hub(req.params.id);
     if (!hub) throw notFound('hub');
     const list = sessions.list().filter((s) => s.hubId === hub.id || s.coHostIds.includes(hub.id));

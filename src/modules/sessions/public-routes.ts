@@ -1,3 +1,4 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { t } from '../../core/i18n/index.js';
 import type { Session } from './repository.js';
@@ -6,7 +7,8 @@ import { langOf, render, viewerZoneOf } from '../../core/render/context.js';
 import { organiserOf } from '../organisers/index.js';
 import { Query } from '../../core/render/boundary.js';
 
-export default async function publicRoutes(app: FastifyInstance): Promise<void> {
+export default async function publicRoutes(instance: FastifyInstance): Promise<void> {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { sessions } = app.services;
 
   app.get('/', { schema: { querystring: Query({}) } }, async (req, reply) => {

@@ -1,3 +1,4 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LANGUAGES, LANGUAGE_NAMES, t } from '../../core/i18n/index.js';
 import { answerForm } from '../../core/render/form.js';
@@ -102,7 +103,8 @@ export function mayOn(o: Organiser, s: Session) {
   };
 }
 
-export default async function organiserRoutes(app: FastifyInstance): Promise<void> {
+export default async function organiserRoutes(instance: FastifyInstance): Promise<void> {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { sessions, auth } = app.services;
 
   const formPage = (req: FastifyRequest, reply: FastifyReply, opts: { session?: Session; values: Record<string, unknown>; errors?: Record<string, string> }, status = 200) => {
@@ -129,7 +131,8 @@ export default async function organiserRoutes(app: FastifyInstance): Promise<voi
     );
   };
 
-  app.register(async (area) => {
+  app.register(async (plain) => {
+    const area = plain.withTypeProvider<TypeBoxTypeProvider>();
     area.addHook('preHandler', requireOrganiser);
 
     area.get('/organiser', { schema: { querystring: Query({}) } }, async (req, reply) => {
@@ -149,7 +152,7 @@ export default async function organiserRoutes(app: FastifyInstance): Promise<voi
       return formPage(req, reply, { values: { zone: o.zone, durationMinutes: 60, status: 'scheduled', hubId: o.hubId ?? '', language: o.language, doubleOptIn: true, coHostIds: [], reminderOffsets: 'P1D, PT1H' } });
     });
 
-    area.post<{ Body: FormBody }>('/organiser/sessions', { schema: { body: SessionForm }, attachValidation: true }, async (req, reply) => {
+    area.post('/organiser/sessions', { schema: { body: SessionForm }, attachValidation: true }, async (req, reply) => {
       if (req.validationError) return formPage(req, reply, { values: textValues(req.body, ['coHostIds']), errors: notTextErrors(langOf(req), req.validationError) }, 400);
       const input = formToInput(req.body ?? {});
       return answerForm(
@@ -162,12 +165,12 @@ export default async function organiserRoutes(app: FastifyInstance): Promise<voi
       );
     });
 
-    area.get<{ Params: { id: string } }>('/organiser/sessions/:id/edit', { schema: { params: IdParams, querystring: Query({}) } }, async (req, reply) => {
+    area.get('/organiser/sessions/:id/edit', { schema: { params: IdParams, querystring: Query({}) } }, async (req, reply) => {
       const s = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'session.edit');
       return formPage(req, reply, { session: s, values: sessionToForm(s) });
     });
 
-    area.post<{ Params: { id: string }; Body: FormBody }>('/organiser/sessions/:id', { schema: { params: IdParams, body: SessionForm }, attachValidation: true }, async (req, reply) => {
+    area.post('/organiser/sessions/:id', { schema: { params: IdParams, body: SessionForm }, attachValidation: true }, async (req, reply) => {
       const o = organiserOf(req)!;
       const s = sessions.getManaged(Number(req.params.id), o, 'session.edit');
       if (req.validationError) return formPage(req, reply, { session: s, values: textValues(req.body, ['coHostIds']), errors: notTextErrors(langOf(req), req.validationError) }, 400);
@@ -182,7 +185,7 @@ export default async function organiserRoutes(app: FastifyInstance): Promise<voi
       );
     });
 
-    area.post<{ Params: { id: string } }>('/organiser/sessions/:id/cancel', { schema: { params: IdParams, body: ActionForm } }, async (req, reply) => {
+    area.post('/organiser/sessions/:id/cancel', { schema: { params: IdParams, body: ActionForm } }, async (req, reply) => {
       const s = sessions.cancel(Number(req.params.id), organiserOf(req)!);
       return reply.redirect(`/sessions/${s.id}?msg=org.cancelled`, 303);
     });
@@ -192,7 +195,7 @@ export default async function organiserRoutes(app: FastifyInstance): Promise<voi
       return render(req, reply, 'pages/organiser/tokens', { title: t(langOf(req), 'org.tokens'), tokens: auth.tokens(o.id), created: undefined, errors: {} });
     });
 
-    area.post<{ Body: { name?: string } }>('/organiser/tokens', { schema: { body: TokenForm }, attachValidation: true }, async (req, reply) => {
+    area.post('/organiser/tokens', { schema: { body: TokenForm }, attachValidation: true }, async (req, reply) => {
       const o = organiserOf(req)!;
       const lang = langOf(req);
       if (req.validationError) return render(req, reply, 'pages/organiser/tokens', { title: t(lang, 'org.tokens'), tokens: auth.tokens(o.id), created: undefined, errors: notTextErrors(lang, req.validationError) }, 400);
@@ -207,7 +210,7 @@ export default async function organiserRoutes(app: FastifyInstance): Promise<voi
       );
     });
 
-    area.post<{ Params: { id: string } }>('/organiser/tokens/:id/revoke', { schema: { params: IdParams, body: ActionForm } }, async (req, reply) => {
+    area.post('/organiser/tokens/:id/revoke', { schema: { params: IdParams, body: ActionForm } }, async (req, reply) => {
       auth.revokeToken(organiserOf(req)!.id, Number(req.params.id));
       return reply.redirect('/organiser/tokens?msg=org.tokenRevoked', 303);
     });
