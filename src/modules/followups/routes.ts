@@ -6,13 +6,11 @@ import type { Audience } from './repository.js';
 import { AUDIENCES } from './service.js';
 import { langOf, render } from '../../core/render/context.js';
 import { organiserOf, requireOrganiser } from '../organisers/index.js';
-import Type from 'typebox';
-import { ActionForm, Form, Params as ParamsOf, Query, Text, notTextErrors, textValues } from '../../core/render/boundary.js';
+import { ActionForm, Query, notTextErrors, textValues } from '../../core/render/boundary.js';
 import { answerForm } from '../../core/render/form.js';
+import { FollowupParams, FollowupForm } from './schemas.js';
 
 type Params = { id: string; audience?: string };
-const FollowupParams = ParamsOf({ id: Text, audience: Type.Optional(Text) });
-const FollowupForm = Form({ subject: Type.Optional(Text), body: Type.Optional(Text), inviteNext: Type.Optional(Text) });
 
 export default async function followupRoutes(instance: FastifyInstance): Promise<void> {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();

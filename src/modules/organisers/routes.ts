@@ -6,9 +6,9 @@ import { LOGIN_TTL_MS } from './service.js';
 import { langOf, render, SESSION_COOKIE } from '../../core/render/context.js';
 import { organiserOf } from './signed-in.js';
 import Type from 'typebox';
-import { ActionForm, Form, Query, Text } from '../../core/render/boundary.js';
+import { ActionForm, Query, Text } from '../../core/render/boundary.js';
+import { LoginForm } from './schemas.js';
 
-const LoginForm = Form({ email: Type.Optional(Text), password: Type.Optional(Text), next: Type.Optional(Text) });
 
 /** Login posts accepted per client address per minute (failed or not). */
 export const LOGIN_PER_ADDRESS_PER_MINUTE = 10;

@@ -15,25 +15,14 @@ import type { InviteResult } from './service.js';
 import { allZones, formatDate, formatInZone, formatTime } from '../../core/time/index.js';
 import { langOf, render, langChosen, personalLang, personalPage } from '../../core/render/context.js';
 import { organiserOf, requireOrganiser } from '../organisers/index.js';
-import Type from 'typebox';
-import { ActionForm, Form, Params, Query as QueryOf, Text, TextOrList, notTextErrors, textValues } from '../../core/render/boundary.js';
+import { ActionForm, Form, Params, Query as QueryOf, Text, notTextErrors, textValues } from '../../core/render/boundary.js';
 import { can } from '../../core/access/index.js';
+import { SessionParams, TokenParams, PollQuery, SettingsForm, SlotForm, InviteForm, PickForm } from './schemas.js';
 
 type FormBody = Record<string, string | string[] | undefined>;
 type Query = Record<string, string | undefined>;
 
-const opt = Type.Optional;
-const SessionParams = Params({ id: Text });
-const TokenParams = Params({ token: Text });
 /** The organiser page's query: the suggestion range and the outcome of an invitation. */
-const PollQuery = QueryOf({
-  from: opt(Text), to: opt(Text), durationMinutes: opt(Text), zone: opt(Text),
-  invited: opt(Text), already: opt(Text), noConsent: opt(Text), invalid: opt(Text),
-});
-const SettingsForm = Form({ zone: opt(Text), deadlineDate: opt(Text), deadlineTime: opt(Text), reminderHours: opt(Text) });
-const SlotForm = Form({ date: opt(Text), time: opt(Text), zone: opt(Text), durationMinutes: opt(Text), back: opt(Text) });
-const InviteForm = Form({ hubIds: opt(TextOrList), registrants: opt(Text) });
-const PickForm = Form({ slotId: opt(Text) });
 
 /**
  * How the poll pages word a refusal: poll.err.<code>, then the shared err.<code>, then the service's

@@ -8,19 +8,15 @@ import { toCsv } from '../../core/csv.js';
 import { formatInZone } from '../../core/time/index.js';
 import { langOf, render } from '../../core/render/context.js';
 import { organiserOf, requireOrganiser } from '../organisers/index.js';
-import Type from 'typebox';
-import { ActionForm, Form, Params, Query, Text, notTextErrors, textValues } from '../../core/render/boundary.js';
+import { ActionForm, Params, Query, Text, notTextErrors, textValues } from '../../core/render/boundary.js';
 import { mayOn } from '../sessions/index.js';
 import { answerForm } from '../../core/render/form.js';
 import { personalScope } from '../../core/access/index.js';
-import { RegistrationForm, formToRegistration, registrationFormData } from './routes.js';
+import { formToRegistration, registrationFormData } from './routes.js';
+import { RegistrationForm } from './schemas.js';
+import { RegQuery, SessionParams, MessageForm, QuestionForm } from './schemas.js';
 
 type Query = { status?: string; hub?: string; country?: string; orgType?: string };
-const opt = Type.Optional;
-const RegQuery = Query({ status: opt(Text), hub: opt(Text), country: opt(Text), orgType: opt(Text) });
-const SessionParams = Params({ id: Text });
-const MessageForm = Form({ subject: opt(Text), body: opt(Text), audience: opt(Text) });
-const QuestionForm = Form({ label: opt(Text), kind: opt(Text), options: opt(Text), required: opt(Text) });
 const STATUSES: RegistrationStatus[] = ['confirmed', 'pending', 'waitlisted', 'cancelled', 'expired'];
 
 function filterOf(q: Query): RegistrationFilter {

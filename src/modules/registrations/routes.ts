@@ -14,9 +14,10 @@ import { allZones } from '../../core/time/index.js';
 import { langOf, render, viewerZoneOf, personalLang, personalPage } from '../../core/render/context.js';
 import { organiserOf } from '../organisers/index.js';
 import { answerForm } from '../../core/render/form.js';
-import { ActionForm, Form, IdParams, Params, Query, Text, notTextErrors, textValues } from '../../core/render/boundary.js';
+import { ActionForm, IdParams, Query, Text, notTextErrors, textValues } from '../../core/render/boundary.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { registrationRateLimit } from '../../core/render/rate-limits.js';
+import { RegistrationForm, TokenParams, PreferencesForm } from './schemas.js';
 
 type FormBody = Record<string, unknown>;
 const one = (b: FormBody, k: string): string | undefined => {
@@ -25,21 +26,7 @@ const one = (b: FormBody, k: string): string | undefined => {
 };
 
 /** The registration form's fields (custom answers come as q<ID>, checked as text too). */
-export const RegistrationForm = Form({
-  name: Type.Optional(Text),
-  email: Type.Optional(Text),
-  organisation: Type.Optional(Text),
-  orgType: Type.Optional(Text),
-  hubId: Type.Optional(Text),
-  country: Type.Optional(Text),
-  language: Type.Optional(Text),
-  zone: Type.Optional(Text),
-  consent: Type.Optional(Text),
-  followupConsent: Type.Optional(Text),
-});
 
-const TokenParams = Params({ token: Text });
-const PreferencesForm = Form({ language: Type.Optional(Text), zone: Type.Optional(Text), followupConsent: Type.Optional(Text) });
 
 /** The message shown for an outcome: a pending registration that holds no seat yet has its own. */
 function outcomeKey(outcome: string, seatHeld: boolean | undefined): string {

@@ -21,7 +21,6 @@
 import { createHash } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import Type from 'typebox';
 import { buildPublicCalendar, googleCalendarLink, outlookCalendarLink, type CalendarEvent } from '../../core/calendar/index.js';
 import { hasFixedTime, sessionToEvent } from './calendar-event.js';
 import type { Config } from '../../core/config.js';
@@ -30,6 +29,7 @@ import { t } from '../../core/i18n/index.js';
 import type { Hub } from './hubs-repository.js';
 import type { Session } from './repository.js';
 import { langOf, render } from '../../core/render/context.js';
+import { FeedIdParams } from './schemas.js';
 
 /** How long shared caches and browsers may keep a file or feed. */
 export const CALENDAR_CACHE_CONTROL = 'public, max-age=300';
@@ -105,7 +105,6 @@ export function logLeftOut(req: FastifyRequest, sessionId: number | undefined, e
   req.log.error({ err, sessionId }, 'calendar: session left out of the file, its event could not be built');
 }
 
-const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 
 export default async function calendarRoutes(instance: FastifyInstance): Promise<void> {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
@@ -163,7 +162,7 @@ export default async function calendarRoutes(instance: FastifyInstance): Promise
     return reply.code(200).send(body);
   };
 
-  const schema = (summary: string) => ({ tags: ['calendar'], summary, params: IdParams });
+  const schema = (summary: string) => ({ tags: ['calendar'], summary, params: FeedIdParams });
 
   app.get('/sessions/:id/calendar.ics', { schema: schema('One session as an iCalendar file (public: no attendees, no join URL)') }, async (req, reply) => {
     const session = sessions.get(req.params.id);

@@ -8,35 +8,14 @@ import { sessionTimes } from './present.js';
 import { allZones, formatDurationMinutes } from '../../core/time/index.js';
 import { langOf, render } from '../../core/render/context.js';
 import { organiserOf, requireOrganiser } from '../organisers/index.js';
-import Type from 'typebox';
-import { ActionForm, Form, IdParams, Query, Text, TextOrList, notTextErrors, textValues } from '../../core/render/boundary.js';
+import { ActionForm, IdParams, Query, notTextErrors, textValues } from '../../core/render/boundary.js';
 import { can, canUseSeries } from '../../core/access/index.js';
 import type { Organiser } from '../organisers/index.js';
+import { SessionForm, TokenForm } from './schemas.js';
 
 type FormBody = Record<string, unknown>;
 
-const opt = Type.Optional;
 /** The session form: every field text; co-hosts are checkboxes and may repeat. */
-export const SessionForm = Form({
-  title: opt(Text),
-  description: opt(Text),
-  seriesId: opt(Text),
-  hubId: opt(Text),
-  coHostIds: opt(TextOrList),
-  status: opt(Text),
-  date: opt(Text),
-  time: opt(Text),
-  zone: opt(Text),
-  durationMinutes: opt(Text),
-  approxMonth: opt(Text),
-  approxPart: opt(Text),
-  joinUrl: opt(Text),
-  capacity: opt(Text),
-  language: opt(Text),
-  doubleOptIn: opt(Text),
-  reminderOffsets: opt(Text),
-});
-const TokenForm = Form({ name: opt(Text) });
 
 function formToInput(body: FormBody): SessionInput {
   const one = (k: string): string | undefined => {
