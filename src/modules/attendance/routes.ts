@@ -6,10 +6,10 @@ import { countryName } from '../sessions/index.js';
 import { formatInZone } from '../../core/time/index.js';
 import { langOf, render, personalPage } from '../../core/render/context.js';
 import { organiserOf, requireOrganiser } from '../organisers/index.js';
-import Type from 'typebox';
-import { Form, IdParams, Params, Query, Text, notTextErrors, textValues } from '../../core/render/boundary.js';
+import { IdParams, Query, notTextErrors, textValues } from '../../core/render/boundary.js';
 import { mayOn } from '../sessions/index.js';
 import { personalScope } from '../../core/access/index.js';
+import { ImportForm, JoinParams, MarkForm, MarkParams } from './schemas.js';
 
 export default async function attendanceRoutes(instance: FastifyInstance): Promise<void> {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
@@ -17,7 +17,7 @@ export default async function attendanceRoutes(instance: FastifyInstance): Promi
 
   // The personal join link in emails: records the first join inside the session window, then
   // redirects to the meeting. Outside the window it only says when the link opens.
-  app.get('/join/:token', { schema: { params: Params({ token: Text }), querystring: Query({}) } }, async (req, reply) => {
+  app.get('/join/:token', { schema: { params: JoinParams, querystring: Query({}) } }, async (req, reply) => {
     const result = attendance.join(req.params.token);
     personalPage(reply);
     if (result.kind === 'redirect') return reply.redirect(result.url, 302);
@@ -67,14 +67,14 @@ export default async function attendanceRoutes(instance: FastifyInstance): Promi
 
     area.get('/organiser/sessions/:id/attendance', { schema: { params: IdParams, querystring: Query({}) } }, async (req, reply) => page(req, reply));
 
-    area.post('/organiser/sessions/:id/attendance/:rid', { schema: { params: Params({ id: Text, rid: Text }), body: Form({ attended: Type.Optional(Text) }) } }, async (req, reply) => {
+    area.post('/organiser/sessions/:id/attendance/:rid', { schema: { params: MarkParams, body: MarkForm } }, async (req, reply) => {
       const o = organiserOf(req)!;
       const session = sessions.getManaged(Number(req.params.id), o, 'attendance.mark');
       attendance.mark(session.id, Number(req.params.rid), req.body?.attended === 'yes', personalScope(o, session));
       return reply.redirect(`/organiser/sessions/${session.id}/attendance?msg=att.saved`, 303);
     });
 
-    area.post('/organiser/sessions/:id/attendance/import', { schema: { params: IdParams, body: Form({ csv: Type.Optional(Text) }) }, attachValidation: true }, async (req, reply) => {
+    area.post('/organiser/sessions/:id/attendance/import', { schema: { params: IdParams, body: ImportForm }, attachValidation: true }, async (req, reply) => {
       const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'attendance.import');
       if (req.validationError) return page(req, reply, { errors: notTextErrors(langOf(req), req.validationError), csvValue: textValues(req.body).csv ?? '' }, 400);
       return answerForm(

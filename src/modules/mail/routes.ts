@@ -10,6 +10,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { OUTBOX_STATUSES } from '../../core/outbox/types.js';
+import { idParams, listQuery } from './schemas.js';
 import { t } from '../../core/i18n/index.js';
 import { formatInZone } from '../../core/time/index.js';
 import { langOf, render } from '../../core/render/context.js';
@@ -18,21 +19,6 @@ import { ActionForm } from '../../core/render/boundary.js';
 import { canGlobal } from '../../core/access/index.js';
 
 const PAGE_SIZE = 50;
-
-const listQuery = {
-  type: 'object',
-  properties: {
-    status: { type: 'string', enum: ['', ...OUTBOX_STATUSES] },
-    session: { type: 'integer', minimum: 1 },
-    page: { type: 'integer', minimum: 1, maximum: 100_000 },
-  },
-} as const;
-
-const idParams = {
-  type: 'object',
-  required: ['id'],
-  properties: { id: { type: 'integer', minimum: 1 } },
-} as const;
 
 export default async function organiserMailRoutes(instance: FastifyInstance): Promise<void> {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
