@@ -12,7 +12,9 @@ import { RegistrationService } from './modules/registrations/index.js';
 import { ReminderService } from './modules/registrations/index.js';
 import { secretOf } from './core/secret.js';
 import { SessionService } from './modules/sessions/index.js';
+import { HealthService } from './modules/health/index.js';
 import { MailService } from './modules/mail/index.js';
+import { QuestionService } from './modules/registrations/index.js';
 
 export interface Services {
   db: DB;
@@ -28,6 +30,8 @@ export interface Services {
   followups: FollowupService;
   polls: PollService;
   mail: MailService;
+  questions: QuestionService;
+  health: HealthService;
 }
 
 const COPIES_REDACTED = 'outbox_copies_redacted';
@@ -69,8 +73,10 @@ export function createServices({ db, clock, config }: ServiceDeps): Services {
     registrations,
     reminders,
     attendance: new AttendanceService(db, repos, clock, config, secret),
-    followups: new FollowupService(db, repos, clock),
+    followups: new FollowupService(db, repos, clock, config),
     polls,
     mail: new MailService(db, clock),
+    questions: new QuestionService(repos.registrations),
+    health: new HealthService(db),
   };
 }

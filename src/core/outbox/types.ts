@@ -97,7 +97,9 @@ export type EmailRenderer<P = unknown> = (ctx: RenderContext<P>) => RenderedEmai
 
 /** The parts of Config the email module reads. */
 export type EmailConfig = Pick<Config, 'smtpUrl' | 'mailFrom' | 'publicUrl' | 'dispatcherIntervalMs'> &
-  Partial<Pick<Config, 'smtpConnectionTimeoutMs' | 'smtpSocketTimeoutMs'>>;
+  Partial<Pick<Config, 'smtpConnectionTimeoutMs' | 'smtpSocketTimeoutMs'>> &
+  /** Where the server secret comes from (personal links in emails are derived from it). */
+  Partial<Pick<Config, 'sessionSecret' | 'secretKeyFile'>>;
 
 /** The subset of a pino logger the email module uses. Log ids and kinds, never addresses, names or tokens. */
 export interface EmailLogger {

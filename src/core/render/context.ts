@@ -29,6 +29,22 @@ export function langOf(req: FastifyRequest): Language {
   return negotiate(req.headers['accept-language']);
 }
 
+/** The language asked for with ?lang=, if any. */
+export function langChosen(req: FastifyRequest): Language | undefined {
+  const q = (req.query as Record<string, unknown> | undefined)?.lang;
+  return isLanguage(q) ? q : undefined;
+}
+
+/** A personal page speaks its owner's language unless the visitor picks another with ?lang=. */
+export function personalLang(req: FastifyRequest, ownerLanguage: string): Language {
+  return langChosen(req) ?? (isLanguage(ownerLanguage) ? ownerLanguage : langOf(req));
+}
+
+/** Personal pages: never cached, never indexed (the referrer policy is no-referrer site-wide). */
+export function personalPage(reply: FastifyReply): void {
+  reply.header('Cache-Control', 'no-store, private').header('X-Robots-Tag', 'noindex, nofollow');
+}
+
 /** Remembers an explicit ?lang= choice for later pages. */
 export function rememberLanguage(req: FastifyRequest, reply: FastifyReply): void {
   const q = (req.query as Record<string, unknown> | undefined)?.lang;

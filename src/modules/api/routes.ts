@@ -7,82 +7,14 @@ import { can } from '../../core/access/index.js';
 import { tentativeLabel } from '../sessions/index.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { formatDurationMinutes, placeTimes, toIsoInZone, toIsoUtc } from '../../core/time/index.js';
+import { HubSchema, SessionSchema, SessionBody, ErrorSchema, IdParams } from './schemas.js';
 
 const bearerOrganisers = new WeakMap<FastifyRequest, Organiser>();
 
-const HubSchema = Type.Object({
-  id: Type.Integer(),
-  slug: Type.String(),
-  name: Type.String(),
-  country: Type.String(),
-  countryCode: Type.String(),
-  zone: Type.String({ description: 'IANA time zone' }),
-  language: Type.String(),
-});
 
-const PlaceTimeSchema = Type.Object({
-  key: Type.String(),
-  city: Type.String(),
-  country: Type.String(),
-  zone: Type.String(),
-  localDate: Type.String(),
-  localStart: Type.String(),
-  localEnd: Type.String(),
-  localIso: Type.String(),
-  utcOffset: Type.String(),
-  workingHours: Type.Boolean({ description: 'start and end on a weekday within 09:00–18:00 local time' }),
-});
 
-const SessionSchema = Type.Object({
-  id: Type.Integer(),
-  slug: Type.String(),
-  title: Type.String(),
-  description: Type.String(),
-  status: Type.Union([Type.Literal('tentative'), Type.Literal('scheduled'), Type.Literal('cancelled'), Type.Literal('completed')]),
-  seriesId: Type.Union([Type.Null(), Type.Integer()]),
-  hubId: Type.Integer(),
-  coHostIds: Type.Array(Type.Integer()),
-  zone: Type.String({ description: "the organiser's IANA zone (the truth, with wallTime)" }),
-  wallTime: Type.Union([Type.Object({ date: Type.String(), time: Type.String(), zone: Type.String() }), Type.Null()]),
-  startUtc: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  endUtc: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  durationMinutes: Type.Integer(),
-  timeStated: Type.Boolean({ description: 'false when the source gave only the date and the time is assumed' }),
-  approximate: Type.Union([Type.Object({ month: Type.String(), part: Type.Union([Type.Null(), Type.String()]), label: Type.String() }), Type.Null()]),
-  capacity: Type.Union([Type.Null(), Type.Integer()]),
-  language: Type.String(),
-  sequence: Type.Integer(),
-  calendarUid: Type.String(),
-  reminderOffsets: Type.Array(Type.String()),
-  joinUrl: Type.Optional(Type.Union([Type.Null(), Type.String()])),
-  places: Type.Array(PlaceTimeSchema),
-});
 
-const SessionBody = Type.Object(
-  {
-    title: Type.Optional(Type.String({ maxLength: 500 })),
-    description: Type.Optional(Type.String({ maxLength: 10000 })),
-    seriesId: Type.Optional(Type.Union([Type.Null(), Type.Integer()])),
-    hubId: Type.Optional(Type.Integer()),
-    coHostIds: Type.Optional(Type.Array(Type.Integer(), { maxItems: 50 })),
-    status: Type.Optional(Type.Union([Type.Literal('tentative'), Type.Literal('scheduled'), Type.Literal('completed')])),
-    date: Type.Optional(Type.String({ description: 'YYYY-MM-DD, wall clock in `zone`' })),
-    time: Type.Optional(Type.String({ description: 'HH:MM, 24-hour, wall clock in `zone`' })),
-    zone: Type.Optional(Type.String({ description: 'IANA time zone, e.g. Europe/Athens' })),
-    durationMinutes: Type.Optional(Type.Integer()),
-    approxMonth: Type.Optional(Type.Union([Type.Null(), Type.String()])),
-    approxPart: Type.Optional(Type.Union([Type.Literal('early'), Type.Literal('mid'), Type.Literal('late'), Type.Null()])),
-    joinUrl: Type.Optional(Type.Union([Type.Null(), Type.String()])),
-    capacity: Type.Optional(Type.Union([Type.Null(), Type.Integer()])),
-    language: Type.Optional(Type.String()),
-    doubleOptIn: Type.Optional(Type.Boolean()),
-    reminderOffsets: Type.Optional(Type.Array(Type.Union([Type.Integer(), Type.String()]), { maxItems: 5, description: 'ISO 8601 durations before the start, e.g. ["P1D", "PT1H"]' })),
-  },
-  { additionalProperties: false },
-);
 
-const ErrorSchema = Type.Object({ error: Type.String(), message: Type.String(), field: Type.Optional(Type.String()), fields: Type.Optional(Type.Array(Type.Any())) });
-const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 
 export function hubJson(h: Hub) {
   return { id: h.id, slug: h.slug, name: h.name, country: h.country, countryCode: h.countryCode, zone: h.zone, language: h.language };
@@ -130,9 +62,10 @@ export function sessionJson(s: Session, opts: { withJoinUrl?: boolean } = {}) {
   };
 }
 
-export default async function apiRoutes(fastify: FastifyInstance): Promise<void> {
+export default async function apiRoutes(instance: FastifyInstance): Promise<void> {
+  const fastify = instance.withTypeProvider<TypeBoxTypeProvider>();
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const { sessions, repos, auth } = app.services;
+  const { sessions, auth } = app.services;
 
   // Requests with a body must be JSON (a browser form from another site cannot send that without
   // CORS): the app's body-type hook (src/routes/boundary.ts) refuses anything else with 415.
@@ -152,11 +85,11 @@ export default async function apiRoutes(fastify: FastifyInstance): Promise<void>
   };
 
   app.get('/hubs', { schema: { tags: ['hubs'], summary: 'The hubs of the network', response: { 200: Type.Array(HubSchema) } } }, async () =>
-    repos.hubs.list().map(hubJson),
+    sessions.hubs().map(hubJson),
   );
 
   app.get('/series', { schema: { tags: ['series'], summary: 'Series of related sessions', response: { 200: Type.Array(Type.Object({ id: Type.Integer(), slug: Type.String(), title: Type.String(), description: Type.String(), sessionIds: Type.Array(Type.Integer()) })) } } }, async () =>
-    repos.series.list().map((s) => ({ ...s, sessionIds: repos.sessions.listBySeries(s.id).map((x) => x.id) })),
+    sessions.seriesList().map((s) => ({ ...s, sessionIds: sessions.listBySeries(s.id).map((x) => x.id) })),
   );
 
   app.get(

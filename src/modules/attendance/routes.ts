@@ -1,23 +1,25 @@
-import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { answerForm } from '../../core/render/form.js';
 import { errorMessage, isLanguage, t } from '../../core/i18n/index.js';
 import { countryName } from '../sessions/index.js';
 import { formatInZone } from '../../core/time/index.js';
-import { langOf, render } from '../../core/render/context.js';
+import { langOf, render, personalPage } from '../../core/render/context.js';
 import { organiserOf, requireOrganiser } from '../organisers/index.js';
-import Type from 'typebox';
-import { Form, IdParams, Params, Query, Text, notTextErrors, textValues } from '../../core/render/boundary.js';
+import { IdParams, Query, notTextErrors, textValues } from '../../core/render/boundary.js';
 import { mayOn } from '../sessions/index.js';
 import { personalScope } from '../../core/access/index.js';
+import { ImportForm, JoinParams, MarkForm, MarkParams } from './schemas.js';
 
-export default async function attendanceRoutes(app: FastifyInstance): Promise<void> {
+export default async function attendanceRoutes(instance: FastifyInstance): Promise<void> {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { attendance, sessions, registrations } = app.services;
 
   // The personal join link in emails: records the first join inside the session window, then
   // redirects to the meeting. Outside the window it only says when the link opens.
-  app.get<{ Params: { token: string } }>('/join/:token', { schema: { params: Params({ token: Text }), querystring: Query({}) } }, async (req, reply) => {
+  app.get('/join/:token', { schema: { params: JoinParams, querystring: Query({}) } }, async (req, reply) => {
     const result = attendance.join(req.params.token);
-    reply.header('Cache-Control', 'no-store, private').header('X-Robots-Tag', 'noindex, nofollow');
+    personalPage(reply);
     if (result.kind === 'redirect') return reply.redirect(result.url, 302);
     const lang = isLanguage(result.reg.language) ? result.reg.language : langOf(req);
     const message =
@@ -31,10 +33,11 @@ export default async function attendanceRoutes(app: FastifyInstance): Promise<vo
     return render(req, reply, 'pages/join', { title: result.session.title, session: result.session, message, lang });
   });
 
-  app.register(async (area) => {
+  app.register(async (plain) => {
+    const area = plain.withTypeProvider<TypeBoxTypeProvider>();
     area.addHook('preHandler', requireOrganiser);
 
-    const page = async (req: import('fastify').FastifyRequest<{ Params: { id: string } }>, reply: import('fastify').FastifyReply, extra: Record<string, unknown> = {}, status = 200) => {
+    const page = async (req: FastifyRequest & { params: { id: string } }, reply: FastifyReply, extra: Record<string, unknown> = {}, status = 200) => {
       const lang = langOf(req);
       const o = organiserOf(req)!;
       const session = sessions.getManaged(Number(req.params.id), o, 'attendance.mark');
@@ -62,16 +65,16 @@ export default async function attendanceRoutes(app: FastifyInstance): Promise<vo
       );
     };
 
-    area.get<{ Params: { id: string } }>('/organiser/sessions/:id/attendance', { schema: { params: IdParams, querystring: Query({}) } }, async (req, reply) => page(req, reply));
+    area.get('/organiser/sessions/:id/attendance', { schema: { params: IdParams, querystring: Query({}) } }, async (req, reply) => page(req, reply));
 
-    area.post<{ Params: { id: string; rid: string }; Body: { attended?: string } }>('/organiser/sessions/:id/attendance/:rid', { schema: { params: Params({ id: Text, rid: Text }), body: Form({ attended: Type.Optional(Text) }) } }, async (req, reply) => {
+    area.post('/organiser/sessions/:id/attendance/:rid', { schema: { params: MarkParams, body: MarkForm } }, async (req, reply) => {
       const o = organiserOf(req)!;
       const session = sessions.getManaged(Number(req.params.id), o, 'attendance.mark');
       attendance.mark(session.id, Number(req.params.rid), req.body?.attended === 'yes', personalScope(o, session));
       return reply.redirect(`/organiser/sessions/${session.id}/attendance?msg=att.saved`, 303);
     });
 
-    area.post<{ Params: { id: string }; Body: { csv?: string } }>('/organiser/sessions/:id/attendance/import', { schema: { params: IdParams, body: Form({ csv: Type.Optional(Text) }) }, attachValidation: true }, async (req, reply) => {
+    area.post('/organiser/sessions/:id/attendance/import', { schema: { params: IdParams, body: ImportForm }, attachValidation: true }, async (req, reply) => {
       const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'attendance.import');
       if (req.validationError) return page(req, reply, { errors: notTextErrors(langOf(req), req.validationError), csvValue: textValues(req.body).csv ?? '' }, 400);
       return answerForm(

@@ -1,25 +1,23 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { followupRenderer } from '../registrations/index.js';
-import { redactRendered } from '../../core/outbox/redact.js';
-import type { OutboxRow, RenderedEmail } from '../../core/outbox/types.js';
 import { AppError } from '../../core/errors.js';
 import { t } from '../../core/i18n/index.js';
 import type { Audience } from './repository.js';
-import { AUDIENCES, FOLLOWUP_KIND } from './service.js';
+import { AUDIENCES } from './service.js';
 import { langOf, render } from '../../core/render/context.js';
 import { organiserOf, requireOrganiser } from '../organisers/index.js';
-import Type from 'typebox';
-import { ActionForm, Form, Params as ParamsOf, Query, Text, notTextErrors, textValues } from '../../core/render/boundary.js';
+import { ActionForm, Query, notTextErrors, textValues } from '../../core/render/boundary.js';
 import { answerForm } from '../../core/render/form.js';
+import { FollowupParams, FollowupForm } from './schemas.js';
 
 type Params = { id: string; audience?: string };
-const FollowupParams = ParamsOf({ id: Text, audience: Type.Optional(Text) });
-const FollowupForm = Form({ subject: Type.Optional(Text), body: Type.Optional(Text), inviteNext: Type.Optional(Text) });
 
-export default async function followupRoutes(app: FastifyInstance): Promise<void> {
+export default async function followupRoutes(instance: FastifyInstance): Promise<void> {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { sessions, followups } = app.services;
 
-  app.register(async (area) => {
+  app.register(async (plain) => {
+    const area = plain.withTypeProvider<TypeBoxTypeProvider>();
     area.addHook('preHandler', requireOrganiser);
 
     const audienceOf = (raw: string | undefined): Audience => {
@@ -27,7 +25,7 @@ export default async function followupRoutes(app: FastifyInstance): Promise<void
       return raw as Audience;
     };
 
-    const page = async (req: FastifyRequest<{ Params: Params }>, reply: FastifyReply, extra: Record<string, unknown> = {}, status = 200) => {
+    const page = async (req: FastifyRequest & { params: Params }, reply: FastifyReply, extra: Record<string, unknown> = {}, status = 200) => {
       const lang = langOf(req);
       const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'followups.manage');
       const next = followups.nextInSeries(session);
@@ -58,9 +56,9 @@ export default async function followupRoutes(app: FastifyInstance): Promise<void
       );
     };
 
-    area.get<{ Params: Params }>('/organiser/sessions/:id/followups', { schema: { params: FollowupParams, querystring: Query({}) } }, async (req, reply) => page(req, reply));
+    area.get('/organiser/sessions/:id/followups', { schema: { params: FollowupParams, querystring: Query({}) } }, async (req, reply) => page(req, reply));
 
-    area.post<{ Params: Params; Body: Record<string, string> }>('/organiser/sessions/:id/followups/:audience', { schema: { params: FollowupParams, body: FollowupForm }, attachValidation: true }, async (req, reply) => {
+    area.post('/organiser/sessions/:id/followups/:audience', { schema: { params: FollowupParams, body: FollowupForm }, attachValidation: true }, async (req, reply) => {
       const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'followups.manage');
       const audience = audienceOf(req.params.audience);
       if (req.validationError) {
@@ -77,25 +75,16 @@ export default async function followupRoutes(app: FastifyInstance): Promise<void
       );
     });
 
-    area.get<{ Params: Params }>('/organiser/sessions/:id/followups/:audience/preview', { schema: { params: FollowupParams, querystring: Query({}) } }, async (req, reply) => {
+    area.get('/organiser/sessions/:id/followups/:audience/preview', { schema: { params: FollowupParams, querystring: Query({}) } }, async (req, reply) => {
       const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'followups.manage');
       const audience = audienceOf(req.params.audience);
-      const f = followups.get(session.id, audience);
       const lang = langOf(req);
-      const sample = followups.recipients(session, audience)[0];
-      let preview: RenderedEmail | undefined;
-      if (f && sample) {
-        const next = f.inviteNext ? followups.nextInSeries(session) : undefined;
-        // Rendered exactly as the dispatcher will, for the first recipient, without queueing anything.
-        const row = { id: 0, kind: FOLLOWUP_KIND, registration_id: sample.id, session_id: session.id, language: sample.language, zone: sample.zone, recipient_name: sample.name, recipient_email: sample.email } as unknown as OutboxRow;
-        const out = await followupRenderer({ row, payload: { audience, subject: f.subject, body: f.body, nextSessionId: next?.id ?? null }, db: app.services.db, config: app.config, clock: app.services.clock });
-        // The organiser sees the recipient's personal links as markers, never the links themselves.
-        if (!('withdraw' in out)) preview = redactRendered(out, app.config.publicUrl);
-      }
+      // The organiser sees the recipient's personal links as markers, never the links themselves.
+      const { preview, sample } = await followups.preview(session, audience, app.emailKinds);
       return render(req, reply, 'pages/organiser/followup-preview', { title: t(lang, 'fu.preview'), session, audience, preview, sample });
     });
 
-    area.post<{ Params: Params }>('/organiser/sessions/:id/followups/:audience/send', { schema: { params: FollowupParams, body: ActionForm } }, async (req, reply) => {
+    area.post('/organiser/sessions/:id/followups/:audience/send', { schema: { params: FollowupParams, body: ActionForm } }, async (req, reply) => {
       const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'followups.manage');
       const audience = audienceOf(req.params.audience);
       const result = followups.send(session, audience);

@@ -10,6 +10,9 @@ import type { FollowupRepository } from './repository.js';
 import type { Registration } from '../registrations/index.js';
 import type { Session } from '../sessions/index.js';
 import { multiLine, singleLine, str } from '../../core/text.js';
+import { renderPreview } from '../../core/outbox/preview.js';
+import type { EmailKindRegistry } from '../../core/outbox/registry.js';
+import type { EmailConfig, EnqueueInput, RenderedEmail } from '../../core/outbox/types.js';
 
 /** The repositories this service uses (the app builds each once per database). */
 type Repositories = { followups: FollowupRepository; registrations: RegistrationRepository; sessions: SessionRepository };
@@ -27,6 +30,7 @@ export class FollowupService {
     private readonly db: DB,
     private readonly repos: Repositories,
     private readonly clock: Clock,
+    private readonly config: EmailConfig,
   ) {}
 
   get(sessionId: number, audience: Audience): Followup | undefined {
@@ -72,6 +76,18 @@ export class FollowupService {
       .sort((a, b) => when(a) - when(b))[0];
   }
 
+  /**
+   * The follow-up as its first recipient would get it, rendered exactly as the dispatcher will, without
+   * queueing anything (undefined when it is not written yet or nobody would get it).
+   */
+  async preview(session: Session, audience: Audience, kinds: EmailKindRegistry): Promise<{ preview?: RenderedEmail; sample?: Registration }> {
+    const f = this.repos.followups.get(session.id, audience);
+    const sample = this.recipients(session, audience)[0];
+    if (!f || !sample) return { sample };
+    const next = f.inviteNext ? this.nextInSeries(session) : undefined;
+    return { sample, preview: await renderPreview(kinds, message(session, audience, f, next, sample), { db: this.db, config: this.config, clock: this.clock }) };
+  }
+
   /** Queues the follow-up to its audience; a person gets at most one follow-up per session. */
   send(session: Session, audience: Audience): { queued: number; skipped: number } {
     if (session.endUtc === null || this.clock.now() < session.endUtc) {
@@ -84,20 +100,7 @@ export class FollowupService {
       let queued = 0;
       let skipped = 0;
       for (const reg of this.recipients(session, audience)) {
-        const id = enqueue(
-          this.db,
-          {
-            kind: FOLLOWUP_KIND,
-            dedupeKey: `registration:${reg.id}:${reg.cycle}:followup`,
-            to: { email: reg.email!, name: reg.name },
-            language: reg.language,
-            zone: reg.zone,
-            sessionId: session.id,
-            registrationId: reg.id,
-            payload: { audience, subject: f.subject, body: f.body, nextSessionId: next?.id ?? null },
-          },
-          this.clock,
-        );
+        const id = enqueue(this.db, message(session, audience, f, next, reg), this.clock);
         if (id === null) skipped++;
         else queued++;
       }
@@ -105,4 +108,18 @@ export class FollowupService {
       return { queued, skipped };
     });
   }
+}
+
+/** The outbox row of one person's follow-up (one per person and session: the dedupe key). */
+function message(session: Session, audience: Audience, f: Followup, next: Session | undefined, reg: Registration): EnqueueInput {
+  return {
+    kind: FOLLOWUP_KIND,
+    dedupeKey: `registration:${reg.id}:${reg.cycle}:followup`,
+    to: { email: reg.email!, name: reg.name },
+    language: reg.language,
+    zone: reg.zone,
+    sessionId: session.id,
+    registrationId: reg.id,
+    payload: { audience, subject: f.subject, body: f.body, nextSessionId: next?.id ?? null },
+  };
 }

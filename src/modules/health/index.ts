@@ -2,6 +2,7 @@
  * Health: readiness (`GET /healthz`).
  * Outside this folder, code imports only this file.
  */
+export { HealthService } from './service.js';
 import fp from 'fastify-plugin';
 import routes from './routes.js';
 export default fp(

@@ -1,10 +1,12 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 
 /** Readiness: the database answers and its schema is migrated. */
-export default async function healthRoutes(app: FastifyInstance): Promise<void> {
+export default async function healthRoutes(instance: FastifyInstance): Promise<void> {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   app.get('/healthz', { schema: { hide: true } }, async (_req, reply) => {
     try {
-      const schema = app.services.repos.settings.schemaVersion();
+      const schema = app.services.health.schemaVersion();
       if (schema < 1) return reply.code(503).send({ status: 'unavailable', database: 'not migrated', schema });
       return { status: 'ok', database: 'ok', schema };
     } catch (err) {

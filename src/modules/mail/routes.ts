@@ -7,8 +7,10 @@
  * to registrants who chose their hub (the access policy's mail rule); administrators see all.
  *
  */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { OUTBOX_STATUSES, type OutboxStatus } from '../../core/outbox/types.js';
+import { OUTBOX_STATUSES } from '../../core/outbox/types.js';
+import { idParams, listQuery } from './schemas.js';
 import { t } from '../../core/i18n/index.js';
 import { formatInZone } from '../../core/time/index.js';
 import { langOf, render } from '../../core/render/context.js';
@@ -18,22 +20,8 @@ import { canGlobal } from '../../core/access/index.js';
 
 const PAGE_SIZE = 50;
 
-const listQuery = {
-  type: 'object',
-  properties: {
-    status: { type: 'string', enum: ['', ...OUTBOX_STATUSES] },
-    session: { type: 'integer', minimum: 1 },
-    page: { type: 'integer', minimum: 1, maximum: 100_000 },
-  },
-} as const;
-
-const idParams = {
-  type: 'object',
-  required: ['id'],
-  properties: { id: { type: 'integer', minimum: 1 } },
-} as const;
-
-export default async function organiserMailRoutes(app: FastifyInstance): Promise<void> {
+export default async function organiserMailRoutes(instance: FastifyInstance): Promise<void> {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const mailbox = app.services.mail;
 
   const when = (req: FastifyRequest, ms: number | null) => {
@@ -41,10 +29,11 @@ export default async function organiserMailRoutes(app: FastifyInstance): Promise
     return formatInZone(ms, organiserOf(req)!.zone, langOf(req), 'medium');
   };
 
-  app.register(async (area) => {
+  app.register(async (plain) => {
+    const area = plain.withTypeProvider<TypeBoxTypeProvider>();
     area.addHook('preHandler', requireOrganiser);
 
-    area.get<{ Querystring: { status?: OutboxStatus | ''; session?: number; page?: number } }>(
+    area.get(
       '/organiser/mail',
       { schema: { querystring: listQuery } },
       async (req, reply) => {
@@ -81,7 +70,7 @@ export default async function organiserMailRoutes(app: FastifyInstance): Promise
       },
     );
 
-    area.get<{ Params: { id: number } }>('/organiser/mail/:id', { schema: { params: idParams } }, async (req, reply) => {
+    area.get('/organiser/mail/:id', { schema: { params: idParams } }, async (req, reply) => {
       const lang = langOf(req);
       const mail = mailbox.get(organiserOf(req)!, req.params.id);
       return render(req, reply, 'pages/organiser/mail-message', {
@@ -94,7 +83,7 @@ export default async function organiserMailRoutes(app: FastifyInstance): Promise
       });
     });
 
-    area.post<{ Params: { id: number } }>('/organiser/mail/:id/retry', { schema: { params: idParams, body: ActionForm } }, async (req, reply) => {
+    area.post('/organiser/mail/:id/retry', { schema: { params: idParams, body: ActionForm } }, async (req, reply) => {
       const mail = mailbox.retry(organiserOf(req)!, req.params.id);
       return reply.redirect(`/organiser/mail/${mail.id}`, 303);
     });

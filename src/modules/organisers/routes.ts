@@ -1,13 +1,14 @@
 import { isIP } from 'node:net';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { t } from '../../core/i18n/index.js';
 import { LOGIN_TTL_MS } from './service.js';
 import { langOf, render, SESSION_COOKIE } from '../../core/render/context.js';
 import { organiserOf } from './signed-in.js';
 import Type from 'typebox';
-import { ActionForm, Form, Query, Text } from '../../core/render/boundary.js';
+import { ActionForm, Query, Text } from '../../core/render/boundary.js';
+import { LoginForm } from './schemas.js';
 
-const LoginForm = Form({ email: Type.Optional(Text), password: Type.Optional(Text), next: Type.Optional(Text) });
 
 /** Login posts accepted per client address per minute (failed or not). */
 export const LOGIN_PER_ADDRESS_PER_MINUTE = 10;
@@ -32,8 +33,9 @@ function safeNext(next: unknown): string {
   return typeof next === 'string' && /^\/(?!\/)[^\s\\]*$/.test(next) ? next : '/organiser';
 }
 
-export default async function authRoutes(app: FastifyInstance): Promise<void> {
-  app.get<{ Querystring: { next?: string } }>('/login', { schema: { querystring: Query({ next: Type.Optional(Text) }) } }, async (req, reply) => {
+export default async function authRoutes(instance: FastifyInstance): Promise<void> {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
+  app.get('/login', { schema: { querystring: Query({ next: Type.Optional(Text) }) } }, async (req, reply) => {
     if (organiserOf(req)) return reply.redirect(safeNext(req.query.next), 303);
     return render(req, reply, 'pages/login', { title: t(langOf(req), 'login.title'), next: safeNext(req.query.next), email: '', error: undefined });
   });
@@ -41,7 +43,7 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
   // Two limits: per client address (this route's rate limit; the address is the proxy's client only
   // when TRUST_PROXY says which proxies to believe) and per account (failed attempts on one email,
   // in the auth service), so that no single address can lock every organiser out.
-  app.post<{ Body: { email?: string; password?: string; next?: string } }>(
+  app.post(
     '/login',
     { config: { rateLimit: { max: LOGIN_PER_ADDRESS_PER_MINUTE, timeWindow: '1 minute', keyGenerator: (req: FastifyRequest) => clientKey(req.ip) } }, schema: { body: LoginForm } },
     async (req, reply) => {

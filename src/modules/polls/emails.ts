@@ -13,7 +13,6 @@
  * nonce with the server secret (secretOf: SESSION_SECRET, or the key file), never stored;
  * a link that would not open (another secret in this process) fails the email rather than go out.
  */
-import type { Config } from '../../core/config.js';
 import type { DB } from '../../core/db/open.js';
 import { t } from '../../core/i18n/index.js';
 import { pollRepository } from './repository.js';
@@ -42,7 +41,7 @@ const reposOf = (db: DB) => ({ polls: pollRepository(db), registrations: registr
 function voteLinkFor(ctx: RenderContext<PollEmailPayload>, voter: PollVoter): string {
   const r = reposOf(ctx.db);
   // The dispatcher is given the app's Config (the email module only types the part it reads).
-  const secret = secretOf(ctx.db, ctx.config as Partial<Pick<Config, 'sessionSecret' | 'secretKeyFile'>>);
+  const secret = secretOf(ctx.db, ctx.config);
   const token = pollVoterToken(secret, voter.tokenNonce);
   if (r.polls.voterByTokenHash(sha256(token))?.id !== voter.id) throw new Error('the voting link does not match: the sender uses another SESSION_SECRET than the server');
   return voteUrl(ctx.config.publicUrl, token);

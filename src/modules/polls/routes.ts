@@ -2,37 +2,27 @@
  * Date polls. Organiser pages under /organiser/sessions/:id/poll… (login required); voter pages under
  * /poll/:token (personal link: GET shows, POST with CSRF changes; never cached, never indexed).
  */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../core/errors.js';
 import { answerForm, fieldMessages } from '../../core/render/form.js';
-import { isLanguage, t, tKey, type Language } from '../../core/i18n/index.js';
-import type { Poll, PollVoter } from './repository.js';
+import { t, tKey } from '../../core/i18n/index.js';
+import type { Poll } from './repository.js';
 import type { Session } from '../sessions/index.js';
 import { countryName } from '../sessions/index.js';
 import { NETWORK_COUNTRIES } from './present.js';
-import type { InviteResult, PollService } from './service.js';
+import type { InviteResult } from './service.js';
 import { allZones, formatDate, formatInZone, formatTime } from '../../core/time/index.js';
-import { langOf, render } from '../../core/render/context.js';
+import { langOf, render, langChosen, personalLang, personalPage } from '../../core/render/context.js';
 import { organiserOf, requireOrganiser } from '../organisers/index.js';
-import Type from 'typebox';
-import { ActionForm, Form, Params, Query as QueryOf, Text, TextOrList, notTextErrors, textValues } from '../../core/render/boundary.js';
+import { ActionForm, Form, Params, Query as QueryOf, Text, notTextErrors, textValues } from '../../core/render/boundary.js';
 import { can } from '../../core/access/index.js';
+import { SessionParams, TokenParams, PollQuery, SettingsForm, SlotForm, InviteForm, PickForm } from './schemas.js';
 
 type FormBody = Record<string, string | string[] | undefined>;
 type Query = Record<string, string | undefined>;
 
-const opt = Type.Optional;
-const SessionParams = Params({ id: Text });
-const TokenParams = Params({ token: Text });
 /** The organiser page's query: the suggestion range and the outcome of an invitation. */
-const PollQuery = QueryOf({
-  from: opt(Text), to: opt(Text), durationMinutes: opt(Text), zone: opt(Text),
-  invited: opt(Text), already: opt(Text), noConsent: opt(Text), invalid: opt(Text),
-});
-const SettingsForm = Form({ zone: opt(Text), deadlineDate: opt(Text), deadlineTime: opt(Text), reminderHours: opt(Text) });
-const SlotForm = Form({ date: opt(Text), time: opt(Text), zone: opt(Text), durationMinutes: opt(Text), back: opt(Text) });
-const InviteForm = Form({ hubIds: opt(TextOrList), registrants: opt(Text) });
-const PickForm = Form({ slotId: opt(Text) });
 
 /**
  * How the poll pages word a refusal: poll.err.<code>, then the shared err.<code>, then the service's
@@ -47,28 +37,12 @@ const shown = (err: unknown): err is AppError => err instanceof AppError && POLL
 
 const one = (b: FormBody, k: string) => (Array.isArray(b[k]) ? (b[k] as string[])[0] : b[k]);
 
-/** A personal page speaks its owner's language unless the visitor picks another with ?lang=. */
-function personalLang(req: FastifyRequest, voter: PollVoter): Language {
-  return langChosen(req) ?? (isLanguage(voter.language) ? voter.language : langOf(req));
-}
-
-/** The language asked for in the query, if any. */
-function langChosen(req: FastifyRequest): Language | undefined {
-  const q = (req.query as Record<string, unknown> | undefined)?.lang;
-  return isLanguage(q) ? q : undefined;
-}
-
-/** Personal pages: never cached, never indexed; the referrer policy is no-referrer site-wide. */
-function personal(reply: FastifyReply): void {
-  reply.header('Cache-Control', 'no-store, private').header('X-Robots-Tag', 'noindex, nofollow');
-}
 
 const count = (v: string | undefined) => (v !== undefined && /^\d{1,6}$/.test(v) ? Number(v) : undefined);
 
-export default async function pollRoutes(app: FastifyInstance, opts: { polls?: PollService } = {}): Promise<void> {
-  const polls = opts.polls ?? (app.services as unknown as { polls?: PollService }).polls;
-  if (!polls) throw new Error('pollRoutes: no PollService (add `polls` to createServices, or pass { polls })');
-  const { sessions, repos } = app.services;
+export default async function pollRoutes(instance: FastifyInstance): Promise<void> {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
+  const { sessions, polls } = app.services;
 
   const deadlineLabel = (poll: Poll, zone: string, lang: string) =>
     poll.deadlineUtc === null ? undefined : { inZone: formatInZone(poll.deadlineUtc, zone, lang), inPollZone: formatInZone(poll.deadlineUtc, poll.zone, lang), same: zone === poll.zone };
@@ -82,7 +56,7 @@ export default async function pollRoutes(app: FastifyInstance, opts: { polls?: P
     const lang = langOf(req);
     const q = (req.query ?? {}) as Query;
     const poll = polls.forSession(session.id);
-    const hubs = repos.hubs.list();
+    const hubs = sessions.hubs();
     const errors = { settings: {}, slot: {}, suggest: {}, invite: {}, pick: {}, close: {}, ...(extra.errors ?? {}) } as Record<string, Record<string, string>>;
     const values = extra.values ?? {};
     const mayManage = can(o, 'poll.manage', session);
@@ -152,17 +126,18 @@ export default async function pollRoutes(app: FastifyInstance, opts: { polls?: P
     return render(req, reply, 'pages/organiser/poll', data, status);
   };
 
-  app.register(async (area) => {
+  app.register(async (plain) => {
+    const area = plain.withTypeProvider<TypeBoxTypeProvider>();
     area.addHook('preHandler', requireOrganiser);
-    const managed = (req: FastifyRequest<{ Params: { id: string } }>) => sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'poll.manage');
+    const managed = (req: FastifyRequest & { params: { id: string } }) => sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'poll.manage');
     const base = (s: Session) => `/organiser/sessions/${s.id}/poll`;
 
-    area.get<{ Params: { id: string } }>('/organiser/sessions/:id/poll', { schema: { params: SessionParams, querystring: PollQuery } }, async (req, reply) =>
+    area.get('/organiser/sessions/:id/poll', { schema: { params: SessionParams, querystring: PollQuery } }, async (req, reply) =>
       orgPage(req, reply, sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'poll.read')),
     );
 
     /** Runs a change; on a 400/409 shows the page again with the messages in `group`. */
-    const act = async (req: FastifyRequest<{ Params: { id: string }; Body: FormBody }>, reply: FastifyReply, group: string, fn: (s: Session) => string, values?: Record<string, unknown>) => {
+    const act = async (req: FastifyRequest & { params: { id: string } }, reply: FastifyReply, group: string, fn: (s: Session) => string, values?: Record<string, unknown>) => {
       const s = managed(req);
       // A field the form's schema refused (sent twice, say) is shown beside the form, like the service's errors.
       if (req.validationError) return orgPage(req, reply, s, { errors: { [group]: notTextErrors(langOf(req), req.validationError) }, values: { [group]: textValues(req.body) } }, 400);
@@ -173,7 +148,7 @@ export default async function pollRoutes(app: FastifyInstance, opts: { polls?: P
       );
     };
 
-    area.post<{ Params: { id: string }; Body: FormBody }>('/organiser/sessions/:id/poll', { schema: { params: SessionParams, body: SettingsForm }, attachValidation: true }, async (req, reply) => {
+    area.post('/organiser/sessions/:id/poll', { schema: { params: SessionParams, body: SettingsForm }, attachValidation: true }, async (req, reply) => {
       const b = req.body ?? {};
       const input = { zone: one(b, 'zone'), deadlineDate: one(b, 'deadlineDate'), deadlineTime: one(b, 'deadlineTime'), reminderHours: one(b, 'reminderHours') };
       return act(req, reply, 'settings', (s) => {
@@ -183,7 +158,7 @@ export default async function pollRoutes(app: FastifyInstance, opts: { polls?: P
       }, input);
     });
 
-    area.post<{ Params: { id: string }; Body: FormBody }>('/organiser/sessions/:id/poll/slots', { schema: { params: SessionParams, body: SlotForm }, attachValidation: true }, async (req, reply) => {
+    area.post('/organiser/sessions/:id/poll/slots', { schema: { params: SessionParams, body: SlotForm }, attachValidation: true }, async (req, reply) => {
       const b = req.body ?? {};
       const input = { date: one(b, 'date'), time: one(b, 'time'), zone: one(b, 'zone'), durationMinutes: one(b, 'durationMinutes') };
       const back = one(b, 'back');
@@ -195,14 +170,14 @@ export default async function pollRoutes(app: FastifyInstance, opts: { polls?: P
       }, input);
     });
 
-    area.post<{ Params: { id: string; slotId: string }; Body: FormBody }>('/organiser/sessions/:id/poll/slots/:slotId/delete', { schema: { params: Params({ id: Text, slotId: Text }), body: ActionForm } }, async (req, reply) =>
+    area.post('/organiser/sessions/:id/poll/slots/:slotId/delete', { schema: { params: Params({ id: Text, slotId: Text }), body: ActionForm } }, async (req, reply) =>
       act(req, reply, 'slot', (s) => {
         polls.removeSlot(s.id, Number(req.params.slotId), organiserOf(req)!);
         return `${base(s)}?msg=poll.org.slotRemoved#slots`;
       }),
     );
 
-    area.post<{ Params: { id: string }; Body: FormBody }>('/organiser/sessions/:id/poll/invite', { schema: { params: SessionParams, body: InviteForm }, attachValidation: true }, async (req, reply) => {
+    area.post('/organiser/sessions/:id/poll/invite', { schema: { params: SessionParams, body: InviteForm }, attachValidation: true }, async (req, reply) => {
       const b = req.body ?? {};
       return act(req, reply, 'invite', (s) => {
         const r = polls.invite(s.id, { hubIds: b.hubIds, registrants: one(b, 'registrants') }, organiserOf(req)!);
@@ -210,14 +185,14 @@ export default async function pollRoutes(app: FastifyInstance, opts: { polls?: P
       });
     });
 
-    area.post<{ Params: { id: string }; Body: FormBody }>('/organiser/sessions/:id/poll/close', { schema: { params: SessionParams, body: ActionForm } }, async (req, reply) =>
+    area.post('/organiser/sessions/:id/poll/close', { schema: { params: SessionParams, body: ActionForm } }, async (req, reply) =>
       act(req, reply, 'close', (s) => {
         polls.close(s.id, organiserOf(req)!);
         return `${base(s)}?msg=poll.org.closedMsg`;
       }),
     );
 
-    area.post<{ Params: { id: string }; Body: FormBody }>('/organiser/sessions/:id/poll/pick', { schema: { params: SessionParams, body: PickForm }, attachValidation: true }, async (req, reply) => {
+    area.post('/organiser/sessions/:id/poll/pick', { schema: { params: SessionParams, body: PickForm }, attachValidation: true }, async (req, reply) => {
       const b = req.body ?? {};
       return act(req, reply, 'pick', (s) => {
         polls.pick(s.id, one(b, 'slotId'), organiserOf(req)!);
@@ -228,10 +203,10 @@ export default async function pollRoutes(app: FastifyInstance, opts: { polls?: P
 
   // ---------------------------------------------------------------- voters (personal link)
 
-  const votePage = async (req: FastifyRequest<{ Params: { token: string } }>, reply: FastifyReply, extra: { errors?: Record<string, string>; submitted?: Record<string, string> } = {}, status = 200) => {
+  const votePage = async (req: FastifyRequest & { params: { token: string } }, reply: FastifyReply, extra: { errors?: Record<string, string>; submitted?: Record<string, string> } = {}, status = 200) => {
     const { voter, poll, session } = polls.byToken(req.params.token);
-    personal(reply);
-    const lang = personalLang(req, voter);
+    personalPage(reply);
+    const lang = personalLang(req, voter.language);
     const slots = polls.slots(poll);
     const picked = poll.pickedSlotId === null ? undefined : slots.find((s) => s.id === poll.pickedSlotId);
     return render(
@@ -259,16 +234,17 @@ export default async function pollRoutes(app: FastifyInstance, opts: { polls?: P
     );
   };
 
-  app.get<{ Params: { token: string } }>('/poll/:token', { schema: { params: TokenParams, querystring: QueryOf({}) } }, async (req, reply) => votePage(req, reply));
+  app.get('/poll/:token', { schema: { params: TokenParams, querystring: QueryOf({}) } }, async (req, reply) => votePage(req, reply));
 
   // Right to erasure: the voter's address, name and link go; their answers stay, anonymous.
-  app.post<{ Params: { token: string } }>('/poll/:token/erase', { schema: { params: TokenParams, body: ActionForm } }, async (req, reply) => {
+  app.post('/poll/:token/erase', { schema: { params: TokenParams, body: ActionForm } }, async (req, reply) => {
     polls.eraseByToken(req.params.token);
     return reply.redirect('/?msg=poll.erase.done', 303);
   });
 
-  app.post<{ Params: { token: string }; Body: FormBody }>('/poll/:token', { schema: { params: TokenParams, querystring: QueryOf({}), body: Form({}) } }, async (req, reply) => {
-    const body = req.body ?? {};
+  app.post('/poll/:token', { schema: { params: TokenParams, querystring: QueryOf({}), body: Form({}) } }, async (req, reply) => {
+    // The answers are fields named slot-<id> (the form's schema lets them through).
+    const body: Record<string, unknown> = { ...req.body };
     return answerForm(
       () => {
         polls.vote(req.params.token, body);
@@ -285,7 +261,7 @@ export default async function pollRoutes(app: FastifyInstance, opts: { polls?: P
         return votePage(req, reply, { errors, submitted }, status);
       },
       // The voter's page speaks the voter's language.
-      { lang: () => personalLang(req, polls.byToken(req.params.token).voter), ...POLL_FORM },
+      { lang: () => personalLang(req, polls.byToken(req.params.token).voter.language), ...POLL_FORM },
     );
   });
 }

@@ -17,27 +17,19 @@
  * Both are personal: never cached by anyone (`no-store, private`), never indexed. GET changes
  * nothing. An unknown or erased token is a 404 that says nothing more.
  *
- * Registered with the database and the clock (DTSTAMP of an invite is when it was made):
- *   await app.register(personalCalendarRoutes, { db, clock });
+ * The DTSTAMP of an invite is when it was made (the app's clock).
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { buildInvite, buildPublicCalendar, type CalendarEvent } from '../../core/calendar/index.js';
 import { hasFixedTime, sessionToEvent } from '../sessions/index.js';
-import type { Clock } from '../../core/clock.js';
-import type { DB } from '../../core/db/open.js';
 import { notFound } from '../../core/errors.js';
-import { isLanguage, t, type Language, type MessageKey } from '../../core/i18n/index.js';
-import { personalFeedRepository } from './personal-feed-repository.js';
+import { t, type MessageKey } from '../../core/i18n/index.js';
 import type { Registration } from './repository.js';
 import type { Session } from '../sessions/index.js';
 import { logLeftOut, plausibleInstant } from '../sessions/index.js';
-import { langOf, render } from '../../core/render/context.js';
+import { render, personalLang } from '../../core/render/context.js';
 import { Params, Query, Text } from '../../core/render/boundary.js';
-
-export interface PersonalCalendarOptions {
-  db: DB;
-  clock: Clock;
-}
 
 /** Personal files: kept by nobody (not even the browser's cache), never indexed. */
 export const PERSONAL_CACHE_CONTROL = 'no-store, private';
@@ -67,11 +59,6 @@ export function inviteRefusal(reg: Registration, session: Session): { code: stri
   return undefined;
 }
 
-/** A personal file speaks its owner's language unless the visitor picks another with ?lang=. */
-function personalLang(req: FastifyRequest, reg: Registration): Language {
-  const q = (req.query as Record<string, unknown> | undefined)?.lang;
-  return isLanguage(q) ? q : isLanguage(reg.language) ? reg.language : langOf(req);
-}
 
 /** A name that is safe inside a quoted Content-Disposition filename. */
 function fileName(slug: string, fallback: string): string {
@@ -83,10 +70,10 @@ function personalHeaders(reply: FastifyReply): FastifyReply {
   return reply.header('Cache-Control', PERSONAL_CACHE_CONTROL).header('X-Robots-Tag', 'noindex, nofollow');
 }
 
-export default async function personalCalendarRoutes(app: FastifyInstance, opts: PersonalCalendarOptions): Promise<void> {
-  const { registrations, attendance, repos } = app.services;
-  const { clock } = opts;
-  const feedRepo = personalFeedRepository(opts.db);
+export default async function personalCalendarRoutes(instance: FastifyInstance): Promise<void> {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
+  const { registrations, attendance, sessions } = app.services;
+  const { clock } = app.services;
   const publicUrl = app.config.publicUrl.replace(/\/+$/, '');
 
   /** The registration behind the token; erased registrations (no email left) are unknown too. */
@@ -98,7 +85,7 @@ export default async function personalCalendarRoutes(app: FastifyInstance, opts:
 
   /** The session's event with the person's own join link (only when the session has a meeting link). */
   const personalEvent = (session: Session & { startUtc: number; endUtc: number }, reg: Pick<Registration, 'id' | 'tokenNonce'>): CalendarEvent => {
-    const hub = repos.hubs.get(session.hubId);
+    const hub = sessions.hub(session.hubId);
     if (!hub) throw notFound('hub');
     const ev = sessionToEvent(session, hub, { publicUrl, includeJoinUrl: false });
     // The personal link records attendance and redirects to the meeting; the bare meeting URL never goes out.
@@ -106,15 +93,15 @@ export default async function personalCalendarRoutes(app: FastifyInstance, opts:
     return ev;
   };
 
-  app.get<{ Params: { token: string } }>('/r/:token/invite.ics', { schema: { params: Params({ token: Text }), querystring: Query({}) } }, async (req, reply) => {
+  app.get('/r/:token/invite.ics', { schema: { params: Params({ token: Text }), querystring: Query({}) } }, async (req, reply) => {
     const reg = owner(req.params.token);
-    const session = repos.sessions.get(reg.sessionId);
+    const session = sessions.get(reg.sessionId);
     if (!session) throw notFound('session');
     personalHeaders(reply);
     const refusal = inviteRefusal(reg, session);
     if (refusal || !hasFixedTime(session)) {
       const { code, key } = refusal ?? { code: 'no_fixed_date', key: 'cal.personal.noDate' };
-      const lang = personalLang(req, reg);
+      const lang = personalLang(req, reg.language);
       const message = t(lang, key);
       reply.header('Vary', 'Accept');
       if (/\btext\/html\b/i.test(req.headers.accept ?? '')) {
@@ -133,14 +120,14 @@ export default async function personalCalendarRoutes(app: FastifyInstance, opts:
       .send(content);
   });
 
-  app.get<{ Params: { token: string } }>('/r/:token/calendar.ics', { schema: { params: Params({ token: Text }), querystring: Query({}) } }, async (req, reply) => {
+  app.get('/r/:token/calendar.ics', { schema: { params: Params({ token: Text }), querystring: Query({}) } }, async (req, reply) => {
     const reg = owner(req.params.token);
-    const lang = personalLang(req, reg);
+    const lang = personalLang(req, reg.language);
     const events: CalendarEvent[] = [];
     const idOf = new Map<string, number>();
     let stampMs = 0;
-    for (const seat of feedRepo.confirmedSeats(reg.email!)) {
-      const session = repos.sessions.get(seat.sessionId);
+    for (const seat of registrations.confirmedSeats(reg.email!)) {
+      const session = sessions.get(seat.sessionId);
       // No DTSTART yet: the session joins the feed once its date is set.
       if (!session || !hasFixedTime(session)) continue;
       // A session whose event cannot be made is left out (and logged); the others still go out.

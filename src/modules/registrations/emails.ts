@@ -27,8 +27,8 @@ const CANCEL_KINDS = new Set(['invite.cancel', 'registration.cancelled', 'notice
 /** The repositories the renderers read, shared with the services of the same database. */
 const repos = (db: DB) => ({ registrations: registrationRepository(db), sessions: sessionRepository(db), hubs: hubRepository(db) });
 
-interface Personal {
-  ctx: RenderContext<Record<string, unknown>>;
+interface Personal<P = unknown> {
+  ctx: RenderContext<P>;
   reg: Registration;
   session: Session;
   hub: Hub;
@@ -42,7 +42,7 @@ interface Personal {
   tokens: string[];
 }
 
-function personal(ctx: RenderContext<Record<string, unknown>>): Personal | WithdrawDecision {
+function personal<P>(ctx: RenderContext<P>): Personal<P> | WithdrawDecision {
   const r = repos(ctx.db);
   const reg = ctx.row.registration_id === null ? undefined : r.registrations.get(ctx.row.registration_id);
   if (!reg || reg.anonymisedAt !== null || !reg.email) return { withdraw: 'registration erased' };
@@ -50,7 +50,7 @@ function personal(ctx: RenderContext<Record<string, unknown>>): Personal | Withd
   if (!session) return { withdraw: 'session deleted' };
   // After a session is cancelled only the cancellations themselves still go out.
   if (session.status === 'cancelled' && !CANCEL_KINDS.has(ctx.row.kind)) return { withdraw: 'session cancelled' };
-  const secret = secretOf(ctx.db, ctx.config as { sessionSecret?: string; secretKeyFile?: string });
+  const secret = secretOf(ctx.db, ctx.config);
   const base = ctx.config.publicUrl.replace(/\/+$/, '');
   const token = manageToken(secret, reg.tokenNonce);
   const join = joinToken(secret, reg.id, reg.tokenNonce);
@@ -116,9 +116,9 @@ function finish(p: Personal, subject: string, blocks: EmailBlock[], extra: Parti
   return { subject, text, html, ...extra, personalTokens: p.tokens };
 }
 
-type R = EmailRenderer<Record<string, unknown>>;
+/** A renderer for a registration's email: withdrawn when the registration or its session is gone. */
 const withPersonal =
-  (fn: (p: Personal) => RenderedEmail | WithdrawDecision): R =>
+  <P = unknown>(fn: (p: Personal<P>) => RenderedEmail | WithdrawDecision): EmailRenderer<P> =>
   (ctx) => {
     const p = personal(ctx);
     return 'withdraw' in p ? p : fn(p);
@@ -192,9 +192,15 @@ export const linkRenderer = withPersonal((p) => {
   return finish(p, t(lang, 'email.reg.link.subject', title(p)), blocks);
 });
 
-export const reminderRenderer = withPersonal((p) => {
+/** What a reminder row carries: how long before the start, and the start it was queued for. */
+export interface ReminderPayload {
+  offset?: number;
+  startUtc?: number;
+}
+
+export const reminderRenderer = withPersonal<ReminderPayload>((p) => {
   const { lang, reg, session } = p;
-  const payload = p.ctx.payload as { offset?: number; startUtc?: number };
+  const payload = p.ctx.payload ?? {};
   if (reg.status !== 'confirmed') return { withdraw: 'registration not confirmed' };
   if (session.status !== 'scheduled' || session.startUtc === null) return { withdraw: 'session not scheduled' };
   if (payload.startUtc !== session.startUtc) return { withdraw: 'session moved' };
@@ -224,11 +230,11 @@ function describeChange(p: Personal, c: UpdatePayload['changes'][number]): strin
   return t(lang, 'email.update.other');
 }
 
-export const updateRenderer = withPersonal((p) => {
+export const updateRenderer = withPersonal<UpdatePayload>((p) => {
   const { lang, reg, session } = p;
   if (reg.status !== 'confirmed') return { withdraw: 'registration not confirmed' };
   if (session.status === 'cancelled' || !hasFixedTime(session) || session.status === 'tentative') return { withdraw: 'session not scheduled' };
-  const payload = p.ctx.payload as unknown as UpdatePayload;
+  const payload = p.ctx.payload;
   const blocks: EmailBlock[] = [
     { type: 'paragraph', text: t(lang, payload.firstFixed ? 'email.update.fixedIntro' : 'email.update.intro', title(p)) },
     ...(payload.firstFixed ? [] : (payload.changes ?? []).map((c) => ({ type: 'paragraph', text: '• ' + describeChange(p, c) }) as EmailBlock)),
@@ -251,10 +257,10 @@ export interface FollowupPayload {
   nextSessionId?: number | null;
 }
 
-export const followupRenderer = withPersonal((p) => {
+export const followupRenderer = withPersonal<FollowupPayload>((p) => {
   const { lang, reg } = p;
   if (!reg.followupConsent) return { withdraw: 'no consent to follow-up emails' };
-  const payload = p.ctx.payload as unknown as FollowupPayload;
+  const payload = p.ctx.payload;
   const blocks: EmailBlock[] = [{ type: 'quote', text: payload.body }];
   if (payload.nextSessionId) {
     const next = repos(p.ctx.db).sessions.get(payload.nextSessionId);

@@ -4,8 +4,8 @@
  */
 export { registerPersonalEmailKinds } from './emails.js';
 export { registrationRepository } from './repository.js';
+export { QuestionService } from './questions.js';
 import fp from 'fastify-plugin';
-export { followupRenderer } from './emails.js';
 export { InviteService } from './invites.js';
 export { ReminderService } from './reminders.js';
 export { RegistrationRepository, type Registration } from './repository.js';
@@ -18,7 +18,7 @@ import routes from './routes.js';
 export default fp(
   async (app) => {
     await app.register(routes);
-    await app.register(calendarRoutes, { db: app.services.db, clock: app.services.clock });
+    await app.register(calendarRoutes);
     await app.register(organiserRoutes);
 
     // Retention and the other periodic chores of registrations.

@@ -1,26 +1,22 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../core/errors.js';
 import { t, tKey } from '../../core/i18n/index.js';
 import { ORG_TYPES, type OrgType, type RegistrationFilter, type RegistrationStatus } from './repository.js';
 import { countryName } from '../sessions/index.js';
 import { toCsv } from '../../core/csv.js';
-import { singleLine } from '../../core/text.js';
 import { formatInZone } from '../../core/time/index.js';
 import { langOf, render } from '../../core/render/context.js';
 import { organiserOf, requireOrganiser } from '../organisers/index.js';
-import Type from 'typebox';
-import { ActionForm, Form, Params, Query, Text, notTextErrors, textValues } from '../../core/render/boundary.js';
+import { ActionForm, Params, Query, Text, notTextErrors, textValues } from '../../core/render/boundary.js';
 import { mayOn } from '../sessions/index.js';
 import { answerForm } from '../../core/render/form.js';
 import { personalScope } from '../../core/access/index.js';
-import { RegistrationForm, formToRegistration, registrationFormData } from './routes.js';
+import { formToRegistration, registrationFormData } from './routes.js';
+import { RegistrationForm } from './schemas.js';
+import { RegQuery, SessionParams, MessageForm, QuestionForm } from './schemas.js';
 
 type Query = { status?: string; hub?: string; country?: string; orgType?: string };
-const opt = Type.Optional;
-const RegQuery = Query({ status: opt(Text), hub: opt(Text), country: opt(Text), orgType: opt(Text) });
-const SessionParams = Params({ id: Text });
-const MessageForm = Form({ subject: opt(Text), body: opt(Text), audience: opt(Text) });
-const QuestionForm = Form({ label: opt(Text), kind: opt(Text), options: opt(Text), required: opt(Text) });
 const STATUSES: RegistrationStatus[] = ['confirmed', 'pending', 'waitlisted', 'cancelled', 'expired'];
 
 function filterOf(q: Query): RegistrationFilter {
@@ -33,24 +29,26 @@ function filterOf(q: Query): RegistrationFilter {
   return f;
 }
 
-export default async function organiserRegistrationRoutes(app: FastifyInstance): Promise<void> {
-  const { sessions, registrations, repos } = app.services;
+export default async function organiserRegistrationRoutes(instance: FastifyInstance): Promise<void> {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
+  const { sessions, registrations, questions } = app.services;
 
-  app.register(async (area) => {
+  app.register(async (plain) => {
+    const area = plain.withTypeProvider<TypeBoxTypeProvider>();
     area.addHook('preHandler', requireOrganiser);
 
-    const page = async (req: FastifyRequest<{ Params: { id: string }; Querystring: Query }>, reply: FastifyReply, extra: Record<string, unknown> = {}, status = 200) => {
+    const page = async (req: FastifyRequest & { params: { id: string }; query: Query }, reply: FastifyReply, extra: Record<string, unknown> = {}, status = 200) => {
       const o = organiserOf(req)!;
       const lang = langOf(req);
       const session = sessions.getManaged(Number(req.params.id), o, 'registrations.read');
       const scope = personalScope(o, session);
       const filter = filterOf(req.query ?? {});
-      const hubs = repos.hubs.list();
+      const hubs = sessions.hubs();
       const hubName = new Map(hubs.map((h) => [h.id, h.name]));
       const list = registrations.list(session.id, scope, filter);
       const dims = (d: 'country' | 'hub_id' | 'org_type') => {
         const m = new Map<string, { key: string; label: string; confirmed: number; waitlisted: number; pending: number; cancelled: number }>();
-        for (const row of repos.registrations.countsBy(session.id, d, scope)) {
+        for (const row of registrations.countsBy(session.id, d, scope)) {
           const key = String(row.key ?? 'none');
           const label = d === 'country' ? countryName(String(row.key), lang) : d === 'hub_id' ? (row.key === null ? t(lang, 'reg.hubNone') : hubName.get(Number(row.key)) ?? '?') : tKey(lang, `orgType.${row.key}`, 'orgType.other');
           const e = m.get(key) ?? { key, label, confirmed: 0, waitlisted: 0, pending: 0, cancelled: 0 };
@@ -75,15 +73,15 @@ export default async function organiserRegistrationRoutes(app: FastifyInstance):
             r,
             hub: r.hubId === null ? '' : hubName.get(r.hubId) ?? '',
             countryLabel: countryName(r.country, lang),
-            position: r.status === 'waitlisted' ? repos.registrations.waitlistPosition(r.id) : undefined,
+            position: r.status === 'waitlisted' ? registrations.waitlistPosition(r.id) : undefined,
             registeredAt: formatInZone(r.createdAt, o.zone, lang, 'medium'),
           })),
-          counts: repos.registrations.statusCounts(session.id),
+          counts: registrations.statusCounts(session.id),
           byCountry: dims('country'),
           byHub: dims('hub_id'),
           byOrgType: dims('org_type'),
           statuses: STATUSES,
-          questions: repos.registrations.questions(session.id),
+          questions: questions.list(session.id),
           addForm: { values: { language: session.language, zone: session.zone, orgType: '', country: '', hubId: '' }, errors: {}, ...registrationFormData(app, req, session) },
           questionErrors: {},
           messageErrors: {},
@@ -94,13 +92,13 @@ export default async function organiserRegistrationRoutes(app: FastifyInstance):
       );
     };
 
-    area.get<{ Params: { id: string }; Querystring: Query }>('/organiser/sessions/:id/registrations', { schema: { params: SessionParams, querystring: RegQuery } }, async (req, reply) => page(req, reply));
+    area.get('/organiser/sessions/:id/registrations', { schema: { params: SessionParams, querystring: RegQuery } }, async (req, reply) => page(req, reply));
 
-    area.get<{ Params: { id: string }; Querystring: Query }>('/organiser/sessions/:id/registrations.csv', { schema: { params: SessionParams, querystring: RegQuery } }, async (req, reply) => {
+    area.get('/organiser/sessions/:id/registrations.csv', { schema: { params: SessionParams, querystring: RegQuery } }, async (req, reply) => {
       const o = organiserOf(req)!;
       const session = sessions.getManaged(Number(req.params.id), o, 'registrations.read');
-      const hubName = new Map(repos.hubs.list().map((h) => [h.id, h.name]));
-      const questions = repos.registrations.questions(session.id);
+      const hubName = new Map(sessions.hubs().map((h) => [h.id, h.name]));
+      const asked = questions.list(session.id);
       const rows = registrations.list(session.id, personalScope(o, session), filterOf(req.query ?? {})).map((r) => [
         r.id,
         r.status,
@@ -114,9 +112,9 @@ export default async function organiserRegistrationRoutes(app: FastifyInstance):
         r.zone,
         r.followupConsent ? 'yes' : 'no',
         new Date(r.createdAt).toISOString(),
-        ...questions.map((q) => r.answers[String(q.id)] ?? ''),
+        ...asked.map((q) => r.answers[String(q.id)] ?? ''),
       ]);
-      const header = ['id', 'status', 'name', 'email', 'organisation', 'organisation_type', 'hub', 'country', 'language', 'time_zone', 'follow_up_consent', 'registered_at_utc', ...questions.map((q) => q.label)];
+      const header = ['id', 'status', 'name', 'email', 'organisation', 'organisation_type', 'hub', 'country', 'language', 'time_zone', 'follow_up_consent', 'registered_at_utc', ...asked.map((q) => q.label)];
       req.log.info({ sessionId: session.id, rows: rows.length }, 'registrations exported');
       return reply
         .header('Content-Type', 'text/csv; charset=utf-8')
@@ -125,7 +123,7 @@ export default async function organiserRegistrationRoutes(app: FastifyInstance):
         .send(toCsv(header, rows as unknown[][]));
     });
 
-    area.post<{ Params: { id: string }; Querystring: Query; Body: Record<string, string> }>('/organiser/sessions/:id/registrations', { schema: { params: SessionParams, querystring: RegQuery, body: RegistrationForm }, attachValidation: true }, async (req, reply) => {
+    area.post('/organiser/sessions/:id/registrations', { schema: { params: SessionParams, querystring: RegQuery, body: RegistrationForm }, attachValidation: true }, async (req, reply) => {
       const o = organiserOf(req)!;
       const session = sessions.getManaged(Number(req.params.id), o, 'registrations.manage');
       if (req.validationError) {
@@ -144,7 +142,7 @@ export default async function organiserRegistrationRoutes(app: FastifyInstance):
     });
 
     const regAction = (path: string, act: (regId: number) => void, msg: string) =>
-      area.post<{ Params: { id: string; rid: string } }>(`/organiser/sessions/:id/registrations/:rid/${path}`, { schema: { params: Params({ id: Text, rid: Text }), body: ActionForm } }, async (req, reply) => {
+      area.post(`/organiser/sessions/:id/registrations/:rid/${path}`, { schema: { params: Params({ id: Text, rid: Text }), body: ActionForm } }, async (req, reply) => {
         const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'registrations.manage');
         const reg = registrations.get(Number(req.params.rid));
         if (reg.sessionId !== session.id) throw new AppError('not_found', 'registration not found', 404);
@@ -154,7 +152,7 @@ export default async function organiserRegistrationRoutes(app: FastifyInstance):
     regAction('cancel', (id) => registrations.cancel(registrations.get(id), 'organiser'), 'orgreg.cancelled');
     regAction('promote', (id) => registrations.moveFromWaitlist(id), 'orgreg.promoted');
 
-    area.post<{ Params: { id: string }; Querystring: Query; Body: Record<string, string> }>('/organiser/sessions/:id/message', { schema: { params: SessionParams, querystring: RegQuery, body: MessageForm }, attachValidation: true }, async (req, reply) => {
+    area.post('/organiser/sessions/:id/message', { schema: { params: SessionParams, querystring: RegQuery, body: MessageForm }, attachValidation: true }, async (req, reply) => {
       const o = organiserOf(req)!;
       const session = sessions.getManaged(Number(req.params.id), o, 'registrations.message');
       if (req.validationError) return page(req, reply, { messageErrors: notTextErrors(langOf(req), req.validationError), messageValues: textValues(req.body) }, 400);
@@ -169,25 +167,23 @@ export default async function organiserRegistrationRoutes(app: FastifyInstance):
       );
     });
 
-    area.post<{ Params: { id: string }; Querystring: Query; Body: Record<string, string> }>('/organiser/sessions/:id/questions', { schema: { params: SessionParams, querystring: RegQuery, body: QuestionForm }, attachValidation: true }, async (req, reply) => {
+    area.post('/organiser/sessions/:id/questions', { schema: { params: SessionParams, querystring: RegQuery, body: QuestionForm }, attachValidation: true }, async (req, reply) => {
       const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'registrations.manage');
       if (req.validationError) return page(req, reply, { questionErrors: notTextErrors(langOf(req), req.validationError), questionValues: textValues(req.body) }, 400);
       const b = req.body ?? {};
-      const label = singleLine(String(b.label ?? '')).slice(0, 200);
-      const kind = b.kind === 'choice' ? 'choice' : 'text';
-      const options = kind === 'choice' ? String(b.options ?? '').split(/\r?\n|,/).map((x) => singleLine(x)).filter(Boolean).slice(0, 30) : [];
-      const errors: Record<string, string> = {};
-      const lang = langOf(req);
-      if (!label) errors.label = t(lang, 'err.required');
-      if (kind === 'choice' && options.length < 2) errors.options = t(lang, 'err.options_required');
-      if (Object.keys(errors).length) return page(req, reply, { questionErrors: errors, questionValues: b }, 400);
-      repos.registrations.addQuestion({ sessionId: session.id, label, kind, options, required: b.required === 'on' });
-      return reply.redirect(`/organiser/sessions/${session.id}/registrations?msg=orgreg.questionAdded`, 303);
+      return answerForm(
+        () => {
+          questions.add(session.id, b);
+          return reply.redirect(`/organiser/sessions/${session.id}/registrations?msg=orgreg.questionAdded`, 303);
+        },
+        (questionErrors, status) => page(req, reply, { questionErrors, questionValues: b }, status),
+        { lang: langOf(req) },
+      );
     });
 
-    area.post<{ Params: { id: string; qid: string } }>('/organiser/sessions/:id/questions/:qid/delete', { schema: { params: Params({ id: Text, qid: Text }), body: ActionForm } }, async (req, reply) => {
+    area.post('/organiser/sessions/:id/questions/:qid/delete', { schema: { params: Params({ id: Text, qid: Text }), body: ActionForm } }, async (req, reply) => {
       const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'registrations.manage');
-      repos.registrations.deleteQuestion(session.id, Number(req.params.qid));
+      questions.remove(session.id, Number(req.params.qid));
       return reply.redirect(`/organiser/sessions/${session.id}/registrations?msg=orgreg.questionDeleted`, 303);
     });
   });

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import { LANGUAGES, LANGUAGE_NAMES, isLanguage, t, tKey, type Language } from '../../core/i18n/index.js';
+import { LANGUAGES, LANGUAGE_NAMES, t, tKey } from '../../core/i18n/index.js';
 import { ORG_TYPES, type Registration } from './repository.js';
 import type { Session } from '../sessions/index.js';
 import { can } from '../../core/access/index.js';
@@ -11,12 +11,13 @@ import { countryOptions } from '../sessions/index.js';
 import { sessionTimes } from '../sessions/index.js';
 import { PRIVACY_VERSION, type RegistrationInput } from './service.js';
 import { allZones } from '../../core/time/index.js';
-import { langOf, render, viewerZoneOf } from '../../core/render/context.js';
+import { langOf, render, viewerZoneOf, personalLang, personalPage } from '../../core/render/context.js';
 import { organiserOf } from '../organisers/index.js';
 import { answerForm } from '../../core/render/form.js';
-import { ActionForm, Form, IdParams, Params, Query, Text, notTextErrors, textValues } from '../../core/render/boundary.js';
+import { ActionForm, IdParams, Query, Text, notTextErrors, textValues } from '../../core/render/boundary.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { registrationRateLimit } from '../../core/render/rate-limits.js';
+import { RegistrationForm, TokenParams, PreferencesForm } from './schemas.js';
 
 type FormBody = Record<string, unknown>;
 const one = (b: FormBody, k: string): string | undefined => {
@@ -25,21 +26,7 @@ const one = (b: FormBody, k: string): string | undefined => {
 };
 
 /** The registration form's fields (custom answers come as q<ID>, checked as text too). */
-export const RegistrationForm = Form({
-  name: Type.Optional(Text),
-  email: Type.Optional(Text),
-  organisation: Type.Optional(Text),
-  orgType: Type.Optional(Text),
-  hubId: Type.Optional(Text),
-  country: Type.Optional(Text),
-  language: Type.Optional(Text),
-  zone: Type.Optional(Text),
-  consent: Type.Optional(Text),
-  followupConsent: Type.Optional(Text),
-});
 
-const TokenParams = Params({ token: Text });
-const PreferencesForm = Form({ language: Type.Optional(Text), zone: Type.Optional(Text), followupConsent: Type.Optional(Text) });
 
 /** The message shown for an outcome: a pending registration that holds no seat yet has its own. */
 function outcomeKey(outcome: string, seatHeld: boolean | undefined): string {
@@ -69,23 +56,23 @@ export function formToRegistration(b: FormBody): RegistrationInput {
 export function registrationFormData(app: FastifyInstance, req: FastifyRequest, session: Session) {
   const lang = langOf(req);
   return {
-    hubs: app.services.repos.hubs.list(),
+    hubs: app.services.sessions.hubs(),
     countries: countryOptions(lang),
     zones: allZones(),
     orgTypes: ORG_TYPES,
     regLanguages: LANGUAGES.map((code) => ({ code, name: LANGUAGE_NAMES[code] })),
-    questions: app.services.repos.registrations.questions(session.id),
+    questions: app.services.questions.list(session.id),
     privacyVersion: PRIVACY_VERSION,
   };
 }
 
 /** The session page, with the registration form (values and errors when shown again). */
 export async function renderSessionPage(app: FastifyInstance, req: FastifyRequest, reply: FastifyReply, session: Session, form: { values?: Record<string, unknown>; errors?: Record<string, string> } = {}, status = 200) {
-  const { repos, registrations } = app.services;
+  const { sessions, registrations } = app.services;
   const lang = langOf(req);
   const organiser = organiserOf(req);
   const zone = viewerZoneOf(req, organiser?.zone ?? session.zone);
-  const hub = repos.hubs.get(session.hubId)!;
+  const hub = sessions.hub(session.hubId)!;
   let open = true;
   try {
     registrations.assertOpen(session);
@@ -100,15 +87,15 @@ export async function renderSessionPage(app: FastifyInstance, req: FastifyReques
       title: session.title,
       session,
       hub,
-      coHosts: session.coHostIds.map((id) => repos.hubs.get(id)!).filter(Boolean),
-      series: session.seriesId === null ? undefined : repos.series.get(session.seriesId),
+      coHosts: session.coHostIds.map((id) => sessions.hub(id)!).filter(Boolean),
+      series: session.seriesId === null ? undefined : sessions.series(session.seriesId),
       times: sessionTimes(session, zone, lang),
       canManage: organiser ? can(organiser, 'session.read', session) : false,
       may: organiser ? mayOn(organiser, session) : undefined,
       registrationOpen: open,
       calendarLinks: calendarLinks(app.config, session, hub),
       // Seats taken: confirmed ones and the holds of unconfirmed registrations that have not run out.
-      seatsLeft: session.capacity === null ? null : Math.max(0, session.capacity - repos.registrations.seatsTaken(session.id, app.services.clock.now())),
+      seatsLeft: session.capacity === null ? null : Math.max(0, session.capacity - registrations.seatsTaken(session.id)),
       form: {
         values: { language: lang, zone, orgType: '', country: '', hubId: '', ...(form.values ?? {}) },
         errors: form.errors ?? {},
@@ -119,20 +106,11 @@ export async function renderSessionPage(app: FastifyInstance, req: FastifyReques
   );
 }
 
-/** A personal page speaks its owner's language unless the visitor picks another with ?lang=. */
-function personalLang(req: FastifyRequest, reg: Registration): Language {
-  const q = (req.query as Record<string, unknown> | undefined)?.lang;
-  return isLanguage(q) ? q : isLanguage(reg.language) ? reg.language : langOf(req);
-}
 
-/** Personal pages: never cached, never indexed; the referrer policy is no-referrer site-wide. */
-function personal(reply: FastifyReply): void {
-  reply.header('Cache-Control', 'no-store, private').header('X-Robots-Tag', 'noindex, nofollow');
-}
-
-export default async function registrationRoutes(fastify: FastifyInstance): Promise<void> {
+export default async function registrationRoutes(instance: FastifyInstance): Promise<void> {
+  const fastify = instance.withTypeProvider<TypeBoxTypeProvider>();
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const { registrations, sessions, repos } = app.services;
+  const { registrations, sessions } = app.services;
   // One budget per client address for the form and the API together, and one per session.
   const registrationLimit = registrationRateLimit(app);
 
@@ -182,9 +160,9 @@ export default async function registrationRoutes(fastify: FastifyInstance): Prom
   // ---------------------------------------------------------------- personal manage link
 
   const managePage = async (req: FastifyRequest, reply: FastifyReply, reg: Registration, extra: Record<string, unknown> = {}, status = 200) => {
-    personal(reply);
-    const lang = personalLang(req, reg);
-    const session = repos.sessions.get(reg.sessionId)!;
+    personalPage(reply);
+    const lang = personalLang(req, reg.language);
+    const session = sessions.get(reg.sessionId);
     return render(
       req,
       reply,
@@ -193,12 +171,12 @@ export default async function registrationRoutes(fastify: FastifyInstance): Prom
         title: t(lang, 'manage.title'),
         reg,
         session,
-        hub: repos.hubs.get(session.hubId),
-        regHub: reg.hubId === null ? undefined : repos.hubs.get(reg.hubId),
+        hub: sessions.hub(session.hubId),
+        regHub: reg.hubId === null ? undefined : sessions.hub(reg.hubId),
         times: sessionTimes(session, reg.zone, lang),
         token: registrations.tokenFor(reg),
         personalFeedUrl: personalCalendarLinks(app.config.publicUrl, registrations.tokenFor(reg), reg, session).webcal,
-        position: reg.status === 'waitlisted' ? repos.registrations.waitlistPosition(reg.id) : undefined,
+        position: reg.status === 'waitlisted' ? registrations.waitlistPosition(reg.id) : undefined,
         zones: allZones(),
         regLanguages: LANGUAGES.map((code) => ({ code, name: LANGUAGE_NAMES[code] })),
         errors: {},
@@ -214,9 +192,9 @@ export default async function registrationRoutes(fastify: FastifyInstance): Prom
   // The link in the confirmation email opens a page with a button: opening it changes nothing.
   app.get('/r/:token/confirm', { schema: { params: TokenParams, querystring: Query({}) } }, async (req, reply) => {
     const reg = registrations.byToken(req.params.token);
-    personal(reply);
-    const lang = personalLang(req, reg);
-    return render(req, reply, 'pages/confirm', { title: t(lang, 'manage.confirmTitle'), reg, session: repos.sessions.get(reg.sessionId), token: req.params.token, lang });
+    personalPage(reply);
+    const lang = personalLang(req, reg.language);
+    return render(req, reply, 'pages/confirm', { title: t(lang, 'manage.confirmTitle'), reg, session: sessions.get(reg.sessionId), token: req.params.token, lang });
   });
 
   app.post('/r/:token/confirm', { schema: { params: TokenParams, body: ActionForm } }, async (req, reply) => {
@@ -232,7 +210,7 @@ export default async function registrationRoutes(fastify: FastifyInstance): Prom
   app.post('/r/:token/preferences', { schema: { params: TokenParams, body: PreferencesForm }, attachValidation: true }, async (req, reply) => {
     if (req.validationError) {
       const reg = registrations.byToken(req.params.token);
-      return managePage(req, reply, reg, { errors: notTextErrors(personalLang(req, reg), req.validationError) }, 400);
+      return managePage(req, reply, reg, { errors: notTextErrors(personalLang(req, reg.language), req.validationError) }, 400);
     }
     const b = req.body ?? {};
     return answerForm(
@@ -242,13 +220,13 @@ export default async function registrationRoutes(fastify: FastifyInstance): Prom
       },
       (errors, status) => managePage(req, reply, registrations.byToken(req.params.token), { errors }, status),
       // The page speaks its owner's language (read once the input is refused).
-      { lang: () => personalLang(req, registrations.byToken(req.params.token)) },
+      { lang: () => personalLang(req, registrations.byToken(req.params.token).language) },
     );
   });
 
   app.post('/r/:token/export', { schema: { params: TokenParams, body: ActionForm } }, async (req, reply) => {
     const data = registrations.exportData(req.params.token);
-    personal(reply);
+    personalPage(reply);
     return reply
       .header('Content-Type', 'application/json; charset=utf-8')
       .header('Content-Disposition', 'attachment; filename="kairos-registration.json"')

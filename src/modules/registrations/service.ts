@@ -17,6 +17,7 @@ import {
   type OrgType,
   type Registration,
   type RegistrationFilter,
+  type RegistrationStatus,
   type RegistrationSource,
 } from './repository.js';
 import type { Session } from '../sessions/index.js';
@@ -26,6 +27,7 @@ import { sha256 } from '../../core/crypto.js';
 import { manageToken } from './tokens.js';
 import type { SessionChange } from '../sessions/index.js';
 import { hasControl, singleLine, str } from '../../core/text.js';
+import { personalFeedRepository, type PersonalSeat } from './personal-feed-repository.js';
 
 /** The repositories this service uses (the app builds each once per database). */
 type Repositories = { hubs: HubRepository; registrations: RegistrationRepository; sessions: SessionRepository };
@@ -471,6 +473,29 @@ export class RegistrationService {
     const r = this.repos.registrations.get(id);
     if (!r) throw notFound('registration');
     return r;
+  }
+
+  /** The sessions an address holds a confirmed seat for (the person's own calendar feed). */
+  confirmedSeats(email: string): PersonalSeat[] {
+    return personalFeedRepository(this.db).confirmedSeats(email);
+  }
+
+  /** Seats taken now (confirmed, and pending registrations still holding one). */
+  seatsTaken(sessionId: number): number {
+    return this.repos.registrations.seatsTaken(sessionId, this.clock.now());
+  }
+
+  waitlistPosition(id: number): number {
+    return this.repos.registrations.waitlistPosition(id);
+  }
+
+  statusCounts(sessionId: number): Record<RegistrationStatus, number> {
+    return this.repos.registrations.statusCounts(sessionId);
+  }
+
+  /** Counts by a dimension and status, within the caller's access scope. */
+  countsBy(sessionId: number, dimension: 'country' | 'hub_id' | 'org_type', scope: PersonalScope): { key: string | number | null; status: RegistrationStatus; n: number }[] {
+    return this.repos.registrations.countsBy(sessionId, dimension, scope);
   }
 
   /**

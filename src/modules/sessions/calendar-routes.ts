@@ -19,8 +19,8 @@
  * hash of those bytes and `If-None-Match` is answered with 304.
  */
 import { createHash } from 'node:crypto';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import Type from 'typebox';
 import { buildPublicCalendar, googleCalendarLink, outlookCalendarLink, type CalendarEvent } from '../../core/calendar/index.js';
 import { hasFixedTime, sessionToEvent } from './calendar-event.js';
 import type { Config } from '../../core/config.js';
@@ -29,6 +29,7 @@ import { t } from '../../core/i18n/index.js';
 import type { Hub } from './hubs-repository.js';
 import type { Session } from './repository.js';
 import { langOf, render } from '../../core/render/context.js';
+import { FeedIdParams } from './schemas.js';
 
 /** How long shared caches and browsers may keep a file or feed. */
 export const CALENDAR_CACHE_CONTROL = 'public, max-age=300';
@@ -104,15 +105,14 @@ export function logLeftOut(req: FastifyRequest, sessionId: number | undefined, e
   req.log.error({ err, sessionId }, 'calendar: session left out of the file, its event could not be built');
 }
 
-const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
-type IdRoute = { Params: { id: number } };
 
-export default async function calendarRoutes(app: FastifyInstance): Promise<void> {
-  const { sessions, repos } = app.services;
+export default async function calendarRoutes(instance: FastifyInstance): Promise<void> {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
+  const { sessions } = app.services;
   const publicUrl = app.config.publicUrl;
 
   const organisingHub = (s: Session): Hub => {
-    const hub = repos.hubs.get(s.hubId);
+    const hub = sessions.hub(s.hubId);
     if (!hub) throw notFound('hub');
     return hub;
   };
@@ -162,9 +162,9 @@ export default async function calendarRoutes(app: FastifyInstance): Promise<void
     return reply.code(200).send(body);
   };
 
-  const schema = (summary: string) => ({ tags: ['calendar'], summary, params: IdParams });
+  const schema = (summary: string) => ({ tags: ['calendar'], summary, params: FeedIdParams });
 
-  app.get<IdRoute>('/sessions/:id/calendar.ics', { schema: schema('One session as an iCalendar file (public: no attendees, no join URL)') }, async (req, reply) => {
+  app.get('/sessions/:id/calendar.ics', { schema: schema('One session as an iCalendar file (public: no attendees, no join URL)') }, async (req, reply) => {
     const session = sessions.get(req.params.id);
     if (!hasFixedTime(session)) {
       // There is no file until a date is set. Browsers get the page in their language; calendar
@@ -182,16 +182,16 @@ export default async function calendarRoutes(app: FastifyInstance): Promise<void
     return sendCalendar(req, reply, body, `attachment; filename="${fileName(session.slug, `session-${session.id}`)}"`);
   });
 
-  app.get<IdRoute>('/series/:id/calendar.ics', { schema: schema('Subscription feed of a series (tentative sessions without a date are left out)') }, async (req, reply) => {
-    const series = repos.series.get(req.params.id);
+  app.get('/series/:id/calendar.ics', { schema: schema('Subscription feed of a series (tentative sessions without a date are left out)') }, async (req, reply) => {
+    const series = sessions.series(req.params.id);
     if (!series) throw notFound('series');
-    const { events, stampMs, onEventError } = publicEvents(req, repos.sessions.listBySeries(series.id));
+    const { events, stampMs, onEventError } = publicEvents(req, sessions.listBySeries(series.id));
     const body = calendarFor(events, { name: series.title, stampMs, refreshMinutes: FEED_REFRESH_MINUTES, onEventError });
     return sendCalendar(req, reply, body, `inline; filename="${fileName(series.slug, `series-${series.id}`)}"`);
   });
 
-  app.get<IdRoute>('/hubs/:id/calendar.ics', { schema: schema('Subscription feed of the sessions a hub organises or co-hosts') }, async (req, reply) => {
-    const hub = repos.hubs.get(req.params.id);
+  app.get('/hubs/:id/calendar.ics', { schema: schema('Subscription feed of the sessions a hub organises or co-hosts') }, async (req, reply) => {
+    const hub = sessions.hub(req.params.id);
     if (!hub) throw notFound('hub');
     const list = sessions.list().filter((s) => s.hubId === hub.id || s.coHostIds.includes(hub.id));
     const { events, stampMs, onEventError } = publicEvents(req, list);

@@ -1,3 +1,4 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { t } from '../../core/i18n/index.js';
 import type { Session } from './repository.js';
@@ -6,15 +7,16 @@ import { langOf, render, viewerZoneOf } from '../../core/render/context.js';
 import { organiserOf } from '../organisers/index.js';
 import { Query } from '../../core/render/boundary.js';
 
-export default async function publicRoutes(app: FastifyInstance): Promise<void> {
-  const { sessions, repos } = app.services;
+export default async function publicRoutes(instance: FastifyInstance): Promise<void> {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
+  const { sessions } = app.services;
 
   app.get('/', { schema: { querystring: Query({}) } }, async (req, reply) => {
     const lang = langOf(req);
     const zone = viewerZoneOf(req, organiserOf(req)?.zone ?? 'Europe/Athens');
     const all = sessions.list();
     const { upcoming, past } = sessions.partition(all);
-    const seriesTitle = new Map(repos.series.list().map((s) => [s.id, s.title]));
+    const seriesTitle = new Map(sessions.seriesList().map((s) => [s.id, s.title]));
     const group = (list: Session[]) => {
       const groups = new Map<string, { title: string; items: unknown[] }>();
       for (const s of list) {

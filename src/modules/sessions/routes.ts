@@ -1,3 +1,4 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LANGUAGES, LANGUAGE_NAMES, t } from '../../core/i18n/index.js';
 import { answerForm } from '../../core/render/form.js';
@@ -7,35 +8,14 @@ import { sessionTimes } from './present.js';
 import { allZones, formatDurationMinutes } from '../../core/time/index.js';
 import { langOf, render } from '../../core/render/context.js';
 import { organiserOf, requireOrganiser } from '../organisers/index.js';
-import Type from 'typebox';
-import { ActionForm, Form, IdParams, Query, Text, TextOrList, notTextErrors, textValues } from '../../core/render/boundary.js';
+import { ActionForm, IdParams, Query, notTextErrors, textValues } from '../../core/render/boundary.js';
 import { can, canUseSeries } from '../../core/access/index.js';
 import type { Organiser } from '../organisers/index.js';
+import { SessionForm, TokenForm } from './schemas.js';
 
 type FormBody = Record<string, unknown>;
 
-const opt = Type.Optional;
 /** The session form: every field text; co-hosts are checkboxes and may repeat. */
-export const SessionForm = Form({
-  title: opt(Text),
-  description: opt(Text),
-  seriesId: opt(Text),
-  hubId: opt(Text),
-  coHostIds: opt(TextOrList),
-  status: opt(Text),
-  date: opt(Text),
-  time: opt(Text),
-  zone: opt(Text),
-  durationMinutes: opt(Text),
-  approxMonth: opt(Text),
-  approxPart: opt(Text),
-  joinUrl: opt(Text),
-  capacity: opt(Text),
-  language: opt(Text),
-  doubleOptIn: opt(Text),
-  reminderOffsets: opt(Text),
-});
-const TokenForm = Form({ name: opt(Text) });
 
 function formToInput(body: FormBody): SessionInput {
   const one = (k: string): string | undefined => {
@@ -102,13 +82,14 @@ export function mayOn(o: Organiser, s: Session) {
   };
 }
 
-export default async function organiserRoutes(app: FastifyInstance): Promise<void> {
-  const { sessions, repos, auth } = app.services;
+export default async function organiserRoutes(instance: FastifyInstance): Promise<void> {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
+  const { sessions, auth } = app.services;
 
   const formPage = (req: FastifyRequest, reply: FastifyReply, opts: { session?: Session; values: Record<string, unknown>; errors?: Record<string, string> }, status = 200) => {
     const lang = langOf(req);
     const organiser = organiserOf(req)!;
-    const hubs = repos.hubs.list();
+    const hubs = sessions.hubs();
     return render(
       req,
       reply,
@@ -121,7 +102,7 @@ export default async function organiserRoutes(app: FastifyInstance): Promise<voi
         hubs,
         ownHubs: organiser.role === 'admin' ? hubs : hubs.filter((h) => h.id === organiser.hubId || h.id === opts.session?.hubId),
         // Only the series this organiser's hub may use (and the session's own).
-        series: repos.series.list().filter((x) => x.id === opts.session?.seriesId || canUseSeries(organiser, organiser.hubId ?? -1, (h) => repos.series.allowsHub(x.id, h))),
+        series: sessions.seriesList().filter((x) => x.id === opts.session?.seriesId || canUseSeries(organiser, organiser.hubId ?? -1, (h) => sessions.seriesAllowsHub(x.id, h))),
         zones: allZones(),
         sessionLanguages: LANGUAGES.map((code) => ({ code, name: LANGUAGE_NAMES[code] })),
       },
@@ -129,14 +110,15 @@ export default async function organiserRoutes(app: FastifyInstance): Promise<voi
     );
   };
 
-  app.register(async (area) => {
+  app.register(async (plain) => {
+    const area = plain.withTypeProvider<TypeBoxTypeProvider>();
     area.addHook('preHandler', requireOrganiser);
 
     area.get('/organiser', { schema: { querystring: Query({}) } }, async (req, reply) => {
       const organiser = organiserOf(req)!;
       const lang = langOf(req);
       const list = sessions.listFor(organiser);
-      const hubName = new Map(repos.hubs.list().map((h) => [h.id, h.name]));
+      const hubName = new Map(sessions.hubs().map((h) => [h.id, h.name]));
       return render(req, reply, 'pages/organiser/index', {
         title: t(lang, 'org.title'),
         items: list.map((s) => ({ session: s, hub: hubName.get(s.hubId), times: sessionTimes(s, organiser.zone, lang), may: mayOn(organiser, s) })),
@@ -149,7 +131,7 @@ export default async function organiserRoutes(app: FastifyInstance): Promise<voi
       return formPage(req, reply, { values: { zone: o.zone, durationMinutes: 60, status: 'scheduled', hubId: o.hubId ?? '', language: o.language, doubleOptIn: true, coHostIds: [], reminderOffsets: 'P1D, PT1H' } });
     });
 
-    area.post<{ Body: FormBody }>('/organiser/sessions', { schema: { body: SessionForm }, attachValidation: true }, async (req, reply) => {
+    area.post('/organiser/sessions', { schema: { body: SessionForm }, attachValidation: true }, async (req, reply) => {
       if (req.validationError) return formPage(req, reply, { values: textValues(req.body, ['coHostIds']), errors: notTextErrors(langOf(req), req.validationError) }, 400);
       const input = formToInput(req.body ?? {});
       return answerForm(
@@ -162,12 +144,12 @@ export default async function organiserRoutes(app: FastifyInstance): Promise<voi
       );
     });
 
-    area.get<{ Params: { id: string } }>('/organiser/sessions/:id/edit', { schema: { params: IdParams, querystring: Query({}) } }, async (req, reply) => {
+    area.get('/organiser/sessions/:id/edit', { schema: { params: IdParams, querystring: Query({}) } }, async (req, reply) => {
       const s = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'session.edit');
       return formPage(req, reply, { session: s, values: sessionToForm(s) });
     });
 
-    area.post<{ Params: { id: string }; Body: FormBody }>('/organiser/sessions/:id', { schema: { params: IdParams, body: SessionForm }, attachValidation: true }, async (req, reply) => {
+    area.post('/organiser/sessions/:id', { schema: { params: IdParams, body: SessionForm }, attachValidation: true }, async (req, reply) => {
       const o = organiserOf(req)!;
       const s = sessions.getManaged(Number(req.params.id), o, 'session.edit');
       if (req.validationError) return formPage(req, reply, { session: s, values: textValues(req.body, ['coHostIds']), errors: notTextErrors(langOf(req), req.validationError) }, 400);
@@ -182,7 +164,7 @@ export default async function organiserRoutes(app: FastifyInstance): Promise<voi
       );
     });
 
-    area.post<{ Params: { id: string } }>('/organiser/sessions/:id/cancel', { schema: { params: IdParams, body: ActionForm } }, async (req, reply) => {
+    area.post('/organiser/sessions/:id/cancel', { schema: { params: IdParams, body: ActionForm } }, async (req, reply) => {
       const s = sessions.cancel(Number(req.params.id), organiserOf(req)!);
       return reply.redirect(`/sessions/${s.id}?msg=org.cancelled`, 303);
     });
@@ -192,7 +174,7 @@ export default async function organiserRoutes(app: FastifyInstance): Promise<voi
       return render(req, reply, 'pages/organiser/tokens', { title: t(langOf(req), 'org.tokens'), tokens: auth.tokens(o.id), created: undefined, errors: {} });
     });
 
-    area.post<{ Body: { name?: string } }>('/organiser/tokens', { schema: { body: TokenForm }, attachValidation: true }, async (req, reply) => {
+    area.post('/organiser/tokens', { schema: { body: TokenForm }, attachValidation: true }, async (req, reply) => {
       const o = organiserOf(req)!;
       const lang = langOf(req);
       if (req.validationError) return render(req, reply, 'pages/organiser/tokens', { title: t(lang, 'org.tokens'), tokens: auth.tokens(o.id), created: undefined, errors: notTextErrors(lang, req.validationError) }, 400);
@@ -207,7 +189,7 @@ export default async function organiserRoutes(app: FastifyInstance): Promise<voi
       );
     });
 
-    area.post<{ Params: { id: string } }>('/organiser/tokens/:id/revoke', { schema: { params: IdParams, body: ActionForm } }, async (req, reply) => {
+    area.post('/organiser/tokens/:id/revoke', { schema: { params: IdParams, body: ActionForm } }, async (req, reply) => {
       auth.revokeToken(organiserOf(req)!.id, Number(req.params.id));
       return reply.redirect('/organiser/tokens?msg=org.tokenRevoked', 303);
     });

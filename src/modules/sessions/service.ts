@@ -6,9 +6,9 @@ import { immediate } from '../../core/db/open.js';
 import { AppError, FieldErrors, notFound } from '../../core/errors.js';
 import { assertCan, can, canAssignOwner, canUseSeries, type SessionAction } from '../../core/access/index.js';
 import { isLanguage } from '../../core/i18n/index.js';
-import type { HubRepository } from './hubs-repository.js';
+import type { Hub, HubRepository } from './hubs-repository.js';
 import type { SessionRepository } from './repository.js';
-import type { SeriesRepository } from './series-repository.js';
+import type { Series, SeriesRepository } from './series-repository.js';
 import type { Organiser } from '../organisers/index.js';
 import type { ApproxPart, Session, SessionData, SessionStatus } from './repository.js';
 import { checkDateInRange, parseDurationMinutes, validateZone, wallToInstant } from '../../core/time/index.js';
@@ -78,6 +78,33 @@ export class SessionService {
 
   list(): Session[] {
     return this.repos.sessions.list();
+  }
+
+  /** The sessions of a series, in date order. */
+  listBySeries(seriesId: number): Session[] {
+    return this.repos.sessions.listBySeries(seriesId);
+  }
+
+  // The hubs and series sessions belong to (read-only here; the seed and the database define them).
+  hubs(): Hub[] {
+    return this.repos.hubs.list();
+  }
+
+  hub(id: number): Hub | undefined {
+    return this.repos.hubs.get(id);
+  }
+
+  seriesList(): Series[] {
+    return this.repos.series.list();
+  }
+
+  series(id: number): Series | undefined {
+    return this.repos.series.get(id);
+  }
+
+  /** Whether a hub may put sessions in a series (see the access policy's canUseSeries). */
+  seriesAllowsHub(seriesId: number, hubId: number): boolean {
+    return this.repos.series.allowsHub(seriesId, hubId);
   }
 
   /** Sessions an organiser may see in the organiser area (owned or co-hosted; all for an administrator). */

@@ -1,0 +1,32 @@
+/**
+ * The TypeBox schemas of this module's requests: form and API bodies, path parameters, queries.
+ * Pages take web forms (every field text, see core/render/boundary.ts); the API takes JSON.
+ */
+import Type from 'typebox';
+import { Form, Text, TextOrList } from '../../core/render/boundary.js';
+
+export const FeedIdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+
+export const opt = Type.Optional;
+
+export const SessionForm = Form({
+  title: opt(Text),
+  description: opt(Text),
+  seriesId: opt(Text),
+  hubId: opt(Text),
+  coHostIds: opt(TextOrList),
+  status: opt(Text),
+  date: opt(Text),
+  time: opt(Text),
+  zone: opt(Text),
+  durationMinutes: opt(Text),
+  approxMonth: opt(Text),
+  approxPart: opt(Text),
+  joinUrl: opt(Text),
+  capacity: opt(Text),
+  language: opt(Text),
+  doubleOptIn: opt(Text),
+  reminderOffsets: opt(Text),
+});
+
+export const TokenForm = Form({ name: opt(Text) });
