@@ -28,6 +28,8 @@ import { manageToken } from './tokens.js';
 import type { SessionChange } from '../sessions/index.js';
 import { hasControl, singleLine, str } from '../../core/text.js';
 import { personalFeedRepository, type PersonalSeat } from './personal-feed-repository.js';
+import { messageRegistrants, type MessageInput } from './messages.js';
+import { personalDataExport } from './present.js';
 
 /** The repositories this service uses (the app builds each once per database). */
 type Repositories = { hubs: HubRepository; registrations: RegistrationRepository; sessions: SessionRepository };
@@ -328,32 +330,8 @@ export class RegistrationService {
     const session = this.repos.sessions.get(r.sessionId)!;
     const hub = r.hubId === null ? null : this.repos.hubs.get(r.hubId)?.name ?? null;
     const questions = new Map(this.repos.registrations.questions(r.sessionId).map((q) => [String(q.id), q.label]));
-    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
     return {
-      exportedAt: iso(this.clock.now()),
-      session: { id: session.id, title: session.title, start: iso(session.startUtc), zone: session.zone },
-      registration: {
-        status: r.status,
-        name: r.name,
-        email: r.email,
-        organisation: r.organisation,
-        organisationType: r.orgType,
-        hub,
-        country: r.country,
-        language: r.language,
-        timeZone: r.zone,
-        privacyNoticeVersion: r.consentVersion,
-        privacyConsentAt: iso(r.consentAt),
-        followUpEmails: r.followupConsent,
-        followUpConsentAt: iso(r.followupConsentAt),
-        answers: Object.fromEntries(Object.entries(r.answers).map(([k, v]) => [questions.get(k) ?? k, v])),
-        registeredAt: iso(r.createdAt),
-        emailConfirmedAt: iso(r.emailVerifiedAt),
-        confirmedAt: iso(r.confirmedAt),
-        waitlistedAt: iso(r.waitlistedAt),
-        cancelledAt: iso(r.cancelledAt),
-      },
-      emails: mailForRegistration(this.db, r.id),
+      ...personalDataExport({ reg: r, session, hub, questions, emails: mailForRegistration(this.db, r.id), now: this.clock.now() }),
       ...Object.assign({}, ...this.hooks.map((h) => h.exporting?.(r) ?? {})),
     };
   }
@@ -502,43 +480,8 @@ export class RegistrationService {
    * An organiser's message to the people registered for a session (confirmed, or also those on the
    * waitlist and pending), each in their language and zone, through the outbox.
    */
-  message(sessionId: number, input: { subject?: unknown; body?: unknown; audience?: unknown }, scope: PersonalScope): number {
-    const errs = new FieldErrors();
-    const subject = singleLine(str(input.subject));
-    const body = str(input.body).replace(/\r\n?/g, '\n').trim();
-    if (!subject) errs.add('subject', 'required', 'a subject is required');
-    else if (subject.length > 200) errs.add('subject', 'too_long', 'at most 200 characters', { max: 200 });
-    if (!body) errs.add('body', 'required', 'a message is required');
-    else if (body.length > 20_000) errs.add('body', 'too_long', 'at most 20000 characters', { max: 20000 });
-    const audience = str(input.audience) || 'confirmed';
-    if (!['confirmed', 'active'].includes(audience)) errs.add('audience', 'audience_invalid', 'confirmed or active');
-    errs.throwIfAny();
-    return immediate(this.db, () => {
-      const now = this.clock.now();
-      // Only the people the caller may see: a co-hosting hub messages the registrants who chose it.
-      const statuses = audience === 'confirmed' ? ['confirmed'] : ['confirmed', 'pending', 'waitlisted'];
-      const people = this.repos.registrations.list(sessionId, scope).filter((r) => statuses.includes(r.status));
-      let n = 0;
-      for (const reg of people) {
-        if (!reg.email) continue;
-        const id = enqueue(
-          this.db,
-          {
-            kind: 'notice',
-            dedupeKey: `registration:${reg.id}:${reg.cycle}:notice:${now}`,
-            to: { email: reg.email, name: reg.name },
-            language: reg.language,
-            zone: reg.zone,
-            sessionId,
-            registrationId: reg.id,
-            payload: { subject, body },
-          },
-          this.clock,
-        );
-        if (id !== null) n++;
-      }
-      return n;
-    });
+  message(sessionId: number, input: MessageInput, scope: PersonalScope): number {
+    return messageRegistrants({ db: this.db, repo: this.repos.registrations, clock: this.clock }, sessionId, input, scope);
   }
 
   // ---------------------------------------------------------------- email
