@@ -15,54 +15,26 @@
  *   country, per hub). Names and addresses of voters are shown to the session's organisers only.
  * - Ranking: most "yes", then most "if need be", then most countries in working hours, then earliest.
  */
-import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../core/clock.js';
 import type { Config } from '../../core/config.js';
 import type { DB } from '../../core/db/open.js';
-import { eraseMailByKeys, mailForKeys } from '../../core/outbox/personal-data.js';
-import { checkpoint, immediate } from '../../core/db/open.js';
+import { immediate } from '../../core/db/open.js';
 import { validateEmailAddress } from '../../core/email-address.js';
 import { AppError, FieldErrors, notFound } from '../../core/errors.js';
-import { isLanguage } from '../../core/i18n/index.js';
 import { type RegistrationRepository } from '../registrations/index.js';
 import { type HubRepository, type SessionRepository } from '../sessions/index.js';
 import type { Organiser } from '../organisers/index.js';
-import {
-  POLL_ANSWERS,
-  PollRepository,
-  type NewPollVoter,
-  type Poll,
-  type PollAnswer,
-  type PollSettings,
-  type PollSlot,
-  type PollVoter,
-} from './repository.js';
+import { POLL_ANSWERS, PollRepository, type Poll, type PollAnswer, type PollSettings, type PollSlot, type PollVoter } from './repository.js';
 import type { Session } from '../sessions/index.js';
-import {
-  addDays,
-  instantToWall,
-  isValidZone,
-  validateZone,
-  wallToInstant,
-} from '../../core/time/index.js';
+import { addDays, instantToWall, validateZone, wallToInstant } from '../../core/time/index.js';
 import { monthPartRange, suggestSlots } from '../../core/time/suggest.js';
 import { sha256 } from '../../core/crypto.js';
 import type { SessionChange, SessionService } from '../sessions/index.js';
 import { str } from '../../core/text.js';
 import { PollVoterMail } from './voter-mail.js';
+import { PollVoters } from './voters.js';
 import { pollResults, slotView, type PollResults, type SlotView } from './present.js';
-import {
-  DEFAULT_REMINDER_HOURS,
-  MAX_SLOTS,
-  SUGGEST_MAX_DAYS,
-  SUGGEST_STEP_MINUTES,
-  TOKEN_RE,
-  pollDedupe,
-  pollState,
-  pollVoterToken,
-  voteUrl,
-  type PollState,
-} from './rules.js';
+import { DEFAULT_REMINDER_HOURS, MAX_SLOTS, SUGGEST_MAX_DAYS, SUGGEST_STEP_MINUTES, TOKEN_RE, pollState, pollVoterToken, voteUrl, type PollState } from './rules.js';
 
 /** The repositories this service uses (the app builds each once per database). */
 type Repositories = { hubs: HubRepository; polls: PollRepository; registrations: RegistrationRepository; sessions: SessionRepository };
@@ -95,6 +67,7 @@ export class PollService {
   readonly repo: PollRepository;
   private readonly defaultReminderHours: number;
   private readonly mail: PollVoterMail;
+  private readonly people: PollVoters;
 
   constructor(
     private readonly db: DB,
@@ -107,6 +80,7 @@ export class PollService {
   ) {
     this.repo = repos.polls;
     this.mail = new PollVoterMail(db, clock, repos.polls);
+    this.people = new PollVoters(db, repos.polls, clock, secret);
     this.defaultReminderHours = options.reminderHours ?? DEFAULT_REMINDER_HOURS;
   }
 
@@ -151,64 +125,23 @@ export class PollService {
     return { voter, poll, session };
   }
 
-  /**
-   * Erases a voter (right to erasure): address, name and link are removed, with every email kept for
-   * them; their answers stay, anonymous, in the counts by country and hub.
-   */
+  /** Erases a voter (right to erasure; see ./voters.ts). */
   eraseVoter(voter: PollVoter): void {
-    immediate(this.db, () => {
-      eraseMailByKeys(this.db, pollDedupe.voter(voter.pollId, voter.id), this.clock.now());
-      this.repo.anonymiseVoter(voter.id);
-    });
-    // Gone from the file's bytes too (a no-op inside an enclosing transaction, whose owner checkpoints).
-    checkpoint(this.db);
+    this.people.erase(voter);
   }
 
   eraseByToken(token: string): void {
-    this.eraseVoter(this.byToken(token).voter);
+    this.people.erase(this.byToken(token).voter);
   }
 
-  /**
-   * A registration erased or anonymised takes along the voters made from it and every voter record
-   * made from a registration with the same address (a hub's own contact address stays).
-   */
+  /** A registration erased or anonymised takes along the voter records made from it (see ./voters.ts). */
   eraseForRegistration(registrationId: number, email: string | null = null): void {
-    const voters = new Map(this.repo.votersFromRegistration(registrationId).map((v) => [v.id, v]));
-    if (email) for (const v of this.repo.votersWithAddress(email)) if (v.source === 'registrant') voters.set(v.id, v);
-    for (const v of voters.values()) this.eraseVoter(v);
+    this.people.eraseForRegistration(registrationId, email);
   }
 
-  /** What the date polls keep about an address, for a person's data export: voter records, answers, emails. */
+  /** What the date polls keep about an address, for a person's data export. */
   personalData(email: string | null): Record<string, unknown>[] {
-    if (!email) return [];
-    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-    return this.repo.votersWithAddress(email).map((v) => {
-      const poll = this.repo.get(v.pollId);
-      const session = poll && this.repos.sessions.get(poll.sessionId);
-      const answers = this.repo.answersOf(v.id);
-      const slots = poll ? this.repo.slots(poll.id) : [];
-      return {
-        session: session ? { id: session.id, title: session.title } : null,
-        name: v.name,
-        email: v.email,
-        source: v.source,
-        country: v.country,
-        language: v.language,
-        timeZone: v.zone,
-        invitedAt: iso(v.createdAt),
-        answeredAt: iso(v.answeredAt),
-        changedAt: iso(v.changedAt),
-        answers: slots
-          .filter((s) => answers.has(s.id))
-          .map((s) => ({ start: iso(s.startUtc), wallTime: `${s.startDate} ${s.startTime}`, zone: s.zone, durationMinutes: s.durationMinutes, answer: answers.get(s.id)! })),
-        emails: mailForKeys(this.db, pollDedupe.voter(v.pollId, v.id)),
-      };
-    });
-  }
-
-  private newToken(): { tokenNonce: string; tokenHash: string } {
-    const tokenNonce = randomBytes(16).toString('base64url');
-    return { tokenNonce, tokenHash: sha256(pollVoterToken(this.secret, tokenNonce)) };
+    return this.people.personalData(email);
   }
 
   // ---------------------------------------------------------------- organiser: the poll itself
@@ -369,19 +302,7 @@ export class PollService {
 
   /** How many addresses each source would give (for the invite form). */
   eligible(session: Session): { registrants: number; registrantsWithConsent: number } {
-    const list = this.earlierRegistrants(session);
-    return { registrants: list.all.length, registrantsWithConsent: list.withConsent.length };
-  }
-
-  private earlierRegistrants(session: Session) {
-    if (session.seriesId === null) return { all: [], withConsent: [] };
-    // The owning hub's own earlier sessions only (see the access policy).
-    const rows = this.repo.earlierRegistrants(session.seriesId, session.id, session.hubId, this.clock.now());
-    // One per address: the most recent registration speaks for the person (language, zone, consent).
-    const byEmail = new Map<string, (typeof rows)[number]>();
-    for (const r of rows) if (!byEmail.has(r.email.toLowerCase())) byEmail.set(r.email.toLowerCase(), r);
-    const all = [...byEmail.values()];
-    return { all, withConsent: all.filter((r) => r.followupConsent) };
+    return this.people.eligible(session);
   }
 
   /**
@@ -403,36 +324,8 @@ export class PollService {
       if (this.repo.slotCountOf(poll.id) === 0) throw new AppError('poll_no_slots', 'add candidate slots before inviting voters', 409, 'form');
       const now = this.clock.now();
       const result: InviteResult = { invited: 0, alreadyInvited: 0, withoutConsent: 0, invalid: 0 };
-      const candidates: Omit<NewPollVoter, 'tokenNonce' | 'tokenHash'>[] = [];
-      for (const id of hubIds) {
-        const h = this.repos.hubs.get(id)!;
-        candidates.push({
-          email: h.contactEmail,
-          name: h.name,
-          source: 'hub',
-          hubId: h.id,
-          registrationId: null,
-          country: h.countryCode,
-          language: isLanguage(h.language) ? h.language : 'en',
-          zone: isValidZone(h.zone) ? h.zone : poll.zone,
-        });
-      }
-      if (registrants) {
-        const { all, withConsent } = this.earlierRegistrants(session);
-        result.withoutConsent = all.length - withConsent.length;
-        for (const r of withConsent) {
-          candidates.push({
-            email: r.email,
-            name: r.name,
-            source: 'registrant',
-            hubId: r.hubId,
-            registrationId: r.registrationId,
-            country: r.country,
-            language: isLanguage(r.language) ? r.language : 'en',
-            zone: isValidZone(r.zone) ? r.zone : poll.zone,
-          });
-        }
-      }
+      const { candidates, withoutConsent } = this.people.candidates(session, poll, hubIds, registrants);
+      result.withoutConsent = withoutConsent;
       const seen = new Set<string>();
       for (const c of candidates) {
         let email: string;
@@ -445,7 +338,7 @@ export class PollService {
         const key = email.toLowerCase();
         if (seen.has(key)) continue;
         seen.add(key);
-        const voter = this.repo.addVoter(poll.id, { ...c, email, ...this.newToken() }, now);
+        const voter = this.repo.addVoter(poll.id, { ...c, email, ...this.people.newToken() }, now);
         if (!voter) {
           result.alreadyInvited++;
           continue;
