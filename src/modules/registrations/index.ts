@@ -15,7 +15,7 @@ export { QuestionService } from './questions.js';
 export { ReminderService } from './reminders.js';
 export { registrationRepository, RegistrationRepository, type Registration } from './repository.js';
 export { RegistrationService } from './service.js';
-export { joinMac, joinToken, secretOf } from './tokens.js';
+export { joinMac, joinToken } from './tokens.js';
 
 export default fp(
   async (app) => {

@@ -37,7 +37,7 @@ type Repositories = { hubs: HubRepository; registrations: RegistrationRepository
 /** The privacy notice in force; each registration records the version it accepted. */
 export const PRIVACY_VERSION = '2026-11';
 
-/** Email kinds the registration flow sends (renderers live in src/email/registration.ts). */
+/** Email kinds the registration flow sends (renderers in ./emails.ts). */
 export const REG_EMAIL = {
   received: 'registration.received',
   confirmed: 'registration.confirmed',
