@@ -1,9 +1,10 @@
 /**
- * Organisers: accounts, login and logout, server-side login sessions, API tokens, the signed-in organiser of a request.
+ * Organisers: accounts, login and logout, their API tokens, server-side login sessions, API tokens, the signed-in organiser of a request.
  * Outside this folder, code imports only this file.
  */
 import fp from 'fastify-plugin';
 import routes from './routes.js';
+import tokenRoutes from './tokens-routes.js';
 import { organiserOf } from './signed-in.js';
 
 // What other modules may use.
@@ -16,6 +17,7 @@ export default fp(
     // The page layout shows who is signed in (core/render asks through this decorator).
     app.decorate('signedInViewer', organiserOf);
     await app.register(routes);
+    await app.register(tokenRoutes);
   },
   { name: 'organisers', dependencies: ['core'] },
 );
