@@ -24,7 +24,7 @@ import { AppError, FieldErrors, notFound } from '../../core/errors.js';
 import { type RegistrationRepository } from '../registrations/index.js';
 import { type HubRepository, type SessionRepository } from '../sessions/index.js';
 import type { Organiser } from '../organisers/index.js';
-import { POLL_ANSWERS, PollRepository, type Poll, type PollAnswer, type PollSettings, type PollSlot, type PollVoter } from './repository.js';
+import { POLL_ANSWERS, PollRepository, type Poll, type PollAnswer, type PollSlot, type PollVoter } from './repository.js';
 import type { Session } from '../sessions/index.js';
 import { addDays, instantToWall, validateZone, wallToInstant } from '../../core/time/index.js';
 import { monthPartRange, suggestSlots } from '../../core/time/suggest.js';
@@ -34,7 +34,8 @@ import { str } from '../../core/text.js';
 import { PollVoterMail } from './voter-mail.js';
 import { PollVoters } from './voters.js';
 import { pollResults, slotView, type PollResults, type SlotView } from './present.js';
-import { DEFAULT_REMINDER_HOURS, MAX_SLOTS, SUGGEST_MAX_DAYS, SUGGEST_STEP_MINUTES, TOKEN_RE, pollState, pollVoterToken, voteUrl, type PollState } from './rules.js';
+import { DEFAULT_REMINDER_HOURS, MAX_SLOTS, SUGGEST_STEP_MINUTES, TOKEN_RE, pollState, pollVoterToken, voteUrl, type PollState } from './rules.js';
+import { checkSettings, checkSuggestRange, type SettingsInput } from './validate.js';
 
 /** The repositories this service uses (the app builds each once per database). */
 type Repositories = { hubs: HubRepository; polls: PollRepository; registrations: RegistrationRepository; sessions: SessionRepository };
@@ -159,43 +160,10 @@ export class PollService {
     if (!st.open) throw new AppError('poll_closed', 'this poll is closed', 409, 'form', { reason: st.reason ?? '' });
   }
 
-  private validateSettings(input: { zone?: unknown; deadlineDate?: unknown; deadlineTime?: unknown; reminderHours?: unknown }, actor: Organiser, existing?: Poll): PollSettings {
-    const errs = new FieldErrors();
-    const rawZone = str(input.zone).trim() || existing?.zone || actor.zone;
-    const zone = errs.catch('zone', () => validateZone(rawZone, 'zone')) ?? 'UTC';
-    const deadlineDate = str(input.deadlineDate).trim();
-    const deadlineTime = str(input.deadlineTime).trim();
-    let deadlineUtc: number | null = null;
-    if (deadlineDate || deadlineTime) {
-      if (!deadlineDate) errs.add('deadlineDate', 'required', 'a date is required (or leave both empty: close by hand)');
-      if (!deadlineTime) errs.add('deadlineTime', 'required', 'a time is required');
-      if (deadlineDate && deadlineTime && !errs.has('zone')) {
-        const ms = errs.catch('deadlineTime', () => wallToInstant({ date: deadlineDate, time: deadlineTime, zone }, { date: 'deadlineDate', time: 'deadlineTime', zone: 'zone' }));
-        if (ms !== undefined) {
-          if (ms <= this.clock.now()) errs.add('deadlineDate', 'poll_deadline_past', 'the deadline is in the past');
-          deadlineUtc = ms;
-        }
-      }
-    }
-    const rawHours = str(input.reminderHours).trim();
-    const reminderHours = rawHours === '' ? existing?.reminderHours ?? this.defaultReminderHours : Number(rawHours);
-    if (!Number.isInteger(reminderHours) || reminderHours < 0 || reminderHours > 720) {
-      errs.add('reminderHours', 'poll_reminder_invalid', 'a whole number of hours from 0 to 720');
-    }
-    errs.throwIfAny();
-    return {
-      zone,
-      deadlineDate: deadlineUtc === null ? null : deadlineDate,
-      deadlineTime: deadlineUtc === null ? null : deadlineTime,
-      deadlineUtc,
-      reminderHours,
-    };
-  }
-
   /** Starts the poll of a tentative session. */
-  create(sessionId: number, input: { zone?: unknown; deadlineDate?: unknown; deadlineTime?: unknown; reminderHours?: unknown }, actor: Organiser): Poll {
+  create(sessionId: number, input: SettingsInput, actor: Organiser): Poll {
     const session = this.sessions.getManaged(sessionId, actor, 'poll.manage');
-    const settings = this.validateSettings(input, actor);
+    const settings = checkSettings(input, actor, undefined, this.clock.now(), this.defaultReminderHours);
     return immediate(this.db, () => {
       const fresh = this.repos.sessions.get(session.id)!;
       if (fresh.status !== 'tentative') throw new AppError('poll_session_not_tentative', 'only a tentative session can have a date poll', 409, 'form');
@@ -208,9 +176,9 @@ export class PollService {
    * Changes the deadline, its zone or the reminder. A poll closed only by its passed deadline opens
    * again with a later one. Queued reminders move with the deadline.
    */
-  configure(sessionId: number, input: { zone?: unknown; deadlineDate?: unknown; deadlineTime?: unknown; reminderHours?: unknown }, actor: Organiser): Poll {
+  configure(sessionId: number, input: SettingsInput, actor: Organiser): Poll {
     const { poll } = this.managed(sessionId, actor);
-    const settings = this.validateSettings(input, actor, poll);
+    const settings = checkSettings(input, actor, poll, this.clock.now(), this.defaultReminderHours);
     return immediate(this.db, () => {
       const { session, poll: current } = this.managed(sessionId, actor);
       if (current.status === 'closed' || session.status !== 'tentative') this.assertOpen(current, session);
@@ -268,20 +236,7 @@ export class PollService {
    * Weekends drop out because no place has working hours on them.
    */
   suggest(input: { from?: unknown; to?: unknown; durationMinutes?: unknown; zone?: unknown }, existing: PollSlot[] = []): Suggestion[] {
-    const errs = new FieldErrors();
-    const zone = errs.catch('zone', () => validateZone(str(input.zone).trim() || 'Europe/Athens', 'zone')) ?? 'UTC';
-    const from = str(input.from).trim();
-    const to = str(input.to).trim() || from;
-    const durationMinutes = Number(str(input.durationMinutes).trim() || 60);
-    if (!Number.isInteger(durationMinutes) || durationMinutes < 5 || durationMinutes > 1440) errs.add('durationMinutes', 'duration_invalid', 'a whole number of minutes from 5 to 1440');
-    // Noon is never in a DST change of these zones: it checks that the dates are calendar dates.
-    errs.catch('from', () => wallToInstant({ date: from, time: '12:00', zone }, { date: 'from', time: 'from', zone: 'zone' }));
-    if (!errs.has('from')) errs.catch('to', () => wallToInstant({ date: to, time: '12:00', zone }, { date: 'to', time: 'to', zone: 'zone' }));
-    if (!errs.has('from') && !errs.has('to')) {
-      if (to < from) errs.add('to', 'poll_range_invalid', 'the end of the range is before its start');
-      else if (addDays(from, SUGGEST_MAX_DAYS - 1) < to) errs.add('to', 'poll_range_too_long', `at most ${SUGGEST_MAX_DAYS} days`, { max: SUGGEST_MAX_DAYS });
-    }
-    errs.throwIfAny();
+    const { zone, from, to, durationMinutes } = checkSuggestRange(input);
     const taken = new Set(existing.map((s) => `${s.startUtc}:${s.durationMinutes}`));
     return suggestSlots({ from, to, zone, durationMinutes, now: this.clock.now(), stepMinutes: SUGGEST_STEP_MINUTES }).map((sg) => ({
       ...sg,
