@@ -1,7 +1,7 @@
 /**
  * Human-readable text about when a session happens: the description inside invites and feeds,
  * the text of add-to-calendar links, and the plain-text statement for mail gateways that strip
- * attachments. Every time names its zone and UTC offset (src/time does the conversions).
+ * attachments. Every time names its zone and UTC offset (core/time does the conversions).
  */
 import { formatDate, formatInZone, formatTime, instantToWall, isValidZone, offsetOf, utcOffsetLabel, zoneLabel } from '../time/index.js';
 import { calendarLanguage, calendarStrings } from './strings.js';

@@ -4,6 +4,7 @@
  */
 import fp from 'fastify-plugin';
 import routes from './routes.js';
+
 export default fp(
   async (app) => {
     await app.register(routes, { prefix: '/api/v1' });

@@ -68,7 +68,7 @@ export default async function apiRoutes(instance: FastifyInstance): Promise<void
   const { sessions, auth } = app.services;
 
   // Requests with a body must be JSON (a browser form from another site cannot send that without
-  // CORS): the app's body-type hook (src/routes/boundary.ts) refuses anything else with 415.
+  // CORS): the app's body-type hook (core/render/boundary.ts) refuses anything else with 415.
 
   /** Bearer token → organiser; 401 without a valid one. */
   const requireToken = async (req: FastifyRequest, reply: FastifyReply) => {

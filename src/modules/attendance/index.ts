@@ -3,8 +3,11 @@
  * Outside this folder, code imports only this file.
  */
 import fp from 'fastify-plugin';
-export { AttendanceService } from './service.js';
 import routes from './routes.js';
+
+// What other modules may use.
+export { AttendanceService } from './service.js';
+
 export default fp(
   async (app) => {
     await app.register(routes);

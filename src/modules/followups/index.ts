@@ -2,11 +2,13 @@
  * Follow-ups: the messages sent after a session to attendees, absentees or everyone.
  * Outside this folder, code imports only this file.
  */
-export { followupRepository } from './repository.js';
 import fp from 'fastify-plugin';
-export { FollowupRepository } from './repository.js';
-export { FollowupService } from './service.js';
 import routes from './routes.js';
+
+// What other modules may use.
+export { followupRepository, FollowupRepository } from './repository.js';
+export { FollowupService } from './service.js';
+
 export default fp(
   async (app) => {
     await app.register(routes);

@@ -6,3 +6,5 @@ import Type from 'typebox';
 import { Form, Text } from '../../core/render/boundary.js';
 
 export const LoginForm = Form({ email: Type.Optional(Text), password: Type.Optional(Text), next: Type.Optional(Text) });
+
+export const TokenForm = Form({ name: Type.Optional(Text) });

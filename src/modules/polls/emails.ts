@@ -22,7 +22,7 @@ import type { Poll, PollVoter } from './repository.js';
 import type { Session } from '../sessions/index.js';
 import { sha256 } from '../../core/crypto.js';
 import { POLL_EMAIL, pollState, pollVoterToken, registerUrl, voteUrl } from './rules.js';
-import { secretOf } from '../registrations/index.js';
+import { secretOf } from '../../core/secret.js';
 import { formatInZone } from '../../core/time/index.js';
 import { renderLayout, type EmailBlock } from '../../core/outbox/layout.js';
 import { greeting, sessionFacts } from '../sessions/index.js';

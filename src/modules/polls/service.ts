@@ -15,54 +15,27 @@
  *   country, per hub). Names and addresses of voters are shown to the session's organisers only.
  * - Ranking: most "yes", then most "if need be", then most countries in working hours, then earliest.
  */
-import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../core/clock.js';
 import type { Config } from '../../core/config.js';
 import type { DB } from '../../core/db/open.js';
-import { eraseMailByKeys, mailForKeys } from '../../core/outbox/personal-data.js';
-import { checkpoint, immediate } from '../../core/db/open.js';
+import { immediate } from '../../core/db/open.js';
 import { validateEmailAddress } from '../../core/email-address.js';
 import { AppError, FieldErrors, notFound } from '../../core/errors.js';
-import { isLanguage } from '../../core/i18n/index.js';
 import { type RegistrationRepository } from '../registrations/index.js';
 import { type HubRepository, type SessionRepository } from '../sessions/index.js';
 import type { Organiser } from '../organisers/index.js';
-import {
-  POLL_ANSWERS,
-  PollRepository,
-  type NewPollVoter,
-  type Poll,
-  type PollAnswer,
-  type PollSettings,
-  type PollSlot,
-  type PollVoter,
-} from './repository.js';
+import { POLL_ANSWERS, PollRepository, type Poll, type PollAnswer, type PollSlot, type PollVoter } from './repository.js';
 import type { Session } from '../sessions/index.js';
-import {
-  addDays,
-  instantToWall,
-  isValidZone,
-  validateZone,
-  wallToInstant,
-} from '../../core/time/index.js';
+import { addDays, instantToWall, validateZone, wallToInstant } from '../../core/time/index.js';
 import { monthPartRange, suggestSlots } from '../../core/time/suggest.js';
 import { sha256 } from '../../core/crypto.js';
 import type { SessionChange, SessionService } from '../sessions/index.js';
 import { str } from '../../core/text.js';
 import { PollVoterMail } from './voter-mail.js';
+import { PollVoters } from './voters.js';
 import { pollResults, slotView, type PollResults, type SlotView } from './present.js';
-import {
-  DEFAULT_REMINDER_HOURS,
-  MAX_SLOTS,
-  SUGGEST_MAX_DAYS,
-  SUGGEST_STEP_MINUTES,
-  TOKEN_RE,
-  pollDedupe,
-  pollState,
-  pollVoterToken,
-  voteUrl,
-  type PollState,
-} from './rules.js';
+import { DEFAULT_REMINDER_HOURS, MAX_SLOTS, SUGGEST_STEP_MINUTES, TOKEN_RE, pollState, pollVoterToken, voteUrl, type PollState } from './rules.js';
+import { checkSettings, checkSuggestRange, type SettingsInput } from './validate.js';
 
 /** The repositories this service uses (the app builds each once per database). */
 type Repositories = { hubs: HubRepository; polls: PollRepository; registrations: RegistrationRepository; sessions: SessionRepository };
@@ -95,6 +68,7 @@ export class PollService {
   readonly repo: PollRepository;
   private readonly defaultReminderHours: number;
   private readonly mail: PollVoterMail;
+  private readonly people: PollVoters;
 
   constructor(
     private readonly db: DB,
@@ -107,6 +81,7 @@ export class PollService {
   ) {
     this.repo = repos.polls;
     this.mail = new PollVoterMail(db, clock, repos.polls);
+    this.people = new PollVoters(db, repos.polls, clock, secret);
     this.defaultReminderHours = options.reminderHours ?? DEFAULT_REMINDER_HOURS;
   }
 
@@ -151,64 +126,23 @@ export class PollService {
     return { voter, poll, session };
   }
 
-  /**
-   * Erases a voter (right to erasure): address, name and link are removed, with every email kept for
-   * them; their answers stay, anonymous, in the counts by country and hub.
-   */
+  /** Erases a voter (right to erasure; see ./voters.ts). */
   eraseVoter(voter: PollVoter): void {
-    immediate(this.db, () => {
-      eraseMailByKeys(this.db, pollDedupe.voter(voter.pollId, voter.id), this.clock.now());
-      this.repo.anonymiseVoter(voter.id);
-    });
-    // Gone from the file's bytes too (a no-op inside an enclosing transaction, whose owner checkpoints).
-    checkpoint(this.db);
+    this.people.erase(voter);
   }
 
   eraseByToken(token: string): void {
-    this.eraseVoter(this.byToken(token).voter);
+    this.people.erase(this.byToken(token).voter);
   }
 
-  /**
-   * A registration erased or anonymised takes along the voters made from it and every voter record
-   * made from a registration with the same address (a hub's own contact address stays).
-   */
+  /** A registration erased or anonymised takes along the voter records made from it (see ./voters.ts). */
   eraseForRegistration(registrationId: number, email: string | null = null): void {
-    const voters = new Map(this.repo.votersFromRegistration(registrationId).map((v) => [v.id, v]));
-    if (email) for (const v of this.repo.votersWithAddress(email)) if (v.source === 'registrant') voters.set(v.id, v);
-    for (const v of voters.values()) this.eraseVoter(v);
+    this.people.eraseForRegistration(registrationId, email);
   }
 
-  /** What the date polls keep about an address, for a person's data export: voter records, answers, emails. */
+  /** What the date polls keep about an address, for a person's data export. */
   personalData(email: string | null): Record<string, unknown>[] {
-    if (!email) return [];
-    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-    return this.repo.votersWithAddress(email).map((v) => {
-      const poll = this.repo.get(v.pollId);
-      const session = poll && this.repos.sessions.get(poll.sessionId);
-      const answers = this.repo.answersOf(v.id);
-      const slots = poll ? this.repo.slots(poll.id) : [];
-      return {
-        session: session ? { id: session.id, title: session.title } : null,
-        name: v.name,
-        email: v.email,
-        source: v.source,
-        country: v.country,
-        language: v.language,
-        timeZone: v.zone,
-        invitedAt: iso(v.createdAt),
-        answeredAt: iso(v.answeredAt),
-        changedAt: iso(v.changedAt),
-        answers: slots
-          .filter((s) => answers.has(s.id))
-          .map((s) => ({ start: iso(s.startUtc), wallTime: `${s.startDate} ${s.startTime}`, zone: s.zone, durationMinutes: s.durationMinutes, answer: answers.get(s.id)! })),
-        emails: mailForKeys(this.db, pollDedupe.voter(v.pollId, v.id)),
-      };
-    });
-  }
-
-  private newToken(): { tokenNonce: string; tokenHash: string } {
-    const tokenNonce = randomBytes(16).toString('base64url');
-    return { tokenNonce, tokenHash: sha256(pollVoterToken(this.secret, tokenNonce)) };
+    return this.people.personalData(email);
   }
 
   // ---------------------------------------------------------------- organiser: the poll itself
@@ -226,43 +160,10 @@ export class PollService {
     if (!st.open) throw new AppError('poll_closed', 'this poll is closed', 409, 'form', { reason: st.reason ?? '' });
   }
 
-  private validateSettings(input: { zone?: unknown; deadlineDate?: unknown; deadlineTime?: unknown; reminderHours?: unknown }, actor: Organiser, existing?: Poll): PollSettings {
-    const errs = new FieldErrors();
-    const rawZone = str(input.zone).trim() || existing?.zone || actor.zone;
-    const zone = errs.catch('zone', () => validateZone(rawZone, 'zone')) ?? 'UTC';
-    const deadlineDate = str(input.deadlineDate).trim();
-    const deadlineTime = str(input.deadlineTime).trim();
-    let deadlineUtc: number | null = null;
-    if (deadlineDate || deadlineTime) {
-      if (!deadlineDate) errs.add('deadlineDate', 'required', 'a date is required (or leave both empty: close by hand)');
-      if (!deadlineTime) errs.add('deadlineTime', 'required', 'a time is required');
-      if (deadlineDate && deadlineTime && !errs.has('zone')) {
-        const ms = errs.catch('deadlineTime', () => wallToInstant({ date: deadlineDate, time: deadlineTime, zone }, { date: 'deadlineDate', time: 'deadlineTime', zone: 'zone' }));
-        if (ms !== undefined) {
-          if (ms <= this.clock.now()) errs.add('deadlineDate', 'poll_deadline_past', 'the deadline is in the past');
-          deadlineUtc = ms;
-        }
-      }
-    }
-    const rawHours = str(input.reminderHours).trim();
-    const reminderHours = rawHours === '' ? existing?.reminderHours ?? this.defaultReminderHours : Number(rawHours);
-    if (!Number.isInteger(reminderHours) || reminderHours < 0 || reminderHours > 720) {
-      errs.add('reminderHours', 'poll_reminder_invalid', 'a whole number of hours from 0 to 720');
-    }
-    errs.throwIfAny();
-    return {
-      zone,
-      deadlineDate: deadlineUtc === null ? null : deadlineDate,
-      deadlineTime: deadlineUtc === null ? null : deadlineTime,
-      deadlineUtc,
-      reminderHours,
-    };
-  }
-
   /** Starts the poll of a tentative session. */
-  create(sessionId: number, input: { zone?: unknown; deadlineDate?: unknown; deadlineTime?: unknown; reminderHours?: unknown }, actor: Organiser): Poll {
+  create(sessionId: number, input: SettingsInput, actor: Organiser): Poll {
     const session = this.sessions.getManaged(sessionId, actor, 'poll.manage');
-    const settings = this.validateSettings(input, actor);
+    const settings = checkSettings(input, actor, undefined, this.clock.now(), this.defaultReminderHours);
     return immediate(this.db, () => {
       const fresh = this.repos.sessions.get(session.id)!;
       if (fresh.status !== 'tentative') throw new AppError('poll_session_not_tentative', 'only a tentative session can have a date poll', 409, 'form');
@@ -275,9 +176,9 @@ export class PollService {
    * Changes the deadline, its zone or the reminder. A poll closed only by its passed deadline opens
    * again with a later one. Queued reminders move with the deadline.
    */
-  configure(sessionId: number, input: { zone?: unknown; deadlineDate?: unknown; deadlineTime?: unknown; reminderHours?: unknown }, actor: Organiser): Poll {
+  configure(sessionId: number, input: SettingsInput, actor: Organiser): Poll {
     const { poll } = this.managed(sessionId, actor);
-    const settings = this.validateSettings(input, actor, poll);
+    const settings = checkSettings(input, actor, poll, this.clock.now(), this.defaultReminderHours);
     return immediate(this.db, () => {
       const { session, poll: current } = this.managed(sessionId, actor);
       if (current.status === 'closed' || session.status !== 'tentative') this.assertOpen(current, session);
@@ -335,20 +236,7 @@ export class PollService {
    * Weekends drop out because no place has working hours on them.
    */
   suggest(input: { from?: unknown; to?: unknown; durationMinutes?: unknown; zone?: unknown }, existing: PollSlot[] = []): Suggestion[] {
-    const errs = new FieldErrors();
-    const zone = errs.catch('zone', () => validateZone(str(input.zone).trim() || 'Europe/Athens', 'zone')) ?? 'UTC';
-    const from = str(input.from).trim();
-    const to = str(input.to).trim() || from;
-    const durationMinutes = Number(str(input.durationMinutes).trim() || 60);
-    if (!Number.isInteger(durationMinutes) || durationMinutes < 5 || durationMinutes > 1440) errs.add('durationMinutes', 'duration_invalid', 'a whole number of minutes from 5 to 1440');
-    // Noon is never in a DST change of these zones: it checks that the dates are calendar dates.
-    errs.catch('from', () => wallToInstant({ date: from, time: '12:00', zone }, { date: 'from', time: 'from', zone: 'zone' }));
-    if (!errs.has('from')) errs.catch('to', () => wallToInstant({ date: to, time: '12:00', zone }, { date: 'to', time: 'to', zone: 'zone' }));
-    if (!errs.has('from') && !errs.has('to')) {
-      if (to < from) errs.add('to', 'poll_range_invalid', 'the end of the range is before its start');
-      else if (addDays(from, SUGGEST_MAX_DAYS - 1) < to) errs.add('to', 'poll_range_too_long', `at most ${SUGGEST_MAX_DAYS} days`, { max: SUGGEST_MAX_DAYS });
-    }
-    errs.throwIfAny();
+    const { zone, from, to, durationMinutes } = checkSuggestRange(input);
     const taken = new Set(existing.map((s) => `${s.startUtc}:${s.durationMinutes}`));
     return suggestSlots({ from, to, zone, durationMinutes, now: this.clock.now(), stepMinutes: SUGGEST_STEP_MINUTES }).map((sg) => ({
       ...sg,
@@ -369,19 +257,7 @@ export class PollService {
 
   /** How many addresses each source would give (for the invite form). */
   eligible(session: Session): { registrants: number; registrantsWithConsent: number } {
-    const list = this.earlierRegistrants(session);
-    return { registrants: list.all.length, registrantsWithConsent: list.withConsent.length };
-  }
-
-  private earlierRegistrants(session: Session) {
-    if (session.seriesId === null) return { all: [], withConsent: [] };
-    // The owning hub's own earlier sessions only (see the access policy).
-    const rows = this.repo.earlierRegistrants(session.seriesId, session.id, session.hubId, this.clock.now());
-    // One per address: the most recent registration speaks for the person (language, zone, consent).
-    const byEmail = new Map<string, (typeof rows)[number]>();
-    for (const r of rows) if (!byEmail.has(r.email.toLowerCase())) byEmail.set(r.email.toLowerCase(), r);
-    const all = [...byEmail.values()];
-    return { all, withConsent: all.filter((r) => r.followupConsent) };
+    return this.people.eligible(session);
   }
 
   /**
@@ -403,36 +279,8 @@ export class PollService {
       if (this.repo.slotCountOf(poll.id) === 0) throw new AppError('poll_no_slots', 'add candidate slots before inviting voters', 409, 'form');
       const now = this.clock.now();
       const result: InviteResult = { invited: 0, alreadyInvited: 0, withoutConsent: 0, invalid: 0 };
-      const candidates: Omit<NewPollVoter, 'tokenNonce' | 'tokenHash'>[] = [];
-      for (const id of hubIds) {
-        const h = this.repos.hubs.get(id)!;
-        candidates.push({
-          email: h.contactEmail,
-          name: h.name,
-          source: 'hub',
-          hubId: h.id,
-          registrationId: null,
-          country: h.countryCode,
-          language: isLanguage(h.language) ? h.language : 'en',
-          zone: isValidZone(h.zone) ? h.zone : poll.zone,
-        });
-      }
-      if (registrants) {
-        const { all, withConsent } = this.earlierRegistrants(session);
-        result.withoutConsent = all.length - withConsent.length;
-        for (const r of withConsent) {
-          candidates.push({
-            email: r.email,
-            name: r.name,
-            source: 'registrant',
-            hubId: r.hubId,
-            registrationId: r.registrationId,
-            country: r.country,
-            language: isLanguage(r.language) ? r.language : 'en',
-            zone: isValidZone(r.zone) ? r.zone : poll.zone,
-          });
-        }
-      }
+      const { candidates, withoutConsent } = this.people.candidates(session, poll, hubIds, registrants);
+      result.withoutConsent = withoutConsent;
       const seen = new Set<string>();
       for (const c of candidates) {
         let email: string;
@@ -445,7 +293,7 @@ export class PollService {
         const key = email.toLowerCase();
         if (seen.has(key)) continue;
         seen.add(key);
-        const voter = this.repo.addVoter(poll.id, { ...c, email, ...this.newToken() }, now);
+        const voter = this.repo.addVoter(poll.id, { ...c, email, ...this.people.newToken() }, now);
         if (!voter) {
           result.alreadyInvited++;
           continue;

@@ -2,19 +2,21 @@
  * Registrations: the form and the API's registration, personal pages and calendar (invite, feed), confirmations, reminders, invites on change, the organiser's registration lists.
  * Outside this folder, code imports only this file.
  */
-export { registerPersonalEmailKinds } from './emails.js';
-export { registrationRepository } from './repository.js';
-export { QuestionService } from './questions.js';
 import fp from 'fastify-plugin';
-export { InviteService } from './invites.js';
-export { ReminderService } from './reminders.js';
-export { RegistrationRepository, type Registration } from './repository.js';
-export { RegistrationService } from './service.js';
-export { joinMac, joinToken, secretOf } from './tokens.js';
 import calendarRoutes from './calendar-routes.js';
 import organiserRoutes from './organiser-routes.js';
-import { MaintenanceService } from './maintenance.js';
 import routes from './routes.js';
+import { MaintenanceService } from './maintenance.js';
+
+// What other modules may use.
+export { registerPersonalEmailKinds } from './emails.js';
+export { InviteService } from './invites.js';
+export { QuestionService } from './questions.js';
+export { ReminderService } from './reminders.js';
+export { registrationRepository, RegistrationRepository, type Registration } from './repository.js';
+export { RegistrationService } from './service.js';
+export { joinMac, joinToken } from './tokens.js';
+
 export default fp(
   async (app) => {
     await app.register(routes);

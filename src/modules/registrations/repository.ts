@@ -2,159 +2,9 @@ import type { Statement } from 'better-sqlite3';
 import type { DB } from '../../core/db/open.js';
 import type { PersonalScope } from '../../core/access/index.js';
 import { perDatabase } from '../../core/db/per-db.js';
+import { toRegistration, type NewRegistration, type Question, type Registration, type RegistrationFilter, type RegistrationRow, type RegistrationStatus, type Transition } from './model.js';
 
-export type RegistrationStatus = 'pending' | 'confirmed' | 'waitlisted' | 'cancelled' | 'expired';
-export type OrgType = 'public' | 'sme' | 'large' | 'research' | 'ngo' | 'other';
-export const ORG_TYPES: OrgType[] = ['public', 'sme', 'large', 'research', 'ngo', 'other'];
-export type RegistrationSource = 'form' | 'api' | 'organiser' | 'invitation';
-
-export interface Registration {
-  id: number;
-  sessionId: number;
-  status: RegistrationStatus;
-  name: string;
-  email: string | null;
-  organisation: string;
-  orgType: OrgType;
-  hubId: number | null;
-  country: string;
-  language: string;
-  zone: string;
-  consentVersion: string;
-  consentAt: number;
-  followupConsent: boolean;
-  followupConsentAt: number | null;
-  answers: Record<string, string>;
-  tokenNonce: string;
-  emailVerifiedAt: number | null;
-  holdUntil: number | null;
-  waitlistedAt: number | null;
-  confirmedAt: number | null;
-  cancelledAt: number | null;
-  cycle: number;
-  source: RegistrationSource;
-  anonymisedAt: number | null;
-  attendedAt: number | null;
-  attendanceSource: 'link' | 'manual' | 'import' | null;
-  createdAt: number;
-  updatedAt: number;
-}
-
-interface Row {
-  id: number;
-  session_id: number;
-  status: RegistrationStatus;
-  name: string;
-  email: string | null;
-  email_norm: string;
-  organisation: string;
-  org_type: OrgType;
-  hub_id: number | null;
-  country: string;
-  language: string;
-  zone: string;
-  consent_version: string;
-  consent_at: number;
-  followup_consent: number;
-  followup_consent_at: number | null;
-  answers: string;
-  token_nonce: string;
-  token_hash: string;
-  email_verified_at: number | null;
-  hold_until: number | null;
-  waitlisted_at: number | null;
-  confirmed_at: number | null;
-  cancelled_at: number | null;
-  cycle: number;
-  source: RegistrationSource;
-  anonymised_at: number | null;
-  attended_at: number | null;
-  attendance_source: 'link' | 'manual' | 'import' | null;
-  created_at: number;
-  updated_at: number;
-}
-
-const toRegistration = (r: Row): Registration => ({
-  id: r.id,
-  sessionId: r.session_id,
-  status: r.status,
-  name: r.name,
-  email: r.email,
-  organisation: r.organisation,
-  orgType: r.org_type,
-  hubId: r.hub_id,
-  country: r.country,
-  language: r.language,
-  zone: r.zone,
-  consentVersion: r.consent_version,
-  consentAt: r.consent_at,
-  followupConsent: r.followup_consent === 1,
-  followupConsentAt: r.followup_consent_at,
-  answers: JSON.parse(r.answers) as Record<string, string>,
-  tokenNonce: r.token_nonce,
-  emailVerifiedAt: r.email_verified_at,
-  holdUntil: r.hold_until,
-  waitlistedAt: r.waitlisted_at,
-  confirmedAt: r.confirmed_at,
-  cancelledAt: r.cancelled_at,
-  cycle: r.cycle,
-  source: r.source,
-  anonymisedAt: r.anonymised_at,
-  attendedAt: r.attended_at,
-  attendanceSource: r.attendance_source,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
-
-export interface NewRegistration {
-  sessionId: number;
-  status: RegistrationStatus;
-  name: string;
-  email: string;
-  organisation: string;
-  orgType: OrgType;
-  hubId: number | null;
-  country: string;
-  language: string;
-  zone: string;
-  consentVersion: string;
-  followupConsent: boolean;
-  answers: Record<string, string>;
-  tokenNonce: string;
-  tokenHash: string;
-  emailVerifiedAt: number | null;
-  holdUntil: number | null;
-  waitlistedAt: number | null;
-  confirmedAt: number | null;
-  source: RegistrationSource;
-}
-
-/** Columns a status change may set; anything else is not changed by `transition`. */
-export interface Transition {
-  status: RegistrationStatus;
-  holdUntil?: number | null;
-  waitlistedAt?: number | null;
-  confirmedAt?: number | null;
-  cancelledAt?: number | null;
-  emailVerifiedAt?: number | null;
-}
-
-export interface RegistrationFilter {
-  status?: RegistrationStatus;
-  hubId?: number | 'none';
-  country?: string;
-  orgType?: OrgType;
-}
-
-export interface Question {
-  id: number;
-  sessionId: number;
-  label: string;
-  kind: 'text' | 'choice';
-  options: string[];
-  required: boolean;
-  position: number;
-}
+export { ORG_TYPES, type NewRegistration, type OrgType, type Question, type Registration, type RegistrationFilter, type RegistrationSource, type RegistrationStatus, type Transition } from './model.js';
 
 export class RegistrationRepository {
   private readonly s: Record<string, Statement>;
@@ -251,15 +101,15 @@ export class RegistrationRepository {
   }
 
   get(id: number): Registration | undefined {
-    const r = this.s.byId.get(id) as Row | undefined;
+    const r = this.s.byId.get(id) as RegistrationRow | undefined;
     return r && toRegistration(r);
   }
   getByTokenHash(hash: string): Registration | undefined {
-    const r = this.s.byToken.get(hash) as Row | undefined;
+    const r = this.s.byToken.get(hash) as RegistrationRow | undefined;
     return r && toRegistration(r);
   }
   getByEmail(sessionId: number, email: string): Registration | undefined {
-    const r = this.s.byEmail.get(sessionId, email.toLowerCase()) as Row | undefined;
+    const r = this.s.byEmail.get(sessionId, email.toLowerCase()) as RegistrationRow | undefined;
     return r && toRegistration(r);
   }
 
@@ -320,7 +170,7 @@ export class RegistrationRepository {
   }
   /** The first in line; with `verifiedOnly`, the first in line who has confirmed their address. */
   firstWaitlisted(sessionId: number, verifiedOnly = false): Registration | undefined {
-    const r = (verifiedOnly ? this.s.firstWaitlistedVerified : this.s.firstWaitlisted).get(sessionId) as Row | undefined;
+    const r = (verifiedOnly ? this.s.firstWaitlistedVerified : this.s.firstWaitlisted).get(sessionId) as RegistrationRow | undefined;
     return r && toRegistration(r);
   }
   /** Pending registrations whose hold on a seat has not run out. */
@@ -336,13 +186,13 @@ export class RegistrationRepository {
     return out;
   }
   expiredHolds(now: number): Registration[] {
-    return (this.s.expiredHolds.all(now) as Row[]).map(toRegistration);
+    return (this.s.expiredHolds.all(now) as RegistrationRow[]).map(toRegistration);
   }
   active(sessionId: number): Registration[] {
-    return (this.s.activeForSession.all(sessionId) as Row[]).map(toRegistration);
+    return (this.s.activeForSession.all(sessionId) as RegistrationRow[]).map(toRegistration);
   }
   withStatus(sessionId: number, status: RegistrationStatus): Registration[] {
-    return (this.s.byStatus.all(sessionId, status) as Row[]).map(toRegistration);
+    return (this.s.byStatus.all(sessionId, status) as RegistrationRow[]).map(toRegistration);
   }
 
   /**
@@ -361,7 +211,7 @@ export class RegistrationRepository {
     let st = this.listCache.get(sql);
     if (!st) this.listCache.set(sql, (st = this.db.prepare(sql)));
     const scopeHubId = 'all' in scope ? undefined : scope.hubId;
-    return (st.all({ sessionId, scopeHubId, status: f.status, hubId: f.hubId === 'none' ? undefined : f.hubId, country: f.country, orgType: f.orgType }) as Row[]).map(toRegistration);
+    return (st.all({ sessionId, scopeHubId, status: f.status, hubId: f.hubId === 'none' ? undefined : f.hubId, country: f.country, orgType: f.orgType }) as RegistrationRow[]).map(toRegistration);
   }
 
   /** One registration of a session, if the access scope lets the caller see it. */

@@ -9,7 +9,7 @@ import { calendarLinks } from '../sessions/index.js';
 import { personalCalendarLinks } from './calendar-routes.js';
 import { countryOptions } from '../sessions/index.js';
 import { sessionTimes } from '../sessions/index.js';
-import { PRIVACY_VERSION, type RegistrationInput } from './service.js';
+import { PRIVACY_VERSION, type RegistrationInput } from './validate.js';
 import { allZones } from '../../core/time/index.js';
 import { langOf, render, viewerZoneOf, personalLang, personalPage } from '../../core/render/context.js';
 import { organiserOf } from '../organisers/index.js';

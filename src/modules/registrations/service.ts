@@ -4,38 +4,29 @@ import type { Config } from '../../core/config.js';
 import type { DB } from '../../core/db/open.js';
 import { checkpoint, immediate } from '../../core/db/open.js';
 import { enqueue, withdraw } from '../../core/outbox/queue.js';
-import { validateEmailAddress } from '../../core/email-address.js';
 import { eraseRegistrationMail, mailForRegistration } from '../../core/outbox/personal-data.js';
 import { AppError, FieldErrors, notFound } from '../../core/errors.js';
 import { isLanguage } from '../../core/i18n/index.js';
 import { type HubRepository, type SessionRepository } from '../sessions/index.js';
 import type { RegistrationRepository } from './repository.js';
 import type { PersonalScope } from '../../core/access/index.js';
-import {
-  ORG_TYPES,
-  type NewRegistration,
-  type OrgType,
-  type Registration,
-  type RegistrationFilter,
-  type RegistrationStatus,
-  type RegistrationSource,
-} from './repository.js';
+import { type NewRegistration, type Registration, type RegistrationFilter, type RegistrationStatus, type RegistrationSource } from './repository.js';
 import type { Session } from '../sessions/index.js';
 import { validateZone } from '../../core/time/index.js';
-import { isCountryCode } from '../sessions/index.js';
 import { sha256 } from '../../core/crypto.js';
 import { manageToken } from './tokens.js';
 import type { SessionChange } from '../sessions/index.js';
-import { hasControl, singleLine, str } from '../../core/text.js';
+import { str } from '../../core/text.js';
 import { personalFeedRepository, type PersonalSeat } from './personal-feed-repository.js';
+import { messageRegistrants, type MessageInput } from './messages.js';
+import { personalDataExport } from './present.js';
+import { truthy, validateRegistration, type RegistrationInput, type ValidRegistration } from './validate.js';
 
 /** The repositories this service uses (the app builds each once per database). */
 type Repositories = { hubs: HubRepository; registrations: RegistrationRepository; sessions: SessionRepository };
 
-/** The privacy notice in force; each registration records the version it accepted. */
-export const PRIVACY_VERSION = '2026-11';
 
-/** Email kinds the registration flow sends (renderers live in src/email/registration.ts). */
+/** Email kinds the registration flow sends (renderers in ./emails.ts). */
 export const REG_EMAIL = {
   received: 'registration.received',
   confirmed: 'registration.confirmed',
@@ -44,20 +35,6 @@ export const REG_EMAIL = {
   cancelled: 'registration.cancelled',
   link: 'registration.link',
 } as const;
-
-export interface RegistrationInput {
-  name?: unknown;
-  email?: unknown;
-  organisation?: unknown;
-  orgType?: unknown;
-  hubId?: unknown;
-  country?: unknown;
-  language?: unknown;
-  zone?: unknown;
-  consent?: unknown;
-  followupConsent?: unknown;
-  answers?: unknown;
-}
 
 export type RegisterOutcome = 'pending' | 'confirmed' | 'waitlisted' | 'duplicate';
 
@@ -72,7 +49,6 @@ export interface RegisterResult {
   seatHeld?: boolean;
 }
 
-const truthy = (v: unknown) => v === true || v === 'true' || v === 'on' || v === '1' || v === 1 || v === 'yes';
 
 /** Called inside the transaction that changed a registration (reminders, invites…). */
 export interface RegistrationHooks {
@@ -136,46 +112,9 @@ export class RegistrationService {
 
   // ---------------------------------------------------------------- validation
 
-  validate(session: Session, input: RegistrationInput): Omit<NewRegistration, 'sessionId' | 'status' | 'tokenNonce' | 'tokenHash' | 'emailVerifiedAt' | 'holdUntil' | 'waitlistedAt' | 'confirmedAt' | 'source'> & { consent: boolean } {
-    const errs = new FieldErrors();
-    const rawName = str(input.name);
-    const name = singleLine(rawName);
-    if (!name) errs.add('name', 'required', 'your name is required');
-    else if (name.length > 120) errs.add('name', 'too_long', 'at most 120 characters', { max: 120 });
-    const email = errs.catch('email', () => validateEmailAddress(input.email, 'email')) ?? '';
-    const rawOrg = str(input.organisation);
-    const organisation = singleLine(rawOrg);
-    if (organisation.length > 200) errs.add('organisation', 'too_long', 'at most 200 characters', { max: 200 });
-    const orgType = str(input.orgType) as OrgType;
-    if (!ORG_TYPES.includes(orgType)) errs.add('orgType', 'org_type_invalid', `one of ${ORG_TYPES.join(', ')}`);
-    let hubId: number | null = null;
-    const rawHub = input.hubId;
-    if (rawHub !== undefined && rawHub !== null && rawHub !== '' && rawHub !== 'none') {
-      hubId = Number(rawHub);
-      if (!Number.isInteger(hubId) || !this.repos.hubs.get(hubId)) errs.add('hubId', 'hub_unknown', 'choose a hub from the list, or none');
-    }
-    const country = str(input.country).toUpperCase();
-    if (!isCountryCode(country)) errs.add('country', 'country_invalid', 'choose a country from the list');
-    const language = str(input.language) || session.language;
-    if (!isLanguage(language)) errs.add('language', 'language_invalid', 'unsupported language');
-    const zone = errs.catch('zone', () => validateZone(input.zone, 'zone')) ?? 'UTC';
-    const consent = truthy(input.consent);
-    if (!consent) errs.add('consent', 'consent_required', 'please accept the privacy notice to register');
-    const followupConsent = truthy(input.followupConsent);
-
-    const answers: Record<string, string> = {};
-    const given = (input.answers && typeof input.answers === 'object' ? input.answers : {}) as Record<string, unknown>;
-    for (const q of this.repos.registrations.questions(session.id)) {
-      const field = `q${q.id}`;
-      const value = singleLine(str(given[field] ?? given[String(q.id)])).slice(0, 500);
-      if (q.required && !value) errs.add(field, 'required', 'this answer is required');
-      else if (value && q.kind === 'choice' && !q.options.includes(value)) errs.add(field, 'choice_invalid', 'choose one of the options');
-      if (value) answers[String(q.id)] = value;
-    }
-    // Control characters and line breaks are stripped above; a name made only of them is empty.
-    if (hasControl(rawName) && !name) errs.add('name', 'required', 'your name is required');
-    errs.throwIfAny();
-    return { name, email, organisation, orgType, hubId, country, language, zone, consentVersion: PRIVACY_VERSION, followupConsent, answers, consent };
+  /** Checks every field of a registration form or API body; throws a ValidationError naming each bad field (see ./validate.ts). */
+  validate(session: Session, input: RegistrationInput): ValidRegistration {
+    return validateRegistration(session, input, { questions: this.repos.registrations.questions(session.id), hubExists: (id) => !!this.repos.hubs.get(id) });
   }
 
   /** Whether a session takes registrations now; the error names why not. */
@@ -328,32 +267,8 @@ export class RegistrationService {
     const session = this.repos.sessions.get(r.sessionId)!;
     const hub = r.hubId === null ? null : this.repos.hubs.get(r.hubId)?.name ?? null;
     const questions = new Map(this.repos.registrations.questions(r.sessionId).map((q) => [String(q.id), q.label]));
-    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
     return {
-      exportedAt: iso(this.clock.now()),
-      session: { id: session.id, title: session.title, start: iso(session.startUtc), zone: session.zone },
-      registration: {
-        status: r.status,
-        name: r.name,
-        email: r.email,
-        organisation: r.organisation,
-        organisationType: r.orgType,
-        hub,
-        country: r.country,
-        language: r.language,
-        timeZone: r.zone,
-        privacyNoticeVersion: r.consentVersion,
-        privacyConsentAt: iso(r.consentAt),
-        followUpEmails: r.followupConsent,
-        followUpConsentAt: iso(r.followupConsentAt),
-        answers: Object.fromEntries(Object.entries(r.answers).map(([k, v]) => [questions.get(k) ?? k, v])),
-        registeredAt: iso(r.createdAt),
-        emailConfirmedAt: iso(r.emailVerifiedAt),
-        confirmedAt: iso(r.confirmedAt),
-        waitlistedAt: iso(r.waitlistedAt),
-        cancelledAt: iso(r.cancelledAt),
-      },
-      emails: mailForRegistration(this.db, r.id),
+      ...personalDataExport({ reg: r, session, hub, questions, emails: mailForRegistration(this.db, r.id), now: this.clock.now() }),
       ...Object.assign({}, ...this.hooks.map((h) => h.exporting?.(r) ?? {})),
     };
   }
@@ -502,43 +417,8 @@ export class RegistrationService {
    * An organiser's message to the people registered for a session (confirmed, or also those on the
    * waitlist and pending), each in their language and zone, through the outbox.
    */
-  message(sessionId: number, input: { subject?: unknown; body?: unknown; audience?: unknown }, scope: PersonalScope): number {
-    const errs = new FieldErrors();
-    const subject = singleLine(str(input.subject));
-    const body = str(input.body).replace(/\r\n?/g, '\n').trim();
-    if (!subject) errs.add('subject', 'required', 'a subject is required');
-    else if (subject.length > 200) errs.add('subject', 'too_long', 'at most 200 characters', { max: 200 });
-    if (!body) errs.add('body', 'required', 'a message is required');
-    else if (body.length > 20_000) errs.add('body', 'too_long', 'at most 20000 characters', { max: 20000 });
-    const audience = str(input.audience) || 'confirmed';
-    if (!['confirmed', 'active'].includes(audience)) errs.add('audience', 'audience_invalid', 'confirmed or active');
-    errs.throwIfAny();
-    return immediate(this.db, () => {
-      const now = this.clock.now();
-      // Only the people the caller may see: a co-hosting hub messages the registrants who chose it.
-      const statuses = audience === 'confirmed' ? ['confirmed'] : ['confirmed', 'pending', 'waitlisted'];
-      const people = this.repos.registrations.list(sessionId, scope).filter((r) => statuses.includes(r.status));
-      let n = 0;
-      for (const reg of people) {
-        if (!reg.email) continue;
-        const id = enqueue(
-          this.db,
-          {
-            kind: 'notice',
-            dedupeKey: `registration:${reg.id}:${reg.cycle}:notice:${now}`,
-            to: { email: reg.email, name: reg.name },
-            language: reg.language,
-            zone: reg.zone,
-            sessionId,
-            registrationId: reg.id,
-            payload: { subject, body },
-          },
-          this.clock,
-        );
-        if (id !== null) n++;
-      }
-      return n;
-    });
+  message(sessionId: number, input: MessageInput, scope: PersonalScope): number {
+    return messageRegistrants({ db: this.db, repo: this.repos.registrations, clock: this.clock }, sessionId, input, scope);
   }
 
   // ---------------------------------------------------------------- email

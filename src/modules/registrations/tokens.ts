@@ -3,8 +3,8 @@
  * SHA-256 of its manage token; the tokens themselves are HMACs of the nonce under the server
  * secret, so emails rendered later (reminders, follow-ups) can carry them without the database
  * ever holding one, and a new nonce (erasure, re-registration) voids every old link. The secret is
- * kept outside the database (./secret.ts), and stored copies of sent mail hold a marker instead of
- * each personal link (../email/redact.ts): nothing in the database file lets anyone rebuild a link.
+ * kept outside the database (core/secret.ts), and stored copies of sent mail hold a marker instead of
+ * each personal link (core/outbox/redact.ts): nothing in the database file lets anyone rebuild a link.
  */
 import { createHmac } from 'node:crypto';
 
@@ -21,6 +21,3 @@ export function joinToken(secret: string, id: number, nonce: string): string {
 export function joinMac(secret: string, id: number, nonce: string): string {
   return createHmac('sha256', secret).update(`join:${id}:${nonce}`).digest('base64url').slice(0, 32);
 }
-
-/** The secret in force for a database: see ./secret.ts (SESSION_SECRET or the key file; never the database). */
-export { secretOf } from '../../core/secret.js';

@@ -2,24 +2,23 @@
  * Sessions: hubs, series and sessions (wall time + zone as the truth), the public pages and calendar files, the organiser's session forms, the 'notice' email.
  * Outside this folder, code imports only this file.
  */
-export { registerNoticeEmailKind } from './emails.js';
-export { hubRepository } from './hubs-repository.js';
-export { sessionRepository } from './repository.js';
-export { seriesRepository } from './series-repository.js';
 import fp from 'fastify-plugin';
-export { hasFixedTime, sessionToEvent } from './calendar-event.js';
-export { calendarLinks, logLeftOut, plausibleInstant } from './calendar-routes.js';
-export { countryName, countryOptions, isCountryCode } from './countries.js';
-export { greeting, sessionFacts, standardFooter } from './emails.js';
-export { HubRepository, type Hub } from './hubs-repository.js';
-export { sessionTimes, tentativeLabel } from './present.js';
-export { SessionRepository, type Session } from './repository.js';
-export { mayOn } from './routes.js';
-export { SeriesRepository } from './series-repository.js';
-export { INVITE_FIELDS, SessionService, type SessionChange } from './service.js';
 import calendarRoutes from './calendar-routes.js';
 import publicRoutes from './public-routes.js';
 import routes from './routes.js';
+
+// What other modules may use.
+export { hasFixedTime, sessionToEvent } from './calendar-event.js';
+export { calendarLinks, logLeftOut, plausibleInstant } from './calendar-routes.js';
+export { countryName, countryOptions, isCountryCode } from './countries.js';
+export { greeting, registerNoticeEmailKind, sessionFacts, standardFooter } from './emails.js';
+export { hubRepository, HubRepository, type Hub } from './hubs-repository.js';
+export { sessionTimes, tentativeLabel } from './present.js';
+export { sessionRepository, SessionRepository, type Session } from './repository.js';
+export { mayOn } from './routes.js';
+export { seriesRepository, SeriesRepository } from './series-repository.js';
+export { INVITE_FIELDS, SessionService, type SessionChange } from './service.js';
+
 export default fp(
   async (app) => {
     await app.register(publicRoutes);

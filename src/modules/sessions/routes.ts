@@ -11,7 +11,7 @@ import { organiserOf, requireOrganiser } from '../organisers/index.js';
 import { ActionForm, IdParams, Query, notTextErrors, textValues } from '../../core/render/boundary.js';
 import { can, canUseSeries } from '../../core/access/index.js';
 import type { Organiser } from '../organisers/index.js';
-import { SessionForm, TokenForm } from './schemas.js';
+import { SessionForm } from './schemas.js';
 
 type FormBody = Record<string, unknown>;
 
@@ -84,7 +84,7 @@ export function mayOn(o: Organiser, s: Session) {
 
 export default async function organiserRoutes(instance: FastifyInstance): Promise<void> {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
-  const { sessions, auth } = app.services;
+  const { sessions } = app.services;
 
   const formPage = (req: FastifyRequest, reply: FastifyReply, opts: { session?: Session; values: Record<string, unknown>; errors?: Record<string, string> }, status = 200) => {
     const lang = langOf(req);
@@ -167,31 +167,6 @@ export default async function organiserRoutes(instance: FastifyInstance): Promis
     area.post('/organiser/sessions/:id/cancel', { schema: { params: IdParams, body: ActionForm } }, async (req, reply) => {
       const s = sessions.cancel(Number(req.params.id), organiserOf(req)!);
       return reply.redirect(`/sessions/${s.id}?msg=org.cancelled`, 303);
-    });
-
-    area.get('/organiser/tokens', { schema: { querystring: Query({}) } }, async (req, reply) => {
-      const o = organiserOf(req)!;
-      return render(req, reply, 'pages/organiser/tokens', { title: t(langOf(req), 'org.tokens'), tokens: auth.tokens(o.id), created: undefined, errors: {} });
-    });
-
-    area.post('/organiser/tokens', { schema: { body: TokenForm }, attachValidation: true }, async (req, reply) => {
-      const o = organiserOf(req)!;
-      const lang = langOf(req);
-      if (req.validationError) return render(req, reply, 'pages/organiser/tokens', { title: t(lang, 'org.tokens'), tokens: auth.tokens(o.id), created: undefined, errors: notTextErrors(lang, req.validationError) }, 400);
-      return answerForm(
-        () => {
-          const { token } = auth.createToken(o.id, typeof req.body?.name === 'string' ? req.body.name : '');
-          // Shown once, on this response only; never stored in clear or put in a URL.
-          return render(req, reply, 'pages/organiser/tokens', { title: t(lang, 'org.tokens'), tokens: auth.tokens(o.id), created: token, errors: {} });
-        },
-        (errors, status) => render(req, reply, 'pages/organiser/tokens', { title: t(lang, 'org.tokens'), tokens: auth.tokens(o.id), created: undefined, errors }, status),
-        { lang },
-      );
-    });
-
-    area.post('/organiser/tokens/:id/revoke', { schema: { params: IdParams, body: ActionForm } }, async (req, reply) => {
-      auth.revokeToken(organiserOf(req)!.id, Number(req.params.id));
-      return reply.redirect('/organiser/tokens?msg=org.tokenRevoked', 303);
     });
   });
 }

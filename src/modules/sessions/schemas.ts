@@ -28,5 +28,3 @@ export const SessionForm = Form({
   doubleOptIn: opt(Text),
   reminderOffsets: opt(Text),
 });
-
-export const TokenForm = Form({ name: opt(Text) });

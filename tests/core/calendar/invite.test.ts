@@ -102,7 +102,7 @@ describe('personal invite (METHOD:REQUEST)', () => {
   it('states the time in the session zone and the join URL in the description', () => {
     const desc = vevent(text).getFirstPropertyValue('description') as string;
     expect(desc).toContain('A short introduction for small firms.');
-    // The date is written by src/time in the reader's language; the times, zone and offset are ours to check.
+    // The date is written by core/time in the reader's language; the times, zone and offset are ours to check.
     expect(desc).toContain(`When: ${formatDate(START, 'Europe/Athens', 'en')}, 11:00–12:30 (Europe/Athens, UTC+03:00)`);
     expect(formatDate(START, 'Europe/Athens', 'en')).toMatch(/Thursday/);
     expect(desc).toContain('Join online: https://meet.example/j/123');

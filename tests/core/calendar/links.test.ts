@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { googleCalendarLink, outlookCalendarLink, plainTextWhen, type CalendarEvent } from '../../../src/core/calendar/index.js';
 import { formatDate } from '../../../src/core/time/index.js';
 
-// Dates are written by src/time in the reader's language; these tests check which date, time, zone and offset.
+// Dates are written by core/time in the reader's language; these tests check which date, time, zone and offset.
 const THU_15 = Date.UTC(2021, 6, 15, 12);
 const FRI_16 = Date.UTC(2021, 6, 16, 12);
 const day = (ms: number, lang = 'en') => formatDate(ms, 'UTC', lang);
