@@ -104,7 +104,7 @@ async function httpPhase(k: BenchKairos): Promise<void> {
   };
 
   const bare = Fastify({ logger: false });
-  bare.get('/ping', async () => ({ pong: true }));
+  bare.get('/ping', () => Promise.resolve({ pong: true }));
   const barePort = await listen(bare);
   const kairosPort = await listen(await k.app());
   const devPort = await listen(await k.app({ development: true }));
@@ -155,7 +155,7 @@ async function httpPhase(k: BenchKairos): Promise<void> {
       ]),
     ]),
   );
-  const base = results[0].r;
+  const base = results.at(0)!.r;
   for (const { target, r } of results.slice(1)) {
     summary.push({
       area: 'HTTP',
@@ -171,7 +171,7 @@ async function httpPhase(k: BenchKairos): Promise<void> {
 
 /** A registration as a person would send it, spread over the nine hubs' countries, languages and zones. */
 function registrationInput(i: number, prefix: string, hubIds: number[]): RegistrationInput {
-  const h = SEED_HUBS[i % SEED_HUBS.length];
+  const h = SEED_HUBS.at(i % SEED_HUBS.length)!;
   return {
     name: `Participant ${prefix}${i}`,
     email: `${prefix}${i}@bench.example.org`,
@@ -211,7 +211,7 @@ function timeOps(n: number, op: (i: number) => void): OpStats {
 function sqlitePhase(k: BenchKairos): void {
   const { db, services, clock } = k;
   out(`2. SQLite: N=${num(SQL_N, 0)} registrations each (after ${SQL_WARMUP} warm-up), one transaction per registration`);
-  out(`   journal_mode=${db.pragma('journal_mode', { simple: true })}, synchronous=${db.pragma('synchronous', { simple: true })} (1 = NORMAL), file in ${k.dir}`);
+  out(`   journal_mode=${String(db.pragma('journal_mode', { simple: true }))}, synchronous=${String(db.pragma('synchronous', { simple: true }))} (1 = NORMAL), file in ${k.dir}`);
   const hubIds = SEED_HUBS.map((h) => services.repos.hubs.getBySlug(h.slug)!.id);
   const rawSession = k.openSession('Benchmark: raw inserts');
   const regSession = k.openSession('Benchmark: registrations');
@@ -258,7 +258,7 @@ function sqlitePhase(k: BenchKairos): void {
   const warmRaw = Array.from({ length: SQL_WARMUP }, (_, i) => rawRow(i, 'warm'));
   const rawRows = Array.from({ length: SQL_N }, (_, i) => rawRow(i, 'raw'));
   for (const p of warmRaw) insertOne.immediate(p);
-  const raw = timeOps(SQL_N, (i) => insertOne.immediate(rawRows[i]));
+  const raw = timeOps(SQL_N, (i) => insertOne.immediate(rawRows.at(i)!));
 
   // Kairos: validation, the IMMEDIATE transaction, the confirmation email and its reminders in the outbox.
   const warmInputs = Array.from({ length: SQL_WARMUP }, (_, i) => registrationInput(i, 'warm', hubIds));
@@ -268,7 +268,7 @@ function sqlitePhase(k: BenchKairos): void {
   const before = { reg: count('registrations'), outbox: count('outbox') };
   let notConfirmed = 0;
   const kairos = timeOps(SQL_N, (i) => {
-    if (services.registrations.register(regSession.id, inputs[i], 'api').outcome !== 'confirmed') notConfirmed++;
+    if (services.registrations.register(regSession.id, inputs.at(i)!, 'api').outcome !== 'confirmed') notConfirmed++;
   });
   const outboxPerOp = (count('outbox') - before.outbox) / SQL_N;
   const regsPerOp = (count('registrations') - before.reg) / SQL_N;
@@ -438,8 +438,9 @@ async function mailPhase(k: BenchKairos): Promise<void> {
 async function main(): Promise<void> {
   out(machineLine());
   out(`Kairos benchmark (npm run bench), ${new Date().toISOString()}`);
-  if (os.loadavg()[0] > os.cpus().length / 2) {
-    out(`Warning: the machine is busy (1-minute load ${num(os.loadavg()[0], 2)} on ${os.cpus().length} cores): figures will be low and noisy.`);
+  const [load1 = 0] = os.loadavg();
+  if (load1 > os.cpus().length / 2) {
+    out(`Warning: the machine is busy (1-minute load ${num(load1, 2)} on ${os.cpus().length} cores): figures will be low and noisy.`);
   }
   out(`Load: HTTP ${CONNECTIONS} connections × ${HTTP_SECONDS} s per target; SQLite N=${num(SQL_N, 0)}; email N=${num(MAIL_N, 0)}; everything on 127.0.0.1`);
   out();

@@ -24,7 +24,7 @@ export class Samples {
 export function quantile(sorted: Float64Array, q: number): number {
   if (sorted.length === 0) return NaN;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-  return sorted[i];
+  return sorted.at(i) ?? NaN;
 }
 
 /** Milliseconds since an arbitrary origin, sub-microsecond resolution. */
@@ -52,10 +52,11 @@ export function ratio(kairos: number, baseline: number): string {
 
 /** A plain-text table, indented: first row is the header; the first `textColumns` columns are left-aligned, the rest right-aligned. */
 export function table(rows: string[][], textColumns = 1, indent = '   '): string {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-  const line = (r: string[]) => indent + r.map((cell, c) => (c < textColumns ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd();
+  const [header = [], ...body] = rows;
+  const widths = header.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+  const line = (r: string[]) => indent + r.map((cell, c) => (c < textColumns ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0))).join('  ').trimEnd();
   const rule = indent + widths.map((w) => '-'.repeat(w)).join('  ');
-  return [line(rows[0]), rule, ...rows.slice(1).map(line)].join('\n');
+  return [line(header), rule, ...body.map(line)].join('\n');
 }
 
 /** CPU time used by this process between two readings, as a percentage of one core over wallMs. */

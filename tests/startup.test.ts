@@ -12,6 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openMigrated } from '../src/core/boot.js';
 import { ConfigError, loadConfig, ROOT } from '../src/core/config.js';
+import { must } from './helpers/must.js';
 
 let dir: string;
 beforeAll(() => {
@@ -83,8 +84,8 @@ describe('an unusable DATABASE_PATH', () => {
       expect(r.code, r.stderr).toBe(1);
       expect(lines, r.stderr).toHaveLength(1);
       expect(lines[0]).toContain('DATABASE_PATH');
-      expect(lines[0]).toMatch(reasons[i]!);
+      expect(lines[0]).toMatch(must(reasons[i], `reason ${i}`));
     });
-    expect(runs[0]!.stdout).not.toContain('Kairos is running');
+    expect(must(runs[0], 'the first run').stdout).not.toContain('Kairos is running');
   });
 });

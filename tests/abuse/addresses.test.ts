@@ -12,6 +12,7 @@ import { HttpClient, listen } from '../helpers/http.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
 import { apiPerson, formPerson, newSession } from './helpers.js';
 import { createEmailKinds } from '../../src/email-kinds.js';
+import { must } from '../helpers/must.js';
 
 let t: TestApp;
 let base: string;
@@ -90,9 +91,9 @@ describe('one seat per mailbox', () => {
     expect(failed.n).toBe(0);
     const mail = sink.messages.filter((m) => m.envelope.rcptTo.includes('dot@example.net'));
     expect(mail).toHaveLength(1);
-    const part = mail[0]!.parsed.attachments.find((a) => a.contentType === 'text/calendar');
+    const part = must(mail[0], 'the message to dot@example.net').parsed.attachments.find((a) => a.contentType === 'text/calendar');
     expect(part).toBeDefined();
-    const vevent = new ICAL.Component(ICAL.parse(part!.content.toString('utf8'))).getFirstSubcomponent('vevent')!;
+    const vevent = ICAL.Component.fromString(part!.content.toString('utf8')).getFirstSubcomponent('vevent')!;
     expect(vevent.getAllProperties('attendee').map((p) => String(p.getFirstValue()).toLowerCase())).toEqual(['mailto:dot@example.net']);
   });
 

@@ -26,6 +26,7 @@ import type { Session } from '../../src/modules/sessions/repository.js';
 import { createServices } from '../../src/services.js';
 import { ADMIN, testConfig, text, type TestApp } from '../helpers/app.js';
 import { HttpClient, listen } from '../helpers/http.js';
+import { must } from '../helpers/must.js';
 
 /** Log lines as pino wrote them (JSON), kept for the assertions. */
 const logLines: Record<string, unknown>[] = [];
@@ -153,7 +154,7 @@ describe('a feed with one event that cannot be built', () => {
   beforeAll(() => {
     const gr = hubId('gr-digigov-innohub');
     const ro = hubId('dih4society');
-    seriesId = t.services.repos.series.list()[0]!.id;
+    seriesId = must(t.services.repos.series.list()[0], 'the series').id;
     const make = (title: string, extra: Record<string, unknown>) =>
       t.services.sessions.create({ title, hubId: gr, seriesId, date: '2026-05-20', time: '10:00', zone: 'Europe/Athens', durationMinutes: 60, doubleOptIn: false, ...extra }, admin);
     good = make('Good session', {});
@@ -169,7 +170,7 @@ describe('a feed with one event that cannot be built', () => {
     t.db.prepare("UPDATE sessions SET start_date = '1969-12-31', start_time = '10:00', start_utc = ?, end_utc = ?, status = 'completed' WHERE id = ?").run(start, start + 3_600_000, bad.id);
   });
 
-  const uidsOf = (ics: string) => new ICAL.Component(ICAL.parse(ics)).getAllSubcomponents('vevent').map((v) => String(v.getFirstPropertyValue('uid')));
+  const uidsOf = (ics: string) => ICAL.Component.fromString(ics).getAllSubcomponents('vevent').map((v) => String(v.getFirstPropertyValue('uid')));
   const leftOutLogs = () => logLines.filter((l) => l.sessionId === bad.id && l.level === 50);
 
   it('the hub feeds (organiser and co-host), the series feed and the session’s own file answer 200 with every other event; the bad one is left out and logged with its id and the request id', async () => {
@@ -216,10 +217,10 @@ describe('a feed with one event that cannot be built', () => {
     expect(res.statusCode).toBeGreaterThanOrEqual(500);
     const errors = logLines.slice(before).filter((l) => l.level === 50);
     expect(errors).toHaveLength(1);
-    expect(errors[0]!.reqId).toBeTruthy();
-    expect(errors[0]!.err).toBeDefined();
+    expect(must(errors[0], 'the logged error').reqId).toBeTruthy();
+    expect(must(errors[0], 'the logged error').err).toBeDefined();
     // The request's own log lines carry the same id.
-    expect(logLines.slice(before).filter((l) => l.reqId === errors[0]!.reqId).length).toBeGreaterThan(1);
+    expect(logLines.slice(before).filter((l) => l.reqId === must(errors[0], 'the logged error').reqId).length).toBeGreaterThan(1);
   });
 
   it('a 5xx a route answers itself (readiness of an unmigrated database) is logged with its request id too', async () => {
@@ -232,7 +233,7 @@ describe('a feed with one event that cannot be built', () => {
       const errors = logLines.slice(before).filter((l) => l.level === 50);
       expect(errors).toHaveLength(1);
       expect(errors[0]).toMatchObject({ statusCode: 503 });
-      expect(errors[0]!.reqId).toBeTruthy();
+      expect(must(errors[0], 'the logged error').reqId).toBeTruthy();
     } finally {
       t.db.pragma(`user_version = ${version}`);
     }

@@ -13,6 +13,7 @@ import { HttpClient, listen } from '../helpers/http.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
 import { apiPerson, formPerson, newSession } from './helpers.js';
 import { createEmailKinds } from '../../src/email-kinds.js';
+import { must } from '../helpers/must.js';
 
 const RAISED = { REGISTRATION_RATE_PER_IP: '1000', REGISTRATION_RATE_PER_SESSION: '1000' };
 
@@ -52,8 +53,8 @@ describe('50 seats, 60 throwaway registrations that are never confirmed', () => 
     for (let i = 0; i < 60; i++) throwaway.push(await register(s.id, `x${i}@throwaway.example`));
     expect(throwaway.every((r) => r.status === 'pending')).toBe(true);
     // The first ten hold a seat; the others are told that a seat comes with confirming.
-    expect(throwaway[0]!.message).toBe(tr('en', 'reg.outcome.pending.body'));
-    expect(throwaway[10]!.message).toBe(tr('en', 'reg.outcome.unheld.body'));
+    expect(must(throwaway[0], 'the first throwaway registration').message).toBe(tr('en', 'reg.outcome.pending.body'));
+    expect(must(throwaway[10], 'the eleventh throwaway registration').message).toBe(tr('en', 'reg.outcome.unheld.body'));
     expect(await seatsShown(s.id)).toContain(tr('en', 'reg.seatsLeft', { n: 40 }));
 
     // On the form, the page after registering says the same.
@@ -61,7 +62,7 @@ describe('50 seats, 60 throwaway registrations that are never confirmed', () => 
     await browser.get(`/sessions/${s.id}`);
     const posted = await browser.post(`/sessions/${s.id}/register`, formPerson('member0@hub.example'));
     expect(posted.statusCode).toBe(303);
-    const after = await browser.get(posted.headers.location!);
+    const after = await browser.get(must(posted.headers.location, 'the redirect'));
     expect(text(after.body)).toContain(tr('en', 'reg.outcome.unheld.body'));
     const first = t.services.repos.registrations.getByEmail(s.id, 'member0@hub.example')!;
     expect(first).toMatchObject({ status: 'pending', holdUntil: null });
@@ -74,7 +75,7 @@ describe('50 seats, 60 throwaway registrations that are never confirmed', () => 
     const late = await confirm((await register(s.id, 'late@hub.example')).id);
     expect(late.status).toBe('waitlisted');
     // A throwaway that holds nothing and confirms now finds no seat either: it joins the waitlist behind.
-    const unheld = await confirm(throwaway[59]!.id);
+    const unheld = await confirm(must(throwaway[59], 'the sixtieth throwaway registration').id);
     expect(unheld.status).toBe('waitlisted');
 
     // 48 hours on, the ten holds run out (housekeeping): the first in line gets a seat.
@@ -126,7 +127,7 @@ describe('the share and the ordered waitlist', () => {
   const status = (r: { registration: Registration }) => t.services.repos.registrations.get(r.registration.id)!.status;
   const confirm = (r: { registration: Registration }) => t.services.registrations.confirm(t.services.registrations.tokenFor(r.registration));
 
-  it('someone unconfirmed first in line is passed over while the holds are at their share, and gets the next hold when one is free', async () => {
+  it('someone unconfirmed first in line is passed over while the holds are at their share, and gets the next hold when one is free', () => {
     // 5 seats, 20 %: one unconfirmed registration may hold a seat.
     const s = newSession(t, { capacity: 5, doubleOptIn: true });
     const held = reg(s.id, 'held@example.org');
@@ -142,11 +143,11 @@ describe('the share and the ordered waitlist', () => {
     expect(confirm(w2).status).toBe('waitlisted');
 
     // A seat comes free while the one hold is taken: it goes to w2, who confirmed, not to w1.
-    t.services.registrations.cancel(confirmed[0]!.registration);
+    t.services.registrations.cancel(must(confirmed[0], 'the first confirmed registration').registration);
     expect([status(w1), status(w2)]).toEqual(['waitlisted', 'confirmed']);
     // The hold is given up by confirming; the next seat that comes free may be held by w1.
     expect(confirm(held).status).toBe('confirmed');
-    t.services.registrations.cancel(confirmed[1]!.registration);
+    t.services.registrations.cancel(must(confirmed[1], 'the second confirmed registration').registration);
     expect(status(w1)).toBe('pending');
     expect(t.services.repos.registrations.get(w1.registration.id)!.holdUntil).not.toBeNull();
   });

@@ -98,7 +98,7 @@ describe('registration posts for one session', () => {
       const res = await postJsonFrom(base, `127.0.1.${i + 1}`, `/api/v1/sessions/${s.id}/registrations`, apiPerson(`crowd${i}@example.org`));
       codes.push(res.statusCode);
     }
-    expect(codes).toEqual([...Array(8).fill(201), ...Array(4).fill(429)]);
+    expect(codes).toEqual([...Array<number>(8).fill(201), ...Array<number>(4).fill(429)]);
     expect(registeredFor(s.id)).toBe(8);
     const other = newSession(t);
     expect((await postJsonFrom(base, '127.0.1.200', `/api/v1/sessions/${other.id}/registrations`, apiPerson('calm@example.org'))).statusCode).toBe(201);

@@ -19,7 +19,7 @@ describe('voting in a browser', () => {
   let browser: PwBrowser;
   let base: string;
   let token: string;
-  let slotIds: number[];
+  let slotIds: [number, number, number];
 
   beforeAll(async () => {
     t = await makePollApp({ now: '2021-08-20T09:00:00Z' });

@@ -12,6 +12,7 @@ import fc from 'fast-check';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, GR_ORGANISER, makeApp, type TestApp } from '../helpers/app.js';
+import { must } from '../helpers/must.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20210715);
 const TOTAL_CASES = 10_000;
@@ -25,12 +26,13 @@ function routesOf(t: TestApp): Route[] {
   for (const line of t.app.printRoutes({ commonPrefix: false }).split('\n')) {
     const m = /^((?:[│ ] {3})*)[├└]── (.+?) \(([A-Z, ]+)\)$/.exec(line);
     if (!m) continue;
-    const depth = m[1].length / 4;
+    const [, indent = '', segment = '', methods = ''] = m;
+    const depth = indent.length / 4;
     stack.length = depth;
-    stack.push(m[2]);
+    stack.push(segment);
     const url = stack.join('');
     if (url.includes('*') || url.startsWith('/api/docs')) continue;
-    for (const method of m[3].split(', ')) if (method !== 'HEAD') out.push({ method, url });
+    for (const method of methods.split(', ')) if (method !== 'HEAD') out.push({ method, url });
   }
   return out;
 }
@@ -138,11 +140,11 @@ const payload = (own: string[]): fc.Arbitrary<Payload> =>
 /** Field names of the forms on a page, by the route their action posts to. */
 function formsOf(html: string, routes: Route[], into: Map<string, Set<string>>): void {
   for (const m of html.matchAll(/<form[^>]*\baction="([^"]+)"[^>]*>([\s\S]*?)<\/form>/g)) {
-    const action = m[1].replace(/&amp;/g, '&').split('?')[0];
+    const action = must(m[1], 'a form action').replace(/&amp;/g, '&').split('?')[0] ?? '';
     const route = routes.find((r) => r.method === 'POST' && new RegExp(`^${r.url.replace(/[.]/g, '\\.').replace(/:\w+/g, '[^/]+')}$`).test(action));
     if (!route) continue;
     const names = into.get(route.url) ?? new Set<string>();
-    for (const n of m[2].matchAll(/\bname="([^"]+)"/g)) if (n[1] !== '_csrf') names.add(n[1]);
+    for (const [, name = ''] of must(m[2], 'a form body').matchAll(/\bname="([^"]+)"/g)) if (name !== '_csrf') names.add(name);
     into.set(route.url, names);
   }
 }
@@ -255,7 +257,7 @@ describe('fuzzing every form and API route', () => {
       let lastChanges = changes();
       let lastSum = checksum();
       for (const [i, route] of routes.entries()) {
-        const names = [...route.url.matchAll(/:(\w+)/g)].map((m) => m[1]);
+        const names = [...route.url.matchAll(/:(\w+)/g)].map((m) => must(m[1], 'a route parameter'));
         const params = fc.tuple(...names.map((n) => fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...(paramValues[n] ?? ['1'])) }, { weight: 2, arbitrary: fc.constantFrom(...ODD) }, { weight: 1, arbitrary: str.map((s) => pct(s.slice(0, 300)) || 'x') })));
         const persona = fc.constantFrom<Persona>('anonymous', 'organiser', 'organiser', 'api');
         const withCsrf = fc.oneof({ weight: 9, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) });
@@ -264,7 +266,7 @@ describe('fuzzing every form and API route', () => {
             // The organiser does not log out or revoke the token the run depends on.
             if (who === 'organiser' && (route.url === '/logout' || route.url === '/organiser/tokens/:id/revoke')) who = 'anonymous';
             let url = route.url;
-            names.forEach((n, k) => (url = url.replace(`:${n}`, values[k])));
+            names.forEach((n, k) => (url = url.replace(`:${n}`, must(values[k], `a value for :${n}`))));
             const p = personas[who];
             const headers: Record<string, string> = {};
             if (p.cookie) headers.cookie = p.cookie;

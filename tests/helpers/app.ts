@@ -105,8 +105,9 @@ export class Browser {
   /** The CSRF token in the last page loaded. */
   csrf(): string {
     const m = /name="_csrf" value="([^"]+)"/.exec(this.lastPage);
-    if (!m) throw new Error('no CSRF token on the last page');
-    return m[1];
+    const token = m?.[1];
+    if (!token) throw new Error('no CSRF token on the last page');
+    return token;
   }
 
   /** Posts a form (urlencoded); `csrf: false` leaves the token out. */

@@ -35,7 +35,9 @@ async function validate(texts: string[]): Promise<string[][]> {
 
 /** Complaints of vobject (validate=True), icalendar (.errors) and libical (parse + iTIP restrictions); [] when valid. */
 export async function strictComplaints(icsText: string): Promise<string[]> {
-  return (await validate([icsText]))[0];
+  const [complaints] = await validate([icsText]);
+  if (!complaints) throw new Error('the validator gave no result');
+  return complaints;
 }
 
 /** The same for many files with one interpreter start; results in input order. */

@@ -22,10 +22,11 @@ const fixture = JSON.parse(readFileSync(new URL('../fixtures/zone-changes-2021-2
 export const zoneChanges: Record<string, ZoneChange[]> = fixture.zones;
 export const zoneSamples = fixture.samples;
 
-function changesOf(zone: string): ZoneChange[] {
+function changesOf(zone: string): [ZoneChange, ...ZoneChange[]] {
   const c = zoneChanges[zone];
-  if (!c) throw new Error(`no fixture for ${zone}`);
-  return c;
+  const first = c?.[0];
+  if (!c || !first) throw new Error(`no fixture for ${zone}`);
+  return [first, ...c.slice(1)];
 }
 
 /** The UTC offset (minutes) in force at an instant. */

@@ -21,6 +21,7 @@ import { ADMIN, GR_ORGANISER, makeApp, type TestApp } from '../helpers/app.js';
 import { HttpClient, listen } from '../helpers/http.js';
 import { SmtpSink, type SinkMessage } from '../helpers/smtp-sink.js';
 import { createEmailKinds } from '../../src/email-kinds.js';
+import { must } from '../helpers/must.js';
 
 /** The database file, its WAL and its shared-memory file, as a reader of the disk would find them. */
 function databaseBytes(t: TestApp): Buffer {
@@ -128,7 +129,7 @@ describe('erasure on request', () => {
     expect(data.emails.map((e) => `${e.kind} ${e.status}`)).toEqual(expect.arrayContaining(['registration.received sent', 'registration.confirmed sent', 'followup queued']));
     expect(data.datePolls).toHaveLength(1);
     expect(data.datePolls[0]).toMatchObject({ email, session: { title: 'Registries, part two' }, answers: [{ answer: 'yes', zone: 'Europe/Athens', wallTime: '2026-05-05 11:00' }] });
-    expect(data.datePolls[0].emails).toEqual([expect.objectContaining({ kind: 'poll.invite', status: 'sent' })]);
+    expect(must(data.datePolls[0], 'the date poll').emails).toEqual([expect.objectContaining({ kind: 'poll.invite', status: 'sent' })]);
     expect(exported.body).not.toContain(manage);
     expect(exported.body).not.toContain(pollToken);
 

@@ -21,6 +21,7 @@ import { manageToken } from '../../src/modules/registrations/tokens.js';
 import { ADMIN, GR_ORGANISER, makeApp, testConfig, type TestApp } from '../helpers/app.js';
 import { HttpClient, listen } from '../helpers/http.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
+import { must } from '../helpers/must.js';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -165,13 +166,13 @@ describe('npm run worker', () => {
     });
     children.push(worker);
     let out = '';
-    worker.stdout!.on('data', (d: Buffer) => (out += d.toString('utf8')));
-    worker.stderr!.on('data', (d: Buffer) => (out += d.toString('utf8')));
+    worker.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
+    worker.stderr.on('data', (d: Buffer) => (out += d.toString('utf8')));
     await sink.waitFor(1, 60_000);
     worker.kill('SIGTERM');
     await new Promise((resolve) => worker.on('exit', resolve));
 
-    const token = /http:\/\/kairos\.test\/poll\/([A-Za-z0-9_-]{43})/.exec(sink.messages[0]!.parsed.text ?? '')?.[1];
+    const token = /http:\/\/kairos\.test\/poll\/([A-Za-z0-9_-]{43})/.exec(must(sink.messages[0], 'the invitation').parsed.text ?? '')?.[1];
     expect(token, out).toBeDefined();
     const base = await listen(t);
     const page = await new HttpClient(base).get(`/poll/${token}`);

@@ -22,6 +22,7 @@ import { ADMIN, GR_ORGANISER, RO_ORGANISER, makeApp, type TestApp } from '../hel
 import { HttpClient, listen } from '../helpers/http.js';
 import { SmtpSink, type SinkMessage } from '../helpers/smtp-sink.js';
 import { createEmailKinds } from '../../src/email-kinds.js';
+import { must } from '../helpers/must.js';
 
 const MEETING = 'https://meet.example.org/private-room-gr-7731';
 
@@ -103,8 +104,14 @@ function tokensIn(messages: SinkMessage[]): Map<string, string> {
   const found = new Map<string, string>();
   for (const m of messages) {
     const c = contentOf(m);
-    for (const x of c.matchAll(LINK)) if (!found.has(x[2] ?? x[4]!)) found.set(x[2] ?? x[4]!, x[1] ?? x[3]!);
-    for (const x of c.matchAll(PREFILL)) if (!found.has(x[1]!)) found.set(x[1]!, 'prefill');
+    for (const x of c.matchAll(LINK)) {
+      const token = must(x[2] ?? x[4], 'a link token');
+      if (!found.has(token)) found.set(token, must(x[1] ?? x[3], 'a link kind'));
+    }
+    for (const x of c.matchAll(PREFILL)) {
+      const token = must(x[1], 'a prefilled token');
+      if (!found.has(token)) found.set(token, 'prefill');
+    }
   }
   return found;
 }
@@ -113,7 +120,7 @@ const linkIn = (m: SinkMessage | undefined, kind: 'r' | 'join' | 'poll'): string
   expect(m).toBeDefined();
   const x = new RegExp(`http://kairos\\.test/${kind}/([A-Za-z0-9_.-]+)`).exec(m!.parsed.text ?? '');
   expect(x, `a /${kind}/ link in “${m!.parsed.subject}”`).not.toBeNull();
-  return x![1];
+  return must(x?.[1], `the /${kind}/ link`);
 };
 const mailTo = (msgs: SinkMessage[], email: string) => msgs.filter((m) => m.envelope.rcptTo.includes(email));
 
@@ -267,7 +274,7 @@ describe('no personal secret at rest', () => {
     for (const token of tokens.keys()) expect(shown).not.toContain(token);
     expect(shown).not.toContain(MEETING);
     // whatever looks like a personal link there opens nothing
-    const candidates = [...shown.matchAll(/\/r\/([^"'\s<>]+?)(?:\/|["'\s<>])/g)].map((x) => x[1]);
+    const candidates = [...shown.matchAll(/\/r\/([^"'\s<>]+?)(?:\/|["'\s<>])/g)].map((x) => must(x[1], 'a /r/ candidate'));
     for (const c of new Set(candidates)) {
       const res = await ro.get(`/r/${encodeURIComponent(c.replace(/&#?\w+;/g, ''))}/calendar.ics`);
       expect(res.statusCode).toBe(404);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FOLLOW_UP_SLUG, SERIES_SLUG, WEBINAR_SLUG, seed } from '../../src/seed/seed.js';
 import { makeApp, text, type TestApp } from '../helpers/app.js';
+import { must } from '../helpers/must.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -15,7 +16,7 @@ describe('seed data reproduces the source press release', () => {
     expect(new Set(hubs.map((h) => h.country))).toEqual(new Set(['Greece', 'Romania', 'Lithuania', 'Italy', 'Spain', 'Poland', 'Bulgaria', 'Cyprus']));
     const by = Object.fromEntries(hubs.map((h) => [h.name, h]));
     expect(by['GR DigiGOV-InnoHUB']).toMatchObject({ country: 'Greece', zone: 'Europe/Athens', language: 'el', fullName: 'Innovation Hub for Digital Governance' });
-    expect(by['GR DigiGOV-InnoHUB'].coordinator).toContain('GRNET');
+    expect(must(by['GR DigiGOV-InnoHUB'], 'GR DigiGOV-InnoHUB').coordinator).toContain('GRNET');
     expect(by['DIH4Society']).toMatchObject({ country: 'Romania', zone: 'Europe/Bucharest', language: 'ro' });
     expect(by['GOVTech Lab – EDIH Vilnius']).toMatchObject({ country: 'Lithuania', zone: 'Europe/Vilnius', language: 'lt' });
     expect(by['EDIH4DT']).toMatchObject({ country: 'Italy', zone: 'Europe/Rome', language: 'it' });

@@ -101,7 +101,7 @@ export function snapshot(t: TestApp): string {
   const tables = (t.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[])
     .map((r) => r.name)
     .filter((n) => !/login|token|settings|mail_state/.test(n));
-  return JSON.stringify(tables.map((n) => [n, (t.db.prepare(`SELECT * FROM "${n}"`).all() as unknown[]).map((r) => JSON.stringify(r)).sort()]));
+  return JSON.stringify(tables.map((n) => [n, t.db.prepare(`SELECT * FROM "${n}"`).all().map((r) => JSON.stringify(r)).sort()]));
 }
 
 /** Registrants a role must never read, by name and address. */

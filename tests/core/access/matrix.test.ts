@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpResponse } from '../../helpers/http.js';
 import { hiddenFrom, makeWorld, ROLES, snapshot, type AccessWorld, type Role } from './fixture.js';
+import { must } from '../../helpers/must.js';
 
 type Expect = { allowed: boolean; scoped: boolean; cell: string };
 
@@ -21,7 +22,7 @@ function readmeTable(): Map<string, Record<Role, Expect>> {
   for (const line of section.split('\n')) {
     if (!line.startsWith('| `')) continue;
     const cells = line.split('|').slice(1, -1).map((c) => c.trim());
-    const keys = [...cells[0]!.matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
+    const keys = [...must(cells[0], 'the first cell').matchAll(/`([^`]+)`/g)].map((m) => must(m[1], 'a route key'));
     const row = {} as Record<Role, Expect>;
     ROLES.forEach((role, i) => {
       const cell = cells[i + 1] ?? '';

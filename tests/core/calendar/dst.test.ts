@@ -9,13 +9,15 @@ import { buildInvite, buildPublicCalendar, type CalendarEvent } from '../../../s
 import { wallToInstant } from '../../../src/core/time/index.js';
 import { contentLines, strictComplaintsMany } from '../../helpers/ics-validate.js';
 import { offsetLabel, zoneChanges, zoneSamples } from '../../helpers/zone-oracle.js';
+import { must } from '../../helpers/must.js';
 
 const ZONES = ['Europe/Athens', 'Europe/Madrid', 'Atlantic/Canary', 'Asia/Nicosia'];
 
 /** "2021-03-28T03:00" read as if it were UTC: plain arithmetic on wall-clock fields, no zone rules. */
 function naiveMs(local: string): number {
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(local)!;
-  return Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5]);
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(local);
+  if (!m) throw new Error(`not a local date-time: ${local}`);
+  return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]));
 }
 function naiveToLocal(ms: number): { date: string; time: string } {
   const iso = new Date(ms).toISOString();
@@ -36,7 +38,7 @@ interface Case {
 
 const cases: Case[] = [];
 for (const zone of ZONES) {
-  const changes = zoneChanges[zone];
+  const changes = must(zoneChanges[zone], `the changes of ${zone}`);
   for (const ch of changes) {
     // Before the changed interval: the old offset applies. After it: the new one.
     const before = naiveToLocal(naiveMs(ch.localFrom) - 30 * 60_000);
@@ -74,10 +76,11 @@ describe('DTSTART across the clock changes of 2021–2027', () => {
   it('wallToInstant gives the oracle instant and the invite carries it as UTC', () => {
     cases.forEach((c, i) => {
       expect(event(c, i).startMs, c.label).toBe(c.expectedStart);
-      const lines = contentLines(invites[i]);
+      const invite = must(invites[i], c.label);
+      const lines = contentLines(invite);
       expect(lines, c.label).toContain(`DTSTART:${basicUtc(c.expectedStart)}`);
       expect(lines, c.label).toContain(`DTEND:${basicUtc(c.expectedStart + 3_600_000)}`);
-      const ev = new ICAL.Component(ICAL.parse(invites[i])).getFirstSubcomponent('vevent')!;
+      const ev = ICAL.Component.fromString(invite).getFirstSubcomponent('vevent')!;
       const start = ev.getFirstPropertyValue('dtstart') as ICAL.Time;
       expect(start.zone?.tzid, c.label).toBe('UTC');
       expect(start.toUnixTime() * 1000, c.label).toBe(c.expectedStart);
@@ -86,7 +89,7 @@ describe('DTSTART across the clock changes of 2021–2027', () => {
 
   it('the description states the wall time in the session zone, naming the zone and its offset', () => {
     cases.forEach((c, i) => {
-      const desc = new ICAL.Component(ICAL.parse(invites[i])).getFirstSubcomponent('vevent')!.getFirstPropertyValue('description') as string;
+      const desc = ICAL.Component.fromString(must(invites[i], c.label)).getFirstSubcomponent('vevent')!.getFirstPropertyValue('description') as string;
       // "…, 02:30–03:30 (Europe/Athens, UTC+02:00)", or both ends in full when the session
       // itself spans the change: "…, 02:30 (Europe/Athens, UTC+02:00) – …, 04:30 (…, UTC+03:00)".
       const when = desc.split('\n').find((l) => l.startsWith('When: '))!;
@@ -98,7 +101,7 @@ describe('DTSTART across the clock changes of 2021–2027', () => {
 
   it('every one of these invites passes the strict parsers', async () => {
     const results = await strictComplaintsMany(invites);
-    const bad = results.map((r, i) => ({ label: cases[i].label, r })).filter((x) => x.r.length > 0);
+    const bad = results.map((r, i) => ({ label: must(cases[i], 'a case').label, r })).filter((x) => x.r.length > 0);
     expect(bad).toEqual([]);
   });
 
@@ -107,6 +110,7 @@ describe('DTSTART across the clock changes of 2021–2027', () => {
     expect(samples.length).toBeGreaterThan(0);
     const events = samples.map((s, i) => {
       const [date, time] = s.local.split('T');
+      if (date === undefined || time === undefined) throw new Error(`not a local date-time: ${s.local}`);
       const startMs = wallToInstant({ date, time, zone: s.zone });
       return { ...event({ zone: s.zone, date, time, expectedStart: startMs, offset: 0, label: s.local }, i), startMs, endMs: startMs + 1_800_000 };
     });

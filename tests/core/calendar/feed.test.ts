@@ -6,6 +6,7 @@ import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
 import { buildPublicCalendar, PRODID, type CalendarEvent } from '../../../src/core/calendar/index.js';
 import { contentLines, lineComplaints, strictComplaintsMany } from '../../helpers/ics-validate.js';
+import { must } from '../../helpers/must.js';
 
 const STAMP = Date.UTC(2025, 8, 1, 6, 0, 0);
 const HUB = { name: 'EDIH Madrid', email: 'hub-madrid@kairos.example' };
@@ -37,7 +38,7 @@ const emptyPlain = buildPublicCalendar([], { name: 'My sessions', stampMs: STAMP
 const emptyPublished = buildPublicCalendar([], { name: 'My sessions', stampMs: STAMP, method: 'PUBLISH' });
 
 function parse(text: string): ICAL.Component {
-  return new ICAL.Component(ICAL.parse(text));
+  return ICAL.Component.fromString(text);
 }
 
 describe('feeds and downloads', () => {
@@ -68,7 +69,7 @@ describe('feeds and downloads', () => {
     expect(evs.map((e) => e.getFirstPropertyValue('uid'))).toEqual(events.map((e) => e.uid));
     expect(evs.map((e) => e.getFirstPropertyValue('status'))).toEqual(['CONFIRMED', 'CANCELLED', 'TENTATIVE']);
     expect(evs.map((e) => e.getFirstPropertyValue('sequence'))).toEqual([1, 2, 3]);
-    expect((evs[1].getFirstPropertyValue('description') as string).startsWith('This session has been cancelled.')).toBe(true);
+    expect((must(evs[1], 'the cancelled VEVENT').getFirstPropertyValue('description') as string).startsWith('This session has been cancelled.')).toBe(true);
   });
 
   it('name the calendar (X-WR-CALNAME, TEXT-escaped) and carry the Kairos PRODID', () => {
@@ -100,12 +101,13 @@ describe('feeds and downloads', () => {
     evs.forEach((e, i) => {
       const t = e.getFirstPropertyValue('dtstart') as ICAL.Time;
       expect(t.zone?.tzid).toBe('UTC');
-      expect(t.toUnixTime() * 1000).toBe(events[i].startMs);
-      expect(e.getFirstPropertyValue('description') as string).toContain(events[i].zone);
+      const event = must(events[i], `event ${i}`);
+      expect(t.toUnixTime() * 1000).toBe(event.startMs);
+      expect(e.getFirstPropertyValue('description') as string).toContain(event.zone);
     });
     // 20 October 2025 08:00Z is 10:00 in Madrid (UTC+2) and 09:00 in the Canaries (UTC+1).
-    expect(evs[0].getFirstPropertyValue('description') as string).toContain('10:00–11:30 (Europe/Madrid, UTC+02:00)');
-    expect(evs[1].getFirstPropertyValue('description') as string).toContain('09:00–10:30 (Atlantic/Canary, UTC+01:00)');
+    expect(must(evs[0], 'the Madrid VEVENT').getFirstPropertyValue('description') as string).toContain('10:00–11:30 (Europe/Madrid, UTC+02:00)');
+    expect(must(evs[1], 'the Canary VEVENT').getFirstPropertyValue('description') as string).toContain('09:00–10:30 (Atlantic/Canary, UTC+01:00)');
   });
 
   it('include a join URL only when the caller passes one (personal feeds), never for a cancelled session', () => {
@@ -114,7 +116,7 @@ describe('feeds and downloads', () => {
       stampMs: STAMP,
     });
     const evs = parse(personal).getAllSubcomponents('vevent');
-    expect(evs[0].getFirstPropertyValue('url')).toBe('https://meet.example/j/1');
+    expect(must(evs[0], 'the first VEVENT').getFirstPropertyValue('url')).toBe('https://meet.example/j/1');
     expect(personal).not.toContain('https://meet.example/j/2');
     expect(plain).not.toContain('meet.example');
   });

@@ -40,7 +40,8 @@ const SCENARIO = `
 `;
 
 type Output = Record<string, unknown> & { hostOffset: number };
-const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (m: unknown, i: unknown) => Promise<Output>;
+const asyncPrototype = Object.getPrototypeOf(async () => {}) as { constructor: new (...args: string[]) => (m: unknown, i: unknown) => Promise<Output> };
+const AsyncFunction = asyncPrototype.constructor;
 const scenario = new AsyncFunction('m', 'input', SCENARIO);
 
 async function inChild(tz: string): Promise<Output> {

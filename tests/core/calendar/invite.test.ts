@@ -4,6 +4,7 @@ import { buildInvite, PRODID, type CalendarEvent } from '../../../src/core/calen
 import { AppError } from '../../../src/core/errors.js';
 import { formatDate } from '../../../src/core/time/index.js';
 import { contentLines, lineComplaints, strictComplaints, strictComplaintsMany } from '../../helpers/ics-validate.js';
+import { must } from '../../helpers/must.js';
 
 const HUB = { name: 'EDIH Attica', email: 'hub-attica@kairos.example' };
 const MARIA = { name: 'Maria Papadopoulou', email: 'maria@example.org' };
@@ -31,14 +32,14 @@ function session(over: Partial<CalendarEvent> = {}): CalendarEvent {
 }
 
 function vevent(text: string): ICAL.Component {
-  const cal = new ICAL.Component(ICAL.parse(text));
+  const cal = ICAL.Component.fromString(text);
   const events = cal.getAllSubcomponents('vevent');
   expect(events).toHaveLength(1);
-  return events[0];
+  return must(events[0], 'the VEVENT');
 }
 
 function calendar(text: string): ICAL.Component {
-  return new ICAL.Component(ICAL.parse(text));
+  return ICAL.Component.fromString(text);
 }
 
 function utcMs(ev: ICAL.Component, name: 'dtstart' | 'dtend' | 'dtstamp'): { ms: number; utc: boolean } {
@@ -69,7 +70,7 @@ describe('personal invite (METHOD:REQUEST)', () => {
 
     const attendees = ev.getAllProperties('attendee');
     expect(attendees).toHaveLength(1);
-    const a = attendees[0];
+    const a = must(attendees[0], 'the ATTENDEE');
     expect(String(a.getFirstValue()).toLowerCase()).toBe('mailto:maria@example.org');
     expect(a.getParameter('cn')).toBe('Maria Papadopoulou');
     expect(a.getParameter('rsvp')).toBe('TRUE');
@@ -78,8 +79,8 @@ describe('personal invite (METHOD:REQUEST)', () => {
 
     const organizers = ev.getAllProperties('organizer');
     expect(organizers).toHaveLength(1);
-    expect(String(organizers[0].getFirstValue()).toLowerCase()).toBe('mailto:hub-attica@kairos.example');
-    expect(organizers[0].getParameter('cn')).toBe('EDIH Attica');
+    expect(String(must(organizers[0], 'the ORGANIZER').getFirstValue()).toLowerCase()).toBe('mailto:hub-attica@kairos.example');
+    expect(must(organizers[0], 'the ORGANIZER').getParameter('cn')).toBe('EDIH Attica');
 
     expect(utcMs(ev, 'dtstart')).toEqual({ ms: START, utc: true });
     expect(utcMs(ev, 'dtend')).toEqual({ ms: END, utc: true });
@@ -139,7 +140,7 @@ describe('update and cancellation', () => {
     const evs = [first, moved, cancelled].map(vevent);
     expect(new Set(evs.map((e) => e.getFirstPropertyValue('uid')))).toEqual(new Set(['session-12-abc@kairos.example']));
     expect(evs.map((e) => e.getFirstPropertyValue('sequence'))).toEqual([0, 1, 2]);
-    expect(utcMs(evs[1], 'dtstart').ms).toBe(START + 3_600_000);
+    expect(utcMs(must(evs[1], 'the moved VEVENT'), 'dtstart').ms).toBe(START + 3_600_000);
   });
 
   it('cancels with METHOD:CANCEL and STATUS:CANCELLED, addressed to the same single attendee', () => {
@@ -148,7 +149,7 @@ describe('update and cancellation', () => {
     expect(ev.getFirstPropertyValue('status')).toBe('CANCELLED');
     const attendees = ev.getAllProperties('attendee');
     expect(attendees).toHaveLength(1);
-    expect(String(attendees[0].getFirstValue()).toLowerCase()).toBe('mailto:maria@example.org');
+    expect(String(must(attendees[0], 'the ATTENDEE').getFirstValue()).toLowerCase()).toBe('mailto:maria@example.org');
     expect(String(ev.getFirstPropertyValue('organizer')).toLowerCase()).toBe('mailto:hub-attica@kairos.example');
     const desc = ev.getFirstPropertyValue('description') as string;
     expect(desc.startsWith('This session has been cancelled.')).toBe(true);

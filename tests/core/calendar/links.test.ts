@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { googleCalendarLink, outlookCalendarLink, plainTextWhen, type CalendarEvent } from '../../../src/core/calendar/index.js';
 import { formatDate } from '../../../src/core/time/index.js';
+import { must } from '../../helpers/must.js';
 
 // Dates are written by core/time in the reader's language; these tests check which date, time, zone and offset.
 const THU_15 = Date.UTC(2021, 6, 15, 12);
@@ -39,7 +40,7 @@ describe('Google Calendar link', () => {
   });
 
   it('carries the title exactly, and the join URL in the details and location', () => {
-    expect(decodeURIComponent(/[?&]text=([^&]*)/.exec(link.href)![1])).toBe('Data spaces & you: a+b = 1/2 day');
+    expect(decodeURIComponent(must(/[?&]text=([^&]*)/.exec(link.href)?.[1], 'text='))).toBe('Data spaces & you: a+b = 1/2 day');
     expect(link.searchParams.get('location')).toBe('https://meet.example/j/123?pwd=a+b');
     expect(link.searchParams.get('details')).toContain('https://meet.example/j/123?pwd=a+b');
     expect(link.searchParams.get('details')).toContain('11:00–12:30 (Europe/Athens, UTC+03:00)');
@@ -60,8 +61,8 @@ describe('Outlook.com link', () => {
 
   it('encodes spaces and plus signs so Outlook shows them as typed', () => {
     expect(link.search).not.toContain('+'); // Outlook shows a literal "+" for a "+"-encoded space
-    expect(decodeURIComponent(/[?&]subject=([^&]*)/.exec(href)![1])).toBe('Data spaces & you: a+b = 1/2 day');
-    expect(decodeURIComponent(/[?&]location=([^&]*)/.exec(href)![1])).toBe('https://meet.example/j/123?pwd=a+b');
+    expect(decodeURIComponent(must(/[?&]subject=([^&]*)/.exec(href)?.[1], 'subject='))).toBe('Data spaces & you: a+b = 1/2 day');
+    expect(decodeURIComponent(must(/[?&]location=([^&]*)/.exec(href)?.[1], 'location='))).toBe('https://meet.example/j/123?pwd=a+b');
   });
 
   it('strips control characters and line breaks from the title', () => {

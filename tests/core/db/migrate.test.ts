@@ -24,7 +24,7 @@ describe('migrations', () => {
     db.close();
   });
 
-  it('keep the data of a database migrated by an earlier version when the sessions table is rebuilt', async () => {
+  it('keep the data of a database migrated by an earlier version when the sessions table is rebuilt', () => {
     // Migrate a database up to 006, write a session with hosts, a registration and an outbox row, then apply the rest.
     const early = path.join(dir, 'early');
     mkdirSync(early);

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LANGUAGES, catalogue, compileMessage, errorKey, errorMessage, messageArguments, t, tKey, type Language } from '../../../src/core/i18n/index.js';
+import { must } from '../../helpers/must.js';
 
 const en = catalogue('en');
 const keys = Object.keys(en);
@@ -27,7 +28,7 @@ describe('message catalogues', () => {
     const broken: string[] = [];
     for (const k of keys) {
       try {
-        compileMessage(lang, cat[k]);
+        compileMessage(lang, must(cat[k], `${lang} ${k}`));
       } catch (e) {
         broken.push(`${k}: ${(e as Error).message}`);
       }
@@ -40,7 +41,7 @@ describe('message catalogues', () => {
     expect(keys.filter((k) => !(k in cat))).toEqual([]);
     expect(Object.keys(cat).filter((k) => !(k in en))).toEqual([]);
     const wrong = keys
-      .map((k) => ({ k, en: messageArguments('en', en[k]).join(','), it: messageArguments(lang, cat[k]).join(',') }))
+      .map((k) => ({ k, en: messageArguments('en', must(en[k], `en ${k}`)).join(','), it: messageArguments(lang, must(cat[k], `${lang} ${k}`)).join(',') }))
       .filter((x) => x.en !== x.it);
     expect(wrong).toEqual([]);
   });
@@ -51,7 +52,7 @@ describe('message catalogues', () => {
     const missing: string[] = [];
     let count = 0;
     for (const k of keys) {
-      for (const p of plurals(lang, cat[k])) {
+      for (const p of plurals(lang, must(cat[k], `${lang} ${k}`))) {
         count++;
         const lacks = needed.filter((c) => !p.categories.includes(c));
         if (lacks.length) missing.push(`${k} {${p.arg}}: no ${lacks.join(', ')}`);
@@ -67,7 +68,7 @@ describe('message catalogues', () => {
     for (const lang of LANGUAGES) {
       const cat = catalogue(lang);
       for (const k of keys) {
-        const text = cat[k];
+        const text = must(cat[k], `${lang} ${k}`);
         if (!text.includes("'") || /\{\w+, (plural|select)/.test(text)) continue;
         const params = Object.fromEntries(messageArguments(lang, text).map((a) => [a, `<${a}>`]));
         expect(t(lang, k as never, params), `${lang} ${k}`).toBe(text.replace(/\{(\w+)\}/g, '<$1>'));
@@ -110,9 +111,9 @@ function thrownCodes(): Map<string, { files: Set<string>; statuses: Set<number> 
   };
   for (const f of files) {
     const src = readFileSync(f, 'utf8');
-    for (const m of src.matchAll(/new AppError\(\s*'([a-z_]+)',\s*(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`)\s*(?:,\s*(\d{3}))?/g)) note(m[1], f, m[2] ? Number(m[2]) : 400);
-    for (const m of src.matchAll(/\.add\(\s*[^,()]+,\s*'([a-z_]+)'/g)) note(m[1], f, 400);
-    for (const m of src.matchAll(/\bcode:\s*'([a-z_]+)'/g)) note(m[1], f, 400);
+    for (const m of src.matchAll(/new AppError\(\s*'([a-z_]+)',\s*(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`)\s*(?:,\s*(\d{3}))?/g)) note(must(m[1], 'an error code'), f, m[2] ? Number(m[2]) : 400);
+    for (const m of src.matchAll(/\.add\(\s*[^,()]+,\s*'([a-z_]+)'/g)) note(must(m[1], 'an error code'), f, 400);
+    for (const m of src.matchAll(/\bcode:\s*'([a-z_]+)'/g)) note(must(m[1], 'an error code'), f, 400);
   }
   return codes;
 }

@@ -4,6 +4,7 @@ import { Dispatcher, createSmtpTransport } from '../../../src/core/outbox/index.
 import { ADMIN, makeApp } from '../../helpers/app.js';
 import { SmtpSink } from '../../helpers/smtp-sink.js';
 import { createEmailKinds } from '../../../src/email-kinds.js';
+import { must } from '../../helpers/must.js';
 
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort().join(',');
 
@@ -13,7 +14,7 @@ describe('message catalogues', () => {
     const cat = catalogue(lang);
     expect(Object.keys(en).filter((k) => !(k in cat))).toEqual([]);
     expect(Object.keys(cat).filter((k) => !(k in en))).toEqual([]);
-    const wrong = Object.keys(en).filter((k) => placeholders(en[k]) !== placeholders(cat[k]));
+    const wrong = Object.keys(en).filter((k) => placeholders(must(en[k], `en ${k}`)) !== placeholders(must(cat[k], `${lang} ${k}`)));
     expect(wrong).toEqual([]);
   });
 });

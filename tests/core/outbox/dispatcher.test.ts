@@ -12,6 +12,7 @@ import { formatInZone } from '../../../src/core/time/index.js';
 import { createTestDb, emailConfig, insertSession, noticeInput, T0, type TestDb } from '../../helpers/email-fixtures.js';
 import { SmtpSink } from '../../helpers/smtp-sink.js';
 import { createEmailKinds } from '../../../src/email-kinds.js';
+import { must } from '../../helpers/must.js';
 
 let t: TestDb;
 let clock: ManualClock;
@@ -61,7 +62,7 @@ describe('delivery', () => {
     expect(r).toMatchObject({ claimed: 1, sent: 1, failed: 0, retried: 0, expired: 0 });
     expect(sink.messages).toHaveLength(1);
 
-    const m = sink.messages[0];
+    const m = must(sink.messages[0], 'the delivered message');
     const stored = row(id);
     expect(stored.status).toBe('sent');
     expect(stored.attempts).toBe(1);
@@ -104,7 +105,7 @@ describe('delivery', () => {
     const session = insertSession(t.db);
     enqueue(t.db, { ...noticeInput(1), language: 'el', zone: 'Europe/Athens', sessionId: session.id, payload: { subject: 'Υπενθύμιση', body: 'Τα λέμε αύριο.' } }, clock);
     await dispatcher().runOnce();
-    const text = sink.messages[0].parsed.text!;
+    const text = must(sink.messages[0], 'the delivered message').parsed.text!;
     expect(text).toContain('Γεια σας User 1,');
     expect(text).toContain('Η ώρα σας: ' + formatInZone(session.startUtc, 'Europe/Athens', 'el'));
     expect(text).toContain('Ώρα της εκδήλωσης:');
@@ -136,13 +137,13 @@ describe('delivery', () => {
     });
     const id = enqueue(t.db, { ...noticeInput(1), kind: 'invite-test' }, clock)!;
     await dispatcher({ registry }).runOnce();
-    const m = sink.messages[0];
+    const m = must(sink.messages[0], 'the delivered message');
     const raw = m.raw.toString('utf8');
     expect(raw).toMatch(/Content-Type: text\/calendar; charset=utf-8; method=REQUEST/i);
     const calendarPart = m.parsed.attachments.find((a) => a.contentType === 'text/calendar');
     expect(calendarPart).toBeDefined();
     const content = calendarPart!.content.toString('utf8');
-    const vcalendar = new ICAL.Component(ICAL.parse(content));
+    const vcalendar = ICAL.Component.fromString(content);
     expect(vcalendar.getFirstPropertyValue('method')).toBe('REQUEST');
     const vevent = vcalendar.getFirstSubcomponent('vevent')!;
     expect(vevent.getFirstPropertyValue('uid')).toBe('session-1@kairos.example');
@@ -163,7 +164,7 @@ describe('delivery', () => {
     await dispatcher().runOnce();
     expect(row(id).status).toBe('sent');
     expect(sink.messages).toHaveLength(1);
-    const m = sink.messages[0];
+    const m = must(sink.messages[0], 'the delivered message');
     expect(m.envelope.rcptTo).toEqual(['eve@example.org']);
     expect(m.parsed.headers.has('bcc')).toBe(false);
     expect(m.parsed.headers.has('x-injected')).toBe(false);
@@ -224,7 +225,7 @@ describe('failures', () => {
     const d = dispatcher({ batchSize: 50 });
     const down = await d.runOnce();
     expect(down).toMatchObject({ claimed: 20, sent: 0, failed: 0, retried: 20 });
-    expect(row(ids[0]).lastErrorCode).toMatch(/ECONNREFUSED|ESOCKET|ECONNECTION/);
+    expect(row(must(ids[0], 'the first queued id')).lastErrorCode).toMatch(/ECONNREFUSED|ESOCKET|ECONNECTION/);
 
     await sink.reopen();
     // Not before the backoff...

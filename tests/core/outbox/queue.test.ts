@@ -122,7 +122,7 @@ describe('withdraw, retime, requeue', () => {
     await dispatcher.stop();
   });
 
-  it('moves a queued row and puts a failed one back with the same Message-ID', async () => {
+  it('moves a queued row and puts a failed one back with the same Message-ID', () => {
     const id = enqueue(t.db, noticeInput(1, { notBefore: T0 + 3_600_000, deadline: T0 + 7_200_000 }), clock)!;
     expect(retime(t.db, { dedupeKey: 'test:1:notice' }, { notBefore: T0 + 60_000, deadline: null }, clock)).toBe(1);
     expect(getMail(t.db, id)).toMatchObject({ notBefore: T0 + 60_000, deadline: null });

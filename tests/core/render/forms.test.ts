@@ -9,6 +9,7 @@ import { ALL } from '../../../src/core/access/index.js';
 import type { Session } from '../../../src/modules/sessions/repository.js';
 import { Browser, GR_ORGANISER, makeApp, text, type TestApp } from '../../helpers/app.js';
 import { HttpClient, listen } from '../../helpers/http.js';
+import { must } from '../../helpers/must.js';
 
 let t: TestApp;
 let base: string;
@@ -130,7 +131,7 @@ describe('every form field is text', () => {
   });
 
   it('answers an HTML page naming the field where a form has no place for a message (marking attendance)', async () => {
-    const reg = t.services.registrations.list(open.id, ALL, { status: 'confirmed' })[0];
+    const reg = must(t.services.registrations.list(open.id, ALL, { status: 'confirmed' })[0], 'a confirmed registration');
     const b = new Browser(t.app, { 'accept-language': 'it' });
     await b.login(GR_ORGANISER.email, GR_ORGANISER.password);
     await b.get(`/organiser/sessions/${open.id}/attendance`);

@@ -10,6 +10,7 @@ import {
   wallToInstant,
 } from '../../../src/core/time/index.js';
 import { zoneChanges } from '../../helpers/zone-oracle.js';
+import { must } from '../../helpers/must.js';
 
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -118,11 +119,12 @@ describe('the time in every participating country', () => {
   it('15 July 2021 11:00 Athens, two hours: local times, offsets, all within working hours', () => {
     const rows = placeTimes(Date.parse('2021-07-15T08:00:00Z'), 120, 'Europe/Athens');
     const byKey = Object.fromEntries(rows.map((r) => [r.place.key, r]));
+    const at = (key: string) => must(byKey[key], `the row of ${key}`);
     expect(rows.map((r) => r.place.key)).toEqual(['athens', 'bucharest', 'vilnius', 'rome', 'madrid', 'canary', 'warsaw', 'sofia', 'nicosia']);
-    expect([byKey.athens.time, byKey.athens.endTime, byKey.athens.offset]).toEqual(['11:00', '13:00', 'UTC+03:00']);
-    expect([byKey.rome.time, byKey.madrid.time, byKey.warsaw.time]).toEqual(['10:00', '10:00', '10:00']);
-    expect([byKey.canary.time, byKey.canary.offset]).toEqual(['09:00', 'UTC+01:00']);
-    expect([byKey.nicosia.time, byKey.sofia.time, byKey.vilnius.time, byKey.bucharest.time]).toEqual(['11:00', '11:00', '11:00', '11:00']);
+    expect([at('athens').time, at('athens').endTime, at('athens').offset]).toEqual(['11:00', '13:00', 'UTC+03:00']);
+    expect([at('rome').time, at('madrid').time, at('warsaw').time]).toEqual(['10:00', '10:00', '10:00']);
+    expect([at('canary').time, at('canary').offset]).toEqual(['09:00', 'UTC+01:00']);
+    expect([at('nicosia').time, at('sofia').time, at('vilnius').time, at('bucharest').time]).toEqual(['11:00', '11:00', '11:00', '11:00']);
     expect(rows.every((r) => r.workingHours)).toBe(true);
   });
   it('a 09:00 Athens start is 07:00 in the Canary Islands: outside working hours there only', () => {

@@ -13,6 +13,21 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
+/** The parts of the API's JSON answers these tests read. */
+interface SessionJson {
+  id: number;
+  startUtc: string | null;
+  joinUrl?: string;
+  sequence: number;
+  status: string;
+  places: { key: string }[];
+}
+interface ErrorJson {
+  field?: string;
+  message?: string;
+  fields?: { field: string }[];
+}
+
 const api = (method: 'GET' | 'POST' | 'PATCH', url: string, body?: unknown, token?: string) =>
   t.app.inject({
     method,
@@ -27,7 +42,7 @@ describe('reading', () => {
   it('lists the hubs with zones and languages, without a token', async () => {
     const res = await api('GET', '/hubs');
     expect(res.statusCode).toBe(200);
-    const hubs = res.json() as { name: string; zone: string }[];
+    const hubs = res.json<{ name: string; zone: string }[]>();
     expect(hubs).toHaveLength(9);
     expect(hubs.find((h) => h.name === 'DiGiNN Cyprus EDIH')!.zone).toBe('Asia/Nicosia');
   });
@@ -36,7 +51,7 @@ describe('reading', () => {
     const w = t.services.repos.sessions.getBySlug(WEBINAR_SLUG)!;
     const res = await api('GET', `/sessions/${w.id}`);
     expect(res.statusCode).toBe(200);
-    const s = res.json();
+    const s = res.json<SessionJson>();
     expect(s).toMatchObject({
       startUtc: '2021-07-15T08:00:00Z',
       zone: 'Europe/Athens',
@@ -45,14 +60,14 @@ describe('reading', () => {
       status: 'completed',
     });
     expect(s.joinUrl).toBeUndefined();
-    const canary = s.places.find((p: { key: string }) => p.key === 'canary');
+    const canary = s.places.find((p) => p.key === 'canary');
     expect(canary).toMatchObject({ localStart: '09:00', localEnd: '11:00', utcOffset: 'UTC+01:00', localIso: '2021-07-15T09:00:00+01:00', workingHours: true });
     expect(s.places).toHaveLength(9);
   });
 
   it('reports the tentative follow-up with its rough time and no instant', async () => {
     const f = t.services.repos.sessions.getBySlug(FOLLOW_UP_SLUG)!;
-    const s = (await api('GET', `/sessions/${f.id}`)).json();
+    const s = (await api('GET', `/sessions/${f.id}`)).json<SessionJson>();
     expect(s).toMatchObject({ status: 'tentative', startUtc: null, wallTime: null, approximate: { month: '2021-09', part: 'mid', label: 'mid-September 2021, date to be announced' }, places: [] });
   });
 
@@ -60,13 +75,13 @@ describe('reading', () => {
     expect((await api('GET', '/sessions/99999')).statusCode).toBe(404);
     const bad = await api('GET', '/sessions/abc');
     expect(bad.statusCode).toBe(400);
-    expect(bad.json().fields[0].field).toBe('id');
+    expect(bad.json<ErrorJson>().fields?.[0]?.field).toBe('id');
   });
 
   it('serves the OpenAPI document', async () => {
     const res = await t.app.inject({ url: '/api/docs/json' });
     expect(res.statusCode).toBe(200);
-    expect(Object.keys(res.json().paths)).toEqual(expect.arrayContaining(['/api/v1/sessions', '/api/v1/sessions/{id}', '/api/v1/hubs', '/api/v1/series']));
+    expect(Object.keys(res.json<{ paths: Record<string, unknown> }>().paths)).toEqual(expect.arrayContaining(['/api/v1/sessions', '/api/v1/sessions/{id}', '/api/v1/hubs', '/api/v1/series']));
   });
 });
 
@@ -90,7 +105,7 @@ describe('writing with a token', () => {
   it('creates a session on the day the clocks go back: 10:00 Athens is 08:00Z', async () => {
     const res = await api('POST', '/sessions', body(), grToken);
     expect(res.statusCode).toBe(201);
-    const s = res.json();
+    const s = res.json<SessionJson>();
     expect(s.startUtc).toBe('2026-10-25T08:00:00Z');
     expect(s.joinUrl).toBe('https://meet.example.org/ai');
     expect(res.headers.location).toBe(`/api/v1/sessions/${s.id}`);
@@ -111,15 +126,15 @@ describe('writing with a token', () => {
     for (const [payload, field] of cases) {
       const res = await api('POST', '/sessions', payload, grToken);
       expect(res.statusCode, JSON.stringify(payload)).toBe(400);
-      const j = res.json();
-      const fields = (j.fields ?? [{ field: j.field }]).map((f: { field: string }) => f.field);
+      const j = res.json<ErrorJson>();
+      const fields = (j.fields ?? [{ field: j.field }]).map((f) => f.field);
       expect(fields, j.message).toContain(field);
     }
     expect(t.services.repos.sessions.list().length).toBe(before);
   });
 
   it('updates with PATCH; another hub\'s organiser gets 403 and nothing changes', async () => {
-    const created = (await api('POST', '/sessions', { ...body(), coHostIds: [] }, grToken)).json();
+    const created = (await api('POST', '/sessions', { ...body(), coHostIds: [] }, grToken)).json<SessionJson>();
     const moved = await api('PATCH', `/sessions/${created.id}`, { time: '12:00', zone: 'Atlantic/Canary' }, grToken);
     expect(moved.statusCode).toBe(200);
     expect(moved.json()).toMatchObject({ startUtc: '2026-10-25T12:00:00Z', wallTime: { time: '12:00', zone: 'Atlantic/Canary' }, sequence: created.sequence + 1 });
@@ -127,7 +142,7 @@ describe('writing with a token', () => {
     expect(denied.statusCode).toBe(403);
     expect(t.services.repos.sessions.get(created.id)!.title).toBe(body().title);
     const cancelled = await api('POST', `/sessions/${created.id}/cancel`, undefined, grToken);
-    expect(cancelled.json().status).toBe('cancelled');
+    expect(cancelled.json<SessionJson>().status).toBe('cancelled');
   });
 
   it('an administrator token may write any hub\'s session; a revoked token no longer works', async () => {
@@ -142,7 +157,7 @@ describe('writing with a token', () => {
   it('refuses a hub organiser creating a session for another hub', async () => {
     const res = await api('POST', '/sessions', { ...body(), hubId: hubId('smart-secure-cities') }, grToken);
     expect(res.statusCode).toBe(400);
-    expect(res.json().fields[0].field).toBe('hubId');
+    expect(res.json<ErrorJson>().fields?.[0]?.field).toBe('hubId');
   });
 });
 
@@ -150,6 +165,6 @@ describe('health', () => {
   it('reports readiness', async () => {
     const res = await t.app.inject({ url: '/healthz' });
     expect(res.statusCode).toBe(200);
-    expect(res.json().status).toBe('ok');
+    expect(res.json<{ status: string }>().status).toBe('ok');
   });
 });

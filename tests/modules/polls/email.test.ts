@@ -11,6 +11,7 @@ import { t as tr } from '../../../src/core/i18n/index.js';
 import { Browser, text } from '../../helpers/app.js';
 import { SmtpSink, type SinkMessage } from '../../helpers/smtp-sink.js';
 import { makePollApp, outboxRows, tentativeSession, type PollTestApp } from './helpers.js';
+import { must } from '../../helpers/must.js';
 
 let t: PollTestApp;
 let sink: SmtpSink;
@@ -36,7 +37,7 @@ afterAll(async () => {
 });
 
 const hubIds = (...slugs: string[]) => slugs.map((slug) => String(t.services.repos.hubs.getBySlug(slug)!.id));
-const to = (m: SinkMessage) => m.envelope.rcptTo[0];
+const to = (m: SinkMessage) => must(m.envelope.rcptTo[0], 'the recipient');
 const byRecipient = () => Object.fromEntries(sink.messages.map((m) => [to(m), m]));
 
 /** A registrant of the 2021 webinar who accepted follow-up emails, in English, on the Canary Islands. */
@@ -69,7 +70,7 @@ describe('poll emails', () => {
     expect(r.sent).toBeGreaterThanOrEqual(2);
     const m = byRecipient();
 
-    const en = m['lucia@example.org'];
+    const en = must(m['lucia@example.org'], 'the invitation to lucia@example.org');
     expect(en.parsed.subject).toBe(`Help choose the date: ${s.title}`);
     const body = en.parsed.text!;
     expect(body).toContain('Hello Lucía,');
@@ -85,7 +86,7 @@ describe('poll emails', () => {
     expect(page.statusCode).toBe(200);
     expect(text(page.body)).toContain('Option 1: Tuesday, 14 September 2021, 09:00 (Atlantic/Canary, UTC+01:00) – 11:00');
 
-    const el = m['contact@gr-digigov-innohub.example'];
+    const el = must(m['contact@gr-digigov-innohub.example'], 'the invitation to the Greek hub');
     expect(el.parsed.subject).toBe(tr('el', 'poll.email.invite.subject', { title: s.title }));
     expect(el.parsed.subject).toBe(`Βοηθήστε να επιλεγεί η ημερομηνία: ${s.title}`);
     expect(el.parsed.text).toContain('Επιλογή 1: Τρίτη 14 Σεπτεμβρίου 2021, 11:00 (Europe/Athens, UTC+03:00) (120 λεπτά)');
@@ -114,8 +115,8 @@ describe('poll emails', () => {
     const mine = () => sink.messages.filter((m) => ['contact@dih4society.example', 'contact@innovation-amp.example'].includes(to(m)));
     expect(mine().map(to)).toEqual(['contact@innovation-amp.example']);
     // in Bulgarian (the hub's language), the deadline in Sofia's zone and the organiser's
-    expect(mine()[0].parsed.subject).toBe(tr('bg', 'poll.email.reminder.subject', { title: s.title }));
-    expect(mine()[0].parsed.text).toContain(
+    expect(must(mine()[0], 'the reminder').parsed.subject).toBe(tr('bg', 'poll.email.reminder.subject', { title: s.title }));
+    expect(must(mine()[0], 'the reminder').parsed.text).toContain(
       tr('bg', 'poll.email.deadline', { deadline: 'петък, 10 септември 2021 г., 17:00 ч. (Europe/Sofia, UTC+03:00) — петък, 10 септември 2021 г., 17:00 ч. (Europe/Athens, UTC+03:00)' }),
     );
     const rows = outboxRows(t, 'poll.reminder').filter((x) => x.dedupe_key.startsWith(`poll:${poll.id}:`));
@@ -138,7 +139,7 @@ describe('poll emails', () => {
     await dispatcher.runOnce();
     const m = byRecipient();
     expect(Object.keys(m).sort()).toEqual(['contact@edih4dt.example', 'contact@maxxi-cdih.example']);
-    const it1 = m['contact@edih4dt.example'];
+    const it1 = must(m['contact@edih4dt.example'], 'the invitation to edih4dt');
     // in Italian (the hub's language), the time in Rome and in the session's zone
     expect(it1.parsed.subject).toBe(tr('it', 'poll.email.registerInvite.subject', { title: s.title }));
     expect(it1.parsed.text).toContain(`${tr('it', 'email.time.yours')}: giovedì 16 settembre 2021, 14:00 (Europe/Rome, UTC+02:00)`);

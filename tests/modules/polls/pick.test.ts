@@ -8,6 +8,7 @@ import type { SessionChange } from '../../../src/modules/sessions/service.js';
 import { wallToInstant } from '../../../src/core/time/index.js';
 import { Browser, GR_ORGANISER, text } from '../../helpers/app.js';
 import { makePollApp, outboxRows, tentativeSession, type PollTestApp } from './helpers.js';
+import { must } from '../../helpers/must.js';
 
 let t: PollTestApp;
 const changes: SessionChange[] = [];
@@ -63,7 +64,7 @@ describe('picking a slot', () => {
     expect(after.calendarUid).toBe(s.calendarUid);
     // the session-change listener ran (the invitations to registrants hang on it), once, as an update of status and time
     expect(changes.map((c) => [c.kind, c.before?.status, c.after.status])).toEqual([['updated', 'tentative', 'scheduled']]);
-    expect(changes[0].changed).toEqual(expect.arrayContaining(['status', 'startUtc', 'zone']));
+    expect(must(changes[0], 'the session change').changed).toEqual(expect.arrayContaining(['status', 'startUtc', 'zone']));
 
     const closed = t.polls.forSession(s.id)!;
     expect([closed.status, closed.closedReason, closed.pickedSlotId]).toEqual(['closed', 'picked', slot.id]);

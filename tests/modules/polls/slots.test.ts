@@ -9,6 +9,7 @@ import { PLACES } from '../../../src/core/time/index.js';
 import { Browser, GR_ORGANISER, text } from '../../helpers/app.js';
 import { makePollApp, tentativeSession, type PollTestApp } from './helpers.js';
 import { oracleOffset } from '../../helpers/zone-oracle.js';
+import { must } from '../../helpers/must.js';
 
 /** Local HH:MM of an instant in a zone, from the fixture's offsets (independent of Luxon). */
 function oracleTime(ms: number, zone: string): { time: string; offset: number } {
@@ -56,7 +57,7 @@ describe('candidate slots in every zone', () => {
     expect(page.statusCode).toBe(200);
     const row = new RegExp(`<tr id="slot-${slot.id}"[\\s\\S]*?</tr>`).exec(page.body)![0];
     for (const p of PLACES) {
-      const cell = new RegExp(`data-place="${p.key}">([^<]*)`).exec(row)![1].trim();
+      const cell = must(new RegExp(`data-place="${p.key}">([^<]*)`).exec(row)?.[1], `the cell of ${p.key}`).trim();
       expect(`${p.key} ${cell}`).toBe(`${p.key} ${oracleTime(slot.startUtc, p.zone).time}`);
     }
     expect(text(row)).toContain('Outside working hours (09:00–18:00, Mon–Fri) in: Athens 10:00, Bucharest 10:00, Vilnius 10:00, Rome 09:00, Madrid 09:00, Canary Islands 08:00');
@@ -81,7 +82,7 @@ describe('candidate slots in every zone', () => {
     expect(page).toContain('Within working hours everywhere');
   });
 
-  it('a slot given in another zone keeps that wall time and zone (the truth) and derives the instant', async () => {
+  it('a slot given in another zone keeps that wall time and zone (the truth) and derives the instant', () => {
     const s = tentativeSession(t);
     t.polls.create(s.id, { zone: 'Europe/Athens' }, t.gr);
     const slot = t.polls.addSlot(s.id, { date: '2021-09-16', time: '09:30', zone: 'Atlantic/Canary', durationMinutes: 90 }, t.gr);

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLACES, addDays, isWithinWorkingHours, wallToInstant } from '../../../src/core/time/index.js';
 import { Browser, GR_ORGANISER, text } from '../../helpers/app.js';
 import { makePollApp, tentativeSession, type PollTestApp } from './helpers.js';
+import { must } from '../../helpers/must.js';
 
 let t: PollTestApp;
 beforeAll(async () => {
@@ -66,7 +67,7 @@ describe('suggestions inside working hours in all nine places', () => {
     const list = t.polls.suggest({ from: '2021-10-25', to: '2021-11-05', durationMinutes: 60, zone: 'Atlantic/Canary' });
     expect(list.length).toBe(10 * 13);
     for (const s of list) for (const p of PLACES) expect(isWithinWorkingHours(s.startUtc, s.startUtc + 3_600_000, p.zone)).toBe(true);
-    expect(list.filter((s) => s.date === '2021-11-01')[0].time).toBe('09:00'); // 09:00 Canary = 11:00 Athens
+    expect(must(list.filter((s) => s.date === '2021-11-01')[0], 'the first suggestion on 1 November').time).toBe('09:00'); // 09:00 Canary = 11:00 Athens
     // No weekend day appears, in any place.
     for (const s of list) expect(PLACES.every((p) => weekdayIn(s.startUtc, p.zone) <= 5)).toBe(true);
   });

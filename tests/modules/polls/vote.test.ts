@@ -8,6 +8,7 @@ import type { NewRegistration } from '../../../src/modules/registrations/reposit
 import { sha256 } from '../../../src/core/crypto.js';
 import { wallToInstant } from '../../../src/core/time/index.js';
 import { Browser, text } from '../../helpers/app.js';
+import { must } from '../../helpers/must.js';
 import { makePollApp, outboxRows, tentativeSession, type PollTestApp } from './helpers.js';
 
 let t: PollTestApp;
@@ -55,7 +56,7 @@ function pollWithSlots() {
     t.polls.addSlot(s.id, { date: '2021-09-14', time: '11:00', durationMinutes: 120 }, t.gr),
     t.polls.addSlot(s.id, { date: '2021-09-15', time: '10:00', durationMinutes: 120 }, t.gr),
     t.polls.addSlot(s.id, { date: '2021-09-16', time: '15:00', durationMinutes: 120 }, t.gr),
-  ];
+  ] as const;
   return { s, poll, slots };
 }
 
@@ -87,7 +88,7 @@ describe('inviting voters', () => {
     // Inviting again does not invite twice.
     expect(t.polls.invite(s.id, { hubIds: hubIds('gr-digigov-innohub', 'diginn-cyprus') }, t.gr)).toEqual({ invited: 1, alreadyInvited: 1, withoutConsent: 0, invalid: 0 });
     // Tokens: at least 128 bits, only a hash stored.
-    const v = t.polls.voters(poll)[0];
+    const v = must(t.polls.voters(poll)[0], 'the first voter');
     const token = t.polls.tokenFor(v);
     expect(Buffer.from(token, 'base64url').length).toBeGreaterThanOrEqual(16);
     const row = t.db.prepare('SELECT * FROM poll_voters WHERE id = ?').get(v.id) as Record<string, unknown>;
@@ -136,7 +137,7 @@ describe('voting with the personal link', () => {
     t.polls.invite(s.id, { hubIds: hubIds('gr-digigov-innohub', 'dih4society', 'edih4dt') }, t.gr);
     const gr = tokenOf(poll.id, 'contact@gr-digigov-innohub.example');
     const ro = tokenOf(poll.id, 'contact@dih4society.example');
-    const [a, b2, c] = slots.map((x) => `slot-${x.id}`);
+    const [a, b2, c] = [`slot-${slots[0].id}`, `slot-${slots[1].id}`, `slot-${slots[2].id}`];
 
     const vg = new Browser(t.app, { 'accept-language': 'en' });
     const page = await vg.get(`/poll/${gr}`);
@@ -152,9 +153,9 @@ describe('voting with the personal link', () => {
     let res = t.polls.results(t.polls.forSession(s.id)!, 'Europe/Athens', 'en');
     const bySlot = () => Object.fromEntries(res.slots.map((x) => [x.id, [x.yes, x.maybe, x.no]]));
     expect(bySlot()).toEqual({ [slots[0].id]: [2, 0, 0], [slots[1].id]: [0, 1, 1], [slots[2].id]: [0, 0, 1] });
-    expect(res.slots[0].byCountry.GR).toEqual({ yes: 1, maybe: 0, no: 0 });
-    expect(res.slots[0].byCountry.RO).toEqual({ yes: 1, maybe: 0, no: 0 });
-    expect(res.slots[0].byHub[String(t.services.repos.hubs.getBySlug('dih4society')!.id)]).toEqual({ yes: 1, maybe: 0, no: 0 });
+    expect(must(res.slots[0], 'first slot result').byCountry.GR).toEqual({ yes: 1, maybe: 0, no: 0 });
+    expect(must(res.slots[0], 'first slot result').byCountry.RO).toEqual({ yes: 1, maybe: 0, no: 0 });
+    expect(must(res.slots[0], 'first slot result').byHub[String(t.services.repos.hubs.getBySlug('dih4society')!.id)]).toEqual({ yes: 1, maybe: 0, no: 0 });
     expect([res.voters, res.answered]).toEqual([3, 2]);
     expect(res.ranking.map((x) => x.id)).toEqual([slots[0].id, slots[1].id, slots[2].id]);
 
@@ -164,7 +165,7 @@ describe('voting with the personal link', () => {
     expect((await vg.post(`/poll/${gr}`, { [a]: 'no', [b2]: 'maybe', [c]: 'no' })).statusCode).toBe(303);
     res = t.polls.results(t.polls.forSession(s.id)!, 'Europe/Athens', 'en');
     expect(bySlot()[slots[0].id]).toEqual([1, 0, 1]);
-    expect(res.slots[0].byCountry.GR).toEqual({ yes: 0, maybe: 0, no: 1 });
+    expect(must(res.slots[0], 'first slot result').byCountry.GR).toEqual({ yes: 0, maybe: 0, no: 1 });
     expect([res.voters, res.answered]).toEqual([3, 2]);
     // the Greek hub's page speaks Greek (the voter's language), unless ?lang= asks otherwise
     const kept = await vg.get(`/poll/${gr}?msg=poll.vote.saved`);
@@ -286,7 +287,7 @@ describe('voting with the personal link', () => {
     expect(body).not.toMatch(/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[a-z]{2,}/);
     expect(body).not.toContain('Secretname');
     // the counts are there: Spain 1 yes (Maria), Greece 1 if need be
-    const countryRow = new RegExp(`<table class="heat" id="heat-country">[\\s\\S]*?<tr data-slot="${slots[0].id}">([\\s\\S]*?)</tr>`).exec(body)![1];
+    const countryRow = must(new RegExp(`<table class="heat" id="heat-country">[\\s\\S]*?<tr data-slot="${slots[0].id}">([\\s\\S]*?)</tr>`).exec(body)?.[1], 'the first slot\'s row by country');
     expect(/data-key="ES"[^>]*>([^<]*)</.exec(countryRow)![1]).toBe('1 / 0');
     expect(/data-key="GR"[^>]*>([^<]*)</.exec(countryRow)![1]).toBe('0 / 1');
     expect(text(body)).toContain(`2 of ${t.polls.voters(poll).length} invited people have answered.`);

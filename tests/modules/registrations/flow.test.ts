@@ -1,6 +1,12 @@
 import { ALL } from '../../../src/core/access/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, Browser, makeApp, text, type TestApp } from '../../helpers/app.js';
+import { must } from '../../helpers/must.js';
+
+/** A 400 answer of the API: the fields it names. */
+interface FieldErrors {
+  fields: { field: string }[];
+}
 
 let t: TestApp;
 let admin: ReturnType<TestApp['services']['repos']['organisers']['get']>;
@@ -101,11 +107,12 @@ describe('registering from the session page', () => {
     expect(res.headers.location).toBe(`/sessions/${s.id}/registered?outcome=duplicate`);
     const list = t.services.repos.registrations.list(s.id, ALL);
     expect(list).toHaveLength(1);
-    expect(list[0].name).toBe('Person 4');
-    expect(outbox(list[0].id).map((r) => r.kind)).toEqual(['registration.confirmed', 'registration.link']);
+    const only = must(list[0], 'the registration');
+    expect(only.name).toBe('Person 4');
+    expect(outbox(only.id).map((r) => r.kind)).toEqual(['registration.confirmed', 'registration.link']);
     // a third attempt within the hour does not send another email
     await registerViaForm(s.id, person(4));
-    expect(outbox(list[0].id)).toHaveLength(2);
+    expect(outbox(only.id)).toHaveLength(2);
   });
 
   it('refuses registration for a cancelled or past session', async () => {
@@ -131,10 +138,10 @@ describe('registering from the session page', () => {
 });
 
 describe('capacity and waitlist', () => {
-  it('fills exactly the capacity, then the waitlist in order; a cancellation promotes the first in line', async () => {
+  it('fills exactly the capacity, then the waitlist in order; a cancellation promotes the first in line', () => {
     const s = newSession({ capacity: 2, doubleOptIn: false });
     for (let i = 10; i < 14; i++) t.services.registrations.register(s.id, person(i), 'api');
-    const by = () => Object.fromEntries(t.services.repos.registrations.list(s.id, ALL).map((r) => [r.email, r.status]));
+    const by = () => Object.fromEntries(t.services.repos.registrations.list(s.id, ALL).map((r) => [String(r.email), r.status]));
     expect(by()).toEqual({
       'person10@example.org': 'confirmed',
       'person11@example.org': 'confirmed',
@@ -150,7 +157,7 @@ describe('capacity and waitlist', () => {
     expect(outbox(first.id).map((r) => r.kind)).toEqual(['registration.confirmed', 'registration.cancelled']);
   });
 
-  it('cancelling and registering again raise the calendar SEQUENCE each time, so each new invite outranks the last', async () => {
+  it('cancelling and registering again raise the calendar SEQUENCE each time, so each new invite outranks the last', () => {
     const s = newSession({ doubleOptIn: false });
     const seq = () => t.services.repos.sessions.get(s.id)!.sequence;
     const first = t.services.registrations.register(s.id, person(25), 'api').registration;
@@ -170,14 +177,14 @@ describe('capacity and waitlist', () => {
     expect(t.services.repos.sessions.get(cap.id)!.sequence).toBe(c0);
   });
 
-  it('raising the capacity lets the waitlist in', async () => {
+  it('raising the capacity lets the waitlist in', () => {
     const s = newSession({ capacity: 1, doubleOptIn: false });
     for (let i = 20; i < 23; i++) t.services.registrations.register(s.id, person(i), 'api');
     t.services.sessions.update(s.id, { capacity: 2 }, admin!);
     expect(t.services.repos.registrations.statusCounts(s.id)).toMatchObject({ confirmed: 2, waitlisted: 1 });
   });
 
-  it('a pending seat expires after the hold and goes to the waitlist (moved clock)', async () => {
+  it('a pending seat expires after the hold and goes to the waitlist (moved clock)', () => {
     const s = newSession({ capacity: 1 });
     t.services.registrations.register(s.id, person(30), 'form');
     t.services.registrations.register(s.id, person(31), 'form');
@@ -263,10 +270,10 @@ describe('the personal manage link', () => {
     const exp = await b.post(`/r/${token}/export`, {});
     expect(exp.statusCode).toBe(200);
     expect(exp.headers['content-disposition']).toContain('attachment');
-    const data = JSON.parse(exp.body);
+    const data = JSON.parse(exp.body) as { registration: unknown; emails: { kind: string; to: string }[] };
     expect(data.registration).toMatchObject({ name: 'Μαρία Erasable', email: 'person43@example.org', organisation: 'Secret Org', privacyNoticeVersion: '2026-11' });
-    expect(data.emails.map((m: { kind: string }) => m.kind)).toEqual(['registration.confirmed', 'reminder', 'reminder']);
-    expect(data.emails[0].to).toBe('person43@example.org');
+    expect(data.emails.map((m) => m.kind)).toEqual(['registration.confirmed', 'reminder', 'reminder']);
+    expect(data.emails[0]?.to).toBe('person43@example.org');
     await b.get(`/r/${token}`);
     expect((await b.post(`/r/${token}/erase`, {})).statusCode).toBe(303);
     // nothing left that names the person, in any table
@@ -282,7 +289,7 @@ describe('the personal manage link', () => {
     expect(t.services.repos.registrations.get(next.id)!.status).toBe('confirmed');
   });
 
-  it('retention: registrations are anonymised RETENTION_DAYS after the session', async () => {
+  it('retention: registrations are anonymised RETENTION_DAYS after the session', () => {
     const s = newSession({ doubleOptIn: false });
     t.services.registrations.register(s.id, person(45), 'api');
     const saved = t.clock.now();
@@ -301,20 +308,21 @@ describe('the JSON API', () => {
     const s = newSession();
     const res = await t.app.inject({ method: 'POST', url: `/api/v1/sessions/${s.id}/registrations`, payload: { ...person(50), consent: true, hubId: null } });
     expect(res.statusCode, res.body).toBe(201);
-    expect(res.json().status).toBe('pending');
-    expect(res.body).not.toContain(tokenOf(res.json().id));
+    const created = res.json<{ id: number; status: string }>();
+    expect(created.status).toBe('pending');
+    expect(res.body).not.toContain(tokenOf(created.id));
     const dup = await t.app.inject({ method: 'POST', url: `/api/v1/sessions/${s.id}/registrations`, payload: { ...person(50), email: 'Person50@example.org', consent: true } });
     expect(dup.statusCode).toBe(200);
-    expect(dup.json().status).toBe('duplicate');
+    expect(dup.json<{ status: string }>().status).toBe('duplicate');
   });
 
   it('answers 400 naming the fields', async () => {
     const s = newSession();
     const res = await t.app.inject({ method: 'POST', url: `/api/v1/sessions/${s.id}/registrations`, payload: { ...person(51), consent: false, email: 'x@', country: 'ZZ' } });
     expect(res.statusCode).toBe(400);
-    expect(res.json().fields.map((f: { field: string }) => f.field).sort()).toEqual(['consent', 'country', 'email']);
+    expect(res.json<FieldErrors>().fields.map((f) => f.field).sort()).toEqual(['consent', 'country', 'email']);
     const typed = await t.app.inject({ method: 'POST', url: `/api/v1/sessions/${s.id}/registrations`, payload: { ...person(51), consent: true, orgType: 'alien' } });
     expect(typed.statusCode).toBe(400);
-    expect(typed.json().fields.map((f: { field: string }) => f.field)).toContain('orgType');
+    expect(typed.json<FieldErrors>().fields.map((f) => f.field)).toContain('orgType');
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, Browser, GR_ORGANISER, RO_ORGANISER, makeApp, text, type TestApp } from '../../helpers/app.js';
+import { must } from '../../helpers/must.js';
 
 let t: TestApp;
 let sessionId: number;
@@ -37,10 +38,10 @@ describe('the organiser registrations page', () => {
     const page = text(res.body);
     expect(page).toContain('Confirmed: 3');
     expect(page).toContain('On the waitlist: 2');
-    const byCountry = /<table class="counts-table" id="counts-byCountry">([\s\S]*?)<\/table>/.exec(res.body)![1];
+    const byCountry = must(/<table class="counts-table" id="counts-byCountry">([\s\S]*?)<\/table>/.exec(res.body)?.[1], 'the table by country');
     expect(text(byCountry)).toContain('Romania 2 0 0');
     expect(text(byCountry)).toContain('Spain 0 1 0');
-    const byHub = text(/id="counts-byHub">([\s\S]*?)<\/table>/.exec(res.body)![1]);
+    const byHub = text(must(/id="counts-byHub">([\s\S]*?)<\/table>/.exec(res.body)?.[1], 'the table by hub'));
     expect(byHub).toContain('DIH4Society 2 0 0');
     expect(byHub).toContain('None of the hubs 0 2 0');
   });
@@ -50,7 +51,7 @@ describe('the organiser registrations page', () => {
     const rows = async (q: string) => {
       const body = (await b.get(`/organiser/sessions/${sessionId}/registrations?${q}`)).body;
       const table = /<table class="list" id="registrations">([\s\S]*?)<\/table>/.exec(body);
-      return table ? (table[1].match(/<tr>/g) ?? []).length - 1 : 0;
+      return table ? (must(table[1], 'the registrations table').match(/<tr>/g) ?? []).length - 1 : 0;
     };
     expect(await rows('status=waitlisted')).toBe(2);
     expect(await rows('country=RO')).toBe(2);
@@ -67,7 +68,7 @@ describe('the organiser registrations page', () => {
     const body = res.body.replace(/^\uFEFF/, '');
     const lines = body.trim().split('\r\n');
     expect(lines).toHaveLength(6);
-    expect(lines[0].split(',').slice(0, 4)).toEqual(['id', 'status', 'name', 'email']);
+    expect(must(lines[0], 'the CSV header').split(',').slice(0, 4)).toEqual(['id', 'status', 'name', 'email']);
     expect(body).toContain(`"'=HYPERLINK(""http://evil.example"",""click"")"`);
     expect(body).toContain("'+SUM(A1:A9)");
     expect(body).toContain("'@cmd");
@@ -101,7 +102,7 @@ describe('the organiser registrations page', () => {
     const b = await asAdmin();
     await b.get(`/organiser/sessions/${sessionId}/registrations`);
     expect((await b.post(`/organiser/sessions/${sessionId}/questions`, { label: 'Which case study interests you?', kind: 'choice', options: 'e-invoicing\nAI triage', required: 'on' })).statusCode).toBe(303);
-    const q = t.services.repos.registrations.questions(sessionId)[0];
+    const q = must(t.services.repos.registrations.questions(sessionId)[0], 'the question just added');
     const visitor = new Browser(t.app, { 'accept-language': 'en' });
     const page = await visitor.get(`/sessions/${sessionId}`);
     expect(text(page.body)).toContain('Which case study interests you?');

@@ -18,6 +18,7 @@ import type { Session } from '../../../src/modules/sessions/repository.js';
 import { calendarLinks } from '../../../src/modules/sessions/calendar-routes.js';
 import { ADMIN, GR_ORGANISER, makeApp, type TestApp } from '../../helpers/app.js';
 import { contentLines, lineComplaints, strictComplaints, strictComplaintsMany } from '../../helpers/ics-validate.js';
+import { must } from '../../helpers/must.js';
 
 const SECRET_ROOM = 'https://meet.example.org/room/secret-room-42?pwd=hunter2';
 
@@ -32,7 +33,7 @@ let followUp: Session;
 let seriesId: number;
 const hub = (slug: string) => t.services.repos.hubs.getBySlug(slug)!;
 const get = (url: string, headers: Record<string, string> = {}) => t.app.inject({ method: 'GET', url, headers });
-const parse = (text: string) => new ICAL.Component(ICAL.parse(text));
+const parse = (text: string) => ICAL.Component.fromString(text);
 const vevents = (text: string) => parse(text).getAllSubcomponents('vevent');
 const uids = (text: string) => vevents(text).map((e) => e.getFirstPropertyValue('uid'));
 const eventOf = (text: string, uid: string) => vevents(text).find((e) => e.getFirstPropertyValue('uid') === uid)!;
@@ -56,18 +57,19 @@ describe('one session as a file', () => {
     const body = res.body;
     const evs = vevents(body);
     expect(evs).toHaveLength(1);
-    expect(evs[0].getFirstPropertyValue('uid')).toBe(webinar.calendarUid);
+    const ev = must(evs[0], 'the VEVENT');
+    expect(ev.getFirstPropertyValue('uid')).toBe(webinar.calendarUid);
     expect(contentLines(body)).toContain('DTSTART:20210715T080000Z');
     expect(contentLines(body)).toContain('DTEND:20210715T100000Z');
-    expect(utc(evs[0].getFirstPropertyValue('dtstart'))).toBe('2021-07-15T08:00:00.000Z');
-    expect(evs[0].getFirstPropertyValue('status')).toBe('CONFIRMED');
-    expect(evs[0].getAllProperties('attendee')).toHaveLength(0);
+    expect(utc(ev.getFirstPropertyValue('dtstart'))).toBe('2021-07-15T08:00:00.000Z');
+    expect(ev.getFirstPropertyValue('status')).toBe('CONFIRMED');
+    expect(ev.getAllProperties('attendee')).toHaveLength(0);
     expect(body).not.toMatch(/^(ATTENDEE|ORGANIZER|METHOD)[;:]/m);
     expect(body).not.toMatch(/mailto:/i);
     // Outlook would open a file with a calendar name as a separate calendar.
     expect(body).not.toMatch(/^X-WR-CALNAME/m);
     // The description leads back to the public page.
-    expect(String(evs[0].getFirstPropertyValue('description'))).toContain(`http://kairos.test/sessions/${webinar.id}`);
+    expect(String(ev.getFirstPropertyValue('description'))).toContain(`http://kairos.test/sessions/${webinar.id}`);
     expect(lineComplaints(res.rawPayload)).toEqual([]);
     expect(await strictComplaints(body)).toEqual([]);
   });
@@ -158,7 +160,7 @@ describe('subscription feeds', () => {
     }
     const file = await get(`/sessions/${s.id}/calendar.ics`);
     expect(file.statusCode).toBe(200);
-    expect(vevents(file.body)[0].getFirstPropertyValue('status')).toBe('CANCELLED');
+    expect(must(vevents(file.body)[0], 'the VEVENT').getFirstPropertyValue('status')).toBe('CANCELLED');
   });
 
   it('answer If-None-Match with 304 while nothing changes, and a new ETag once something does', async () => {
@@ -287,7 +289,7 @@ describe('add-to-calendar links', () => {
 describe('the "Add to your calendar" block', () => {
   const eta = new Eta({ views: path.join(ROOT, 'views'), autoEscape: true });
   const block = (links: ReturnType<typeof calendarLinks>, lang: string) => eta.render('/partials/calendar-links', { links, t: translator(lang) });
-  const hrefs = (html: string) => [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1].replace(/&amp;/g, '&'));
+  const hrefs = (html: string) => [...html.matchAll(/href="([^"]*)"/g)].map((m) => must(m[1], 'an href').replace(/&amp;/g, '&'));
 
   it('has a heading and one named link per way to add the session, in the reader\'s language', () => {
     const links = calendarLinks(t.config, webinar, hub('gr-digigov-innohub'));

@@ -20,6 +20,7 @@ import { ADMIN, Browser, makeApp, type TestApp } from '../../../helpers/app.js';
 import { contentLines, lineComplaints, strictComplaints, strictComplaintsMany } from '../../../helpers/ics-validate.js';
 import { SmtpSink, type SinkMessage } from '../../../helpers/smtp-sink.js';
 import { offsetLabel, oracleOffset, oracleUtc, zoneChanges } from '../../../helpers/zone-oracle.js';
+import { must } from '../../../helpers/must.js';
 import { createEmailKinds } from '../../../../src/email-kinds.js';
 
 // ------------------------------------------------------------------ oracle (fixture, no Luxon)
@@ -98,7 +99,7 @@ const to = (msgs: SinkMessage[], email: string) => msgs.filter((m) => m.envelope
 const only = (msgs: SinkMessage[], email: string) => {
   const list = to(msgs, email);
   expect(list, `messages to ${email}`).toHaveLength(1);
-  return list[0];
+  return must(list[0], `the message to ${email}`);
 };
 
 interface CalendarPart {
@@ -112,16 +113,17 @@ interface CalendarPart {
 function calendarOf(m: SinkMessage): CalendarPart {
   const parts = m.parsed.attachments.filter((a) => a.contentType === 'text/calendar');
   expect(parts).toHaveLength(1);
-  const ct = parts[0].headers.get('content-type') as { value: string; params: Record<string, string> };
+  const part = must(parts[0], 'the text/calendar part');
+  const ct = part.headers.get('content-type') as { value: string; params: Record<string, string> };
   const raw = m.raw.toString('utf8');
-  const headers = [...raw.matchAll(/^Content-Type:\s*text\/calendar;([^\r\n]*(?:\r\n[ \t][^\r\n]*)*)/gim)].map((x) => x[1].replace(/\r\n[ \t]/g, ' '));
+  const headers = [...raw.matchAll(/^Content-Type:\s*text\/calendar;([^\r\n]*(?:\r\n[ \t][^\r\n]*)*)/gim)].map((x) => must(x[1], 'the Content-Type parameters').replace(/\r\n[ \t]/g, ' '));
   expect(headers).toHaveLength(1);
-  const rawMethod = /\bmethod=("?)([A-Z]+)\1/i.exec(headers[0])?.[2];
+  const rawMethod = /\bmethod=("?)([A-Z]+)\1/i.exec(must(headers[0], 'the raw Content-Type header'))?.[2];
   expect(rawMethod).toBe(ct.params.method);
   // A copy for clients that only look at attachments must be the same bytes.
   const file = m.parsed.attachments.find((a) => a.contentType === 'application/ics');
-  if (file) expect(file.content.equals(parts[0].content)).toBe(true);
-  return { method: ct.params.method, text: parts[0].content.toString('utf8'), bytes: parts[0].content };
+  if (file) expect(file.content.equals(part.content)).toBe(true);
+  return { method: ct.params.method, text: part.content.toString('utf8'), bytes: part.content };
 }
 
 interface Expected {
@@ -135,25 +137,27 @@ interface Expected {
 
 /** Everything DESIGN.md requires of a personal invite; returns the VEVENT. */
 function expectPersonalInvite(part: CalendarPart, x: Expected): ICAL.Component {
-  const cal = new ICAL.Component(ICAL.parse(part.text));
+  const cal = ICAL.Component.fromString(part.text);
   expect(cal.getFirstPropertyValue('method')).toBe(x.method);
   expect(part.method).toBe(x.method);
   const events = cal.getAllSubcomponents('vevent');
   expect(events).toHaveLength(1);
-  const ev = events[0];
+  const ev = must(events[0], 'the VEVENT');
   expect(ev.getFirstPropertyValue('uid')).toBe(x.session.calendarUid);
   expect(ev.getFirstPropertyValue('sequence')).toBe(x.session.sequence);
   const organizers = ev.getAllProperties('organizer');
   expect(organizers).toHaveLength(1);
-  expect(String(organizers[0].getFirstValue()).toLowerCase()).toBe(`mailto:${x.organiser}`);
-  expect(String(organizers[0].getFirstValue()).toLowerCase()).not.toContain(x.recipient.toLowerCase());
+  const organizer = must(organizers[0], 'the ORGANIZER');
+  expect(String(organizer.getFirstValue()).toLowerCase()).toBe(`mailto:${x.organiser}`);
+  expect(String(organizer.getFirstValue()).toLowerCase()).not.toContain(x.recipient.toLowerCase());
   const attendees = ev.getAllProperties('attendee');
   expect(attendees).toHaveLength(1);
-  expect(String(attendees[0].getFirstValue()).toLowerCase()).toBe(`mailto:${x.recipient.toLowerCase()}`);
+  const attendee = must(attendees[0], 'the ATTENDEE');
+  expect(String(attendee.getFirstValue()).toLowerCase()).toBe(`mailto:${x.recipient.toLowerCase()}`);
   if (x.method === 'REQUEST') {
-    expect(attendees[0].getParameter('rsvp')).toBe('TRUE');
-    expect(attendees[0].getParameter('partstat')).toBe('NEEDS-ACTION');
-    expect(attendees[0].getParameter('role')).toBe('REQ-PARTICIPANT');
+    expect(attendee.getParameter('rsvp')).toBe('TRUE');
+    expect(attendee.getParameter('partstat')).toBe('NEEDS-ACTION');
+    expect(attendee.getParameter('role')).toBe('REQ-PARTICIPANT');
   }
   const lines = contentLines(part.text);
   expect(lines).toContain(`DTSTART:${basicUtc(x.startMs)}`);
@@ -427,7 +431,7 @@ describe('DTSTART across the clock changes of 2026 and 2027', () => {
   it('puts a 10:00 session on the Saturday before, the Sunday of and the Sunday after each change at the fixture instant', async () => {
     const cases: { zone: string; date: string; startMs: number; offset: number; s: Session; r: Registration }[] = [];
     for (const zone of ZONES) {
-      const changes = zoneChanges[zone].filter((c) => /^202[67]-/.test(c.utc));
+      const changes = must(zoneChanges[zone], `the changes of ${zone}`).filter((c) => /^202[67]-/.test(c.utc));
       expect(changes).toHaveLength(4);
       for (const change of changes) {
         const sunday = change.utc.slice(0, 10);

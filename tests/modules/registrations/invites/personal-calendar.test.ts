@@ -20,6 +20,7 @@ import { contentLines, lineComplaints, strictComplaints, strictComplaintsMany } 
 import { SmtpSink } from '../../../helpers/smtp-sink.js';
 import { oracleUtc } from '../../../helpers/zone-oracle.js';
 import { createEmailKinds } from '../../../../src/email-kinds.js';
+import { must } from '../../../helpers/must.js';
 
 const ROOM = 'https://meet.example.org/room/secret-room-7?pwd=hunter2';
 
@@ -58,7 +59,7 @@ const fresh = (id: number): Session => t.services.repos.sessions.get(id)!;
 const reg = (id: number): Registration => t.services.repos.registrations.get(id)!;
 const tokenOf = (r: Registration) => t.services.registrations.tokenFor(r);
 const get = (url: string, headers: Record<string, string> = {}) => t.app.inject({ method: 'GET', url, headers });
-const parse = (ics: string) => new ICAL.Component(ICAL.parse(ics));
+const parse = (ics: string) => ICAL.Component.fromString(ics);
 const vevents = (ics: string) => parse(ics).getAllSubcomponents('vevent');
 const uids = (ics: string) => vevents(ics).map((e) => String(e.getFirstPropertyValue('uid')));
 const eventOf = (ics: string, uid: string) => vevents(ics).find((e) => e.getFirstPropertyValue('uid') === uid)!;
@@ -141,7 +142,7 @@ describe('GET /r/:token/invite.ics', () => {
     expect(cal.getFirstPropertyValue('method')).toBe('REQUEST');
     const evs = cal.getAllSubcomponents('vevent');
     expect(evs).toHaveLength(1);
-    const ev = evs[0];
+    const ev = must(evs[0], 'the VEVENT');
     expect(ev.getFirstPropertyValue('uid')).toBe(s.calendarUid);
     expect(Number(ev.getFirstPropertyValue('sequence'))).toBe(fresh(s.id).sequence);
     expect(ev.getFirstPropertyValue('summary')).toBe(s.title);
@@ -150,10 +151,11 @@ describe('GET /r/:token/invite.ics', () => {
     expect(String(ev.getFirstPropertyValue('organizer')).toLowerCase()).toBe('mailto:contact@gr-digigov-innohub.example');
     const attendees = ev.getAllProperties('attendee');
     expect(attendees).toHaveLength(1);
-    expect(String(attendees[0].getFirstValue()).toLowerCase()).toBe('mailto:maria.p@example.org');
-    expect(attendees[0].getParameter('rsvp')).toBe('TRUE');
-    expect(attendees[0].getParameter('partstat')).toBe('NEEDS-ACTION');
-    expect(attendees[0].getParameter('role')).toBe('REQ-PARTICIPANT');
+    const attendee = must(attendees[0], 'the ATTENDEE');
+    expect(String(attendee.getFirstValue()).toLowerCase()).toBe('mailto:maria.p@example.org');
+    expect(attendee.getParameter('rsvp')).toBe('TRUE');
+    expect(attendee.getParameter('partstat')).toBe('NEEDS-ACTION');
+    expect(attendee.getParameter('role')).toBe('REQ-PARTICIPANT');
     expect(ev.getFirstPropertyValue('url')).toBe(t.services.attendance.joinUrl(maria));
     expect(ev.getFirstPropertyValue('url')).toBe(`http://kairos.test/join/${t.services.attendance.joinToken(maria)}`);
     const startMs = oracleUtc('2026-06-10', '11:00', 'Europe/Athens');

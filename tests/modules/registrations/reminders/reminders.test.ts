@@ -4,6 +4,7 @@ import { reminderInstant } from '../../../../src/modules/registrations/reminders
 import { ADMIN, Browser, makeApp, type TestApp } from '../../../helpers/app.js';
 import { SmtpSink } from '../../../helpers/smtp-sink.js';
 import { createEmailKinds } from '../../../../src/email-kinds.js';
+import { must } from '../../../helpers/must.js';
 
 // Reminders are queued with the registration and sent by the real dispatcher to a real SMTP
 // server; the clock is moved, never waited for.
@@ -45,7 +46,7 @@ async function deliverNow() {
     const r = await dispatcher.runOnce();
     if (r.claimed === 0) break;
   }
-  return sink.messages.slice(before).map((m) => ({ to: m.envelope.rcptTo[0], subject: m.parsed.subject ?? '', text: m.parsed.text ?? '' }));
+  return sink.messages.slice(before).map((m) => ({ to: must(m.envelope.rcptTo[0], 'the recipient'), subject: m.parsed.subject ?? '', text: m.parsed.text ?? '' }));
 }
 const reminders = (arrived: { to: string; subject: string }[]) => arrived.filter((m) => m.subject.startsWith('Reminder') || m.subject.startsWith('Υπενθύμιση')).map((m) => m.to).sort();
 const dueOf = (sessionId: number) =>
@@ -102,7 +103,7 @@ describe('reminders at a real SMTP server', () => {
     const hour = await deliverNow();
     expect(reminders(hour)).toEqual(['athens@example.org', 'canary@example.org', 'newyork@example.org', 'nicosia@example.org']);
     // the join link in the reminder goes through Kairos
-    expect(hour[0].text).toMatch(/http:\/\/kairos\.test\/join\/\d+\.[A-Za-z0-9_-]{32}/);
+    expect(must(hour[0], 'the first reminder').text).toMatch(/http:\/\/kairos\.test\/join\/\d+\.[A-Za-z0-9_-]{32}/);
     // each reminder exactly once
     t.clock.set('2026-04-01T06:30:00Z');
     expect(await deliverNow()).toEqual([]);
@@ -148,7 +149,7 @@ describe('reminders at a real SMTP server', () => {
     // the dispatcher was down until after the start: the reminder expires unsent
     t.clock.set('2026-03-21T08:00:00Z');
     expect(reminders(await deliverNow())).toEqual([]);
-    expect(dueOf(s.id)[0].status).toBe('expired');
+    expect(must(dueOf(s.id)[0], 'the reminder').status).toBe('expired');
   });
 
   it('a session moved into the past sends nothing', async () => {
@@ -209,8 +210,8 @@ describe('attendance through the join link', () => {
 
 describe('follow-ups', () => {
   it('the attendee and absentee follow-ups reach the right people, and nobody without consent', async () => {
-    const next = session({ date: '2026-05-05', title: 'Next case study', seriesId: t.services.repos.series.list()[0].id });
-    const s = session({ date: '2026-04-04', seriesId: t.services.repos.series.list()[0].id });
+    const next = session({ date: '2026-05-05', title: 'Next case study', seriesId: must(t.services.repos.series.list()[0], 'the series').id });
+    const s = session({ date: '2026-04-04', seriesId: must(t.services.repos.series.list()[0], 'the series').id });
     const came = register(s.id, 'came', 'Europe/Athens', 'en', { followupConsent: true });
     const cameNoConsent = register(s.id, 'came-noconsent', 'Europe/Athens', 'en', { followupConsent: false });
     register(s.id, 'missed', 'Europe/Warsaw', 'el', { followupConsent: true });
