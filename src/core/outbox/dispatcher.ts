@@ -259,10 +259,10 @@ export class Dispatcher {
     if (claimed.length === 0) return result;
 
     const state = { halted: false };
-    let next = 0;
+    // The workers share one iterator over the batch: each row is taken by exactly one of them.
+    const queue = claimed.values();
     const worker = async () => {
-      while (next < claimed.length) {
-        const row = claimed[next++];
+      for (const row of queue) {
         if (state.halted || this.stopping) {
           if (releaseLease(this.db, row.id, this.owner, this.clock.now(), true)) result.released++;
           continue;

@@ -93,7 +93,7 @@ const RTL = new Set(['ar', 'he', 'fa', 'ur']);
 export function renderLayout(content: EmailContent): { html: string; text: string } {
   const data = {
     lang: content.lang,
-    dir: RTL.has(content.lang.split('-')[0]) ? 'rtl' : 'ltr',
+    dir: RTL.has(content.lang.split('-')[0] ?? '') ? 'rtl' : 'ltr',
     subject: content.subject,
     preheader: content.preheader ?? '',
     greeting: content.greeting ?? '',

@@ -254,9 +254,9 @@ export default async function pollRoutes(instance: FastifyInstance): Promise<voi
       (errors, status) => {
         const submitted: Record<string, string> = {};
         for (const [k, v] of Object.entries(body)) {
-          const m = /^slot-(\d+)$/.exec(k);
+          const slot = /^slot-(\d+)$/.exec(k)?.[1];
           const val = Array.isArray(v) ? v[0] : v;
-          if (m && (val === 'yes' || val === 'maybe' || val === 'no')) submitted[m[1]] = val;
+          if (slot !== undefined && (val === 'yes' || val === 'maybe' || val === 'no')) submitted[slot] = val;
         }
         return votePage(req, reply, { errors, submitted }, status);
       },

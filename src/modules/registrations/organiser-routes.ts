@@ -120,7 +120,7 @@ export default async function organiserRegistrationRoutes(instance: FastifyInsta
         .header('Content-Type', 'text/csv; charset=utf-8')
         .header('Content-Disposition', `attachment; filename="registrations-${session.id}.csv"`)
         .header('Cache-Control', 'no-store')
-        .send(toCsv(header, rows as unknown[][]));
+        .send(toCsv(header, rows));
     });
 
     area.post('/organiser/sessions/:id/registrations', { schema: { params: SessionParams, querystring: RegQuery, body: RegistrationForm }, attachValidation: true }, async (req, reply) => {

@@ -347,14 +347,14 @@ function diffFields(before: Session, after: SessionData): string[] {
 }
 
 function monthEnd(month: string): number {
-  const [y, m] = month.split('-').map(Number);
+  const [y = NaN, m = NaN] = month.split('-').map(Number);
   return Date.UTC(y, m, 1);
 }
 
 function sortKey(s: Session): number {
   if (s.startUtc !== null) return s.startUtc;
   if (s.approxMonth) {
-    const [y, m] = s.approxMonth.split('-').map(Number);
+    const [y = NaN, m = NaN] = s.approxMonth.split('-').map(Number);
     const day = s.approxPart === 'early' ? 5 : s.approxPart === 'late' ? 25 : 15;
     return Date.UTC(y, m - 1, day);
   }
