@@ -101,7 +101,7 @@ export const ALL: PersonalScope = Object.freeze({ all: true }) as PersonalScope;
 export function personalScope(actor: Actor, session: SessionResource): PersonalScope {
   const rel = relationTo(actor, session);
   if (rel === 'admin' || rel === 'owner') return ALL;
-  if (rel === 'cohost') return { hubId: actor.hubId! };
+  if (rel === 'cohost' && actor.hubId !== null) return { hubId: actor.hubId };
   throw forbiddenError('this session belongs to another hub');
 }
 

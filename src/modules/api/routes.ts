@@ -22,6 +22,7 @@ export function hubJson(h: Hub) {
 
 /** A session as the API reports it: its wall time and zone (the truth), its UTC instant, and the local time per country. */
 export function sessionJson(s: Session, opts: { withJoinUrl?: boolean } = {}) {
+  const { startUtc } = s;
   return {
     id: s.id,
     slug: s.slug,
@@ -45,9 +46,9 @@ export function sessionJson(s: Session, opts: { withJoinUrl?: boolean } = {}) {
     reminderOffsets: s.reminderOffsets.map(formatDurationMinutes),
     ...(opts.withJoinUrl ? { joinUrl: s.joinUrl } : {}),
     places:
-      s.startUtc === null
+      startUtc === null
         ? []
-        : placeTimes(s.startUtc, s.durationMinutes, s.zone).map((p) => ({
+        : placeTimes(startUtc, s.durationMinutes, s.zone).map((p) => ({
             key: p.place.key,
             city: p.place.city,
             country: p.place.country,
@@ -55,7 +56,7 @@ export function sessionJson(s: Session, opts: { withJoinUrl?: boolean } = {}) {
             localDate: p.date,
             localStart: p.time,
             localEnd: p.endTime,
-            localIso: toIsoInZone(s.startUtc!, p.place.zone),
+            localIso: toIsoInZone(startUtc, p.place.zone),
             utcOffset: p.offset,
             workingHours: p.workingHours,
           })),

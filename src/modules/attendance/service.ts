@@ -4,7 +4,7 @@ import type { Clock } from '../../core/clock.js';
 import type { Config } from '../../core/config.js';
 import type { DB } from '../../core/db/open.js';
 import { immediate } from '../../core/db/open.js';
-import { AppError, notFound } from '../../core/errors.js';
+import { AppError, notFound, mustExist } from '../../core/errors.js';
 import { type RegistrationRepository } from '../registrations/index.js';
 import { type HubRepository, type SessionRepository } from '../sessions/index.js';
 import type { PersonalScope } from '../../core/access/index.js';
@@ -78,7 +78,7 @@ export class AttendanceService {
   join(token: string): JoinResult {
     const reg = this.resolve(token);
     if (reg.status !== 'confirmed') throw new AppError('registration_inactive', 'this registration is not confirmed', 410, 'registration');
-    const session = this.repos.sessions.get(reg.sessionId)!;
+    const session = mustExist(this.repos.sessions.get(reg.sessionId), 'session');
     if (session.status === 'cancelled') throw new AppError('session_cancelled', 'this session has been cancelled', 410, 'session');
     if (session.startUtc === null || session.endUtc === null) return { kind: 'early', session, reg, opensAt: Number.NaN };
     const now = this.clock.now();

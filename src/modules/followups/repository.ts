@@ -1,5 +1,6 @@
 import type { DB } from '../../core/db/open.js';
 import { perDatabase } from '../../core/db/per-db.js';
+import { mustExist } from '../../core/errors.js';
 
 export type Audience = 'attendees' | 'absentees';
 
@@ -60,7 +61,7 @@ export class FollowupRepository {
   }
   save(f: { sessionId: number; audience: Audience; subject: string; body: string; inviteNext: boolean }, now: number): Followup {
     this.s.save.run({ ...f, inviteNext: f.inviteNext ? 1 : 0, now });
-    return this.get(f.sessionId, f.audience)!;
+    return mustExist(this.get(f.sessionId, f.audience), 'follow-up');
   }
   markSent(sessionId: number, audience: Audience, n: number, now: number): void {
     this.s.markSent.run({ sessionId, audience, n, now });

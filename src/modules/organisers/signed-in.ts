@@ -3,6 +3,7 @@
  * preHandler that sends a visitor without one to the login page.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../../core/errors.js';
 import { SESSION_COOKIE } from '../../core/render/context.js';
 import type { Organiser } from './repository.js';
 
@@ -13,6 +14,16 @@ export function organiserOf(req: FastifyRequest): Organiser | undefined {
     organisers.set(req, req.server.services.auth.organiserForSession(req.cookies[SESSION_COOKIE]) ?? null);
   }
   return organisers.get(req) ?? undefined;
+}
+
+/**
+ * The organiser of a request that `requireOrganiser` let through. Without one (a route that
+ * forgot the hook), the request is refused rather than served to nobody.
+ */
+export function signedInOrganiser(req: FastifyRequest): Organiser {
+  const o = organiserOf(req);
+  if (!o) throw new AppError('unauthorized', 'sign in first', 401);
+  return o;
 }
 
 export function requireOrganiser(req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void): void {

@@ -13,6 +13,7 @@ import { isValidZone } from '../../core/time/index.js';
 import { hubRepository, sessionRepository, type Session } from '../sessions/index.js';
 import type { NewPollVoter, Poll, PollRepository, PollVoter } from './repository.js';
 import { pollDedupe, pollVoterToken } from './rules.js';
+import { mustExist } from '../../core/errors.js';
 
 export type VoterCandidate = Omit<NewPollVoter, 'tokenNonce' | 'tokenHash'>;
 
@@ -103,7 +104,7 @@ export class PollVoters {
     let withoutConsent = 0;
     const candidates: VoterCandidate[] = [];
     for (const id of hubIds) {
-      const h = hubRepository(this.db).get(id)!;
+      const h = mustExist(hubRepository(this.db).get(id), 'hub');
       candidates.push({
         email: h.contactEmail,
         name: h.name,

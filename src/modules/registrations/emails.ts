@@ -21,6 +21,7 @@ import { renderLayout, type EmailBlock } from '../../core/outbox/layout.js';
 import { greeting, sessionFacts, standardFooter } from '../sessions/index.js';
 import type { EmailKindRegistry } from '../../core/outbox/registry.js';
 import type { EmailRenderer, RenderContext, RenderedEmail, WithdrawDecision } from '../../core/outbox/types.js';
+import { mustExist } from '../../core/errors.js';
 
 /** The kinds that still make sense once a session is cancelled. */
 const CANCEL_KINDS = new Set(['invite.cancel', 'registration.cancelled', 'notice', 'followup']);
@@ -59,7 +60,7 @@ function personal<P>(ctx: RenderContext<P>): Personal<P> | WithdrawDecision {
     ctx,
     reg,
     session,
-    hub: r.hubs.get(session.hubId)!,
+    hub: mustExist(r.hubs.get(session.hubId), 'hub'),
     lang: ctx.row.language,
     zone: ctx.row.zone,
     base,

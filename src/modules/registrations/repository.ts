@@ -3,6 +3,7 @@ import type { DB } from '../../core/db/open.js';
 import type { PersonalScope } from '../../core/access/index.js';
 import { perDatabase } from '../../core/db/per-db.js';
 import { toRegistration, type NewRegistration, type Question, type Registration, type RegistrationFilter, type RegistrationRow, type RegistrationStatus, type Transition } from './model.js';
+import { mustExist } from '../../core/errors.js';
 
 export { ORG_TYPES, type NewRegistration, type OrgType, type Question, type Registration, type RegistrationFilter, type RegistrationSource, type RegistrationStatus, type Transition } from './model.js';
 
@@ -122,11 +123,11 @@ export class RegistrationRepository {
 
   insert(n: NewRegistration, now: number): Registration {
     const info = this.s.insert.run(this.params(n, now));
-    return this.get(Number(info.lastInsertRowid))!;
+    return mustExist(this.get(Number(info.lastInsertRowid)), 'registration');
   }
   revive(id: number, n: NewRegistration, now: number): Registration {
     this.s.revive.run({ ...this.params(n, now), id });
-    return this.get(id)!;
+    return mustExist(this.get(id), 'registration');
   }
   private params(n: NewRegistration, now: number) {
     return {
@@ -155,11 +156,11 @@ export class RegistrationRepository {
       emailVerifiedAt: t.emailVerifiedAt ?? null,
       now,
     });
-    return this.get(id)!;
+    return mustExist(this.get(id), 'registration');
   }
 
   setPreferences(id: number, p: { language: string; zone: string; followupConsent: boolean }, now: number): Registration {
-    const before = this.get(id)!;
+    const before = mustExist(this.get(id), 'registration');
     this.s.preferences.run({
       id,
       language: p.language,
@@ -168,7 +169,7 @@ export class RegistrationRepository {
       followupConsentAt: p.followupConsent ? (before.followupConsent ? before.followupConsentAt : now) : null,
       now,
     });
-    return this.get(id)!;
+    return mustExist(this.get(id), 'registration');
   }
 
   /** Seats in use: confirmed, plus pending ones whose hold has not run out. */

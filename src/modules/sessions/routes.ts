@@ -7,7 +7,7 @@ import type { SessionInput } from './service.js';
 import { sessionTimes } from './present.js';
 import { allZones, formatDurationMinutes } from '../../core/time/index.js';
 import { langOf, render } from '../../core/render/context.js';
-import { organiserOf, requireOrganiser } from '../organisers/index.js';
+import { requireOrganiser, signedInOrganiser } from '../organisers/index.js';
 import { ActionForm, IdParams, Query, notTextErrors, textValues } from '../../core/render/boundary.js';
 import { can, canUseSeries } from '../../core/access/index.js';
 import type { Organiser } from '../organisers/index.js';
@@ -88,7 +88,7 @@ export default async function organiserRoutes(instance: FastifyInstance): Promis
 
   const formPage = (req: FastifyRequest, reply: FastifyReply, opts: { session?: Session; values: Record<string, unknown>; errors?: Record<string, string> }, status = 200) => {
     const lang = langOf(req);
-    const organiser = organiserOf(req)!;
+    const organiser = signedInOrganiser(req);
     const hubs = sessions.hubs();
     return render(
       req,
@@ -115,7 +115,7 @@ export default async function organiserRoutes(instance: FastifyInstance): Promis
     area.addHook('preHandler', requireOrganiser);
 
     area.get('/organiser', { schema: { querystring: Query({}) } }, async (req, reply) => {
-      const organiser = organiserOf(req)!;
+      const organiser = signedInOrganiser(req);
       const lang = langOf(req);
       const list = sessions.listFor(organiser);
       const hubName = new Map(sessions.hubs().map((h) => [h.id, h.name]));
@@ -127,7 +127,7 @@ export default async function organiserRoutes(instance: FastifyInstance): Promis
     });
 
     area.get('/organiser/sessions/new', { schema: { querystring: Query({}) } }, async (req, reply) => {
-      const o = organiserOf(req)!;
+      const o = signedInOrganiser(req);
       return formPage(req, reply, { values: { zone: o.zone, durationMinutes: 60, status: 'scheduled', hubId: o.hubId ?? '', language: o.language, doubleOptIn: true, coHostIds: [], reminderOffsets: 'P1D, PT1H' } });
     });
 
@@ -136,7 +136,7 @@ export default async function organiserRoutes(instance: FastifyInstance): Promis
       const input = formToInput(req.body ?? {});
       return answerForm(
         () => {
-          const s = sessions.create(input, organiserOf(req)!);
+          const s = sessions.create(input, signedInOrganiser(req));
           return reply.redirect(`/sessions/${s.id}?msg=org.created`, 303);
         },
         (errors, status) => formPage(req, reply, { values: { ...input, doubleOptIn: input.doubleOptIn }, errors }, status),
@@ -145,12 +145,12 @@ export default async function organiserRoutes(instance: FastifyInstance): Promis
     });
 
     area.get('/organiser/sessions/:id/edit', { schema: { params: IdParams, querystring: Query({}) } }, async (req, reply) => {
-      const s = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'session.edit');
+      const s = sessions.getManaged(Number(req.params.id), signedInOrganiser(req), 'session.edit');
       return formPage(req, reply, { session: s, values: sessionToForm(s) });
     });
 
     area.post('/organiser/sessions/:id', { schema: { params: IdParams, body: SessionForm }, attachValidation: true }, async (req, reply) => {
-      const o = organiserOf(req)!;
+      const o = signedInOrganiser(req);
       const s = sessions.getManaged(Number(req.params.id), o, 'session.edit');
       if (req.validationError) return formPage(req, reply, { session: s, values: textValues(req.body, ['coHostIds']), errors: notTextErrors(langOf(req), req.validationError) }, 400);
       const input = formToInput(req.body ?? {});
@@ -165,7 +165,7 @@ export default async function organiserRoutes(instance: FastifyInstance): Promis
     });
 
     area.post('/organiser/sessions/:id/cancel', { schema: { params: IdParams, body: ActionForm } }, async (req, reply) => {
-      const s = sessions.cancel(Number(req.params.id), organiserOf(req)!);
+      const s = sessions.cancel(Number(req.params.id), signedInOrganiser(req));
       return reply.redirect(`/sessions/${s.id}?msg=org.cancelled`, 303);
     });
   });
