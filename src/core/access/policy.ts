@@ -95,7 +95,7 @@ export function assertCan(actor: Actor, action: SessionAction, session: SessionR
  */
 export type PersonalScope = { all: true } | { hubId: number };
 
-export const ALL: PersonalScope = Object.freeze({ all: true }) as PersonalScope;
+export const ALL: PersonalScope = Object.freeze({ all: true });
 
 /** The personal scope of an actor on a session; throws 403 when the actor may see no one. */
 export function personalScope(actor: Actor, session: SessionResource): PersonalScope {

@@ -28,6 +28,7 @@ import type { EmailKindRegistry } from './registry.js';
 import { classifySendError, createTransport, scrubAddresses, type MailTransport } from './transport.js';
 import type { EmailConfig, EmailLogger, OutboxRow, RenderedEmail } from './types.js';
 import { DEFAULT_RETRY, RenderError, abortable, checkRendered, errorSummary, messageIdHost, settlesWithin, type RetryPolicy } from './send-rules.js';
+import { messageIdFor } from './message-id.js';
 
 export { DEFAULT_RETRY, messageIdHost, type RetryPolicy };
 
@@ -354,7 +355,7 @@ export class Dispatcher {
         subject: rendered.subject,
         text: rendered.text,
         html: rendered.html,
-        messageId: row.message_id!,
+        messageId: row.message_id ?? messageIdFor(row, this.host),
         date: new Date(this.clock.now()),
         headers: { ...rendered.headers, 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'OOF, AutoReply' },
         icalEvent: rendered.icalEvent,

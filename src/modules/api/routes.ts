@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../../core/errors.js';
 import Type from 'typebox';
 import type { Hub } from '../sessions/index.js';
 import type { Organiser } from '../organisers/index.js';
@@ -79,7 +80,12 @@ export default async function apiRoutes(instance: FastifyInstance): Promise<void
     if (!o) return reply.code(401).header('WWW-Authenticate', 'Bearer').send({ error: 'unauthorized', message: 'a valid API token is required (Authorization: Bearer …)' });
     bearerOrganisers.set(req, o);
   };
-  const caller = (req: FastifyRequest) => bearerOrganisers.get(req)!;
+  // Set by the bearer hook of every route that asks for it; refused if a route forgot the hook.
+  const caller = (req: FastifyRequest) => {
+    const o = bearerOrganisers.get(req);
+    if (!o) throw new AppError('unauthorized', 'a valid API token is required (Authorization: Bearer …)', 401);
+    return o;
+  };
   const optionalCaller = (req: FastifyRequest) => {
     const token = req.headers.authorization && /^Bearer\s+(\S+)$/i.exec(req.headers.authorization)?.[1];
     return token ? auth.organiserForToken(token) : undefined;

@@ -108,7 +108,7 @@ export class AttendanceService {
   importCsv(sessionId: number, csvText: string): ImportResult {
     let records: string[][];
     try {
-      records = parse(csvText.replace(/^\uFEFF/, ''), { relax_column_count: true, skip_empty_lines: true, trim: true, bom: true }) as string[][];
+      records = parse(csvText.replace(/^\uFEFF/, ''), { relax_column_count: true, skip_empty_lines: true, trim: true, bom: true });
     } catch {
       throw new AppError('csv_invalid', 'this file could not be read as CSV', 400, 'csv');
     }

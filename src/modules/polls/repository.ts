@@ -323,7 +323,7 @@ export class PollRepository {
     return this.slotsOf.all(pollId).map(toSlot);
   }
   slotCountOf(pollId: number): number {
-    return this.slotCount.get(pollId)!.n;
+    return mustExist(this.slotCount.get(pollId), 'slot count').n;
   }
   /** Adds a slot; undefined if the poll already has one at that instant with that duration. */
   addSlot(s: Omit<PollSlot, 'id' | 'createdAt'>, now: number): PollSlot | undefined {
@@ -391,7 +391,7 @@ export class PollRepository {
     }));
   }
   voterTotals(pollId: number): { voters: number; answered: number } {
-    return this.voterCounts.get(pollId)!;
+    return mustExist(this.voterCounts.get(pollId), 'voter counts');
   }
 }
 

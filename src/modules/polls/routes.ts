@@ -35,7 +35,10 @@ const POLL_FORM = {
 };
 const shown = (err: unknown): err is AppError => err instanceof AppError && POLL_FORM.statuses.includes(err.status);
 
-const one = (b: FormBody, k: string) => (Array.isArray(b[k]) ? (b[k] as string[])[0] : b[k]);
+const one = (b: FormBody, k: string) => {
+  const v = b[k];
+  return Array.isArray(v) ? v[0] : v;
+};
 
 
 const count = (v: string | undefined) => (v !== undefined && /^\d{1,6}$/.test(v) ? Number(v) : undefined);
@@ -98,6 +101,7 @@ export default async function pollRoutes(instance: FastifyInstance): Promise<voi
         }
       }
       const picked = poll.pickedSlotId === null ? undefined : slots.find((s) => s.id === poll.pickedSlotId);
+      const invited = count(q.invited);
       Object.assign(data, {
         state,
         deadline: deadlineLabel(poll, o.zone, lang),
@@ -120,7 +124,7 @@ export default async function pollRoutes(instance: FastifyInstance): Promise<voi
           zone: v.zone,
           answered: v.answeredAt !== null,
         })),
-        inviteResult: count(q.invited) === undefined ? undefined : ({ invited: count(q.invited)!, alreadyInvited: count(q.already) ?? 0, withoutConsent: count(q.noConsent) ?? 0, invalid: count(q.invalid) ?? 0 } satisfies InviteResult),
+        inviteResult: invited === undefined ? undefined : ({ invited, alreadyInvited: count(q.already) ?? 0, withoutConsent: count(q.noConsent) ?? 0, invalid: count(q.invalid) ?? 0 } satisfies InviteResult),
       });
     }
     return render(req, reply, 'pages/organiser/poll', data, status);
@@ -255,7 +259,7 @@ export default async function pollRoutes(instance: FastifyInstance): Promise<voi
         const submitted: Record<string, string> = {};
         for (const [k, v] of Object.entries(body)) {
           const slot = /^slot-(\d+)$/.exec(k)?.[1];
-          const val = Array.isArray(v) ? v[0] : v;
+          const val: unknown = Array.isArray(v) ? v[0] : v;
           if (slot !== undefined && (val === 'yes' || val === 'maybe' || val === 'no')) submitted[slot] = val;
         }
         return votePage(req, reply, { errors, submitted }, status);

@@ -24,7 +24,7 @@ import { AppError, FieldErrors, notFound, mustExist } from '../../core/errors.js
 import { type RegistrationRepository } from '../registrations/index.js';
 import { type HubRepository, type SessionRepository } from '../sessions/index.js';
 import type { Organiser } from '../organisers/index.js';
-import { POLL_ANSWERS, PollRepository, type Poll, type PollAnswer, type PollSlot, type PollVoter } from './repository.js';
+import { POLL_ANSWERS, type PollRepository, type Poll, type PollAnswer, type PollSlot, type PollVoter } from './repository.js';
 import type { Session } from '../sessions/index.js';
 import { addDays, instantToWall, validateZone, wallToInstant } from '../../core/time/index.js';
 import { monthPartRange, suggestSlots } from '../../core/time/suggest.js';
@@ -61,7 +61,7 @@ export interface InviteResult {
 }
 
 const truthy = (v: unknown) => v === true || v === 'true' || v === 'on' || v === '1' || v === 1 || v === 'yes';
-const first = (v: unknown) => (Array.isArray(v) ? v[0] : v);
+const first = (v: unknown): unknown => (Array.isArray(v) ? v[0] : v);
 
 /** Date polls: every change and the emails it causes commit together. */
 export class PollService {
@@ -208,12 +208,15 @@ export class PollService {
       if (startUtc !== undefined && startUtc <= this.clock.now()) errs.add('date', 'in_past', 'this start is in the past');
     }
     errs.throwIfAny();
+    // Without field errors the start was computed; the check keeps it so should the checks above change.
+    if (startUtc === undefined) throw new AppError('required', 'a start time is required', 400, 'time');
+    const start = startUtc;
     return immediate(this.db, () => {
       const { session, poll: current } = this.managed(sessionId, actor);
       this.assertOpen(current, session);
       if (this.repo.slotCountOf(current.id) >= MAX_SLOTS) throw new AppError('poll_too_many_slots', `at most ${MAX_SLOTS} slots`, 409, 'form', { max: MAX_SLOTS });
       const slot = this.repo.addSlot(
-        { pollId: current.id, startDate: date, startTime: time, zone, durationMinutes, startUtc: startUtc!, endUtc: startUtc! + durationMinutes * 60_000 },
+        { pollId: current.id, startDate: date, startTime: time, zone, durationMinutes, startUtc: start, endUtc: start + durationMinutes * 60_000 },
         this.clock.now(),
       );
       if (!slot) throw new AppError('poll_slot_duplicate', 'this slot is already in the poll', 409, 'time');

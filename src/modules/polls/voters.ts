@@ -68,9 +68,10 @@ export class PollVoters {
         invitedAt: iso(v.createdAt),
         answeredAt: iso(v.answeredAt),
         changedAt: iso(v.changedAt),
-        answers: slots
-          .filter((s) => answers.has(s.id))
-          .map((s) => ({ start: iso(s.startUtc), wallTime: `${s.startDate} ${s.startTime}`, zone: s.zone, durationMinutes: s.durationMinutes, answer: answers.get(s.id)! })),
+        answers: slots.flatMap((s) => {
+          const answer = answers.get(s.id);
+          return answer === undefined ? [] : [{ start: iso(s.startUtc), wallTime: `${s.startDate} ${s.startTime}`, zone: s.zone, durationMinutes: s.durationMinutes, answer }];
+        }),
         emails: mailForKeys(this.db, pollDedupe.voter(v.pollId, v.id)),
       };
     });

@@ -97,7 +97,7 @@ function invite(p: Personal, method: 'REQUEST' | 'CANCEL'): RenderedEmail['icalE
   if (method === 'REQUEST' && session.joinUrl) ev.url = p.joinUrl; // the personal link, which records attendance
   const content = buildInvite(
     method === 'CANCEL' ? { ...ev, status: 'CANCELLED' } : ev,
-    { name: p.reg.name, email: p.reg.email! },
+    { name: p.reg.name, email: mustExist(p.reg.email, 'email address') },
     { method, stampMs: p.ctx.clock.now() },
   );
   return { method, content, filename: method === 'CANCEL' ? 'cancel.ics' : 'invite.ics' };
@@ -239,7 +239,7 @@ export const updateRenderer = withPersonal<UpdatePayload>((p) => {
   const payload = p.ctx.payload;
   const blocks: EmailBlock[] = [
     { type: 'paragraph', text: t(lang, payload.firstFixed ? 'email.update.fixedIntro' : 'email.update.intro', title(p)) },
-    ...(payload.firstFixed ? [] : (payload.changes ?? []).map((c) => ({ type: 'paragraph', text: '• ' + describeChange(p, c) }) as EmailBlock)),
+    ...(payload.firstFixed ? [] : (payload.changes ?? []).map((c): EmailBlock => ({ type: 'paragraph', text: '• ' + describeChange(p, c) }))),
     ...whenBlocks(p, { join: true, links: true }),
   ];
   return finish(p, t(lang, payload.firstFixed ? 'email.update.fixedSubject' : 'email.update.subject', title(p)), blocks, { icalEvent: invite(p, 'REQUEST') });

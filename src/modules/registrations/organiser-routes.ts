@@ -8,7 +8,7 @@ import { toCsv } from '../../core/csv.js';
 import { formatInZone } from '../../core/time/index.js';
 import { langOf, render } from '../../core/render/context.js';
 import { requireOrganiser, signedInOrganiser } from '../organisers/index.js';
-import { ActionForm, Params, Query, Text, notTextErrors, textValues } from '../../core/render/boundary.js';
+import { ActionForm, Params, type Query, Text, notTextErrors, textValues } from '../../core/render/boundary.js';
 import { mayOn } from '../sessions/index.js';
 import { answerForm } from '../../core/render/form.js';
 import { personalScope } from '../../core/access/index.js';
@@ -58,7 +58,7 @@ export default async function organiserRegistrationRoutes(instance: FastifyInsta
         }
         return [...m.values()].sort((a, b) => b.confirmed - a.confirmed || a.label.localeCompare(b.label));
       };
-      const query = new URLSearchParams(Object.entries(req.query ?? {}).filter(([, v]) => typeof v === 'string' && v) as [string, string][]).toString();
+      const query = new URLSearchParams(Object.entries(req.query ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '')).toString();
       return render(
         req,
         reply,

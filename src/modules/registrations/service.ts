@@ -267,9 +267,11 @@ export class RegistrationService {
     const session = mustExist(this.repos.sessions.get(r.sessionId), 'session');
     const hub = r.hubId === null ? null : this.repos.hubs.get(r.hubId)?.name ?? null;
     const questions = new Map(this.repos.registrations.questions(r.sessionId).map((q) => [String(q.id), q.label]));
+    const fromHooks: Record<string, unknown> = {};
+    for (const h of this.hooks) Object.assign(fromHooks, h.exporting?.(r) ?? {});
     return {
       ...personalDataExport({ reg: r, session, hub, questions, emails: mailForRegistration(this.db, r.id), now: this.clock.now() }),
-      ...Object.assign({}, ...this.hooks.map((h) => h.exporting?.(r) ?? {})),
+      ...fromHooks,
     };
   }
 

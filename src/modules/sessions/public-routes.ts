@@ -21,8 +21,12 @@ export default async function publicRoutes(instance: FastifyInstance): Promise<v
       const groups = new Map<string, { title: string; items: unknown[] }>();
       for (const s of list) {
         const key = s.seriesId === null ? '' : String(s.seriesId);
-        if (!groups.has(key)) groups.set(key, { title: s.seriesId === null ? t(lang, 'home.noSeries') : seriesTitle.get(s.seriesId) ?? '', items: [] });
-        groups.get(key)!.items.push({ session: s, times: sessionTimes(s, zone, lang) });
+        let g = groups.get(key);
+        if (!g) {
+          g = { title: s.seriesId === null ? t(lang, 'home.noSeries') : seriesTitle.get(s.seriesId) ?? '', items: [] };
+          groups.set(key, g);
+        }
+        g.items.push({ session: s, times: sessionTimes(s, zone, lang) });
       }
       return [...groups.values()];
     };

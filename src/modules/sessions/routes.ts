@@ -122,7 +122,7 @@ export default async function organiserRoutes(instance: FastifyInstance): Promis
       return render(req, reply, 'pages/organiser/index', {
         title: t(lang, 'org.title'),
         items: list.map((s) => ({ session: s, hub: hubName.get(s.hubId), times: sessionTimes(s, organiser.zone, lang), may: mayOn(organiser, s) })),
-        roleLabel: organiser.role === 'admin' ? t(lang, 'org.role.admin') : t(lang, 'org.role.hub', { hub: hubName.get(organiser.hubId!) ?? '' }),
+        roleLabel: organiser.role === 'admin' ? t(lang, 'org.role.admin') : t(lang, 'org.role.hub', { hub: (organiser.hubId === null ? undefined : hubName.get(organiser.hubId)) ?? '' }),
       });
     });
 

@@ -216,9 +216,10 @@ export class SessionService {
     const rawSeries = pick('seriesId', existing?.seriesId ?? null);
     let seriesId: number | null = null;
     if (rawSeries !== null && rawSeries !== '' && rawSeries !== undefined) {
-      seriesId = Number(rawSeries);
+      const id = Number(rawSeries);
+      seriesId = id;
       if (!Number.isInteger(seriesId) || !this.repos.series.get(seriesId)) errs.add('seriesId', 'series_unknown', 'unknown series');
-      else if (!errs.has('hubId') && (seriesId !== existing?.seriesId || hubId !== existing?.hubId) && !canUseSeries(actor, hubId, (h) => this.repos.series.allowsHub(seriesId!, h))) {
+      else if (!errs.has('hubId') && (seriesId !== existing?.seriesId || hubId !== existing?.hubId) && !canUseSeries(actor, hubId, (h) => this.repos.series.allowsHub(id, h))) {
         errs.add('seriesId', 'series_forbidden', 'your hub may add sessions only to series it already has sessions in');
       }
     }
@@ -255,7 +256,10 @@ export class SessionService {
     let approxMonth: string | null = str(pick('approxMonth', existing?.approxMonth ?? '')).trim() || null;
     let approxPart: ApproxPart | null = (str(pick('approxPart', existing?.approxPart ?? '')).trim() || null) as ApproxPart | null;
     if (approxMonth !== null && !/^\d{4}-(0[1-9]|1[0-2])$/.test(approxMonth)) errs.add('approxMonth', 'month_invalid', 'write the month as YYYY-MM');
-    else if (approxMonth !== null) errs.catch('approxMonth', () => checkDateInRange(approxMonth!, 'approxMonth'));
+    else if (approxMonth !== null) {
+      const month = approxMonth;
+      errs.catch('approxMonth', () => checkDateInRange(month, 'approxMonth'));
+    }
     if (approxPart !== null && !PARTS.includes(approxPart)) errs.add('approxPart', 'part_invalid', 'early, mid or late');
     if (status === 'tentative' && !startDate && !approxMonth) errs.add('approxMonth', 'required', 'give at least a rough month for a tentative session');
     if (startDate && status !== 'tentative') {
