@@ -64,7 +64,7 @@ export function sessionJson(s: Session, opts: { withJoinUrl?: boolean } = {}) {
   };
 }
 
-export default async function apiRoutes(instance: FastifyInstance): Promise<void> {
+export default function apiRoutes(instance: FastifyInstance): void {
   const fastify = instance.withTypeProvider<TypeBoxTypeProvider>();
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { sessions, auth } = app.services;
@@ -91,11 +91,11 @@ export default async function apiRoutes(instance: FastifyInstance): Promise<void
     return token ? auth.organiserForToken(token) : undefined;
   };
 
-  app.get('/hubs', { schema: { tags: ['hubs'], summary: 'The hubs of the network', response: { 200: Type.Array(HubSchema) } } }, async () =>
+  app.get('/hubs', { schema: { tags: ['hubs'], summary: 'The hubs of the network', response: { 200: Type.Array(HubSchema) } } }, () =>
     sessions.hubs().map(hubJson),
   );
 
-  app.get('/series', { schema: { tags: ['series'], summary: 'Series of related sessions', response: { 200: Type.Array(Type.Object({ id: Type.Integer(), slug: Type.String(), title: Type.String(), description: Type.String(), sessionIds: Type.Array(Type.Integer()) })) } } }, async () =>
+  app.get('/series', { schema: { tags: ['series'], summary: 'Series of related sessions', response: { 200: Type.Array(Type.Object({ id: Type.Integer(), slug: Type.String(), title: Type.String(), description: Type.String(), sessionIds: Type.Array(Type.Integer()) })) } } }, () =>
     sessions.seriesList().map((s) => ({ ...s, sessionIds: sessions.listBySeries(s.id).map((x) => x.id) })),
   );
 
@@ -109,7 +109,7 @@ export default async function apiRoutes(instance: FastifyInstance): Promise<void
         response: { 200: Type.Array(SessionSchema) },
       },
     },
-    async (req) => {
+    (req) => {
       const q = req.query;
       const o = optionalCaller(req);
       return sessions
@@ -119,7 +119,7 @@ export default async function apiRoutes(instance: FastifyInstance): Promise<void
     },
   );
 
-  app.get('/sessions/:id', { schema: { tags: ['sessions'], params: IdParams, response: { 200: SessionSchema, 404: ErrorSchema } } }, async (req) => {
+  app.get('/sessions/:id', { schema: { tags: ['sessions'], params: IdParams, response: { 200: SessionSchema, 404: ErrorSchema } } }, (req) => {
     const s = sessions.get(req.params.id);
     const o = optionalCaller(req);
     return sessionJson(s, { withJoinUrl: !!o && can(o, 'session.read', s) });
@@ -143,7 +143,7 @@ export default async function apiRoutes(instance: FastifyInstance): Promise<void
       preHandler: requireToken,
       schema: { tags: ['sessions'], summary: 'Change a session', security: [{ bearer: [] }], params: IdParams, body: SessionBody, response: { 200: SessionSchema, 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema } },
     },
-    async (req) => {
+    (req) => {
       const s = sessions.update(req.params.id, req.body, caller(req));
       return sessionJson(s, { withJoinUrl: true });
     },
@@ -155,7 +155,7 @@ export default async function apiRoutes(instance: FastifyInstance): Promise<void
       preHandler: requireToken,
       schema: { tags: ['sessions'], summary: 'Cancel a session', security: [{ bearer: [] }], params: IdParams, response: { 200: SessionSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema } },
     },
-    async (req) => sessionJson(sessions.cancel(req.params.id, caller(req)), { withJoinUrl: true }),
+    (req) => sessionJson(sessions.cancel(req.params.id, caller(req)), { withJoinUrl: true }),
   );
 
 }

@@ -11,7 +11,7 @@ import { mayOn } from '../sessions/index.js';
 import { personalScope } from '../../core/access/index.js';
 import { ImportForm, JoinParams, MarkForm, MarkParams } from './schemas.js';
 
-export default async function attendanceRoutes(instance: FastifyInstance): Promise<void> {
+export default function attendanceRoutes(instance: FastifyInstance): void {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { attendance, sessions, registrations } = app.services;
 
@@ -33,7 +33,7 @@ export default async function attendanceRoutes(instance: FastifyInstance): Promi
     return render(req, reply, 'pages/join', { title: result.session.title, session: result.session, message, lang });
   });
 
-  app.register(async (plain) => {
+  app.register((plain) => {
     const area = plain.withTypeProvider<TypeBoxTypeProvider>();
     area.addHook('preHandler', requireOrganiser);
 

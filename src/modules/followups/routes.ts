@@ -12,11 +12,11 @@ import { FollowupParams, FollowupForm } from './schemas.js';
 
 type Params = { id: string; audience?: string };
 
-export default async function followupRoutes(instance: FastifyInstance): Promise<void> {
+export default function followupRoutes(instance: FastifyInstance): void {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { sessions, followups } = app.services;
 
-  app.register(async (plain) => {
+  app.register((plain) => {
     const area = plain.withTypeProvider<TypeBoxTypeProvider>();
     area.addHook('preHandler', requireOrganiser);
 

@@ -20,7 +20,7 @@ import { canGlobal } from '../../core/access/index.js';
 
 const PAGE_SIZE = 50;
 
-export default async function organiserMailRoutes(instance: FastifyInstance): Promise<void> {
+export default function organiserMailRoutes(instance: FastifyInstance): void {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const mailbox = app.services.mail;
 
@@ -29,7 +29,7 @@ export default async function organiserMailRoutes(instance: FastifyInstance): Pr
     return formatInZone(ms, signedInOrganiser(req).zone, langOf(req), 'medium');
   };
 
-  app.register(async (plain) => {
+  app.register((plain) => {
     const area = plain.withTypeProvider<TypeBoxTypeProvider>();
     area.addHook('preHandler', requireOrganiser);
 

@@ -34,7 +34,7 @@ function safeNext(next: unknown): string {
   return typeof next === 'string' && /^\/(?!\/)[^\s\\]*$/.test(next) ? next : '/organiser';
 }
 
-export default async function authRoutes(instance: FastifyInstance): Promise<void> {
+export default function authRoutes(instance: FastifyInstance): void {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   app.get('/login', { schema: { querystring: Query({ next: Type.Optional(Text) }) } }, async (req, reply) => {
     if (organiserOf(req)) return reply.redirect(safeNext(req.query.next), 303);

@@ -11,14 +11,14 @@ import { answerForm, type FieldMessages } from '../../core/render/form.js';
 import { TokenForm } from './schemas.js';
 import { requireOrganiser, signedInOrganiser } from './signed-in.js';
 
-export default async function tokenRoutes(instance: FastifyInstance): Promise<void> {
+export default function tokenRoutes(instance: FastifyInstance): void {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { auth } = app.services;
 
   const page = (req: FastifyRequest, reply: FastifyReply, o: { created?: string; errors?: FieldMessages } = {}, status = 200) =>
     render(req, reply, 'pages/organiser/tokens', { title: t(langOf(req), 'org.tokens'), tokens: auth.tokens(signedInOrganiser(req).id), created: o.created, errors: o.errors ?? {} }, status);
 
-  app.register(async (plain) => {
+  app.register((plain) => {
     const area = plain.withTypeProvider<TypeBoxTypeProvider>();
     area.addHook('preHandler', requireOrganiser);
 

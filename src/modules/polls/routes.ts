@@ -43,7 +43,7 @@ const one = (b: FormBody, k: string) => {
 
 const count = (v: string | undefined) => (v !== undefined && /^\d{1,6}$/.test(v) ? Number(v) : undefined);
 
-export default async function pollRoutes(instance: FastifyInstance): Promise<void> {
+export default function pollRoutes(instance: FastifyInstance): void {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { sessions, polls } = app.services;
 
@@ -130,7 +130,7 @@ export default async function pollRoutes(instance: FastifyInstance): Promise<voi
     return render(req, reply, 'pages/organiser/poll', data, status);
   };
 
-  app.register(async (plain) => {
+  app.register((plain) => {
     const area = plain.withTypeProvider<TypeBoxTypeProvider>();
     area.addHook('preHandler', requireOrganiser);
     const managed = (req: FastifyRequest & { params: { id: string } }) => sessions.getManaged(Number(req.params.id), signedInOrganiser(req), 'poll.manage');

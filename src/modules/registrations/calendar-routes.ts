@@ -70,7 +70,7 @@ function personalHeaders(reply: FastifyReply): FastifyReply {
   return reply.header('Cache-Control', PERSONAL_CACHE_CONTROL).header('X-Robots-Tag', 'noindex, nofollow');
 }
 
-export default async function personalCalendarRoutes(instance: FastifyInstance): Promise<void> {
+export default function personalCalendarRoutes(instance: FastifyInstance): void {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { registrations, attendance, sessions } = app.services;
   const { clock } = app.services;

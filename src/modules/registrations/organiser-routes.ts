@@ -29,11 +29,11 @@ function filterOf(q: Query): RegistrationFilter {
   return f;
 }
 
-export default async function organiserRegistrationRoutes(instance: FastifyInstance): Promise<void> {
+export default function organiserRegistrationRoutes(instance: FastifyInstance): void {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { sessions, registrations, questions } = app.services;
 
-  app.register(async (plain) => {
+  app.register((plain) => {
     const area = plain.withTypeProvider<TypeBoxTypeProvider>();
     area.addHook('preHandler', requireOrganiser);
 

@@ -108,7 +108,7 @@ export async function renderSessionPage(app: FastifyInstance, req: FastifyReques
 }
 
 
-export default async function registrationRoutes(instance: FastifyInstance): Promise<void> {
+export default function registrationRoutes(instance: FastifyInstance): void {
   const fastify = instance.withTypeProvider<TypeBoxTypeProvider>();
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { registrations, sessions } = app.services;

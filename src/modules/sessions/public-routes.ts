@@ -7,7 +7,7 @@ import { langOf, render, viewerZoneOf } from '../../core/render/context.js';
 import { organiserOf } from '../organisers/index.js';
 import { Query } from '../../core/render/boundary.js';
 
-export default async function publicRoutes(instance: FastifyInstance): Promise<void> {
+export default function publicRoutes(instance: FastifyInstance): void {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { sessions } = app.services;
 

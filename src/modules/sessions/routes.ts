@@ -82,7 +82,7 @@ export function mayOn(o: Organiser, s: Session) {
   };
 }
 
-export default async function organiserRoutes(instance: FastifyInstance): Promise<void> {
+export default function organiserRoutes(instance: FastifyInstance): void {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { sessions } = app.services;
 
@@ -110,7 +110,7 @@ export default async function organiserRoutes(instance: FastifyInstance): Promis
     );
   };
 
-  app.register(async (plain) => {
+  app.register((plain) => {
     const area = plain.withTypeProvider<TypeBoxTypeProvider>();
     area.addHook('preHandler', requireOrganiser);
 
