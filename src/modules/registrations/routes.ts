@@ -73,7 +73,7 @@ export async function renderSessionPage(app: FastifyInstance, req: FastifyReques
   const lang = langOf(req);
   const organiser = organiserOf(req);
   const zone = viewerZoneOf(req, organiser?.zone ?? session.zone);
-  const hub = mustExist(sessions.hub(session.hubId), 'session');
+  const hub = mustExist(sessions.hub(session.hubId), 'hub');
   let open = true;
   try {
     registrations.assertOpen(session);
@@ -88,7 +88,7 @@ export async function renderSessionPage(app: FastifyInstance, req: FastifyReques
       title: session.title,
       session,
       hub,
-      coHosts: session.coHostIds.map((id) => mustExist(sessions.hub(id), 'session')).filter(Boolean),
+      coHosts: session.coHostIds.flatMap((id) => sessions.hub(id) ?? []),
       series: session.seriesId === null ? undefined : sessions.series(session.seriesId),
       times: sessionTimes(session, zone, lang),
       canManage: organiser ? can(organiser, 'session.read', session) : false,
