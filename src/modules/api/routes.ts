@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '../../core/errors.js';
 import Type from 'typebox';
 import type { Hub } from '../sessions/index.js';
 import type { Organiser } from '../organisers/index.js';
@@ -80,10 +79,10 @@ export default function apiRoutes(instance: FastifyInstance): void {
     if (!o) return reply.code(401).header('WWW-Authenticate', 'Bearer').send({ error: 'unauthorized', message: 'a valid API token is required (Authorization: Bearer …)' });
     bearerOrganisers.set(req, o);
   };
-  // Set by the bearer hook of every route that asks for it; refused if a route forgot the hook.
+  // Set by the bearer hook of every route that asks for it; without it the route forgot the hook (a server error).
   const caller = (req: FastifyRequest) => {
     const o = bearerOrganisers.get(req);
-    if (!o) throw new AppError('unauthorized', 'a valid API token is required (Authorization: Bearer …)', 401);
+    if (!o) throw new Error('caller on a route without the requireToken hook');
     return o;
   };
   const optionalCaller = (req: FastifyRequest) => {

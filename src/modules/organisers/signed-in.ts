@@ -3,7 +3,6 @@
  * preHandler that sends a visitor without one to the login page.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '../../core/errors.js';
 import { SESSION_COOKIE } from '../../core/render/context.js';
 import type { Organiser } from './repository.js';
 
@@ -17,12 +16,12 @@ export function organiserOf(req: FastifyRequest): Organiser | undefined {
 }
 
 /**
- * The organiser of a request that `requireOrganiser` let through. Without one (a route that
- * forgot the hook), the request is refused rather than served to nobody.
+ * The organiser of a request that `requireOrganiser` let through. Without one, the route forgot
+ * the hook: a programming error, answered as a server error rather than served to nobody.
  */
 export function signedInOrganiser(req: FastifyRequest): Organiser {
   const o = organiserOf(req);
-  if (!o) throw new AppError('unauthorized', 'sign in first', 401);
+  if (!o) throw new Error('signedInOrganiser on a route without the requireOrganiser hook');
   return o;
 }
 
