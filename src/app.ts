@@ -91,7 +91,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Email: every kind is registered (above) before the dispatcher claims its first row.
   if (config.dispatcherEnabled) {
     const dispatcher = new Dispatcher({ db, clock, config, registry: app.emailKinds, transport: deps.mailer, logger: app.log.child({ module: 'email' }) });
-    app.addHook('onReady', async () => dispatcher.start());
+    app.addHook('onReady', () => dispatcher.start());
     app.addHook('onClose', async () => dispatcher.stop());
   }
 

@@ -15,7 +15,7 @@ import { createEmailKinds } from './email-kinds.js';
 import { redactPaths } from './core/outbox/log.js';
 import { secretOf } from './core/secret.js';
 
-async function main(): Promise<void> {
+function main(): void {
   const config = loadConfig();
   const logger = pino({ level: config.logLevel, redact: { paths: redactPaths, censor: '[redacted]' } }).child({ process: 'worker' });
   const { db } = openMigrated(config);
@@ -45,4 +45,8 @@ async function main(): Promise<void> {
 }
 
 // Configuration errors (an unusable DATABASE_PATH included) are one line naming the variable; nothing personal is in them.
-main().catch((err) => exitOnStartError(err));
+try {
+  main();
+} catch (err) {
+  exitOnStartError(err);
+}

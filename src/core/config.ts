@@ -151,7 +151,7 @@ export function loadConfig(envIn: Record<string, string | undefined> = process.e
   const resolvedDb = databasePath === ':memory:' ? databasePath : path.resolve(ROOT, databasePath);
   let secretKeyFile: string | undefined;
   if (env.SECRET_KEY_FILE) {
-    if (/[\u0000\r\n]/.test(env.SECRET_KEY_FILE)) throw new ConfigError('SECRET_KEY_FILE', 'must be a file path');
+    if (/[\0\r\n]/.test(env.SECRET_KEY_FILE)) throw new ConfigError('SECRET_KEY_FILE', 'must be a file path');
     secretKeyFile = path.resolve(ROOT, env.SECRET_KEY_FILE);
     if (existsSync(secretKeyFile) && !statSync(secretKeyFile).isFile()) throw new ConfigError('SECRET_KEY_FILE', `must name a file, "${secretKeyFile}" is not one`);
   } else if (resolvedDb !== ':memory:') {

@@ -35,12 +35,13 @@ interface Parsed {
 
 function parse(stored: string): Parsed | undefined {
   const parts = stored.split('$');
-  if (parts.length !== 6 || parts[0] !== 'scrypt') return undefined;
+  const [scheme, , , , saltText, keyText] = parts;
+  if (parts.length !== 6 || scheme !== 'scrypt' || saltText === undefined || keyText === undefined) return undefined;
   const [N, r, p] = parts.slice(1, 4).map(Number) as [number, number, number];
   if (!Number.isSafeInteger(N) || N < 2 || N > MAX_N || (N & (N - 1)) !== 0) return undefined;
   if (!Number.isSafeInteger(r) || r < 1 || r > 32 || !Number.isSafeInteger(p) || p < 1 || p > 16) return undefined;
-  const salt = Buffer.from(parts[4]!, 'base64url');
-  const key = Buffer.from(parts[5]!, 'base64url');
+  const salt = Buffer.from(saltText, 'base64url');
+  const key = Buffer.from(keyText, 'base64url');
   if (salt.length < 8 || key.length < 16) return undefined;
   return { N, r, p, salt, key };
 }

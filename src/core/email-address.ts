@@ -1,8 +1,8 @@
 /** Email addresses as Kairos stores and sends them: one plain address, always written the same way. */
 import { AppError } from './errors.js';
 
-// eslint-disable-next-line no-control-regex
-const HAS_CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+// Control characters (the category Cc: C0, DEL, C1) and the Unicode line and paragraph separators.
+const HAS_CONTROL = /[\p{Cc}\u2028\u2029]/u;
 
 const EMAIL_RE = /^[^\s@<>()[\]\\,;:"]{1,64}@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:".][^\s@<>()[\]\\,;:"]*$/;
 

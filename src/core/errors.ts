@@ -52,3 +52,12 @@ export class FieldErrors {
 
 export const notFound = (what = 'resource') => new AppError('not_found', `${what} not found`, 404);
 export const forbidden = (message = 'forbidden') => new AppError('forbidden', message, 403);
+
+/**
+ * A value that must be there: a row just written, the session a registration belongs to.
+ * Its absence (a concurrent deletion) is answered as not found instead of failing later.
+ */
+export function mustExist<T>(value: T | null | undefined, what: string): T {
+  if (value === undefined || value === null) throw notFound(what);
+  return value;
+}

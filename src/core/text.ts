@@ -1,7 +1,8 @@
 /** Text hygiene shared by every service that stores what a person typed. */
 
-// C0 and C1 control characters, DEL; line breaks are handled by the callers that allow them.
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
+// C0 and C1 control characters, DEL (the category Cc) but tab, line feed and carriage return:
+// line breaks are handled by the callers that allow them.
+const CONTROL = /(?![\t\n\r])\p{Cc}/gu;
 
 /** A single-line value: control characters and line breaks removed, spaces collapsed. */
 export function singleLine(value: string): string {
@@ -14,7 +15,7 @@ export function multiLine(value: string): string {
 }
 
 export function hasControl(value: string): boolean {
-  return /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/.test(value);
+  return /[\p{Cc}\u2028\u2029]/u.test(value);
 }
 
 /** URL-friendly slug from a title (ASCII letters and digits; Greek and other scripts drop out). */
@@ -48,8 +49,7 @@ export function isHttpUrl(value: string): boolean {
 }
 
 /** Control characters (C0, DEL, C1) and Unicode line/paragraph separators. */
-// eslint-disable-next-line no-control-regex
-const HEADER_CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+const HEADER_CONTROL = /[\p{Cc}\u2028\u2029]/gu;
 
 /**
  * Unlike `singleLine` (which drops control characters from what a person typed), a header line
@@ -57,7 +57,7 @@ const HEADER_CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
  * or a log of the outbox (names, reasons, subjects).
  */
 /** One line of text safe for a header: control characters become spaces, runs collapse, trimmed. */
-export function headerLine(text: unknown, max = 200): string {
+export function headerLine(text: string | number | null | undefined, max = 200): string {
   return String(text ?? '')
     .replace(HEADER_CONTROL, ' ')
     .replace(/\s+/g, ' ')

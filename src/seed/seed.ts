@@ -20,6 +20,7 @@ import { immediate } from '../core/db/open.js';
 import { wallToInstant } from '../core/time/index.js';
 import { seedPoll } from './seed-poll.js';
 import { FOLLOW_UP_SLUG, SERIES_SLUG, WEBINAR_SLUG } from './slugs.js';
+import { mustExist } from '../core/errors.js';
 
 export const SEED_HUBS = [
   { slug: 'gr-digigov-innohub', name: 'GR DigiGOV-InnoHUB', fullName: 'Innovation Hub for Digital Governance', country: 'Greece', countryCode: 'GR', zone: 'Europe/Athens', language: 'el', coordinator: 'GRNET – National Infrastructures for Research and Technology (ΕΔΥΤΕ Α.Ε.)' },
@@ -69,8 +70,8 @@ export function seed(db: DB, services: Services, clock: Clock): SeedResult {
         created.push(`hub:${h.slug}`);
       }
     }
-    const gr = repos.hubs.getBySlug('gr-digigov-innohub')!;
-    const others = SEED_HUBS.filter((h) => h.slug !== gr.slug).map((h) => repos.hubs.getBySlug(h.slug)!.id);
+    const gr = mustExist(repos.hubs.getBySlug('gr-digigov-innohub'), 'hub');
+    const others = SEED_HUBS.filter((h) => h.slug !== gr.slug).map((h) => mustExist(repos.hubs.getBySlug(h.slug), 'hub').id);
     let series = repos.series.getBySlug(SERIES_SLUG);
     if (!series) {
       series = repos.series.save(

@@ -95,13 +95,13 @@ export function assertCan(actor: Actor, action: SessionAction, session: SessionR
  */
 export type PersonalScope = { all: true } | { hubId: number };
 
-export const ALL: PersonalScope = Object.freeze({ all: true }) as PersonalScope;
+export const ALL: PersonalScope = Object.freeze({ all: true });
 
 /** The personal scope of an actor on a session; throws 403 when the actor may see no one. */
 export function personalScope(actor: Actor, session: SessionResource): PersonalScope {
   const rel = relationTo(actor, session);
   if (rel === 'admin' || rel === 'owner') return ALL;
-  if (rel === 'cohost') return { hubId: actor.hubId! };
+  if (rel === 'cohost' && actor.hubId !== null) return { hubId: actor.hubId };
   throw forbiddenError('this session belongs to another hub');
 }
 

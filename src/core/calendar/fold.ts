@@ -27,7 +27,7 @@ export function foldLine(line: string): string {
   let octets = 0;
   let limit = MAX_OCTETS;
   for (const ch of line) {
-    const n = utf8Length(ch.codePointAt(0)!);
+    const n = utf8Length(ch.codePointAt(0) ?? 0);
     if (octets + n > limit) {
       parts.push(current);
       current = '';

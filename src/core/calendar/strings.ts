@@ -101,10 +101,10 @@ const STRINGS: Record<string, CalendarStrings> = {
 
 /** Base language of a tag ("el-GR" → "el"); unknown languages get English. */
 export function calendarLanguage(lang: string | undefined): string {
-  const base = (lang ?? 'en').toLowerCase().split(/[-_]/)[0];
+  const [base = ''] = (lang ?? 'en').toLowerCase().split(/[-_]/);
   return base in STRINGS ? base : 'en';
 }
 
 export function calendarStrings(lang: string | undefined): CalendarStrings {
-  return STRINGS[calendarLanguage(lang)];
+  return STRINGS[calendarLanguage(lang)] ?? en;
 }

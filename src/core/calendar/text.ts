@@ -4,19 +4,22 @@
  * and a line break typed into a title can never start a new content line.
  */
 
-// C0 (U+0000–U+001F), DEL and C1 (U+0080–U+009F).
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+/** What may be cleaned: text, a number, or nothing (an empty string). */
+export type TextInput = string | number | null | undefined;
+
+// C0 (U+0000–U+001F), DEL and C1 (U+007F–U+009F): exactly the Unicode category Cc.
+const CONTROL = /\p{Cc}/gu;
 // Everything a person (or a paste) may use to break a line, plus tabs.
-const BREAKS = /\r\n|[\r\n\u000b\u000c\u0085\u2028\u2029]/g;
+const BREAKS = /\r\n|[\r\n\v\f\u0085\u2028\u2029]/g;
 // Lone UTF-16 surrogates cannot be encoded as UTF-8; replace them rather than let encoders guess.
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** A single-line value (title, name, UID): breaks and tabs become one space; other controls go. */
-export function cleanLine(input: unknown): string {
+export function cleanLine(input: TextInput): string {
   return String(input ?? '')
     .replace(LONE_SURROGATE, '\ufffd')
-    .replace(/[\u0000-\u0008\u000e-\u001f\u007f-\u0084\u0086-\u009f]/g, '') // controls that do not break lines
-    .replace(/[ \t]*(?:[\t\n\u000b\u000c\r\u0085\u2028\u2029][ \t]*)+/g, ' ')
+    .replace(/(?![\t\n\v\f\r\u0085])\p{Cc}/gu, '') // controls that do not break lines
+    .replace(/[ \t]*(?:[\t\n\v\f\r\u0085\u2028\u2029][ \t]*)+/g, ' ')
     .replace(CONTROL, '')
     .trim();
 }
@@ -26,12 +29,12 @@ export function cleanLine(input: unknown): string {
  * as the two characters `\n`, so it stays inside one content line); tabs become spaces; every
  * other control character is removed.
  */
-export function cleanText(input: unknown): string {
+export function cleanText(input: TextInput): string {
   return String(input ?? '')
     .replace(LONE_SURROGATE, '\ufffd')
     .replace(BREAKS, '\n')
     .replace(/\t/g, ' ')
-    .replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, '')
+    .replace(/(?!\n)\p{Cc}/gu, '') // every control but the line feed (tabs are spaces by now)
     .replace(/[ ]+\n/g, '\n')
     .trim();
 }
@@ -42,12 +45,12 @@ export function cleanText(input: unknown): string {
  * `^` goes too: RFC 6868 parsers (ical.js, i.e. Thunderbird) read `^n` as a line break and `^'`
  * as a quote, while older parsers would show an RFC 6868 escape (`^^`) literally.
  */
-export function cleanParam(input: unknown): string {
+export function cleanParam(input: TextInput): string {
   return cleanLine(input).replace(/["^]/g, '').replace(/\s{2,}/g, ' ').trim();
 }
 
 /** An e-mail address as it goes after `mailto:`: no controls, no whitespace. */
-export function cleanEmail(input: unknown): string {
+export function cleanEmail(input: TextInput): string {
   return cleanLine(input).replace(/\s+/g, '');
 }
 
@@ -60,7 +63,7 @@ export function escapeText(value: string): string {
  * A URL that may go into a URL property or a link: absolute http(s) only, normalised by the
  * WHATWG parser (which percent-encodes spaces and drops control characters). Otherwise undefined.
  */
-export function cleanUrl(input: unknown): string | undefined {
+export function cleanUrl(input: TextInput): string | undefined {
   const s = cleanLine(input);
   if (!s) return undefined;
   try {

@@ -1,5 +1,6 @@
 import type { DB } from './open.js';
 import { perDatabase } from './per-db.js';
+import { mustExist } from '../errors.js';
 
 export class SettingsRepository {
   private readonly getStmt;
@@ -22,7 +23,7 @@ export class SettingsRepository {
   /** Stores value unless the key exists; returns what is stored (safe with two processes starting at once). */
   getOrInsert(key: string, value: string): string {
     this.insertStmt.run(key, value);
-    return this.get(key)!;
+    return mustExist(this.get(key), 'setting');
   }
 
   /** Removes a key; true if it was there. */

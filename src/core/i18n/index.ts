@@ -145,7 +145,7 @@ export function negotiate(header: string | undefined, fallback: Language = 'en')
   const prefs = header
     .split(',')
     .map((part) => {
-      const [tag, ...rest] = part.trim().split(';');
+      const [tag = '', ...rest] = part.trim().split(';');
       const q = rest.map((r) => /^q=([\d.]+)$/.exec(r.trim())).find(Boolean);
       return { tag: tag.trim().toLowerCase(), q: q ? Number(q[1]) : 1 };
     })

@@ -28,6 +28,7 @@ import type { EmailKindRegistry } from './registry.js';
 import { classifySendError, createTransport, scrubAddresses, type MailTransport } from './transport.js';
 import type { EmailConfig, EmailLogger, OutboxRow, RenderedEmail } from './types.js';
 import { DEFAULT_RETRY, RenderError, abortable, checkRendered, errorSummary, messageIdHost, settlesWithin, type RetryPolicy } from './send-rules.js';
+import { messageIdFor } from './message-id.js';
 
 export { DEFAULT_RETRY, messageIdHost, type RetryPolicy };
 
@@ -259,10 +260,10 @@ export class Dispatcher {
     if (claimed.length === 0) return result;
 
     const state = { halted: false };
-    let next = 0;
+    // The workers share one iterator over the batch: each row is taken by exactly one of them.
+    const queue = claimed.values();
     const worker = async () => {
-      while (next < claimed.length) {
-        const row = claimed[next++];
+      for (const row of queue) {
         if (state.halted || this.stopping) {
           if (releaseLease(this.db, row.id, this.owner, this.clock.now(), true)) result.released++;
           continue;
@@ -354,7 +355,7 @@ export class Dispatcher {
         subject: rendered.subject,
         text: rendered.text,
         html: rendered.html,
-        messageId: row.message_id!,
+        messageId: row.message_id ?? messageIdFor(row, this.host),
         date: new Date(this.clock.now()),
         headers: { ...rendered.headers, 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'OOF, AutoReply' },
         icalEvent: rendered.icalEvent,

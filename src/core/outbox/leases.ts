@@ -127,5 +127,5 @@ export function releaseOwnedLeases(db: DB, owner: string, now: number): number {
 
 /** Whether `owner` still holds the row and nobody withdrew it: checked right before sending. */
 export function stillLeased(db: DB, id: number, owner: string): boolean {
-  return stmts(db).leased.get(id, owner)!.n === 1;
+  return stmts(db).leased.get(id, owner)?.n === 1;
 }

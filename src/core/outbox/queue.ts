@@ -9,7 +9,7 @@
 import type { Clock } from '../clock.js';
 import type { DB } from '../db/open.js';
 import { validateEmailAddress } from '../email-address.js';
-import { AppError } from '../errors.js';
+import { AppError, mustExist } from '../errors.js';
 import { isLanguage } from '../i18n/index.js';
 import { headerLine } from '../text.js';
 import { validateZone } from '../time/index.js';
@@ -165,7 +165,7 @@ export function getOutboxRow(db: DB, id: number): OutboxRow | undefined {
 }
 
 export function pendingCount(db: DB): number {
-  return stmts(db).pending.get()!.n;
+  return mustExist(stmts(db).pending.get(), 'outbox count').n;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -181,7 +181,7 @@ export interface PauseState {
 
 /** The stored pause; with `now`, `paused` says whether it is still in force at that instant. */
 export function pauseState(db: DB, now?: number): PauseState {
-  const r = stmts(db).state.get()!;
+  const r = mustExist(stmts(db).state.get(), 'mail state');
   return {
     paused: r.paused_until !== null && (now === undefined || r.paused_until > now),
     until: r.paused_until,
@@ -197,7 +197,7 @@ export function pauseDispatch(db: DB, p: { now: number; until: number; reason: s
 
 /** When the dispatchers last ran and last sent (any process on this database). */
 export function dispatchTimes(db: DB): { lastRunAt: number | null; lastSentAt: number | null } {
-  const r = stmts(db).state.get()!;
+  const r = mustExist(stmts(db).state.get(), 'mail state');
   return { lastRunAt: r.last_run_at, lastSentAt: r.last_sent_at };
 }
 

@@ -46,7 +46,8 @@ const RESERVED_HEADERS = new Set([
 /** Host for Message-IDs: the domain of MAIL_FROM, else the public URL's host. */
 export function messageIdHost(config: Pick<EmailConfig, 'mailFrom' | 'publicUrl'>): string {
   const m = /@([A-Za-z0-9.-]+)>?\s*$/.exec(config.mailFrom);
-  if (m) return m[1];
+  const host = m?.[1];
+  if (host) return host;
   try {
     return new URL(config.publicUrl).hostname || 'localhost';
   } catch {
@@ -68,10 +69,13 @@ export function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean>
 /** `p`, or a rejection as soon as `signal` aborts (for transports that ignore the signal). */
 export function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
+    // The signal's reason is passed on as it is (an Error whenever this project aborts).
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the rejection is forwarded, not made here
     const onAbort = () => reject(signal.reason ?? new Error('aborted'));
     signal.addEventListener('abort', onAbort, { once: true });
     p.then(
       (v) => (signal.removeEventListener('abort', onAbort), resolve(v)),
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- `p`'s own rejection, forwarded unchanged
       (e: unknown) => (signal.removeEventListener('abort', onAbort), reject(e)),
     );
   });
@@ -95,7 +99,7 @@ export function checkRendered(r: RenderedEmail): RenderedEmail {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(r.headers ?? {})) {
     if (!/^[A-Za-z0-9-]{1,64}$/.test(name) || RESERVED_HEADERS.has(name.toLowerCase())) throw new RenderError('RENDER', `header "${name}" not allowed`);
-    if (/[\r\n\u0000]/.test(String(value))) throw new RenderError('RENDER', `header "${name}" contains a line break`);
+    if (/[\r\n\0]/.test(String(value))) throw new RenderError('RENDER', `header "${name}" contains a line break`);
     headers[name] = String(value);
   }
   if (r.icalEvent && !['REQUEST', 'CANCEL', 'PUBLISH'].includes(r.icalEvent.method)) throw new RenderError('RENDER', 'invalid iCalendar method');

@@ -143,7 +143,8 @@ export function wallToInstant(w: WallTime, fields: { date?: string; time?: strin
   const candidates = new Set([offsetMinutes(zone, naive - 86_400_000), offsetMinutes(zone, naive), offsetMinutes(zone, naive + 86_400_000)]);
   const valid = [...candidates].map((off) => naive - off * 60_000).filter((ms) => naive - offsetMinutes(zone, ms) * 60_000 === ms);
   const instants = [...new Set(valid)].sort((a, b) => a - b);
-  if (instants.length === 0) {
+  const [instant, later] = instants;
+  if (instant === undefined) {
     throw new AppError(
       'time_gap',
       `${w.date} ${w.time} does not exist in ${zone}: the clocks jump forward that night. Choose a time outside the jump.`,
@@ -152,7 +153,7 @@ export function wallToInstant(w: WallTime, fields: { date?: string; time?: strin
       { date: w.date, time: w.time, zone },
     );
   }
-  if (instants.length > 1) {
+  if (later !== undefined) {
     throw new AppError(
       'time_overlap',
       `${w.date} ${w.time} happens twice in ${zone}: the clocks go back that night. Choose a time outside the repeated hour.`,
@@ -161,7 +162,7 @@ export function wallToInstant(w: WallTime, fields: { date?: string; time?: strin
       { date: w.date, time: w.time, zone },
     );
   }
-  return instants[0];
+  return instant;
 }
 
 /** Instant → wall-clock date and time in a zone. */

@@ -84,7 +84,7 @@ function mayBeWorkingTime(startUtc: number, durationMinutes: number, offsetMinut
  */
 export function monthPartRange(month: string, part: 'early' | 'mid' | 'late' | null): { from: string; to: string } {
   const start = `${month}-01`;
-  const [y, m] = month.split('-').map(Number);
+  const [y = NaN, m = NaN] = month.split('-').map(Number);
   const last = addDays(`${m === 12 ? y + 1 : y}-${String(m === 12 ? 1 : m + 1).padStart(2, '0')}-01`, -1);
   if (part === 'early') return { from: start, to: addDays(start, 9) };
   if (part === 'mid') return { from: addDays(start, 10), to: addDays(start, 19) };

@@ -22,6 +22,7 @@ export function hubJson(h: Hub) {
 
 /** A session as the API reports it: its wall time and zone (the truth), its UTC instant, and the local time per country. */
 export function sessionJson(s: Session, opts: { withJoinUrl?: boolean } = {}) {
+  const { startUtc } = s;
   return {
     id: s.id,
     slug: s.slug,
@@ -45,9 +46,9 @@ export function sessionJson(s: Session, opts: { withJoinUrl?: boolean } = {}) {
     reminderOffsets: s.reminderOffsets.map(formatDurationMinutes),
     ...(opts.withJoinUrl ? { joinUrl: s.joinUrl } : {}),
     places:
-      s.startUtc === null
+      startUtc === null
         ? []
-        : placeTimes(s.startUtc, s.durationMinutes, s.zone).map((p) => ({
+        : placeTimes(startUtc, s.durationMinutes, s.zone).map((p) => ({
             key: p.place.key,
             city: p.place.city,
             country: p.place.country,
@@ -55,14 +56,14 @@ export function sessionJson(s: Session, opts: { withJoinUrl?: boolean } = {}) {
             localDate: p.date,
             localStart: p.time,
             localEnd: p.endTime,
-            localIso: toIsoInZone(s.startUtc!, p.place.zone),
+            localIso: toIsoInZone(startUtc, p.place.zone),
             utcOffset: p.offset,
             workingHours: p.workingHours,
           })),
   };
 }
 
-export default async function apiRoutes(instance: FastifyInstance): Promise<void> {
+export default function apiRoutes(instance: FastifyInstance): void {
   const fastify = instance.withTypeProvider<TypeBoxTypeProvider>();
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { sessions, auth } = app.services;
@@ -78,17 +79,22 @@ export default async function apiRoutes(instance: FastifyInstance): Promise<void
     if (!o) return reply.code(401).header('WWW-Authenticate', 'Bearer').send({ error: 'unauthorized', message: 'a valid API token is required (Authorization: Bearer …)' });
     bearerOrganisers.set(req, o);
   };
-  const caller = (req: FastifyRequest) => bearerOrganisers.get(req)!;
+  // Set by the bearer hook of every route that asks for it; without it the route forgot the hook (a server error).
+  const caller = (req: FastifyRequest) => {
+    const o = bearerOrganisers.get(req);
+    if (!o) throw new Error('caller on a route without the requireToken hook');
+    return o;
+  };
   const optionalCaller = (req: FastifyRequest) => {
     const token = req.headers.authorization && /^Bearer\s+(\S+)$/i.exec(req.headers.authorization)?.[1];
     return token ? auth.organiserForToken(token) : undefined;
   };
 
-  app.get('/hubs', { schema: { tags: ['hubs'], summary: 'The hubs of the network', response: { 200: Type.Array(HubSchema) } } }, async () =>
+  app.get('/hubs', { schema: { tags: ['hubs'], summary: 'The hubs of the network', response: { 200: Type.Array(HubSchema) } } }, () =>
     sessions.hubs().map(hubJson),
   );
 
-  app.get('/series', { schema: { tags: ['series'], summary: 'Series of related sessions', response: { 200: Type.Array(Type.Object({ id: Type.Integer(), slug: Type.String(), title: Type.String(), description: Type.String(), sessionIds: Type.Array(Type.Integer()) })) } } }, async () =>
+  app.get('/series', { schema: { tags: ['series'], summary: 'Series of related sessions', response: { 200: Type.Array(Type.Object({ id: Type.Integer(), slug: Type.String(), title: Type.String(), description: Type.String(), sessionIds: Type.Array(Type.Integer()) })) } } }, () =>
     sessions.seriesList().map((s) => ({ ...s, sessionIds: sessions.listBySeries(s.id).map((x) => x.id) })),
   );
 
@@ -102,7 +108,7 @@ export default async function apiRoutes(instance: FastifyInstance): Promise<void
         response: { 200: Type.Array(SessionSchema) },
       },
     },
-    async (req) => {
+    (req) => {
       const q = req.query;
       const o = optionalCaller(req);
       return sessions
@@ -112,7 +118,7 @@ export default async function apiRoutes(instance: FastifyInstance): Promise<void
     },
   );
 
-  app.get('/sessions/:id', { schema: { tags: ['sessions'], params: IdParams, response: { 200: SessionSchema, 404: ErrorSchema } } }, async (req) => {
+  app.get('/sessions/:id', { schema: { tags: ['sessions'], params: IdParams, response: { 200: SessionSchema, 404: ErrorSchema } } }, (req) => {
     const s = sessions.get(req.params.id);
     const o = optionalCaller(req);
     return sessionJson(s, { withJoinUrl: !!o && can(o, 'session.read', s) });
@@ -136,7 +142,7 @@ export default async function apiRoutes(instance: FastifyInstance): Promise<void
       preHandler: requireToken,
       schema: { tags: ['sessions'], summary: 'Change a session', security: [{ bearer: [] }], params: IdParams, body: SessionBody, response: { 200: SessionSchema, 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema } },
     },
-    async (req) => {
+    (req) => {
       const s = sessions.update(req.params.id, req.body, caller(req));
       return sessionJson(s, { withJoinUrl: true });
     },
@@ -148,7 +154,7 @@ export default async function apiRoutes(instance: FastifyInstance): Promise<void
       preHandler: requireToken,
       schema: { tags: ['sessions'], summary: 'Cancel a session', security: [{ bearer: [] }], params: IdParams, response: { 200: SessionSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema } },
     },
-    async (req) => sessionJson(sessions.cancel(req.params.id, caller(req)), { withJoinUrl: true }),
+    (req) => sessionJson(sessions.cancel(req.params.id, caller(req)), { withJoinUrl: true }),
   );
 
 }

@@ -5,13 +5,13 @@ import { errorMessage, isLanguage, t } from '../../core/i18n/index.js';
 import { countryName } from '../sessions/index.js';
 import { formatInZone } from '../../core/time/index.js';
 import { langOf, render, personalPage } from '../../core/render/context.js';
-import { organiserOf, requireOrganiser } from '../organisers/index.js';
+import { requireOrganiser, signedInOrganiser } from '../organisers/index.js';
 import { IdParams, Query, notTextErrors, textValues } from '../../core/render/boundary.js';
 import { mayOn } from '../sessions/index.js';
 import { personalScope } from '../../core/access/index.js';
 import { ImportForm, JoinParams, MarkForm, MarkParams } from './schemas.js';
 
-export default async function attendanceRoutes(instance: FastifyInstance): Promise<void> {
+export default function attendanceRoutes(instance: FastifyInstance): void {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { attendance, sessions, registrations } = app.services;
 
@@ -33,13 +33,13 @@ export default async function attendanceRoutes(instance: FastifyInstance): Promi
     return render(req, reply, 'pages/join', { title: result.session.title, session: result.session, message, lang });
   });
 
-  app.register(async (plain) => {
+  app.register((plain) => {
     const area = plain.withTypeProvider<TypeBoxTypeProvider>();
     area.addHook('preHandler', requireOrganiser);
 
     const page = async (req: FastifyRequest & { params: { id: string } }, reply: FastifyReply, extra: Record<string, unknown> = {}, status = 200) => {
       const lang = langOf(req);
-      const o = organiserOf(req)!;
+      const o = signedInOrganiser(req);
       const session = sessions.getManaged(Number(req.params.id), o, 'attendance.mark');
       const scope = personalScope(o, session);
       const summary = attendance.summary(session.id, scope);
@@ -68,14 +68,14 @@ export default async function attendanceRoutes(instance: FastifyInstance): Promi
     area.get('/organiser/sessions/:id/attendance', { schema: { params: IdParams, querystring: Query({}) } }, async (req, reply) => page(req, reply));
 
     area.post('/organiser/sessions/:id/attendance/:rid', { schema: { params: MarkParams, body: MarkForm } }, async (req, reply) => {
-      const o = organiserOf(req)!;
+      const o = signedInOrganiser(req);
       const session = sessions.getManaged(Number(req.params.id), o, 'attendance.mark');
       attendance.mark(session.id, Number(req.params.rid), req.body?.attended === 'yes', personalScope(o, session));
       return reply.redirect(`/organiser/sessions/${session.id}/attendance?msg=att.saved`, 303);
     });
 
     area.post('/organiser/sessions/:id/attendance/import', { schema: { params: IdParams, body: ImportForm }, attachValidation: true }, async (req, reply) => {
-      const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'attendance.import');
+      const session = sessions.getManaged(Number(req.params.id), signedInOrganiser(req), 'attendance.import');
       if (req.validationError) return page(req, reply, { errors: notTextErrors(langOf(req), req.validationError), csvValue: textValues(req.body).csv ?? '' }, 400);
       return answerForm(
         () => page(req, reply, { importResult: attendance.importCsv(session.id, typeof req.body?.csv === 'string' ? req.body.csv : '') }),

@@ -4,7 +4,7 @@ import type { Clock } from '../../core/clock.js';
 import type { Config } from '../../core/config.js';
 import type { DB } from '../../core/db/open.js';
 import { immediate } from '../../core/db/open.js';
-import { AppError, notFound } from '../../core/errors.js';
+import { AppError, notFound, mustExist } from '../../core/errors.js';
 import { type RegistrationRepository } from '../registrations/index.js';
 import { type HubRepository, type SessionRepository } from '../sessions/index.js';
 import type { PersonalScope } from '../../core/access/index.js';
@@ -61,10 +61,11 @@ export class AttendanceService {
 
   private resolve(token: string): Registration {
     const m = /^(\d{1,12})\.([A-Za-z0-9_-]{32})$/.exec(token ?? '');
-    const reg = m ? this.repos.registrations.get(Number(m[1])) : undefined;
-    if (!m || !reg || reg.anonymisedAt !== null || !reg.tokenNonce) throw notFound('join link');
+    const [, id, mac] = m ?? [];
+    const reg = id !== undefined ? this.repos.registrations.get(Number(id)) : undefined;
+    if (mac === undefined || !reg || reg.anonymisedAt !== null || !reg.tokenNonce) throw notFound('join link');
     const expected = Buffer.from(this.mac(reg.id, reg.tokenNonce));
-    const given = Buffer.from(m[2]);
+    const given = Buffer.from(mac);
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw notFound('join link');
     return reg;
   }
@@ -77,7 +78,7 @@ export class AttendanceService {
   join(token: string): JoinResult {
     const reg = this.resolve(token);
     if (reg.status !== 'confirmed') throw new AppError('registration_inactive', 'this registration is not confirmed', 410, 'registration');
-    const session = this.repos.sessions.get(reg.sessionId)!;
+    const session = mustExist(this.repos.sessions.get(reg.sessionId), 'session');
     if (session.status === 'cancelled') throw new AppError('session_cancelled', 'this session has been cancelled', 410, 'session');
     if (session.startUtc === null || session.endUtc === null) return { kind: 'early', session, reg, opensAt: Number.NaN };
     const now = this.clock.now();
@@ -107,15 +108,16 @@ export class AttendanceService {
   importCsv(sessionId: number, csvText: string): ImportResult {
     let records: string[][];
     try {
-      records = parse(csvText.replace(/^\uFEFF/, ''), { relax_column_count: true, skip_empty_lines: true, trim: true, bom: true }) as string[][];
+      records = parse(csvText.replace(/^\uFEFF/, ''), { relax_column_count: true, skip_empty_lines: true, trim: true, bom: true });
     } catch {
       throw new AppError('csv_invalid', 'this file could not be read as CSV', 400, 'csv');
     }
-    if (records.length < 2) throw new AppError('csv_empty', 'the file has no participant rows', 400, 'csv');
-    const header = records[0].map((h) => h.toLowerCase());
-    const col = header.findIndex((h) => /e-?mail/.test(h));
-    if (col < 0) throw new AppError('csv_no_email', 'no column whose title contains "email"', 400, 'csv');
-    const emails = new Set(records.slice(1).map((r) => (r[col] ?? '').trim().toLowerCase()).filter((e) => e.includes('@')));
+    const [headerRow, ...rows] = records;
+    if (headerRow === undefined || rows.length === 0) throw new AppError('csv_empty', 'the file has no participant rows', 400, 'csv');
+    const col = headerRow.findIndex((h) => /e-?mail/.test(h.toLowerCase()));
+    const emailColumn = headerRow[col];
+    if (emailColumn === undefined) throw new AppError('csv_no_email', 'no column whose title contains "email"', 400, 'csv');
+    const emails = new Set(rows.map((r) => (r[col] ?? '').trim().toLowerCase()).filter((e) => e.includes('@')));
     return immediate(this.db, () => {
       const now = this.clock.now();
       let matched = 0;
@@ -126,7 +128,7 @@ export class AttendanceService {
         matched++;
         if (this.repos.registrations.markAttended(reg.id, now, 'import', now)) newlyMarked++;
       }
-      return { rows: records.length - 1, matched, newlyMarked, unmatched: emails.size - matched, emailColumn: records[0][col] };
+      return { rows: rows.length, matched, newlyMarked, unmatched: emails.size - matched, emailColumn };
     });
   }
 

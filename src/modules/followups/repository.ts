@@ -1,6 +1,6 @@
-import type { Statement } from 'better-sqlite3';
 import type { DB } from '../../core/db/open.js';
 import { perDatabase } from '../../core/db/per-db.js';
+import { mustExist } from '../../core/errors.js';
 
 export type Audience = 'attendees' | 'absentees';
 
@@ -34,19 +34,26 @@ const toFollowup = (r: Row): Followup => ({
   sentCount: r.sent_count,
 });
 
+/** Every statement of this repository, prepared once per database. */
+function prepareStatements(db: DB) {
+  return {
+    get: db.prepare('SELECT * FROM session_followups WHERE session_id = ? AND audience = ?'),
+    save: db.prepare(
+      `INSERT INTO session_followups (session_id, audience, subject, body, invite_next, created_at, updated_at)
+       VALUES (@sessionId, @audience, @subject, @body, @inviteNext, @now, @now)
+       ON CONFLICT(session_id, audience) DO UPDATE SET subject = excluded.subject, body = excluded.body,
+         invite_next = excluded.invite_next, updated_at = excluded.updated_at`,
+    ),
+    markSent: db.prepare('UPDATE session_followups SET sent_at = @now, sent_count = sent_count + @n, updated_at = @now WHERE session_id = @sessionId AND audience = @audience'),
+  };
+}
+
+type Statements = ReturnType<typeof prepareStatements>;
+
 export class FollowupRepository {
-  private readonly s: Record<string, Statement>;
+  private readonly s: Statements;
   constructor(db: DB) {
-    this.s = {
-      get: db.prepare('SELECT * FROM session_followups WHERE session_id = ? AND audience = ?'),
-      save: db.prepare(
-        `INSERT INTO session_followups (session_id, audience, subject, body, invite_next, created_at, updated_at)
-         VALUES (@sessionId, @audience, @subject, @body, @inviteNext, @now, @now)
-         ON CONFLICT(session_id, audience) DO UPDATE SET subject = excluded.subject, body = excluded.body,
-           invite_next = excluded.invite_next, updated_at = excluded.updated_at`,
-      ),
-      markSent: db.prepare('UPDATE session_followups SET sent_at = @now, sent_count = sent_count + @n, updated_at = @now WHERE session_id = @sessionId AND audience = @audience'),
-    };
+    this.s = prepareStatements(db);
   }
   get(sessionId: number, audience: Audience): Followup | undefined {
     const r = this.s.get.get(sessionId, audience) as Row | undefined;
@@ -54,7 +61,7 @@ export class FollowupRepository {
   }
   save(f: { sessionId: number; audience: Audience; subject: string; body: string; inviteNext: boolean }, now: number): Followup {
     this.s.save.run({ ...f, inviteNext: f.inviteNext ? 1 : 0, now });
-    return this.get(f.sessionId, f.audience)!;
+    return mustExist(this.get(f.sessionId, f.audience), 'follow-up');
   }
   markSent(sessionId: number, audience: Audience, n: number, now: number): void {
     this.s.markSent.run({ sessionId, audience, n, now });

@@ -5,18 +5,18 @@ import { t } from '../../core/i18n/index.js';
 import type { Audience } from './repository.js';
 import { AUDIENCES } from './service.js';
 import { langOf, render } from '../../core/render/context.js';
-import { organiserOf, requireOrganiser } from '../organisers/index.js';
+import { requireOrganiser, signedInOrganiser } from '../organisers/index.js';
 import { ActionForm, Query, notTextErrors, textValues } from '../../core/render/boundary.js';
 import { answerForm } from '../../core/render/form.js';
 import { FollowupParams, FollowupForm } from './schemas.js';
 
 type Params = { id: string; audience?: string };
 
-export default async function followupRoutes(instance: FastifyInstance): Promise<void> {
+export default function followupRoutes(instance: FastifyInstance): void {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { sessions, followups } = app.services;
 
-  app.register(async (plain) => {
+  app.register((plain) => {
     const area = plain.withTypeProvider<TypeBoxTypeProvider>();
     area.addHook('preHandler', requireOrganiser);
 
@@ -27,7 +27,7 @@ export default async function followupRoutes(instance: FastifyInstance): Promise
 
     const page = async (req: FastifyRequest & { params: Params }, reply: FastifyReply, extra: Record<string, unknown> = {}, status = 200) => {
       const lang = langOf(req);
-      const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'followups.manage');
+      const session = sessions.getManaged(Number(req.params.id), signedInOrganiser(req), 'followups.manage');
       const next = followups.nextInSeries(session);
       const ended = session.endUtc !== null && session.endUtc <= app.services.clock.now();
       return render(
@@ -59,7 +59,7 @@ export default async function followupRoutes(instance: FastifyInstance): Promise
     area.get('/organiser/sessions/:id/followups', { schema: { params: FollowupParams, querystring: Query({}) } }, async (req, reply) => page(req, reply));
 
     area.post('/organiser/sessions/:id/followups/:audience', { schema: { params: FollowupParams, body: FollowupForm }, attachValidation: true }, async (req, reply) => {
-      const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'followups.manage');
+      const session = sessions.getManaged(Number(req.params.id), signedInOrganiser(req), 'followups.manage');
       const audience = audienceOf(req.params.audience);
       if (req.validationError) {
         const values = textValues(req.body);
@@ -76,7 +76,7 @@ export default async function followupRoutes(instance: FastifyInstance): Promise
     });
 
     area.get('/organiser/sessions/:id/followups/:audience/preview', { schema: { params: FollowupParams, querystring: Query({}) } }, async (req, reply) => {
-      const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'followups.manage');
+      const session = sessions.getManaged(Number(req.params.id), signedInOrganiser(req), 'followups.manage');
       const audience = audienceOf(req.params.audience);
       const lang = langOf(req);
       // The organiser sees the recipient's personal links as markers, never the links themselves.
@@ -85,7 +85,7 @@ export default async function followupRoutes(instance: FastifyInstance): Promise
     });
 
     area.post('/organiser/sessions/:id/followups/:audience/send', { schema: { params: FollowupParams, body: ActionForm } }, async (req, reply) => {
-      const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'followups.manage');
+      const session = sessions.getManaged(Number(req.params.id), signedInOrganiser(req), 'followups.manage');
       const audience = audienceOf(req.params.audience);
       const result = followups.send(session, audience);
       req.log.info({ sessionId: session.id, audience, queued: result.queued }, 'follow-up queued');

@@ -2,7 +2,7 @@ import type { Clock } from '../../core/clock.js';
 import type { DB } from '../../core/db/open.js';
 import { immediate } from '../../core/db/open.js';
 import { enqueue } from '../../core/outbox/queue.js';
-import { AppError, FieldErrors } from '../../core/errors.js';
+import { AppError, FieldErrors, mustExist } from '../../core/errors.js';
 import type { Audience, Followup } from './repository.js';
 import { type RegistrationRepository } from '../registrations/index.js';
 import { type SessionRepository } from '../sessions/index.js';
@@ -115,7 +115,7 @@ function message(session: Session, audience: Audience, f: Followup, next: Sessio
   return {
     kind: FOLLOWUP_KIND,
     dedupeKey: `registration:${reg.id}:${reg.cycle}:followup`,
-    to: { email: reg.email!, name: reg.name },
+    to: { email: mustExist(reg.email, 'email address'), name: reg.name },
     language: reg.language,
     zone: reg.zone,
     sessionId: session.id,

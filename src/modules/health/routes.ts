@@ -2,7 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 
 /** Readiness: the database answers and its schema is migrated. */
-export default async function healthRoutes(instance: FastifyInstance): Promise<void> {
+export default function healthRoutes(instance: FastifyInstance): void {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   app.get('/healthz', { schema: { hide: true } }, async (_req, reply) => {
     try {

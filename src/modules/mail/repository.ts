@@ -5,7 +5,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { DB } from '../../core/db/open.js';
 import { perDatabase } from '../../core/db/per-db.js';
-import { AppError } from '../../core/errors.js';
+import { AppError, mustExist } from '../../core/errors.js';
 import { dispatchTimes, pauseState, type PauseState } from '../../core/outbox/queue.js';
 import { OUTBOX_STATUSES, type OutboxRow, type OutboxStatus } from '../../core/outbox/types.js';
 
@@ -194,7 +194,7 @@ export function mailSummary(db: DB, scope: MailScope & { now?: number } = {}): M
   const counts = Object.fromEntries(OUTBOX_STATUSES.map((k) => [k, 0])) as Record<OutboxStatus, number>;
   const rows = scope.hubId === undefined ? s.counts.all() : s.countsHub.all({ hubId: scope.hubId });
   for (const r of rows) counts[r.status] = r.n;
-  const times = s.times.get()!;
+  const times = mustExist(s.times.get(), 'mail times');
   const state = dispatchTimes(db);
   return {
     counts,

@@ -14,22 +14,22 @@ import { idParams, listQuery } from './schemas.js';
 import { t } from '../../core/i18n/index.js';
 import { formatInZone } from '../../core/time/index.js';
 import { langOf, render } from '../../core/render/context.js';
-import { organiserOf, requireOrganiser } from '../organisers/index.js';
+import { requireOrganiser, signedInOrganiser } from '../organisers/index.js';
 import { ActionForm } from '../../core/render/boundary.js';
 import { canGlobal } from '../../core/access/index.js';
 
 const PAGE_SIZE = 50;
 
-export default async function organiserMailRoutes(instance: FastifyInstance): Promise<void> {
+export default function organiserMailRoutes(instance: FastifyInstance): void {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const mailbox = app.services.mail;
 
   const when = (req: FastifyRequest, ms: number | null) => {
     if (ms === null) return '';
-    return formatInZone(ms, organiserOf(req)!.zone, langOf(req), 'medium');
+    return formatInZone(ms, signedInOrganiser(req).zone, langOf(req), 'medium');
   };
 
-  app.register(async (plain) => {
+  app.register((plain) => {
     const area = plain.withTypeProvider<TypeBoxTypeProvider>();
     area.addHook('preHandler', requireOrganiser);
 
@@ -37,7 +37,7 @@ export default async function organiserMailRoutes(instance: FastifyInstance): Pr
       '/organiser/mail',
       { schema: { querystring: listQuery } },
       async (req, reply) => {
-        const o = organiserOf(req)!;
+        const o = signedInOrganiser(req);
         const lang = langOf(req);
         const status = req.query.status || undefined;
         const page = req.query.page ?? 1;
@@ -72,7 +72,7 @@ export default async function organiserMailRoutes(instance: FastifyInstance): Pr
 
     area.get('/organiser/mail/:id', { schema: { params: idParams } }, async (req, reply) => {
       const lang = langOf(req);
-      const mail = mailbox.get(organiserOf(req)!, req.params.id);
+      const mail = mailbox.get(signedInOrganiser(req), req.params.id);
       return render(req, reply, 'pages/organiser/mail-message', {
         title: `${t(lang, 'email.admin.title')}: ${mail.subject ?? mail.kind}`,
         mail,
@@ -84,12 +84,12 @@ export default async function organiserMailRoutes(instance: FastifyInstance): Pr
     });
 
     area.post('/organiser/mail/:id/retry', { schema: { params: idParams, body: ActionForm } }, async (req, reply) => {
-      const mail = mailbox.retry(organiserOf(req)!, req.params.id);
+      const mail = mailbox.retry(signedInOrganiser(req), req.params.id);
       return reply.redirect(`/organiser/mail/${mail.id}`, 303);
     });
 
     area.post('/organiser/mail/resume', { schema: { body: ActionForm } }, async (req, reply) => {
-      mailbox.resume(organiserOf(req)!);
+      mailbox.resume(signedInOrganiser(req));
       return reply.redirect('/organiser/mail', 303);
     });
   });

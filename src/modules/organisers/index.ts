@@ -10,7 +10,7 @@ import { organiserOf } from './signed-in.js';
 // What other modules may use.
 export { organiserRepository, OrganiserRepository, type Organiser } from './repository.js';
 export { AuthService } from './service.js';
-export { organiserOf, requireOrganiser } from './signed-in.js';
+export { organiserOf, requireOrganiser, signedInOrganiser } from './signed-in.js';
 
 export default fp(
   async (app) => {

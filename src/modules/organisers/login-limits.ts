@@ -50,8 +50,9 @@ export class AccountLoginLimiter {
   lockedUntil(email: string): number | undefined {
     const now = this.clock.now();
     const list = this.recent(accountKey(email), now);
-    if (list.length < this.o.maxFailures) return undefined;
-    return list[list.length - this.o.maxFailures]! + this.o.windowMs;
+    const oldestCounted = list[list.length - this.o.maxFailures];
+    if (list.length < this.o.maxFailures || oldestCounted === undefined) return undefined;
+    return oldestCounted + this.o.windowMs;
   }
 
   recordFailure(email: string): void {

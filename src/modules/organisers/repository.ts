@@ -1,5 +1,6 @@
 import type { DB } from '../../core/db/open.js';
 import { perDatabase } from '../../core/db/per-db.js';
+import { mustExist } from '../../core/errors.js';
 
 export type Role = 'admin' | 'hub';
 
@@ -106,7 +107,7 @@ export class OrganiserRepository {
   }
   insert(o: Omit<Organiser, 'id' | 'disabled'> & { passwordHash: string }, now: number): Organiser {
     const info = this.insertStmt.run({ ...o, now });
-    return this.get(Number(info.lastInsertRowid))!;
+    return mustExist(this.get(Number(info.lastInsertRowid)), 'organiser');
   }
   updatePassword(id: number, passwordHash: string): void {
     this.setPassword.run(passwordHash, id);

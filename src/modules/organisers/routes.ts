@@ -18,13 +18,14 @@ export const LOGIN_PER_ADDRESS_PER_MINUTE = 10;
  * its /64 (one subscriber usually has a whole /64, and could otherwise change address per post).
  */
 export function clientKey(ip: string): string {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  if (mapped) return mapped[1]!;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip)?.[1];
+  if (mapped) return mapped;
   if (isIP(ip) !== 6) return ip;
-  const [head = '', tail] = ip.split('%')[0]!.toLowerCase().split('::') as [string, string | undefined];
+  const [address = ''] = ip.split('%');
+  const [head = '', tail] = address.toLowerCase().split('::');
   const left = head ? head.split(':') : [];
   const right = tail ? tail.split(':') : [];
-  const groups = tail === undefined ? left : [...left, ...Array(8 - left.length - right.length).fill('0'), ...right];
+  const groups = tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
   return groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':') + '::/64';
 }
 
@@ -33,7 +34,7 @@ function safeNext(next: unknown): string {
   return typeof next === 'string' && /^\/(?!\/)[^\s\\]*$/.test(next) ? next : '/organiser';
 }
 
-export default async function authRoutes(instance: FastifyInstance): Promise<void> {
+export default function authRoutes(instance: FastifyInstance): void {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   app.get('/login', { schema: { querystring: Query({ next: Type.Optional(Text) }) } }, async (req, reply) => {
     if (organiserOf(req)) return reply.redirect(safeNext(req.query.next), 303);

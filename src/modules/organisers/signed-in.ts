@@ -15,6 +15,16 @@ export function organiserOf(req: FastifyRequest): Organiser | undefined {
   return organisers.get(req) ?? undefined;
 }
 
+/**
+ * The organiser of a request that `requireOrganiser` let through. Without one, the route forgot
+ * the hook: a programming error, answered as a server error rather than served to nobody.
+ */
+export function signedInOrganiser(req: FastifyRequest): Organiser {
+  const o = organiserOf(req);
+  if (!o) throw new Error('signedInOrganiser on a route without the requireOrganiser hook');
+  return o;
+}
+
 export function requireOrganiser(req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void): void {
   if (organiserOf(req)) return done();
   const next = encodeURIComponent(req.url);

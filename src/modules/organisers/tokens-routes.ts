@@ -9,23 +9,23 @@ import { ActionForm, IdParams, Query, notTextErrors } from '../../core/render/bo
 import { langOf, render } from '../../core/render/context.js';
 import { answerForm, type FieldMessages } from '../../core/render/form.js';
 import { TokenForm } from './schemas.js';
-import { organiserOf, requireOrganiser } from './signed-in.js';
+import { requireOrganiser, signedInOrganiser } from './signed-in.js';
 
-export default async function tokenRoutes(instance: FastifyInstance): Promise<void> {
+export default function tokenRoutes(instance: FastifyInstance): void {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { auth } = app.services;
 
   const page = (req: FastifyRequest, reply: FastifyReply, o: { created?: string; errors?: FieldMessages } = {}, status = 200) =>
-    render(req, reply, 'pages/organiser/tokens', { title: t(langOf(req), 'org.tokens'), tokens: auth.tokens(organiserOf(req)!.id), created: o.created, errors: o.errors ?? {} }, status);
+    render(req, reply, 'pages/organiser/tokens', { title: t(langOf(req), 'org.tokens'), tokens: auth.tokens(signedInOrganiser(req).id), created: o.created, errors: o.errors ?? {} }, status);
 
-  app.register(async (plain) => {
+  app.register((plain) => {
     const area = plain.withTypeProvider<TypeBoxTypeProvider>();
     area.addHook('preHandler', requireOrganiser);
 
     area.get('/organiser/tokens', { schema: { querystring: Query({}) } }, async (req, reply) => page(req, reply));
 
     area.post('/organiser/tokens', { schema: { body: TokenForm }, attachValidation: true }, async (req, reply) => {
-      const o = organiserOf(req)!;
+      const o = signedInOrganiser(req);
       const lang = langOf(req);
       if (req.validationError) return page(req, reply, { errors: notTextErrors(lang, req.validationError) }, 400);
       return answerForm(
@@ -40,7 +40,7 @@ export default async function tokenRoutes(instance: FastifyInstance): Promise<vo
     });
 
     area.post('/organiser/tokens/:id/revoke', { schema: { params: IdParams, body: ActionForm } }, async (req, reply) => {
-      auth.revokeToken(organiserOf(req)!.id, Number(req.params.id));
+      auth.revokeToken(signedInOrganiser(req).id, Number(req.params.id));
       return reply.redirect('/organiser/tokens?msg=org.tokenRevoked', 303);
     });
   });

@@ -1,5 +1,6 @@
 import type { DB } from '../../core/db/open.js';
 import { perDatabase } from '../../core/db/per-db.js';
+import { mustExist } from '../../core/errors.js';
 
 export type PollAnswer = 'yes' | 'maybe' | 'no';
 export const POLL_ANSWERS: readonly PollAnswer[] = ['yes', 'maybe', 'no'];
@@ -296,11 +297,11 @@ export class PollRepository {
   }
   insert(sessionId: number, s: PollSettings, createdBy: number | null, now: number): Poll {
     const info = this.insertPoll.run({ sessionId, ...s, createdBy, now });
-    return this.get(Number(info.lastInsertRowid))!;
+    return mustExist(this.get(Number(info.lastInsertRowid)), 'poll');
   }
   setSettings(id: number, s: PollSettings, now: number): Poll {
     this.updateSettings.run({ id, ...s, now });
-    return this.get(id)!;
+    return mustExist(this.get(id), 'poll');
   }
   /** Closes an open poll; false if it was already closed. */
   close(id: number, reason: PollClosedReason, slotId: number | null, now: number): boolean {
@@ -322,7 +323,7 @@ export class PollRepository {
     return this.slotsOf.all(pollId).map(toSlot);
   }
   slotCountOf(pollId: number): number {
-    return this.slotCount.get(pollId)!.n;
+    return mustExist(this.slotCount.get(pollId), 'slot count').n;
   }
   /** Adds a slot; undefined if the poll already has one at that instant with that duration. */
   addSlot(s: Omit<PollSlot, 'id' | 'createdAt'>, now: number): PollSlot | undefined {
@@ -390,7 +391,7 @@ export class PollRepository {
     }));
   }
   voterTotals(pollId: number): { voters: number; answered: number } {
-    return this.voterCounts.get(pollId)!;
+    return mustExist(this.voterCounts.get(pollId), 'voter counts');
   }
 }
 

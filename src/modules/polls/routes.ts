@@ -14,7 +14,7 @@ import { NETWORK_COUNTRIES } from './present.js';
 import type { InviteResult } from './service.js';
 import { allZones, formatDate, formatInZone, formatTime } from '../../core/time/index.js';
 import { langOf, render, langChosen, personalLang, personalPage } from '../../core/render/context.js';
-import { organiserOf, requireOrganiser } from '../organisers/index.js';
+import { requireOrganiser, signedInOrganiser } from '../organisers/index.js';
 import { ActionForm, Form, Params, Query as QueryOf, Text, notTextErrors, textValues } from '../../core/render/boundary.js';
 import { can } from '../../core/access/index.js';
 import { SessionParams, TokenParams, PollQuery, SettingsForm, SlotForm, InviteForm, PickForm } from './schemas.js';
@@ -35,12 +35,15 @@ const POLL_FORM = {
 };
 const shown = (err: unknown): err is AppError => err instanceof AppError && POLL_FORM.statuses.includes(err.status);
 
-const one = (b: FormBody, k: string) => (Array.isArray(b[k]) ? (b[k] as string[])[0] : b[k]);
+const one = (b: FormBody, k: string) => {
+  const v = b[k];
+  return Array.isArray(v) ? v[0] : v;
+};
 
 
 const count = (v: string | undefined) => (v !== undefined && /^\d{1,6}$/.test(v) ? Number(v) : undefined);
 
-export default async function pollRoutes(instance: FastifyInstance): Promise<void> {
+export default function pollRoutes(instance: FastifyInstance): void {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { sessions, polls } = app.services;
 
@@ -52,7 +55,7 @@ export default async function pollRoutes(instance: FastifyInstance): Promise<voi
   type Extra = { errors?: Record<string, Record<string, string>>; values?: Record<string, Record<string, unknown>> };
 
   const orgPage = async (req: FastifyRequest, reply: FastifyReply, session: Session, extra: Extra = {}, status = 200) => {
-    const o = organiserOf(req)!;
+    const o = signedInOrganiser(req);
     const lang = langOf(req);
     const q = (req.query ?? {}) as Query;
     const poll = polls.forSession(session.id);
@@ -98,6 +101,7 @@ export default async function pollRoutes(instance: FastifyInstance): Promise<voi
         }
       }
       const picked = poll.pickedSlotId === null ? undefined : slots.find((s) => s.id === poll.pickedSlotId);
+      const invited = count(q.invited);
       Object.assign(data, {
         state,
         deadline: deadlineLabel(poll, o.zone, lang),
@@ -120,20 +124,20 @@ export default async function pollRoutes(instance: FastifyInstance): Promise<voi
           zone: v.zone,
           answered: v.answeredAt !== null,
         })),
-        inviteResult: count(q.invited) === undefined ? undefined : ({ invited: count(q.invited)!, alreadyInvited: count(q.already) ?? 0, withoutConsent: count(q.noConsent) ?? 0, invalid: count(q.invalid) ?? 0 } satisfies InviteResult),
+        inviteResult: invited === undefined ? undefined : ({ invited, alreadyInvited: count(q.already) ?? 0, withoutConsent: count(q.noConsent) ?? 0, invalid: count(q.invalid) ?? 0 } satisfies InviteResult),
       });
     }
     return render(req, reply, 'pages/organiser/poll', data, status);
   };
 
-  app.register(async (plain) => {
+  app.register((plain) => {
     const area = plain.withTypeProvider<TypeBoxTypeProvider>();
     area.addHook('preHandler', requireOrganiser);
-    const managed = (req: FastifyRequest & { params: { id: string } }) => sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'poll.manage');
+    const managed = (req: FastifyRequest & { params: { id: string } }) => sessions.getManaged(Number(req.params.id), signedInOrganiser(req), 'poll.manage');
     const base = (s: Session) => `/organiser/sessions/${s.id}/poll`;
 
     area.get('/organiser/sessions/:id/poll', { schema: { params: SessionParams, querystring: PollQuery } }, async (req, reply) =>
-      orgPage(req, reply, sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'poll.read')),
+      orgPage(req, reply, sessions.getManaged(Number(req.params.id), signedInOrganiser(req), 'poll.read')),
     );
 
     /** Runs a change; on a 400/409 shows the page again with the messages in `group`. */
@@ -152,8 +156,8 @@ export default async function pollRoutes(instance: FastifyInstance): Promise<voi
       const b = req.body ?? {};
       const input = { zone: one(b, 'zone'), deadlineDate: one(b, 'deadlineDate'), deadlineTime: one(b, 'deadlineTime'), reminderHours: one(b, 'reminderHours') };
       return act(req, reply, 'settings', (s) => {
-        if (polls.forSession(s.id)) polls.configure(s.id, input, organiserOf(req)!);
-        else polls.create(s.id, input, organiserOf(req)!);
+        if (polls.forSession(s.id)) polls.configure(s.id, input, signedInOrganiser(req));
+        else polls.create(s.id, input, signedInOrganiser(req));
         return `${base(s)}?msg=poll.org.saved`;
       }, input);
     });
@@ -163,7 +167,7 @@ export default async function pollRoutes(instance: FastifyInstance): Promise<voi
       const input = { date: one(b, 'date'), time: one(b, 'time'), zone: one(b, 'zone'), durationMinutes: one(b, 'durationMinutes') };
       const back = one(b, 'back');
       return act(req, reply, 'slot', (s) => {
-        polls.addSlot(s.id, input, organiserOf(req)!);
+        polls.addSlot(s.id, input, signedInOrganiser(req));
         // Adding a suggestion keeps the suggestions on screen.
         const keep = typeof back === 'string' && /^from=\d{4}-\d{2}-\d{2}&to=\d{4}-\d{2}-\d{2}&durationMinutes=\d{1,4}&zone=[A-Za-z0-9_%+.-]{1,80}$/.test(back) ? `&${back}` : '';
         return `${base(s)}?msg=poll.org.slotAdded${keep}#slots`;
@@ -172,7 +176,7 @@ export default async function pollRoutes(instance: FastifyInstance): Promise<voi
 
     area.post('/organiser/sessions/:id/poll/slots/:slotId/delete', { schema: { params: Params({ id: Text, slotId: Text }), body: ActionForm } }, async (req, reply) =>
       act(req, reply, 'slot', (s) => {
-        polls.removeSlot(s.id, Number(req.params.slotId), organiserOf(req)!);
+        polls.removeSlot(s.id, Number(req.params.slotId), signedInOrganiser(req));
         return `${base(s)}?msg=poll.org.slotRemoved#slots`;
       }),
     );
@@ -180,14 +184,14 @@ export default async function pollRoutes(instance: FastifyInstance): Promise<voi
     area.post('/organiser/sessions/:id/poll/invite', { schema: { params: SessionParams, body: InviteForm }, attachValidation: true }, async (req, reply) => {
       const b = req.body ?? {};
       return act(req, reply, 'invite', (s) => {
-        const r = polls.invite(s.id, { hubIds: b.hubIds, registrants: one(b, 'registrants') }, organiserOf(req)!);
+        const r = polls.invite(s.id, { hubIds: b.hubIds, registrants: one(b, 'registrants') }, signedInOrganiser(req));
         return `${base(s)}?invited=${r.invited}&already=${r.alreadyInvited}&noConsent=${r.withoutConsent}&invalid=${r.invalid}#voters`;
       });
     });
 
     area.post('/organiser/sessions/:id/poll/close', { schema: { params: SessionParams, body: ActionForm } }, async (req, reply) =>
       act(req, reply, 'close', (s) => {
-        polls.close(s.id, organiserOf(req)!);
+        polls.close(s.id, signedInOrganiser(req));
         return `${base(s)}?msg=poll.org.closedMsg`;
       }),
     );
@@ -195,7 +199,7 @@ export default async function pollRoutes(instance: FastifyInstance): Promise<voi
     area.post('/organiser/sessions/:id/poll/pick', { schema: { params: SessionParams, body: PickForm }, attachValidation: true }, async (req, reply) => {
       const b = req.body ?? {};
       return act(req, reply, 'pick', (s) => {
-        polls.pick(s.id, one(b, 'slotId'), organiserOf(req)!);
+        polls.pick(s.id, one(b, 'slotId'), signedInOrganiser(req));
         return `/sessions/${s.id}?msg=poll.org.pickedMsg`;
       });
     });
@@ -254,9 +258,9 @@ export default async function pollRoutes(instance: FastifyInstance): Promise<voi
       (errors, status) => {
         const submitted: Record<string, string> = {};
         for (const [k, v] of Object.entries(body)) {
-          const m = /^slot-(\d+)$/.exec(k);
-          const val = Array.isArray(v) ? v[0] : v;
-          if (m && (val === 'yes' || val === 'maybe' || val === 'no')) submitted[m[1]] = val;
+          const slot = /^slot-(\d+)$/.exec(k)?.[1];
+          const val: unknown = Array.isArray(v) ? v[0] : v;
+          if (slot !== undefined && (val === 'yes' || val === 'maybe' || val === 'no')) submitted[slot] = val;
         }
         return votePage(req, reply, { errors, submitted }, status);
       },

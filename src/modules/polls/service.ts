@@ -20,11 +20,11 @@ import type { Config } from '../../core/config.js';
 import type { DB } from '../../core/db/open.js';
 import { immediate } from '../../core/db/open.js';
 import { validateEmailAddress } from '../../core/email-address.js';
-import { AppError, FieldErrors, notFound } from '../../core/errors.js';
+import { AppError, FieldErrors, notFound, mustExist } from '../../core/errors.js';
 import { type RegistrationRepository } from '../registrations/index.js';
 import { type HubRepository, type SessionRepository } from '../sessions/index.js';
 import type { Organiser } from '../organisers/index.js';
-import { POLL_ANSWERS, PollRepository, type Poll, type PollAnswer, type PollSlot, type PollVoter } from './repository.js';
+import { POLL_ANSWERS, type PollRepository, type Poll, type PollAnswer, type PollSlot, type PollVoter } from './repository.js';
 import type { Session } from '../sessions/index.js';
 import { addDays, instantToWall, validateZone, wallToInstant } from '../../core/time/index.js';
 import { monthPartRange, suggestSlots } from '../../core/time/suggest.js';
@@ -61,7 +61,7 @@ export interface InviteResult {
 }
 
 const truthy = (v: unknown) => v === true || v === 'true' || v === 'on' || v === '1' || v === 1 || v === 'yes';
-const first = (v: unknown) => (Array.isArray(v) ? v[0] : v);
+const first = (v: unknown): unknown => (Array.isArray(v) ? v[0] : v);
 
 /** Date polls: every change and the emails it causes commit together. */
 export class PollService {
@@ -165,7 +165,7 @@ export class PollService {
     const session = this.sessions.getManaged(sessionId, actor, 'poll.manage');
     const settings = checkSettings(input, actor, undefined, this.clock.now(), this.defaultReminderHours);
     return immediate(this.db, () => {
-      const fresh = this.repos.sessions.get(session.id)!;
+      const fresh = mustExist(this.repos.sessions.get(session.id), 'session');
       if (fresh.status !== 'tentative') throw new AppError('poll_session_not_tentative', 'only a tentative session can have a date poll', 409, 'form');
       if (this.repo.forSession(session.id)) throw new AppError('poll_exists', 'this session already has a date poll', 409, 'form');
       return this.repo.insert(session.id, settings, actor.id, this.clock.now());
@@ -200,7 +200,7 @@ export class PollService {
     if (!date) errs.add('date', 'required', 'a date is required');
     if (!time) errs.add('time', 'required', 'a start time is required');
     const rawDuration = str(input.durationMinutes).trim();
-    const durationMinutes = rawDuration === '' ? this.repos.sessions.get(sessionId)!.durationMinutes : Number(rawDuration);
+    const durationMinutes = rawDuration === '' ? mustExist(this.repos.sessions.get(sessionId), 'session').durationMinutes : Number(rawDuration);
     if (!Number.isInteger(durationMinutes) || durationMinutes < 5 || durationMinutes > 1440) errs.add('durationMinutes', 'duration_invalid', 'a whole number of minutes from 5 to 1440');
     let startUtc: number | undefined;
     if (date && time && !errs.has('zone')) {
@@ -208,12 +208,15 @@ export class PollService {
       if (startUtc !== undefined && startUtc <= this.clock.now()) errs.add('date', 'in_past', 'this start is in the past');
     }
     errs.throwIfAny();
+    // Without field errors the start was computed; the check keeps it so should the checks above change.
+    if (startUtc === undefined) throw new AppError('required', 'a start time is required', 400, 'time');
+    const start = startUtc;
     return immediate(this.db, () => {
       const { session, poll: current } = this.managed(sessionId, actor);
       this.assertOpen(current, session);
       if (this.repo.slotCountOf(current.id) >= MAX_SLOTS) throw new AppError('poll_too_many_slots', `at most ${MAX_SLOTS} slots`, 409, 'form', { max: MAX_SLOTS });
       const slot = this.repo.addSlot(
-        { pollId: current.id, startDate: date, startTime: time, zone, durationMinutes, startUtc: startUtc!, endUtc: startUtc! + durationMinutes * 60_000 },
+        { pollId: current.id, startDate: date, startTime: time, zone, durationMinutes, startUtc: start, endUtc: start + durationMinutes * 60_000 },
         this.clock.now(),
       );
       if (!slot) throw new AppError('poll_slot_duplicate', 'this slot is already in the poll', 409, 'time');
@@ -312,8 +315,8 @@ export class PollService {
   vote(token: string, body: Record<string, unknown>): PollVoter {
     const { voter } = this.byToken(token);
     return immediate(this.db, () => {
-      const poll = this.repo.get(voter.pollId)!;
-      const session = this.repos.sessions.get(poll.sessionId)!;
+      const poll = mustExist(this.repo.get(voter.pollId), 'poll');
+      const session = mustExist(this.repos.sessions.get(poll.sessionId), 'session');
       this.assertOpen(poll, session);
       const errs = new FieldErrors();
       const answers = new Map<number, PollAnswer>();
@@ -326,7 +329,7 @@ export class PollService {
       if (!answers.size && !errs.errors.length) errs.add('form', 'poll_answer_required', 'choose an answer for at least one slot');
       errs.throwIfAny();
       this.repo.saveAnswers(voter.id, answers, this.clock.now());
-      return this.repo.voter(voter.id)!;
+      return mustExist(this.repo.voter(voter.id), 'poll voter');
     });
   }
 
@@ -343,7 +346,7 @@ export class PollService {
       if (poll.status === 'closed') throw new AppError('poll_closed', 'this poll is already closed', 409, 'form', { reason: poll.closedReason ?? '' });
       this.repo.close(poll.id, 'manual', null, this.clock.now());
       this.mail.withdrawVoting(poll.id, 'poll closed');
-      return this.repo.get(poll.id)!;
+      return mustExist(this.repo.get(poll.id), 'poll');
     });
   }
 

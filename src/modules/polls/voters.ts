@@ -13,6 +13,7 @@ import { isValidZone } from '../../core/time/index.js';
 import { hubRepository, sessionRepository, type Session } from '../sessions/index.js';
 import type { NewPollVoter, Poll, PollRepository, PollVoter } from './repository.js';
 import { pollDedupe, pollVoterToken } from './rules.js';
+import { mustExist } from '../../core/errors.js';
 
 export type VoterCandidate = Omit<NewPollVoter, 'tokenNonce' | 'tokenHash'>;
 
@@ -67,9 +68,10 @@ export class PollVoters {
         invitedAt: iso(v.createdAt),
         answeredAt: iso(v.answeredAt),
         changedAt: iso(v.changedAt),
-        answers: slots
-          .filter((s) => answers.has(s.id))
-          .map((s) => ({ start: iso(s.startUtc), wallTime: `${s.startDate} ${s.startTime}`, zone: s.zone, durationMinutes: s.durationMinutes, answer: answers.get(s.id)! })),
+        answers: slots.flatMap((s) => {
+          const answer = answers.get(s.id);
+          return answer === undefined ? [] : [{ start: iso(s.startUtc), wallTime: `${s.startDate} ${s.startTime}`, zone: s.zone, durationMinutes: s.durationMinutes, answer }];
+        }),
         emails: mailForKeys(this.db, pollDedupe.voter(v.pollId, v.id)),
       };
     });
@@ -103,7 +105,7 @@ export class PollVoters {
     let withoutConsent = 0;
     const candidates: VoterCandidate[] = [];
     for (const id of hubIds) {
-      const h = hubRepository(this.db).get(id)!;
+      const h = mustExist(hubRepository(this.db).get(id), 'hub');
       candidates.push({
         email: h.contactEmail,
         name: h.name,

@@ -23,7 +23,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { buildInvite, buildPublicCalendar, type CalendarEvent } from '../../core/calendar/index.js';
 import { hasFixedTime, sessionToEvent } from '../sessions/index.js';
-import { notFound } from '../../core/errors.js';
+import { notFound, mustExist } from '../../core/errors.js';
 import { t, type MessageKey } from '../../core/i18n/index.js';
 import type { Registration } from './repository.js';
 import type { Session } from '../sessions/index.js';
@@ -70,7 +70,7 @@ function personalHeaders(reply: FastifyReply): FastifyReply {
   return reply.header('Cache-Control', PERSONAL_CACHE_CONTROL).header('X-Robots-Tag', 'noindex, nofollow');
 }
 
-export default async function personalCalendarRoutes(instance: FastifyInstance): Promise<void> {
+export default function personalCalendarRoutes(instance: FastifyInstance): void {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { registrations, attendance, sessions } = app.services;
   const { clock } = app.services;
@@ -112,7 +112,7 @@ export default async function personalCalendarRoutes(instance: FastifyInstance):
       }
       return reply.code(404).send({ error: code, message });
     }
-    const content = buildInvite(personalEvent(session, reg), { name: reg.name, email: reg.email! }, { method: 'REQUEST', stampMs: clock.now() });
+    const content = buildInvite(personalEvent(session, reg), { name: reg.name, email: mustExist(reg.email, 'email address') }, { method: 'REQUEST', stampMs: clock.now() });
     return reply
       .code(200)
       .header('Content-Type', 'text/calendar; charset=utf-8; method=REQUEST')
@@ -126,7 +126,7 @@ export default async function personalCalendarRoutes(instance: FastifyInstance):
     const events: CalendarEvent[] = [];
     const idOf = new Map<string, number>();
     let stampMs = 0;
-    for (const seat of registrations.confirmedSeats(reg.email!)) {
+    for (const seat of registrations.confirmedSeats(mustExist(reg.email, 'email address'))) {
       const session = sessions.get(seat.sessionId);
       // No DTSTART yet: the session joins the feed once its date is set.
       if (!session || !hasFixedTime(session)) continue;

@@ -21,6 +21,7 @@ import { renderLayout, type EmailBlock } from '../../core/outbox/layout.js';
 import { greeting, sessionFacts, standardFooter } from '../sessions/index.js';
 import type { EmailKindRegistry } from '../../core/outbox/registry.js';
 import type { EmailRenderer, RenderContext, RenderedEmail, WithdrawDecision } from '../../core/outbox/types.js';
+import { mustExist } from '../../core/errors.js';
 
 /** The kinds that still make sense once a session is cancelled. */
 const CANCEL_KINDS = new Set(['invite.cancel', 'registration.cancelled', 'notice', 'followup']);
@@ -59,7 +60,7 @@ function personal<P>(ctx: RenderContext<P>): Personal<P> | WithdrawDecision {
     ctx,
     reg,
     session,
-    hub: r.hubs.get(session.hubId)!,
+    hub: mustExist(r.hubs.get(session.hubId), 'hub'),
     lang: ctx.row.language,
     zone: ctx.row.zone,
     base,
@@ -96,7 +97,7 @@ function invite(p: Personal, method: 'REQUEST' | 'CANCEL'): RenderedEmail['icalE
   if (method === 'REQUEST' && session.joinUrl) ev.url = p.joinUrl; // the personal link, which records attendance
   const content = buildInvite(
     method === 'CANCEL' ? { ...ev, status: 'CANCELLED' } : ev,
-    { name: p.reg.name, email: p.reg.email! },
+    { name: p.reg.name, email: mustExist(p.reg.email, 'email address') },
     { method, stampMs: p.ctx.clock.now() },
   );
   return { method, content, filename: method === 'CANCEL' ? 'cancel.ics' : 'invite.ics' };
@@ -238,7 +239,7 @@ export const updateRenderer = withPersonal<UpdatePayload>((p) => {
   const payload = p.ctx.payload;
   const blocks: EmailBlock[] = [
     { type: 'paragraph', text: t(lang, payload.firstFixed ? 'email.update.fixedIntro' : 'email.update.intro', title(p)) },
-    ...(payload.firstFixed ? [] : (payload.changes ?? []).map((c) => ({ type: 'paragraph', text: '• ' + describeChange(p, c) }) as EmailBlock)),
+    ...(payload.firstFixed ? [] : (payload.changes ?? []).map((c): EmailBlock => ({ type: 'paragraph', text: '• ' + describeChange(p, c) }))),
     ...whenBlocks(p, { join: true, links: true }),
   ];
   return finish(p, t(lang, payload.firstFixed ? 'email.update.fixedSubject' : 'email.update.subject', title(p)), blocks, { icalEvent: invite(p, 'REQUEST') });

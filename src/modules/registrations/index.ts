@@ -27,8 +27,8 @@ export default fp(
     const { config } = app;
     if (config.maintenanceIntervalMs > 0) {
       const maintenance = new MaintenanceService(app.services.registrations, app.services.clock, app.log.child({ module: 'maintenance' }));
-      app.addHook('onReady', async () => maintenance.start(config.maintenanceIntervalMs));
-      app.addHook('onClose', async () => maintenance.stop());
+      app.addHook('onReady', () => maintenance.start(config.maintenanceIntervalMs));
+      app.addHook('onClose', () => maintenance.stop());
     }
   },
   { name: 'registrations', dependencies: ['core', 'organisers', 'sessions'] },

@@ -7,8 +7,8 @@ import { countryName } from '../sessions/index.js';
 import { toCsv } from '../../core/csv.js';
 import { formatInZone } from '../../core/time/index.js';
 import { langOf, render } from '../../core/render/context.js';
-import { organiserOf, requireOrganiser } from '../organisers/index.js';
-import { ActionForm, Params, Query, Text, notTextErrors, textValues } from '../../core/render/boundary.js';
+import { requireOrganiser, signedInOrganiser } from '../organisers/index.js';
+import { ActionForm, Params, type Query, Text, notTextErrors, textValues } from '../../core/render/boundary.js';
 import { mayOn } from '../sessions/index.js';
 import { answerForm } from '../../core/render/form.js';
 import { personalScope } from '../../core/access/index.js';
@@ -29,16 +29,16 @@ function filterOf(q: Query): RegistrationFilter {
   return f;
 }
 
-export default async function organiserRegistrationRoutes(instance: FastifyInstance): Promise<void> {
+export default function organiserRegistrationRoutes(instance: FastifyInstance): void {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { sessions, registrations, questions } = app.services;
 
-  app.register(async (plain) => {
+  app.register((plain) => {
     const area = plain.withTypeProvider<TypeBoxTypeProvider>();
     area.addHook('preHandler', requireOrganiser);
 
     const page = async (req: FastifyRequest & { params: { id: string }; query: Query }, reply: FastifyReply, extra: Record<string, unknown> = {}, status = 200) => {
-      const o = organiserOf(req)!;
+      const o = signedInOrganiser(req);
       const lang = langOf(req);
       const session = sessions.getManaged(Number(req.params.id), o, 'registrations.read');
       const scope = personalScope(o, session);
@@ -58,7 +58,7 @@ export default async function organiserRegistrationRoutes(instance: FastifyInsta
         }
         return [...m.values()].sort((a, b) => b.confirmed - a.confirmed || a.label.localeCompare(b.label));
       };
-      const query = new URLSearchParams(Object.entries(req.query ?? {}).filter(([, v]) => typeof v === 'string' && v) as [string, string][]).toString();
+      const query = new URLSearchParams(Object.entries(req.query ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '')).toString();
       return render(
         req,
         reply,
@@ -95,7 +95,7 @@ export default async function organiserRegistrationRoutes(instance: FastifyInsta
     area.get('/organiser/sessions/:id/registrations', { schema: { params: SessionParams, querystring: RegQuery } }, async (req, reply) => page(req, reply));
 
     area.get('/organiser/sessions/:id/registrations.csv', { schema: { params: SessionParams, querystring: RegQuery } }, async (req, reply) => {
-      const o = organiserOf(req)!;
+      const o = signedInOrganiser(req);
       const session = sessions.getManaged(Number(req.params.id), o, 'registrations.read');
       const hubName = new Map(sessions.hubs().map((h) => [h.id, h.name]));
       const asked = questions.list(session.id);
@@ -120,11 +120,11 @@ export default async function organiserRegistrationRoutes(instance: FastifyInsta
         .header('Content-Type', 'text/csv; charset=utf-8')
         .header('Content-Disposition', `attachment; filename="registrations-${session.id}.csv"`)
         .header('Cache-Control', 'no-store')
-        .send(toCsv(header, rows as unknown[][]));
+        .send(toCsv(header, rows));
     });
 
     area.post('/organiser/sessions/:id/registrations', { schema: { params: SessionParams, querystring: RegQuery, body: RegistrationForm }, attachValidation: true }, async (req, reply) => {
-      const o = organiserOf(req)!;
+      const o = signedInOrganiser(req);
       const session = sessions.getManaged(Number(req.params.id), o, 'registrations.manage');
       if (req.validationError) {
         const errors = notTextErrors(langOf(req), req.validationError);
@@ -143,7 +143,7 @@ export default async function organiserRegistrationRoutes(instance: FastifyInsta
 
     const regAction = (path: string, act: (regId: number) => void, msg: string) =>
       area.post(`/organiser/sessions/:id/registrations/:rid/${path}`, { schema: { params: Params({ id: Text, rid: Text }), body: ActionForm } }, async (req, reply) => {
-        const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'registrations.manage');
+        const session = sessions.getManaged(Number(req.params.id), signedInOrganiser(req), 'registrations.manage');
         const reg = registrations.get(Number(req.params.rid));
         if (reg.sessionId !== session.id) throw new AppError('not_found', 'registration not found', 404);
         act(reg.id);
@@ -153,7 +153,7 @@ export default async function organiserRegistrationRoutes(instance: FastifyInsta
     regAction('promote', (id) => registrations.moveFromWaitlist(id), 'orgreg.promoted');
 
     area.post('/organiser/sessions/:id/message', { schema: { params: SessionParams, querystring: RegQuery, body: MessageForm }, attachValidation: true }, async (req, reply) => {
-      const o = organiserOf(req)!;
+      const o = signedInOrganiser(req);
       const session = sessions.getManaged(Number(req.params.id), o, 'registrations.message');
       if (req.validationError) return page(req, reply, { messageErrors: notTextErrors(langOf(req), req.validationError), messageValues: textValues(req.body) }, 400);
       return answerForm(
@@ -168,7 +168,7 @@ export default async function organiserRegistrationRoutes(instance: FastifyInsta
     });
 
     area.post('/organiser/sessions/:id/questions', { schema: { params: SessionParams, querystring: RegQuery, body: QuestionForm }, attachValidation: true }, async (req, reply) => {
-      const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'registrations.manage');
+      const session = sessions.getManaged(Number(req.params.id), signedInOrganiser(req), 'registrations.manage');
       if (req.validationError) return page(req, reply, { questionErrors: notTextErrors(langOf(req), req.validationError), questionValues: textValues(req.body) }, 400);
       const b = req.body ?? {};
       return answerForm(
@@ -182,7 +182,7 @@ export default async function organiserRegistrationRoutes(instance: FastifyInsta
     });
 
     area.post('/organiser/sessions/:id/questions/:qid/delete', { schema: { params: Params({ id: Text, qid: Text }), body: ActionForm } }, async (req, reply) => {
-      const session = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'registrations.manage');
+      const session = sessions.getManaged(Number(req.params.id), signedInOrganiser(req), 'registrations.manage');
       questions.remove(session.id, Number(req.params.qid));
       return reply.redirect(`/organiser/sessions/${session.id}/registrations?msg=orgreg.questionDeleted`, 303);
     });

@@ -7,10 +7,10 @@ import { singleLine } from '../../core/text.js';
 import type { Question, RegistrationRepository } from './repository.js';
 
 export interface QuestionInput {
-  label?: unknown;
-  kind?: unknown;
-  options?: unknown;
-  required?: unknown;
+  label?: string;
+  kind?: string;
+  options?: string;
+  required?: string;
 }
 
 export class QuestionService {
@@ -22,9 +22,9 @@ export class QuestionService {
 
   /** A text question, or a choice among at least two options (one a line, or separated by commas). */
   add(sessionId: number, input: QuestionInput): void {
-    const label = singleLine(String(input.label ?? '')).slice(0, 200);
+    const label = singleLine(input.label ?? '').slice(0, 200);
     const kind = input.kind === 'choice' ? 'choice' : 'text';
-    const options = kind === 'choice' ? String(input.options ?? '').split(/\r?\n|,/).map((x) => singleLine(x)).filter(Boolean).slice(0, 30) : [];
+    const options = kind === 'choice' ? (input.options ?? '').split(/\r?\n|,/).map((x) => singleLine(x)).filter(Boolean).slice(0, 30) : [];
     const errs = new FieldErrors();
     if (!label) errs.add('label', 'required', 'a question needs a label');
     if (kind === 'choice' && options.length < 2) errs.add('options', 'options_required', 'a choice needs at least two options');

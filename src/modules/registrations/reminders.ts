@@ -7,6 +7,7 @@ import type { Registration } from './repository.js';
 import type { Session } from '../sessions/index.js';
 import { localTimeOnDay, minutesOfDay } from '../../core/time/index.js';
 import type { SessionChange } from '../sessions/index.js';
+import { mustExist } from '../../core/errors.js';
 
 /** The repositories this service uses (the app builds each once per database). */
 type Repositories = { registrations: RegistrationRepository; sessions: SessionRepository };
@@ -47,7 +48,7 @@ export class ReminderService {
   ) {}
 
   /** Queues the reminders of one confirmed registration (inside the caller's transaction). Returns how many. */
-  schedule(reg: Registration, session: Session = this.repos.sessions.get(reg.sessionId)!): number {
+  schedule(reg: Registration, session: Session = mustExist(this.repos.sessions.get(reg.sessionId), 'session')): number {
     if (reg.status !== 'confirmed' || !reg.email) return 0;
     if (session.status !== 'scheduled' || session.startUtc === null) return 0;
     const now = this.clock.now();

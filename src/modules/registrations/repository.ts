@@ -3,101 +3,109 @@ import type { DB } from '../../core/db/open.js';
 import type { PersonalScope } from '../../core/access/index.js';
 import { perDatabase } from '../../core/db/per-db.js';
 import { toRegistration, type NewRegistration, type Question, type Registration, type RegistrationFilter, type RegistrationRow, type RegistrationStatus, type Transition } from './model.js';
+import { mustExist } from '../../core/errors.js';
 
 export { ORG_TYPES, type NewRegistration, type OrgType, type Question, type Registration, type RegistrationFilter, type RegistrationSource, type RegistrationStatus, type Transition } from './model.js';
 
+/** Every statement of this repository, prepared once per database. */
+function prepareStatements(db: DB) {
+  return {
+    byId: db.prepare('SELECT * FROM registrations WHERE id = ?'),
+    byToken: db.prepare('SELECT * FROM registrations WHERE token_hash = ?'),
+    byEmail: db.prepare('SELECT * FROM registrations WHERE session_id = ? AND email_norm = ?'),
+    insert: db.prepare(
+      `INSERT INTO registrations (session_id, status, name, email, email_norm, organisation, org_type, hub_id, country, language, zone,
+         consent_version, consent_at, followup_consent, followup_consent_at, answers, token_nonce, token_hash, email_verified_at,
+         hold_until, waitlisted_at, confirmed_at, source, created_at, updated_at)
+       VALUES (@sessionId, @status, @name, @email, @emailNorm, @organisation, @orgType, @hubId, @country, @language, @zone,
+         @consentVersion, @now, @followupConsent, @followupConsentAt, @answers, @tokenNonce, @tokenHash, @emailVerifiedAt,
+         @holdUntil, @waitlistedAt, @confirmedAt, @source, @now, @now)`,
+    ),
+    // Takes a cancelled / expired registration up again with fresh answers and a new cycle.
+    revive: db.prepare(
+      `UPDATE registrations SET status = @status, name = @name, email = @email, organisation = @organisation, org_type = @orgType,
+         hub_id = @hubId, country = @country, language = @language, zone = @zone, consent_version = @consentVersion,
+         consent_at = @now, followup_consent = @followupConsent, followup_consent_at = @followupConsentAt, answers = @answers,
+         token_nonce = @tokenNonce, token_hash = @tokenHash, email_verified_at = @emailVerifiedAt, hold_until = @holdUntil,
+         waitlisted_at = @waitlistedAt, confirmed_at = @confirmedAt, cancelled_at = NULL, source = @source,
+         cycle = cycle + 1, updated_at = @now
+       WHERE id = @id`,
+    ),
+    transition: db.prepare(
+      `UPDATE registrations SET status = @status,
+         hold_until = CASE WHEN @setHold THEN @holdUntil ELSE hold_until END,
+         waitlisted_at = CASE WHEN @setWait THEN @waitlistedAt ELSE waitlisted_at END,
+         confirmed_at = CASE WHEN @setConf THEN @confirmedAt ELSE confirmed_at END,
+         cancelled_at = CASE WHEN @setCanc THEN @cancelledAt ELSE cancelled_at END,
+         email_verified_at = CASE WHEN @setVer THEN @emailVerifiedAt ELSE email_verified_at END,
+         updated_at = @now
+       WHERE id = @id`,
+    ),
+    preferences: db.prepare('UPDATE registrations SET language = @language, zone = @zone, followup_consent = @followupConsent, followup_consent_at = @followupConsentAt, updated_at = @now WHERE id = @id'),
+    seatsTaken: db.prepare(
+      `SELECT count(*) AS n FROM registrations
+       WHERE session_id = ? AND (status = 'confirmed' OR (status = 'pending' AND hold_until > ?))`,
+    ),
+    firstWaitlisted: db.prepare(
+      `SELECT * FROM registrations WHERE session_id = ? AND status = 'waitlisted' ORDER BY waitlisted_at, id LIMIT 1`,
+    ),
+    firstWaitlistedVerified: db.prepare(
+      `SELECT * FROM registrations WHERE session_id = ? AND status = 'waitlisted' AND email_verified_at IS NOT NULL ORDER BY waitlisted_at, id LIMIT 1`,
+    ),
+    pendingHeld: db.prepare(`SELECT count(*) AS n FROM registrations WHERE session_id = ? AND status = 'pending' AND hold_until > ?`),
+    waitlistPosition: db.prepare(
+      `SELECT count(*) AS n FROM registrations r, registrations me
+       WHERE me.id = ? AND r.session_id = me.session_id AND r.status = 'waitlisted'
+         AND (r.waitlisted_at < me.waitlisted_at OR (r.waitlisted_at = me.waitlisted_at AND r.id <= me.id))`,
+    ),
+    statusCounts: db.prepare('SELECT status, count(*) AS n FROM registrations WHERE session_id = ? GROUP BY status'),
+    expiredHolds: db.prepare(`SELECT * FROM registrations WHERE status = 'pending' AND hold_until <= ? ORDER BY hold_until, id LIMIT 500`),
+    activeForSession: db.prepare(`SELECT * FROM registrations WHERE session_id = ? AND status IN ('confirmed', 'pending', 'waitlisted') ORDER BY id`),
+    byStatus: db.prepare(`SELECT * FROM registrations WHERE session_id = ? AND status = ? ORDER BY id`),
+    anonymise: db.prepare(
+      `UPDATE registrations SET name = '', email = NULL, email_norm = 'erased:' || id, organisation = '', answers = '{}',
+         token_hash = 'erased:' || id, token_nonce = '', anonymised_at = @now, updated_at = @now
+       WHERE id = @id AND anonymised_at IS NULL`,
+    ),
+    // Dated sessions count from their end; undated ones (tentative, or cancelled before a date was
+    // set) from the end of their rough month, else their creation, and never before the
+    // registration itself is as old.
+    dueForAnonymising: db.prepare(
+      `SELECT r.id FROM registrations r JOIN sessions s ON s.id = r.session_id
+       WHERE r.anonymised_at IS NULL AND (
+         (s.end_utc IS NOT NULL AND s.end_utc <= @before)
+         OR (s.end_utc IS NULL AND r.created_at <= @before AND coalesce(
+               CASE WHEN s.approx_month GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]'
+                    THEN CAST(strftime('%s', s.approx_month || '-01', '+1 month') AS INTEGER) * 1000 END,
+               s.created_at) <= @before)
+       ) LIMIT 1000`,
+    ),
+    questions: db.prepare('SELECT * FROM session_questions WHERE session_id = ? ORDER BY position, id'),
+    addQuestion: db.prepare(
+      `INSERT INTO session_questions (session_id, label, kind, options, required, position)
+       VALUES (@sessionId, @label, @kind, @options, @required, (SELECT coalesce(max(position), 0) + 1 FROM session_questions WHERE session_id = @sessionId))`,
+    ),
+    deleteQuestion: db.prepare('DELETE FROM session_questions WHERE id = ? AND session_id = ?'),
+    markAttended: db.prepare(
+      `UPDATE registrations SET attended_at = coalesce(attended_at, @at), attendance_source = coalesce(attendance_source, @source), updated_at = @now
+       WHERE id = @id AND attended_at IS NULL`,
+    ),
+    unmarkAttended: db.prepare('UPDATE registrations SET attended_at = NULL, attendance_source = NULL, updated_at = @now WHERE id = @id'),
+    attendanceBy: db.prepare(
+      `SELECT country, hub_id, count(*) AS registered, count(attended_at) AS attended FROM registrations
+       WHERE session_id = @sessionId AND status = 'confirmed' AND (@scopeHubId IS NULL OR hub_id = @scopeHubId) GROUP BY country, hub_id`,
+    ),
+  };
+}
+
+type Statements = ReturnType<typeof prepareStatements>;
+
 export class RegistrationRepository {
-  private readonly s: Record<string, Statement>;
+  private readonly s: Statements;
   private readonly listCache = new Map<string, Statement>();
 
   constructor(private readonly db: DB) {
-    this.s = {
-      byId: db.prepare('SELECT * FROM registrations WHERE id = ?'),
-      byToken: db.prepare('SELECT * FROM registrations WHERE token_hash = ?'),
-      byEmail: db.prepare('SELECT * FROM registrations WHERE session_id = ? AND email_norm = ?'),
-      insert: db.prepare(
-        `INSERT INTO registrations (session_id, status, name, email, email_norm, organisation, org_type, hub_id, country, language, zone,
-           consent_version, consent_at, followup_consent, followup_consent_at, answers, token_nonce, token_hash, email_verified_at,
-           hold_until, waitlisted_at, confirmed_at, source, created_at, updated_at)
-         VALUES (@sessionId, @status, @name, @email, @emailNorm, @organisation, @orgType, @hubId, @country, @language, @zone,
-           @consentVersion, @now, @followupConsent, @followupConsentAt, @answers, @tokenNonce, @tokenHash, @emailVerifiedAt,
-           @holdUntil, @waitlistedAt, @confirmedAt, @source, @now, @now)`,
-      ),
-      // Takes a cancelled / expired registration up again with fresh answers and a new cycle.
-      revive: db.prepare(
-        `UPDATE registrations SET status = @status, name = @name, email = @email, organisation = @organisation, org_type = @orgType,
-           hub_id = @hubId, country = @country, language = @language, zone = @zone, consent_version = @consentVersion,
-           consent_at = @now, followup_consent = @followupConsent, followup_consent_at = @followupConsentAt, answers = @answers,
-           token_nonce = @tokenNonce, token_hash = @tokenHash, email_verified_at = @emailVerifiedAt, hold_until = @holdUntil,
-           waitlisted_at = @waitlistedAt, confirmed_at = @confirmedAt, cancelled_at = NULL, source = @source,
-           cycle = cycle + 1, updated_at = @now
-         WHERE id = @id`,
-      ),
-      transition: db.prepare(
-        `UPDATE registrations SET status = @status,
-           hold_until = CASE WHEN @setHold THEN @holdUntil ELSE hold_until END,
-           waitlisted_at = CASE WHEN @setWait THEN @waitlistedAt ELSE waitlisted_at END,
-           confirmed_at = CASE WHEN @setConf THEN @confirmedAt ELSE confirmed_at END,
-           cancelled_at = CASE WHEN @setCanc THEN @cancelledAt ELSE cancelled_at END,
-           email_verified_at = CASE WHEN @setVer THEN @emailVerifiedAt ELSE email_verified_at END,
-           updated_at = @now
-         WHERE id = @id`,
-      ),
-      preferences: db.prepare('UPDATE registrations SET language = @language, zone = @zone, followup_consent = @followupConsent, followup_consent_at = @followupConsentAt, updated_at = @now WHERE id = @id'),
-      seatsTaken: db.prepare(
-        `SELECT count(*) AS n FROM registrations
-         WHERE session_id = ? AND (status = 'confirmed' OR (status = 'pending' AND hold_until > ?))`,
-      ),
-      firstWaitlisted: db.prepare(
-        `SELECT * FROM registrations WHERE session_id = ? AND status = 'waitlisted' ORDER BY waitlisted_at, id LIMIT 1`,
-      ),
-      firstWaitlistedVerified: db.prepare(
-        `SELECT * FROM registrations WHERE session_id = ? AND status = 'waitlisted' AND email_verified_at IS NOT NULL ORDER BY waitlisted_at, id LIMIT 1`,
-      ),
-      pendingHeld: db.prepare(`SELECT count(*) AS n FROM registrations WHERE session_id = ? AND status = 'pending' AND hold_until > ?`),
-      waitlistPosition: db.prepare(
-        `SELECT count(*) AS n FROM registrations r, registrations me
-         WHERE me.id = ? AND r.session_id = me.session_id AND r.status = 'waitlisted'
-           AND (r.waitlisted_at < me.waitlisted_at OR (r.waitlisted_at = me.waitlisted_at AND r.id <= me.id))`,
-      ),
-      statusCounts: db.prepare('SELECT status, count(*) AS n FROM registrations WHERE session_id = ? GROUP BY status'),
-      expiredHolds: db.prepare(`SELECT * FROM registrations WHERE status = 'pending' AND hold_until <= ? ORDER BY hold_until, id LIMIT 500`),
-      activeForSession: db.prepare(`SELECT * FROM registrations WHERE session_id = ? AND status IN ('confirmed', 'pending', 'waitlisted') ORDER BY id`),
-      byStatus: db.prepare(`SELECT * FROM registrations WHERE session_id = ? AND status = ? ORDER BY id`),
-      anonymise: db.prepare(
-        `UPDATE registrations SET name = '', email = NULL, email_norm = 'erased:' || id, organisation = '', answers = '{}',
-           token_hash = 'erased:' || id, token_nonce = '', anonymised_at = @now, updated_at = @now
-         WHERE id = @id AND anonymised_at IS NULL`,
-      ),
-      // Dated sessions count from their end; undated ones (tentative, or cancelled before a date was
-      // set) from the end of their rough month, else their creation, and never before the
-      // registration itself is as old.
-      dueForAnonymising: db.prepare(
-        `SELECT r.id FROM registrations r JOIN sessions s ON s.id = r.session_id
-         WHERE r.anonymised_at IS NULL AND (
-           (s.end_utc IS NOT NULL AND s.end_utc <= @before)
-           OR (s.end_utc IS NULL AND r.created_at <= @before AND coalesce(
-                 CASE WHEN s.approx_month GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]'
-                      THEN CAST(strftime('%s', s.approx_month || '-01', '+1 month') AS INTEGER) * 1000 END,
-                 s.created_at) <= @before)
-         ) LIMIT 1000`,
-      ),
-      questions: db.prepare('SELECT * FROM session_questions WHERE session_id = ? ORDER BY position, id'),
-      addQuestion: db.prepare(
-        `INSERT INTO session_questions (session_id, label, kind, options, required, position)
-         VALUES (@sessionId, @label, @kind, @options, @required, (SELECT coalesce(max(position), 0) + 1 FROM session_questions WHERE session_id = @sessionId))`,
-      ),
-      deleteQuestion: db.prepare('DELETE FROM session_questions WHERE id = ? AND session_id = ?'),
-      markAttended: db.prepare(
-        `UPDATE registrations SET attended_at = coalesce(attended_at, @at), attendance_source = coalesce(attendance_source, @source), updated_at = @now
-         WHERE id = @id AND attended_at IS NULL`,
-      ),
-      unmarkAttended: db.prepare('UPDATE registrations SET attended_at = NULL, attendance_source = NULL, updated_at = @now WHERE id = @id'),
-      attendanceBy: db.prepare(
-        `SELECT country, hub_id, count(*) AS registered, count(attended_at) AS attended FROM registrations
-         WHERE session_id = @sessionId AND status = 'confirmed' AND (@scopeHubId IS NULL OR hub_id = @scopeHubId) GROUP BY country, hub_id`,
-      ),
-    };
+    this.s = prepareStatements(db);
   }
 
   get(id: number): Registration | undefined {
@@ -115,11 +123,11 @@ export class RegistrationRepository {
 
   insert(n: NewRegistration, now: number): Registration {
     const info = this.s.insert.run(this.params(n, now));
-    return this.get(Number(info.lastInsertRowid))!;
+    return mustExist(this.get(Number(info.lastInsertRowid)), 'registration');
   }
   revive(id: number, n: NewRegistration, now: number): Registration {
     this.s.revive.run({ ...this.params(n, now), id });
-    return this.get(id)!;
+    return mustExist(this.get(id), 'registration');
   }
   private params(n: NewRegistration, now: number) {
     return {
@@ -148,11 +156,11 @@ export class RegistrationRepository {
       emailVerifiedAt: t.emailVerifiedAt ?? null,
       now,
     });
-    return this.get(id)!;
+    return mustExist(this.get(id), 'registration');
   }
 
   setPreferences(id: number, p: { language: string; zone: string; followupConsent: boolean }, now: number): Registration {
-    const before = this.get(id)!;
+    const before = mustExist(this.get(id), 'registration');
     this.s.preferences.run({
       id,
       language: p.language,
@@ -161,7 +169,7 @@ export class RegistrationRepository {
       followupConsentAt: p.followupConsent ? (before.followupConsent ? before.followupConsentAt : now) : null,
       now,
     });
-    return this.get(id)!;
+    return mustExist(this.get(id), 'registration');
   }
 
   /** Seats in use: confirmed, plus pending ones whose hold has not run out. */

@@ -18,6 +18,7 @@ import { ActionForm, IdParams, Query, Text, notTextErrors, textValues } from '..
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { registrationRateLimit } from '../../core/render/rate-limits.js';
 import { RegistrationForm, TokenParams, PreferencesForm } from './schemas.js';
+import { mustExist } from '../../core/errors.js';
 
 type FormBody = Record<string, unknown>;
 const one = (b: FormBody, k: string): string | undefined => {
@@ -72,7 +73,7 @@ export async function renderSessionPage(app: FastifyInstance, req: FastifyReques
   const lang = langOf(req);
   const organiser = organiserOf(req);
   const zone = viewerZoneOf(req, organiser?.zone ?? session.zone);
-  const hub = sessions.hub(session.hubId)!;
+  const hub = mustExist(sessions.hub(session.hubId), 'hub');
   let open = true;
   try {
     registrations.assertOpen(session);
@@ -87,7 +88,7 @@ export async function renderSessionPage(app: FastifyInstance, req: FastifyReques
       title: session.title,
       session,
       hub,
-      coHosts: session.coHostIds.map((id) => sessions.hub(id)!).filter(Boolean),
+      coHosts: session.coHostIds.flatMap((id) => sessions.hub(id) ?? []),
       series: session.seriesId === null ? undefined : sessions.series(session.seriesId),
       times: sessionTimes(session, zone, lang),
       canManage: organiser ? can(organiser, 'session.read', session) : false,
@@ -107,7 +108,7 @@ export async function renderSessionPage(app: FastifyInstance, req: FastifyReques
 }
 
 
-export default async function registrationRoutes(instance: FastifyInstance): Promise<void> {
+export default function registrationRoutes(instance: FastifyInstance): void {
   const fastify = instance.withTypeProvider<TypeBoxTypeProvider>();
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { registrations, sessions } = app.services;

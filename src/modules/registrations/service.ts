@@ -5,7 +5,7 @@ import type { DB } from '../../core/db/open.js';
 import { checkpoint, immediate } from '../../core/db/open.js';
 import { enqueue, withdraw } from '../../core/outbox/queue.js';
 import { eraseRegistrationMail, mailForRegistration } from '../../core/outbox/personal-data.js';
-import { AppError, FieldErrors, notFound } from '../../core/errors.js';
+import { AppError, FieldErrors, notFound, mustExist } from '../../core/errors.js';
 import { isLanguage } from '../../core/i18n/index.js';
 import { type HubRepository, type SessionRepository } from '../sessions/index.js';
 import type { RegistrationRepository } from './repository.js';
@@ -136,7 +136,7 @@ export class RegistrationService {
     // see the last free seat.
     return immediate(this.db, () => {
       const now = this.clock.now();
-      const fresh = this.repos.sessions.get(sessionId)!;
+      const fresh = mustExist(this.repos.sessions.get(sessionId), 'session');
       this.assertOpen(fresh);
       const existing = this.repos.registrations.getByEmail(sessionId, data.email);
       if (existing && existing.anonymisedAt === null && ['pending', 'confirmed', 'waitlisted'].includes(existing.status)) {
@@ -208,10 +208,10 @@ export class RegistrationService {
         this.repos.registrations.transition(reg.id, { status: 'waitlisted', emailVerifiedAt: verified }, now);
         // Confirmed now: a free seat the cap on unconfirmed holds kept from the waitlist goes out, in order.
         this.fillSeats(reg.sessionId);
-        return this.repos.registrations.get(reg.id)!;
+        return mustExist(this.repos.registrations.get(reg.id), 'registration');
       }
       // pending: the seat is held until hold_until; if the hold ran out and nobody took the seat, keep it.
-      const session = this.repos.sessions.get(reg.sessionId)!;
+      const session = mustExist(this.repos.sessions.get(reg.sessionId), 'session');
       const holdValid = reg.holdUntil !== null && reg.holdUntil > now;
       if (holdValid || this.hasFreeSeat(session, now)) {
         const r = this.repos.registrations.transition(reg.id, { status: 'confirmed', confirmedAt: now, holdUntil: null, emailVerifiedAt: verified }, now);
@@ -230,7 +230,7 @@ export class RegistrationService {
   /** Cancels a registration (by its owner or an organiser); the first in line gets the seat. */
   cancel(reg: Registration, by: 'self' | 'organiser' = 'self'): Registration {
     return immediate(this.db, () => {
-      const current = this.repos.registrations.get(reg.id)!;
+      const current = mustExist(this.repos.registrations.get(reg.id), 'registration');
       if (current.status === 'cancelled' || current.status === 'expired') return current;
       const now = this.clock.now();
       const r = this.repos.registrations.transition(current.id, { status: 'cancelled', cancelledAt: now, holdUntil: null }, now);
@@ -264,12 +264,14 @@ export class RegistrationService {
   /** Everything Kairos keeps about a person's registration, as JSON (right of access). */
   exportData(token: string): Record<string, unknown> {
     const r = this.byToken(token);
-    const session = this.repos.sessions.get(r.sessionId)!;
+    const session = mustExist(this.repos.sessions.get(r.sessionId), 'session');
     const hub = r.hubId === null ? null : this.repos.hubs.get(r.hubId)?.name ?? null;
     const questions = new Map(this.repos.registrations.questions(r.sessionId).map((q) => [String(q.id), q.label]));
+    const fromHooks: Record<string, unknown> = {};
+    for (const h of this.hooks) Object.assign(fromHooks, h.exporting?.(r) ?? {});
     return {
       ...personalDataExport({ reg: r, session, hub, questions, emails: mailForRegistration(this.db, r.id), now: this.clock.now() }),
-      ...Object.assign({}, ...this.hooks.map((h) => h.exporting?.(r) ?? {})),
+      ...fromHooks,
     };
   }
 
@@ -317,7 +319,7 @@ export class RegistrationService {
 
   /** Gives free seats to the waitlist in order. Runs inside the caller's transaction. */
   fillSeats(sessionId: number): Registration[] {
-    const session = this.repos.sessions.get(sessionId)!;
+    const session = mustExist(this.repos.sessions.get(sessionId), 'session');
     if (session.status === 'cancelled' || session.status === 'completed') return [];
     const promoted: Registration[] = [];
     const now = this.clock.now();
@@ -348,7 +350,7 @@ export class RegistrationService {
       const reg = this.repos.registrations.get(registrationId);
       if (!reg) throw notFound('registration');
       if (reg.status !== 'waitlisted') throw new AppError('not_waitlisted', 'this person is not on the waitlist', 409, 'registration');
-      const session = this.repos.sessions.get(reg.sessionId)!;
+      const session = mustExist(this.repos.sessions.get(reg.sessionId), 'session');
       const now = this.clock.now();
       if (!this.hasFreeSeat(session, now)) throw new AppError('session_full', 'every seat is taken: raise the capacity or cancel a registration first', 409, 'capacity');
       return this.promote(reg, session, now);

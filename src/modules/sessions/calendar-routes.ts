@@ -106,7 +106,7 @@ export function logLeftOut(req: FastifyRequest, sessionId: number | undefined, e
 }
 
 
-export default async function calendarRoutes(instance: FastifyInstance): Promise<void> {
+export default function calendarRoutes(instance: FastifyInstance): void {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { sessions } = app.services;
   const publicUrl = app.config.publicUrl;

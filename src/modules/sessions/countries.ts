@@ -22,7 +22,7 @@ export function countryOptions(lang: string): { code: string; name: string }[] {
     const names = new Intl.DisplayNames([lang === 'en' ? 'en-GB' : lang, 'en'], { type: 'region' });
     const network = ['GR', 'RO', 'LT', 'IT', 'ES', 'PL', 'BG', 'CY'];
     const all = COUNTRY_CODES.map((code) => ({ code, name: code === 'XK' ? 'Kosovo' : names.of(code) ?? code }));
-    const first = network.map((c) => all.find((x) => x.code === c)!);
+    const first = network.flatMap((c) => all.find((x) => x.code === c) ?? []);
     const rest = all.filter((x) => !network.includes(x.code)).sort((a, b) => a.name.localeCompare(b.name, lang));
     list = [...first, ...rest];
     cache.set(lang, list);

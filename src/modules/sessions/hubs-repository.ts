@@ -1,5 +1,6 @@
 import type { DB } from '../../core/db/open.js';
 import { perDatabase } from '../../core/db/per-db.js';
+import { mustExist } from '../../core/errors.js';
 
 export interface Hub {
   id: number;
@@ -73,7 +74,7 @@ export class HubRepository {
   /** Inserts or updates by slug (used by the seed). */
   save(h: Omit<Hub, 'id'>, createdAt: number): Hub {
     this.upsert.run({ ...h, createdAt });
-    return this.getBySlug(h.slug)!;
+    return mustExist(this.getBySlug(h.slug), 'hub');
   }
 }
 

@@ -26,7 +26,7 @@ export interface SessionTimes {
 
 export function tentativeLabel(s: Pick<Session, 'approxMonth' | 'approxPart'>, lang: string): string | undefined {
   if (!s.approxMonth) return undefined;
-  const [y, m] = s.approxMonth.split('-').map(Number);
+  const [y = NaN, m = NaN] = s.approxMonth.split('-').map(Number);
   const month = formatMonth(y, m, lang, !!s.approxPart);
   const part = s.approxPart ? t(lang, `session.part.${s.approxPart}`) : '';
   return t(lang, 'session.tentative', { part, month });

@@ -7,7 +7,7 @@ import { langOf, render, viewerZoneOf } from '../../core/render/context.js';
 import { organiserOf } from '../organisers/index.js';
 import { Query } from '../../core/render/boundary.js';
 
-export default async function publicRoutes(instance: FastifyInstance): Promise<void> {
+export default function publicRoutes(instance: FastifyInstance): void {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { sessions } = app.services;
 
@@ -21,8 +21,12 @@ export default async function publicRoutes(instance: FastifyInstance): Promise<v
       const groups = new Map<string, { title: string; items: unknown[] }>();
       for (const s of list) {
         const key = s.seriesId === null ? '' : String(s.seriesId);
-        if (!groups.has(key)) groups.set(key, { title: s.seriesId === null ? t(lang, 'home.noSeries') : seriesTitle.get(s.seriesId) ?? '', items: [] });
-        groups.get(key)!.items.push({ session: s, times: sessionTimes(s, zone, lang) });
+        let g = groups.get(key);
+        if (!g) {
+          g = { title: s.seriesId === null ? t(lang, 'home.noSeries') : seriesTitle.get(s.seriesId) ?? '', items: [] };
+          groups.set(key, g);
+        }
+        g.items.push({ session: s, times: sessionTimes(s, zone, lang) });
       }
       return [...groups.values()];
     };

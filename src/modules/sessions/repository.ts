@@ -1,5 +1,6 @@
 import type { DB } from '../../core/db/open.js';
 import { perDatabase } from '../../core/db/per-db.js';
+import { mustExist } from '../../core/errors.js';
 
 export type SessionStatus = 'tentative' | 'scheduled' | 'cancelled' | 'completed';
 export type ApproxPart = 'early' | 'mid' | 'late';
@@ -188,17 +189,17 @@ export class SessionRepository {
     const id = Number(info.lastInsertRowid);
     this.setHosts(id, s.coHostIds);
     if (s.seriesId !== null) this.seriesHub.run(s.seriesId, s.hubId);
-    return this.get(id)!;
+    return mustExist(this.get(id), 'session');
   }
   update(id: number, s: SessionData & { sequence: number }, now: number): Session {
     this.updateStmt.run({ ...params(s), sequence: s.sequence, id, now });
     this.setHosts(id, s.coHostIds);
     if (s.seriesId !== null) this.seriesHub.run(s.seriesId, s.hubId);
-    return this.get(id)!;
+    return mustExist(this.get(id), 'session');
   }
   cancel(id: number, now: number): Session {
     this.cancelStmt.run({ id, now });
-    return this.get(id)!;
+    return mustExist(this.get(id), 'session');
   }
   /** Raises the calendar SEQUENCE without any other change (a personal cancel or re-invite must outrank the copy it replaces). */
   bumpSequence(id: number): void {

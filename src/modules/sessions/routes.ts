@@ -7,7 +7,7 @@ import type { SessionInput } from './service.js';
 import { sessionTimes } from './present.js';
 import { allZones, formatDurationMinutes } from '../../core/time/index.js';
 import { langOf, render } from '../../core/render/context.js';
-import { organiserOf, requireOrganiser } from '../organisers/index.js';
+import { requireOrganiser, signedInOrganiser } from '../organisers/index.js';
 import { ActionForm, IdParams, Query, notTextErrors, textValues } from '../../core/render/boundary.js';
 import { can, canUseSeries } from '../../core/access/index.js';
 import type { Organiser } from '../organisers/index.js';
@@ -82,13 +82,13 @@ export function mayOn(o: Organiser, s: Session) {
   };
 }
 
-export default async function organiserRoutes(instance: FastifyInstance): Promise<void> {
+export default function organiserRoutes(instance: FastifyInstance): void {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { sessions } = app.services;
 
   const formPage = (req: FastifyRequest, reply: FastifyReply, opts: { session?: Session; values: Record<string, unknown>; errors?: Record<string, string> }, status = 200) => {
     const lang = langOf(req);
-    const organiser = organiserOf(req)!;
+    const organiser = signedInOrganiser(req);
     const hubs = sessions.hubs();
     return render(
       req,
@@ -110,24 +110,24 @@ export default async function organiserRoutes(instance: FastifyInstance): Promis
     );
   };
 
-  app.register(async (plain) => {
+  app.register((plain) => {
     const area = plain.withTypeProvider<TypeBoxTypeProvider>();
     area.addHook('preHandler', requireOrganiser);
 
     area.get('/organiser', { schema: { querystring: Query({}) } }, async (req, reply) => {
-      const organiser = organiserOf(req)!;
+      const organiser = signedInOrganiser(req);
       const lang = langOf(req);
       const list = sessions.listFor(organiser);
       const hubName = new Map(sessions.hubs().map((h) => [h.id, h.name]));
       return render(req, reply, 'pages/organiser/index', {
         title: t(lang, 'org.title'),
         items: list.map((s) => ({ session: s, hub: hubName.get(s.hubId), times: sessionTimes(s, organiser.zone, lang), may: mayOn(organiser, s) })),
-        roleLabel: organiser.role === 'admin' ? t(lang, 'org.role.admin') : t(lang, 'org.role.hub', { hub: hubName.get(organiser.hubId!) ?? '' }),
+        roleLabel: organiser.role === 'admin' ? t(lang, 'org.role.admin') : t(lang, 'org.role.hub', { hub: (organiser.hubId === null ? undefined : hubName.get(organiser.hubId)) ?? '' }),
       });
     });
 
     area.get('/organiser/sessions/new', { schema: { querystring: Query({}) } }, async (req, reply) => {
-      const o = organiserOf(req)!;
+      const o = signedInOrganiser(req);
       return formPage(req, reply, { values: { zone: o.zone, durationMinutes: 60, status: 'scheduled', hubId: o.hubId ?? '', language: o.language, doubleOptIn: true, coHostIds: [], reminderOffsets: 'P1D, PT1H' } });
     });
 
@@ -136,7 +136,7 @@ export default async function organiserRoutes(instance: FastifyInstance): Promis
       const input = formToInput(req.body ?? {});
       return answerForm(
         () => {
-          const s = sessions.create(input, organiserOf(req)!);
+          const s = sessions.create(input, signedInOrganiser(req));
           return reply.redirect(`/sessions/${s.id}?msg=org.created`, 303);
         },
         (errors, status) => formPage(req, reply, { values: { ...input, doubleOptIn: input.doubleOptIn }, errors }, status),
@@ -145,12 +145,12 @@ export default async function organiserRoutes(instance: FastifyInstance): Promis
     });
 
     area.get('/organiser/sessions/:id/edit', { schema: { params: IdParams, querystring: Query({}) } }, async (req, reply) => {
-      const s = sessions.getManaged(Number(req.params.id), organiserOf(req)!, 'session.edit');
+      const s = sessions.getManaged(Number(req.params.id), signedInOrganiser(req), 'session.edit');
       return formPage(req, reply, { session: s, values: sessionToForm(s) });
     });
 
     area.post('/organiser/sessions/:id', { schema: { params: IdParams, body: SessionForm }, attachValidation: true }, async (req, reply) => {
-      const o = organiserOf(req)!;
+      const o = signedInOrganiser(req);
       const s = sessions.getManaged(Number(req.params.id), o, 'session.edit');
       if (req.validationError) return formPage(req, reply, { session: s, values: textValues(req.body, ['coHostIds']), errors: notTextErrors(langOf(req), req.validationError) }, 400);
       const input = formToInput(req.body ?? {});
@@ -165,7 +165,7 @@ export default async function organiserRoutes(instance: FastifyInstance): Promis
     });
 
     area.post('/organiser/sessions/:id/cancel', { schema: { params: IdParams, body: ActionForm } }, async (req, reply) => {
-      const s = sessions.cancel(Number(req.params.id), organiserOf(req)!);
+      const s = sessions.cancel(Number(req.params.id), signedInOrganiser(req));
       return reply.redirect(`/sessions/${s.id}?msg=org.cancelled`, 303);
     });
   });

@@ -1,5 +1,6 @@
 import type { DB } from '../../core/db/open.js';
 import { perDatabase } from '../../core/db/per-db.js';
+import { mustExist } from '../../core/errors.js';
 
 export interface Series {
   id: number;
@@ -48,7 +49,7 @@ export class SeriesRepository {
   }
   save(s: Omit<Series, 'id'>, createdAt: number): Series {
     this.insert.run({ ...s, createdAt });
-    return this.getBySlug(s.slug)!;
+    return mustExist(this.getBySlug(s.slug), 'series');
   }
 }
 

@@ -216,9 +216,10 @@ export class SessionService {
     const rawSeries = pick('seriesId', existing?.seriesId ?? null);
     let seriesId: number | null = null;
     if (rawSeries !== null && rawSeries !== '' && rawSeries !== undefined) {
-      seriesId = Number(rawSeries);
+      const id = Number(rawSeries);
+      seriesId = id;
       if (!Number.isInteger(seriesId) || !this.repos.series.get(seriesId)) errs.add('seriesId', 'series_unknown', 'unknown series');
-      else if (!errs.has('hubId') && (seriesId !== existing?.seriesId || hubId !== existing?.hubId) && !canUseSeries(actor, hubId, (h) => this.repos.series.allowsHub(seriesId!, h))) {
+      else if (!errs.has('hubId') && (seriesId !== existing?.seriesId || hubId !== existing?.hubId) && !canUseSeries(actor, hubId, (h) => this.repos.series.allowsHub(id, h))) {
         errs.add('seriesId', 'series_forbidden', 'your hub may add sessions only to series it already has sessions in');
       }
     }
@@ -255,7 +256,10 @@ export class SessionService {
     let approxMonth: string | null = str(pick('approxMonth', existing?.approxMonth ?? '')).trim() || null;
     let approxPart: ApproxPart | null = (str(pick('approxPart', existing?.approxPart ?? '')).trim() || null) as ApproxPart | null;
     if (approxMonth !== null && !/^\d{4}-(0[1-9]|1[0-2])$/.test(approxMonth)) errs.add('approxMonth', 'month_invalid', 'write the month as YYYY-MM');
-    else if (approxMonth !== null) errs.catch('approxMonth', () => checkDateInRange(approxMonth!, 'approxMonth'));
+    else if (approxMonth !== null) {
+      const month = approxMonth;
+      errs.catch('approxMonth', () => checkDateInRange(month, 'approxMonth'));
+    }
     if (approxPart !== null && !PARTS.includes(approxPart)) errs.add('approxPart', 'part_invalid', 'early, mid or late');
     if (status === 'tentative' && !startDate && !approxMonth) errs.add('approxMonth', 'required', 'give at least a rough month for a tentative session');
     if (startDate && status !== 'tentative') {
@@ -347,14 +351,14 @@ function diffFields(before: Session, after: SessionData): string[] {
 }
 
 function monthEnd(month: string): number {
-  const [y, m] = month.split('-').map(Number);
+  const [y = NaN, m = NaN] = month.split('-').map(Number);
   return Date.UTC(y, m, 1);
 }
 
 function sortKey(s: Session): number {
   if (s.startUtc !== null) return s.startUtc;
   if (s.approxMonth) {
-    const [y, m] = s.approxMonth.split('-').map(Number);
+    const [y = NaN, m = NaN] = s.approxMonth.split('-').map(Number);
     const day = s.approxPart === 'early' ? 5 : s.approxPart === 'late' ? 25 : 15;
     return Date.UTC(y, m - 1, day);
   }
