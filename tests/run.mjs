@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: every step runs, whatever the one before it did; the exit code reflects them all.
-//   1. type check   2. module boundaries (dependency-cruiser, `npm run deps`)   3. vitest under host
-//   TZ=UTC   4. the time-sensitive suites again under TZ=Pacific/Auckland   5. browser journeys in
-//   headless Chromium (once)
+//   1. type check   2. lint (ESLint, `npm run lint`)   3. module boundaries (dependency-cruiser,
+//   `npm run deps`)   4. vitest under host TZ=UTC   5. the time-sensitive suites again under
+//   TZ=Pacific/Auckland   6. browser journeys in headless Chromium (once)
 // Ends with one line "tests: N passed, N failed, N skipped" summed over the vitest runs.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
@@ -18,6 +18,7 @@ const bin = (name) => path.join('node_modules', '.bin', name);
 
 const steps = [
   { name: 'type check', cmd: bin('tsc'), args: ['--noEmit', '-p', '.'] },
+  { name: 'lint', cmd: bin('eslint'), args: ['.'] },
   { name: 'module boundaries', cmd: bin('depcruise'), args: ['src', '--config', '.dependency-cruiser.cjs'] },
   { name: 'vitest (TZ=UTC)', cmd: bin('vitest'), args: ['run'], env: { TZ: 'UTC' }, vitest: true },
   { name: 'vitest (TZ=Pacific/Auckland)', cmd: bin('vitest'), args: ['run', ...SECOND_ZONE_SUITES], env: { TZ: 'Pacific/Auckland' }, vitest: true },

@@ -58,6 +58,7 @@ describe('one register per language', () => {
         app.services.registrations.register(s.id, { name: `P ${lang}`, email: `${lang}@example.org`, orgType: 'public', country: 'GR', zone: 'Europe/Rome', language: lang, consent: true }, 'api');
       }
       for (let i = 0; i < 10 && (await dispatcher.runOnce()).claimed > 0; i++);
+      await sink.waitFor(langs.length, 120_000);
       for (const lang of langs) {
         const mail = sink.messages.find((m) => m.envelope.rcptTo[0] === `${lang}@example.org`)!;
         const text = mail.parsed.text ?? '';
