@@ -3,7 +3,7 @@ import type { Clock } from '../../core/clock.js';
 import type { Config } from '../../core/config.js';
 import type { DB } from '../../core/db/open.js';
 import { checkpoint, immediate } from '../../core/db/open.js';
-import { enqueue, withdraw } from '../../core/outbox/queue.js';
+import { withdraw } from '../../core/outbox/queue.js';
 import { eraseRegistrationMail, mailForRegistration } from '../../core/outbox/personal-data.js';
 import { AppError, FieldErrors, notFound, mustExist } from '../../core/errors.js';
 import { isLanguage } from '../../core/i18n/index.js';
@@ -20,50 +20,14 @@ import { str } from '../../core/text.js';
 import { personalFeedRepository, type PersonalSeat } from './personal-feed-repository.js';
 import { messageRegistrants, type MessageInput } from './messages.js';
 import { personalDataExport } from './present.js';
+import { queueRegistrationEmail } from './registration-email.js';
+import { REG_EMAIL, type RegisterResult, type RegistrationHooks } from './service-types.js';
 import { truthy, validateRegistration, type RegistrationInput, type ValidRegistration } from './validate.js';
 
 /** The repositories this service uses (the app builds each once per database). */
 type Repositories = { hubs: HubRepository; registrations: RegistrationRepository; sessions: SessionRepository };
 
-
-/** Email kinds the registration flow sends (renderers in ./emails.ts). */
-export const REG_EMAIL = {
-  received: 'registration.received',
-  confirmed: 'registration.confirmed',
-  waitlisted: 'registration.waitlisted',
-  promoted: 'registration.promoted',
-  cancelled: 'registration.cancelled',
-  link: 'registration.link',
-} as const;
-
-export type RegisterOutcome = 'pending' | 'confirmed' | 'waitlisted' | 'duplicate';
-
-export interface RegisterResult {
-  registration: Registration;
-  outcome: RegisterOutcome;
-  /**
-   * Whether the registration holds a seat now (confirmed, or pending within the share of seats
-   * unconfirmed registrations may hold). A pending registration without one gets a seat when it is
-   * confirmed, if one is still free.
-   */
-  seatHeld?: boolean;
-}
-
-
-/** Called inside the transaction that changed a registration (reminders, invites…). */
-export interface RegistrationHooks {
-  /** The registration now holds a confirmed seat. */
-  confirmed?: (reg: Registration) => void;
-  /** Its language or time zone changed. */
-  preferencesChanged?: (reg: Registration) => void;
-  /**
-   * Its personal data was erased: on request (`email` is the address it had, so that every record
-   * made from it goes too) or by retention (`email` null: only what hangs on this registration).
-   */
-  erased?: (registrationId: number, email: string | null) => void;
-  /** More records about the same person for a data export (e.g. date-poll votes), keyed by section. */
-  exporting?: (reg: Registration) => Record<string, unknown>;
-}
+export { REG_EMAIL, type RegisterOutcome, type RegisterResult, type RegistrationHooks } from './service-types.js';
 
 /** Registration, waitlist and self-service. Every change and the emails it causes commit together. */
 export class RegistrationService {
@@ -427,21 +391,6 @@ export class RegistrationService {
 
   /** Queues one email about a registration, in its language and zone, inside the current transaction. */
   email(reg: Registration, kind: string, suffix = ''): number | null {
-    if (!reg.email) return null;
-    const short = kind.replace(/^registration\./, '');
-    return enqueue(
-      this.db,
-      {
-        kind,
-        dedupeKey: `registration:${reg.id}:${reg.cycle}:${short}${suffix ? ':' + suffix : ''}`,
-        to: { email: reg.email, name: reg.name },
-        language: reg.language,
-        zone: reg.zone,
-        sessionId: reg.sessionId,
-        registrationId: reg.id,
-        payload: {},
-      },
-      this.clock,
-    );
+    return queueRegistrationEmail(this.db, this.clock, reg, kind, suffix);
   }
 }
