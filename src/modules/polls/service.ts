@@ -26,30 +26,19 @@ import { type HubRepository, type SessionRepository } from '../sessions/index.js
 import type { Organiser } from '../organisers/index.js';
 import { POLL_ANSWERS, type PollRepository, type Poll, type PollAnswer, type PollSlot, type PollVoter } from './repository.js';
 import type { Session } from '../sessions/index.js';
-import { addDays, instantToWall, validateZone, wallToInstant } from '../../core/time/index.js';
-import { monthPartRange, suggestSlots } from '../../core/time/suggest.js';
 import { sha256 } from '../../core/crypto.js';
 import type { SessionChange, SessionService } from '../sessions/index.js';
-import { str } from '../../core/text.js';
 import { PollVoterMail } from './voter-mail.js';
 import { PollVoters } from './voters.js';
 import { pollResults, slotView, type PollResults, type SlotView } from './present.js';
-import { DEFAULT_REMINDER_HOURS, MAX_SLOTS, SUGGEST_STEP_MINUTES, TOKEN_RE, pollState, pollVoterToken, voteUrl, type PollState } from './rules.js';
-import { checkSettings, checkSuggestRange, type SettingsInput } from './validate.js';
+import { DEFAULT_REMINDER_HOURS, MAX_SLOTS, TOKEN_RE, pollState, pollVoterToken, voteUrl, type PollState } from './rules.js';
+import { checkSettings, type SettingsInput } from './validate.js';
+import { checkSlot, defaultRange, suggestions, type Suggestion } from './slots.js';
+
+export type { Suggestion } from './slots.js';
 
 /** The repositories this service uses (the app builds each once per database). */
 type Repositories = { hubs: HubRepository; polls: PollRepository; registrations: RegistrationRepository; sessions: SessionRepository };
-
-export interface Suggestion {
-  date: string;
-  time: string;
-  zone: string;
-  durationMinutes: number;
-  startUtc: number;
-  weekday: number;
-  /** Already a slot of the poll. */
-  inPoll: boolean;
-}
 
 export interface InviteResult {
   invited: number;
@@ -193,24 +182,11 @@ export class PollService {
   /** Adds a candidate slot: the organiser's wall date, time and zone; refused in a DST gap or overlap, or in the past. */
   addSlot(sessionId: number, input: { date?: unknown; time?: unknown; zone?: unknown; durationMinutes?: unknown }, actor: Organiser): PollSlot {
     const { poll } = this.managed(sessionId, actor);
-    const errs = new FieldErrors();
-    const zone = errs.catch('zone', () => validateZone(str(input.zone).trim() || poll.zone, 'zone')) ?? 'UTC';
-    const date = str(input.date).trim();
-    const time = str(input.time).trim();
-    if (!date) errs.add('date', 'required', 'a date is required');
-    if (!time) errs.add('time', 'required', 'a start time is required');
-    const rawDuration = str(input.durationMinutes).trim();
-    const durationMinutes = rawDuration === '' ? mustExist(this.repos.sessions.get(sessionId), 'session').durationMinutes : Number(rawDuration);
-    if (!Number.isInteger(durationMinutes) || durationMinutes < 5 || durationMinutes > 1440) errs.add('durationMinutes', 'duration_invalid', 'a whole number of minutes from 5 to 1440');
-    let startUtc: number | undefined;
-    if (date && time && !errs.has('zone')) {
-      startUtc = errs.catch('time', () => wallToInstant({ date, time, zone }, { date: 'date', time: 'time', zone: 'zone' }));
-      if (startUtc !== undefined && startUtc <= this.clock.now()) errs.add('date', 'in_past', 'this start is in the past');
-    }
-    errs.throwIfAny();
-    // Without field errors the start was computed; the check keeps it so should the checks above change.
-    if (startUtc === undefined) throw new AppError('required', 'a start time is required', 400, 'time');
-    const start = startUtc;
+    const { date, time, zone, durationMinutes, startUtc: start } = checkSlot(input, {
+      zone: poll.zone,
+      durationMinutes: () => mustExist(this.repos.sessions.get(sessionId), 'session').durationMinutes,
+      now: this.clock.now(),
+    });
     return immediate(this.db, () => {
       const { session, poll: current } = this.managed(sessionId, actor);
       this.assertOpen(current, session);
@@ -239,21 +215,12 @@ export class PollService {
    * Weekends drop out because no place has working hours on them.
    */
   suggest(input: { from?: unknown; to?: unknown; durationMinutes?: unknown; zone?: unknown }, existing: PollSlot[] = []): Suggestion[] {
-    const { zone, from, to, durationMinutes } = checkSuggestRange(input);
-    const taken = new Set(existing.map((s) => `${s.startUtc}:${s.durationMinutes}`));
-    return suggestSlots({ from, to, zone, durationMinutes, now: this.clock.now(), stepMinutes: SUGGEST_STEP_MINUTES }).map((sg) => ({
-      ...sg,
-      zone,
-      durationMinutes,
-      inPoll: taken.has(`${sg.startUtc}:${durationMinutes}`),
-    }));
+    return suggestions(input, existing, this.clock.now());
   }
 
   /** A first range for suggestions: the rough part of the month of a tentative session, else the next two weeks. */
   defaultRange(session: Session): { from: string; to: string } {
-    if (session.approxMonth && /^\d{4}-\d{2}$/.test(session.approxMonth)) return monthPartRange(session.approxMonth, session.approxPart);
-    const today = instantToWall(this.clock.now(), session.zone).date;
-    return { from: addDays(today, 1), to: addDays(today, 14) };
+    return defaultRange(session, this.clock.now());
   }
 
   // ---------------------------------------------------------------- organiser: voters
