@@ -102,27 +102,16 @@ export const toRegistration = (r: RegistrationRow): Registration => ({
   updatedAt: r.updated_at,
 });
 
-export interface NewRegistration {
-  sessionId: number;
-  status: RegistrationStatus;
-  name: string;
+/** A registration as it is first written: the fields of Registration it sets, with an address and a token hash. */
+export interface NewRegistration
+  extends Pick<
+    Registration,
+    | 'sessionId' | 'status' | 'name' | 'organisation' | 'orgType' | 'hubId' | 'country' | 'language' | 'zone'
+    | 'consentVersion' | 'followupConsent' | 'answers' | 'tokenNonce' | 'emailVerifiedAt' | 'holdUntil'
+    | 'waitlistedAt' | 'confirmedAt' | 'source'
+  > {
   email: string;
-  organisation: string;
-  orgType: OrgType;
-  hubId: number | null;
-  country: string;
-  language: string;
-  zone: string;
-  consentVersion: string;
-  followupConsent: boolean;
-  answers: Record<string, string>;
-  tokenNonce: string;
   tokenHash: string;
-  emailVerifiedAt: number | null;
-  holdUntil: number | null;
-  waitlistedAt: number | null;
-  confirmedAt: number | null;
-  source: RegistrationSource;
 }
 
 /** Columns a status change may set; anything else is not changed by `transition`. */
