@@ -6,31 +6,28 @@
  */
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Dispatcher, createSmtpTransport, validateEmailAddress, type MailTransport } from '../../src/core/outbox/index.js';
+import { type Dispatcher, validateEmailAddress } from '../../src/core/outbox/index.js';
 import { makeApp, text, type TestApp } from '../helpers/app.js';
 import { HttpClient, listen } from '../helpers/http.js';
-import { SmtpSink } from '../helpers/smtp-sink.js';
+import type { SmtpSink } from '../helpers/smtp-sink.js';
+import { withMail, type TestMail } from '../helpers/mail.js';
 import { apiPerson, formPerson, newSession } from './helpers.js';
-import { createEmailKinds } from '../../src/email-kinds.js';
 import { must } from '../helpers/must.js';
 
 let t: TestApp;
 let base: string;
 let sink: SmtpSink;
-let transport: MailTransport;
+let mail: TestMail;
 let dispatcher: Dispatcher;
 
 beforeAll(async () => {
   t = await makeApp({ env: { REGISTRATION_RATE_PER_IP: '100' } });
   base = await listen(t);
-  sink = await SmtpSink.start();
-  transport = createSmtpTransport(sink.url);
-  dispatcher = new Dispatcher({ registry: createEmailKinds(), db: t.db, clock: t.clock, config: t.config, transport, random: () => 0.5 });
+  mail = await withMail(t);
+  ({ sink, dispatcher } = mail);
 });
 afterAll(async () => {
-  await dispatcher?.stop();
-  transport?.close();
-  await sink?.close();
+  await mail?.close();
   await t?.close();
 });
 

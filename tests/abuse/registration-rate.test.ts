@@ -5,32 +5,29 @@
  * REGISTRATION_RATE_PER_SESSION are enforced; what is refused queues no email.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Dispatcher, createSmtpTransport, type MailTransport } from '../../src/core/outbox/index.js';
+import { type Dispatcher } from '../../src/core/outbox/index.js';
 import { t as tr } from '../../src/core/i18n/index.js';
 import { ConfigError, loadConfig } from '../../src/core/config.js';
 import { makeApp, text, type TestApp } from '../helpers/app.js';
 import { HttpClient, listen } from '../helpers/http.js';
-import { SmtpSink } from '../helpers/smtp-sink.js';
+import type { SmtpSink } from '../helpers/smtp-sink.js';
+import { withMail, type TestMail } from '../helpers/mail.js';
 import { apiPerson, formPerson, newSession, postJsonFrom } from './helpers.js';
-import { createEmailKinds } from '../../src/email-kinds.js';
 
 let t: TestApp;
 let base: string;
 let sink: SmtpSink;
-let transport: MailTransport;
+let mail: TestMail;
 let dispatcher: Dispatcher;
 
 beforeAll(async () => {
   t = await makeApp({ env: { REGISTRATION_RATE_PER_IP: '5', REGISTRATION_RATE_PER_SESSION: '8' } });
   base = await listen(t);
-  sink = await SmtpSink.start();
-  transport = createSmtpTransport(sink.url);
-  dispatcher = new Dispatcher({ registry: createEmailKinds(), db: t.db, clock: t.clock, config: t.config, transport, random: () => 0.5 });
+  mail = await withMail(t);
+  ({ sink, dispatcher } = mail);
 });
 afterAll(async () => {
-  await dispatcher?.stop();
-  transport?.close();
-  await sink?.close();
+  await mail?.close();
   await t?.close();
 });
 
