@@ -10,16 +10,16 @@
  */
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Dispatcher, createSmtpTransport, type MailTransport } from '../../../../src/core/outbox/index.js';
+import type { Dispatcher } from '../../../../src/core/outbox/index.js';
 import { t as tr, type MessageKey } from '../../../../src/core/i18n/index.js';
 import type { Organiser } from '../../../../src/modules/organisers/repository.js';
 import type { Registration } from '../../../../src/modules/registrations/repository.js';
 import type { Session } from '../../../../src/modules/sessions/repository.js';
 import { ADMIN, Browser, makeApp, text, type TestApp } from '../../../helpers/app.js';
 import { contentLines, lineComplaints, strictComplaints, strictComplaintsMany } from '../../../helpers/ics-validate.js';
-import { SmtpSink } from '../../../helpers/smtp-sink.js';
+import type { SmtpSink } from '../../../helpers/smtp-sink.js';
+import { withMail, type TestMail } from '../../../helpers/mail.js';
 import { oracleUtc } from '../../../helpers/zone-oracle.js';
-import { createEmailKinds } from '../../../../src/email-kinds.js';
 import { must } from '../../../helpers/must.js';
 
 const ROOM = 'https://meet.example.org/room/secret-room-7?pwd=hunter2';
@@ -37,20 +37,17 @@ const basicUtc = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/,
 let t: TestApp;
 let admin: Organiser;
 let sink: SmtpSink;
-let transport: MailTransport;
+let mail: TestMail;
 let dispatcher: Dispatcher;
 
 beforeAll(async () => {
   t = await startApp();
   admin = t.services.repos.organisers.credentials(ADMIN.email)!.organiser;
-  sink = await SmtpSink.start();
-  transport = createSmtpTransport(sink.url);
-  dispatcher = new Dispatcher({ registry: createEmailKinds(), db: t.db, clock: t.clock, config: t.config, transport, random: () => 0.5 });
+  mail = await withMail(t);
+  ({ sink, dispatcher } = mail);
 });
 afterAll(async () => {
-  await dispatcher?.stop();
-  transport?.close();
-  await sink?.close();
+  await mail?.close();
   await t?.close();
 });
 
