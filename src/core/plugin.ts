@@ -24,6 +24,7 @@ import { langOf, render } from './render/context.js';
 import { messageOf } from './render/form.js';
 import { enforceBodyTypes, invalidFields, isApiUrl } from './render/boundary.js';
 import { redactUrl } from './render/redact-url.js';
+import { requestField } from './render/request-field.js';
 
 export interface CoreOptions {
   config: Config;
@@ -55,8 +56,9 @@ export default fp<CoreOptions>(
       cookieKey: 'kairos_csrf',
       cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true, signed: true, secure: config.secureCookies },
       getToken: (req) => {
-        const body = req.body as Record<string, unknown> | undefined;
-        return (typeof body?._csrf === 'string' ? body._csrf : undefined) ?? (req.headers['x-csrf-token'] as string | undefined);
+        const field = requestField(req.body, '_csrf');
+        const header = req.headers['x-csrf-token'];
+        return (typeof field === 'string' ? field : undefined) ?? (typeof header === 'string' ? header : undefined);
       },
     });
     await app.register(fastifyRateLimit, { global: false });

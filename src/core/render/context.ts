@@ -5,6 +5,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LANGUAGES, LANGUAGE_NAMES, hasKey, isLanguage, negotiate, t, translator, type Language } from '../i18n/index.js';
 import { isValidZone } from '../time/index.js';
+import { requestField } from './request-field.js';
 
 export const SESSION_COOKIE = 'kairos_sid';
 export const LANG_COOKIE = 'kairos_lang';
@@ -22,7 +23,7 @@ declare module 'fastify' {
 
 /** The page language: ?lang=, then the remembered choice, then Accept-Language. */
 export function langOf(req: FastifyRequest): Language {
-  const q = (req.query as Record<string, unknown> | undefined)?.lang;
+  const q = requestField(req.query, 'lang');
   if (isLanguage(q)) return q;
   const c = req.cookies[LANG_COOKIE];
   if (isLanguage(c)) return c;
@@ -31,7 +32,7 @@ export function langOf(req: FastifyRequest): Language {
 
 /** The language asked for with ?lang=, if any. */
 export function langChosen(req: FastifyRequest): Language | undefined {
-  const q = (req.query as Record<string, unknown> | undefined)?.lang;
+  const q = requestField(req.query, 'lang');
   return isLanguage(q) ? q : undefined;
 }
 
@@ -47,7 +48,7 @@ export function personalPage(reply: FastifyReply): void {
 
 /** Remembers an explicit ?lang= choice for later pages. */
 export function rememberLanguage(req: FastifyRequest, reply: FastifyReply): void {
-  const q = (req.query as Record<string, unknown> | undefined)?.lang;
+  const q = requestField(req.query, 'lang');
   if (isLanguage(q) && req.cookies[LANG_COOKIE] !== q) {
     reply.setCookie(LANG_COOKIE, q, { path: '/', sameSite: 'lax', httpOnly: true, maxAge: 365 * 86400, secure: req.server.config.secureCookies });
   }
@@ -82,6 +83,6 @@ export async function render(req: FastifyRequest, reply: FastifyReply, template:
 
 /** A short notice after a redirect (?msg=org.saved): only known catalogue keys, never free text. */
 function flashOf(req: FastifyRequest, lang: Language): string | undefined {
-  const msg = (req.query as Record<string, unknown> | undefined)?.msg;
+  const msg = requestField(req.query, 'msg');
   return typeof msg === 'string' && hasKey('en', msg) ? t(lang, msg) : undefined;
 }

@@ -12,6 +12,7 @@
  * page's language on the form and as JSON on the API.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { requestField } from './request-field.js';
 
 const MINUTE = 60_000;
 
@@ -31,7 +32,7 @@ export function registrationRateLimit(app: FastifyInstance): (req: FastifyReques
     max: app.config.registrationRatePerSession,
     timeWindow: MINUTE,
     keyGenerator: (req) => {
-      const id = Number((req.params as { id?: unknown } | undefined)?.id);
+      const id = Number(requestField(req.params, 'id'));
       return `session:${Number.isSafeInteger(id) ? id : 'other'}`;
     },
   });

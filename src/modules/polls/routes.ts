@@ -22,6 +22,13 @@ import { SessionParams, TokenParams, PollQuery, SettingsForm, SlotForm, InviteFo
 type FormBody = Record<string, string | string[] | undefined>;
 type Query = Record<string, string | undefined>;
 
+/** The text values of a query string (the page reads only text; anything else is left out). */
+function textQuery(query: unknown): Query {
+  const out: Query = {};
+  if (query && typeof query === 'object') for (const [k, v] of Object.entries(query)) if (typeof v === 'string') out[k] = v;
+  return out;
+}
+
 /** The organiser page's query: the suggestion range and the outcome of an invitation. */
 
 /**
@@ -57,7 +64,7 @@ export default function pollRoutes(instance: FastifyInstance): void {
   const orgPage = async (req: FastifyRequest, reply: FastifyReply, session: Session, extra: Extra = {}, status = 200) => {
     const o = signedInOrganiser(req);
     const lang = langOf(req);
-    const q = (req.query ?? {}) as Query;
+    const q = textQuery(req.query);
     const poll = polls.forSession(session.id);
     const hubs = sessions.hubs();
     const errors = { settings: {}, slot: {}, suggest: {}, invite: {}, pick: {}, close: {}, ...(extra.errors ?? {}) } as Record<string, Record<string, string>>;
