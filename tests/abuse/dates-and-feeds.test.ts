@@ -10,21 +10,12 @@
  *  - every 5xx is logged with its request id.
  */
 import { Writable } from 'node:stream';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/app.js';
-import { ManualClock } from '../../src/core/clock.js';
-import { migrate } from '../../src/core/db/migrate.js';
-import { openDatabase } from '../../src/core/db/open.js';
-import { seed } from '../../src/seed/seed.js';
 import { t as tr } from '../../src/core/i18n/index.js';
 import type { Organiser } from '../../src/modules/organisers/repository.js';
 import type { Session } from '../../src/modules/sessions/repository.js';
-import { createServices } from '../../src/services.js';
-import { ADMIN, testConfig, text, type TestApp } from '../helpers/app.js';
+import { ADMIN, makeApp, text, type TestApp } from '../helpers/app.js';
 import { HttpClient, listen } from '../helpers/http.js';
 import { must } from '../helpers/must.js';
 
@@ -43,33 +34,11 @@ let admin: Organiser;
 let apiToken: string;
 
 beforeAll(async () => {
-  // The real app as makeApp builds it, with a logger writing to a stream the test reads.
-  const dir = mkdtempSync(path.join(tmpdir(), 'kairos-test-'));
-  const config = testConfig(dir, { REGISTRATION_RATE_PER_IP: '100' });
-  const db = openDatabase(config.databasePath);
-  migrate(db);
-  const clock = new ManualClock(Date.parse('2026-01-12T09:00:00Z'));
-  const services = createServices({ db, clock, config });
-  seed(db, services, clock);
-  await services.auth.createOrganiser({ email: ADMIN.email, name: 'Admin', password: ADMIN.password, role: 'admin' });
-  const app = await buildApp({ config, db, clock, services, logger: { level: 'info', stream: logStream } });
-  await app.ready();
-  t = {
-    app,
-    db,
-    clock,
-    services,
-    config,
-    dir,
-    async close() {
-      await app.close();
-      db.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  // The real app, with a logger writing to a stream the test reads.
+  t = await makeApp({ env: { REGISTRATION_RATE_PER_IP: '100' }, logger: { level: 'info', stream: logStream } });
   base = await listen(t);
-  admin = services.repos.organisers.credentials(ADMIN.email)!.organiser;
-  apiToken = services.auth.createToken(admin.id, 'test').token;
+  admin = t.services.repos.organisers.credentials(ADMIN.email)!.organiser;
+  apiToken = t.services.auth.createToken(admin.id, 'test').token;
 });
 afterAll(async () => {
   await t?.close();

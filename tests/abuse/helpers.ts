@@ -1,24 +1,6 @@
 /** Shared pieces of the abuse tests: a session to register for, a person, and HTTP from a chosen client address. */
 import http from 'node:http';
-import type { Session } from '../../src/modules/sessions/repository.js';
-import { ADMIN, type TestApp } from '../helpers/app.js';
-
-export function newSession(t: TestApp, extra: Record<string, unknown> = {}): Session {
-  const admin = t.services.repos.organisers.credentials(ADMIN.email)!.organiser;
-  return t.services.sessions.create(
-    {
-      title: 'Open data for municipalities',
-      hubId: t.services.repos.hubs.getBySlug('govtech-lab-vilnius')!.id,
-      date: '2026-04-15',
-      time: '11:00',
-      zone: 'Europe/Vilnius',
-      durationMinutes: 60,
-      joinUrl: 'https://meet.example.org/vilnius',
-      ...extra,
-    },
-    admin,
-  );
-}
+export { newSession } from '../helpers/sessions.js';
 
 /** A registration as the API takes it. */
 export const apiPerson = (email: string, name = 'Rūta Petraitė') => ({ name, email, orgType: 'public', country: 'LT', zone: 'Europe/Vilnius', language: 'en', consent: true });

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { FastifyInstance, LightMyRequestResponse, RouteOptions } from 'fastify';
+import type { FastifyInstance, FastifyServerOptions, LightMyRequestResponse, RouteOptions } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { loadConfig, type Config } from '../../src/core/config.js';
@@ -45,7 +45,7 @@ export function testConfig(dir: string, env: Record<string, string> = {}): Confi
   );
 }
 
-export async function makeApp(opts: { now?: string; seed?: boolean; organisers?: boolean; env?: Record<string, string>; onRoute?: (route: RouteOptions) => void } = {}): Promise<TestApp> {
+export async function makeApp(opts: { now?: string; seed?: boolean; organisers?: boolean; env?: Record<string, string>; onRoute?: (route: RouteOptions) => void; logger?: FastifyServerOptions['logger'] } = {}): Promise<TestApp> {
   const dir = mkdtempSync(path.join(tmpdir(), 'kairos-test-'));
   const config = testConfig(dir, opts.env);
   const db = openDatabase(config.databasePath);
@@ -58,7 +58,7 @@ export async function makeApp(opts: { now?: string; seed?: boolean; organisers?:
     await services.auth.createOrganiser({ email: GR_ORGANISER.email, name: 'Eleni', password: GR_ORGANISER.password, role: 'hub', hubSlug: GR_ORGANISER.hub, zone: 'Europe/Athens' });
     await services.auth.createOrganiser({ email: RO_ORGANISER.email, name: 'Ana', password: RO_ORGANISER.password, role: 'hub', hubSlug: RO_ORGANISER.hub, zone: 'Europe/Bucharest' });
   }
-  const app = await buildApp({ config, db, clock, services, logger: false, onRoute: opts.onRoute });
+  const app = await buildApp({ config, db, clock, services, logger: opts.logger ?? false, onRoute: opts.onRoute });
   await app.ready();
   return {
     app,

@@ -7,6 +7,8 @@ import { SmtpSink } from './smtp-sink.js';
 export interface TestMail {
   sink: SmtpSink;
   dispatcher: Dispatcher;
+  /** Sends every due message (dispatcher rounds until one claims nothing, at most 10). */
+  drain(): Promise<void>;
   /** Stops the dispatcher, closes its transport and the sink. */
   close(): Promise<void>;
 }
@@ -18,6 +20,9 @@ export async function withMail(t: TestApp): Promise<TestMail> {
   return {
     sink,
     dispatcher,
+    async drain() {
+      for (let i = 0; i < 10 && (await dispatcher.runOnce()).claimed > 0; i++);
+    },
     async close() {
       await dispatcher.stop();
       transport.close();

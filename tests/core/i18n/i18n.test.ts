@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LANGUAGES, catalogue, t } from '../../../src/core/i18n/index.js';
-import { Dispatcher, createSmtpTransport } from '../../../src/core/outbox/index.js';
 import { ADMIN, makeApp } from '../../helpers/app.js';
-import { SmtpSink } from '../../helpers/smtp-sink.js';
-import { createEmailKinds } from '../../../src/email-kinds.js';
+import { withMail } from '../../helpers/mail.js';
 import { must } from '../../helpers/must.js';
 
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort().join(',');
@@ -21,9 +19,9 @@ describe('message catalogues', () => {
 
 describe('emails in the recipient\'s language', () => {
   it('a confirmation and a reminder reach each of the eight languages in that language, times in the person\'s zone', async () => {
-    const sink = await SmtpSink.start();
     const app = await makeApp({ now: '2026-05-01T09:00:00Z' });
-    const dispatcher = new Dispatcher({ registry: createEmailKinds(), db: app.db, clock: app.clock, config: app.config, transport: createSmtpTransport(sink.url) });
+    const mail = await withMail(app);
+    const { sink } = mail;
     try {
       const admin = app.services.repos.organisers.credentials(ADMIN.email)!.organiser;
       const s = app.services.sessions.create(
@@ -34,9 +32,7 @@ describe('emails in the recipient\'s language', () => {
       for (const lang of LANGUAGES) {
         app.services.registrations.register(s.id, { name: `P ${lang}`, email: `${lang}@example.org`, orgType: 'public', country: 'GR', zone: zones[lang], language: lang, consent: true }, 'api');
       }
-      const run = async () => {
-        for (let i = 0; i < 10 && (await dispatcher.runOnce()).claimed > 0; i++);
-      };
+      const run = () => mail.drain();
       await run();
       app.clock.set('2026-05-20T07:00:00Z'); // the hour-before reminder
       await run();
@@ -51,9 +47,8 @@ describe('emails in the recipient\'s language', () => {
         expect(reminder.parsed.html).toContain(`lang="${lang}"`);
       }
     } finally {
-      await dispatcher.stop();
+      await mail.close();
       await app.close();
-      await sink.close();
     }
   });
 });

@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Dispatcher, createSmtpTransport } from '../../../src/core/outbox/index.js';
 import { catalogue, type Language } from '../../../src/core/i18n/index.js';
 import { ADMIN, makeApp } from '../../helpers/app.js';
-import { createEmailKinds } from '../../../src/email-kinds.js';
-import { SmtpSink } from '../../helpers/smtp-sink.js';
+import { withMail } from '../../helpers/mail.js';
 
 // One register per language, as public bodies write: Italian "Lei", Spanish "usted", Greek "εσείς",
 // Romanian "dumneavoastră", Lithuanian "Jūs", Polish "Państwo" or impersonal forms, Bulgarian "Вие".
@@ -44,9 +42,9 @@ describe('one register per language', () => {
   });
 
   it('a confirmation email in Italian, Spanish, Polish, Greek and Lithuanian speaks formally from greeting to buttons, with one word for session', async () => {
-    const sink = await SmtpSink.start();
     const app = await makeApp({ now: '2026-05-01T09:00:00Z' });
-    const dispatcher = new Dispatcher({ registry: createEmailKinds(), db: app.db, clock: app.clock, config: app.config, transport: createSmtpTransport(sink.url) });
+    const mail = await withMail(app);
+    const { sink } = mail;
     try {
       const admin = app.services.repos.organisers.credentials(ADMIN.email)!.organiser;
       const s = app.services.sessions.create(
@@ -57,11 +55,11 @@ describe('one register per language', () => {
       for (const lang of langs) {
         app.services.registrations.register(s.id, { name: `P ${lang}`, email: `${lang}@example.org`, orgType: 'public', country: 'GR', zone: 'Europe/Rome', language: lang, consent: true }, 'api');
       }
-      for (let i = 0; i < 10 && (await dispatcher.runOnce()).claimed > 0; i++);
+      await mail.drain();
       await sink.waitFor(langs.length, 120_000);
       for (const lang of langs) {
-        const mail = sink.messages.find((m) => m.envelope.rcptTo[0] === `${lang}@example.org`)!;
-        const text = mail.parsed.text ?? '';
+        const received = sink.messages.find((m) => m.envelope.rcptTo[0] === `${lang}@example.org`)!;
+        const text = received.parsed.text ?? '';
         expect(text.length, lang).toBeGreaterThan(200);
         expect(text.match(informal[lang]!)?.[0], lang).toBeUndefined();
         const buttons = informalButtons[lang];
@@ -74,9 +72,8 @@ describe('one register per language', () => {
       expect(it).toContain('Partecipi alla sessione');
       expect(it).toContain('Aggiunga a Google Calendar');
     } finally {
-      await dispatcher.stop();
+      await mail.close();
       await app.close();
-      await sink.close();
     }
   });
 });

@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Dispatcher, createSmtpTransport } from '../../../src/core/outbox/index.js';
 import { LANGUAGES, type Language } from '../../../src/core/i18n/index.js';
 import { ADMIN, makeApp } from '../../helpers/app.js';
-import { createEmailKinds } from '../../../src/email-kinds.js';
-import { SmtpSink } from '../../helpers/smtp-sink.js';
+import { withMail } from '../../helpers/mail.js';
 
 // The subject names the largest whole unit of the reminder's offset, in the right plural form.
 const expected: Record<Language, [string, string, string]> = {
@@ -19,9 +17,9 @@ const expected: Record<Language, [string, string, string]> = {
 
 describe('reminder subjects at a real SMTP server', () => {
   it('say 2 days, 1 hour and 5 minutes in each of the eight languages', async () => {
-    const sink = await SmtpSink.start();
     const app = await makeApp({ now: '2026-05-01T09:00:00Z' });
-    const dispatcher = new Dispatcher({ registry: createEmailKinds(), db: app.db, clock: app.clock, config: app.config, transport: createSmtpTransport(sink.url) });
+    const mail = await withMail(app);
+    const { sink } = mail;
     try {
       const admin = app.services.repos.organisers.credentials(ADMIN.email)!.organiser;
       const s = app.services.sessions.create(
@@ -31,9 +29,7 @@ describe('reminder subjects at a real SMTP server', () => {
       for (const lang of LANGUAGES) {
         app.services.registrations.register(s.id, { name: `P ${lang}`, email: `${lang}@example.org`, orgType: 'public', country: 'GR', zone: 'Europe/Athens', language: lang, consent: true }, 'api');
       }
-      const run = async () => {
-        for (let i = 0; i < 10 && (await dispatcher.runOnce()).claimed > 0; i++);
-      };
+      const run = () => mail.drain();
       await run(); // confirmations
       const subjects = (lang: string) => sink.messages.filter((m) => m.envelope.rcptTo[0] === `${lang}@example.org`).map((m) => m.parsed.subject ?? '');
       const before = Object.fromEntries(LANGUAGES.map((l) => [l, subjects(l).length]));
@@ -43,9 +39,8 @@ describe('reminder subjects at a real SMTP server', () => {
       }
       for (const lang of LANGUAGES) expect(subjects(lang).slice(before[lang]), lang).toEqual(expected[lang]);
     } finally {
-      await dispatcher.stop();
+      await mail.close();
       await app.close();
-      await sink.close();
     }
   });
 });

@@ -2,6 +2,7 @@ import { ALL } from '../../../src/core/access/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, Browser, makeApp, text, type TestApp } from '../../helpers/app.js';
 import { must } from '../../helpers/must.js';
+import { newSession as sharedSession } from '../../helpers/sessions.js';
 
 /** A 400 answer of the API: the fields it names. */
 interface FieldErrors {
@@ -17,21 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-function newSession(extra: Record<string, unknown> = {}) {
-  return t.services.sessions.create(
-    {
-      title: 'Case study: digital public services in Vilnius',
-      hubId: t.services.repos.hubs.getBySlug('govtech-lab-vilnius')!.id,
-      date: '2026-04-15',
-      time: '11:00',
-      zone: 'Europe/Vilnius',
-      durationMinutes: 60,
-      joinUrl: 'https://meet.example.org/vilnius',
-      ...extra,
-    },
-    admin!,
-  );
-}
+const newSession = (extra: Record<string, unknown> = {}) => sharedSession(t, { title: 'Case study: digital public services in Vilnius', ...extra });
 
 const person = (n: number, extra: Record<string, string> = {}) => ({
   name: `Person ${n}`,
