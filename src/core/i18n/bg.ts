@@ -618,6 +618,7 @@ const bg = {
   'err.email_payload_too_large': "Имейлът не можа да бъде поставен в опашката за изпращане.",
   'err.email_time_invalid': "Имейлът не можа да бъде поставен в опашката за изпращане.",
   'err.outbox_where_invalid': "Имейлът не можа да бъде поставен в опашката за изпращане.",
+  'form.errorSummary': "Има проблем",
   // -- end of catalogue --
 } satisfies Catalogue;
 

@@ -618,6 +618,7 @@ const el = {
   'err.email_payload_too_large': "Δεν ήταν δυνατό να τεθεί το email σε αναμονή αποστολής.",
   'err.email_time_invalid': "Δεν ήταν δυνατό να τεθεί το email σε αναμονή αποστολής.",
   'err.outbox_where_invalid': "Δεν ήταν δυνατό να τεθεί το email σε αναμονή αποστολής.",
+  'form.errorSummary': "Υπάρχει πρόβλημα",
   // -- end of catalogue --
 } satisfies Catalogue;
 

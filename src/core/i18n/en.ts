@@ -617,6 +617,7 @@ const en = {
   'err.email_payload_too_large': "This email could not be queued for sending.",
   'err.email_time_invalid': "This email could not be queued for sending.",
   'err.outbox_where_invalid': "This email could not be queued for sending.",
+  'form.errorSummary': "There is a problem",
   // -- end of catalogue --
 } satisfies Record<string, string>;
 

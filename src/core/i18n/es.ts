@@ -618,6 +618,7 @@ const es = {
   'err.email_payload_too_large': "No se ha podido poner el correo en la cola de envío.",
   'err.email_time_invalid': "No se ha podido poner el correo en la cola de envío.",
   'err.outbox_where_invalid': "No se ha podido poner el correo en la cola de envío.",
+  'form.errorSummary': "Hay un problema",
   // -- end of catalogue --
 } satisfies Catalogue;
 

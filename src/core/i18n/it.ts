@@ -618,6 +618,7 @@ const it = {
   'err.email_payload_too_large': "Non è stato possibile mettere in coda l'e-mail.",
   'err.email_time_invalid': "Non è stato possibile mettere in coda l'e-mail.",
   'err.outbox_where_invalid': "Non è stato possibile mettere in coda l'e-mail.",
+  'form.errorSummary': "C’è un problema",
   // -- end of catalogue --
 } satisfies Catalogue;
 

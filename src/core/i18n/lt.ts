@@ -618,6 +618,7 @@ const lt = {
   'err.email_payload_too_large': "Laiško nepavyko įtraukti į siuntimo eilę.",
   'err.email_time_invalid': "Laiško nepavyko įtraukti į siuntimo eilę.",
   'err.outbox_where_invalid': "Laiško nepavyko įtraukti į siuntimo eilę.",
+  'form.errorSummary': "Yra problema",
   // -- end of catalogue --
 } satisfies Catalogue;
 

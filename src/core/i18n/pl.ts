@@ -618,6 +618,7 @@ const pl = {
   'err.email_payload_too_large': "Nie udało się dodać wiadomości e-mail do kolejki wysyłki.",
   'err.email_time_invalid': "Nie udało się dodać wiadomości e-mail do kolejki wysyłki.",
   'err.outbox_where_invalid': "Nie udało się dodać wiadomości e-mail do kolejki wysyłki.",
+  'form.errorSummary': "Wystąpił problem",
   // -- end of catalogue --
 } satisfies Catalogue;
 

@@ -618,6 +618,7 @@ const ro = {
   'err.email_payload_too_large': "E-mailul nu a putut fi pus în coada de trimitere.",
   'err.email_time_invalid': "E-mailul nu a putut fi pus în coada de trimitere.",
   'err.outbox_where_invalid': "E-mailul nu a putut fi pus în coada de trimitere.",
+  'form.errorSummary': "Există o problemă",
   // -- end of catalogue --
 } satisfies Catalogue;
 

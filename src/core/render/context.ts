@@ -5,6 +5,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LANGUAGES, LANGUAGE_NAMES, hasKey, isLanguage, negotiate, t, translator, type Language } from '../i18n/index.js';
 import { isValidZone } from '../time/index.js';
+import { errorSummaryOf } from './error-summary.js';
 import { requestField } from './request-field.js';
 
 export const SESSION_COOKIE = 'kairos_sid';
@@ -78,6 +79,7 @@ export async function render(req: FastifyRequest, reply: FastifyReply, template:
     ...data,
     lang,
     t: translator(lang),
+    errorSummary: errorSummaryOf,
   });
 }
 
