@@ -619,6 +619,21 @@ const bg = {
   'err.email_time_invalid': "Имейлът не можа да бъде поставен в опашката за изпращане.",
   'err.outbox_where_invalid': "Имейлът не можа да бъде поставен в опашката за изпращане.",
   'form.errorSummary': "Има проблем",
+  'email.kind.followup': "Последващо съобщение",
+  'email.kind.invite.cancel': "Отмяна в календара",
+  'email.kind.invite.update': "Актуализация на календара",
+  'email.kind.notice': "Съобщение до регистрираните",
+  'email.kind.poll.invite': "Покана за анкета за дата",
+  'email.kind.poll.register-invite': "Анкета за дата: покана за регистрация",
+  'email.kind.poll.reminder': "Напомняне за анкетата за дата",
+  'email.kind.registration.cancelled': "Регистрацията е отменена",
+  'email.kind.registration.confirmed': "Регистрацията е потвърдена",
+  'email.kind.registration.link': "Връзка за управление на регистрацията",
+  'email.kind.registration.promoted': "Място от списъка с чакащи",
+  'email.kind.registration.received': "Регистрацията е получена: потвърдете адреса",
+  'email.kind.registration.waitlisted': "В списъка с чакащи",
+  'email.kind.reminder': "Напомняне преди сесията",
+  'email.admin.subjectLater': "темата се определя при изпращане",
   // -- end of catalogue --
 } satisfies Catalogue;
 

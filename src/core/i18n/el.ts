@@ -619,6 +619,21 @@ const el = {
   'err.email_time_invalid': "Δεν ήταν δυνατό να τεθεί το email σε αναμονή αποστολής.",
   'err.outbox_where_invalid': "Δεν ήταν δυνατό να τεθεί το email σε αναμονή αποστολής.",
   'form.errorSummary': "Υπάρχει πρόβλημα",
+  'email.kind.followup': "Μήνυμα συνέχειας",
+  'email.kind.invite.cancel': "Ακύρωση ημερολογίου",
+  'email.kind.invite.update': "Ενημέρωση ημερολογίου",
+  'email.kind.notice': "Μήνυμα προς εγγεγραμμένους",
+  'email.kind.poll.invite': "Πρόσκληση σε ψηφοφορία ημερομηνίας",
+  'email.kind.poll.register-invite': "Ψηφοφορία ημερομηνίας: πρόσκληση εγγραφής",
+  'email.kind.poll.reminder': "Υπενθύμιση ψηφοφορίας ημερομηνίας",
+  'email.kind.registration.cancelled': "Η εγγραφή ακυρώθηκε",
+  'email.kind.registration.confirmed': "Η εγγραφή επιβεβαιώθηκε",
+  'email.kind.registration.link': "Σύνδεσμος διαχείρισης εγγραφής",
+  'email.kind.registration.promoted': "Θέση από τη λίστα αναμονής",
+  'email.kind.registration.received': "Η εγγραφή ελήφθη: επιβεβαίωση διεύθυνσης",
+  'email.kind.registration.waitlisted': "Σε λίστα αναμονής",
+  'email.kind.reminder': "Υπενθύμιση πριν από τη συνεδρία",
+  'email.admin.subjectLater': "το θέμα ορίζεται κατά την αποστολή",
   // -- end of catalogue --
 } satisfies Catalogue;
 

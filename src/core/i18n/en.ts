@@ -618,6 +618,21 @@ const en = {
   'err.email_time_invalid': "This email could not be queued for sending.",
   'err.outbox_where_invalid': "This email could not be queued for sending.",
   'form.errorSummary': "There is a problem",
+  'email.kind.followup': "Follow-up",
+  'email.kind.invite.cancel': "Calendar cancellation",
+  'email.kind.invite.update': "Calendar update",
+  'email.kind.notice': "Message to registrants",
+  'email.kind.poll.invite': "Date poll invitation",
+  'email.kind.poll.register-invite': "Date poll: invitation to register",
+  'email.kind.poll.reminder': "Date poll reminder",
+  'email.kind.registration.cancelled': "Registration cancelled",
+  'email.kind.registration.confirmed': "Registration confirmed",
+  'email.kind.registration.link': "Link to manage a registration",
+  'email.kind.registration.promoted': "Place given from the waitlist",
+  'email.kind.registration.received': "Registration received: confirm the address",
+  'email.kind.registration.waitlisted': "Placed on the waitlist",
+  'email.kind.reminder': "Reminder before the session",
+  'email.admin.subjectLater': "subject set when sent",
   // -- end of catalogue --
 } satisfies Record<string, string>;
 

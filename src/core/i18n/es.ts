@@ -619,6 +619,21 @@ const es = {
   'err.email_time_invalid': "No se ha podido poner el correo en la cola de envío.",
   'err.outbox_where_invalid': "No se ha podido poner el correo en la cola de envío.",
   'form.errorSummary': "Hay un problema",
+  'email.kind.followup': "Seguimiento",
+  'email.kind.invite.cancel': "Cancelación en el calendario",
+  'email.kind.invite.update': "Actualización del calendario",
+  'email.kind.notice': "Mensaje a los inscritos",
+  'email.kind.poll.invite': "Invitación a la encuesta de fecha",
+  'email.kind.poll.register-invite': "Encuesta de fecha: invitación a inscribirse",
+  'email.kind.poll.reminder': "Recordatorio de la encuesta de fecha",
+  'email.kind.registration.cancelled': "Inscripción cancelada",
+  'email.kind.registration.confirmed': "Inscripción confirmada",
+  'email.kind.registration.link': "Enlace para gestionar la inscripción",
+  'email.kind.registration.promoted': "Plaza asignada desde la lista de espera",
+  'email.kind.registration.received': "Inscripción recibida: confirmar la dirección",
+  'email.kind.registration.waitlisted': "En lista de espera",
+  'email.kind.reminder': "Recordatorio antes de la sesión",
+  'email.admin.subjectLater': "asunto fijado al enviar",
   // -- end of catalogue --
 } satisfies Catalogue;
 

@@ -619,6 +619,21 @@ const it = {
   'err.email_time_invalid': "Non è stato possibile mettere in coda l'e-mail.",
   'err.outbox_where_invalid': "Non è stato possibile mettere in coda l'e-mail.",
   'form.errorSummary': "C’è un problema",
+  'email.kind.followup': "Messaggio di seguito",
+  'email.kind.invite.cancel': "Annullamento nel calendario",
+  'email.kind.invite.update': "Aggiornamento del calendario",
+  'email.kind.notice': "Messaggio agli iscritti",
+  'email.kind.poll.invite': "Invito al sondaggio sulla data",
+  'email.kind.poll.register-invite': "Sondaggio sulla data: invito a iscriversi",
+  'email.kind.poll.reminder': "Promemoria del sondaggio sulla data",
+  'email.kind.registration.cancelled': "Iscrizione annullata",
+  'email.kind.registration.confirmed': "Iscrizione confermata",
+  'email.kind.registration.link': "Link per gestire l’iscrizione",
+  'email.kind.registration.promoted': "Posto assegnato dalla lista d’attesa",
+  'email.kind.registration.received': "Iscrizione ricevuta: conferma dell’indirizzo",
+  'email.kind.registration.waitlisted': "In lista d’attesa",
+  'email.kind.reminder': "Promemoria prima della sessione",
+  'email.admin.subjectLater': "oggetto definito all’invio",
   // -- end of catalogue --
 } satisfies Catalogue;
 

@@ -619,6 +619,21 @@ const lt = {
   'err.email_time_invalid': "Laiško nepavyko įtraukti į siuntimo eilę.",
   'err.outbox_where_invalid': "Laiško nepavyko įtraukti į siuntimo eilę.",
   'form.errorSummary': "Yra problema",
+  'email.kind.followup': "Tolesnis laiškas",
+  'email.kind.invite.cancel': "Kalendoriaus atšaukimas",
+  'email.kind.invite.update': "Kalendoriaus atnaujinimas",
+  'email.kind.notice': "Žinutė užsiregistravusiems",
+  'email.kind.poll.invite': "Kvietimas į datos apklausą",
+  'email.kind.poll.register-invite': "Datos apklausa: kvietimas registruotis",
+  'email.kind.poll.reminder': "Datos apklausos priminimas",
+  'email.kind.registration.cancelled': "Registracija atšaukta",
+  'email.kind.registration.confirmed': "Registracija patvirtinta",
+  'email.kind.registration.link': "Registracijos tvarkymo nuoroda",
+  'email.kind.registration.promoted': "Vieta iš laukiančiųjų sąrašo",
+  'email.kind.registration.received': "Registracija gauta: patvirtinkite adresą",
+  'email.kind.registration.waitlisted': "Įrašyta į laukiančiųjų sąrašą",
+  'email.kind.reminder': "Priminimas prieš renginį",
+  'email.admin.subjectLater': "tema nustatoma siunčiant",
   // -- end of catalogue --
 } satisfies Catalogue;
 

@@ -619,6 +619,21 @@ const pl = {
   'err.email_time_invalid': "Nie udało się dodać wiadomości e-mail do kolejki wysyłki.",
   'err.outbox_where_invalid': "Nie udało się dodać wiadomości e-mail do kolejki wysyłki.",
   'form.errorSummary': "Wystąpił problem",
+  'email.kind.followup': "Wiadomość po spotkaniu",
+  'email.kind.invite.cancel': "Odwołanie w kalendarzu",
+  'email.kind.invite.update': "Aktualizacja kalendarza",
+  'email.kind.notice': "Wiadomość do zapisanych",
+  'email.kind.poll.invite': "Zaproszenie do ankiety terminu",
+  'email.kind.poll.register-invite': "Ankieta terminu: zaproszenie do zapisu",
+  'email.kind.poll.reminder': "Przypomnienie o ankiecie terminu",
+  'email.kind.registration.cancelled': "Zapis anulowany",
+  'email.kind.registration.confirmed': "Zapis potwierdzony",
+  'email.kind.registration.link': "Link do zarządzania zapisem",
+  'email.kind.registration.promoted': "Miejsce z listy oczekujących",
+  'email.kind.registration.received': "Zapis otrzymany: potwierdzenie adresu",
+  'email.kind.registration.waitlisted': "Na liście oczekujących",
+  'email.kind.reminder': "Przypomnienie przed spotkaniem",
+  'email.admin.subjectLater': "temat ustalany przy wysyłce",
   // -- end of catalogue --
 } satisfies Catalogue;
 

@@ -619,6 +619,21 @@ const ro = {
   'err.email_time_invalid': "E-mailul nu a putut fi pus în coada de trimitere.",
   'err.outbox_where_invalid': "E-mailul nu a putut fi pus în coada de trimitere.",
   'form.errorSummary': "Există o problemă",
+  'email.kind.followup': "Mesaj de continuare",
+  'email.kind.invite.cancel': "Anulare în calendar",
+  'email.kind.invite.update': "Actualizare în calendar",
+  'email.kind.notice': "Mesaj către înscriși",
+  'email.kind.poll.invite': "Invitație la sondajul de dată",
+  'email.kind.poll.register-invite': "Sondaj de dată: invitație la înscriere",
+  'email.kind.poll.reminder': "Memento pentru sondajul de dată",
+  'email.kind.registration.cancelled': "Înscriere anulată",
+  'email.kind.registration.confirmed': "Înscriere confirmată",
+  'email.kind.registration.link': "Link de gestionare a înscrierii",
+  'email.kind.registration.promoted': "Loc oferit de pe lista de așteptare",
+  'email.kind.registration.received': "Înscriere primită: confirmarea adresei",
+  'email.kind.registration.waitlisted': "Pe lista de așteptare",
+  'email.kind.reminder': "Memento înainte de sesiune",
+  'email.admin.subjectLater': "subiectul se stabilește la trimitere",
   // -- end of catalogue --
 } satisfies Catalogue;
 
