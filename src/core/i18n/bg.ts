@@ -634,6 +634,8 @@ const bg = {
   'email.kind.registration.waitlisted': "В списъка с чакащи",
   'email.kind.reminder': "Напомняне преди сесията",
   'email.admin.subjectLater': "темата се определя при изпращане",
+  'email.reg.confirmed.introNoInvite': "Мястото Ви за „{title}“ е потвърдено.",
+  'email.reg.promoted.introNoInvite': "Освободи се място за „{title}“ и то е предоставено на Вас.",
   // -- end of catalogue --
 } satisfies Catalogue;
 

@@ -634,6 +634,8 @@ const el = {
   'email.kind.registration.waitlisted': "Σε λίστα αναμονής",
   'email.kind.reminder': "Υπενθύμιση πριν από τη συνεδρία",
   'email.admin.subjectLater': "το θέμα ορίζεται κατά την αποστολή",
+  'email.reg.confirmed.introNoInvite': "Η θέση σας για την εκδήλωση «{title}» επιβεβαιώθηκε.",
+  'email.reg.promoted.introNoInvite': "Ελευθερώθηκε θέση για την εκδήλωση «{title}» και είναι δική σας.",
   // -- end of catalogue --
 } satisfies Catalogue;
 

@@ -633,6 +633,8 @@ const en = {
   'email.kind.registration.waitlisted': "Placed on the waitlist",
   'email.kind.reminder': "Reminder before the session",
   'email.admin.subjectLater': "subject set when sent",
+  'email.reg.confirmed.introNoInvite': "Your place for “{title}” is confirmed.",
+  'email.reg.promoted.introNoInvite': "A place has become free for “{title}” and it is yours.",
   // -- end of catalogue --
 } satisfies Record<string, string>;
 

@@ -634,6 +634,8 @@ const es = {
   'email.kind.registration.waitlisted': "En lista de espera",
   'email.kind.reminder': "Recordatorio antes de la sesión",
   'email.admin.subjectLater': "asunto fijado al enviar",
+  'email.reg.confirmed.introNoInvite': "Su plaza para «{title}» está confirmada.",
+  'email.reg.promoted.introNoInvite': "Ha quedado libre una plaza para «{title}» y se le ha asignado.",
   // -- end of catalogue --
 } satisfies Catalogue;
 

@@ -634,6 +634,8 @@ const it = {
   'email.kind.registration.waitlisted': "In lista d’attesa",
   'email.kind.reminder': "Promemoria prima della sessione",
   'email.admin.subjectLater': "oggetto definito all’invio",
+  'email.reg.confirmed.introNoInvite': "Il Suo posto per «{title}» è confermato.",
+  'email.reg.promoted.introNoInvite': "Si è liberato un posto per «{title}» ed è stato assegnato a Lei.",
   // -- end of catalogue --
 } satisfies Catalogue;
 

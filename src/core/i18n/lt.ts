@@ -634,6 +634,8 @@ const lt = {
   'email.kind.registration.waitlisted': "Įrašyta į laukiančiųjų sąrašą",
   'email.kind.reminder': "Priminimas prieš renginį",
   'email.admin.subjectLater': "tema nustatoma siunčiant",
+  'email.reg.confirmed.introNoInvite': "Jūsų vieta renginyje „{title}“ patvirtinta.",
+  'email.reg.promoted.introNoInvite': "Renginyje „{title}“ atsilaisvino vieta, ir ji skirta Jums.",
   // -- end of catalogue --
 } satisfies Catalogue;
 

@@ -634,6 +634,8 @@ const pl = {
   'email.kind.registration.waitlisted': "Na liście oczekujących",
   'email.kind.reminder': "Przypomnienie przed spotkaniem",
   'email.admin.subjectLater': "temat ustalany przy wysyłce",
+  'email.reg.confirmed.introNoInvite': "Państwa miejsce na sesji „{title}” jest potwierdzone.",
+  'email.reg.promoted.introNoInvite': "Zwolniło się miejsce na sesji „{title}” i zostało ono przydzielone Państwu.",
   // -- end of catalogue --
 } satisfies Catalogue;
 

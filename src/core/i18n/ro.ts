@@ -634,6 +634,8 @@ const ro = {
   'email.kind.registration.waitlisted': "Pe lista de așteptare",
   'email.kind.reminder': "Memento înainte de sesiune",
   'email.admin.subjectLater': "subiectul se stabilește la trimitere",
+  'email.reg.confirmed.introNoInvite': "Locul dumneavoastră la „{title}” este confirmat.",
+  'email.reg.promoted.introNoInvite': "S-a eliberat un loc la „{title}” și vă este atribuit.",
   // -- end of catalogue --
 } satisfies Catalogue;
 
