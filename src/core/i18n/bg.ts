@@ -636,6 +636,8 @@ const bg = {
   'email.admin.subjectLater': "темата се определя при изпращане",
   'email.reg.confirmed.introNoInvite': "Мястото Ви за „{title}“ е потвърдено.",
   'email.reg.promoted.introNoInvite': "Освободи се място за „{title}“ и то е предоставено на Вас.",
+  'orgreg.status.pending': "Очаква потвърждение от лицето",
+  'orgreg.zone': "Часова зона на лицето",
   // -- end of catalogue --
 } satisfies Catalogue;
 

@@ -636,6 +636,8 @@ const el = {
   'email.admin.subjectLater': "το θέμα ορίζεται κατά την αποστολή",
   'email.reg.confirmed.introNoInvite': "Η θέση σας για την εκδήλωση «{title}» επιβεβαιώθηκε.",
   'email.reg.promoted.introNoInvite': "Ελευθερώθηκε θέση για την εκδήλωση «{title}» και είναι δική σας.",
+  'orgreg.status.pending': "Αναμένεται επιβεβαίωση από το άτομο",
+  'orgreg.zone': "Ζώνη ώρας του ατόμου",
   // -- end of catalogue --
 } satisfies Catalogue;
 

@@ -635,6 +635,8 @@ const en = {
   'email.admin.subjectLater': "subject set when sent",
   'email.reg.confirmed.introNoInvite': "Your place for “{title}” is confirmed.",
   'email.reg.promoted.introNoInvite': "A place has become free for “{title}” and it is yours.",
+  'orgreg.status.pending': "Awaiting the person’s confirmation",
+  'orgreg.zone': "The person’s time zone",
   // -- end of catalogue --
 } satisfies Record<string, string>;
 

@@ -636,6 +636,8 @@ const es = {
   'email.admin.subjectLater': "asunto fijado al enviar",
   'email.reg.confirmed.introNoInvite': "Su plaza para «{title}» está confirmada.",
   'email.reg.promoted.introNoInvite': "Ha quedado libre una plaza para «{title}» y se le ha asignado.",
+  'orgreg.status.pending': "Pendiente de la confirmación de la persona",
+  'orgreg.zone': "Zona horaria de la persona",
   // -- end of catalogue --
 } satisfies Catalogue;
 

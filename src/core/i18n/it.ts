@@ -636,6 +636,8 @@ const it = {
   'email.admin.subjectLater': "oggetto definito all’invio",
   'email.reg.confirmed.introNoInvite': "Il Suo posto per «{title}» è confermato.",
   'email.reg.promoted.introNoInvite': "Si è liberato un posto per «{title}» ed è stato assegnato a Lei.",
+  'orgreg.status.pending': "In attesa della conferma della persona",
+  'orgreg.zone': "Fuso orario della persona",
   // -- end of catalogue --
 } satisfies Catalogue;
 

@@ -636,6 +636,8 @@ const lt = {
   'email.admin.subjectLater': "tema nustatoma siunčiant",
   'email.reg.confirmed.introNoInvite': "Jūsų vieta renginyje „{title}“ patvirtinta.",
   'email.reg.promoted.introNoInvite': "Renginyje „{title}“ atsilaisvino vieta, ir ji skirta Jums.",
+  'orgreg.status.pending': "Laukiama asmens patvirtinimo",
+  'orgreg.zone': "Asmens laiko juosta",
   // -- end of catalogue --
 } satisfies Catalogue;
 

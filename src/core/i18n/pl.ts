@@ -636,6 +636,8 @@ const pl = {
   'email.admin.subjectLater': "temat ustalany przy wysyłce",
   'email.reg.confirmed.introNoInvite': "Państwa miejsce na sesji „{title}” jest potwierdzone.",
   'email.reg.promoted.introNoInvite': "Zwolniło się miejsce na sesji „{title}” i zostało ono przydzielone Państwu.",
+  'orgreg.status.pending': "Oczekuje na potwierdzenie tej osoby",
+  'orgreg.zone': "Strefa czasowa tej osoby",
   // -- end of catalogue --
 } satisfies Catalogue;
 

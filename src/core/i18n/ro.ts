@@ -636,6 +636,8 @@ const ro = {
   'email.admin.subjectLater': "subiectul se stabilește la trimitere",
   'email.reg.confirmed.introNoInvite': "Locul dumneavoastră la „{title}” este confirmat.",
   'email.reg.promoted.introNoInvite': "S-a eliberat un loc la „{title}” și vă este atribuit.",
+  'orgreg.status.pending': "Se așteaptă confirmarea persoanei",
+  'orgreg.zone': "Fusul orar al persoanei",
   // -- end of catalogue --
 } satisfies Catalogue;
 

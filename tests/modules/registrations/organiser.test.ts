@@ -38,6 +38,10 @@ describe('the organiser registrations page', () => {
     const page = text(res.body);
     expect(page).toContain('Confirmed: 3');
     expect(page).toContain('On the waitlist: 2');
+    // The organiser's words: about the people registered, not as if the organiser were one of them.
+    expect(page).toContain('Awaiting the person’s confirmation: 0');
+    expect(page).toContain('The person’s time zone');
+    expect(page).not.toMatch(/your confirmation|your time zone/i);
     const byCountry = must(/<table class="counts-table" id="counts-byCountry">([\s\S]*?)<\/table>/.exec(res.body)?.[1], 'the table by country');
     expect(text(byCountry)).toContain('Romania 2 0 0');
     expect(text(byCountry)).toContain('Spain 0 1 0');
