@@ -638,6 +638,7 @@ const bg = {
   'email.reg.promoted.introNoInvite': "Освободи се място за „{title}“ и то е предоставено на Вас.",
   'orgreg.status.pending': "Очаква потвърждение от лицето",
   'orgreg.zone': "Часова зона на лицето",
+  'session.timeIn': "По часа на {zone}",
   // -- end of catalogue --
 } satisfies Catalogue;
 

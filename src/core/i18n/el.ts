@@ -638,6 +638,7 @@ const el = {
   'email.reg.promoted.introNoInvite': "Ελευθερώθηκε θέση για την εκδήλωση «{title}» και είναι δική σας.",
   'orgreg.status.pending': "Αναμένεται επιβεβαίωση από το άτομο",
   'orgreg.zone': "Ζώνη ώρας του ατόμου",
+  'session.timeIn': "Σε ώρα {zone}",
   // -- end of catalogue --
 } satisfies Catalogue;
 

@@ -637,6 +637,7 @@ const en = {
   'email.reg.promoted.introNoInvite': "A place has become free for “{title}” and it is yours.",
   'orgreg.status.pending': "Awaiting the person’s confirmation",
   'orgreg.zone': "The person’s time zone",
+  'session.timeIn': "In {zone} time",
   // -- end of catalogue --
 } satisfies Record<string, string>;
 

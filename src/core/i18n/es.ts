@@ -638,6 +638,7 @@ const es = {
   'email.reg.promoted.introNoInvite': "Ha quedado libre una plaza para «{title}» y se le ha asignado.",
   'orgreg.status.pending': "Pendiente de la confirmación de la persona",
   'orgreg.zone': "Zona horaria de la persona",
+  'session.timeIn': "En hora de {zone}",
   // -- end of catalogue --
 } satisfies Catalogue;
 

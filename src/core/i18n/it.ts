@@ -638,6 +638,7 @@ const it = {
   'email.reg.promoted.introNoInvite': "Si è liberato un posto per «{title}» ed è stato assegnato a Lei.",
   'orgreg.status.pending': "In attesa della conferma della persona",
   'orgreg.zone': "Fuso orario della persona",
+  'session.timeIn': "Nell’orario di {zone}",
   // -- end of catalogue --
 } satisfies Catalogue;
 

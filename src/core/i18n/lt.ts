@@ -638,6 +638,7 @@ const lt = {
   'email.reg.promoted.introNoInvite': "Renginyje „{title}“ atsilaisvino vieta, ir ji skirta Jums.",
   'orgreg.status.pending': "Laukiama asmens patvirtinimo",
   'orgreg.zone': "Asmens laiko juosta",
+  'session.timeIn': "Laiku {zone}",
   // -- end of catalogue --
 } satisfies Catalogue;
 

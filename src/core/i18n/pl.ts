@@ -638,6 +638,7 @@ const pl = {
   'email.reg.promoted.introNoInvite': "Zwolniło się miejsce na sesji „{title}” i zostało ono przydzielone Państwu.",
   'orgreg.status.pending': "Oczekuje na potwierdzenie tej osoby",
   'orgreg.zone': "Strefa czasowa tej osoby",
+  'session.timeIn': "Według czasu {zone}",
   // -- end of catalogue --
 } satisfies Catalogue;
 

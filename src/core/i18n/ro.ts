@@ -638,6 +638,7 @@ const ro = {
   'email.reg.promoted.introNoInvite': "S-a eliberat un loc la „{title}” și vă este atribuit.",
   'orgreg.status.pending': "Se așteaptă confirmarea persoanei",
   'orgreg.zone': "Fusul orar al persoanei",
+  'session.timeIn': "În ora {zone}",
   // -- end of catalogue --
 } satisfies Catalogue;
 

@@ -55,6 +55,12 @@ export function rememberLanguage(req: FastifyRequest, reply: FastifyReply): void
   }
 }
 
+/** Whether the viewer's zone is known: their browser told it (a small script sets a cookie). */
+export function viewerZoneKnown(req: FastifyRequest): boolean {
+  const z = req.cookies[ZONE_COOKIE];
+  return Boolean(z && isValidZone(z));
+}
+
 /** The viewer's zone: the browser's (sent by a small script as a cookie), else `fallback`. */
 export function viewerZoneOf(req: FastifyRequest, fallback: string): string {
   const z = req.cookies[ZONE_COOKIE];
