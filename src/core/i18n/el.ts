@@ -271,7 +271,6 @@ const el = {
   'err.options_required': "Δώστε τουλάχιστον δύο επιλογές, μία ανά γραμμή.",
 
   'form.reminders': "Υπενθυμίσεις πριν από την έναρξη",
-  'form.remindersHint': "Διάρκειες όπως P1D (μία ημέρα) και PT1H (μία ώρα), χωρισμένες με κόμμα· έως 5. Κενό: χωρίς υπενθυμίσεις.",
   'err.offset_invalid': "Γράψτε κάθε υπενθύμιση ως διάρκεια, π.χ. PT1H ή P1D.",
   'err.offsets_too_many': "Έως 5 υπενθυμίσεις.",
   'err.offset_range': "Κάθε υπενθύμιση από 5 λεπτά έως 30 ημέρες πριν από την έναρξη.",
@@ -639,6 +638,9 @@ const el = {
   'orgreg.status.pending': "Αναμένεται επιβεβαίωση από το άτομο",
   'orgreg.zone': "Ζώνη ώρας του ατόμου",
   'session.timeIn': "Σε ώρα {zone}",
+  'form.reminderBefore': "{duration} πριν",
+  'form.remindersOther': "Άλλες υπενθυμίσεις",
+  'form.remindersOtherHint': "Προαιρετικά: άλλοι χρόνοι πριν από την έναρξη, π.χ. 3 ημέρες = P3D, 30 λεπτά = PT30M, χωρισμένοι με κόμμα. Έως 5 υπενθυμίσεις συνολικά, από 5 λεπτά έως 30 ημέρες.",
   // -- end of catalogue --
 } satisfies Catalogue;
 

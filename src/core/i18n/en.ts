@@ -270,7 +270,6 @@ const en = {
   'err.options_required': "Give at least two choices, one per line.",
 
   'form.reminders': "Reminders before the start",
-  'form.remindersHint': "Durations such as P1D (one day) and PT1H (one hour), separated by commas; at most 5. Empty: no reminders.",
   'err.offset_invalid': "Write each reminder as a duration such as PT1H or P1D.",
   'err.offsets_too_many': "At most 5 reminders.",
   'err.offset_range': "Each reminder must be from 5 minutes to 30 days before the start.",
@@ -638,6 +637,9 @@ const en = {
   'orgreg.status.pending': "Awaiting the person’s confirmation",
   'orgreg.zone': "The person’s time zone",
   'session.timeIn': "In {zone} time",
+  'form.reminderBefore': "{duration} before",
+  'form.remindersOther': "Other reminders",
+  'form.remindersOtherHint': "Optional: more times before the start, such as 3 days = P3D, 30 minutes = PT30M, separated by commas. At most 5 reminders in all, from 5 minutes to 30 days.",
   // -- end of catalogue --
 } satisfies Record<string, string>;
 

@@ -271,7 +271,6 @@ const es = {
   'err.options_required': "Indique al menos dos opciones, una por línea.",
 
   'form.reminders': "Recordatorios antes del inicio",
-  'form.remindersHint': "Duraciones como P1D (un día) y PT1H (una hora), separadas por comas; como máximo 5. Vacío: sin recordatorios.",
   'err.offset_invalid': "Escriba cada recordatorio como una duración, por ejemplo PT1H o P1D.",
   'err.offsets_too_many': "Como máximo 5 recordatorios.",
   'err.offset_range': "Cada recordatorio debe enviarse entre 5 minutos y 30 días antes del inicio.",
@@ -639,6 +638,9 @@ const es = {
   'orgreg.status.pending': "Pendiente de la confirmación de la persona",
   'orgreg.zone': "Zona horaria de la persona",
   'session.timeIn': "En hora de {zone}",
+  'form.reminderBefore': "{duration} antes",
+  'form.remindersOther': "Otros recordatorios",
+  'form.remindersOtherHint': "Opcional: otros momentos antes del inicio, p. ej. 3 días = P3D, 30 minutos = PT30M, separados por comas. Como máximo 5 recordatorios en total, de 5 minutos a 30 días.",
   // -- end of catalogue --
 } satisfies Catalogue;
 

@@ -271,7 +271,6 @@ const it = {
   'err.options_required': "Indichi almeno due opzioni, una per riga.",
 
   'form.reminders': "Promemoria prima dell'inizio",
-  'form.remindersHint': "Durate come P1D (un giorno) e PT1H (un'ora), separate da virgole; al massimo 5. Vuoto: nessun promemoria.",
   'err.offset_invalid': "Scriva ogni promemoria come durata, ad esempio PT1H o P1D.",
   'err.offsets_too_many': "Al massimo 5 promemoria.",
   'err.offset_range': "Ogni promemoria deve cadere tra 5 minuti e 30 giorni prima dell'inizio.",
@@ -639,6 +638,9 @@ const it = {
   'orgreg.status.pending': "In attesa della conferma della persona",
   'orgreg.zone': "Fuso orario della persona",
   'session.timeIn': "Nell’orario di {zone}",
+  'form.reminderBefore': "{duration} prima",
+  'form.remindersOther': "Altri promemoria",
+  'form.remindersOtherHint': "Facoltativo: altri anticipi, ad esempio 3 giorni = P3D, 30 minuti = PT30M, separati da virgole. Al massimo 5 promemoria in tutto, da 5 minuti a 30 giorni.",
   // -- end of catalogue --
 } satisfies Catalogue;
 

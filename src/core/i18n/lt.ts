@@ -271,7 +271,6 @@ const lt = {
   'err.options_required': "Nurodykite bent du variantus, po vieną eilutėje.",
 
   'form.reminders': "Priminimai prieš pradžią",
-  'form.remindersHint': "Trukmės, pvz., P1D (viena diena) ir PT1H (viena valanda), atskirtos kableliais; ne daugiau kaip 5. Tuščia – be priminimų.",
   'err.offset_invalid': "Kiekvieną priminimą įrašykite kaip trukmę, pvz., PT1H arba P1D.",
   'err.offsets_too_many': "Ne daugiau kaip 5 priminimai.",
   'err.offset_range': "Kiekvienas priminimas turi būti siunčiamas likus nuo 5 minučių iki 30 dienų iki pradžios.",
@@ -639,6 +638,9 @@ const lt = {
   'orgreg.status.pending': "Laukiama asmens patvirtinimo",
   'orgreg.zone': "Asmens laiko juosta",
   'session.timeIn': "Laiku {zone}",
+  'form.reminderBefore': "{duration} iki pradžios",
+  'form.remindersOther': "Kiti priminimai",
+  'form.remindersOtherHint': "Nebūtina: kiti laikai iki pradžios, pvz., 3 dienos = P3D, 30 minučių = PT30M, atskirti kableliais. Iš viso ne daugiau kaip 5 priminimai, nuo 5 minučių iki 30 dienų.",
   // -- end of catalogue --
 } satisfies Catalogue;
 

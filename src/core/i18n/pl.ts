@@ -271,7 +271,6 @@ const pl = {
   'err.options_required': "Proszę podać co najmniej dwie opcje, każdą w osobnym wierszu.",
 
   'form.reminders': "Przypomnienia przed rozpoczęciem",
-  'form.remindersHint': "Okresy, np. P1D (jeden dzień) i PT1H (jedna godzina), oddzielone przecinkami; maksymalnie 5. Puste: bez przypomnień.",
   'err.offset_invalid': "Proszę zapisać każde przypomnienie jako okres, np. PT1H lub P1D.",
   'err.offsets_too_many': "Maksymalnie 5 przypomnień.",
   'err.offset_range': "Każde przypomnienie musi przypadać od 5 minut do 30 dni przed rozpoczęciem.",
@@ -639,6 +638,9 @@ const pl = {
   'orgreg.status.pending': "Oczekuje na potwierdzenie tej osoby",
   'orgreg.zone': "Strefa czasowa tej osoby",
   'session.timeIn': "Według czasu {zone}",
+  'form.reminderBefore': "{duration} wcześniej",
+  'form.remindersOther': "Inne przypomnienia",
+  'form.remindersOtherHint': "Opcjonalnie: inne czasy przed rozpoczęciem, np. 3 dni = P3D, 30 minut = PT30M, oddzielone przecinkami. Łącznie najwyżej 5 przypomnień, od 5 minut do 30 dni.",
   // -- end of catalogue --
 } satisfies Catalogue;
 

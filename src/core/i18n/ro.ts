@@ -271,7 +271,6 @@ const ro = {
   'err.options_required': "Indicați cel puțin două opțiuni, câte una pe rând.",
 
   'form.reminders': "Mementouri înainte de început",
-  'form.remindersHint': "Durate precum P1D (o zi) și PT1H (o oră), separate prin virgulă; cel mult 5. Necompletat: fără mementouri.",
   'err.offset_invalid': "Scrieți fiecare memento ca durată, de exemplu PT1H sau P1D.",
   'err.offsets_too_many': "Cel mult 5 mementouri.",
   'err.offset_range': "Fiecare memento trebuie să fie cu 5 minute până la 30 de zile înainte de început.",
@@ -639,6 +638,9 @@ const ro = {
   'orgreg.status.pending': "Se așteaptă confirmarea persoanei",
   'orgreg.zone': "Fusul orar al persoanei",
   'session.timeIn': "În ora {zone}",
+  'form.reminderBefore': "cu {duration} înainte",
+  'form.remindersOther': "Alte mementouri",
+  'form.remindersOtherHint': "Opțional: alte intervale înainte de început, de exemplu 3 zile = P3D, 30 de minute = PT30M, separate prin virgulă. Cel mult 5 mementouri în total, între 5 minute și 30 de zile.",
   // -- end of catalogue --
 } satisfies Catalogue;
 
