@@ -41,6 +41,8 @@
     for (var h = 0; h < hidden.length; h++) if (hidden[h].getAttribute('data-zone') !== zone) hidden[h].removeAttribute('hidden');
     var note = document.getElementById('viewer-zone-note');
     if (note && note.getAttribute('data-detected')) note.textContent = note.getAttribute('data-detected').replace('{zone}', zone);
+    var label = document.getElementById('viewer-time-label');
+    if (label && label.getAttribute('data-yours')) label.textContent = label.getAttribute('data-yours');
   }
 
   document.addEventListener('DOMContentLoaded', function () {

@@ -1,4 +1,7 @@
 import { openMigratedOrExit } from '../core/boot.js';
+import { cli } from './args.js';
+
+cli('db:migrate', 'Applies the migrations in db/ that the database (DATABASE_PATH) does not have yet.', {});
 
 const { db, applied, config } = openMigratedOrExit();
 const version = db.pragma('user_version', { simple: true });

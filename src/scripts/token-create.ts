@@ -2,18 +2,18 @@
 import { openMigratedOrExit } from '../core/boot.js';
 import { systemClock } from '../core/clock.js';
 import { createServices } from '../services.js';
-import { options } from './args.js';
+import { cli } from './args.js';
 
-const o = options({ email: { type: 'string' }, name: { type: 'string' } });
-if (!o.email) {
-  console.error('Usage: npm run token:create -- --email ORGANISER_EMAIL [--name NAME]');
-  process.exit(2);
-}
+const o = cli('token:create', 'Creates an API token for an organiser and prints it once (only its hash is kept).', {
+  email: { type: 'string', value: 'EMAIL', describe: 'The organiser the token acts as', required: true },
+  name: { type: 'string', value: 'NAME', describe: 'A label to recognise the token by (default: cli)' },
+});
 const { db, config } = openMigratedOrExit();
 const services = createServices({ db, clock: systemClock, config });
-const cred = services.repos.organisers.credentials(o.email);
+const cred = services.repos.organisers.credentials(o.email ?? '');
 if (!cred) {
-  console.error(`email: no organiser ${o.email}`);
+  console.error(`--email: no organiser ${o.email ?? ''}`);
+  db.close();
   process.exit(1);
 }
 const { token } = services.auth.createToken(cred.organiser.id, o.name ?? 'cli');

@@ -164,3 +164,16 @@ export type Translate = (key: MessageKey, params?: MessageParams) => string;
 export function translator(lang: string): Translate {
   return (key, params) => t(lang, key, params);
 }
+
+const UNITS: readonly [number, 'week' | 'day' | 'hour' | 'minute'][] = [
+  [10080, 'week'],
+  [1440, 'day'],
+  [60, 'hour'],
+  [1, 'minute'],
+];
+
+/** "2 days", "1 hour", "15 minutes" in `lang` (Intl's units and plural rules), in the largest whole unit. */
+export function durationLabel(minutes: number, lang: string): string {
+  const [size, unit] = UNITS.find(([n]) => minutes % n === 0) ?? [1, 'minute'];
+  return new Intl.NumberFormat(lang, { style: 'unit', unit, unitDisplay: 'long' }).format(minutes / size);
+}

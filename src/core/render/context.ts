@@ -5,6 +5,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LANGUAGES, LANGUAGE_NAMES, hasKey, isLanguage, negotiate, t, translator, type Language } from '../i18n/index.js';
 import { isValidZone } from '../time/index.js';
+import { errorSummaryOf } from './error-summary.js';
 import { requestField } from './request-field.js';
 
 export const SESSION_COOKIE = 'kairos_sid';
@@ -54,6 +55,12 @@ export function rememberLanguage(req: FastifyRequest, reply: FastifyReply): void
   }
 }
 
+/** Whether the viewer's zone is known: their browser told it (a small script sets a cookie). */
+export function viewerZoneKnown(req: FastifyRequest): boolean {
+  const z = req.cookies[ZONE_COOKIE];
+  return Boolean(z && isValidZone(z));
+}
+
 /** The viewer's zone: the browser's (sent by a small script as a cookie), else `fallback`. */
 export function viewerZoneOf(req: FastifyRequest, fallback: string): string {
   const z = req.cookies[ZONE_COOKIE];
@@ -78,6 +85,7 @@ export async function render(req: FastifyRequest, reply: FastifyReply, template:
     ...data,
     lang,
     t: translator(lang),
+    errorSummary: errorSummaryOf,
   });
 }
 

@@ -11,7 +11,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { OUTBOX_STATUSES } from '../../core/outbox/types.js';
 import { idParams, listQuery } from './schemas.js';
-import { t } from '../../core/i18n/index.js';
+import { t, tKey, type Language } from '../../core/i18n/index.js';
 import { formatInZone } from '../../core/time/index.js';
 import { langOf, render } from '../../core/render/context.js';
 import { requireOrganiser, signedInOrganiser } from '../organisers/index.js';
@@ -19,6 +19,11 @@ import { ActionForm } from '../../core/render/boundary.js';
 import { canGlobal } from '../../core/access/index.js';
 
 const PAGE_SIZE = 50;
+
+/** What an email is, in the organiser's words, until it is sent and has its subject. */
+function kindLabel(lang: Language, kind: string): string {
+  return tKey(lang, `email.kind.${kind}`, 'email.admin.subjectLater');
+}
 
 export default function organiserMailRoutes(instance: FastifyInstance): void {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
@@ -61,6 +66,7 @@ export default function organiserMailRoutes(instance: FastifyInstance): void {
           items: rows.map((r) => ({
             ...r,
             statusLabel: t(lang, `email.status.${r.status}`),
+            kindLabel: kindLabel(lang, r.kind),
             createdText: when(req, r.createdAt),
             sentText: when(req, r.sentAt),
           })),
@@ -74,7 +80,8 @@ export default function organiserMailRoutes(instance: FastifyInstance): void {
       const lang = langOf(req);
       const mail = mailbox.get(signedInOrganiser(req), req.params.id);
       return render(req, reply, 'pages/organiser/mail-message', {
-        title: `${t(lang, 'email.admin.title')}: ${mail.subject ?? mail.kind}`,
+        title: `${t(lang, 'email.admin.title')}: ${mail.subject ?? kindLabel(lang, mail.kind)}`,
+        kindLabel: kindLabel(lang, mail.kind),
         mail,
         statusLabel: t(lang, `email.status.${mail.status}`),
         createdText: when(req, mail.createdAt),

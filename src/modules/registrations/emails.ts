@@ -151,8 +151,10 @@ export const receivedRenderer = withPersonal((p) => {
 export const confirmedRenderer = withPersonal((p) => {
   const { lang, reg } = p;
   if (reg.status !== 'confirmed') return { withdraw: 'registration not confirmed' };
-  const blocks: EmailBlock[] = [{ type: 'paragraph', text: t(lang, 'email.reg.confirmed.intro', title(p)) }, ...whenBlocks(p, { join: true, links: true })];
-  return finish(p, t(lang, 'email.reg.confirmed.subject', title(p)), blocks, { icalEvent: invite(p, 'REQUEST') });
+  // A session without a fixed date has no invitation yet: the text must not promise one attached.
+  const icalEvent = invite(p, 'REQUEST');
+  const blocks: EmailBlock[] = [{ type: 'paragraph', text: t(lang, icalEvent ? 'email.reg.confirmed.intro' : 'email.reg.confirmed.introNoInvite', title(p)) }, ...whenBlocks(p, { join: true, links: true })];
+  return finish(p, t(lang, 'email.reg.confirmed.subject', title(p)), blocks, { icalEvent });
 });
 
 export const waitlistedRenderer = withPersonal((p) => {
@@ -166,8 +168,9 @@ export const waitlistedRenderer = withPersonal((p) => {
 export const promotedRenderer = withPersonal((p) => {
   const { lang, reg } = p;
   if (reg.status === 'confirmed') {
-    const blocks: EmailBlock[] = [{ type: 'paragraph', text: t(lang, 'email.reg.promoted.intro', title(p)) }, ...whenBlocks(p, { join: true, links: true })];
-    return finish(p, t(lang, 'email.reg.promoted.subject', title(p)), blocks, { icalEvent: invite(p, 'REQUEST') });
+    const icalEvent = invite(p, 'REQUEST');
+    const blocks: EmailBlock[] = [{ type: 'paragraph', text: t(lang, icalEvent ? 'email.reg.promoted.intro' : 'email.reg.promoted.introNoInvite', title(p)) }, ...whenBlocks(p, { join: true, links: true })];
+    return finish(p, t(lang, 'email.reg.promoted.subject', title(p)), blocks, { icalEvent });
   }
   if (reg.status === 'pending') {
     const blocks: EmailBlock[] = [

@@ -77,6 +77,8 @@ export default function organiserRegistrationRoutes(instance: FastifyInstance): 
             registeredAt: formatInZone(r.createdAt, o.zone, lang, 'medium'),
           })),
           counts: registrations.statusCounts(session.id),
+          // "Give a place" is offered only when a place is free.
+          placeFree: session.capacity === null || registrations.seatsTaken(session.id) < session.capacity,
           byCountry: dims('country'),
           byHub: dims('hub_id'),
           byOrgType: dims('org_type'),
@@ -142,12 +144,19 @@ export default function organiserRegistrationRoutes(instance: FastifyInstance): 
     });
 
     const regAction = (path: string, act: (regId: number) => void, msg: string) =>
-      area.post(`/organiser/sessions/:id/registrations/:rid/${path}`, { schema: { params: Params({ id: Text, rid: Text }), body: ActionForm } }, async (req, reply) => {
+      area.post(`/organiser/sessions/:id/registrations/:rid/${path}`, { schema: { params: Params({ id: Text, rid: Text }), querystring: RegQuery, body: ActionForm } }, async (req, reply) => {
         const session = sessions.getManaged(Number(req.params.id), signedInOrganiser(req), 'registrations.manage');
         const reg = registrations.get(Number(req.params.rid));
         if (reg.sessionId !== session.id) throw new AppError('not_found', 'registration not found', 404);
-        act(reg.id);
-        return reply.redirect(`/organiser/sessions/${session.id}/registrations?msg=${msg}`, 303);
+        return answerForm(
+          () => {
+            act(reg.id);
+            return reply.redirect(`/organiser/sessions/${session.id}/registrations?msg=${msg}`, 303);
+          },
+          // The page again, saying why (the session filled up, the person already left), status 409.
+          (errors, status) => page(req, reply, { actionErrors: errors }, status),
+          { lang: langOf(req), statuses: [409] },
+        );
       });
     regAction('cancel', (id) => registrations.cancel(registrations.get(id), 'organiser'), 'orgreg.cancelled');
     regAction('promote', (id) => registrations.moveFromWaitlist(id), 'orgreg.promoted');

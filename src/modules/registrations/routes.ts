@@ -11,7 +11,7 @@ import { countryOptions } from '../sessions/index.js';
 import { sessionTimes } from '../sessions/index.js';
 import { PRIVACY_VERSION, type RegistrationInput } from './validate.js';
 import { allZones } from '../../core/time/index.js';
-import { langOf, render, viewerZoneOf, personalLang, personalPage } from '../../core/render/context.js';
+import { langOf, render, viewerZoneKnown, viewerZoneOf, personalLang, personalPage } from '../../core/render/context.js';
 import { organiserOf } from '../organisers/index.js';
 import { answerForm } from '../../core/render/form.js';
 import { ActionForm, IdParams, Query, Text, notTextErrors, textValues } from '../../core/render/boundary.js';
@@ -91,6 +91,8 @@ export async function renderSessionPage(app: FastifyInstance, req: FastifyReques
       coHosts: session.coHostIds.flatMap((id) => sessions.hub(id) ?? []),
       series: session.seriesId === null ? undefined : sessions.series(session.seriesId),
       times: sessionTimes(session, zone, lang),
+      // "Your time zone" only when it is: the browser said so, or the signed-in organiser chose it.
+      zoneIsViewers: viewerZoneKnown(req) || organiser !== undefined,
       canManage: organiser ? can(organiser, 'session.read', session) : false,
       may: organiser ? mayOn(organiser, session) : undefined,
       registrationOpen: open,

@@ -162,7 +162,8 @@ export default function calendarRoutes(instance: FastifyInstance): void {
     return reply.code(200).send(body);
   };
 
-  const schema = (summary: string) => ({ tags: ['calendar'], summary, params: FeedIdParams });
+  // Calendar files are for calendar clients, listed in the README; the API documentation is only /api/v1.
+  const schema = (summary: string) => ({ summary, params: FeedIdParams });
 
   app.get('/sessions/:id/calendar.ics', { schema: schema('One session as an iCalendar file (public: no attendees, no join URL)') }, async (req, reply) => {
     const session = sessions.get(req.params.id);

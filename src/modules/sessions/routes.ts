@@ -1,6 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { LANGUAGES, LANGUAGE_NAMES, t } from '../../core/i18n/index.js';
+import { LANGUAGES, LANGUAGE_NAMES, durationLabel, t } from '../../core/i18n/index.js';
 import { answerForm } from '../../core/render/form.js';
 import type { Session } from './repository.js';
 import type { SessionInput } from './service.js';
@@ -40,8 +40,19 @@ function formToInput(body: FormBody): SessionInput {
     capacity: one('capacity') ?? '',
     language: one('language'),
     doubleOptIn: one('doubleOptIn') === 'on',
-    reminderOffsets: one('reminderOffsets') ?? '',
+    // The ticked presets (minutes) and the "other" field (durations), one list.
+    reminderOffsets: [...list(body.reminderPreset).filter((x) => /^\d+$/.test(x)), one('reminderOffsets') ?? ''].filter(Boolean).join(', '),
   };
+}
+
+const list = (v: unknown): string[] => (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string');
+
+/** The reminder choices offered as tick boxes, in minutes before the start (the others are typed). */
+export const REMINDER_PRESETS = [10080, 2880, 1440, 120, 60, 15] as const;
+
+/** Offsets as the form shows them: presets as minutes (ticked boxes), others as ISO 8601 durations. */
+function offsetsToForm(offsets: number[]): string {
+  return offsets.map((m) => ((REMINDER_PRESETS as readonly number[]).includes(m) ? String(m) : formatDurationMinutes(m))).join(', ');
 }
 
 function sessionToForm(s: Session): Record<string, unknown> {
@@ -62,7 +73,7 @@ function sessionToForm(s: Session): Record<string, unknown> {
     capacity: s.capacity ?? '',
     language: s.language,
     doubleOptIn: s.doubleOptIn,
-    reminderOffsets: s.reminderOffsets.map(formatDurationMinutes).join(', '),
+    reminderOffsets: offsetsToForm(s.reminderOffsets),
   };
 }
 
@@ -105,6 +116,7 @@ export default function organiserRoutes(instance: FastifyInstance): void {
         series: sessions.seriesList().filter((x) => x.id === opts.session?.seriesId || canUseSeries(organiser, organiser.hubId ?? -1, (h) => sessions.seriesAllowsHub(x.id, h))),
         zones: allZones(),
         sessionLanguages: LANGUAGES.map((code) => ({ code, name: LANGUAGE_NAMES[code] })),
+        reminderPresets: REMINDER_PRESETS.map((minutes) => ({ minutes, label: durationLabel(minutes, lang) })),
       },
       status,
     );
@@ -128,7 +140,7 @@ export default function organiserRoutes(instance: FastifyInstance): void {
 
     area.get('/organiser/sessions/new', { schema: { querystring: Query({}) } }, async (req, reply) => {
       const o = signedInOrganiser(req);
-      return formPage(req, reply, { values: { zone: o.zone, durationMinutes: 60, status: 'scheduled', hubId: o.hubId ?? '', language: o.language, doubleOptIn: true, coHostIds: [], reminderOffsets: 'P1D, PT1H' } });
+      return formPage(req, reply, { values: { zone: o.zone, durationMinutes: 60, status: 'scheduled', hubId: o.hubId ?? '', language: o.language, doubleOptIn: true, coHostIds: [], reminderOffsets: offsetsToForm([1440, 60]) } });
     });
 
     area.post('/organiser/sessions', { schema: { body: SessionForm }, attachValidation: true }, async (req, reply) => {

@@ -27,4 +27,5 @@ export const SessionForm = Form({
   language: opt(Text),
   doubleOptIn: opt(Text),
   reminderOffsets: opt(Text),
+  reminderPreset: opt(TextOrList),
 });

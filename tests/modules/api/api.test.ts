@@ -82,6 +82,8 @@ describe('reading', () => {
     const res = await t.app.inject({ url: '/api/docs/json' });
     expect(res.statusCode).toBe(200);
     expect(Object.keys(res.json<{ paths: Record<string, unknown> }>().paths)).toEqual(expect.arrayContaining(['/api/v1/sessions', '/api/v1/sessions/{id}', '/api/v1/hubs', '/api/v1/series']));
+    // Only the API: no page, form or calendar route among the operations.
+    expect(Object.keys(res.json<{ paths: Record<string, unknown> }>().paths).filter((p) => !p.startsWith('/api/v1/'))).toEqual([]);
   });
 });
 

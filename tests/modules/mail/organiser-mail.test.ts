@@ -14,6 +14,7 @@ import { getMail } from '../../../src/modules/mail/repository.js';
 import { createServices } from '../../../src/services.js';
 import { ADMIN, Browser, GR_ORGANISER, RO_ORGANISER, testConfig, text } from '../../helpers/app.js';
 import { SmtpSink } from '../../helpers/smtp-sink.js';
+import { must } from '../../helpers/must.js';
 import { createEmailKinds } from '../../../src/email-kinds.js';
 
 let app: FastifyInstance;
@@ -132,6 +133,25 @@ describe('organiser mail page', () => {
     expect(text(failed.body)).toContain('gone@example.org');
     expect(text(failed.body)).not.toContain('kostas@example.org');
     expect((await b.get('/organiser/mail?status=bogus')).statusCode).toBe(400);
+  });
+
+  it('names mail not sent yet by what it is, in the organiser’s language, never by an internal key', async () => {
+    const webinar = must(db.prepare<[string], { id: number }>('SELECT id FROM sessions WHERE slug = ?').get(WEBINAR_SLUG), 'the webinar');
+    const later = must(
+      enqueue(db, { kind: 'poll.reminder', dedupeKey: 'page:later:poll.reminder', to: { email: 'later@example.org' }, language: 'en', zone: 'Europe/Athens', sessionId: webinar.id, notBefore: clock.now() + 86_400_000, payload: {} }, clock),
+      'the queued reminder',
+    );
+    const b = new Browser(app, { 'accept-language': 'en' });
+    await b.login(GR_ORGANISER.email, GR_ORGANISER.password);
+    const list = await b.get('/organiser/mail?status=queued');
+    const row = must(new RegExp(`<tr>\\s*<th scope="row"><a href="/organiser/mail/${later}">([\\s\\S]*?)</th>`).exec(list.body)?.[1], 'the queued row');
+    expect(text(row)).toBe('Date poll reminder (subject set when sent)');
+    expect(text(list.body)).not.toMatch(/\bpoll\.reminder\b/);
+    const one = await b.get(`/organiser/mail/${later}`);
+    expect(text(must(/<h1>([\s\S]*?)<\/h1>/.exec(one.body)?.[1], 'the heading'))).toBe('Date poll reminder');
+    const el = new Browser(app, { 'accept-language': 'el' });
+    await el.login(GR_ORGANISER.email, GR_ORGANISER.password);
+    expect(text((await el.get('/organiser/mail?status=queued&lang=el')).body)).toContain('Υπενθύμιση ψηφοφορίας ημερομηνίας');
   });
 
   it('shows one email as sent, with user text escaped in both parts', async () => {

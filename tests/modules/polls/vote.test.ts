@@ -288,8 +288,17 @@ describe('voting with the personal link', () => {
     expect(body).not.toContain('Secretname');
     // the counts are there: Spain 1 yes (Maria), Greece 1 if need be
     const countryRow = must(new RegExp(`<table class="heat" id="heat-country">[\\s\\S]*?<tr data-slot="${slots[0].id}">([\\s\\S]*?)</tr>`).exec(body)?.[1], 'the first slot\'s row by country');
-    expect(/data-key="ES"[^>]*>([^<]*)</.exec(countryRow)![1]).toBe('1 / 0');
-    expect(/data-key="GR"[^>]*>([^<]*)</.exec(countryRow)![1]).toBe('0 / 1');
+    const cell = (key: string) => must(new RegExp(`<td data-key="${key}"[^>]*>([\\s\\S]*?)</td>`).exec(countryRow)?.[1], `the ${key} cell`);
+    expect(text(cell('ES'))).toBe('1 / 0');
+    expect(text(cell('GR'))).toBe('0 / 1');
+    // "yes" and "if need be" are told apart by hue, not only by the numbers; an empty count is not shaded.
+    const hue = (html: string, cls: string) => /hsl\((\d+),/.exec(must(new RegExp(`class="heat-n ${cls}"[^>]*`).exec(html)?.[0], cls))?.[1];
+    expect(hue(cell('ES'), 'heat-yes')).toBeDefined();
+    expect(hue(cell('GR'), 'heat-maybe')).toBeDefined();
+    expect(hue(cell('ES'), 'heat-yes')).not.toBe(hue(cell('GR'), 'heat-maybe'));
+    expect(hue(cell('ES'), 'heat-maybe')).toBeUndefined();
+    // The legend names both shades.
+    expect(text(must(/<p class="muted" id="heat-legend">([\s\S]*?)<\/p>/.exec(body)?.[1], 'the legend'))).toMatch(/Yes.*If need be/i);
     expect(text(body)).toContain(`2 of ${t.polls.voters(poll).length} invited people have answered.`);
     // the organiser's page lists the people (organisers only)
     const org = new Browser(t.app, { 'accept-language': 'en' });

@@ -79,6 +79,33 @@ describe('registering from the session page', () => {
     expect(t.services.repos.registrations.list(s.id, ALL)).toHaveLength(0);
   });
 
+  it('puts the error summary at the top of the page, linked to each field, before the heading', async () => {
+    const s = newSession();
+    const { res } = await registerViaForm(s.id, { ...person(3), email: 'not-an-email', consent: '' });
+    expect(res.statusCode).toBe(400);
+    const summaryAt = res.body.indexOf('id="form-errors"');
+    expect(summaryAt).toBeGreaterThan(res.body.indexOf('<main'));
+    expect(summaryAt).toBeLessThan(res.body.indexOf('<h1'));
+    const summary = must(/<div class="alert error-summary"[^>]*>([\s\S]*?)<\/div>/.exec(res.body), 'the error summary');
+    expect(summary[0]).toContain('autofocus');
+    expect(summary[1]).toContain('href="#f-email"');
+    expect(summary[1]).toContain('href="#f-consent"');
+    // One summary only.
+    expect(res.body.match(/id="form-errors"/g)).toHaveLength(1);
+  });
+
+  it('says whose zone the time is in: "your" only when the browser told the zone', async () => {
+    const s = newSession();
+    const visitor = new Browser(t.app, { 'accept-language': 'en' });
+    const label = (body: string) => text(must(/<strong id="viewer-time-label"[^>]*>([\s\S]*?)<\/strong>/.exec(body)?.[1], 'the time label'));
+    const unknown = await visitor.get(`/sessions/${s.id}`);
+    expect(label(unknown.body)).toBe('In Europe/Vilnius time');
+    expect(text(unknown.body)).not.toContain('In your time zone');
+    const told = await visitor.get(`/sessions/${s.id}`, { cookie: 'kairos_tz=America/New_York' });
+    expect(label(told.body)).toBe('In your time zone');
+    expect(text(told.body)).toContain('America/New York');
+  });
+
   it('strips line breaks and control characters from names and organisations', async () => {
     const s = newSession({ doubleOptIn: false });
     await registerViaForm(s.id, { ...person(3), name: 'Eve\r\nBcc: victim@example.org', organisation: 'Org\u0000\u0007 Ltd\n' });

@@ -38,6 +38,10 @@ describe('the organiser registrations page', () => {
     const page = text(res.body);
     expect(page).toContain('Confirmed: 3');
     expect(page).toContain('On the waitlist: 2');
+    // The organiser's words: about the people registered, not as if the organiser were one of them.
+    expect(page).toContain('Awaiting the person’s confirmation: 0');
+    expect(page).toContain('The person’s time zone');
+    expect(page).not.toMatch(/your confirmation|your time zone/i);
     const byCountry = must(/<table class="counts-table" id="counts-byCountry">([\s\S]*?)<\/table>/.exec(res.body)?.[1], 'the table by country');
     expect(text(byCountry)).toContain('Romania 2 0 0');
     expect(text(byCountry)).toContain('Spain 0 1 0');
@@ -89,7 +93,15 @@ describe('the organiser registrations page', () => {
     expect(bad.body).toContain('id="f-email-error"');
     expect(bad.body).toContain('value="broken"');
     const full = t.services.repos.registrations.getByEmail(sessionId, 'jonas@example.org')!;
-    expect((await b.post(`/organiser/sessions/${sessionId}/registrations/${full.id}/promote`, {})).statusCode).toBe(409);
+    // Every seat is taken: "Give a place" is not offered, and a forced one says why at the top.
+    const listed = await b.get(`/organiser/sessions/${sessionId}/registrations`);
+    expect(listed.body).not.toContain(`/registrations/${full.id}/promote`);
+    const forced = await b.post(`/organiser/sessions/${sessionId}/registrations/${full.id}/promote`, {});
+    expect(forced.statusCode).toBe(409);
+    const summary = must(/<div class="alert error-summary"[^>]*id="form-errors"[^>]*>([\s\S]*?)<\/div>/.exec(forced.body)?.[1], 'the error summary');
+    expect(text(summary)).toContain('Every place is taken');
+    expect(forced.body).not.toContain('Something went wrong');
+    expect(forced.body.indexOf('id="form-errors"')).toBeLessThan(forced.body.indexOf('<h1>'));
     const ana = t.services.repos.registrations.getByEmail(sessionId, 'ana.pop@example.org')!;
     await b.get(`/organiser/sessions/${sessionId}/registrations`);
     expect((await b.post(`/organiser/sessions/${sessionId}/registrations/${ana.id}/cancel`, {})).statusCode).toBe(303);
@@ -112,6 +124,27 @@ describe('the organiser registrations page', () => {
     const ok = await visitor.post(`/sessions/${sessionId}/register`, { name: 'Q', email: 'q@example.org', orgType: 'sme', country: 'IT', zone: 'Europe/Rome', language: 'it', consent: 'on', [`q${q.id}`]: 'AI triage' });
     expect(ok.statusCode).toBe(303);
     expect(t.services.repos.registrations.getByEmail(sessionId, 'q@example.org')!.answers).toEqual({ [String(q.id)]: 'AI triage' });
+  });
+
+  it('asks the session\'s questions when an organiser adds a person by hand, and says what is missing', async () => {
+    const b = await asAdmin();
+    const q = must(t.services.repos.registrations.questions(sessionId)[0], 'the required question');
+    const form = await b.get(`/organiser/sessions/${sessionId}/registrations`);
+    const addForm = must(/<section aria-labelledby="h-add">([\s\S]*?)<\/section>/.exec(form.body)?.[1], 'the add-person form');
+    expect(addForm).toContain(`name="q${q.id}"`);
+    expect(text(addForm)).toContain('Which case study interests you?');
+    const person = { name: 'Phone caller', email: 'caller@example.org', orgType: 'public', country: 'BG', zone: 'Europe/Sofia', language: 'bg', consent: 'on' };
+    const missing = await b.post(`/organiser/sessions/${sessionId}/registrations`, person);
+    expect(missing.statusCode).toBe(400);
+    // The error is beside the field and, linked to it, at the top of the page.
+    expect(missing.body).toContain(`id="f-q${q.id}-error"`);
+    const summary = must(/<div class="alert error-summary"[^>]*>([\s\S]*?)<\/div>/.exec(missing.body)?.[1], 'the error summary');
+    expect(summary).toContain(`href="#f-q${q.id}"`);
+    expect(missing.body).toContain('value="caller@example.org"');
+    expect(t.services.repos.registrations.getByEmail(sessionId, 'caller@example.org')).toBeUndefined();
+    const added = await b.post(`/organiser/sessions/${sessionId}/registrations`, { ...person, [`q${q.id}`]: 'e-invoicing' });
+    expect(added.statusCode).toBe(303);
+    expect(t.services.repos.registrations.getByEmail(sessionId, 'caller@example.org')!.answers).toEqual({ [String(q.id)]: 'e-invoicing' });
   });
 
   it('sends an update to the confirmed people only (or to everyone registered), one email each', async () => {

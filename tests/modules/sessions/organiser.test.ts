@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEBINAR_SLUG } from '../../../src/seed/seed.js';
 import { ADMIN, Browser, GR_ORGANISER, RO_ORGANISER, makeApp, text, type TestApp } from '../../helpers/app.js';
+import { sessionForm } from '../../helpers/sessions.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -8,26 +9,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const hubId = (slug: string) => t.services.repos.hubs.getBySlug(slug)!.id;
 
-const validForm = () => ({
-  title: 'Case study: e-invoicing in Cyprus',
-  description: 'A look at the rollout.',
-  hubId: String(hubId('gr-digigov-innohub')),
-  coHostIds: [String(hubId('diginn-cyprus')), String(hubId('innovation-amp'))],
-  seriesId: '',
-  status: 'scheduled',
-  date: '2026-03-30',
-  time: '10:00',
-  zone: 'Europe/Athens',
-  durationMinutes: '90',
-  approxMonth: '',
-  approxPart: '',
-  joinUrl: 'https://meet.example.org/einvoicing',
-  capacity: '50',
-  language: 'en',
-  doubleOptIn: 'on',
-});
+const validForm = () => sessionForm(t);
 
 describe('login', () => {
   it('sends an anonymous visitor of the organiser area to the login page', async () => {
