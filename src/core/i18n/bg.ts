@@ -618,6 +618,12 @@ const bg = {
   'err.email_payload_too_large': "Имейлът не можа да бъде поставен в опашката за изпращане.",
   'err.email_time_invalid': "Имейлът не можа да бъде поставен в опашката за изпращане.",
   'err.outbox_where_invalid': "Имейлът не можа да бъде поставен в опашката за изпращане.",
+  'email.reminder.subjectWeeks': "Напомняне: „{title}“ започва след {n, plural, one {# седмица} other {# седмици}}",
+  'cal.outlook365': "Добавяне в Microsoft 365 (Outlook)",
+  'cal.googleSubscribe': "Абонамент в Google Календар",
+  'cal.feedUrl': "Адрес на календара за копиране в друго приложение за календар:",
+  'cal.feed.cancelledTitle': "Отменена: {title}",
+  'session.clockChange': "по време на сесията часовото време се сменя",
   // -- end of catalogue --
 } satisfies Catalogue;
 

@@ -618,6 +618,12 @@ const el = {
   'err.email_payload_too_large': "Δεν ήταν δυνατό να τεθεί το email σε αναμονή αποστολής.",
   'err.email_time_invalid': "Δεν ήταν δυνατό να τεθεί το email σε αναμονή αποστολής.",
   'err.outbox_where_invalid': "Δεν ήταν δυνατό να τεθεί το email σε αναμονή αποστολής.",
+  'email.reminder.subjectWeeks': "Υπενθύμιση: «{title}» αρχίζει σε {n, plural, one {# εβδομάδα} other {# εβδομάδες}}",
+  'cal.outlook365': "Προσθήκη στο Microsoft 365 (Outlook)",
+  'cal.googleSubscribe': "Συνδρομή στο Ημερολόγιο Google",
+  'cal.feedUrl': "Διεύθυνση του ημερολογίου για αντιγραφή σε άλλη εφαρμογή ημερολογίου:",
+  'cal.feed.cancelledTitle': "Ακυρώθηκε: {title}",
+  'session.clockChange': "η ώρα αλλάζει κατά τη διάρκεια της εκδήλωσης",
   // -- end of catalogue --
 } satisfies Catalogue;
 

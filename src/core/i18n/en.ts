@@ -617,6 +617,12 @@ const en = {
   'err.email_payload_too_large': "This email could not be queued for sending.",
   'err.email_time_invalid': "This email could not be queued for sending.",
   'err.outbox_where_invalid': "This email could not be queued for sending.",
+  'email.reminder.subjectWeeks': "Reminder: “{title}” starts in {n, plural, one {# week} other {# weeks}}",
+  'cal.outlook365': "Add to Microsoft 365 (Outlook)",
+  'cal.googleSubscribe': "Subscribe in Google Calendar",
+  'cal.feedUrl': "Calendar address to copy into another calendar app:",
+  'cal.feed.cancelledTitle': "Cancelled: {title}",
+  'session.clockChange': "the clocks change during the session",
   // -- end of catalogue --
 } satisfies Record<string, string>;
 

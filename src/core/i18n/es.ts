@@ -618,6 +618,12 @@ const es = {
   'err.email_payload_too_large': "No se ha podido poner el correo en la cola de envío.",
   'err.email_time_invalid': "No se ha podido poner el correo en la cola de envío.",
   'err.outbox_where_invalid': "No se ha podido poner el correo en la cola de envío.",
+  'email.reminder.subjectWeeks': "Recordatorio: «{title}» comienza dentro de {n, plural, one {# semana} many {# de semanas} other {# semanas}}",
+  'cal.outlook365': "Añadir a Microsoft 365 (Outlook)",
+  'cal.googleSubscribe': "Suscribirse en Google Calendar",
+  'cal.feedUrl': "Dirección del calendario para copiar en otra aplicación de calendario:",
+  'cal.feed.cancelledTitle': "Cancelada: {title}",
+  'session.clockChange': "la hora cambia durante la sesión",
   // -- end of catalogue --
 } satisfies Catalogue;
 

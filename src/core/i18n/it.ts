@@ -618,6 +618,12 @@ const it = {
   'err.email_payload_too_large': "Non è stato possibile mettere in coda l'e-mail.",
   'err.email_time_invalid': "Non è stato possibile mettere in coda l'e-mail.",
   'err.outbox_where_invalid': "Non è stato possibile mettere in coda l'e-mail.",
+  'email.reminder.subjectWeeks': "Promemoria: «{title}» inizia tra {n, plural, one {# settimana} many {# di settimane} other {# settimane}}",
+  'cal.outlook365': "Aggiunga a Microsoft 365 (Outlook)",
+  'cal.googleSubscribe': "Abbonamento in Google Calendar",
+  'cal.feedUrl': "Indirizzo del calendario da copiare in un'altra app di calendario:",
+  'cal.feed.cancelledTitle': "Annullata: {title}",
+  'session.clockChange': "l'ora cambia durante la sessione",
   // -- end of catalogue --
 } satisfies Catalogue;
 

@@ -618,6 +618,12 @@ const lt = {
   'err.email_payload_too_large': "Laiško nepavyko įtraukti į siuntimo eilę.",
   'err.email_time_invalid': "Laiško nepavyko įtraukti į siuntimo eilę.",
   'err.outbox_where_invalid': "Laiško nepavyko įtraukti į siuntimo eilę.",
+  'email.reminder.subjectWeeks': "Priminimas: iki „{title}“ pradžios liko {n, plural, one {# savaitė} few {# savaitės} many {# savaitės} other {# savaičių}}",
+  'cal.outlook365': "Įtraukti į Microsoft 365 (Outlook)",
+  'cal.googleSubscribe': "Prenumeruoti „Google“ kalendoriuje",
+  'cal.feedUrl': "Kalendoriaus adresas, kurį galite nukopijuoti į kitą kalendoriaus programą:",
+  'cal.feed.cancelledTitle': "Atšaukta: {title}",
+  'session.clockChange': "renginio metu keičiamas laikas",
   // -- end of catalogue --
 } satisfies Catalogue;
 

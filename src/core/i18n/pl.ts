@@ -618,6 +618,12 @@ const pl = {
   'err.email_payload_too_large': "Nie udało się dodać wiadomości e-mail do kolejki wysyłki.",
   'err.email_time_invalid': "Nie udało się dodać wiadomości e-mail do kolejki wysyłki.",
   'err.outbox_where_invalid': "Nie udało się dodać wiadomości e-mail do kolejki wysyłki.",
+  'email.reminder.subjectWeeks': "Przypomnienie: „{title}” rozpocznie się za {n, plural, one {# tydzień} few {# tygodnie} many {# tygodni} other {# tygodnia}}",
+  'cal.outlook365': "Dodaj do Microsoft 365 (Outlook)",
+  'cal.googleSubscribe': "Subskrybuj w Kalendarzu Google",
+  'cal.feedUrl': "Adres kalendarza do skopiowania do innej aplikacji kalendarza:",
+  'cal.feed.cancelledTitle': "Odwołana: {title}",
+  'session.clockChange': "w trakcie sesji następuje zmiana czasu",
   // -- end of catalogue --
 } satisfies Catalogue;
 

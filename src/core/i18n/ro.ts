@@ -618,6 +618,12 @@ const ro = {
   'err.email_payload_too_large': "E-mailul nu a putut fi pus în coada de trimitere.",
   'err.email_time_invalid': "E-mailul nu a putut fi pus în coada de trimitere.",
   'err.outbox_where_invalid': "E-mailul nu a putut fi pus în coada de trimitere.",
+  'email.reminder.subjectWeeks': "Memento: „{title}” începe peste {n, plural, one {# săptămână} few {# săptămâni} other {# de săptămâni}}",
+  'cal.outlook365': "Adăugați în Microsoft 365 (Outlook)",
+  'cal.googleSubscribe': "Abonați-vă în Google Calendar",
+  'cal.feedUrl': "Adresa calendarului, de copiat în altă aplicație de calendar:",
+  'cal.feed.cancelledTitle': "Anulată: {title}",
+  'session.clockChange': "ora oficială se schimbă în timpul sesiunii",
   // -- end of catalogue --
 } satisfies Catalogue;
 
