@@ -26,7 +26,7 @@ beforeAll(async () => {
     ['Lukas Vaitkevičius', 'LT', 'Europe/Vilnius', 'lt'],
   ] as const;
   for (const [i, [name, country, zone, language]] of people.entries()) {
-    const reg = t.services.registrations.register(s.id, { name, email: `person.with.a.long.address.${i}@public-administration.example.org`, organisation: 'Ministry of Digital Governance and Public Administration Reform', orgType: 'public', country, zone, language, consent: true }, 'api');
+    const { registration: reg } = t.services.registrations.register(s.id, { name, email: `person.with.a.long.address.${i}@public-administration.example.org`, organisation: 'Ministry of Digital Governance and Public Administration Reform', orgType: 'public', country, zone, language, consent: true }, 'api');
     if (i === 0) manage = `/r/${t.services.registrations.tokenFor(reg)}`;
   }
   await t.app.listen({ host: '127.0.0.1', port: 0 });

@@ -8,12 +8,14 @@
  *  - `"` is removed from CN (ics escapes it as `\"`, which RFC 5545 does not allow and strict
  *    parsers reject); `ics` also quotes enumerated parameters (ROLE="REQ-PARTICIPANT"), which
  *    we unquote to match the RFC's grammar for them;
- *  - the METHOD and X-PUBLISHED-TTL lines `ics` always adds are replaced by the ones wanted;
+ *  - the METHOD and X-PUBLISHED-TTL lines `ics` always adds are replaced by the ones wanted (a
+ *    feed also gets RFC 7986's REFRESH-INTERVAL with the same duration);
  *    X-WR-CALNAME is written here with proper TEXT escaping (`ics` does not escape it);
  *  - finally every line is unfolded and refolded at 75 octets with CRLF (see fold.ts).
  */
 import * as ics from 'ics';
 import { AppError } from '../errors.js';
+import { t } from '../i18n/index.js';
 import { eventDescription } from './describe.js';
 import { logicalLines, serialise } from './fold.js';
 import { calendarStrings } from './strings.js';
@@ -85,8 +87,8 @@ function runIcs(events: IcsEvent[], header: ics.HeaderAttributes): string {
   return value;
 }
 
-/** Header lines that `ics` writes and that we replace with our own. */
-const REPLACED_HEADER = /^(METHOD|X-PUBLISHED-TTL|X-WR-CALNAME)[;:]/i;
+/** Header lines that `ics` writes (or might) and that we replace with our own. */
+const REPLACED_HEADER = /^(METHOD|X-PUBLISHED-TTL|REFRESH-INTERVAL|X-WR-CALNAME)[;:]/i;
 /** Enumerated parameters `ics` quotes although RFC 5545 gives them as bare tokens. */
 const QUOTED_ENUM_PARAM = /;(ROLE|PARTSTAT|CUTYPE|RSVP|SCHEDULE-AGENT)="([A-Za-z0-9-]+)"/g;
 
@@ -125,7 +127,8 @@ function finish(raw: string, header: { method?: string; extra?: string[] }): str
  * REQUEST: the hub as ORGANIZER, the recipient as the only ATTENDEE (RSVP, NEEDS-ACTION,
  * REQ-PARTICIPANT), DTSTART/DTEND in UTC, the join URL as URL and in the DESCRIPTION with the
  * time in the session's zone. CANCEL: same UID, STATUS:CANCELLED, the caller's (higher) SEQUENCE.
- * Send it with nodemailer's `icalEvent: { method, content }` using the same method.
+ * Send it as the outbox's `icalEvent: { method, content }` with the same method (the transport writes
+ * the text/calendar alternative and attachment).
  */
 export function buildInvite(ev: CalendarEvent, attendee: CalendarPerson, opts: InviteOptions): string {
   const organizer = person(ev.organizer);
@@ -168,7 +171,8 @@ function ttl(minutes: number): string {
 /**
  * A calendar without people: a session download, or a feed (series, hub, personal). No
  * ATTENDEE, no registrant data. Cancelled events stay, with STATUS:CANCELLED, so subscribed
- * clients remove or strike them. An empty list still gives a valid VCALENDAR.
+ * clients remove or strike them, and their title says so in the event's language ("Cancelled: …")
+ * for the clients that ignore STATUS. An empty list still gives a valid VCALENDAR.
  *
  * The join URL of an event is included only if the caller passes it (`ev.url`): leave it out
  * for public feeds, keep it for a registrant's personal feed.
@@ -183,6 +187,7 @@ export function buildPublicCalendar(events: CalendarEvent[], opts: PublicCalenda
       const joinUrl = cancelled ? undefined : cleanUrl(ev.url);
       const attrs = baseAttributes(ev, opts.stampMs, eventDescription(ev, { cancelled, includeJoinUrl: !cancelled }), joinUrl ?? cleanUrl(ev.pageUrl));
       attrs.status = ev.status;
+      if (cancelled) attrs.title = t(ev.language ?? 'en', 'cal.feed.cancelledTitle', { title: attrs.title ?? '' });
       if (joinUrl) attrs.location = joinUrl;
       // iTIP PUBLISH requires an ORGANIZER (the hub's mailbox, not personal data); a plain file has none.
       if (method === 'PUBLISH') attrs.organizer = person(ev.organizer);
@@ -195,7 +200,8 @@ export function buildPublicCalendar(events: CalendarEvent[], opts: PublicCalenda
   const name = cleanLine(opts.name);
   const extra = [
     ...(name ? [`X-WR-CALNAME:${escapeText(name)}`] : []),
-    ...(opts.refreshMinutes ? [`X-PUBLISHED-TTL:${ttl(opts.refreshMinutes)}`] : []),
+    // RFC 7986's REFRESH-INTERVAL, and the older X-PUBLISHED-TTL that Outlook and Apple read.
+    ...(opts.refreshMinutes ? [`REFRESH-INTERVAL;VALUE=DURATION:${ttl(opts.refreshMinutes)}`, `X-PUBLISHED-TTL:${ttl(opts.refreshMinutes)}`] : []),
   ];
   const empty = `BEGIN:VCALENDAR\r\nVERSION:2.0\r\nCALSCALE:GREGORIAN\r\nPRODID:${PRODID}\r\nEND:VCALENDAR\r\n`;
   let raw: string;

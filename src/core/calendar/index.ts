@@ -4,7 +4,7 @@
  */
 export type { CalendarEvent, CalendarPerson, EventStatus, InviteMethod, InviteOptions, PublicCalendarOptions } from './types.js';
 export { buildInvite, buildPublicCalendar, PRODID } from './build.js';
-export { googleCalendarLink, outlookCalendarLink } from './links.js';
+export { googleCalendarLink, googleSubscribeLink, outlookCalendarLink, OUTLOOK_HOSTS } from './links.js';
 export { plainTextWhen, whenInZone, eventDescription } from './describe.js';
 export { cleanLine, cleanText, cleanParam } from './text.js';
 export { foldLine, unfold } from './fold.js';

@@ -50,10 +50,16 @@ export function googleCalendarLink(ev: CalendarEvent): string {
   })}`;
 }
 
-/** Outlook.com compose deeplink (startdt/enddt as ISO 8601 UTC). */
-export function outlookCalendarLink(ev: CalendarEvent): string {
+/** Outlook's two web hosts: personal accounts (Outlook.com) and work or school accounts (Microsoft 365). */
+export const OUTLOOK_HOSTS = { live: 'outlook.live.com', office: 'outlook.office.com' } as const;
+
+/**
+ * Outlook compose deeplink (startdt/enddt as ISO 8601 UTC): `live` for Outlook.com accounts (the
+ * default), `office` for Microsoft 365 work or school accounts, which outlook.live.com does not serve.
+ */
+export function outlookCalendarLink(ev: CalendarEvent, host: keyof typeof OUTLOOK_HOSTS = 'live'): string {
   const { title, details, location } = linkParts(ev);
-  return `https://outlook.live.com/calendar/0/deeplink/compose?${query({
+  return `https://${OUTLOOK_HOSTS[host]}/calendar/0/deeplink/compose?${query({
     path: '/calendar/action/compose',
     rru: 'addevent',
     subject: title,
@@ -62,4 +68,13 @@ export function outlookCalendarLink(ev: CalendarEvent): string {
     body: details,
     location,
   })}`;
+}
+
+/**
+ * Google Calendar's "add by URL" link for a feed: `https://calendar.google.com/calendar/r?cid=<webcal url>`.
+ * Google fetches the feed itself, so the feed must be reachable from the internet.
+ */
+export function googleSubscribeLink(feedUrl: string): string {
+  const webcal = feedUrl.replace(/^https?:\/\//i, 'webcal://');
+  return `https://calendar.google.com/calendar/r?${query({ cid: webcal })}`;
 }

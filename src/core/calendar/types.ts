@@ -26,7 +26,11 @@ export interface CalendarEvent {
   status: EventStatus;
   /** The organising hub's mailbox (never a registrant). */
   organizer: CalendarPerson;
-  /** Language of the generated description text; default 'en'. */
+  /**
+   * Language of the generated text (description labels and dates, link text, the "Cancelled:" title
+   * prefix in feeds): the recipient's for personal invites and feeds, the session's for public files.
+   * Default 'en'.
+   */
   language?: string;
   createdMs?: number;
   lastModifiedMs?: number;
@@ -50,7 +54,7 @@ export interface PublicCalendarOptions {
    * hub's mailbox). Without it the file is a plain iCalendar object with no METHOD and no ORGANIZER.
    */
   method?: 'PUBLISH';
-  /** For subscribed feeds: how often clients should refresh (X-PUBLISHED-TTL), in minutes. */
+  /** For subscribed feeds: how often clients should refresh (REFRESH-INTERVAL and X-PUBLISHED-TTL), in minutes. */
   refreshMinutes?: number;
   /**
    * Given, an event that cannot be written is left out and reported here, and the rest of the

@@ -641,6 +641,12 @@ const bg = {
   'form.reminderBefore': "{duration} преди началото",
   'form.remindersOther': "Други напомняния",
   'form.remindersOtherHint': "По избор: други моменти преди началото, напр. 3 дни = P3D, 30 минути = PT30M, разделени със запетая. Общо най-много 5 напомняния, от 5 минути до 30 дни.",
+  'email.reminder.subjectWeeks': "Напомняне: „{title}“ започва след {n, plural, one {# седмица} other {# седмици}}",
+  'cal.outlook365': "Добавяне в Microsoft 365 (Outlook)",
+  'cal.googleSubscribe': "Абонамент в Google Календар",
+  'cal.feedUrl': "Адрес на календара за копиране в друго приложение за календар:",
+  'cal.feed.cancelledTitle': "Отменена: {title}",
+  'session.clockChange': "по време на сесията часовото време се сменя",
   // -- end of catalogue --
 } satisfies Catalogue;
 

@@ -641,6 +641,12 @@ const el = {
   'form.reminderBefore': "{duration} πριν",
   'form.remindersOther': "Άλλες υπενθυμίσεις",
   'form.remindersOtherHint': "Προαιρετικά: άλλοι χρόνοι πριν από την έναρξη, π.χ. 3 ημέρες = P3D, 30 λεπτά = PT30M, χωρισμένοι με κόμμα. Έως 5 υπενθυμίσεις συνολικά, από 5 λεπτά έως 30 ημέρες.",
+  'email.reminder.subjectWeeks': "Υπενθύμιση: «{title}» αρχίζει σε {n, plural, one {# εβδομάδα} other {# εβδομάδες}}",
+  'cal.outlook365': "Προσθήκη στο Microsoft 365 (Outlook)",
+  'cal.googleSubscribe': "Συνδρομή στο Ημερολόγιο Google",
+  'cal.feedUrl': "Διεύθυνση του ημερολογίου για αντιγραφή σε άλλη εφαρμογή ημερολογίου:",
+  'cal.feed.cancelledTitle': "Ακυρώθηκε: {title}",
+  'session.clockChange': "η ώρα αλλάζει κατά τη διάρκεια της εκδήλωσης",
   // -- end of catalogue --
 } satisfies Catalogue;
 

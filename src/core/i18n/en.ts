@@ -640,6 +640,12 @@ const en = {
   'form.reminderBefore': "{duration} before",
   'form.remindersOther': "Other reminders",
   'form.remindersOtherHint': "Optional: more times before the start, such as 3 days = P3D, 30 minutes = PT30M, separated by commas. At most 5 reminders in all, from 5 minutes to 30 days.",
+  'email.reminder.subjectWeeks': "Reminder: “{title}” starts in {n, plural, one {# week} other {# weeks}}",
+  'cal.outlook365': "Add to Microsoft 365 (Outlook)",
+  'cal.googleSubscribe': "Subscribe in Google Calendar",
+  'cal.feedUrl': "Calendar address to copy into another calendar app:",
+  'cal.feed.cancelledTitle': "Cancelled: {title}",
+  'session.clockChange': "the clocks change during the session",
   // -- end of catalogue --
 } satisfies Record<string, string>;
 

@@ -641,6 +641,12 @@ const es = {
   'form.reminderBefore': "{duration} antes",
   'form.remindersOther': "Otros recordatorios",
   'form.remindersOtherHint': "Opcional: otros momentos antes del inicio, p. ej. 3 días = P3D, 30 minutos = PT30M, separados por comas. Como máximo 5 recordatorios en total, de 5 minutos a 30 días.",
+  'email.reminder.subjectWeeks': "Recordatorio: «{title}» comienza dentro de {n, plural, one {# semana} many {# de semanas} other {# semanas}}",
+  'cal.outlook365': "Añadir a Microsoft 365 (Outlook)",
+  'cal.googleSubscribe': "Suscribirse en Google Calendar",
+  'cal.feedUrl': "Dirección del calendario para copiar en otra aplicación de calendario:",
+  'cal.feed.cancelledTitle': "Cancelada: {title}",
+  'session.clockChange': "la hora cambia durante la sesión",
   // -- end of catalogue --
 } satisfies Catalogue;
 

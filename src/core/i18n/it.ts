@@ -641,6 +641,12 @@ const it = {
   'form.reminderBefore': "{duration} prima",
   'form.remindersOther': "Altri promemoria",
   'form.remindersOtherHint': "Facoltativo: altri anticipi, ad esempio 3 giorni = P3D, 30 minuti = PT30M, separati da virgole. Al massimo 5 promemoria in tutto, da 5 minuti a 30 giorni.",
+  'email.reminder.subjectWeeks': "Promemoria: «{title}» inizia tra {n, plural, one {# settimana} many {# di settimane} other {# settimane}}",
+  'cal.outlook365': "Aggiunga a Microsoft 365 (Outlook)",
+  'cal.googleSubscribe': "Abbonamento in Google Calendar",
+  'cal.feedUrl': "Indirizzo del calendario da copiare in un'altra app di calendario:",
+  'cal.feed.cancelledTitle': "Annullata: {title}",
+  'session.clockChange': "l'ora cambia durante la sessione",
   // -- end of catalogue --
 } satisfies Catalogue;
 

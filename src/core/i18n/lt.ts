@@ -641,6 +641,12 @@ const lt = {
   'form.reminderBefore': "{duration} iki pradžios",
   'form.remindersOther': "Kiti priminimai",
   'form.remindersOtherHint': "Nebūtina: kiti laikai iki pradžios, pvz., 3 dienos = P3D, 30 minučių = PT30M, atskirti kableliais. Iš viso ne daugiau kaip 5 priminimai, nuo 5 minučių iki 30 dienų.",
+  'email.reminder.subjectWeeks': "Priminimas: iki „{title}“ pradžios liko {n, plural, one {# savaitė} few {# savaitės} many {# savaitės} other {# savaičių}}",
+  'cal.outlook365': "Įtraukti į Microsoft 365 (Outlook)",
+  'cal.googleSubscribe': "Prenumeruoti „Google“ kalendoriuje",
+  'cal.feedUrl': "Kalendoriaus adresas, kurį galite nukopijuoti į kitą kalendoriaus programą:",
+  'cal.feed.cancelledTitle': "Atšaukta: {title}",
+  'session.clockChange': "renginio metu keičiamas laikas",
   // -- end of catalogue --
 } satisfies Catalogue;
 

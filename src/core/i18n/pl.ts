@@ -641,6 +641,12 @@ const pl = {
   'form.reminderBefore': "{duration} wcześniej",
   'form.remindersOther': "Inne przypomnienia",
   'form.remindersOtherHint': "Opcjonalnie: inne czasy przed rozpoczęciem, np. 3 dni = P3D, 30 minut = PT30M, oddzielone przecinkami. Łącznie najwyżej 5 przypomnień, od 5 minut do 30 dni.",
+  'email.reminder.subjectWeeks': "Przypomnienie: „{title}” rozpocznie się za {n, plural, one {# tydzień} few {# tygodnie} many {# tygodni} other {# tygodnia}}",
+  'cal.outlook365': "Dodaj do Microsoft 365 (Outlook)",
+  'cal.googleSubscribe': "Subskrybuj w Kalendarzu Google",
+  'cal.feedUrl': "Adres kalendarza do skopiowania do innej aplikacji kalendarza:",
+  'cal.feed.cancelledTitle': "Odwołana: {title}",
+  'session.clockChange': "w trakcie sesji następuje zmiana czasu",
   // -- end of catalogue --
 } satisfies Catalogue;
 

@@ -641,6 +641,12 @@ const ro = {
   'form.reminderBefore': "cu {duration} înainte",
   'form.remindersOther': "Alte mementouri",
   'form.remindersOtherHint': "Opțional: alte intervale înainte de început, de exemplu 3 zile = P3D, 30 de minute = PT30M, separate prin virgulă. Cel mult 5 mementouri în total, între 5 minute și 30 de zile.",
+  'email.reminder.subjectWeeks': "Memento: „{title}” începe peste {n, plural, one {# săptămână} few {# săptămâni} other {# de săptămâni}}",
+  'cal.outlook365': "Adăugați în Microsoft 365 (Outlook)",
+  'cal.googleSubscribe': "Abonați-vă în Google Calendar",
+  'cal.feedUrl': "Adresa calendarului, de copiat în altă aplicație de calendar:",
+  'cal.feed.cancelledTitle': "Anulată: {title}",
+  'session.clockChange': "ora oficială se schimbă în timpul sesiunii",
   // -- end of catalogue --
 } satisfies Catalogue;
 

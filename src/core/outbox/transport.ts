@@ -50,6 +50,28 @@ export interface TransportOptions {
   socketTimeoutMs?: number;
 }
 
+/**
+ * An invite the way Outlook and Gmail expect it (the structure of nodemailer's `icalEvent`, with the
+ * attachment typed text/calendar instead of application/ics): multipart/mixed of
+ * multipart/alternative (text, HTML, text/calendar; method=…) and the same object as an .ics
+ * attachment, plus `Content-Class: urn:content-classes:calendarmessage` for Outlook.
+ */
+function calendarParts(ical: NonNullable<OutgoingEmail['icalEvent']>) {
+  return {
+    // The alternative exactly as nodemailer's icalEvent writes it.
+    alternatives: [{ contentType: `text/calendar; charset=utf-8; method=${ical.method}`, content: ical.content }],
+    attachments: [
+      {
+        filename: ical.filename ?? 'invite.ics',
+        contentType: `text/calendar; method=${ical.method}; charset=UTF-8`,
+        content: ical.content,
+        contentDisposition: 'attachment' as const,
+        contentTransferEncoding: 'base64' as const,
+      },
+    ],
+  };
+}
+
 function toNodemailer(m: OutgoingEmail) {
   return {
     from: m.from,
@@ -59,10 +81,8 @@ function toNodemailer(m: OutgoingEmail) {
     html: m.html,
     messageId: m.messageId,
     date: m.date,
-    headers: m.headers,
-    icalEvent: m.icalEvent
-      ? { method: m.icalEvent.method, content: m.icalEvent.content, ...(m.icalEvent.filename ? { filename: m.icalEvent.filename } : {}) }
-      : undefined,
+    headers: m.icalEvent ? { ...m.headers, 'Content-Class': 'urn:content-classes:calendarmessage' } : m.headers,
+    ...(m.icalEvent ? calendarParts(m.icalEvent) : {}),
     ...(m.signal ? { signal: m.signal } : {}),
     // Nothing a renderer returns may make nodemailer read a file or fetch a URL.
     disableFileAccess: true,

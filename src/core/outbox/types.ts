@@ -77,7 +77,10 @@ export interface RenderedEmail {
   subject: string;
   text: string;
   html: string;
-  /** A calendar object carried the iMIP way (nodemailer icalEvent, text/calendar; method=...). */
+  /**
+   * A calendar object carried the iMIP way: a text/calendar; method=... alternative and the same bytes
+   * attached as an .ics file typed text/calendar (see transport.ts).
+   */
   icalEvent?: { method: IcalMethod; content: string; filename?: string };
   /** Extra headers (e.g. List-Unsubscribe). Values with line breaks are refused. */
   headers?: Record<string, string>;

@@ -196,12 +196,14 @@ export type DateStyle = 'full' | 'long' | 'medium' | 'short';
 
 /**
  * A time as a person reads it, always naming the zone: "Thursday, 15 July 2021, 11:00 (Europe/Athens, UTC+03:00)".
- * The locale is a BCP 47 tag such as en, el, ro.
+ * The locale is a BCP 47 tag such as en, el, ro. The hour always has two digits, as `formatTime` and
+ * the nine-place table write it, so that one message never mixes "8:00" (Spanish Intl) with "08:00";
+ * the language's own words around the time stay (Bulgarian "08:00 ч.").
  */
 export function formatInZone(ms: number, zone: string, locale = 'en', style: DateStyle = 'full'): string {
   const dt = DateTime.fromMillis(ms, { zone }).setLocale(intlLocale(locale));
   const date = dt.toLocaleString(style === 'full' ? DateTime.DATE_HUGE : style === 'long' ? DateTime.DATE_FULL : DateTime.DATE_MED);
-  const time = dt.toLocaleString(DateTime.TIME_24_SIMPLE);
+  const time = dt.toLocaleString(DateTime.TIME_24_SIMPLE).replace(/(^|\D)(\d)(?=:\d\d)/, '$10$2');
   return `${date}, ${time} (${zoneLabel(zone)}, ${utcOffsetLabel(ms, zone)})`;
 }
 
@@ -243,7 +245,10 @@ export interface PlaceTime {
   time: string;
   endTime: string;
   weekday: number;
+  /** UTC offset at the start ("UTC+02:00"). */
   offset: string;
+  /** UTC offset at the end: differs from `offset` when the clocks change during the session. */
+  endOffset: string;
   /** Start and end fall on a weekday within 09:00–18:00 local time. */
   workingHours: boolean;
   /** Whether the local date differs from the session zone's date. */
@@ -265,6 +270,7 @@ export function placeTimes(startMs: number, durationMinutes: number, referenceZo
       endTime: e.toFormat('HH:mm'),
       weekday: s.weekday,
       offset: utcOffsetLabel(startMs, place.zone),
+      endOffset: utcOffsetLabel(endMs, place.zone),
       workingHours: isWithinWorkingHours(startMs, endMs, place.zone),
       dayShift: refDate ? Math.round(local.diff(DateTime.fromObject({ year: refDate.year, month: refDate.month, day: refDate.day }, { zone: place.zone }), 'days').days) : 0,
     };

@@ -58,6 +58,7 @@ export function sessionJson(s: Session, opts: { withJoinUrl?: boolean } = {}) {
             localEnd: p.endTime,
             localIso: toIsoInZone(startUtc, p.place.zone),
             utcOffset: p.offset,
+            endUtcOffset: p.endOffset,
             workingHours: p.workingHours,
           })),
   };

@@ -23,7 +23,8 @@ export const PlaceTimeSchema = Type.Object({
   localStart: Type.String(),
   localEnd: Type.String(),
   localIso: Type.String(),
-  utcOffset: Type.String(),
+  utcOffset: Type.String({ description: 'UTC offset at the start ("UTC+02:00"); kept under this name for compatibility' }),
+  endUtcOffset: Type.String({ description: 'UTC offset at the end; differs from utcOffset when the clocks change during the session' }),
   workingHours: Type.Boolean({ description: 'start and end on a weekday within 09:00–18:00 local time' }),
 });
 

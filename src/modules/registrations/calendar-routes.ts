@@ -21,7 +21,7 @@
  */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { buildInvite, buildPublicCalendar, type CalendarEvent } from '../../core/calendar/index.js';
+import { buildInvite, buildPublicCalendar, googleSubscribeLink, type CalendarEvent } from '../../core/calendar/index.js';
 import { hasFixedTime, sessionToEvent } from '../sessions/index.js';
 import { notFound, mustExist } from '../../core/errors.js';
 import { t, type MessageKey } from '../../core/i18n/index.js';
@@ -39,14 +39,15 @@ export const PERSONAL_FEED_REFRESH_MINUTES = 60;
 export const personalInvitePath = (token: string) => `/r/${token}/invite.ics`;
 export const personalFeedPath = (token: string) => `/r/${token}/calendar.ics`;
 
-/** Links for the manage page: the invite download (when there is one) and the feed (https and webcal). */
-export function personalCalendarLinks(publicUrl: string, token: string, reg: Registration, session: Session): { invite?: string; feed: string; webcal: string } {
+/** Links for the manage page: the invite download (when there is one) and the feed (https, webcal and Google's "subscribe"). */
+export function personalCalendarLinks(publicUrl: string, token: string, reg: Registration, session: Session): { invite?: string; feed: string; webcal: string; google: string } {
   const base = publicUrl.replace(/\/+$/, '');
   const feed = base + personalFeedPath(token);
   return {
     ...(inviteRefusal(reg, session) === undefined ? { invite: base + personalInvitePath(token) } : {}),
     feed,
     webcal: feed.replace(/^https?:\/\//i, 'webcal://'),
+    google: googleSubscribeLink(feed),
   };
 }
 
@@ -84,10 +85,11 @@ export default function personalCalendarRoutes(instance: FastifyInstance): void 
   };
 
   /** The session's event with the person's own join link (only when the session has a meeting link). */
-  const personalEvent = (session: Session & { startUtc: number; endUtc: number }, reg: Pick<Registration, 'id' | 'tokenNonce'>): CalendarEvent => {
+  const personalEvent = (session: Session & { startUtc: number; endUtc: number }, reg: Pick<Registration, 'id' | 'tokenNonce' | 'language'>): CalendarEvent => {
     const hub = sessions.hub(session.hubId);
     if (!hub) throw notFound('hub');
-    const ev = sessionToEvent(session, hub, { publicUrl, includeJoinUrl: false });
+    // In the registrant's language, whatever the session's.
+    const ev = sessionToEvent(session, hub, { publicUrl, includeJoinUrl: false, language: reg.language });
     // The personal link records attendance and redirects to the meeting; the bare meeting URL never goes out.
     if (session.joinUrl && session.status !== 'cancelled') ev.url = attendance.joinUrl(reg);
     return ev;
@@ -132,7 +134,7 @@ export default function personalCalendarRoutes(instance: FastifyInstance): void 
       if (!session || !hasFixedTime(session)) continue;
       // A session whose event cannot be made is left out (and logged); the others still go out.
       try {
-        const ev = personalEvent(session, { id: seat.registrationId, tokenNonce: seat.tokenNonce });
+        const ev = personalEvent(session, { id: seat.registrationId, tokenNonce: seat.tokenNonce, language: lang });
         events.push(ev);
         idOf.set(ev.uid, session.id);
         if (plausibleInstant(session.updatedAt)) stampMs = Math.max(stampMs, session.updatedAt);

@@ -6,7 +6,7 @@
  * Invites travel the iMIP way (text/calendar; method=REQUEST or CANCEL) with the session's UID.
  */
 import type { DB } from '../../core/db/open.js';
-import { buildInvite, googleCalendarLink, outlookCalendarLink, plainTextWhen } from '../../core/calendar/index.js';
+import { buildInvite, googleCalendarLink, outlookCalendarLink } from '../../core/calendar/index.js';
 import { hasFixedTime, sessionToEvent } from '../sessions/index.js';
 import { t } from '../../core/i18n/index.js';
 import type { Hub } from '../sessions/index.js';
@@ -71,17 +71,21 @@ function personal<P>(ctx: RenderContext<P>): Personal<P> | WithdrawDecision {
   };
 }
 
-/** Time facts, the plain-text "when" line (for gateways that strip attachments) and calendar links. */
+/**
+ * The time, printed once: the facts (the recipient's zone and the session's), then the join button
+ * and the add-to-calendar links (Google, Outlook.com, Microsoft 365) whose text is in the
+ * recipient's language.
+ */
 function whenBlocks(p: Personal, opts: { join?: boolean; links?: boolean } = {}): EmailBlock[] {
   const { session, lang, zone } = p;
   const blocks: EmailBlock[] = [{ type: 'facts', rows: sessionFacts(session, lang, zone) }];
   if (hasFixedTime(session) && session.status !== 'cancelled') {
-    const ev = sessionToEvent(session, p.hub, { publicUrl: p.base, includeJoinUrl: false });
-    blocks.push({ type: 'paragraph', text: plainTextWhen(ev, zone, lang) });
     if (opts.join) blocks.push({ type: 'button', href: p.joinUrl, label: t(lang, 'email.join.button') }, { type: 'paragraph', text: t(lang, 'email.join.note') });
     if (opts.links) {
+      const ev = sessionToEvent(session, p.hub, { publicUrl: p.base, includeJoinUrl: false, language: lang });
       blocks.push({ type: 'button', href: googleCalendarLink(ev), label: t(lang, 'cal.google') });
-      blocks.push({ type: 'button', href: outlookCalendarLink(ev), label: t(lang, 'cal.outlook') });
+      blocks.push({ type: 'button', href: outlookCalendarLink(ev, 'live'), label: t(lang, 'cal.outlook') });
+      blocks.push({ type: 'button', href: outlookCalendarLink(ev, 'office'), label: t(lang, 'cal.outlook365') });
     }
   } else if (session.status === 'tentative') {
     blocks.push({ type: 'paragraph', text: t(lang, 'email.reg.tentative') });
@@ -93,7 +97,8 @@ function invite(p: Personal, method: 'REQUEST' | 'CANCEL'): RenderedEmail['icalE
   const { session } = p;
   if (!hasFixedTime(session) || session.status === 'tentative') return undefined;
   if (method === 'REQUEST' && session.status === 'cancelled') return undefined;
-  const ev = sessionToEvent(session, p.hub, { publicUrl: p.base, includeJoinUrl: method === 'REQUEST' });
+  // The invite's text (description, dates) in the recipient's language, not the session's.
+  const ev = sessionToEvent(session, p.hub, { publicUrl: p.base, includeJoinUrl: method === 'REQUEST', language: p.lang });
   if (method === 'REQUEST' && session.joinUrl) ev.url = p.joinUrl; // the personal link, which records attendance
   const content = buildInvite(
     method === 'CANCEL' ? { ...ev, status: 'CANCELLED' } : ev,
@@ -115,7 +120,8 @@ function finish(p: Personal, subject: string, blocks: EmailBlock[], extra: Parti
     signoff: t(lang, 'email.reg.signoff', { hub: p.hub.name }),
     footer: footer ?? standardFooter(lang, zone),
   });
-  return { subject, text, html, ...extra, personalTokens: p.tokens };
+  // Answers go to the organising hub's mailbox, not to the no-reply sender.
+  return { subject, text, html, ...extra, headers: { ...(p.hub.contactEmail ? { 'Reply-To': p.hub.contactEmail } : {}), ...extra.headers }, personalTokens: p.tokens };
 }
 
 /** A renderer for a registration's email: withdrawn when the registration or its session is gone. */
@@ -213,8 +219,8 @@ export const reminderRenderer = withPersonal<ReminderPayload>((p) => {
   const when = formatInZone(session.startUtc, p.zone, lang);
   const blocks: EmailBlock[] = [{ type: 'paragraph', text: t(lang, 'email.reminder.intro', { ...title(p), when }) }, ...whenBlocks(p, { join: true, links: true })];
   const offset = payload.offset ?? 60;
-  // The largest unit the offset is a whole number of: 5 minutes, 1 hour, 90 minutes, 2 days.
-  const [subjectKey, size] = offset % 1440 === 0 ? (['email.reminder.subjectDays', 1440] as const) : offset % 60 === 0 ? (['email.reminder.subjectHours', 60] as const) : (['email.reminder.subjectMinutes', 1] as const);
+  // The largest unit the offset is a whole number of: 5 minutes, 1 hour, 90 minutes, 2 days, 1 week.
+  const [subjectKey, size] = offset % 10080 === 0 ? (['email.reminder.subjectWeeks', 10080] as const) : offset % 1440 === 0 ? (['email.reminder.subjectDays', 1440] as const) : offset % 60 === 0 ? (['email.reminder.subjectHours', 60] as const) : (['email.reminder.subjectMinutes', 1] as const);
   return finish(p, t(lang, subjectKey, { ...title(p), n: Math.max(1, Math.round(offset / size)), iso: formatDurationMinutes(offset) }), blocks);
 });
 

@@ -96,7 +96,8 @@ export async function renderSessionPage(app: FastifyInstance, req: FastifyReques
       canManage: organiser ? can(organiser, 'session.read', session) : false,
       may: organiser ? mayOn(organiser, session) : undefined,
       registrationOpen: open,
-      calendarLinks: calendarLinks(app.config, session, hub),
+      // The text these links put into a calendar is in the page's language (the reader's).
+      calendarLinks: calendarLinks(app.config, session, hub, { language: lang }),
       // Seats taken: confirmed ones and the holds of unconfirmed registrations that have not run out.
       seatsLeft: session.capacity === null ? null : Math.max(0, session.capacity - registrations.seatsTaken(session.id)),
       form: {
@@ -178,7 +179,7 @@ export default function registrationRoutes(instance: FastifyInstance): void {
         regHub: reg.hubId === null ? undefined : sessions.hub(reg.hubId),
         times: sessionTimes(session, reg.zone, lang),
         token: registrations.tokenFor(reg),
-        personalFeedUrl: personalCalendarLinks(app.config.publicUrl, registrations.tokenFor(reg), reg, session).webcal,
+        personalFeed: personalCalendarLinks(app.config.publicUrl, registrations.tokenFor(reg), reg, session),
         position: reg.status === 'waitlisted' ? registrations.waitlistPosition(reg.id) : undefined,
         zones: allZones(),
         regLanguages: LANGUAGES.map((code) => ({ code, name: LANGUAGE_NAMES[code] })),

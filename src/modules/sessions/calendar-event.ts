@@ -18,6 +18,13 @@ export interface SessionEventOptions {
    * registered (personal invites and feeds); never for public files, feeds or links.
    */
   includeJoinUrl?: boolean;
+  /**
+   * The language of the event's generated text (description labels and dates, link text, the
+   * "Cancelled:" title prefix of feeds): the recipient's (`registration.language`) for personal
+   * invites, mail and feeds; the session's own language for public files and feeds, which have no
+   * one reader (and are cached for everyone).
+   */
+  language: string;
 }
 
 /** A session whose start and end are known instants. */
@@ -61,7 +68,7 @@ export function sessionToEvent(session: Session, hub: Hub, opts: SessionEventOpt
     pageUrl: sessionPageUrl(opts.publicUrl, session),
     status: eventStatus(session),
     organizer: { name: hub.name, email: hub.contactEmail },
-    language: session.language,
+    language: opts.language,
     createdMs: session.createdAt,
     lastModifiedMs: session.updatedAt,
   };

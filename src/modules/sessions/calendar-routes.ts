@@ -21,7 +21,7 @@
 import { createHash } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { buildPublicCalendar, googleCalendarLink, outlookCalendarLink, type CalendarEvent } from '../../core/calendar/index.js';
+import { buildPublicCalendar, googleCalendarLink, googleSubscribeLink, outlookCalendarLink, type CalendarEvent } from '../../core/calendar/index.js';
 import { hasFixedTime, sessionToEvent } from './calendar-event.js';
 import type { Config } from '../../core/config.js';
 import { notFound } from '../../core/errors.js';
@@ -42,11 +42,18 @@ export interface CalendarLinks {
   ics?: string;
   /** webcal:// subscription to the session's series; only when it belongs to one. */
   webcalSeries?: string;
+  /** The series feed's https address, to copy into a calendar app, and Google Calendar's "subscribe" link to it. */
+  feedSeries?: string;
+  googleSeries?: string;
   /** webcal:// subscription to the organising hub's sessions. */
   webcalHub: string;
-  /** Google Calendar / Outlook.com "add event" links; only for a fixed time, and not once cancelled. */
+  /** The hub feed's https address, and Google Calendar's "subscribe" link to it. */
+  feedHub: string;
+  googleHub: string;
+  /** Google Calendar / Outlook.com / Microsoft 365 "add event" links; only for a fixed time, and not once cancelled. */
   google?: string;
   outlook?: string;
+  outlook365?: string;
 }
 
 /** `https://host/path` → `webcal://host/path` (clients fetch it over http(s) and subscribe). */
@@ -60,18 +67,26 @@ export const hubFeedPath = (id: number) => `/hubs/${id}/calendar.ics`;
 
 /**
  * Add-to-calendar links of a session for templates and emails. `hub` is the organising hub.
- * Public by default; pass `includeJoinUrl` only for a message to a registrant.
+ * Public by default; pass `includeJoinUrl` only for a message to a registrant. The text the links
+ * put into a calendar is in `language` (the reader's; the session's language when not given).
  */
-export function calendarLinks(config: Pick<Config, 'publicUrl'>, session: Session, hub: Hub, opts: { includeJoinUrl?: boolean } = {}): CalendarLinks {
+export function calendarLinks(config: Pick<Config, 'publicUrl'>, session: Session, hub: Hub, opts: { includeJoinUrl?: boolean; language?: string } = {}): CalendarLinks {
   const base = config.publicUrl.replace(/\/+$/, '');
-  const links: CalendarLinks = { webcalHub: webcalUrl(base + hubFeedPath(hub.id)) };
-  if (session.seriesId !== null) links.webcalSeries = webcalUrl(base + seriesFeedPath(session.seriesId));
+  const hubFeed = base + hubFeedPath(hub.id);
+  const links: CalendarLinks = { webcalHub: webcalUrl(hubFeed), feedHub: hubFeed, googleHub: googleSubscribeLink(hubFeed) };
+  if (session.seriesId !== null) {
+    const seriesFeed = base + seriesFeedPath(session.seriesId);
+    links.webcalSeries = webcalUrl(seriesFeed);
+    links.feedSeries = seriesFeed;
+    links.googleSeries = googleSubscribeLink(seriesFeed);
+  }
   if (hasFixedTime(session)) {
     links.ics = base + sessionIcsPath(session.id);
     if (session.status !== 'cancelled') {
-      const ev = sessionToEvent(session, hub, { publicUrl: base, includeJoinUrl: opts.includeJoinUrl });
+      const ev = sessionToEvent(session, hub, { publicUrl: base, includeJoinUrl: opts.includeJoinUrl, language: opts.language ?? session.language });
       links.google = googleCalendarLink(ev);
-      links.outlook = outlookCalendarLink(ev);
+      links.outlook = outlookCalendarLink(ev, 'live');
+      links.outlook365 = outlookCalendarLink(ev, 'office');
     }
   }
   return links;
@@ -125,7 +140,8 @@ export default function calendarRoutes(instance: FastifyInstance): void {
     let stampMs = 0;
     for (const s of list.filter(hasFixedTime)) {
       try {
-        const ev = sessionToEvent(s, organisingHub(s), { publicUrl });
+        // Public files and feeds speak the session's language: they have no one reader.
+        const ev = sessionToEvent(s, organisingHub(s), { publicUrl, language: s.language });
         events.push(ev);
         idOf.set(ev.uid, s.id);
         if (plausibleInstant(s.updatedAt)) stampMs = Math.max(stampMs, s.updatedAt);

@@ -269,13 +269,18 @@ describe('add-to-calendar links', () => {
     const tentative = calendarLinks(t.config, followUp, gr);
     expect(tentative).toEqual({
       webcalSeries: `webcal://kairos.test/series/${seriesId}/calendar.ics`,
+      feedSeries: `http://kairos.test/series/${seriesId}/calendar.ics`,
+      googleSeries: `https://calendar.google.com/calendar/r?cid=${encodeURIComponent(`webcal://kairos.test/series/${seriesId}/calendar.ics`)}`,
       webcalHub: `webcal://kairos.test/hubs/${gr.id}/calendar.ics`,
+      feedHub: `http://kairos.test/hubs/${gr.id}/calendar.ics`,
+      googleHub: `https://calendar.google.com/calendar/r?cid=${encodeURIComponent(`webcal://kairos.test/hubs/${gr.id}/calendar.ics`)}`,
     });
     const s = t.services.sessions.create({ title: 'Soon cancelled', hubId: gr.id, date: '2026-06-01', time: '09:00', zone: 'Europe/Athens' }, admin);
     const cancelled = calendarLinks(t.config, t.services.sessions.cancel(s.id, admin), gr);
     expect(cancelled.ics).toBe(`http://kairos.test/sessions/${s.id}/calendar.ics`);
     expect(cancelled.google).toBeUndefined();
     expect(cancelled.outlook).toBeUndefined();
+    expect(cancelled.outlook365).toBeUndefined();
     expect(cancelled.webcalSeries).toBeUndefined();
   });
 
@@ -296,8 +301,8 @@ describe('the "Add to your calendar" block', () => {
     const en = block(links, 'en');
     expect(en).toMatch(/<section[^>]*aria-labelledby="calendar-links-heading"/);
     expect(en).toMatch(/<h2 id="calendar-links-heading">Add to your calendar<\/h2>/);
-    expect(hrefs(en)).toEqual([links.ics, links.google, links.outlook, links.webcalSeries, links.webcalHub]);
-    for (const label of ['Download the calendar file (.ics)', 'Add to Google Calendar', 'Add to Outlook.com', 'Subscribe to all sessions of this series', 'Subscribe to all sessions of the organising hub']) {
+    expect(hrefs(en)).toEqual([links.ics, links.google, links.outlook, links.outlook365, links.webcalSeries, links.googleSeries, links.webcalHub, links.googleHub]);
+    for (const label of ['Download the calendar file (.ics)', 'Add to Google Calendar', 'Add to Outlook.com', 'Add to Microsoft 365 (Outlook)', 'Subscribe to all sessions of this series', 'Subscribe in Google Calendar', 'Subscribe to all sessions of the organising hub']) {
       expect(en).toContain(`>${label}</a>`);
     }
     const el = block(links, 'el');
@@ -312,8 +317,10 @@ describe('the "Add to your calendar" block', () => {
     expect(html).toContain('This session has no fixed date yet');
     expect(html).not.toContain(`/sessions/${followUp.id}/calendar.ics`);
     expect(html).not.toMatch(/\sdownload[\s>]/);
-    expect(html).not.toContain('calendar.google.com');
-    expect(hrefs(html).every((h) => h.startsWith('webcal://'))).toBe(true);
+    // No date-bound "add" link; the subscriptions only (webcal:// and Google Calendar's "subscribe by URL").
+    expect(html).not.toContain('calendar.google.com/calendar/render');
+    expect(html).not.toContain('deeplink/compose');
+    expect(hrefs(html).every((h) => h.startsWith('webcal://') || h.startsWith('https://calendar.google.com/calendar/r?cid=webcal%3A%2F%2F'))).toBe(true);
   });
 
   it('has every cal.* text in Greek as well as English', () => {

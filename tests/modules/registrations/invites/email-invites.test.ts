@@ -109,20 +109,33 @@ interface CalendarPart {
   bytes: Buffer;
 }
 
-/** The iMIP part: exactly one text/calendar alternative; its method also checked in the raw message. */
+/**
+ * The iMIP part: exactly one text/calendar alternative (no file name, not an attachment), and the
+ * same bytes once more as an .ics attachment typed text/calendar (never application/ics); both with
+ * the same method, also checked in the raw message.
+ */
 function calendarOf(m: SinkMessage): CalendarPart {
-  const parts = m.parsed.attachments.filter((a) => a.contentType === 'text/calendar');
-  expect(parts).toHaveLength(1);
-  const part = must(parts[0], 'the text/calendar part');
+  const cals = m.parsed.attachments.filter((a) => a.contentType === 'text/calendar');
+  const alternatives = cals.filter((a) => a.contentDisposition !== 'attachment');
+  expect(alternatives).toHaveLength(1);
+  const part = must(alternatives[0], 'the text/calendar part');
   const ct = part.headers.get('content-type') as { value: string; params: Record<string, string> };
   const raw = m.raw.toString('utf8');
   const headers = [...raw.matchAll(/^Content-Type:\s*text\/calendar;([^\r\n]*(?:\r\n[ \t][^\r\n]*)*)/gim)].map((x) => must(x[1], 'the Content-Type parameters').replace(/\r\n[ \t]/g, ' '));
-  expect(headers).toHaveLength(1);
-  const rawMethod = /\bmethod=("?)([A-Z]+)\1/i.exec(must(headers[0], 'the raw Content-Type header'))?.[2];
-  expect(rawMethod).toBe(ct.params.method);
-  // A copy for clients that only look at attachments must be the same bytes.
-  const file = m.parsed.attachments.find((a) => a.contentType === 'application/ics');
-  if (file) expect(file.content.equals(part.content)).toBe(true);
+  expect(headers).toHaveLength(2);
+  for (const h of headers) {
+    const rawMethod = /\bmethod=("?)([A-Z]+)\1/i.exec(h)?.[2];
+    expect(rawMethod).toBe(ct.params.method);
+    expect(h).toMatch(/\bcharset=("?)utf-8\1/i);
+  }
+  // A copy for clients that only look at attachments must be the same bytes, typed text/calendar.
+  expect(m.parsed.attachments.filter((a) => a.contentType === 'application/ics')).toEqual([]);
+  const files = cals.filter((a) => a.contentDisposition === 'attachment');
+  expect(files).toHaveLength(1);
+  const file = must(files[0], 'the .ics attachment');
+  expect(file.filename).toMatch(/\.ics$/);
+  expect(file.content.equals(part.content)).toBe(true);
+  expect(m.parsed.headers.get('content-class')).toBe('urn:content-classes:calendarmessage');
   return { method: ct.params.method, text: part.content.toString('utf8'), bytes: part.content };
 }
 
