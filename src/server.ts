@@ -3,6 +3,7 @@ import { exitOnStartError, openMigrated } from './core/boot.js';
 import { systemClock } from './core/clock.js';
 import { ConfigError, loadConfig } from './core/config.js';
 import { seed } from './seed/seed.js';
+import { seedDemo } from './seed/seed-demo.js';
 import { createServices } from './services.js';
 import { generatePassword } from './core/crypto.js';
 
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
 
   if (config.seedOnStart) {
     const result = seed(db, services, clock);
+    if (config.seedDemo) result.created.push(...seedDemo(db, services, clock).created);
     if (result.created.length) app.log.info({ created: result.created.length }, 'seed data added');
   }
   // A first start has no organiser: create an administrator and show its password once.

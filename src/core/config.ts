@@ -40,6 +40,8 @@ export interface Config {
   /** Hours a pending (unconfirmed) registration holds a seat. */
   pendingHoldHours: number;
   seedOnStart: boolean;
+  /** Also add a demo series dated from the first start (once); false in production. */
+  seedDemo: boolean;
   /** Run housekeeping (expired holds, retention) in this process, every this many ms; 0 turns it off. */
   maintenanceIntervalMs: number;
   /**
@@ -173,6 +175,7 @@ export function loadConfig(envIn: Record<string, string | undefined> = process.e
     retentionDays: int(env, 'RETENTION_DAYS', 180, 1, 3650),
     pendingHoldHours: int(env, 'PENDING_HOLD_HOURS', 48, 1, 720),
     seedOnStart: bool(env, 'SEED_ON_START', true),
+    seedDemo: bool(env, 'SEED_DEMO', true),
     maintenanceIntervalMs: int(env, 'MAINTENANCE_INTERVAL_MS', 60_000, 0, 86_400_000),
     trustProxy: trustProxy(env),
     passwordHashCost: int(env, 'PASSWORD_HASH_COST', 17, 10, 20),

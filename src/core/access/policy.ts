@@ -118,7 +118,7 @@ export function mailAccess(actor: Actor): MailAccess {
 }
 
 /** Administrator-only actions that are not about one session. */
-export type GlobalAction = 'mail.resume' | 'series.any';
+export type GlobalAction = 'mail.resume' | 'series.any' | 'demo.remove';
 
 export function canGlobal(actor: Actor, _action: GlobalAction): boolean {
   return actor.role === 'admin';

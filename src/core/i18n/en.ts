@@ -646,6 +646,11 @@ const en = {
   'cal.feedUrl': "Calendar address to copy into another calendar app:",
   'cal.feed.cancelledTitle': "Cancelled: {title}",
   'session.clockChange': "the clocks change during the session",
+  'org.demo.title': "Demo data",
+  'org.demo.text': "This installation holds a demo series ({sessions, plural, one {# session} other {# sessions}}) made on its first start, so that there is something to try. The press-release history stays as it is. Remove the demo before real use.",
+  'org.demo.remove': "Remove the demo",
+  'org.demo.confirm': "Remove the demo series with its sessions, registrations, poll and mail? This cannot be undone.",
+  'org.demo.removed': "The demo series was removed.",
   // -- end of catalogue --
 } satisfies Record<string, string>;
 

@@ -647,6 +647,11 @@ const lt = {
   'cal.feedUrl': "Kalendoriaus adresas, kurį galite nukopijuoti į kitą kalendoriaus programą:",
   'cal.feed.cancelledTitle': "Atšaukta: {title}",
   'session.clockChange': "renginio metu keičiamas laikas",
+  'org.demo.title': "Demonstraciniai duomenys",
+  'org.demo.text': "Šioje diegtoje sistemoje yra demonstracinis ciklas ({sessions, plural, one {# renginys} few {# renginiai} many {# renginio} other {# renginių}}), sukurtas pirmą kartą paleidus, kad būtų ką išbandyti. Pranešimo spaudai istorija lieka nepakitusi. Prieš tikrą naudojimą pašalinkite demonstraciją.",
+  'org.demo.remove': "Pašalinti demonstraciją",
+  'org.demo.confirm': "Pašalinti demonstracinį ciklą su jo renginiais, registracijomis, apklausa ir laiškais? Šio veiksmo atšaukti negalima.",
+  'org.demo.removed': "Demonstracinis ciklas pašalintas.",
   // -- end of catalogue --
 } satisfies Catalogue;
 

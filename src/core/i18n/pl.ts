@@ -647,6 +647,11 @@ const pl = {
   'cal.feedUrl': "Adres kalendarza do skopiowania do innej aplikacji kalendarza:",
   'cal.feed.cancelledTitle': "Odwołana: {title}",
   'session.clockChange': "w trakcie sesji następuje zmiana czasu",
+  'org.demo.title': "Dane demonstracyjne",
+  'org.demo.text': "Ta instalacja zawiera cykl demonstracyjny ({sessions, plural, one {# spotkanie} few {# spotkania} many {# spotkań} other {# spotkania}}) utworzony przy pierwszym uruchomieniu, aby było co wypróbować. Historia komunikatu prasowego pozostaje bez zmian. Przed rzeczywistym użyciem prosimy usunąć demonstrację.",
+  'org.demo.remove': "Usuń demonstrację",
+  'org.demo.confirm': "Usunąć cykl demonstracyjny wraz ze spotkaniami, zapisami, ankietą i wiadomościami? Tej operacji nie można cofnąć.",
+  'org.demo.removed': "Cykl demonstracyjny został usunięty.",
   // -- end of catalogue --
 } satisfies Catalogue;
 

@@ -647,6 +647,11 @@ const ro = {
   'cal.feedUrl': "Adresa calendarului, de copiat în altă aplicație de calendar:",
   'cal.feed.cancelledTitle': "Anulată: {title}",
   'session.clockChange': "ora oficială se schimbă în timpul sesiunii",
+  'org.demo.title': "Date demonstrative",
+  'org.demo.text': "Această instalare conține o serie demonstrativă ({sessions, plural, one {# sesiune} few {# sesiuni} other {# de sesiuni}}) creată la prima pornire, ca să existe ceva de încercat. Istoricul comunicatului de presă rămâne neschimbat. Eliminați demonstrația înainte de utilizarea reală.",
+  'org.demo.remove': "Eliminați demonstrația",
+  'org.demo.confirm': "Eliminați seria demonstrativă cu sesiunile, înscrierile, sondajul și mesajele ei? Operațiunea nu poate fi anulată.",
+  'org.demo.removed': "Seria demonstrativă a fost eliminată.",
   // -- end of catalogue --
 } satisfies Catalogue;
 

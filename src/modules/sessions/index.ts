@@ -18,6 +18,7 @@ export { sessionRepository, SessionRepository, type Session } from './repository
 export { mayOn } from './routes.js';
 export { seriesRepository, SeriesRepository } from './series-repository.js';
 export { INVITE_FIELDS, SessionService, type SessionChange } from './service.js';
+export { DEMO_SETTING, DEMO_SLUG_PREFIX, demoState, removeDemo, type DemoState } from './demo.js';
 
 export default fp(
   async (app) => {

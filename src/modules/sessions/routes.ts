@@ -2,6 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LANGUAGES, LANGUAGE_NAMES, durationLabel, t } from '../../core/i18n/index.js';
 import { answerForm } from '../../core/render/form.js';
+import { AppError } from '../../core/errors.js';
 import type { Session } from './repository.js';
 import type { SessionInput } from './service.js';
 import { sessionTimes } from './present.js';
@@ -9,7 +10,8 @@ import { allZones, formatDurationMinutes } from '../../core/time/index.js';
 import { langOf, render } from '../../core/render/context.js';
 import { requireOrganiser, signedInOrganiser } from '../organisers/index.js';
 import { ActionForm, IdParams, Query, notTextErrors, textValues } from '../../core/render/boundary.js';
-import { can, canUseSeries } from '../../core/access/index.js';
+import { can, canGlobal, canUseSeries } from '../../core/access/index.js';
+import { demoState, removeDemo } from './demo.js';
 import type { Organiser } from '../organisers/index.js';
 import { SessionForm } from './schemas.js';
 
@@ -135,7 +137,17 @@ export default function organiserRoutes(instance: FastifyInstance): void {
         title: t(lang, 'org.title'),
         items: list.map((s) => ({ session: s, hub: hubName.get(s.hubId), times: sessionTimes(s, organiser.zone, lang), may: mayOn(organiser, s) })),
         roleLabel: organiser.role === 'admin' ? t(lang, 'org.role.admin') : t(lang, 'org.role.hub', { hub: (organiser.hubId === null ? undefined : hubName.get(organiser.hubId)) ?? '' }),
+        demo: canGlobal(organiser, 'demo.remove') ? demoState(app.services.db, app.services.repos.settings) : undefined,
       });
+    });
+
+    // The demo series of a fresh installation goes in one action (administrators only).
+    area.post('/organiser/demo/remove', { schema: { body: ActionForm } }, async (req, reply) => {
+      const organiser = signedInOrganiser(req);
+      if (!canGlobal(organiser, 'demo.remove')) throw new AppError('forbidden', 'only an administrator can remove the demo', 403);
+      const removed = removeDemo(app.services.db, app.services.repos.settings);
+      req.log.info({ sessions: removed }, 'demo removed');
+      return reply.redirect('/organiser?msg=org.demo.removed', 303);
     });
 
     area.get('/organiser/sessions/new', { schema: { querystring: Query({}) } }, async (req, reply) => {

@@ -191,6 +191,8 @@ function request(key: string, role: Role, allowed: boolean, target: 'in' | 'out'
       return { method: 'POST', url: `/organiser/mail/${mailId}/retry`, form: {} };
     case 'POST /organiser/mail/resume':
       return { method: 'POST', url: '/organiser/mail/resume', form: {} };
+    case 'POST /organiser/demo/remove':
+      return { method: 'POST', url: '/organiser/demo/remove', form: {} };
     case 'GET /api/v1/hubs':
     case 'GET /api/v1/series':
     case 'GET /api/v1/sessions':
