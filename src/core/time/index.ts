@@ -3,6 +3,7 @@
  * instants (epoch milliseconds, UTC) are derived from it here. Nothing here reads the host's TZ:
  * every conversion names its zone.
  */
+import { zoneNamedBy } from './zone-names.js';
 import { DateTime, IANAZone, Settings } from 'luxon';
 import { AppError } from '../errors.js';
 
@@ -38,6 +39,8 @@ export const WORKING_HOURS = { startMinute: 9 * 60, endMinute: 18 * 60 } as cons
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIME_RE = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
+export { likelyZone, zoneNamedBy, zoneOfRegion } from './zone-names.js';
+
 let zoneList: string[] | undefined;
 /** Every IANA zone a person may choose (no fixed-offset Etc/ zones), sorted. */
 export function allZones(): string[] {
@@ -67,13 +70,19 @@ export function validateZone(zone: unknown, field = 'zone'): string {
   // Checking a zone builds an Intl formatter: remember the answers (the set of names is small and fixed).
   const known = validated.get(z);
   if (known) return known;
-  if (!isUserZone(z)) {
+  // An IANA name, or a city or country people name it by ("Bucharest", "New York", "Portugal").
+  const canonical = strictZone(z) ?? strictZone(zoneNamedBy(z) ?? '');
+  if (canonical === undefined) {
     throw new AppError('zone_invalid', `"${z.slice(0, 60)}" is not an IANA time zone such as Europe/Athens`, 400, field, { zone: z.slice(0, 60) });
   }
-  // Canonical capitalisation as the tz database spells it.
-  const canonical = canonicalNames().get(z.toLowerCase()) ?? z;
   if (validated.size < 2000) validated.set(z, canonical);
   return canonical;
+}
+
+/** The canonical spelling of an IANA name a person may choose, or undefined. */
+function strictZone(z: string): string | undefined {
+  if (!z || !isUserZone(z)) return undefined;
+  return canonicalNames().get(z.toLowerCase()) ?? z;
 }
 
 const validated = new Map<string, string>();
@@ -83,13 +92,9 @@ function canonicalNames(): Map<string, string> {
   return lowerToCanonical;
 }
 
+/** Whether `zone` is an IANA name a person may choose (strictly: no city or country names). */
 export function isValidZone(zone: string): boolean {
-  try {
-    validateZone(zone);
-    return true;
-  } catch {
-    return false;
-  }
+  return strictZone(zone.trim()) !== undefined;
 }
 
 function offsetMinutes(zone: string, ms: number): number {

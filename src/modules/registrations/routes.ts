@@ -10,7 +10,7 @@ import { personalCalendarLinks } from './calendar-routes.js';
 import { countryOptions } from '../sessions/index.js';
 import { sessionTimes } from '../sessions/index.js';
 import { PRIVACY_VERSION, type RegistrationInput } from './validate.js';
-import { allZones } from '../../core/time/index.js';
+import { allZones, likelyZone } from '../../core/time/index.js';
 import { langOf, render, viewerZoneKnown, viewerZoneOf, personalLang, personalPage } from '../../core/render/context.js';
 import { organiserOf } from '../organisers/index.js';
 import { answerForm } from '../../core/render/form.js';
@@ -101,7 +101,8 @@ export async function renderSessionPage(app: FastifyInstance, req: FastifyReques
       // Seats taken: confirmed ones and the holds of unconfirmed registrations that have not run out.
       seatsLeft: session.capacity === null ? null : Math.max(0, session.capacity - registrations.seatsTaken(session.id)),
       form: {
-        values: { language: lang, zone, orgType: '', country: '', hubId: '', ...(form.values ?? {}) },
+        // The zone field starts at the zone the browser's language most likely means (the page's script then puts the browser's own).
+        values: { language: lang, zone: viewerZoneKnown(req) || organiser ? zone : likelyZone(req.headers['accept-language']) ?? zone, orgType: '', country: '', hubId: '', ...(form.values ?? {}) },
         errors: form.errors ?? {},
         ...registrationFormData(app, req, session),
       },

@@ -106,6 +106,15 @@ describe('registering from the session page', () => {
     expect(text(told.body)).toContain('America/New York');
   });
 
+  it('takes a city for the time zone, and starts the zone field at the zone the browser\'s language means', async () => {
+    const s = newSession({ doubleOptIn: false });
+    const form = await new Browser(t.app, { 'accept-language': 'pt-PT,pt;q=0.9' }).get(`/sessions/${s.id}`);
+    expect(form.body).toMatch(/id="f-zone" name="zone" type="text" value="Europe\/Lisbon"/);
+    const { res } = await registerViaForm(s.id, person(4, { zone: 'Bucharest' }));
+    expect(res.statusCode).toBe(303);
+    expect(t.services.repos.registrations.list(s.id, ALL).map((r) => r.zone)).toEqual(['Europe/Bucharest']);
+  });
+
   it('strips line breaks and control characters from names and organisations', async () => {
     const s = newSession({ doubleOptIn: false });
     await registerViaForm(s.id, { ...person(3), name: 'Eve\r\nBcc: victim@example.org', organisation: 'Org\u0000\u0007 Ltd\n' });
