@@ -95,6 +95,33 @@ export function markSent(
   return ok;
 }
 
+/** One send to record: the row, when it went, through which transport, and the copy kept. */
+export interface SentRecord {
+  id: number;
+  now: number;
+  transport: string;
+  response: string | null;
+  rendered: Rendered;
+}
+
+/**
+ * Records several sends in one IMMEDIATE transaction (one commit instead of one per message).
+ * Returns, for each, whether `owner` still held the row (false: the lease was lost meanwhile).
+ */
+export function markSentMany(db: DB, owner: string, records: readonly SentRecord[]): boolean[] {
+  if (records.length === 0) return [];
+  const s = stmts(db);
+  return db
+    .transaction(() => {
+      const ok = records.map(
+        (r) => s.markSent.run({ id: r.id, owner, now: r.now, transport: r.transport, response: r.response, ...renderedParams(r.rendered) }).changes === 1,
+      );
+      s.touchRun.run({ now: Math.max(...records.map((r) => r.now)), sent: 1 });
+      return ok;
+    })
+    .immediate();
+}
+
 export function markRetry(
   db: DB,
   id: number,
