@@ -6,6 +6,8 @@
  *   this dispatcher still works on it) is claimed again. A message the
  *   relay accepted just before a crash can go out twice; it carries the same Message-ID, so the
  *   duplicates are visible, and they are bounded by the rows in flight (≤ batch size).
+ * - Sends are recorded ten at a time in one transaction, at the latest when the batch is done;
+ *   until then their rows stay leased (and renewed), so a crash sends them again, same Message-ID.
  * - 4xx replies and connection errors are retried with growing delays plus jitter, until the
  *   row's deadline (then 'expired') or the maximum age (then 'failed').
  * - A 5xx reply fails the row for good after one attempt; the reply is kept for the organiser.
