@@ -82,19 +82,6 @@ const renderedParams = (r: Rendered | undefined) => ({
   icalMethod: r?.icalMethod ?? null,
 });
 
-export function markSent(
-  db: DB,
-  id: number,
-  owner: string,
-  now: number,
-  info: { transport: string; response: string | null; rendered: Rendered },
-): boolean {
-  const s = stmts(db);
-  const ok = s.markSent.run({ id, owner, now, transport: info.transport, response: info.response, ...renderedParams(info.rendered) }).changes === 1;
-  s.touchRun.run({ now, sent: 1 });
-  return ok;
-}
-
 /** One send to record: the row, when it went, through which transport, and the copy kept. */
 export interface SentRecord {
   id: number;
