@@ -8,6 +8,7 @@ import type { Clock } from './core/clock.js';
 import type { Config } from './core/config.js';
 import type { DB } from './core/db/open.js';
 import core from './core/plugin.js';
+import { startOptimizing, type Optimizer } from './core/db/optimize.js';
 import { Dispatcher, redactPaths, type EmailKindRegistry, type MailTransport } from './core/outbox/index.js';
 import { redactUrl } from './core/render/redact-url.js';
 import { createEmailKinds } from './email-kinds.js';
@@ -30,6 +31,8 @@ declare module 'fastify' {
     services: Services;
     /** The email kinds this app renders (owned by the app, handed to its dispatcher). */
     emailKinds: EmailKindRegistry;
+    /** The periodic PRAGMA optimize of this app's database, stopped when the app closes. */
+    dbOptimizer: Optimizer;
   }
 }
 
@@ -87,6 +90,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(polls);
   await app.register(mail);
   await app.register(api);
+
+  // The planner's statistics stay current while the app runs; refreshed once more when it closes.
+  const optimizer = startOptimizing(db, { onError: (err) => app.log.warn({ err }, 'PRAGMA optimize failed') });
+  app.decorate('dbOptimizer', optimizer);
+  app.addHook('onClose', (_instance, done) => {
+    optimizer.stop();
+    done();
+  });
 
   // Email: every kind is registered (above) before the dispatcher claims its first row.
   if (config.dispatcherEnabled) {

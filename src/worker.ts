@@ -10,6 +10,7 @@ import { pino } from 'pino';
 import { systemClock } from './core/clock.js';
 import { exitOnStartError, openMigrated } from './core/boot.js';
 import { loadConfig } from './core/config.js';
+import { startOptimizing } from './core/db/optimize.js';
 import { Dispatcher } from './core/outbox/dispatcher.js';
 import { createEmailKinds } from './email-kinds.js';
 import { redactPaths } from './core/outbox/log.js';
@@ -24,6 +25,7 @@ function main(): void {
   secretOf(db, config);
   const dispatcher = new Dispatcher({ db, clock: systemClock, config, registry: createEmailKinds(), logger });
   dispatcher.start();
+  const optimizer = startOptimizing(db, { onError: (err) => logger.warn({ err }, 'PRAGMA optimize failed') });
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -32,6 +34,7 @@ function main(): void {
     logger.info({ signal }, 'worker stopping');
     try {
       await dispatcher.stop();
+      optimizer.stop();
       db.close();
       logger.info('worker stopped');
       process.exit(0);

@@ -2,12 +2,14 @@
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { migrate } from './db/migrate.js';
 import { databasePathError, openDatabase, type DB } from './db/open.js';
+import { optimizeAtOpen } from './db/optimize.js';
 
-/** Opens the database and applies the migrations. A file that cannot be used throws DatabasePathError (a ConfigError). */
+/** Opens the database, applies the migrations and refreshes the planner's statistics. A file that cannot be used throws DatabasePathError (a ConfigError). */
 export function openMigrated(config: Config = loadConfig()): { config: Config; db: DB; applied: number[] } {
   const db = openDatabase(config.databasePath);
   try {
     const applied = migrate(db);
+    optimizeAtOpen(db);
     return { config, db, applied };
   } catch (err) {
     db.close();

@@ -6,6 +6,8 @@
  *   this dispatcher still works on it) is claimed again. A message the
  *   relay accepted just before a crash can go out twice; it carries the same Message-ID, so the
  *   duplicates are visible, and they are bounded by the rows in flight (≤ batch size).
+ * - Sends are recorded ten at a time in one transaction, at the latest when the batch is done;
+ *   until then their rows stay leased (and renewed), so a crash sends them again, same Message-ID.
  * - 4xx replies and connection errors are retried with growing delays plus jitter, until the
  *   row's deadline (then 'expired') or the maximum age (then 'failed').
  * - A 5xx reply fails the row for good after one attempt; the reply is kept for the organiser.
@@ -21,7 +23,7 @@ import { hostname } from 'node:os';
 import type { Clock } from '../clock.js';
 import type { DB } from '../db/open.js';
 import { headerLine } from '../text.js';
-import { claimDue, markFinal, markRetry, markSent, releaseLease, releaseOwnedLeases, renewLeases, stillLeased } from './leases.js';
+import { claimDue, markFinal, markRetry, markSentMany, releaseLease, releaseOwnedLeases, renewLeases, stillLeased, type SentRecord } from './leases.js';
 import { pauseDispatch, pauseState, resumeDispatch } from './queue.js';
 import { redactRendered } from './redact.js';
 import type { EmailKindRegistry } from './registry.js';
@@ -35,6 +37,15 @@ export { DEFAULT_RETRY, messageIdHost, type RetryPolicy };
 export type { DispatcherOptions, RunResult } from './dispatcher-options.js';
 
 const silentLogger: EmailLogger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** Sends recorded together in one transaction, at the latest when the batch is done. */
+const RECORD_SENT_EVERY = 10;
+
+/** What the workers of one run share: whether sending halted, and the sends not yet recorded. */
+interface RunState {
+  halted: boolean;
+  sent: { record: SentRecord; logCtx: Record<string, unknown> }[];
+}
 
 export class Dispatcher {
   readonly owner: string;
@@ -218,7 +229,7 @@ export class Dispatcher {
     result.claimed = claimed.length;
     if (claimed.length === 0) return result;
 
-    const state = { halted: false };
+    const state: RunState = { halted: false, sent: [] };
     // The workers share one iterator over the batch: each row is taken by exactly one of them.
     const queue = claimed.values();
     const worker = async () => {
@@ -228,6 +239,7 @@ export class Dispatcher {
           continue;
         }
         await this.handle(row, result, state);
+        if (state.sent.length >= RECORD_SENT_EVERY) this.recordSent(state, result);
       }
     };
     // The batch's leases are renewed while it is worked on: a long send never lets another
@@ -236,6 +248,8 @@ export class Dispatcher {
     try {
       await Promise.all(Array.from({ length: Math.min(this.concurrency, claimed.length) }, worker));
     } finally {
+      // Until recorded, a sent row stays leased (and renewed): a crash before this sends it again, same Message-ID.
+      this.recordSent(state, result);
       this.stopRenewing();
     }
 
@@ -248,7 +262,18 @@ export class Dispatcher {
     return result;
   }
 
-  private async handle(row: OutboxRow, result: RunResult, state: { halted: boolean }): Promise<void> {
+  /** Records the sends of this run not yet recorded, in one transaction. */
+  private recordSent(state: RunState, result: RunResult): void {
+    const items = state.sent.splice(0);
+    const ok = markSentMany(this.db, this.owner, items.map((i) => i.record));
+    ok.forEach((held, i) => {
+      if (held) result.sent++;
+      // The lease was lost (another dispatcher reclaimed the row): it may go out twice, same Message-ID.
+      else this.log.warn(items[i]?.logCtx ?? {}, 'email sent after its lease was lost');
+    });
+  }
+
+  private async handle(row: OutboxRow, result: RunResult, state: RunState): Promise<void> {
     const logCtx = { outboxId: row.id, kind: row.kind, attempt: row.attempts };
     if (row.deadline !== null && row.deadline <= this.clock.now()) {
       if (markFinal(this.db, row.id, this.owner, this.clock.now(), 'expired', { error: 'not sent before its deadline', code: 'DEADLINE' })) {
@@ -320,12 +345,7 @@ export class Dispatcher {
         icalEvent: rendered.icalEvent,
         signal,
       }), signal);
-      if (markSent(this.db, row.id, this.owner, this.clock.now(), { transport: this.transport.kind, response: res.response, rendered: copy })) {
-        result.sent++;
-      } else {
-        // The lease was lost (another dispatcher reclaimed the row): it may go out twice, same Message-ID.
-        this.log.warn(logCtx, 'email sent after its lease was lost');
-      }
+      state.sent.push({ record: { id: row.id, now: this.clock.now(), transport: this.transport.kind, response: res.response, rendered: copy }, logCtx });
       this.log.debug(logCtx, 'email sent');
     } catch (err) {
       if (this.abort.signal.aborted) {

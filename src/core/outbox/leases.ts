@@ -21,26 +21,55 @@ export interface ClaimOptions {
 }
 
 /**
- * One dispatcher step, in one IMMEDIATE transaction: expires overdue rows, then leases up to
- * `limit` due rows (queued and due, or sending with an expired lease) to `owner`.
+ * One dispatcher step: expires overdue rows, then leases up to `limit` due rows (queued and due, or
+ * sending with an expired lease) to `owner`, oldest due first. A cheap read of the partial indexes
+ * comes first: with nothing due or overdue, the step returns without taking the write lock.
+ * Otherwise everything happens in one IMMEDIATE transaction (the due rows are read again there);
+ * mail_state.last_run_at therefore records the last run that found something to do.
  */
 export function claimDue(db: DB, o: ClaimOptions): { claimed: OutboxRow[]; expired: { id: number; kind: string }[] } {
   const s = stmts(db);
+  if (!s.anyDue.get({ now: o.now })?.due) return { claimed: [], expired: [] };
   return db
     .transaction(() => {
       const expired = s.expireOverdue.all({ now: o.now }) as { id: number; kind: string }[];
-      const claimed = s.claim.all({ now: o.now, owner: o.owner, leaseUntil: o.now + o.leaseMs, limit: o.limit }) as OutboxRow[];
-      for (const row of claimed) {
+      const due = mergeDue(s.dueQueued.all({ now: o.now, limit: o.limit }), s.dueLeases.all({ now: o.now, limit: o.limit }), o.limit);
+      const claimed: OutboxRow[] = [];
+      const leaseUntil = o.now + o.leaseMs;
+      for (const id of due) {
+        const row = s.claim.get({ id, now: o.now, owner: o.owner, leaseUntil }) as OutboxRow | undefined;
+        if (!row) continue;
         if (row.message_id === null) {
           row.message_id = messageIdFor(row, o.messageIdHost);
           s.setMessageId.run({ id: row.id, messageId: row.message_id });
         }
+        claimed.push(row);
       }
       s.touchRun.run({ now: o.now, sent: 0 });
       claimed.sort((a, b) => a.id - b.id);
       return { claimed, expired };
     })
     .immediate();
+}
+
+/** The ids of the first `limit` rows of two lists each sorted by (t, id), in that order. */
+function mergeDue(a: { id: number; t: number }[], b: { id: number; t: number }[], limit: number): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (out.length < limit) {
+    const x = a[i];
+    const y = b[j];
+    if (!x && !y) break;
+    if (x && (!y || x.t < y.t || (x.t === y.t && x.id < y.id))) {
+      out.push(x.id);
+      i++;
+    } else if (y) {
+      out.push(y.id);
+      j++;
+    }
+  }
+  return out;
 }
 
 type Rendered = Partial<Pick<RenderedEmail, 'subject' | 'text' | 'html'>> & { ical?: string | null; icalMethod?: string | null };
@@ -53,17 +82,31 @@ const renderedParams = (r: Rendered | undefined) => ({
   icalMethod: r?.icalMethod ?? null,
 });
 
-export function markSent(
-  db: DB,
-  id: number,
-  owner: string,
-  now: number,
-  info: { transport: string; response: string | null; rendered: Rendered },
-): boolean {
+/** One send to record: the row, when it went, through which transport, and the copy kept. */
+export interface SentRecord {
+  id: number;
+  now: number;
+  transport: string;
+  response: string | null;
+  rendered: Rendered;
+}
+
+/**
+ * Records several sends in one IMMEDIATE transaction (one commit instead of one per message).
+ * Returns, for each, whether `owner` still held the row (false: the lease was lost meanwhile).
+ */
+export function markSentMany(db: DB, owner: string, records: readonly SentRecord[]): boolean[] {
+  if (records.length === 0) return [];
   const s = stmts(db);
-  const ok = s.markSent.run({ id, owner, now, transport: info.transport, response: info.response, ...renderedParams(info.rendered) }).changes === 1;
-  s.touchRun.run({ now, sent: 1 });
-  return ok;
+  return db
+    .transaction(() => {
+      const ok = records.map(
+        (r) => s.markSent.run({ id: r.id, owner, now: r.now, transport: r.transport, response: r.response, ...renderedParams(r.rendered) }).changes === 1,
+      );
+      s.touchRun.run({ now: Math.max(...records.map((r) => r.now)), sent: 1 });
+      return ok;
+    })
+    .immediate();
 }
 
 export function markRetry(

@@ -42,9 +42,12 @@ function prepareStatements(db: DB) {
        WHERE id = @id`,
     ),
     preferences: db.prepare('UPDATE registrations SET language = @language, zone = @zone, followup_consent = @followupConsent, followup_consent_at = @followupConsentAt, updated_at = @now WHERE id = @id'),
+    // Read from the counts the triggers of db/009_speed.sql keep: confirmed, plus the pending holds,
+    // less those whose hold ran out but that were not expired yet (a short range of the
+    // registrations_pending_hold index). Neither reads the session's other registrations.
     seatsTaken: db.prepare(
-      `SELECT count(*) AS n FROM registrations
-       WHERE session_id = ? AND (status = 'confirmed' OR (status = 'pending' AND hold_until > ?))`,
+      `SELECT coalesce((SELECT sum(n) FROM registration_counts WHERE session_id = @sessionId AND status IN ('confirmed', 'held')), 0)
+         - (SELECT count(*) FROM registrations WHERE session_id = @sessionId AND status = 'pending' AND hold_until <= @now) AS n`,
     ),
     firstWaitlisted: db.prepare(
       `SELECT * FROM registrations WHERE session_id = ? AND status = 'waitlisted' ORDER BY waitlisted_at, id LIMIT 1`,
@@ -52,13 +55,16 @@ function prepareStatements(db: DB) {
     firstWaitlistedVerified: db.prepare(
       `SELECT * FROM registrations WHERE session_id = ? AND status = 'waitlisted' AND email_verified_at IS NOT NULL ORDER BY waitlisted_at, id LIMIT 1`,
     ),
-    pendingHeld: db.prepare(`SELECT count(*) AS n FROM registrations WHERE session_id = ? AND status = 'pending' AND hold_until > ?`),
-    waitlistPosition: db.prepare(
-      `SELECT count(*) AS n FROM registrations r, registrations me
-       WHERE me.id = ? AND r.session_id = me.session_id AND r.status = 'waitlisted'
-         AND (r.waitlisted_at < me.waitlisted_at OR (r.waitlisted_at = me.waitlisted_at AND r.id <= me.id))`,
+    pendingHeld: db.prepare(
+      `SELECT coalesce((SELECT n FROM registration_counts WHERE session_id = @sessionId AND status = 'held'), 0)
+         - (SELECT count(*) FROM registrations WHERE session_id = @sessionId AND status = 'pending' AND hold_until <= @now) AS n`,
     ),
-    statusCounts: db.prepare('SELECT status, count(*) AS n FROM registrations WHERE session_id = ? GROUP BY status'),
+    waitlistPosition: db.prepare(
+      `SELECT count(*) AS n FROM registrations me, registrations r
+       WHERE me.id = ? AND r.session_id = me.session_id AND r.status = 'waitlisted'
+         AND (r.waitlisted_at, r.id) <= (me.waitlisted_at, me.id)`,
+    ),
+    statusCounts: db.prepare(`SELECT status, n FROM registration_counts WHERE session_id = ? AND status <> 'held'`),
     expiredHolds: db.prepare(`SELECT * FROM registrations WHERE status = 'pending' AND hold_until <= ? ORDER BY hold_until, id LIMIT 500`),
     activeForSession: db.prepare(`SELECT * FROM registrations WHERE session_id = ? AND status IN ('confirmed', 'pending', 'waitlisted') ORDER BY id`),
     byStatus: db.prepare(`SELECT * FROM registrations WHERE session_id = ? AND status = ? ORDER BY id`),
@@ -174,7 +180,7 @@ export class RegistrationRepository {
 
   /** Seats in use: confirmed, plus pending ones whose hold has not run out. */
   seatsTaken(sessionId: number, now: number): number {
-    return (this.s.seatsTaken.get(sessionId, now) as { n: number }).n;
+    return (this.s.seatsTaken.get({ sessionId, now }) as { n: number }).n;
   }
   /** The first in line; with `verifiedOnly`, the first in line who has confirmed their address. */
   firstWaitlisted(sessionId: number, verifiedOnly = false): Registration | undefined {
@@ -183,7 +189,7 @@ export class RegistrationRepository {
   }
   /** Pending registrations whose hold on a seat has not run out. */
   pendingHeld(sessionId: number, now: number): number {
-    return (this.s.pendingHeld.get(sessionId, now) as { n: number }).n;
+    return (this.s.pendingHeld.get({ sessionId, now }) as { n: number }).n;
   }
   waitlistPosition(id: number): number {
     return (this.s.waitlistPosition.get(id) as { n: number }).n;

@@ -72,4 +72,36 @@ describe('migrations', () => {
       await t.close();
     }
   });
+
+  it('start the kept counts from the registrations and mail already there', () => {
+    const early = path.join(dir, 'before-counts');
+    mkdirSync(early);
+    for (const f of readdirSync(MIGRATIONS_DIR).filter((x) => /^00[1-8]_.*\.sql$/.test(x))) copyFileSync(path.join(MIGRATIONS_DIR, f), path.join(early, f));
+    const db = openDatabase(path.join(dir, 'c.sqlite'));
+    migrate(db, early);
+    db.exec(`INSERT INTO hubs (id, slug, name, country, country_code, zone, language, contact_email, created_at) VALUES (1, 'h', 'Hub', 'Greece', 'GR', 'Europe/Athens', 'el', 'h@example.org', 0);
+      INSERT INTO sessions (id, slug, hub_id, title, status, start_date, start_time, zone, duration_minutes, start_utc, end_utc, calendar_uid, sequence, created_at, updated_at)
+        VALUES (7, 's', 1, 'T', 'scheduled', '2026-04-01', '10:00', 'Europe/Athens', 60, 1775026800000, 1775030400000, 'uid@x', 0, 0, 0);
+      INSERT INTO registrations (session_id, status, name, email, email_norm, org_type, country, language, zone, consent_version, consent_at, token_nonce, token_hash, hold_until, created_at, updated_at)
+        VALUES (7, 'confirmed', 'A', 'a@example.org', 'a@example.org', 'public', 'GR', 'el', 'Europe/Athens', 'v', 0, 'n1', 'h1', NULL, 0, 0),
+               (7, 'confirmed', 'B', 'b@example.org', 'b@example.org', 'public', 'GR', 'el', 'Europe/Athens', 'v', 0, 'n2', 'h2', NULL, 0, 0),
+               (7, 'pending', 'C', 'c@example.org', 'c@example.org', 'public', 'GR', 'el', 'Europe/Athens', 'v', 0, 'n3', 'h3', 5000, 0, 0),
+               (7, 'pending', 'D', 'd@example.org', 'd@example.org', 'public', 'GR', 'el', 'Europe/Athens', 'v', 0, 'n4', 'h4', NULL, 0, 0),
+               (7, 'cancelled', 'E', 'e@example.org', 'e@example.org', 'public', 'GR', 'el', 'Europe/Athens', 'v', 0, 'n5', 'h5', NULL, 0, 0);
+      INSERT INTO outbox (kind, dedupe_key, recipient_email, zone, status, not_before, created_at, updated_at)
+        VALUES ('notice', 'k1', 'a@example.org', 'Europe/Athens', 'queued', 0, 0, 0), ('notice', 'k2', 'a@example.org', 'Europe/Athens', 'sent', 0, 0, 0),
+               ('notice', 'k3', 'b@example.org', 'Europe/Athens', 'sent', 0, 0, 0);`);
+    expect(migrate(db)).toContain(9);
+    expect(db.prepare('SELECT status, n FROM registration_counts WHERE session_id = 7 ORDER BY status').all()).toEqual([
+      { status: 'cancelled', n: 1 },
+      { status: 'confirmed', n: 2 },
+      { status: 'held', n: 1 },
+      { status: 'pending', n: 2 },
+    ]);
+    expect(db.prepare('SELECT status, n FROM outbox_counts ORDER BY status').all()).toEqual([
+      { status: 'queued', n: 1 },
+      { status: 'sent', n: 2 },
+    ]);
+    db.close();
+  });
 });
