@@ -618,6 +618,17 @@ const bg = {
   'err.email_payload_too_large': "Имейлът не можа да бъде поставен в опашката за изпращане.",
   'err.email_time_invalid': "Имейлът не можа да бъде поставен в опашката за изпращане.",
   'err.outbox_where_invalid': "Имейлът не можа да бъде поставен в опашката за изпращане.",
+  'home.pastTitle': 'Минали сесии',
+  'home.pages.upcoming': 'Страници с предстоящи сесии',
+  'home.pages.past': 'Страници с минали сесии',
+  'home.prevPage': 'Предишна страница',
+  'home.nextPage': 'Следваща страница',
+  'home.pageN': 'Страница {page}',
+  'home.earlier': 'По-ранни сесии',
+  'home.noMore': 'Няма повече сесии.',
+  'home.backToFirst': 'Обратно към първата страница',
+  'home.upcomingLink': 'Предстоящи сесии',
+  'org.pages': 'Страници със сесии',
   // -- end of catalogue --
 } satisfies Catalogue;
 

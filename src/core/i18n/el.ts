@@ -618,6 +618,17 @@ const el = {
   'err.email_payload_too_large': "Δεν ήταν δυνατό να τεθεί το email σε αναμονή αποστολής.",
   'err.email_time_invalid': "Δεν ήταν δυνατό να τεθεί το email σε αναμονή αποστολής.",
   'err.outbox_where_invalid': "Δεν ήταν δυνατό να τεθεί το email σε αναμονή αποστολής.",
+  'home.pastTitle': 'Προηγούμενες εκδηλώσεις',
+  'home.pages.upcoming': 'Σελίδες προσεχών εκδηλώσεων',
+  'home.pages.past': 'Σελίδες προηγούμενων εκδηλώσεων',
+  'home.prevPage': 'Προηγούμενη σελίδα',
+  'home.nextPage': 'Επόμενη σελίδα',
+  'home.pageN': 'Σελίδα {page}',
+  'home.earlier': 'Παλαιότερες εκδηλώσεις',
+  'home.noMore': 'Δεν υπάρχουν άλλες εκδηλώσεις.',
+  'home.backToFirst': 'Επιστροφή στην πρώτη σελίδα',
+  'home.upcomingLink': 'Προσεχείς εκδηλώσεις',
+  'org.pages': 'Σελίδες εκδηλώσεων',
   // -- end of catalogue --
 } satisfies Catalogue;
 

@@ -617,6 +617,17 @@ const en = {
   'err.email_payload_too_large': "This email could not be queued for sending.",
   'err.email_time_invalid': "This email could not be queued for sending.",
   'err.outbox_where_invalid': "This email could not be queued for sending.",
+  'home.pastTitle': 'Past sessions',
+  'home.pages.upcoming': 'Pages of upcoming sessions',
+  'home.pages.past': 'Pages of past sessions',
+  'home.prevPage': 'Previous page',
+  'home.nextPage': 'Next page',
+  'home.pageN': 'Page {page}',
+  'home.earlier': 'Earlier sessions',
+  'home.noMore': 'No more sessions.',
+  'home.backToFirst': 'Back to the first page',
+  'home.upcomingLink': 'Upcoming sessions',
+  'org.pages': 'Pages of sessions',
   // -- end of catalogue --
 } satisfies Record<string, string>;
 

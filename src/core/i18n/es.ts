@@ -618,6 +618,17 @@ const es = {
   'err.email_payload_too_large': "No se ha podido poner el correo en la cola de envío.",
   'err.email_time_invalid': "No se ha podido poner el correo en la cola de envío.",
   'err.outbox_where_invalid': "No se ha podido poner el correo en la cola de envío.",
+  'home.pastTitle': 'Sesiones anteriores',
+  'home.pages.upcoming': 'Páginas de próximas sesiones',
+  'home.pages.past': 'Páginas de sesiones anteriores',
+  'home.prevPage': 'Página anterior',
+  'home.nextPage': 'Página siguiente',
+  'home.pageN': 'Página {page}',
+  'home.earlier': 'Sesiones más antiguas',
+  'home.noMore': 'No hay más sesiones.',
+  'home.backToFirst': 'Volver a la primera página',
+  'home.upcomingLink': 'Próximas sesiones',
+  'org.pages': 'Páginas de sesiones',
   // -- end of catalogue --
 } satisfies Catalogue;
 

@@ -618,6 +618,17 @@ const it = {
   'err.email_payload_too_large': "Non è stato possibile mettere in coda l'e-mail.",
   'err.email_time_invalid': "Non è stato possibile mettere in coda l'e-mail.",
   'err.outbox_where_invalid': "Non è stato possibile mettere in coda l'e-mail.",
+  'home.pastTitle': 'Sessioni passate',
+  'home.pages.upcoming': 'Pagine delle prossime sessioni',
+  'home.pages.past': 'Pagine delle sessioni passate',
+  'home.prevPage': 'Pagina precedente',
+  'home.nextPage': 'Pagina successiva',
+  'home.pageN': 'Pagina {page}',
+  'home.earlier': 'Sessioni precedenti',
+  'home.noMore': 'Non ci sono altre sessioni.',
+  'home.backToFirst': 'Torna alla prima pagina',
+  'home.upcomingLink': 'Prossime sessioni',
+  'org.pages': 'Pagine delle sessioni',
   // -- end of catalogue --
 } satisfies Catalogue;
 

@@ -618,6 +618,17 @@ const lt = {
   'err.email_payload_too_large': "Laiško nepavyko įtraukti į siuntimo eilę.",
   'err.email_time_invalid': "Laiško nepavyko įtraukti į siuntimo eilę.",
   'err.outbox_where_invalid': "Laiško nepavyko įtraukti į siuntimo eilę.",
+  'home.pastTitle': 'Įvykę renginiai',
+  'home.pages.upcoming': 'Būsimų renginių puslapiai',
+  'home.pages.past': 'Įvykusių renginių puslapiai',
+  'home.prevPage': 'Ankstesnis puslapis',
+  'home.nextPage': 'Kitas puslapis',
+  'home.pageN': '{page} puslapis',
+  'home.earlier': 'Ankstesni renginiai',
+  'home.noMore': 'Daugiau renginių nėra.',
+  'home.backToFirst': 'Grįžti į pirmą puslapį',
+  'home.upcomingLink': 'Būsimi renginiai',
+  'org.pages': 'Renginių puslapiai',
   // -- end of catalogue --
 } satisfies Catalogue;
 

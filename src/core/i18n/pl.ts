@@ -618,6 +618,17 @@ const pl = {
   'err.email_payload_too_large': "Nie udało się dodać wiadomości e-mail do kolejki wysyłki.",
   'err.email_time_invalid': "Nie udało się dodać wiadomości e-mail do kolejki wysyłki.",
   'err.outbox_where_invalid': "Nie udało się dodać wiadomości e-mail do kolejki wysyłki.",
+  'home.pastTitle': 'Minione sesje',
+  'home.pages.upcoming': 'Strony nadchodzących sesji',
+  'home.pages.past': 'Strony minionych sesji',
+  'home.prevPage': 'Poprzednia strona',
+  'home.nextPage': 'Następna strona',
+  'home.pageN': 'Strona {page}',
+  'home.earlier': 'Wcześniejsze sesje',
+  'home.noMore': 'Nie ma więcej sesji.',
+  'home.backToFirst': 'Powrót do pierwszej strony',
+  'home.upcomingLink': 'Nadchodzące sesje',
+  'org.pages': 'Strony sesji',
   // -- end of catalogue --
 } satisfies Catalogue;
 

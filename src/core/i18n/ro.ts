@@ -618,6 +618,17 @@ const ro = {
   'err.email_payload_too_large': "E-mailul nu a putut fi pus în coada de trimitere.",
   'err.email_time_invalid': "E-mailul nu a putut fi pus în coada de trimitere.",
   'err.outbox_where_invalid': "E-mailul nu a putut fi pus în coada de trimitere.",
+  'home.pastTitle': 'Sesiuni anterioare',
+  'home.pages.upcoming': 'Paginile sesiunilor viitoare',
+  'home.pages.past': 'Paginile sesiunilor anterioare',
+  'home.prevPage': 'Pagina anterioară',
+  'home.nextPage': 'Pagina următoare',
+  'home.pageN': 'Pagina {page}',
+  'home.earlier': 'Sesiuni mai vechi',
+  'home.noMore': 'Nu mai sunt sesiuni.',
+  'home.backToFirst': 'Înapoi la prima pagină',
+  'home.upcomingLink': 'Sesiuni viitoare',
+  'org.pages': 'Paginile sesiunilor',
   // -- end of catalogue --
 } satisfies Catalogue;
 
