@@ -629,6 +629,7 @@ const bg = {
   'home.backToFirst': 'Обратно към първата страница',
   'home.upcomingLink': 'Предстоящи сесии',
   'org.pages': 'Страници със сесии',
+  'err.cursor_invalid': "Това не е връзка към страница от този списък; започнете отново от първата страница.",
   // -- end of catalogue --
 } satisfies Catalogue;
 

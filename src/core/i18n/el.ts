@@ -629,6 +629,7 @@ const el = {
   'home.backToFirst': 'Επιστροφή στην πρώτη σελίδα',
   'home.upcomingLink': 'Προσεχείς εκδηλώσεις',
   'org.pages': 'Σελίδες εκδηλώσεων',
+  'err.cursor_invalid': "Αυτός δεν είναι σύνδεσμος σε σελίδα αυτής της λίστας· ξεκινήστε ξανά από την πρώτη σελίδα.",
   // -- end of catalogue --
 } satisfies Catalogue;
 

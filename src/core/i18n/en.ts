@@ -628,6 +628,7 @@ const en = {
   'home.backToFirst': 'Back to the first page',
   'home.upcomingLink': 'Upcoming sessions',
   'org.pages': 'Pages of sessions',
+  'err.cursor_invalid': "This is not a link to a page of this list; start again from the first page.",
   // -- end of catalogue --
 } satisfies Record<string, string>;
 

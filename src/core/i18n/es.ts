@@ -629,6 +629,7 @@ const es = {
   'home.backToFirst': 'Volver a la primera página',
   'home.upcomingLink': 'Próximas sesiones',
   'org.pages': 'Páginas de sesiones',
+  'err.cursor_invalid': "Este no es un enlace a una página de esta lista; vuelve a empezar desde la primera página.",
   // -- end of catalogue --
 } satisfies Catalogue;
 

@@ -629,6 +629,7 @@ const it = {
   'home.backToFirst': 'Torna alla prima pagina',
   'home.upcomingLink': 'Prossime sessioni',
   'org.pages': 'Pagine delle sessioni',
+  'err.cursor_invalid': "Questo non è un link a una pagina di questo elenco; ricomincia dalla prima pagina.",
   // -- end of catalogue --
 } satisfies Catalogue;
 

@@ -629,6 +629,7 @@ const lt = {
   'home.backToFirst': 'Grįžti į pirmą puslapį',
   'home.upcomingLink': 'Būsimi renginiai',
   'org.pages': 'Renginių puslapiai',
+  'err.cursor_invalid': "Tai ne šio sąrašo puslapio nuoroda; pradėkite iš naujo nuo pirmo puslapio.",
   // -- end of catalogue --
 } satisfies Catalogue;
 

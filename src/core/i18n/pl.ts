@@ -629,6 +629,7 @@ const pl = {
   'home.backToFirst': 'Powrót do pierwszej strony',
   'home.upcomingLink': 'Nadchodzące sesje',
   'org.pages': 'Strony sesji',
+  'err.cursor_invalid': "To nie jest odnośnik do strony tej listy; zacznij od nowa od pierwszej strony.",
   // -- end of catalogue --
 } satisfies Catalogue;
 

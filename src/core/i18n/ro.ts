@@ -629,6 +629,7 @@ const ro = {
   'home.backToFirst': 'Înapoi la prima pagină',
   'home.upcomingLink': 'Sesiuni viitoare',
   'org.pages': 'Paginile sesiunilor',
+  'err.cursor_invalid': "Acesta nu este un link către o pagină a acestei liste; începeți din nou de la prima pagină.",
   // -- end of catalogue --
 } satisfies Catalogue;
 
