@@ -651,6 +651,18 @@ const en = {
   'org.demo.remove': "Remove the demo",
   'org.demo.confirm': "Remove the demo series with its sessions, registrations, poll and mail? This cannot be undone.",
   'org.demo.removed': "The demo series was removed.",
+  'home.pastTitle': 'Past sessions',
+  'home.pages.upcoming': 'Pages of upcoming sessions',
+  'home.pages.past': 'Pages of past sessions',
+  'home.prevPage': 'Previous page',
+  'home.nextPage': 'Next page',
+  'home.pageN': 'Page {page}',
+  'home.earlier': 'Earlier sessions',
+  'home.noMore': 'No more sessions.',
+  'home.backToFirst': 'Back to the first page',
+  'home.upcomingLink': 'Upcoming sessions',
+  'org.pages': 'Pages of sessions',
+  'err.cursor_invalid': "This is not a link to a page of this list; start again from the first page.",
   // -- end of catalogue --
 } satisfies Record<string, string>;
 

@@ -652,6 +652,18 @@ const es = {
   'org.demo.remove': "Eliminar la demostración",
   'org.demo.confirm': "¿Eliminar la serie de demostración con sus sesiones, inscripciones, encuesta y correos? No se puede deshacer.",
   'org.demo.removed': "Se ha eliminado la serie de demostración.",
+  'home.pastTitle': 'Sesiones anteriores',
+  'home.pages.upcoming': 'Páginas de próximas sesiones',
+  'home.pages.past': 'Páginas de sesiones anteriores',
+  'home.prevPage': 'Página anterior',
+  'home.nextPage': 'Página siguiente',
+  'home.pageN': 'Página {page}',
+  'home.earlier': 'Sesiones más antiguas',
+  'home.noMore': 'No hay más sesiones.',
+  'home.backToFirst': 'Volver a la primera página',
+  'home.upcomingLink': 'Próximas sesiones',
+  'org.pages': 'Páginas de sesiones',
+  'err.cursor_invalid': "Este no es un enlace a una página de esta lista; vuelve a empezar desde la primera página.",
   // -- end of catalogue --
 } satisfies Catalogue;
 

@@ -652,6 +652,18 @@ const it = {
   'org.demo.remove': "Rimuovi la dimostrazione",
   'org.demo.confirm': "Rimuovere la serie dimostrativa con sessioni, iscrizioni, sondaggio e messaggi? L’operazione non si può annullare.",
   'org.demo.removed': "La serie dimostrativa è stata rimossa.",
+  'home.pastTitle': 'Sessioni passate',
+  'home.pages.upcoming': 'Pagine delle prossime sessioni',
+  'home.pages.past': 'Pagine delle sessioni passate',
+  'home.prevPage': 'Pagina precedente',
+  'home.nextPage': 'Pagina successiva',
+  'home.pageN': 'Pagina {page}',
+  'home.earlier': 'Sessioni precedenti',
+  'home.noMore': 'Non ci sono altre sessioni.',
+  'home.backToFirst': 'Torna alla prima pagina',
+  'home.upcomingLink': 'Prossime sessioni',
+  'org.pages': 'Pagine delle sessioni',
+  'err.cursor_invalid': "Questo non è un link a una pagina di questo elenco; ricomincia dalla prima pagina.",
   // -- end of catalogue --
 } satisfies Catalogue;
 

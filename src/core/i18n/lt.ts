@@ -652,6 +652,18 @@ const lt = {
   'org.demo.remove': "Pašalinti demonstraciją",
   'org.demo.confirm': "Pašalinti demonstracinį ciklą su jo renginiais, registracijomis, apklausa ir laiškais? Šio veiksmo atšaukti negalima.",
   'org.demo.removed': "Demonstracinis ciklas pašalintas.",
+  'home.pastTitle': 'Įvykę renginiai',
+  'home.pages.upcoming': 'Būsimų renginių puslapiai',
+  'home.pages.past': 'Įvykusių renginių puslapiai',
+  'home.prevPage': 'Ankstesnis puslapis',
+  'home.nextPage': 'Kitas puslapis',
+  'home.pageN': '{page} puslapis',
+  'home.earlier': 'Ankstesni renginiai',
+  'home.noMore': 'Daugiau renginių nėra.',
+  'home.backToFirst': 'Grįžti į pirmą puslapį',
+  'home.upcomingLink': 'Būsimi renginiai',
+  'org.pages': 'Renginių puslapiai',
+  'err.cursor_invalid': "Tai ne šio sąrašo puslapio nuoroda; pradėkite iš naujo nuo pirmo puslapio.",
   // -- end of catalogue --
 } satisfies Catalogue;
 

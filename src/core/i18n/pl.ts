@@ -652,6 +652,18 @@ const pl = {
   'org.demo.remove': "Usuń demonstrację",
   'org.demo.confirm': "Usunąć cykl demonstracyjny wraz ze spotkaniami, zapisami, ankietą i wiadomościami? Tej operacji nie można cofnąć.",
   'org.demo.removed': "Cykl demonstracyjny został usunięty.",
+  'home.pastTitle': 'Minione sesje',
+  'home.pages.upcoming': 'Strony nadchodzących sesji',
+  'home.pages.past': 'Strony minionych sesji',
+  'home.prevPage': 'Poprzednia strona',
+  'home.nextPage': 'Następna strona',
+  'home.pageN': 'Strona {page}',
+  'home.earlier': 'Wcześniejsze sesje',
+  'home.noMore': 'Nie ma więcej sesji.',
+  'home.backToFirst': 'Powrót do pierwszej strony',
+  'home.upcomingLink': 'Nadchodzące sesje',
+  'org.pages': 'Strony sesji',
+  'err.cursor_invalid': "To nie jest odnośnik do strony tej listy; zacznij od nowa od pierwszej strony.",
   // -- end of catalogue --
 } satisfies Catalogue;
 

@@ -652,6 +652,18 @@ const ro = {
   'org.demo.remove': "Eliminați demonstrația",
   'org.demo.confirm': "Eliminați seria demonstrativă cu sesiunile, înscrierile, sondajul și mesajele ei? Operațiunea nu poate fi anulată.",
   'org.demo.removed': "Seria demonstrativă a fost eliminată.",
+  'home.pastTitle': 'Sesiuni anterioare',
+  'home.pages.upcoming': 'Paginile sesiunilor viitoare',
+  'home.pages.past': 'Paginile sesiunilor anterioare',
+  'home.prevPage': 'Pagina anterioară',
+  'home.nextPage': 'Pagina următoare',
+  'home.pageN': 'Pagina {page}',
+  'home.earlier': 'Sesiuni mai vechi',
+  'home.noMore': 'Nu mai sunt sesiuni.',
+  'home.backToFirst': 'Înapoi la prima pagină',
+  'home.upcomingLink': 'Sesiuni viitoare',
+  'org.pages': 'Paginile sesiunilor',
+  'err.cursor_invalid': "Acesta nu este un link către o pagină a acestei liste; începeți din nou de la prima pagină.",
   // -- end of catalogue --
 } satisfies Catalogue;
 

@@ -7,7 +7,7 @@ import { can } from '../../core/access/index.js';
 import { tentativeLabel } from '../sessions/index.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { formatDurationMinutes, placeTimes, toIsoInZone, toIsoUtc } from '../../core/time/index.js';
-import { HubSchema, SessionSchema, SessionBody, ErrorSchema, IdParams } from './schemas.js';
+import { HubSchema, SessionSchema, SessionBody, ErrorSchema, IdParams, SessionListQuery, DEFAULT_LIMIT, decodeCursor, encodeCursor } from './schemas.js';
 
 const bearerOrganisers = new WeakMap<FastifyRequest, Organiser>();
 
@@ -104,18 +104,39 @@ export default function apiRoutes(instance: FastifyInstance): void {
     {
       schema: {
         tags: ['sessions'],
-        summary: 'All sessions',
-        querystring: Type.Object({ status: Type.Optional(Type.String()), seriesId: Type.Optional(Type.Integer()) }, { additionalProperties: false }),
-        response: { 200: Type.Array(SessionSchema) },
+        summary: 'Sessions, a page at a time',
+        description:
+          'Sessions in date order (undated ones by when they were created), `limit` at a time. When more follow, the answer carries ' +
+          '`Link: <…>; rel="next"` (the URL of the next page, filters kept) and `X-Next-Cursor` (the `cursor` to pass for it); ' +
+          'the last page has neither. A page of a list that changes meanwhile never repeats or skips a session that stays put.',
+        querystring: SessionListQuery,
+        response: {
+          200: Type.Array(SessionSchema, {
+            headers: {
+              Link: Type.String({ description: 'the next page: `<URL>; rel="next"`, when there is one' }),
+              'X-Next-Cursor': Type.String({ description: 'the `cursor` of the next page, when there is one' }),
+            },
+          }),
+          400: ErrorSchema,
+        },
       },
     },
-    (req) => {
+    (req, reply) => {
       const q = req.query;
       const o = optionalCaller(req);
-      return sessions
-        .list()
-        .filter((s) => (q.status ? s.status === q.status : true) && (q.seriesId ? s.seriesId === q.seriesId : true))
-        .map((s) => sessionJson(s, { withJoinUrl: !!o && can(o, 'session.read', s) }));
+      const limit = q.limit ?? DEFAULT_LIMIT;
+      const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
+      const page = sessions.listPage({ status: q.status, seriesId: q.seriesId }, limit, after);
+      if (page.next) {
+        const cursor = encodeCursor(page.next);
+        const next = new URLSearchParams();
+        if (q.status !== undefined) next.set('status', q.status);
+        if (q.seriesId !== undefined) next.set('seriesId', String(q.seriesId));
+        next.set('limit', String(limit));
+        next.set('cursor', cursor);
+        reply.header('Link', `</api/v1/sessions?${next.toString()}>; rel="next"`).header('X-Next-Cursor', cursor);
+      }
+      return page.items.map((s) => sessionJson(s, { withJoinUrl: !!o && can(o, 'session.read', s) }));
     },
   );
 

@@ -3,6 +3,8 @@
  * Pages take web forms (every field text, see core/render/boundary.ts); the API takes JSON.
  */
 import Type from 'typebox';
+import { AppError } from '../../core/errors.js';
+import type { ListKey } from '../sessions/index.js';
 
 export const HubSchema = Type.Object({
   id: Type.Integer(),
@@ -79,3 +81,33 @@ export const SessionBody = Type.Object(
 export const ErrorSchema = Type.Object({ error: Type.String(), message: Type.String(), field: Type.Optional(Type.String()), fields: Type.Optional(Type.Array(Type.Any())) });
 
 export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+
+/** Sessions per page of `GET /sessions` unless `limit` says otherwise, and the most it may say. */
+export const DEFAULT_LIMIT = 50;
+export const MAX_LIMIT = 200;
+
+export const SessionListQuery = Type.Object(
+  {
+    status: Type.Optional(Type.String({ description: 'only sessions in this status (tentative, scheduled, cancelled, completed)' })),
+    seriesId: Type.Optional(Type.Integer({ description: 'only the sessions of this series' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LIMIT, description: `sessions per page, 1–${MAX_LIMIT} (default ${DEFAULT_LIMIT})` })),
+    cursor: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$', description: 'where the page starts: the `X-Next-Cursor` of the page before (opaque); absent for the first page' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** The cursor after a session: base64url of its sort key and id, so that the next page starts right after it. */
+export function encodeCursor(key: ListKey): string {
+  return Buffer.from(`${key.at}.${key.id}`).toString('base64url');
+}
+
+/** The key a cursor from encodeCursor stands for; anything else is refused, naming `cursor`. */
+export function decodeCursor(cursor: string): ListKey {
+  const m = /^(-?\d{1,16})\.(\d{1,16})$/.exec(Buffer.from(cursor, 'base64url').toString('latin1'));
+  const at = Number(m?.[1]);
+  const id = Number(m?.[2]);
+  if (!m || !Number.isSafeInteger(at) || !Number.isSafeInteger(id)) throw new AppError('cursor_invalid', 'not a cursor this list gave (take X-Next-Cursor or the Link header of the page before)', 400, 'cursor');
+  return { at, id };
+}

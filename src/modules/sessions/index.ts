@@ -14,7 +14,7 @@ export { countryName, countryOptions, isCountryCode } from './countries.js';
 export { greeting, registerNoticeEmailKind, sessionFacts, standardFooter } from './emails.js';
 export { hubRepository, HubRepository, type Hub } from './hubs-repository.js';
 export { sessionTimes, tentativeLabel } from './present.js';
-export { sessionRepository, SessionRepository, type Session } from './repository.js';
+export { sessionRepository, SessionRepository, type ListKey, type Session } from './repository.js';
 export { mayOn } from './routes.js';
 export { seriesRepository, SeriesRepository } from './series-repository.js';
 export { INVITE_FIELDS, SessionService, type SessionChange } from './service.js';

@@ -72,6 +72,47 @@ interface SessionRow {
 
 const SELECT = `SELECT s.*, (SELECT group_concat(hub_id) FROM session_hosts h WHERE h.session_id = s.id) AS co_hosts FROM sessions s`;
 
+/** Where a list stopped: the last session's sort key (epoch ms) and id; the next page starts after it. */
+export interface ListKey {
+  at: number;
+  id: number;
+}
+
+/** Filters of the API's list (absent: any). */
+export interface ListFilter {
+  status?: string;
+  seriesId?: number;
+}
+
+/** A page of a list; `next` is set when there is more after it. */
+export interface ListPage {
+  items: Session[];
+  next: ListKey | null;
+}
+
+// A session is over when it is completed, when it has ended, or, when tentative or without a date,
+// when its rough month has ended. The home page shows the rest as upcoming.
+const PAST = `(s.status = 'completed' OR ifnull(s.end_utc <= @now, 0)
+  OR ifnull((s.status = 'tentative' OR s.start_utc IS NULL) AND unixepoch(s.approx_month || '-01', '+1 month') * 1000 <= @now, 0))`;
+/**
+ * No upcoming session stands more than this before now on the home page: a dated one ends at most
+ * a day after it starts; one without a date stands within its rough month, which has not ended.
+ * The upcoming list starts its index range there instead of reading every past session.
+ */
+export const UPCOMING_WINDOW_MS = 32 * 24 * 3600_000;
+// Sessions of one hub (owned or co-hosted) when @hub is set; all when it is null.
+const HUB = `(@hub IS NULL OR s.hub_id = @hub OR EXISTS (SELECT 1 FROM session_hosts h WHERE h.session_id = s.id AND h.hub_id = @hub))`;
+const FILTER = `(@status IS NULL OR s.status = @status) AND (@seriesId IS NULL OR s.series_id = @seriesId)`;
+
+/** The SQL of the paged lists (exported so that a test can check their query plans). */
+export const PAGED_SQL = {
+  upcoming: `${SELECT} WHERE s.list_at >= @floor AND NOT ${PAST} AND ${HUB} ORDER BY s.list_at, s.id LIMIT @limit OFFSET @offset`,
+  upcomingCount: `SELECT count(*) AS n FROM sessions s WHERE s.list_at >= @floor AND NOT ${PAST} AND ${HUB}`,
+  past: `${SELECT} WHERE ${PAST} AND ${HUB} ORDER BY s.list_at DESC, s.id LIMIT @limit OFFSET @offset`,
+  orderedFirst: `${SELECT} WHERE ${FILTER} ORDER BY s.order_at, s.id LIMIT @limit`,
+  orderedAfter: `${SELECT} WHERE (s.order_at, s.id) > (@at, @id) AND ${FILTER} ORDER BY s.order_at, s.id LIMIT @limit`,
+} as const;
+
 const toSession = (r: SessionRow): Session => ({
   id: r.id,
   slug: r.slug,
@@ -138,6 +179,11 @@ export class SessionRepository {
   private readonly bump;
   private readonly addHost;
   private readonly seriesHub;
+  private readonly upcomingPage;
+  private readonly pastPage;
+  private readonly upcomingCount;
+  private readonly orderedFirst;
+  private readonly orderedAfter;
 
   constructor(db: DB) {
     this.all = db.prepare<[], SessionRow>(`${SELECT} ORDER BY coalesce(s.start_utc, s.created_at), s.id`);
@@ -168,6 +214,36 @@ export class SessionRepository {
     this.addHost = db.prepare('INSERT OR IGNORE INTO session_hosts (session_id, hub_id) VALUES (?, ?)');
     // A hub that owns a session in a series may add more there (see the access policy).
     this.seriesHub = db.prepare('INSERT OR IGNORE INTO series_hubs (series_id, hub_id) VALUES (?, ?)');
+    // The home page's lists walk their index (db/010_paging.sql) and stop after a page.
+    type Window = { now: number; hub: number | null; limit: number; offset: number };
+    this.upcomingPage = db.prepare<Window & { floor: number }, SessionRow>(PAGED_SQL.upcoming);
+    this.upcomingCount = db.prepare<{ now: number; hub: number | null; floor: number }, { n: number }>(PAGED_SQL.upcomingCount);
+    this.pastPage = db.prepare<Window, SessionRow>(PAGED_SQL.past);
+    // The API's list: keyset paging on (order_at, id), the order list() gives.
+    type Filter = { status: string | null; seriesId: number | null; limit: number };
+    this.orderedFirst = db.prepare<Filter, SessionRow>(PAGED_SQL.orderedFirst);
+    this.orderedAfter = db.prepare<Filter & { at: number; id: number }, SessionRow>(PAGED_SQL.orderedAfter);
+  }
+
+  /** Sessions not over at `now`, soonest first: `limit` of them after skipping `offset`; only a hub's (owned or co-hosted) when `hub` is set. */
+  upcoming(now: number, limit: number, offset: number, hub: number | null = null): Session[] {
+    return this.upcomingPage.all({ now, floor: now - UPCOMING_WINDOW_MS, hub, limit, offset }).map(toSession);
+  }
+  /** How many sessions upcoming() has in all. */
+  countUpcoming(now: number, hub: number | null = null): number {
+    return this.upcomingCount.get({ now, floor: now - UPCOMING_WINDOW_MS, hub })?.n ?? 0;
+  }
+  /** Sessions over at `now`, latest first: `limit` of them after skipping `offset`; only a hub's when `hub` is set. */
+  past(now: number, limit: number, offset: number, hub: number | null = null): Session[] {
+    return this.pastPage.all({ now, hub, limit, offset }).map(toSession);
+  }
+  /** Up to `limit` sessions in list() order after `after` (from the start without it), filtered. */
+  ordered(filter: ListFilter, limit: number, after?: ListKey): ListPage {
+    const f = { status: filter.status ?? null, seriesId: filter.seriesId ?? null, limit: limit + 1 };
+    const rows = after ? this.orderedAfter.all({ ...f, at: after.at, id: after.id }) : this.orderedFirst.all(f);
+    const items = rows.slice(0, limit).map(toSession);
+    const last = items[items.length - 1];
+    return { items, next: rows.length > limit && last ? { at: last.startUtc ?? last.createdAt, id: last.id } : null };
   }
 
   list(): Session[] {

@@ -13,7 +13,10 @@ import { ActionForm, IdParams, Query, notTextErrors, textValues } from '../../co
 import { can, canGlobal, canUseSeries } from '../../core/access/index.js';
 import { demoState, removeDemo } from './demo.js';
 import type { Organiser } from '../organisers/index.js';
-import { SessionForm } from './schemas.js';
+import { PageQuery, SessionForm } from './schemas.js';
+
+/** Sessions per page of the organiser's list. */
+const ORGANISER_PAGE_SIZE = 20;
 
 type FormBody = Record<string, unknown>;
 
@@ -128,13 +131,20 @@ export default function organiserRoutes(instance: FastifyInstance): void {
     const area = plain.withTypeProvider<TypeBoxTypeProvider>();
     area.addHook('preHandler', requireOrganiser);
 
-    area.get('/organiser', { schema: { querystring: Query({}) } }, async (req, reply) => {
+    area.get('/organiser', { schema: { querystring: PageQuery } }, async (req, reply) => {
       const organiser = signedInOrganiser(req);
       const lang = langOf(req);
-      const list = sessions.listFor(organiser);
+      const page = Number(req.query.page ?? 1);
+      const { items: list, more } = sessions.pageFor(organiser, page, ORGANISER_PAGE_SIZE);
       const hubName = new Map(sessions.hubs().map((h) => [h.id, h.name]));
+      const href = (n: number) => (n === 1 ? '/organiser' : `/organiser?page=${n}`);
       return render(req, reply, 'pages/organiser/index', {
         title: t(lang, 'org.title'),
+        pager:
+          list.length && (page > 1 || more)
+            ? { label: t(lang, 'org.pages'), prev: page > 1 ? href(page - 1) : undefined, next: more ? href(page + 1) : undefined, current: t(lang, 'home.pageN', { page }) }
+            : undefined,
+        beyond: page > 1 && !list.length,
         items: list.map((s) => ({ session: s, hub: hubName.get(s.hubId), times: sessionTimes(s, organiser.zone, lang), may: mayOn(organiser, s) })),
         roleLabel: organiser.role === 'admin' ? t(lang, 'org.role.admin') : t(lang, 'org.role.hub', { hub: (organiser.hubId === null ? undefined : hubName.get(organiser.hubId)) ?? '' }),
         demo: canGlobal(organiser, 'demo.remove') ? demoState(app.services.db, app.services.repos.settings) : undefined,

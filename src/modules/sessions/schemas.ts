@@ -3,7 +3,7 @@
  * Pages take web forms (every field text, see core/render/boundary.ts); the API takes JSON.
  */
 import Type from 'typebox';
-import { Form, Text, TextOrList } from '../../core/render/boundary.js';
+import { Form, Query, Text, TextOrList } from '../../core/render/boundary.js';
 
 export const FeedIdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 
@@ -29,3 +29,6 @@ export const SessionForm = Form({
   reminderOffsets: opt(Text),
   reminderPreset: opt(TextOrList),
 });
+
+/** `?page=N` of a paged list: a whole number from 1 to 9999 (anything else is refused, naming `page`). */
+export const PageQuery = Query({ page: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,3}$' })) });

@@ -10,7 +10,7 @@ import type { Hub, HubRepository } from './hubs-repository.js';
 import type { SessionRepository } from './repository.js';
 import type { Series, SeriesRepository } from './series-repository.js';
 import type { Organiser } from '../organisers/index.js';
-import type { ApproxPart, Session, SessionData, SessionStatus } from './repository.js';
+import type { ApproxPart, ListFilter, ListKey, ListPage, Session, SessionData, SessionStatus } from './repository.js';
 import { checkDateInRange, parseDurationMinutes, validateZone, wallToInstant } from '../../core/time/index.js';
 import { hasControl, isHttpUrl, multiLine, singleLine, slugify, str } from '../../core/text.js';
 
@@ -107,11 +107,6 @@ export class SessionService {
     return this.repos.series.allowsHub(seriesId, hubId);
   }
 
-  /** Sessions an organiser may see in the organiser area (owned or co-hosted; all for an administrator). */
-  listFor(o: Organiser): Session[] {
-    return this.list().filter((s) => can(o, 'session.read', s));
-  }
-
   get(id: number): Session {
     const s = Number.isSafeInteger(id) ? this.repos.sessions.get(id) : undefined;
     if (!s) throw notFound('session');
@@ -125,14 +120,37 @@ export class SessionService {
     return s;
   }
 
-  /** Upcoming first (soonest first, tentative ones by their rough month), then past (latest first). */
-  partition(sessions: Session[]): { upcoming: Session[]; past: Session[] } {
+  /**
+   * One page of the home page's lists: upcoming (soonest first, tentative ones by their rough
+   * month) or past (latest first). Pages count from 1; `more` says whether another follows.
+   */
+  page(which: 'upcoming' | 'past', page: number, size: number): { items: Session[]; more: boolean } {
     const now = this.clock.now();
-    const isPast = (s: Session) =>
-      s.status === 'completed' || (s.endUtc !== null && s.endUtc <= now) || (s.status === 'tentative' && !!s.approxMonth && monthEnd(s.approxMonth) <= now);
-    const upcoming = sessions.filter((s) => !isPast(s)).sort((a, b) => sortKey(a) - sortKey(b));
-    const past = sessions.filter(isPast).sort((a, b) => sortKey(b) - sortKey(a));
-    return { upcoming, past };
+    const offset = (page - 1) * size;
+    const rows = which === 'upcoming' ? this.repos.sessions.upcoming(now, size + 1, offset) : this.repos.sessions.past(now, size + 1, offset);
+    return { items: rows.slice(0, size), more: rows.length > size };
+  }
+
+  /**
+   * One page of the sessions an organiser may see (owned or co-hosted; all for an administrator):
+   * upcoming first (soonest first), then past (latest first).
+   */
+  pageFor(o: Organiser, page: number, size: number): { items: Session[]; more: boolean } {
+    const now = this.clock.now();
+    // The access policy's 'session.read' as a query (an administrator sees all, an organiser their
+    // hub's, owned or co-hosted), checked again on each row by the policy itself.
+    const hub = o.role === 'admin' ? null : (o.hubId ?? -1);
+    const offset = (page - 1) * size;
+    const upcomingCount = this.repos.sessions.countUpcoming(now, hub);
+    const rows = offset < upcomingCount ? this.repos.sessions.upcoming(now, size + 1, offset, hub) : [];
+    if (rows.length < size + 1) rows.push(...this.repos.sessions.past(now, size + 1 - rows.length, Math.max(0, offset - upcomingCount), hub));
+    const items = rows.filter((s) => can(o, 'session.read', s));
+    return { items: items.slice(0, size), more: items.length > size };
+  }
+
+  /** Up to `limit` sessions in date order (list()'s) after `after`, filtered; `next` is where the next page starts. */
+  listPage(filter: ListFilter, limit: number, after?: ListKey): ListPage {
+    return this.repos.sessions.ordered(filter, limit, after);
   }
 
   create(input: SessionInput, actor: Organiser): Session {
@@ -350,17 +368,3 @@ function diffFields(before: Session, after: SessionData): string[] {
   return changed;
 }
 
-function monthEnd(month: string): number {
-  const [y = NaN, m = NaN] = month.split('-').map(Number);
-  return Date.UTC(y, m, 1);
-}
-
-function sortKey(s: Session): number {
-  if (s.startUtc !== null) return s.startUtc;
-  if (s.approxMonth) {
-    const [y = NaN, m = NaN] = s.approxMonth.split('-').map(Number);
-    const day = s.approxPart === 'early' ? 5 : s.approxPart === 'late' ? 25 : 15;
-    return Date.UTC(y, m - 1, day);
-  }
-  return s.createdAt;
-}
