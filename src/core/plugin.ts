@@ -62,10 +62,15 @@ export default fp<CoreOptions>(
       },
     });
     await app.register(fastifyRateLimit, { global: false });
+    // Templates are read and compiled once, except under `npm run dev` (NODE_ENV=development), where
+    // an edited template shows on the next request. @fastify/view turns Eta's cache off unless told
+    // `production`, whatever Eta was given.
+    const compileOnce = process.env.NODE_ENV !== 'development';
     await app.register(fastifyView, {
-      engine: { eta: new Eta({ views: path.join(ROOT, 'views'), autoEscape: true, cache: process.env.NODE_ENV !== 'development' }) },
+      engine: { eta: new Eta({ views: path.join(ROOT, 'views'), autoEscape: true, cache: compileOnce }) },
       root: path.join(ROOT, 'views'),
       viewExt: 'eta',
+      production: compileOnce,
     });
     await app.register(fastifyStatic, { root: path.join(ROOT, 'public'), prefix: '/public/', cacheControl: true, maxAge: 3600_000 });
     // The API's documentation (/api/docs) collects the tagged routes registered after it.
