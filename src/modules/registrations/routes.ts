@@ -88,7 +88,7 @@ export async function renderSessionPage(app: FastifyInstance, req: FastifyReques
       title: session.title,
       session,
       hub,
-      coHosts: session.coHostIds.flatMap((id) => sessions.hub(id) ?? []),
+      coHosts: sessions.hubsById(session.coHostIds),
       series: session.seriesId === null ? undefined : sessions.series(session.seriesId),
       times: sessionTimes(session, zone, lang),
       canManage: organiser ? can(organiser, 'session.read', session) : false,
