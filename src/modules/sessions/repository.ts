@@ -126,6 +126,15 @@ const params = (s: SessionData) => ({
   reminderOffsets: JSON.stringify(s.reminderOffsets ?? [1440, 60]),
 });
 
+interface VersionRow {
+  n: number;
+  mx: number;
+  su: number;
+  sq: number;
+}
+
+const versionText = (r: VersionRow | undefined): string => (r ? `${r.n}.${r.mx}.${r.su}.${r.sq}` : '0');
+
 export class SessionRepository {
   private readonly all;
   private readonly byId;
@@ -138,6 +147,10 @@ export class SessionRepository {
   private readonly bump;
   private readonly addHost;
   private readonly seriesHub;
+  private readonly hubFeed;
+  private readonly hubFeedVersion;
+  private readonly seriesFeed;
+  private readonly seriesFeedVersion;
 
   constructor(db: DB) {
     this.all = db.prepare<[], SessionRow>(`${SELECT} ORDER BY coalesce(s.start_utc, s.created_at), s.id`);
@@ -168,6 +181,32 @@ export class SessionRepository {
     this.addHost = db.prepare('INSERT OR IGNORE INTO session_hosts (session_id, hub_id) VALUES (?, ?)');
     // A hub that owns a session in a series may add more there (see the access policy).
     this.seriesHub = db.prepare('INSERT OR IGNORE INTO series_hubs (series_id, hub_id) VALUES (?, ?)');
+    // Calendar feeds: the sessions with a fixed time that ended at or after @since, and a version of
+    // them that changes whenever one of them does (any change moves updated_at or the SEQUENCE) or
+    // one joins or leaves (the count and the sum move).
+    const ofHub = 'WHERE (s.hub_id = @id OR s.id IN (SELECT session_id FROM session_hosts WHERE hub_id = @id)) AND s.end_utc >= @since';
+    const ofSeries = 'WHERE s.series_id = @id AND s.end_utc >= @since';
+    const VERSION = 'SELECT count(*) AS n, coalesce(max(s.updated_at), 0) AS mx, total(s.updated_at) AS su, total(s.sequence) AS sq FROM sessions s';
+    this.hubFeed = db.prepare<[{ id: number; since: number }], SessionRow>(`${SELECT} ${ofHub} ORDER BY coalesce(s.start_utc, s.created_at), s.id`);
+    this.hubFeedVersion = db.prepare<[{ id: number; since: number }], VersionRow>(`${VERSION} ${ofHub}`);
+    this.seriesFeed = db.prepare<[{ id: number; since: number }], SessionRow>(`${SELECT} ${ofSeries} ORDER BY coalesce(s.start_utc, s.created_at), s.id`);
+    this.seriesFeedVersion = db.prepare<[{ id: number; since: number }], VersionRow>(`${VERSION} ${ofSeries}`);
+  }
+
+  /** The dated sessions a hub organises or co-hosts that ended at or after `since` (epoch ms), in date order. */
+  hubFeedSessions(hubId: number, since: number): Session[] {
+    return this.hubFeed.all({ id: hubId, since }).map(toSession);
+  }
+  /** A text that changes whenever the hub feed's sessions do. */
+  hubFeedVersionOf(hubId: number, since: number): string {
+    return versionText(this.hubFeedVersion.get({ id: hubId, since }));
+  }
+  /** The dated sessions of a series that ended at or after `since`, in date order. */
+  seriesFeedSessions(seriesId: number, since: number): Session[] {
+    return this.seriesFeed.all({ id: seriesId, since }).map(toSession);
+  }
+  seriesFeedVersionOf(seriesId: number, since: number): string {
+    return versionText(this.seriesFeedVersion.get({ id: seriesId, since }));
   }
 
   list(): Session[] {
