@@ -44,7 +44,6 @@ const toHub = (r: HubRow): Hub => ({
 export class HubRepository {
   private readonly all;
   private readonly byId;
-  private readonly byIds;
   private readonly bySlug;
   private readonly upsert;
 
@@ -52,7 +51,6 @@ export class HubRepository {
     this.all = db.prepare<[], HubRow>('SELECT * FROM hubs ORDER BY country, name');
     this.byId = db.prepare<[number], HubRow>('SELECT * FROM hubs WHERE id = ?');
     this.bySlug = db.prepare<[string], HubRow>('SELECT * FROM hubs WHERE slug = ?');
-    this.byIds = db.prepare<[string], HubRow>('SELECT * FROM hubs WHERE id IN (SELECT value FROM json_each(?))');
     this.upsert = db.prepare(
       `INSERT INTO hubs (slug, name, full_name, country, country_code, zone, language, contact_email, coordinator, created_at)
        VALUES (@slug, @name, @fullName, @country, @countryCode, @zone, @language, @contactEmail, @coordinator, @createdAt)
@@ -68,12 +66,6 @@ export class HubRepository {
   get(id: number): Hub | undefined {
     const r = this.byId.get(id);
     return r && toHub(r);
-  }
-  /** The hubs with these ids, in the order given (unknown ids left out): one query for all. */
-  getMany(ids: readonly number[]): Hub[] {
-    if (ids.length === 0) return [];
-    const found = new Map(this.byIds.all(JSON.stringify(ids)).map((r) => [r.id, toHub(r)]));
-    return ids.flatMap((id) => found.get(id) ?? []);
   }
   getBySlug(slug: string): Hub | undefined {
     const r = this.bySlug.get(slug);

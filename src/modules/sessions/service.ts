@@ -113,11 +113,6 @@ export class SessionService {
     return this.repos.hubs.get(id);
   }
 
-  /** Several hubs by id, in that order (e.g. a session's co-hosts), with one query. */
-  hubsById(ids: readonly number[]): Hub[] {
-    return this.repos.hubs.getMany(ids);
-  }
-
   seriesList(): Series[] {
     return this.repos.series.list();
   }
