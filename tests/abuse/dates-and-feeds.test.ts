@@ -115,6 +115,7 @@ describe('session dates and poll slots from 2000-01-01 to 2100-12-31', () => {
 describe('a feed with one event that cannot be built', () => {
   let good: Session;
   let bad: Session;
+  let broken: Session;
   let other: Session;
   let seriesId: number;
   let personalToken: string;
@@ -137,10 +138,14 @@ describe('a feed with one event that cannot be built', () => {
     // Old data, as an earlier version let in: 31 December 1969, before the epoch.
     const start = Date.UTC(1969, 11, 31, 8, 0);
     t.db.prepare("UPDATE sessions SET start_date = '1969-12-31', start_time = '10:00', start_utc = ?, end_utc = ?, status = 'completed' WHERE id = ?").run(start, start + 3_600_000, bad.id);
+    // Feeds hold only the last 12 months and the future, so the 1969 session never reaches one; a
+    // session damaged inside that window (it ends before it starts) does, and must be left out there.
+    broken = make('Session that ends before it starts', { coHostIds: [ro] });
+    t.db.prepare('UPDATE sessions SET end_utc = start_utc - 3600000 WHERE id = ?').run(broken.id);
   });
 
   const uidsOf = (ics: string) => ICAL.Component.fromString(ics).getAllSubcomponents('vevent').map((v) => String(v.getFirstPropertyValue('uid')));
-  const leftOutLogs = () => logLines.filter((l) => l.sessionId === bad.id && l.level === 50);
+  const leftOutLogs = () => logLines.filter((l) => (l.sessionId === bad.id || l.sessionId === broken.id) && l.level === 50);
 
   it('the hub feeds (organiser and co-host), the series feed and the session’s own file answer 200 with every other event; the bad one is left out and logged with its id and the request id', async () => {
     const client = new HttpClient(base);
@@ -153,6 +158,7 @@ describe('a feed with one event that cannot be built', () => {
       expect(res.statusCode).toBe(200);
       expect(res.headers['content-type']).toContain('text/calendar');
       expect(uidsOf(res.body)).not.toContain(bad.calendarUid);
+      expect(uidsOf(res.body)).not.toContain(broken.calendarUid);
     }
     expect(uidsOf(gr.body)).toContain(good.calendarUid);
     expect(uidsOf(ro.body)).toContain(other.calendarUid);
@@ -160,6 +166,9 @@ describe('a feed with one event that cannot be built', () => {
     expect(uidsOf(own.body)).toEqual([]);
     const logged = leftOutLogs().slice(before);
     expect(logged.length).toBeGreaterThanOrEqual(4);
+    // The session's own file, and each of the three feeds that hold the damaged session.
+    expect(logged.filter((l) => l.sessionId === bad.id).length).toBeGreaterThanOrEqual(1);
+    expect(logged.filter((l) => l.sessionId === broken.id).length).toBeGreaterThanOrEqual(3);
     for (const l of logged) expect(l.reqId).toBeTruthy();
     // The log names the session, never the person.
     expect(JSON.stringify(logged)).not.toContain('ioana@example.org');

@@ -7,12 +7,15 @@ export class SettingsRepository {
   private readonly setStmt;
   private readonly insertStmt;
   private readonly deleteStmt;
+  private readonly versionStmt;
 
-  constructor(private readonly db: DB) {
+  constructor(db: DB) {
     this.getStmt = db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?');
     this.setStmt = db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
     this.insertStmt = db.prepare('INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)');
     this.deleteStmt = db.prepare('DELETE FROM settings WHERE key = ?');
+    // Prepared once: readiness asks on every probe.
+    this.versionStmt = db.prepare<[], number>('PRAGMA user_version').pluck();
   }
   get(key: string): string | undefined {
     return this.getStmt.get(key)?.value;
@@ -33,7 +36,7 @@ export class SettingsRepository {
 
   /** The schema version (PRAGMA user_version): answers only if the database does. */
   schemaVersion(): number {
-    return this.db.pragma('user_version', { simple: true }) as number;
+    return mustExist(this.versionStmt.get(), 'schema version');
   }
 }
 

@@ -73,7 +73,7 @@ export async function render(req: FastifyRequest, reply: FastifyReply, template:
   // A page may speak a language of its own (a personal page speaks its owner's language).
   const lang = isLanguage(data.lang) ? data.lang : langOf(req);
   const organiser = req.server.hasDecorator('signedInViewer') ? req.server.signedInViewer(req) : undefined;
-  const csrfToken = reply.generateCsrf();
+  const csrfToken = new LazyCsrfToken(reply);
   reply.code(status).header('Cache-Control', 'no-store');
   return reply.viewAsync(template, {
     languages: LANGUAGES.map((code) => ({ code, name: LANGUAGE_NAMES[code] })),
@@ -87,6 +87,20 @@ export async function render(req: FastifyRequest, reply: FastifyReply, template:
     t: translator(lang),
     errorSummary: errorSummaryOf,
   });
+}
+
+/**
+ * The CSRF token of a page, made when a template first writes it (`<%= it.csrfToken %>`): a page
+ * without a form sets no CSRF cookie and spends nothing on it. One token per page, however often
+ * it is written.
+ */
+class LazyCsrfToken {
+  private value: string | undefined;
+  constructor(private readonly reply: FastifyReply) {}
+  toString(): string {
+    this.value ??= this.reply.generateCsrf();
+    return this.value;
+  }
 }
 
 /** A short notice after a redirect (?msg=org.saved): only known catalogue keys, never free text. */

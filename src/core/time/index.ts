@@ -6,6 +6,7 @@
 import { zoneNamedBy } from './zone-names.js';
 import { DateTime, IANAZone, Settings } from 'luxon';
 import { AppError } from '../errors.js';
+import { Lru } from '../lru.js';
 
 // Never let the host's TZ leak into a conversion that forgot its zone.
 Settings.defaultZone = 'UTC';
@@ -194,8 +195,14 @@ export function toIsoUtc(ms: number): string {
 
 /** ISO 8601 with the zone's offset, e.g. 2021-07-15T11:00:00+03:00. */
 export function toIsoInZone(ms: number, zone: string): string {
-  return DateTime.fromMillis(ms, { zone }).toISO({ suppressMilliseconds: true }) ?? '';
+  return isoInZone.getOrSet(`${ms}|${zone}`, () => DateTime.fromMillis(ms, { zone }).toISO({ suppressMilliseconds: true }) ?? '');
 }
+
+// The same instants are shown again and again (every view of a session, every API answer): what
+// depends only on an instant and a zone is computed once. Bounded, so old sessions fall out.
+const MEMO_ENTRIES = 2000;
+const isoInZone = new Lru<string, string>(MEMO_ENTRIES);
+const placeTable = new Lru<string, readonly PlaceTime[]>(MEMO_ENTRIES);
 
 export type DateStyle = 'full' | 'long' | 'medium' | 'short';
 
@@ -261,7 +268,15 @@ export interface PlaceTime {
 }
 
 /** Local time of an instant in every participating place, with working-hours marks. */
-export function placeTimes(startMs: number, durationMinutes: number, referenceZone?: string, places: readonly Place[] = PLACES): PlaceTime[] {
+export function placeTimes(startMs: number, durationMinutes: number, referenceZone?: string, places: readonly Place[] = PLACES): readonly PlaceTime[] {
+  if (places !== PLACES) return computePlaceTimes(startMs, durationMinutes, referenceZone, places);
+  // Frozen: every caller shares the cached table.
+  return placeTable.getOrSet(`${startMs}|${durationMinutes}|${referenceZone ?? ''}`, () =>
+    Object.freeze(computePlaceTimes(startMs, durationMinutes, referenceZone, places).map((p) => Object.freeze(p))),
+  );
+}
+
+function computePlaceTimes(startMs: number, durationMinutes: number, referenceZone: string | undefined, places: readonly Place[]): PlaceTime[] {
   const endMs = startMs + durationMinutes * 60_000;
   const refDate = referenceZone ? DateTime.fromMillis(startMs, { zone: referenceZone }).startOf('day') : undefined;
   return places.map((place) => {

@@ -39,7 +39,7 @@ export interface SlotView {
   shortInViewerZone: string;
   viewerZone: string;
   sameZone: boolean;
-  places: PlaceTime[];
+  places: readonly PlaceTime[];
   /** Places where the slot falls outside working hours. */
   outside: PlaceTime[];
   /** Countries of the network where every place is within working hours. */

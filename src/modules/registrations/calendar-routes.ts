@@ -12,7 +12,10 @@
  *                                no ORGANIZER, no ATTENDEE; each event carries the person's own
  *                                join link for that session. A cancelled registration's session
  *                                leaves the feed; a cancelled session stays, STATUS:CANCELLED, so
- *                                subscribed calendars strike it.
+ *                                subscribed calendars strike it. Like the public feeds it holds
+ *                                the sessions that ended at most 12 months ago and every later
+ *                                one; its ETag comes from the version of its seats and sessions
+ *                                (one query), and If-None-Match is answered with 304 unbuilt.
  *
  * Both are personal: never cached by anyone (`no-store, private`), never indexed. GET changes
  * nothing. An unknown or erased token is a 404 that says nothing more.
@@ -20,14 +23,15 @@
  * The DTSTAMP of an invite is when it was made (the app's clock).
  */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { buildInvite, buildPublicCalendar, googleSubscribeLink, type CalendarEvent } from '../../core/calendar/index.js';
 import { hasFixedTime, sessionToEvent } from '../sessions/index.js';
 import { notFound, mustExist } from '../../core/errors.js';
-import { t, type MessageKey } from '../../core/i18n/index.js';
+import { t, type Language, type MessageKey } from '../../core/i18n/index.js';
+import { Lru } from '../../core/lru.js';
 import type { Registration } from './repository.js';
 import type { Session } from '../sessions/index.js';
-import { logLeftOut, plausibleInstant } from '../sessions/index.js';
+import { feedWindowStart, logLeftOut, matchesIfNoneMatch, plausibleInstant, versionEtag } from '../sessions/index.js';
 import { render, personalLang } from '../../core/render/context.js';
 import { Params, Query, Text } from '../../core/render/boundary.js';
 
@@ -122,13 +126,34 @@ export default function personalCalendarRoutes(instance: FastifyInstance): void 
       .send(content);
   });
 
+  // Feeds by version (see below); they hold personal links, so they live only in this process's
+  // memory, bounded, keyed by the registration rather than the address.
+  const builtFeeds = new Lru<string, string>(500);
+
   app.get('/r/:token/calendar.ics', { schema: { params: Params({ token: Text }), querystring: Query({}) } }, async (req, reply) => {
     const reg = owner(req.params.token);
     const lang = personalLang(req, reg.language);
+    const email = mustExist(reg.email, 'email address');
+    const since = feedWindowStart(clock.now());
+    // The same person, language and seats (sessions unchanged) give the same bytes: built once per version.
+    const version = JSON.stringify(['personal', reg.id, lang, registrations.personalFeedVersion(email, since)]);
+    const etag = versionEtag(version);
+    personalHeaders(reply).header('ETag', etag);
+    if (matchesIfNoneMatch(req.headers['if-none-match'], etag)) return reply.code(304).send();
+    const body = builtFeeds.getOrSet(version, () => personalFeed(req, email, since, lang));
+    return reply
+      .code(200)
+      .header('Content-Type', 'text/calendar; charset=utf-8')
+      .header('Content-Disposition', 'inline; filename="kairos-my-sessions.ics"')
+      .send(body);
+  });
+
+  /** The person's feed: every session they hold a confirmed seat for, with their own join links. */
+  const personalFeed = (req: FastifyRequest, email: string, since: number, lang: Language): string => {
     const events: CalendarEvent[] = [];
     const idOf = new Map<string, number>();
     let stampMs = 0;
-    for (const seat of registrations.confirmedSeats(mustExist(reg.email, 'email address'))) {
+    for (const seat of registrations.confirmedSeats(email, since)) {
       const session = sessions.get(seat.sessionId);
       // No DTSTART yet: the session joins the feed once its date is set.
       if (!session || !hasFixedTime(session)) continue;
@@ -144,16 +169,11 @@ export default function personalCalendarRoutes(instance: FastifyInstance): void 
     }
     // Soonest first, as a reader of the file expects.
     events.sort((a, b) => a.startMs - b.startMs || a.uid.localeCompare(b.uid));
-    const body = buildPublicCalendar(events, {
+    return buildPublicCalendar(events, {
       name: t(lang, 'cal.personal.feedName'),
       stampMs,
       refreshMinutes: PERSONAL_FEED_REFRESH_MINUTES,
       onEventError: (ev, err) => logLeftOut(req, idOf.get(ev.uid), err),
     });
-    return personalHeaders(reply)
-      .code(200)
-      .header('Content-Type', 'text/calendar; charset=utf-8')
-      .header('Content-Disposition', 'inline; filename="kairos-my-sessions.ics"')
-      .send(body);
-  });
+  };
 }

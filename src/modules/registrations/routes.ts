@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { LANGUAGES, LANGUAGE_NAMES, t, tKey } from '../../core/i18n/index.js';
 import { ORG_TYPES, type Registration } from './repository.js';
-import type { Session } from '../sessions/index.js';
+import type { Hub, Session } from '../sessions/index.js';
 import { can } from '../../core/access/index.js';
 import { mayOn } from '../sessions/index.js';
 import { calendarLinks } from '../sessions/index.js';
@@ -54,10 +54,10 @@ export function formToRegistration(b: FormBody): RegistrationInput {
 }
 
 /** What the registration form needs besides the values. */
-export function registrationFormData(app: FastifyInstance, req: FastifyRequest, session: Session) {
+export function registrationFormData(app: FastifyInstance, req: FastifyRequest, session: Session, hubs: Hub[] = app.services.sessions.hubs()) {
   const lang = langOf(req);
   return {
-    hubs: app.services.sessions.hubs(),
+    hubs,
     countries: countryOptions(lang),
     zones: allZones(),
     orgTypes: ORG_TYPES,
@@ -73,7 +73,10 @@ export async function renderSessionPage(app: FastifyInstance, req: FastifyReques
   const lang = langOf(req);
   const organiser = organiserOf(req);
   const zone = viewerZoneOf(req, organiser?.zone ?? session.zone);
-  const hub = mustExist(sessions.hub(session.hubId), 'hub');
+  // Every hub in one query: the organiser, the co-hosts and the form's list all come from it.
+  const hubs = sessions.hubs();
+  const hubById = new Map(hubs.map((h) => [h.id, h]));
+  const hub = mustExist(hubById.get(session.hubId), 'hub');
   let open = true;
   try {
     registrations.assertOpen(session);
@@ -88,7 +91,7 @@ export async function renderSessionPage(app: FastifyInstance, req: FastifyReques
       title: session.title,
       session,
       hub,
-      coHosts: session.coHostIds.flatMap((id) => sessions.hub(id) ?? []),
+      coHosts: session.coHostIds.flatMap((id) => hubById.get(id) ?? []),
       series: session.seriesId === null ? undefined : sessions.series(session.seriesId),
       times: sessionTimes(session, zone, lang),
       // "Your time zone" only when it is: the browser said so, or the signed-in organiser chose it.
@@ -104,7 +107,7 @@ export async function renderSessionPage(app: FastifyInstance, req: FastifyReques
         // The zone field starts at the zone the browser's language most likely means (the page's script then puts the browser's own).
         values: { language: lang, zone: viewerZoneKnown(req) || organiser ? zone : likelyZone(req.headers['accept-language']) ?? zone, orgType: '', country: '', hubId: '', ...(form.values ?? {}) },
         errors: form.errors ?? {},
-        ...registrationFormData(app, req, session),
+        ...registrationFormData(app, req, session, hubs),
       },
     },
     status,

@@ -356,9 +356,14 @@ export class RegistrationService {
     return r;
   }
 
-  /** The sessions an address holds a confirmed seat for (the person's own calendar feed). */
-  confirmedSeats(email: string): PersonalSeat[] {
-    return personalFeedRepository(this.db).confirmedSeats(email);
+  /** The sessions an address holds a confirmed seat for that ended at or after `since` (the person's own calendar feed). */
+  confirmedSeats(email: string, since: number): PersonalSeat[] {
+    return personalFeedRepository(this.db).confirmedSeats(email, since);
+  }
+
+  /** Changes whenever the person's feed (`confirmedSeats` and its sessions) does; one query. */
+  personalFeedVersion(email: string, since: number): string {
+    return personalFeedRepository(this.db).versionOf(email, since);
   }
 
   /** Seats taken now (confirmed, and pending registrations still holding one). */

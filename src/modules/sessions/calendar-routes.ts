@@ -14,9 +14,13 @@
  * appears once a date is set, which is why this is a 404 and not a 409: the client cannot resolve
  * anything by changing its request).
  *
+ * Feeds hold the sessions that ended at most FEED_WINDOW_DAYS (365) days ago, and every later one.
+ *
  * DTSTAMP is the latest `updatedAt` of the events in the file (RFC 5545: without METHOD it is when
- * the information was last revised), so the same data always gives the same bytes; the ETag is a
- * hash of those bytes and `If-None-Match` is answered with 304.
+ * the information was last revised), so the same data always gives the same bytes. Each file is
+ * built once per version of its sessions (one cheap query tells the version of a feed) and kept in a
+ * small cache; the ETag is derived from that version, and `If-None-Match` is answered with 304
+ * before anything is built.
  */
 import { createHash } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -24,6 +28,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { buildPublicCalendar, googleCalendarLink, googleSubscribeLink, outlookCalendarLink, type CalendarEvent } from '../../core/calendar/index.js';
 import { hasFixedTime, sessionToEvent } from './calendar-event.js';
 import type { Config } from '../../core/config.js';
+import { Lru } from '../../core/lru.js';
 import { notFound } from '../../core/errors.js';
 import { t } from '../../core/i18n/index.js';
 import type { Hub } from './hubs-repository.js';
@@ -65,6 +70,12 @@ export const sessionIcsPath = (id: number) => `/sessions/${id}/calendar.ics`;
 export const seriesFeedPath = (id: number) => `/series/${id}/calendar.ics`;
 export const hubFeedPath = (id: number) => `/hubs/${id}/calendar.ics`;
 
+// The Google and Outlook links change only when the event does: made once per version of it (the
+// key holds everything the links are made of), not on every view.
+const serviceLinks = new Lru<string, { google: string; outlook: string; outlook365: string }>(2000);
+const eventKey = (ev: CalendarEvent): string =>
+  JSON.stringify([ev.uid, ev.sequence, ev.lastModifiedMs, ev.startMs, ev.endMs, ev.zone, ev.title, ev.description, ev.url, ev.pageUrl, ev.status, ev.organizer.name, ev.organizer.email, ev.language]);
+
 /**
  * Add-to-calendar links of a session for templates and emails. `hub` is the organising hub.
  * Public by default; pass `includeJoinUrl` only for a message to a registrant. The text the links
@@ -84,9 +95,10 @@ export function calendarLinks(config: Pick<Config, 'publicUrl'>, session: Sessio
     links.ics = base + sessionIcsPath(session.id);
     if (session.status !== 'cancelled') {
       const ev = sessionToEvent(session, hub, { publicUrl: base, includeJoinUrl: opts.includeJoinUrl, language: opts.language ?? session.language });
-      links.google = googleCalendarLink(ev);
-      links.outlook = outlookCalendarLink(ev, 'live');
-      links.outlook365 = outlookCalendarLink(ev, 'office');
+      const made = serviceLinks.getOrSet(eventKey(ev), () => ({ google: googleCalendarLink(ev), outlook: outlookCalendarLink(ev, 'live'), outlook365: outlookCalendarLink(ev, 'office') }));
+      links.google = made.google;
+      links.outlook = made.outlook;
+      links.outlook365 = made.outlook365;
     }
   }
   return links;
@@ -98,12 +110,21 @@ function fileName(slug: string, fallback: string): string {
   return `${s || fallback}.ics`;
 }
 
-function etagOf(body: string): string {
-  return `"${createHash('sha256').update(body, 'utf8').digest('base64url').slice(0, 32)}"`;
+/** Feeds hold the sessions that ended at most this many days ago, and all later ones. */
+export const FEED_WINDOW_DAYS = 365;
+
+/** The earliest end (epoch ms) of a session a feed still holds, at `now`. */
+export function feedWindowStart(now: number): number {
+  return now - FEED_WINDOW_DAYS * 86_400_000;
+}
+
+/** The ETag of a version of a file: the same version always has the same bytes. */
+export function versionEtag(version: string): string {
+  return `"${createHash('sha256').update(version, 'utf8').digest('base64url').slice(0, 32)}"`;
 }
 
 /** If-None-Match uses the weak comparison (RFC 9110 §13.1.2): W/ prefixes are ignored; `*` matches. */
-function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
+export function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
   if (!header) return false;
   if (header.trim() === '*') return true;
   const strip = (tag: string) => tag.trim().replace(/^W\//i, '');
@@ -153,28 +174,22 @@ export default function calendarRoutes(instance: FastifyInstance): void {
   };
 
   /**
-   * The file for these events, built once per version: a file only changes when one of its sessions
-   * does (its last change, SEQUENCE and status are in the key), and building it is the costly part.
+   * Files by version: a file only changes when one of its sessions does (the version says when), and
+   * building it is the costly part. Bounded: old versions fall out.
    */
-  const built = new Map<string, string>();
-  const calendarFor = (events: CalendarEvent[], opts: { name: string; stampMs: number; refreshMinutes?: number; onEventError: (ev: CalendarEvent, err: unknown) => void }): string => {
-    const key = `${opts.name}|${opts.stampMs}|${opts.refreshMinutes ?? ''}|${events.map((e) => `${e.uid}:${e.sequence}:${e.lastModifiedMs}:${e.status}:${e.organizer.email}`).join(',')}`;
-    let body = built.get(key);
-    if (body === undefined) {
-      body = buildPublicCalendar(events, opts);
-      if (built.size >= 500) built.clear();
-      built.set(key, body);
-    }
-    return body;
-  };
+  const built = new Lru<string, string>(500);
+  const clock = app.services.clock;
 
-  /** Sends calendar text with caching headers, or 304 when the client already has these bytes. */
-  const sendCalendar = (req: FastifyRequest, reply: FastifyReply, body: string, disposition?: string) => {
-    const etag = etagOf(body);
+  /**
+   * Answers with the file of this version: 304 when the client has it (nothing built), else the
+   * cached bytes, else `build()`'s, kept for the next request.
+   */
+  const sendVersion = (req: FastifyRequest, reply: FastifyReply, version: string, build: () => string, disposition: string) => {
+    const etag = versionEtag(version);
     reply.header('ETag', etag).header('Cache-Control', CALENDAR_CACHE_CONTROL);
     if (matchesIfNoneMatch(req.headers['if-none-match'], etag)) return reply.code(304).send();
-    reply.header('Content-Type', 'text/calendar; charset=utf-8');
-    if (disposition) reply.header('Content-Disposition', disposition);
+    const body = built.getOrSet(version, build);
+    reply.header('Content-Type', 'text/calendar; charset=utf-8').header('Content-Disposition', disposition);
     return reply.code(200).send(body);
   };
 
@@ -193,26 +208,34 @@ export default function calendarRoutes(instance: FastifyInstance): void {
       }
       return reply.code(404).send({ error: 'no_fixed_date', message: NO_FIXED_DATE_MESSAGE });
     }
-    const { events, stampMs, onEventError } = publicEvents(req, [session]);
-    // No X-WR-CALNAME in a single download: Outlook would open it as a separate calendar.
-    const body = calendarFor(events, { name: '', stampMs, onEventError });
-    return sendCalendar(req, reply, body, `attachment; filename="${fileName(session.slug, `session-${session.id}`)}"`);
+    // Everything of the session the file is made of: a new version whenever any of it changes.
+    const version = JSON.stringify(['session', session.id, session.updatedAt, session.sequence, session.status, session.startUtc, session.endUtc, session.zone, session.title, session.description, session.language, session.calendarUid, session.createdAt, session.hubId, session.slug]);
+    return sendVersion(req, reply, version, () => {
+      const { events, stampMs, onEventError } = publicEvents(req, [session]);
+      // No X-WR-CALNAME in a single download: Outlook would open it as a separate calendar.
+      return buildPublicCalendar(events, { name: '', stampMs, onEventError });
+    }, `attachment; filename="${fileName(session.slug, `session-${session.id}`)}"`);
   });
 
   app.get('/series/:id/calendar.ics', { schema: schema('Subscription feed of a series (tentative sessions without a date are left out)') }, async (req, reply) => {
     const series = sessions.series(req.params.id);
     if (!series) throw notFound('series');
-    const { events, stampMs, onEventError } = publicEvents(req, sessions.listBySeries(series.id));
-    const body = calendarFor(events, { name: series.title, stampMs, refreshMinutes: FEED_REFRESH_MINUTES, onEventError });
-    return sendCalendar(req, reply, body, `inline; filename="${fileName(series.slug, `series-${series.id}`)}"`);
+    const since = feedWindowStart(clock.now());
+    const version = JSON.stringify(['series', series.id, series.title, series.slug, sessions.seriesFeedVersion(series.id, since)]);
+    return sendVersion(req, reply, version, () => {
+      const { events, stampMs, onEventError } = publicEvents(req, sessions.seriesFeed(series.id, since));
+      return buildPublicCalendar(events, { name: series.title, stampMs, refreshMinutes: FEED_REFRESH_MINUTES, onEventError });
+    }, `inline; filename="${fileName(series.slug, `series-${series.id}`)}"`);
   });
 
   app.get('/hubs/:id/calendar.ics', { schema: schema('Subscription feed of the sessions a hub organises or co-hosts') }, async (req, reply) => {
     const hub = sessions.hub(req.params.id);
     if (!hub) throw notFound('hub');
-    const list = sessions.list().filter((s) => s.hubId === hub.id || s.coHostIds.includes(hub.id));
-    const { events, stampMs, onEventError } = publicEvents(req, list);
-    const body = calendarFor(events, { name: hub.name, stampMs, refreshMinutes: FEED_REFRESH_MINUTES, onEventError });
-    return sendCalendar(req, reply, body, `inline; filename="${fileName(hub.slug, `hub-${hub.id}`)}"`);
+    const since = feedWindowStart(clock.now());
+    const version = JSON.stringify(['hub', hub.id, hub.name, hub.slug, sessions.hubFeedVersion(hub.id, since)]);
+    return sendVersion(req, reply, version, () => {
+      const { events, stampMs, onEventError } = publicEvents(req, sessions.hubFeed(hub.id, since));
+      return buildPublicCalendar(events, { name: hub.name, stampMs, refreshMinutes: FEED_REFRESH_MINUTES, onEventError });
+    }, `inline; filename="${fileName(hub.slug, `hub-${hub.id}`)}"`);
   });
 }

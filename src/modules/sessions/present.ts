@@ -18,7 +18,7 @@ export interface SessionTimes {
   endInViewerZone?: string;
   viewerZone: string;
   sameZone: boolean;
-  places: PlaceTime[];
+  places: readonly PlaceTime[];
   startIso?: string;
   endIso?: string;
   startIsoLocal?: string;

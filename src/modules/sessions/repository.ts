@@ -167,6 +167,15 @@ const params = (s: SessionData) => ({
   reminderOffsets: JSON.stringify(s.reminderOffsets ?? [1440, 60]),
 });
 
+interface VersionRow {
+  n: number;
+  mx: number;
+  su: number;
+  sq: number;
+}
+
+const versionText = (r: VersionRow | undefined): string => (r ? `${r.n}.${r.mx}.${r.su}.${r.sq}` : '0');
+
 export class SessionRepository {
   private readonly all;
   private readonly byId;
@@ -184,6 +193,10 @@ export class SessionRepository {
   private readonly upcomingCount;
   private readonly orderedFirst;
   private readonly orderedAfter;
+  private readonly hubFeed;
+  private readonly hubFeedVersion;
+  private readonly seriesFeed;
+  private readonly seriesFeedVersion;
 
   constructor(db: DB) {
     this.all = db.prepare<[], SessionRow>(`${SELECT} ORDER BY coalesce(s.start_utc, s.created_at), s.id`);
@@ -223,6 +236,16 @@ export class SessionRepository {
     type Filter = { status: string | null; seriesId: number | null; limit: number };
     this.orderedFirst = db.prepare<Filter, SessionRow>(PAGED_SQL.orderedFirst);
     this.orderedAfter = db.prepare<Filter & { at: number; id: number }, SessionRow>(PAGED_SQL.orderedAfter);
+    // Calendar feeds: the sessions with a fixed time that ended at or after @since, and a version of
+    // them that changes whenever one of them does (any change moves updated_at or the SEQUENCE) or
+    // one joins or leaves (the count and the sum move).
+    const ofHub = 'WHERE (s.hub_id = @id OR s.id IN (SELECT session_id FROM session_hosts WHERE hub_id = @id)) AND s.end_utc >= @since';
+    const ofSeries = 'WHERE s.series_id = @id AND s.end_utc >= @since';
+    const VERSION = 'SELECT count(*) AS n, coalesce(max(s.updated_at), 0) AS mx, total(s.updated_at) AS su, total(s.sequence) AS sq FROM sessions s';
+    this.hubFeed = db.prepare<[{ id: number; since: number }], SessionRow>(`${SELECT} ${ofHub} ORDER BY coalesce(s.start_utc, s.created_at), s.id`);
+    this.hubFeedVersion = db.prepare<[{ id: number; since: number }], VersionRow>(`${VERSION} ${ofHub}`);
+    this.seriesFeed = db.prepare<[{ id: number; since: number }], SessionRow>(`${SELECT} ${ofSeries} ORDER BY coalesce(s.start_utc, s.created_at), s.id`);
+    this.seriesFeedVersion = db.prepare<[{ id: number; since: number }], VersionRow>(`${VERSION} ${ofSeries}`);
   }
 
   /** Sessions not over at `now`, soonest first: `limit` of them after skipping `offset`; only a hub's (owned or co-hosted) when `hub` is set. */
@@ -244,6 +267,22 @@ export class SessionRepository {
     const items = rows.slice(0, limit).map(toSession);
     const last = items[items.length - 1];
     return { items, next: rows.length > limit && last ? { at: last.startUtc ?? last.createdAt, id: last.id } : null };
+  }
+
+  /** The dated sessions a hub organises or co-hosts that ended at or after `since` (epoch ms), in date order. */
+  hubFeedSessions(hubId: number, since: number): Session[] {
+    return this.hubFeed.all({ id: hubId, since }).map(toSession);
+  }
+  /** A text that changes whenever the hub feed's sessions do. */
+  hubFeedVersionOf(hubId: number, since: number): string {
+    return versionText(this.hubFeedVersion.get({ id: hubId, since }));
+  }
+  /** The dated sessions of a series that ended at or after `since`, in date order. */
+  seriesFeedSessions(seriesId: number, since: number): Session[] {
+    return this.seriesFeed.all({ id: seriesId, since }).map(toSession);
+  }
+  seriesFeedVersionOf(seriesId: number, since: number): string {
+    return versionText(this.seriesFeedVersion.get({ id: seriesId, since }));
   }
 
   list(): Session[] {

@@ -80,6 +80,25 @@ export class SessionService {
     return this.repos.sessions.list();
   }
 
+  /** What a hub's calendar feed holds: its dated sessions (organised or co-hosted) that ended at or after `since`. */
+  hubFeed(hubId: number, since: number): Session[] {
+    return this.repos.sessions.hubFeedSessions(hubId, since);
+  }
+
+  /** Changes whenever what `hubFeed` returns does; one cheap query. */
+  hubFeedVersion(hubId: number, since: number): string {
+    return this.repos.sessions.hubFeedVersionOf(hubId, since);
+  }
+
+  /** What a series' calendar feed holds: its dated sessions that ended at or after `since`. */
+  seriesFeed(seriesId: number, since: number): Session[] {
+    return this.repos.sessions.seriesFeedSessions(seriesId, since);
+  }
+
+  seriesFeedVersion(seriesId: number, since: number): string {
+    return this.repos.sessions.seriesFeedVersionOf(seriesId, since);
+  }
+
   /** The sessions of a series, in date order. */
   listBySeries(seriesId: number): Session[] {
     return this.repos.sessions.listBySeries(seriesId);

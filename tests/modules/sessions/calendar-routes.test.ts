@@ -120,7 +120,15 @@ describe('one session as a file', () => {
 
 describe('subscription feeds', () => {
   it('give the series with its name and refresh interval: the webinar in, the undated follow-up out', async () => {
-    const res = await get(`/series/${seriesId}/calendar.ics`);
+    // Six weeks after the webinar of July 2021: well inside the feed's window.
+    const now = t.clock.now();
+    t.clock.set('2021-09-01T09:00:00Z');
+    let res;
+    try {
+      res = await get(`/series/${seriesId}/calendar.ics`);
+    } finally {
+      t.clock.set(now);
+    }
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('text/calendar; charset=utf-8');
     expect(res.headers['cache-control']).toBe('public, max-age=300');
@@ -205,6 +213,50 @@ describe('subscription feeds', () => {
     // The single-session download is cached the same way.
     const file = await get(`/sessions/${webinar.id}/calendar.ics`);
     expect((await get(`/sessions/${webinar.id}/calendar.ics`, { 'if-none-match': file.headers.etag as string })).statusCode).toBe(304);
+  });
+
+  it('hold the sessions that ended up to 12 months ago and every later one, and let older ones go', async () => {
+    const gr = hub('gr-digigov-innohub');
+    const ro = hub('dih4society');
+    // The app's clock is 12 January 2026; each session is planned a week before it takes place.
+    const today = t.clock.now();
+    const make = (title: string, date: string) => {
+      t.clock.set(Date.parse(`${date}T00:00:00Z`) - 7 * 86_400_000);
+      try {
+        return t.services.sessions.create({ title, hubId: gr.id, coHostIds: [ro.id], seriesId, date, time: '10:00', zone: 'Europe/Athens', durationMinutes: 60 }, admin);
+      } finally {
+        t.clock.set(today);
+      }
+    };
+    const old = make('Thirteen months ago', '2024-12-10');
+    const recent = make('Eleven months ago', '2025-02-10');
+    const coming = make('Still to come', '2027-02-10');
+    for (const url of [`/hubs/${gr.id}/calendar.ics`, `/hubs/${ro.id}/calendar.ics`, `/series/${seriesId}/calendar.ics`]) {
+      const res = await get(url);
+      expect(res.statusCode, url).toBe(200);
+      expect(uids(res.body), url).toContain(recent.calendarUid);
+      expect(uids(res.body), url).toContain(coming.calendarUid);
+      expect(uids(res.body), url).not.toContain(old.calendarUid);
+    }
+    // The webinar of July 2021 has left the series feed; its own file is still there.
+    expect(uids((await get(`/series/${seriesId}/calendar.ics`)).body)).not.toContain(webinar.calendarUid);
+    expect((await get(`/sessions/${webinar.id}/calendar.ics`)).statusCode).toBe(200);
+    expect((await get(`/sessions/${old.id}/calendar.ics`)).statusCode).toBe(200);
+
+    // A month on, the session of eleven months ago is thirteen months old: out of the feed, and the ETag moves.
+    const feed = `/hubs/${gr.id}/calendar.ics`;
+    const before = await get(feed);
+    const now = t.clock.now();
+    t.clock.advance(60 * 86_400_000);
+    try {
+      const later = await get(feed, { 'if-none-match': before.headers.etag as string });
+      expect(later.statusCode).toBe(200);
+      expect(uids(later.body)).not.toContain(recent.calendarUid);
+      expect(uids(later.body)).toContain(coming.calendarUid);
+      expect(later.headers.etag).not.toBe(before.headers.etag);
+    } finally {
+      t.clock.set(now);
+    }
   });
 
   it('never contain a person: no ATTENDEE, no address but a hub mailbox, no organiser account', async () => {

@@ -339,3 +339,61 @@ describe('GET /r/:token/calendar.ics', () => {
     expect((await get(`/r/${token}/invite.ics`)).statusCode).toBe(404);
   });
 });
+
+describe('GET /r/:token/calendar.ics: versions and window', () => {
+  it('answers If-None-Match with 304 while nothing changes, and with the new feed once a session of it does', async () => {
+    const s = newSession({ title: 'Versioned feed session', date: '2027-05-04', time: '10:00' });
+    const who = register(s.id, 'vera.v@example.org', { name: 'Vera V' });
+    const url = `/r/${tokenOf(who)}/calendar.ics`;
+    const first = await get(url);
+    expect(first.statusCode).toBe(200);
+    const etag = first.headers.etag as string;
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
+    expect(first.headers['cache-control']).toBe('no-store, private');
+    const again = await get(url);
+    expect(again.body).toBe(first.body);
+    expect(again.headers.etag).toBe(etag);
+    const cached = await get(url, { 'if-none-match': etag });
+    expect(cached.statusCode).toBe(304);
+    expect(cached.body).toBe('');
+    expect(cached.headers['cache-control']).toBe('no-store, private');
+    // Another language is another feed.
+    expect((await get(`${url}?lang=el`, { 'if-none-match': etag })).statusCode).toBe(200);
+
+    t.clock.advance(60_000);
+    t.services.sessions.update(s.id, { title: 'Versioned feed session, moved', hubId: s.hubId, date: '2027-05-04', time: '12:00', zone: s.zone, durationMinutes: 60, joinUrl: ROOM, doubleOptIn: false, status: 'scheduled', language: 'en' }, admin);
+    const changed = await get(url, { 'if-none-match': etag });
+    expect(changed.statusCode).toBe(200);
+    expect(changed.headers.etag).not.toBe(etag);
+    expect(String(eventOf(changed.body, s.calendarUid).getFirstPropertyValue('summary'))).toBe('Versioned feed session, moved');
+
+    // A new seat of the same person changes it too.
+    const other = newSession({ title: 'Second seat', date: '2027-05-11', time: '10:00' });
+    register(other.id, 'vera.v@example.org', { name: 'Vera V' });
+    const grown = await get(url, { 'if-none-match': changed.headers.etag as string });
+    expect(grown.statusCode).toBe(200);
+    expect(uids(grown.body)).toContain(other.calendarUid);
+  });
+
+  it('holds the sessions that ended up to 12 months ago, and every later one', async () => {
+    const today = t.clock.now();
+    // Registered while the sessions were still to come.
+    const booked = (title: string, date: string) => {
+      t.clock.set(Date.parse(`${date}T00:00:00Z`) - 7 * 86_400_000);
+      try {
+        const s = newSession({ title, date, time: '10:00' });
+        return { s, r: register(s.id, 'walt.w@example.org', { name: 'Walt W' }) };
+      } finally {
+        t.clock.set(today);
+      }
+    };
+    // The app's clock is 12 January 2026.
+    const old = booked('Thirteen months ago', '2024-12-10');
+    const recent = booked('Eleven months ago', '2025-02-10');
+    const coming = booked('Still to come', '2026-09-10');
+    const ics = (await get(`/r/${tokenOf(coming.r)}/calendar.ics`)).body;
+    expect(uids(ics)).toContain(recent.s.calendarUid);
+    expect(uids(ics)).toContain(coming.s.calendarUid);
+    expect(uids(ics)).not.toContain(old.s.calendarUid);
+  });
+});
