@@ -648,7 +648,7 @@ const es = {
   'cal.feed.cancelledTitle': "Cancelada: {title}",
   'session.clockChange': "la hora cambia durante la sesión",
   'org.demo.title': "Datos de demostración",
-  'org.demo.text': "Esta instalación contiene una serie de demostración ({sessions, plural, one {# sesión} other {# sesiones}}) creada en el primer arranque, para tener algo que probar. El historial del comunicado de prensa no cambia. Elimine la demostración antes del uso real.",
+  'org.demo.text': "Esta instalación contiene una serie de demostración ({sessions, plural, one {# sesión} many {# sesiones} other {# sesiones}}) creada en el primer arranque, para tener algo que probar. El historial del comunicado de prensa no cambia. Elimine la demostración antes del uso real.",
   'org.demo.remove': "Eliminar la demostración",
   'org.demo.confirm': "¿Eliminar la serie de demostración con sus sesiones, inscripciones, encuesta y correos? No se puede deshacer.",
   'org.demo.removed': "Se ha eliminado la serie de demostración.",

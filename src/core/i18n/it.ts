@@ -648,7 +648,7 @@ const it = {
   'cal.feed.cancelledTitle': "Annullata: {title}",
   'session.clockChange': "l'ora cambia durante la sessione",
   'org.demo.title': "Dati dimostrativi",
-  'org.demo.text': "Questa installazione contiene una serie dimostrativa ({sessions, plural, one {# sessione} other {# sessioni}}) creata al primo avvio, per avere qualcosa da provare. La cronologia del comunicato stampa resta invariata. Rimuova la dimostrazione prima dell’uso reale.",
+  'org.demo.text': "Questa installazione contiene una serie dimostrativa ({sessions, plural, one {# sessione} many {# sessioni} other {# sessioni}}) creata al primo avvio, per avere qualcosa da provare. La cronologia del comunicato stampa resta invariata. Rimuova la dimostrazione prima dell’uso reale.",
   'org.demo.remove': "Rimuovi la dimostrazione",
   'org.demo.confirm': "Rimuovere la serie dimostrativa con sessioni, iscrizioni, sondaggio e messaggi? L’operazione non si può annullare.",
   'org.demo.removed': "La serie dimostrativa è stata rimossa.",
