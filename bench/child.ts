@@ -4,6 +4,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { track } from './procs.js';
 
 export class Child {
   private constructor(
@@ -13,7 +14,7 @@ export class Child {
 
   /** Forks bench/<file> (relative to this module). */
   static start(file: string): Child {
-    const proc = fork(fileURLToPath(new URL(file, import.meta.url)), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const proc = track(fork(fileURLToPath(new URL(file, import.meta.url)), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
     return new Child(file, proc);
   }
 

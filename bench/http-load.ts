@@ -8,8 +8,10 @@
  * server, much as autocannon does; node:http or fetch would cost more CPU per request than a
  * bare Fastify route does.
  *
- * Protocol (IPC): { type: 'run', port, path, connections, durationMs, warmupMs }
+ * Protocol (IPC): { type: 'run', port, path, connections, durationMs, warmupMs, method?, body? }
  *   → { type: 'measuring' } when the measured window starts → { type: 'result', ...LoadResult }.
+ * A POST body (JSON) may hold the marker __N__, replaced in each request by a number unique to this
+ * loader (so that every registration has its own email address).
  */
 import net from 'node:net';
 import { cpuPercent, nowMs, quantile, Samples } from './stats.js';
@@ -21,6 +23,9 @@ export interface LoadRequest {
   connections: number;
   durationMs: number;
   warmupMs: number;
+  method?: 'GET' | 'POST';
+  /** JSON body of a POST; __N__ is replaced by a number unique per request. */
+  body?: string;
 }
 
 export interface LoadResult {
@@ -57,8 +62,19 @@ interface Outcome {
 }
 
 /** Runs the closed loop for durationMs; resolves once every connection has finished its last request. */
-function load(port: number, path: string, connections: number, durationMs: number): Promise<Outcome> {
-  const request = Buffer.from(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUser-Agent: kairos-bench\r\nAccept: */*\r\n\r\n`);
+let unique = 0;
+const runTag = `${process.pid.toString(36)}${Date.now().toString(36)}`;
+
+function load(req: LoadRequest, durationMs: number): Promise<Outcome> {
+  const { port, path, connections } = req;
+  const head = `${req.method ?? 'GET'} ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUser-Agent: kairos-bench\r\nAccept: */*\r\n`;
+  const fixed = Buffer.from(head + '\r\n');
+  const template = req.body;
+  const request = (): Buffer => {
+    if (template === undefined) return fixed;
+    const body = Buffer.from(template.replaceAll('__N__', `${runTag}-${unique++}`));
+    return Buffer.from(`${head}Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.toString()}`);
+  };
   const out: Outcome = { requests: 0, non2xx: 0, socketErrors: 0, bytes: 0, latencies: new Samples(), firstStart: nowMs(), lastEnd: 0 };
   const deadline = out.firstStart + durationMs;
 
@@ -86,7 +102,7 @@ function load(port: number, path: string, connections: number, durationMs: numbe
         buf = Buffer.alloc(0);
         headerEnd = -1;
         started = nowMs();
-        socket.write(request);
+        socket.write(request());
       };
 
       const complete = (size: number) => {
@@ -159,10 +175,10 @@ function load(port: number, path: string, connections: number, durationMs: numbe
 }
 
 async function run(req: LoadRequest): Promise<LoadResult> {
-  if (req.warmupMs > 0) await load(req.port, req.path, req.connections, req.warmupMs);
+  if (req.warmupMs > 0) await load(req, req.warmupMs);
   process.send!({ type: 'measuring' });
   const cpu = process.cpuUsage();
-  const o = await load(req.port, req.path, req.connections, req.durationMs);
+  const o = await load(req, req.durationMs);
   const elapsedMs = Math.max(1, o.lastEnd - o.firstStart);
   const sorted = o.latencies.sorted();
   return {

@@ -1,117 +1,94 @@
 /**
- * Kairos on a temporary SQLite file, built the way the tests build it (tests/helpers/app.ts):
- * real config, migrations, seed data, an organiser, a fixed clock. Nothing here is imported
- * from tests/.
+ * Kairos in the benchmark's own process, on a database file the built server also uses (never at
+ * the same time as a measurement of the server): to create the sessions the run needs, and for the
+ * rows measured in-process (register(), the dispatcher's claim tick). Nothing is imported from tests/.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../src/app.js';
-import { ManualClock } from '../src/core/clock.js';
+import { systemClock } from '../src/core/clock.js';
 import { loadConfig, type Config } from '../src/core/config.js';
-import { migrate } from '../src/core/db/migrate.js';
 import { openDatabase, type DB } from '../src/core/db/open.js';
-import { SERIES_SLUG, WEBINAR_SLUG, seed } from '../src/seed/seed.js';
-import type { Organiser } from '../src/modules/organisers/repository.js';
 import type { Session } from '../src/modules/sessions/repository.js';
+import { SEED_HUBS } from '../src/seed/seed.js';
+import type { RegistrationInput } from '../src/modules/registrations/validate.js';
 import { createServices, type Services } from '../src/services.js';
 
-/** The fixed "now" of the run: sessions below start after it, so registration is open. */
-export const NOW = '2026-01-12T09:00:00Z';
-
-export interface BenchKairos {
-  dir: string;
-  config: Config;
+export interface InProcess {
   db: DB;
-  clock: ManualClock;
+  config: Config;
   services: Services;
-  organiser: Organiser;
-  /** Id of the seed webinar of 15 July 2021 (its public page, API record and .ics are measured). */
-  webinarId: number;
-  /** A new app on this database. `development: true` builds it as `npm run dev` does (NODE_ENV=development: Eta template cache off). */
-  app(opts?: { development?: boolean }): Promise<FastifyInstance>;
-  /** A scheduled session open for registration: no capacity limit, no double opt-in. */
-  openSession(title: string): Session;
-  /** Closes the apps built here, the database, and removes the directory. */
-  close(): Promise<void>;
+  close(): void;
 }
 
-export async function setupKairos(): Promise<BenchKairos> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'kairos-bench-'));
-  const config = loadConfig(
-    {
-      DATABASE_PATH: path.join(dir, 'kairos.sqlite'),
-      PUBLIC_URL: 'http://kairos.test',
-      LOG_LEVEL: 'silent',
-      DISPATCHER_ENABLED: 'false',
-      SESSION_SECRET: 'a-bench-secret-that-is-long-enough-0123456789',
-      // The pages are measured, not the password hash.
-      PASSWORD_HASH_COST: '10',
-    },
-    path.join(dir, 'no.env'),
-  );
+/** Opens the file as the server would (same environment, same key file beside the database). */
+export function openKairos(databasePath: string): InProcess {
+  const env: Record<string, string | undefined> = { ...process.env, DATABASE_PATH: databasePath, DISPATCHER_ENABLED: 'false' };
+  delete env.NODE_ENV;
+  const config = loadConfig(env);
   const db = openDatabase(config.databasePath);
-  migrate(db);
-  const clock = new ManualClock(Date.parse(NOW));
-  const services = createServices({ db, clock, config });
-  seed(db, services, clock);
-  const organiser = await services.auth.createOrganiser({
-    email: 'eleni@grnet.test',
-    name: 'Eleni',
-    password: 'greek-password-123',
-    role: 'hub',
-    hubSlug: 'gr-digigov-innohub',
-    zone: 'Europe/Athens',
-  });
-  const webinarId = services.repos.sessions.getBySlug(WEBINAR_SLUG)!.id;
-  const seriesId = services.repos.series.getBySlug(SERIES_SLUG)!.id;
-  const apps: FastifyInstance[] = [];
+  const services = createServices({ db, clock: systemClock, config });
+  return { db, config, services, close: () => db.close() };
+}
 
-  return {
-    dir,
-    config,
-    db,
-    clock,
-    services,
+/**
+ * An upcoming session open for registration, created by the first organiser (the administrator
+ * of the first start): 60 days ahead, capacity 100,000, no double opt-in (so a registration
+ * comes out confirmed: its confirmation email and reminders are queued).
+ */
+export function createOpenSession(k: InProcess, title: string): Session {
+  const organiser = k.services.repos.organisers.list()[0];
+  if (!organiser) throw new Error('no organiser in the database (the first start creates one)');
+  const date = new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10);
+  return k.services.sessions.create(
+    {
+      title,
+      hubId: String(hubIdsOf(k)[0]),
+      description: 'An online session: talks, a demonstration and questions.',
+      status: 'scheduled',
+      date,
+      time: '11:00',
+      zone: 'Europe/Athens',
+      durationMinutes: 90,
+      joinUrl: 'https://meet.example.org/kairos-open',
+      capacity: '100000',
+      language: 'en',
+      doubleOptIn: false,
+    },
     organiser,
-    webinarId,
-    async app(opts = {}) {
-      const saved = process.env.NODE_ENV;
-      if (opts.development) process.env.NODE_ENV = 'development';
-      else delete process.env.NODE_ENV;
-      try {
-        const app = await buildApp({ config, db, clock, services, logger: false });
-        apps.push(app);
-        return app;
-      } finally {
-        if (saved === undefined) delete process.env.NODE_ENV;
-        else process.env.NODE_ENV = saved;
-      }
-    },
-    openSession(title) {
-      return services.sessions.create(
-        {
-          title,
-          description: 'A session created by the benchmark.',
-          seriesId,
-          status: 'scheduled',
-          date: '2026-03-05',
-          time: '11:00',
-          zone: 'Europe/Athens',
-          durationMinutes: 90,
-          joinUrl: 'https://meet.example.org/kairos-bench',
-          capacity: '',
-          language: 'en',
-          doubleOptIn: false,
-        },
-        organiser,
-      );
-    },
-    async close() {
-      for (const app of apps) await app.close();
-      db.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
+  );
+}
+
+/** A registration as a person would send it, spread over the nine hubs' countries, languages and zones. */
+export function registrationInput(i: number, prefix: string, hubIds: number[]): RegistrationInput {
+  const h = SEED_HUBS[i % SEED_HUBS.length]!;
+  return {
+    name: `Participant ${prefix}${i}`,
+    email: `${prefix}${i}@bench.example.org`,
+    organisation: 'Municipality of Example',
+    orgType: 'public',
+    hubId: hubIds[i % hubIds.length],
+    country: h.countryCode,
+    language: h.language,
+    zone: h.zone,
+    consent: true,
+    followupConsent: i % 2 === 0,
   };
 }
+
+/** The same as JSON for POST /api/v1/sessions/:id/registrations; __N__ is made unique per request by the load generator. */
+export function registrationJson(hubId: number): string {
+  return JSON.stringify({
+    name: 'Participant __N__',
+    email: 'p__N__@bench.example.org',
+    organisation: 'Municipality of Example',
+    orgType: 'public',
+    hubId,
+    country: 'GR',
+    language: 'el',
+    zone: 'Europe/Athens',
+    consent: true,
+    followupConsent: true,
+  });
+}
+
+export const hubIdsOf = (k: InProcess) => SEED_HUBS.map((h) => k.services.repos.hubs.getBySlug(h.slug)!.id);
+export const dirOf = (file: string) => path.dirname(file);

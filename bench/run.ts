@@ -1,436 +1,208 @@
 /**
- * Kairos benchmark: each hot path beside the machine's limit for the same kind of work, in one run.
+ * Kairos benchmark (`npm run bench`): every goal of "speed that stays flat" in one run, on a small
+ * database (a fresh seed) and a large one (1,000 sessions, 100,000 registrations, 1,000,000 outbox
+ * rows), each figure beside a baseline that does the same kind of work with nothing on top.
  *
- *   1. HTTP    bare Fastify GET /ping  vs  GET /sessions/:id (Eta page), /api/v1/sessions/:id, /sessions/:id/calendar.ics
- *   2. SQLite  raw better-sqlite3 INSERT of a registration row, one transaction each  vs  RegistrationService.register
- *   3. Email   raw nodemailer pooled SMTP sends  vs  the outbox Dispatcher (claim + render + send + record)
- *   4. Memory  RSS and heap used after each phase
+ * Kairos is measured as `npm start` serves it: the built server (`node dist/src/server.js`, built
+ * first when dist/ is missing or older than src/), NODE_ENV unset, the default log level, seed on
+ * start. The in-process dispatcher is off (DISPATCHER_ENABLED=false: the email row drives a
+ * dispatcher of its own) and the registration rate limits are raised to their maximum (the load
+ * is one address posting thousands of registrations a minute).
  *
- * Everything talks to 127.0.0.1 only; the database lives in a temporary directory that is removed
- * at the end. Figures are printed, never asserted. See bench/README.md.
+ * Everything talks to 127.0.0.1 only; the databases and logs live in a temporary directory that is
+ * removed at the end, also on an error or Ctrl-C, and every child process is stopped. Figures are
+ * printed, never asserted. See bench/README.md.
  *
- *   npm run bench            (BENCH_HTTP_SECONDS=5, BENCH_CONNECTIONS=20 to change the HTTP load)
+ *   npm run bench      BENCH_HTTP_SECONDS (2), BENCH_CONNECTIONS (10), BENCH_ROUNDS (3), BENCH_LARGE=0
  */
-import nodemailer from 'nodemailer';
-import { createHash } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import Fastify, { type FastifyInstance } from 'fastify';
-import type { Statement } from 'better-sqlite3';
-import { Dispatcher, createSmtpTransport, type MailTransport, type RunResult } from '../src/core/outbox/index.js';
-import type { OutboxRow, RenderedEmail } from '../src/core/outbox/types.js';
-import { SEED_HUBS } from '../src/seed/seed.js';
-import { REG_EMAIL } from '../src/modules/registrations/service.js';
-import { PRIVACY_VERSION, type RegistrationInput } from '../src/modules/registrations/validate.js';
+import path from 'node:path';
+import type { DB } from '../src/core/db/open.js';
+import { claimDue, releaseOwnedLeases } from '../src/core/outbox/leases.js';
+import { stmts } from '../src/core/outbox/statements.js';
+import type { OutboxRow } from '../src/core/outbox/types.js';
+import { createEmailKinds } from '../src/email-kinds.js';
+import { systemClock } from '../src/core/clock.js';
 import { Child } from './child.js';
 import type { LoadRequest, LoadResult } from './http-load.js';
-import { setupKairos, type BenchKairos } from './kairos.js';
+import { createOpenSession, hubIdsOf, openKairos, registrationInput, registrationJson } from './kairos.js';
+import { generateLargeDb, LARGE } from './large-db.js';
+import type { MailRequest, MailResult } from './mailer.js';
+import { buildIfStale, cleanUp, cpuMsOf, request, ROOT, rssOf, SERVER_JS, sleep, startServer, stopServer, tempDir, type Server } from './procs.js';
 import type { SinkStats } from './smtp-sink.js';
-import { cpuPercent, mb, num, nowMs, quantile, ratio, Samples, table } from './stats.js';
-import { createEmailKinds } from '../src/email-kinds.js';
+import { atLeast, atMost, below, goalText, mb, median, num, nowMs, quantile, Samples, table, type Goal } from './stats.js';
 
 // ------------------------------------------------------------------------------------- settings
 
 const envInt = (name: string, def: number, min: number, max: number) => {
-  const n = Number(process.env[name]);
-  return Number.isInteger(n) && n >= min && n <= max ? n : def;
+  const raw = process.env[name];
+  const n = Number(raw);
+  return raw !== undefined && raw !== '' && Number.isInteger(n) && n >= min && n <= max ? n : def;
 };
-const HTTP_SECONDS = envInt('BENCH_HTTP_SECONDS', 5, 1, 60);
-const HTTP_WARMUP_MS = 1_000;
-const CONNECTIONS = envInt('BENCH_CONNECTIONS', 20, 1, 500);
-const SQL_N = 2_000;
-const SQL_WARMUP = 200;
-const MAIL_N = 1_000;
-const MAIL_WARMUP = 50;
-/** Same pool as src/email/transport.ts createSmtpTransport, and the dispatcher's default concurrency. */
-const POOL = { maxConnections: 5, maxMessages: 100 };
-const MAIL_IN_FLIGHT = 5;
-/** The whole run must end well inside this; past it the run is stopped. */
-const HARD_LIMIT_MS = 240_000;
+const HTTP_SECONDS = envInt('BENCH_HTTP_SECONDS', 2, 1, 60);
+const CONNECTIONS = envInt('BENCH_CONNECTIONS', 10, 1, 500);
+const ROUNDS = envInt('BENCH_ROUNDS', 3, 1, 20);
+const WITH_LARGE = process.env.BENCH_LARGE !== '0';
+/** Warm-up before each measured window of the first round (JIT, caches); the later rounds find the servers warm. */
+const WARMUP_FIRST_MS = 1_000;
+const WARMUP_MS = 0;
+const COLD_RUNS = 3;
+const REG_N = 2_000;
+const REG_BLOCKS = 4;
+const REG_WARMUP = 100;
+const MAIL_N = 10_000;
+const RAW_MAIL_N = 3_000;
+const MAIL_WARMUP = 100;
+const TICK_MAX_N = 300;
+const TICK_MAX_MS = 3_000;
+/** The whole run must end well inside this; past it the run is stopped (and cleaned up). */
+const HARD_LIMIT_MS = 30 * 60_000;
 
 // ------------------------------------------------------------------------------------- output
 
 const out = (line = '') => process.stdout.write(line + '\n');
 const t0 = nowMs();
+const elapsed = () => `${num((nowMs() - t0) / 1000, 0)} s`;
 
-interface Summary {
-  area: string;
-  path: string;
-  kairos: string;
-  baseline: string;
-  ratio: string;
-}
-const summary: Summary[] = [];
-const memory: string[][] = [['after', 'RSS', 'heap used', 'heap total', 'external']];
+type Db = 'small' | 'large';
 
-function recordMemory(label: string): void {
-  const m = process.memoryUsage();
-  memory.push([label, mb(m.rss), mb(m.heapUsed), mb(m.heapTotal), mb(m.external)]);
-  out(`   memory after ${label}: RSS ${mb(m.rss)}, heap used ${mb(m.heapUsed)}`);
+/** A cell of the summary: "Kairos / baseline = ratio (goal) ✓". */
+interface Cell {
+  text: string;
 }
+interface SummaryRow {
+  row: string;
+  small?: Cell;
+  large?: Cell;
+  factor?: string;
+}
+const summary: SummaryRow[] = [];
 
 function machineLine(): string {
   const cpus = os.cpus();
   const model = (cpus[0]?.model ?? 'unknown CPU').replace(/\s+/g, ' ').trim();
-  const mhz = cpus[0]?.speed ? ` @ ${cpus[0].speed} MHz` : '';
   const load = os.loadavg().map((l) => num(l, 2)).join(' ');
-  return `Machine: ${model}${mhz}, ${cpus.length} cores (available parallelism ${os.availableParallelism()}), ${mb(os.totalmem())} RAM, Node ${process.version}, ${process.platform} ${process.arch}; load average ${load}`;
+  return `Machine: ${model}, ${cpus.length} cores, ${mb(os.totalmem())} RAM, Node ${process.version}, ${process.platform} ${process.arch}; load average ${load}`;
 }
 
-// ------------------------------------------------------------------------------------- 1. HTTP
+function loadWarning(when: string): void {
+  const [load1 = 0] = os.loadavg();
+  if (load1 > os.cpus().length / 2) out(`Warning (${when}): the machine is busy (1-minute load ${num(load1, 2)} on ${os.cpus().length} cores): figures are low and noisy.`);
+}
 
-interface HttpTarget {
+/** 12,345 / 45.6 / 0.62: whole numbers from 100 up, decimals below. */
+const figure = (v: number) => num(v, Math.abs(v) >= 100 ? 0 : Math.abs(v) >= 10 ? 1 : 2);
+const ratioCell = (k: number, b: number, unit: string, goal: Goal): Cell => {
+  const r = k / b;
+  return { text: `${figure(k)} / ${figure(b)} ${unit} = ${num(r, r < 0.1 ? 3 : 2)}x ${goalText(r, goal)}` };
+};
+
+// ------------------------------------------------------------------------------------- servers
+
+interface Instance {
+  db: Db;
+  file: string;
+  server?: Server;
+  /** The session whose page, API record, .ics and registrations are measured. */
+  sessionId: number;
+  sessionNote: string;
+  hubId: number;
+  /** An empty open session (register() baseline on the large database). */
+  emptySessionId?: number;
+}
+
+const kairosEnv = (file: string): Record<string, string> => ({
+  DATABASE_PATH: file,
+  DISPATCHER_ENABLED: 'false',
+  REGISTRATION_RATE_PER_IP: '100000',
+  REGISTRATION_RATE_PER_SESSION: '1000000',
+});
+
+let logDir = '';
+const startKairos = (inst: Instance, name: string) => startServer(name, [SERVER_JS], kairosEnv(inst.file), '/healthz', logDir);
+const startBare = () => startServer('bare-ping', [path.join(ROOT, 'bench', 'baseline-server.mjs'), 'ping'], {}, '/ping', logDir);
+
+// ------------------------------------------------------------------------------------- HTTP rows
+
+interface HttpRow {
+  key: string;
   label: string;
-  /** Name in the summary. */
-  short: string;
-  port: number;
-  path: string;
+  goal: Goal;
+  path(i: Instance): string;
+  post?: boolean;
 }
 
-async function check(target: HttpTarget): Promise<string> {
-  const res = await fetch(`http://127.0.0.1:${target.port}${target.path}`);
-  const body = await res.arrayBuffer();
-  const type = (res.headers.get('content-type') ?? '?').split(';')[0];
-  return `${res.status} ${type}, ${num(body.byteLength, 0)} B body`;
+const HTTP_ROWS: HttpRow[] = [
+  { key: 'healthz', label: 'GET /healthz', goal: atLeast(0.6), path: () => '/healthz' },
+  { key: 'home', label: 'GET /', goal: atLeast(0.3), path: () => '/' },
+  { key: 'page', label: 'GET /sessions/:id (form)', goal: atLeast(0.2), path: (i) => `/sessions/${i.sessionId}` },
+  { key: 'api', label: 'GET /api/v1/sessions/:id', goal: atLeast(0.4), path: (i) => `/api/v1/sessions/${i.sessionId}` },
+  { key: 'list', label: 'GET /api/v1/sessions', goal: atLeast(0.4), path: () => '/api/v1/sessions' },
+  { key: 'ics', label: 'GET /sessions/:id/calendar.ics', goal: atLeast(0.4), path: (i) => `/sessions/${i.sessionId}/calendar.ics` },
+  { key: 'feed', label: 'GET /hubs/:id/calendar.ics', goal: atLeast(0.4), path: (i) => `/hubs/${i.hubId}/calendar.ics` },
+  { key: 'post', label: 'POST /api/v1/sessions/:id/registrations', goal: atLeast(0.7), path: (i) => `/api/v1/sessions/${i.sessionId}/registrations`, post: true },
+];
+
+interface Window {
+  r: LoadResult;
+  serverCpu: number;
 }
 
-async function httpPhase(k: BenchKairos): Promise<void> {
-  out(`1. HTTP: ${CONNECTIONS} keep-alive connections, ${HTTP_SECONDS} s per target after a ${HTTP_WARMUP_MS / 1000} s warm-up`);
-  out('   (load generator in a separate process on raw sockets; server in this process)');
-  const listen = async (app: FastifyInstance) => {
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const addr = app.server.address();
-    return addr && typeof addr === 'object' ? addr.port : 0;
-  };
-
-  const bare = Fastify({ logger: false });
-  bare.get('/ping', () => Promise.resolve({ pong: true }));
-  const barePort = await listen(bare);
-  const kairosPort = await listen(await k.app());
-  const devPort = await listen(await k.app({ development: true }));
-  const id = k.webinarId;
-
-  const targets: HttpTarget[] = [
-    { label: 'bare Fastify GET /ping', short: 'GET /ping', port: barePort, path: '/ping' },
-    { label: `GET /sessions/${id} (HTML page, as served: Eta cache on)`, short: 'GET /sessions/:id page', port: kairosPort, path: `/sessions/${id}` },
-    { label: `GET /sessions/${id} (HTML page, NODE_ENV=development: Eta cache off)`, short: 'GET /sessions/:id page (development)', port: devPort, path: `/sessions/${id}` },
-    { label: `GET /api/v1/sessions/${id} (JSON)`, short: 'GET /api/v1/sessions/:id', port: kairosPort, path: `/api/v1/sessions/${id}` },
-    { label: `GET /sessions/${id}/calendar.ics`, short: 'GET /sessions/:id/calendar.ics', port: kairosPort, path: `/sessions/${id}/calendar.ics` },
-  ];
-
-  const loader = Child.start('./http-load.ts');
-  const results: { target: HttpTarget; r: LoadResult; serverCpu: number }[] = [];
-  try {
-    for (const target of targets) {
-      out(`   ${target.label}: ${await check(target)}`);
-      const req: LoadRequest = { type: 'run', port: target.port, path: target.path, connections: CONNECTIONS, durationMs: HTTP_SECONDS * 1000, warmupMs: HTTP_WARMUP_MS };
-      const measuring = loader.next('measuring', HTTP_WARMUP_MS + 30_000);
-      loader.send(req);
-      await measuring;
-      const cpu = process.cpuUsage();
-      const started = nowMs();
-      const r = await loader.next<LoadResult>('result', HTTP_SECONDS * 1000 + 30_000);
-      results.push({ target, r, serverCpu: cpuPercent(cpu, nowMs() - started) });
-    }
-  } finally {
-    await loader.stop();
-    await bare.close();
+class Loader {
+  private readonly child = Child.start('./http-load.ts');
+  async run(port: number, p: string, pid: number | undefined, warmupMs: number, body?: string): Promise<Window> {
+    const req: LoadRequest = { type: 'run', port, path: p, connections: CONNECTIONS, durationMs: HTTP_SECONDS * 1000, warmupMs, ...(body ? { method: 'POST', body } : {}) };
+    const measuring = this.child.next('measuring', warmupMs + 120_000);
+    this.child.send(req);
+    await measuring;
+    const cpu0 = cpuMsOf(pid);
+    const w0 = nowMs();
+    const r = await this.child.next<LoadResult>('result', HTTP_SECONDS * 1000 + 120_000);
+    return { r, serverCpu: ((cpuMsOf(pid) - cpu0) / (nowMs() - w0)) * 100 };
   }
-
-  out();
-  out(
-    table([
-      ['target', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'errors', 'B/resp', 'server CPU', 'loader CPU'],
-      ...results.map(({ target, r, serverCpu }) => [
-        target.label,
-        num(r.rps, 0),
-        num(r.p50Ms, 2),
-        num(r.p90Ms, 2),
-        num(r.p99Ms, 2),
-        num(r.maxMs, 1),
-        `${r.non2xx + r.socketErrors}`,
-        num(r.bytesPerResponse, 0),
-        `${num(serverCpu, 0)}%`,
-        `${num(r.loaderCpu, 0)}%`,
-      ]),
-    ]),
-  );
-  const base = results.at(0)!.r;
-  for (const { target, r } of results.slice(1)) {
-    summary.push({
-      area: 'HTTP',
-      path: `${target.short} vs bare /ping`,
-      kairos: `${num(r.rps, 0)} req/s`,
-      baseline: `${num(base.rps, 0)} req/s`,
-      ratio: ratio(r.rps, base.rps),
-    });
-  }
+  stop = () => this.child.stop();
 }
 
-// ------------------------------------------------------------------------------------- 2. SQLite
+// ------------------------------------------------------------------------------------- claim tick
 
-/** A registration as a person would send it, spread over the nine hubs' countries, languages and zones. */
-function registrationInput(i: number, prefix: string, hubIds: number[]): RegistrationInput {
-  const h = SEED_HUBS.at(i % SEED_HUBS.length)!;
-  return {
-    name: `Participant ${prefix}${i}`,
-    email: `${prefix}${i}@bench.example.org`,
-    organisation: 'Municipality of Example',
-    orgType: 'public',
-    hubId: hubIds[i % hubIds.length],
-    country: h.countryCode,
-    language: h.language,
-    zone: h.zone,
-    consent: true,
-    followupConsent: i % 2 === 0,
-  };
-}
-
-interface OpStats {
+interface Tick {
+  tickMs: number;
+  tickP90: number;
+  dueMs: number;
+  expireMs: number;
   n: number;
-  ms: number;
-  opsPerSec: number;
-  meanUs: number;
-  p50Us: number;
-  p99Us: number;
+  claimed: number;
+  plans: string[];
 }
 
-function timeOps(n: number, op: (i: number) => void): OpStats {
-  const samples = new Samples();
+function timeMedian(fn: () => void): { med: number; p90: number; n: number } {
+  fn(); // warm-up: statements prepared, pages cached
+  const s = new Samples();
   const start = nowMs();
-  for (let i = 0; i < n; i++) {
-    const s = nowMs();
-    op(i);
-    samples.push((nowMs() - s) * 1000);
+  while (s.length < 3 || (s.length < TICK_MAX_N && nowMs() - start < TICK_MAX_MS)) {
+    const a = nowMs();
+    fn();
+    s.push(nowMs() - a);
   }
-  const ms = nowMs() - start;
-  const sorted = samples.sorted();
-  return { n, ms, opsPerSec: (n / ms) * 1000, meanUs: (ms * 1000) / n, p50Us: quantile(sorted, 0.5), p99Us: quantile(sorted, 0.99) };
+  const sorted = s.sorted();
+  return { med: quantile(sorted, 0.5), p90: quantile(sorted, 0.9), n: s.length };
 }
 
-function sqlitePhase(k: BenchKairos): void {
-  const { db, services, clock } = k;
-  out(`2. SQLite: N=${num(SQL_N, 0)} registrations each (after ${SQL_WARMUP} warm-up), one transaction per registration`);
-  out(`   journal_mode=${String(db.pragma('journal_mode', { simple: true }))}, synchronous=${String(db.pragma('synchronous', { simple: true }))} (1 = NORMAL), file in ${k.dir}`);
-  const hubIds = SEED_HUBS.map((h) => services.repos.hubs.getBySlug(h.slug)!.id);
-  const rawSession = k.openSession('Benchmark: raw inserts');
-  const regSession = k.openSession('Benchmark: registrations');
-
-  // Baseline: the same INSERT the repository prepares, with every parameter computed beforehand.
-  const insert: Statement = db.prepare(
-    `INSERT INTO registrations (session_id, status, name, email, email_norm, organisation, org_type, hub_id, country, language, zone,
-       consent_version, consent_at, followup_consent, followup_consent_at, answers, token_nonce, token_hash, email_verified_at,
-       hold_until, waitlisted_at, confirmed_at, source, created_at, updated_at)
-     VALUES (@sessionId, @status, @name, @email, @emailNorm, @organisation, @orgType, @hubId, @country, @language, @zone,
-       @consentVersion, @now, @followupConsent, @followupConsentAt, @answers, @tokenNonce, @tokenHash, @emailVerifiedAt,
-       @holdUntil, @waitlistedAt, @confirmedAt, @source, @now, @now)`,
-  );
-  const insertOne = db.transaction((p: Record<string, unknown>) => insert.run(p));
-  const now = clock.now();
-  const rawRow = (i: number, prefix: string) => {
-    const input = registrationInput(i, prefix, hubIds);
-    return {
-      sessionId: rawSession.id,
-      status: 'confirmed',
-      name: input.name,
-      email: input.email,
-      emailNorm: String(input.email).toLowerCase(),
-      organisation: input.organisation,
-      orgType: input.orgType,
-      hubId: input.hubId,
-      country: input.country,
-      language: input.language,
-      zone: input.zone,
-      consentVersion: PRIVACY_VERSION,
-      now,
-      followupConsent: input.followupConsent ? 1 : 0,
-      followupConsentAt: input.followupConsent ? now : null,
-      answers: '{}',
-      tokenNonce: `nonce-${prefix}${i}`,
-      tokenHash: createHash('sha256').update(`${prefix}:${i}`).digest('hex'),
-      emailVerifiedAt: now,
-      holdUntil: null,
-      waitlistedAt: null,
-      confirmedAt: now,
-      source: 'api',
-    };
-  };
-  const warmRaw = Array.from({ length: SQL_WARMUP }, (_, i) => rawRow(i, 'warm'));
-  const rawRows = Array.from({ length: SQL_N }, (_, i) => rawRow(i, 'raw'));
-  for (const p of warmRaw) insertOne.immediate(p);
-  const raw = timeOps(SQL_N, (i) => insertOne.immediate(rawRows.at(i)!));
-
-  // Kairos: validation, the IMMEDIATE transaction, the confirmation email and its reminders in the outbox.
-  const warmInputs = Array.from({ length: SQL_WARMUP }, (_, i) => registrationInput(i, 'warm', hubIds));
-  const inputs = Array.from({ length: SQL_N }, (_, i) => registrationInput(i, 'reg', hubIds));
-  const count = (table: 'registrations' | 'outbox') => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
-  for (const input of warmInputs) services.registrations.register(regSession.id, input, 'api');
-  const before = { reg: count('registrations'), outbox: count('outbox') };
-  let notConfirmed = 0;
-  const kairos = timeOps(SQL_N, (i) => {
-    if (services.registrations.register(regSession.id, inputs.at(i)!, 'api').outcome !== 'confirmed') notConfirmed++;
+/** The dispatcher's tick with nothing due (claimDue: expire overdue, claim due rows, in one IMMEDIATE transaction), and its two queries alone. */
+function claimTick(db: DB): Tick {
+  const s = stmts(db);
+  const owner = 'bench-probe';
+  let claimed = 0;
+  const tick = timeMedian(() => {
+    claimed += claimDue(db, { owner, now: Date.now(), leaseMs: 30_000, limit: 50, messageIdHost: 'kairos.localhost' }).claimed.length;
   });
-  const outboxPerOp = (count('outbox') - before.outbox) / SQL_N;
-  const regsPerOp = (count('registrations') - before.reg) / SQL_N;
-
-  out();
-  out(
-    table([
-      ['operation', 'ops/s', 'µs/op', 'p50 µs', 'p99 µs', 'total ms', 'rows written/op'],
-      ['raw INSERT registration (own IMMEDIATE transaction)', num(raw.opsPerSec, 0), num(raw.meanUs, 1), num(raw.p50Us, 1), num(raw.p99Us, 1), num(raw.ms, 0), '1'],
-      [
-        "RegistrationService.register(id, input, 'api')",
-        num(kairos.opsPerSec, 0),
-        num(kairos.meanUs, 1),
-        num(kairos.p50Us, 1),
-        num(kairos.p99Us, 1),
-        num(kairos.ms, 0),
-        `${num(regsPerOp, 0)} + ${num(outboxPerOp, 0)} outbox`,
-      ],
-    ]),
-  );
-  if (notConfirmed) out(`   note: ${notConfirmed} registrations did not come out 'confirmed'`);
-  summary.push({
-    area: 'SQLite',
-    path: 'register() vs raw INSERT',
-    kairos: `${num(kairos.opsPerSec, 0)} ops/s`,
-    baseline: `${num(raw.opsPerSec, 0)} ops/s`,
-    ratio: ratio(kairos.opsPerSec, raw.opsPerSec),
-  });
-}
-
-// ------------------------------------------------------------------------------------- 3. Email
-
-async function sinkStats(sink: Child): Promise<SinkStats> {
-  const reply = sink.next<SinkStats>('stats', 10_000);
-  sink.send({ type: 'stats' });
-  return reply;
-}
-
-async function mailPhase(k: BenchKairos): Promise<void> {
-  const { db, config, clock } = k;
-  out(`3. Email: N=${num(MAIL_N, 0)} messages each (after ${MAIL_WARMUP} warm-up), pooled SMTP (${POOL.maxConnections} connections, ${POOL.maxMessages} messages each), ${MAIL_IN_FLIGHT} in flight`);
-  out('   (SMTP sink: smtp-server in a separate process on 127.0.0.1, counts and discards)');
-  const sink = Child.start('./smtp-sink.ts');
-  try {
-    const { port } = await sink.next<{ port: number }>('ready', 15_000);
-    const url = `smtp://127.0.0.1:${port}`;
-
-    // One real Kairos email, rendered once: the baseline sends these same bytes, only the Message-ID changes.
-    const emailKinds = createEmailKinds();
-    const row = db.prepare(`SELECT * FROM outbox WHERE kind = ? AND status = 'queued' ORDER BY id DESC LIMIT 1`).get(REG_EMAIL.confirmed) as OutboxRow | undefined;
-    if (!row) throw new Error('no queued confirmation email to render (did the SQLite phase run?)');
-    const rendered = await emailKinds.get(row.kind)!({ row, payload: JSON.parse(row.payload), db, config, clock });
-    if ('withdraw' in rendered) throw new Error(`the sample email was withdrawn: ${rendered.withdraw}`);
-    const message = (i: number, r: RenderedEmail) => ({
-      from: config.mailFrom,
-      to: { name: row.recipient_name, address: row.recipient_email },
-      subject: r.subject,
-      text: r.text,
-      html: r.html,
-      messageId: `<bench-${i}@kairos.test>`,
-      date: new Date(clock.now()),
-      headers: { ...r.headers, 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'OOF, AutoReply' },
-      icalEvent: r.icalEvent,
-      disableFileAccess: true,
-      disableUrlAccess: true,
-    });
-
-    // Baseline: nodemailer's pooled SMTP transport, nothing else.
-    const raw = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, pool: true, ...POOL, logger: false, debug: false });
-    const sendMany = async (from: number, n: number) => {
-      let next = from;
-      const worker = async () => {
-        while (next < from + n) await raw.sendMail(message(next++, rendered));
-      };
-      await Promise.all(Array.from({ length: MAIL_IN_FLIGHT }, worker));
-    };
-    let baseline: { ms: number; received: number; bytes: number; senderCpu: number; sinkCpu: number };
-    try {
-      await sendMany(0, MAIL_WARMUP);
-      const s0 = await sinkStats(sink);
-      const cpu = process.cpuUsage();
-      const start = nowMs();
-      await sendMany(MAIL_WARMUP, MAIL_N);
-      const ms = nowMs() - start;
-      const senderCpu = cpuPercent(cpu, ms);
-      const s1 = await sinkStats(sink);
-      baseline = { ms, received: s1.messages - s0.messages, bytes: s1.bytes - s0.bytes, senderCpu, sinkCpu: ((s1.cpuMicros - s0.cpuMicros) / 1000 / ms) * 100 };
-    } finally {
-      raw.close();
-    }
-
-    // Kairos: the outbox dispatcher (claim a batch with a lease, render each row, send, record), run
-    // back to back as its loop does while batches come back full.
-    const transport: MailTransport = createSmtpTransport(url, POOL);
-    const dispatcher = new Dispatcher({ registry: emailKinds, db, clock, config, transport, concurrency: MAIL_IN_FLIGHT });
-    const totals: RunResult = { claimed: 0, sent: 0, failed: 0, retried: 0, expired: 0, withdrawn: 0, released: 0, paused: false };
-    let kairos: { ms: number; received: number; bytes: number; runs: number; senderCpu: number; sinkCpu: number };
-    try {
-      let warm = 0;
-      while (warm < MAIL_WARMUP) {
-        const r = await dispatcher.runOnce();
-        if (r.claimed === 0) break;
-        warm += r.claimed;
-      }
-      const s0 = await sinkStats(sink);
-      const cpu = process.cpuUsage();
-      const start = nowMs();
-      let runs = 0;
-      while (totals.claimed < MAIL_N) {
-        const r = await dispatcher.runOnce();
-        runs++;
-        if (r.claimed === 0 || r.paused) break;
-        for (const key of ['claimed', 'sent', 'failed', 'retried', 'expired', 'withdrawn', 'released'] as const) totals[key] += r[key];
-      }
-      const ms = nowMs() - start;
-      const senderCpu = cpuPercent(cpu, ms);
-      const s1 = await sinkStats(sink);
-      kairos = { ms, received: s1.messages - s0.messages, bytes: s1.bytes - s0.bytes, runs, senderCpu, sinkCpu: ((s1.cpuMicros - s0.cpuMicros) / 1000 / ms) * 100 };
-    } finally {
-      await dispatcher.stop();
-      transport.close();
-    }
-
-    const rawRate = (baseline.received / baseline.ms) * 1000;
-    const kRate = (kairos.received / kairos.ms) * 1000;
-    out();
-    out(
-      table([
-        ['sender', 'messages/s', 'ms/message', 'received', 'B/message', 'total ms', 'sender CPU', 'sink CPU'],
-        [
-          'raw nodemailer sendMail (same rendered email)',
-          num(rawRate, 0),
-          num(baseline.ms / baseline.received, 3),
-          num(baseline.received, 0),
-          num(baseline.bytes / baseline.received, 0),
-          num(baseline.ms, 0),
-          `${num(baseline.senderCpu, 0)}%`,
-          `${num(baseline.sinkCpu, 0)}%`,
-        ],
-        [
-          `Kairos Dispatcher.runOnce × ${kairos.runs} (batch 50)`,
-          num(kRate, 0),
-          num(kairos.ms / kairos.received, 3),
-          num(kairos.received, 0),
-          num(kairos.bytes / kairos.received, 0),
-          num(kairos.ms, 0),
-          `${num(kairos.senderCpu, 0)}%`,
-          `${num(kairos.sinkCpu, 0)}%`,
-        ],
-      ]),
-    );
-    out(`   dispatcher outcomes: sent ${totals.sent}, failed ${totals.failed}, retried ${totals.retried}, expired ${totals.expired}, withdrawn ${totals.withdrawn}, released ${totals.released}`);
-    summary.push({
-      area: 'Email',
-      path: 'Dispatcher drain vs raw sendMail',
-      kairos: `${num(kRate, 0)} msg/s`,
-      baseline: `${num(rawRate, 0)} msg/s`,
-      ratio: ratio(kRate, rawRate),
-    });
-  } finally {
-    await sink.stop();
-  }
+  if (claimed) releaseOwnedLeases(db, owner, Date.now());
+  const due = timeMedian(() => s.claim.all({ now: Date.now(), owner, leaseUntil: Date.now() + 30_000, limit: 50 }));
+  const expire = timeMedian(() => s.expireOverdue.all({ now: Date.now() }));
+  const plan = (sql: string) =>
+    (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all({ now: 0, owner, leaseUntil: 0, limit: 50 }) as { detail: string }[]).map((r) => r.detail).join('; ');
+  return { tickMs: tick.med, tickP90: tick.p90, dueMs: due.med, expireMs: expire.med, n: tick.n, claimed, plans: [`claim: ${plan(s.claim.source)}`, `expire: ${plan(s.expireOverdue.source)}`] };
 }
 
 // ------------------------------------------------------------------------------------- main
@@ -438,59 +210,384 @@ async function mailPhase(k: BenchKairos): Promise<void> {
 async function main(): Promise<void> {
   out(machineLine());
   out(`Kairos benchmark (npm run bench), ${new Date().toISOString()}`);
-  const [load1 = 0] = os.loadavg();
-  if (load1 > os.cpus().length / 2) {
-    out(`Warning: the machine is busy (1-minute load ${num(load1, 2)} on ${os.cpus().length} cores): figures will be low and noisy.`);
-  }
-  out(`Load: HTTP ${CONNECTIONS} connections × ${HTTP_SECONDS} s per target; SQLite N=${num(SQL_N, 0)}; email N=${num(MAIL_N, 0)}; everything on 127.0.0.1`);
-  out();
-
-  const k = await setupKairos();
-  tempDir = k.dir;
-  try {
-    recordMemory('setup (migrated, seeded)');
-    out();
-    await httpPhase(k);
-    recordMemory('HTTP');
-    out();
-    sqlitePhase(k);
-    recordMemory('SQLite');
-    out();
-    await mailPhase(k);
-    recordMemory('email');
-  } finally {
-    await k.close();
-  }
-
-  out();
-  out('4. Memory (this process: servers, app, database; the load generator and SMTP sink run in their own processes)');
-  out(table(memory));
-  out();
-  out('Summary: Kairos / baseline (throughput; 1× would be the machine limit for that kind of work)');
+  loadWarning('start');
   out(
-    table([['area', 'hot path', 'Kairos', 'baseline', 'Kairos / baseline'], ...summary.map((s) => [s.area, s.path, s.kairos, s.baseline, s.ratio])], 2),
+    `HTTP: ${CONNECTIONS} connections, ${ROUNDS} interleaved rounds × ${HTTP_SECONDS} s per target (medians), warm-up ${WARMUP_FIRST_MS / 1000} s per target in the first round; ` +
+      `databases: small (fresh seed)${WITH_LARGE ? `, large (${num(LARGE.sessions, 0)} sessions, ${num(LARGE.registrations, 0)} registrations, ${num(LARGE.registrations * LARGE.outboxPerRegistration, 0)} outbox rows)` : ' only (BENCH_LARGE=0)'}; 127.0.0.1 only`,
   );
+  out(`Build: ${buildIfStale()}`);
   out();
-  out(`Done in ${num((nowMs() - t0) / 1000, 1)} s.`);
+
+  const root = tempDir('kairos-bench-');
+  logDir = path.join(root, 'logs');
+  mkdirSync(logDir);
+
+  // ---------------------------------------------------------------- databases
+  out('1. Databases');
+  const instances: Instance[] = [];
+  {
+    mkdirSync(path.join(root, 'small'));
+    const file = path.join(root, 'small', 'kairos.sqlite');
+    const first = await startKairos({ db: 'small', file, sessionId: 0, sessionNote: '', hubId: 0 }, 'kairos-small-first');
+    await stopServer(first);
+    const k = openKairos(file);
+    const open = createOpenSession(k, 'Digital public services: an open session');
+    const hubId = hubIdsOf(k)[0]!;
+    k.close();
+    instances.push({ db: 'small', file, sessionId: open.id, sessionNote: `session ${open.id}: upcoming, open, no registrations`, hubId });
+    out(`   small: first start (new file: migrations, seed, administrator) ${num(first.startMs, 0)} ms to the first 200; one open session added (id ${open.id}, capacity 100,000)`);
+  }
+  if (WITH_LARGE) {
+    mkdirSync(path.join(root, 'large'));
+    const file = path.join(root, 'large', 'kairos.sqlite');
+    const g = generateLargeDb(file);
+    out(
+      `   large: generated in ${num(g.ms.total / 1000, 1)} s (schema + seed ${num(g.ms.schema / 1000, 1)} s, sessions ${num(g.ms.sessions / 1000, 1)} s, registrations ${num(g.ms.registrations / 1000, 1)} s, outbox ${num(g.ms.outbox / 1000, 1)} s): ` +
+        `${num(g.counts.sessions, 0)} sessions, ${num(g.counts.registrations, 0)} registrations, ${num(g.counts.outbox, 0)} outbox rows (${num(g.counts.queued, 0)} queued for later, none due), ${mb(g.bytes)}`,
+    );
+    const inst: Instance = { db: 'large', file, sessionId: g.bigSessionId, sessionNote: `session ${g.bigSessionId}: upcoming, open, ${num(LARGE.bigSession, 0)} registrations`, hubId: 0 };
+    const first = await startKairos(inst, 'kairos-large-first');
+    await stopServer(first);
+    const k = openKairos(file);
+    inst.hubId = hubIdsOf(k)[0]!;
+    inst.emptySessionId = createOpenSession(k, 'Digital public services: an open session').id;
+    k.close();
+    instances.push(inst);
+    out(`   large: first start (administrator) ${num(first.startMs, 0)} ms to the first 200`);
+  }
+  out(`   (${elapsed()})`);
+  out();
+
+  // ---------------------------------------------------------------- claim tick (nothing due)
+  out('2. Outbox: the dispatcher tick with nothing due (claimDue in-process on the file, median of up to 300 calls or 3 s, at least 3)');
+  const ticks = new Map<Db, Tick>();
+  for (const inst of instances) {
+    const k = openKairos(inst.file);
+    const outboxRows = (k.db.prepare('SELECT count(*) AS n FROM outbox').get() as { n: number }).n;
+    const t = claimTick(k.db);
+    k.close();
+    ticks.set(inst.db, t);
+    out(`   ${inst.db} (${num(outboxRows, 0)} outbox rows): tick ${num(t.tickMs, 3)} ms (p90 ${num(t.tickP90, 3)}, n ${t.n}), due query ${num(t.dueMs, 3)} ms, expiry query ${num(t.expireMs, 3)} ms${t.claimed ? `; ${t.claimed} rows were due (released)` : ''}`);
+    for (const p of t.plans) out(`      plan ${p}`);
+  }
+  out(`   (${elapsed()})`);
+  out();
+
+  // ---------------------------------------------------------------- cold start
+  out(`3. Cold start: spawn → first 200 (Kairos: GET /healthz of node dist/src/server.js on an existing database; bare: GET /ping), ${COLD_RUNS} runs interleaved`);
+  const cold = { bare: [] as number[], small: [] as number[], large: [] as number[] };
+  for (let r = 0; r < COLD_RUNS; r++) {
+    const b = await startBare();
+    cold.bare.push(b.startMs);
+    await stopServer(b);
+    for (const inst of instances) {
+      const s = await startKairos(inst, `kairos-${inst.db}-cold`);
+      cold[inst.db].push(s.startMs);
+      await stopServer(s);
+    }
+  }
+  out(`   bare Fastify ${cold.bare.map((v) => num(v, 0)).join(', ')} ms; Kairos small ${cold.small.map((v) => num(v, 0)).join(', ')} ms${WITH_LARGE ? `; Kairos large ${cold.large.map((v) => num(v, 0)).join(', ')} ms` : ''}`);
+  out(`   (${elapsed()})`);
+  out();
+
+  // ---------------------------------------------------------------- HTTP
+  out(`4. HTTP: ${CONNECTIONS} keep-alive connections, closed loop (load generator in its own process)`);
+  const bare = await startBare();
+  const rssStart = new Map<string, number>([['bare', rssOf(bare.proc.pid)]]);
+  for (const inst of instances) {
+    inst.server = await startKairos(inst, `kairos-${inst.db}`);
+    rssStart.set(inst.db, rssOf(inst.server.proc.pid));
+  }
+  for (const inst of instances) out(`   ${inst.db}: ${inst.sessionNote}; hub feed of hub ${inst.hubId}`);
+
+  // Check every target once; a target that does not answer 2xx is an error row, not measured.
+  const ok = new Map<string, boolean>();
+  const bodies = new Map<string, string>();
+  const post = (i: Instance, n: string) => registrationJson(i.hubId).replaceAll('__N__', n);
+  for (const inst of instances) {
+    for (const row of HTTP_ROWS) {
+      const p = row.path(inst);
+      const res = await request(inst.server!.port, p, row.post ? { method: 'POST', body: post(inst, `check-${inst.db}`) } : {});
+      const good = res.status >= 200 && res.status < 300;
+      ok.set(`${row.key}:${inst.db}`, good);
+      bodies.set(`${row.key}:${inst.db}`, res.body);
+      const form = row.key === 'page' ? (res.body.includes(`/sessions/${inst.sessionId}/register`) ? ', registration form present' : ', NO registration form') : '';
+      out(`   check ${inst.db} ${row.label.split(' ')[0]} ${p}: ${res.status} ${res.type}, ${num(res.bytes, 0)} B${form}${good ? '' : ' → ERROR, not measured'}`);
+    }
+  }
+  const pingCheck = await request(bare.port, '/ping');
+  out(`   check bare GET /ping: ${pingCheck.status} ${pingCheck.type}, ${num(pingCheck.bytes, 0)} B`);
+
+  // What one registration POST writes, copied by the raw route: the registration and its outbox rows.
+  const small = instances[0]!;
+  let raw: Server;
+  let rowsWritten = '';
+  {
+    const k = openKairos(small.file);
+    const created = JSON.parse(bodies.get('post:small') ?? '{}') as { id?: number };
+    const reg = k.db.prepare('SELECT * FROM registrations WHERE id = ?').get(created.id ?? -1) as Record<string, unknown> | undefined;
+    if (!reg) throw new Error(`the check POST on the small database created no registration (answer: ${bodies.get('post:small')})`);
+    const outbox = k.db.prepare('SELECT * FROM outbox WHERE registration_id = ? ORDER BY id').all(reg.id) as Record<string, unknown>[];
+    rowsWritten = `1 registration (${String(reg.status)}) + ${outbox.length} outbox rows (${outbox.map((o) => `${String(o.kind)} ${String(o.status)}`).join(', ')})`;
+    const template = path.join(root, 'raw-template.json');
+    writeFileSync(template, JSON.stringify({ registration: reg, outbox }));
+    const rawFile = path.join(root, 'raw.sqlite');
+    k.db.exec(`VACUUM INTO '${rawFile.replaceAll("'", "''")}'`);
+    k.close();
+    raw = await startServer('raw-post', [path.join(ROOT, 'bench', 'baseline-server.mjs'), 'post'], { DATABASE_PATH: rawFile, BENCH_TEMPLATE: template }, '/ping', logDir);
+  }
+  out(`   one registration POST writes ${rowsWritten}; the raw route writes the same in one IMMEDIATE transaction`);
+  out(`   (${elapsed()})`);
+
+  const loader = new Loader();
+  const windows = new Map<string, Window[]>();
+  const push = (key: string, w: Window) => windows.set(key, [...(windows.get(key) ?? []), w]);
+  try {
+    for (let round = 1; round <= ROUNDS; round++) {
+      const warm = round === 1 ? WARMUP_FIRST_MS : WARMUP_MS;
+      push('bare', await loader.run(bare.port, '/ping', bare.proc.pid, warm));
+      for (const row of HTTP_ROWS) {
+        if (row.post) push('raw', await loader.run(raw.port, `/sessions/${small.sessionId}/registrations`, raw.proc.pid, warm, registrationJson(small.hubId)));
+        for (const inst of instances) {
+          if (!ok.get(`${row.key}:${inst.db}`)) continue;
+          push(`${row.key}:${inst.db}`, await loader.run(inst.server!.port, row.path(inst), inst.server!.proc.pid, warm, row.post ? registrationJson(inst.hubId) : undefined));
+        }
+      }
+      out(`   round ${round}/${ROUNDS} done (${elapsed()})`);
+    }
+  } finally {
+    await loader.stop();
+  }
+  await sleep(1_500);
+  const rssIdle = new Map<string, number>([['bare', rssOf(bare.proc.pid)], ['raw', rssOf(raw.proc.pid)]]);
+  for (const inst of instances) rssIdle.set(inst.db, rssOf(inst.server!.proc.pid));
+  loadWarning('after HTTP');
+  for (const s of [bare, raw, ...instances.map((i) => i.server!)]) await stopServer(s);
+
+  const med = (key: string, f: (w: Window) => number) => median((windows.get(key) ?? []).map(f));
+  const rps = (key: string) => med(key, (w) => w.r.rps);
+  const detail: string[][] = [['target', 'db', 'req/s per round', 'median req/s', 'p50 ms', 'p99 ms', 'errors', 'B/resp', 'server CPU', 'loader CPU']];
+  const detailRow = (label: string, db: string, key: string) => {
+    const ws = windows.get(key) ?? [];
+    detail.push([
+      label,
+      db,
+      ws.map((w) => figure(w.r.rps)).join(' '),
+      figure(rps(key)),
+      num(med(key, (w) => w.r.p50Ms), 2),
+      num(med(key, (w) => w.r.p99Ms), 2),
+      String(ws.reduce((n, w) => n + w.r.non2xx + w.r.socketErrors, 0)),
+      num(med(key, (w) => w.r.bytesPerResponse), 0),
+      `${num(med(key, (w) => w.serverCpu), 0)}%`,
+      `${num(med(key, (w) => w.r.loaderCpu), 0)}%`,
+    ]);
+  };
+  detailRow('bare Fastify GET /ping (baseline)', '-', 'bare');
+  for (const row of HTTP_ROWS) {
+    if (row.post) detailRow('raw POST, same rows (baseline)', '-', 'raw');
+    for (const inst of instances) {
+      if (ok.get(`${row.key}:${inst.db}`)) detailRow(row.label, inst.db, `${row.key}:${inst.db}`);
+      else detail.push([row.label, inst.db, 'ERROR (see check)', '', '', '', '', '', '', '']);
+    }
+  }
+  out();
+  out(table(detail, 2));
+  out('   server CPU: the measured server process, % of one core over the window; errors: non-2xx + socket errors');
+
+  for (const row of HTTP_ROWS) {
+    const baseKey = row.post ? 'raw' : 'bare';
+    const base = rps(baseKey);
+    const s: SummaryRow = { row: row.label };
+    const cell = (db: Db): Cell | undefined => {
+      if (!instances.some((i) => i.db === db)) return undefined;
+      if (!ok.get(`${row.key}:${db}`)) return { text: 'ERROR: not 2xx (see check)' };
+      return ratioCell(rps(`${row.key}:${db}`), base, 'req/s', row.goal);
+    };
+    s.small = cell('small');
+    s.large = cell('large');
+    if (WITH_LARGE && ok.get(`${row.key}:small`) && ok.get(`${row.key}:large`)) {
+      const f = rps(`${row.key}:small`) / rps(`${row.key}:large`);
+      s.factor = `${num(f, 2)}x ${goalText(f, atMost(1.2, '1.20x'))}`;
+    }
+    summary.push(s);
+    if (row.post) {
+      const p99 = (db: Db): Cell | undefined =>
+        instances.some((i) => i.db === db) && ok.get(`post:${db}`)
+          ? { text: `${num(med(`post:${db}`, (w) => w.r.p99Ms), 1)} ms / ${num(med('raw', (w) => w.r.p99Ms), 1)} ms ${goalText(med(`post:${db}`, (w) => w.r.p99Ms), below(30, '30 ms'))}` }
+          : undefined;
+      summary.push({ row: '  POST p99 (Kairos / raw)', small: p99('small'), large: p99('large') });
+    }
+  }
+  const rssCell = (db: Db): Cell | undefined =>
+    rssIdle.has(db) ? { text: `${mb(rssIdle.get(db)!)} / ${mb(rssIdle.get('bare')!)} (start ${mb(rssStart.get(db)!)}) ${goalText(rssIdle.get(db)! / 1048576, atMost(90, '90 MB'))}` } : undefined;
+  const coldCell = (db: Db): Cell | undefined =>
+    cold[db].length ? { text: `${num(median(cold[db]), 0)} ms / ${num(median(cold.bare), 0)} ms ${goalText(median(cold[db]), atMost(600, '600 ms'))}` } : undefined;
+  const tickCell = (db: Db, f: (t: Tick) => number): Cell | undefined => {
+    const t = ticks.get(db);
+    return t ? { text: `${num(f(t), 3)} ms ${goalText(f(t), below(1, '1 ms'))}` } : undefined;
+  };
+  out(`   (${elapsed()})`);
+  out();
+
+  // ---------------------------------------------------------------- register()
+  let regCell: Cell | undefined;
+  const large = instances.find((i) => i.db === 'large');
+  if (large) {
+    out(`5. register(): RegistrationService.register(id, input, 'api') in-process on the large database, the full session vs an empty one (both capacity 100,000, no double opt-in), ${REG_BLOCKS} alternating blocks, ${num(REG_N, 0)} each`);
+    const k = openKairos(large.file);
+    const hubIds = hubIdsOf(k);
+    const count = (id: number) => (k.db.prepare(`SELECT count(*) AS n FROM registrations WHERE session_id = ?`).get(id) as { n: number }).n;
+    const sides = [
+      { name: 'full', id: large.sessionId, samples: new Samples(), ms: 0, notConfirmed: 0 },
+      { name: 'empty', id: large.emptySessionId!, samples: new Samples(), ms: 0, notConfirmed: 0 },
+    ];
+    for (const side of sides) for (let i = 0; i < REG_WARMUP; i++) k.services.registrations.register(side.id, registrationInput(i, `warm-${side.name}-`, hubIds), 'api');
+    const before = sides.map((side) => count(side.id));
+    const per = REG_N / REG_BLOCKS;
+    for (let b = 0; b < REG_BLOCKS; b++) {
+      for (const side of b % 2 ? [...sides].reverse() : sides) {
+        const inputs = Array.from({ length: per }, (_, i) => registrationInput(b * per + i, `reg-${side.name}-`, hubIds));
+        const start = nowMs();
+        for (const input of inputs) {
+          const a = nowMs();
+          if (k.services.registrations.register(side.id, input, 'api').outcome !== 'confirmed') side.notConfirmed++;
+          side.samples.push((nowMs() - a) * 1000);
+        }
+        side.ms += nowMs() - start;
+      }
+    }
+    k.close();
+    const [full, empty] = sides as [(typeof sides)[0], (typeof sides)[0]];
+    const ops = (s: typeof full) => (REG_N / s.ms) * 1000;
+    out(
+      table([
+        ['session', 'registrations before the timed calls', 'ops/s', 'µs/op (mean)', 'p50 µs', 'p99 µs', 'not confirmed'],
+        ...sides.map((s, i) => {
+          const sorted = s.samples.sorted();
+          return [s.name, num(before[i]!, 0), num(ops(s), 0), num((s.ms * 1000) / REG_N, 1), num(quantile(sorted, 0.5), 1), num(quantile(sorted, 0.99), 1), String(s.notConfirmed)];
+        }),
+      ]),
+    );
+    regCell = ratioCell(ops(full), ops(empty), 'ops/s', atLeast(1 / 1.2, '0.83x'));
+    out(`   (${elapsed()})`);
+    out();
+  }
+
+  // ---------------------------------------------------------------- email
+  out(`6. Email: the same SMTP sink (own process) for both; raw pooled nodemailer ${num(RAW_MAIL_N, 0)} messages vs the Kairos Dispatcher ${num(MAIL_N, 0)} messages (own process each), small database`);
+  let mailCell: Cell | undefined;
+  let mailRssCell: Cell | undefined;
+  {
+    const k = openKairos(small.file);
+    const due = () => (k.db.prepare(`SELECT count(*) AS n FROM outbox WHERE status = 'queued' AND not_before <= ?`).get(Date.now()) as { n: number }).n;
+    const hubIds = hubIdsOf(k);
+    const before = due();
+    const need = MAIL_N + MAIL_WARMUP + 50 - before;
+    for (let i = 0; i < need; i++) k.services.registrations.register(small.sessionId, registrationInput(i, 'mail-', hubIds), 'api');
+    out(`   due rows: ${num(before, 0)} from the HTTP registrations + ${num(Math.max(0, need), 0)} registered in-process = ${num(due(), 0)}`);
+    // One real email, rendered once: the baseline sends these bytes, only the Message-ID changes.
+    const row = k.db.prepare(`SELECT * FROM outbox WHERE kind = 'registration.confirmed' AND status = 'queued' ORDER BY id DESC LIMIT 1`).get() as OutboxRow | undefined;
+    if (!row) throw new Error('no queued confirmation email to render');
+    const rendered = await createEmailKinds().get(row.kind)!({ row, payload: JSON.parse(row.payload) as Record<string, unknown>, db: k.db, config: k.config, clock: systemClock });
+    if ('withdraw' in rendered) throw new Error(`the sample email was withdrawn: ${rendered.withdraw}`);
+    const message = {
+      from: k.config.mailFrom,
+      to: { name: row.recipient_name, address: row.recipient_email },
+      subject: rendered.subject,
+      text: rendered.text,
+      html: rendered.html,
+      headers: { ...rendered.headers, 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'OOF, AutoReply' },
+      icalEvent: rendered.icalEvent,
+      disableFileAccess: true,
+      disableUrlAccess: true,
+    };
+    k.close();
+
+    const sink = Child.start('./smtp-sink.ts');
+    try {
+      const { port } = await sink.next<{ port: number }>('ready', 15_000);
+      const stats = async () => {
+        const reply = sink.next<SinkStats>('stats', 10_000);
+        sink.send({ type: 'stats' });
+        return reply;
+      };
+      const runMailer = async (req: MailRequest) => {
+        const m = Child.start('./mailer.ts');
+        try {
+          const s0 = await stats();
+          const reply = m.next<MailResult>('result', 600_000);
+          m.send(req);
+          const r = await reply;
+          const s1 = await stats();
+          return { r, received: s1.messages - s0.messages, bytes: s1.bytes - s0.bytes };
+        } finally {
+          await m.stop();
+        }
+      };
+      const rawMail = await runMailer({ type: 'raw', port, n: RAW_MAIL_N, warmup: MAIL_WARMUP, message });
+      const disp = await runMailer({ type: 'dispatch', port, n: MAIL_N, warmup: MAIL_WARMUP, databasePath: small.file });
+      const rate = (x: typeof rawMail) => (x.r.sent / x.r.ms) * 1000;
+      out(
+        table([
+          ['sender', 'messages', 'msg/s', 'ms/msg', 'received (incl. warm-up)', 'B/msg', 'CPU', 'RSS start', 'RSS end', 'RSS max'],
+          ...([
+            ['raw nodemailer pool (baseline)', rawMail],
+            ['Kairos Dispatcher', disp],
+          ] as const).map(([label, v]) => [label, num(v.r.sent, 0), num(rate(v), 0), num(v.r.ms / v.r.sent, 3), num(v.received, 0), num(v.bytes / v.received, 0), `${num((v.r.cpuMs / v.r.ms) * 100, 0)}%`, mb(v.r.rssStart), mb(v.r.rssEnd), mb(v.r.rssMax)]),
+        ]),
+      );
+      const o = disp.r.outcomes;
+      if (o) out(`   dispatcher: ${o.runs} runs; claimed ${o.claimed}, sent ${o.sent}, failed ${o.failed}, retried ${o.retried}, expired ${o.expired}, withdrawn ${o.withdrawn}, released ${o.released}`);
+      mailCell = ratioCell(rate(disp), rate(rawMail), 'msg/s', atLeast(0.8));
+      const growth = disp.r.rssEnd / disp.r.rssStart - 1;
+      mailRssCell = { text: `${mb(disp.r.rssStart)} → ${mb(disp.r.rssEnd)} (${growth >= 0 ? '+' : ''}${num(growth * 100, 1)}%) ${goalText(growth * 100, atMost(10, '+10%'))}` };
+    } finally {
+      await sink.stop();
+    }
+  }
+  out(`   (${elapsed()})`);
+  out();
+
+  // ---------------------------------------------------------------- summary
+  summary.push(
+    { row: 'register(): full session / empty', large: regCell },
+    { row: `dispatcher → SMTP (${num(MAIL_N / 1000, 0)}k msgs) vs raw pool`, small: mailCell },
+    { row: `  dispatcher RSS over ${num(MAIL_N, 0)} msgs`, small: mailRssCell },
+    { row: 'claim tick, nothing due', small: tickCell('small', (t) => t.tickMs), large: tickCell('large', (t) => t.tickMs) },
+    { row: 'due query', small: tickCell('small', (t) => t.dueMs), large: tickCell('large', (t) => t.dueMs) },
+    { row: 'cold start to first 200 (Kairos / bare)', small: coldCell('small'), large: coldCell('large') },
+    { row: 'idle RSS after load (Kairos / bare)', small: rssCell('small'), large: rssCell('large') },
+  );
+  out('SUMMARY  (Kairos / baseline = ratio (goal); ✓ meets the goal, ✗ misses it; large/small: small req/s ÷ large req/s)');
+  out(table([['row', 'small: Kairos / baseline = ratio (goal)', 'large: Kairos / baseline = ratio (goal)', 'large/small (goal)'], ...summary.map((s) => [s.row, s.small?.text ?? '-', s.large?.text ?? '-', s.factor ?? ''])], 4));
+  out();
+  out(`Done in ${elapsed()}.`);
 }
 
-/** Removed by the watchdog if the run hangs (children leave on their own when this process exits). */
-let tempDir: string | undefined;
+// ------------------------------------------------------------------------------------- run
 
-const watchdog = setTimeout(() => {
-  console.error(`bench: still running after ${HARD_LIMIT_MS / 1000} s, giving up`);
-  if (tempDir) rmSync(tempDir, { recursive: true, force: true });
-  process.exit(1);
-}, HARD_LIMIT_MS);
-watchdog.unref();
+let finished = false;
+const finish = (code: number) => {
+  if (finished) return;
+  finished = true;
+  cleanUp();
+  process.exit(code);
+};
+process.on('SIGINT', () => {
+  console.error('bench: interrupted, cleaning up');
+  finish(130);
+});
+process.on('SIGTERM', () => finish(143));
+process.on('exit', () => cleanUp());
+setTimeout(() => {
+  console.error(`bench: still running after ${HARD_LIMIT_MS / 60_000} min, giving up`);
+  finish(1);
+}, HARD_LIMIT_MS).unref();
 
 main().then(
-  () => {
-    clearTimeout(watchdog);
-    process.exitCode = 0;
-  },
+  () => finish(0),
   (err: unknown) => {
     console.error('bench failed:', err);
-    process.exit(1);
+    finish(1);
   },
 );

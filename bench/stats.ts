@@ -64,3 +64,40 @@ export function cpuPercent(before: NodeJS.CpuUsage, wallMs: number): number {
   const d = process.cpuUsage(before);
   return ((d.user + d.system) / 1000 / wallMs) * 100;
 }
+
+/** Median of plain numbers (NaN when empty). */
+export function median(values: number[]): number {
+  const v = values.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (v.length === 0) return NaN;
+  const mid = Math.floor(v.length / 2);
+  return v.length % 2 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2;
+}
+
+/** A goal on a figure: at least (ratios, throughput) or at most (times, memory, slow-downs). */
+export interface Goal {
+  op: '>=' | '<=' | '<';
+  value: number;
+  /** How the goal's value is written, e.g. "0.60x", "30 ms". */
+  label: string;
+}
+
+export const atLeast = (value: number, label = `${value.toFixed(2)}x`): Goal => ({ op: '>=', value, label });
+export const atMost = (value: number, label: string): Goal => ({ op: '<=', value, label });
+export const below = (value: number, label: string): Goal => ({ op: '<', value, label });
+
+export function meets(v: number, g: Goal): boolean | undefined {
+  if (!Number.isFinite(v)) return undefined;
+  return g.op === '>=' ? v >= g.value : g.op === '<=' ? v <= g.value : v < g.value;
+}
+
+/** "✓" / "✗" / "?" (no figure). */
+export function mark(v: number, g: Goal): string {
+  const m = meets(v, g);
+  return m === undefined ? '?' : m ? '✓' : '✗';
+}
+
+/** "(≥ 0.60x) ✓" */
+export function goalText(v: number, g: Goal): string {
+  const op = g.op === '>=' ? '≥' : g.op === '<=' ? '≤' : '<';
+  return `(${op} ${g.label}) ${mark(v, g)}`;
+}
