@@ -10,7 +10,6 @@
 //         that write over HTTP.
 //
 // Environment: PORT, HOST (127.0.0.1), and for "post" DATABASE_PATH and BENCH_TEMPLATE.
-/* global process, console */
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import Fastify from 'fastify';

@@ -4,7 +4,7 @@
  * every child and removes the temporary directory, also on an error or Ctrl-C.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -48,28 +48,15 @@ export function cleanUp(): void {
 
 // ------------------------------------------------------------------------------ build
 
-function newest(dir: string, ext: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) t = Math.max(t, newest(p, ext));
-    else if (e.name.endsWith(ext)) t = Math.max(t, statSync(p).mtimeMs);
-  }
-  return t;
-}
+export const SERVER_JS = path.join(ROOT, 'dist', 'bundle', 'server.mjs');
 
-export const SERVER_JS = path.join(ROOT, 'dist', 'src', 'server.js');
-
-/** Builds dist/ (as `npm run build`) when it is missing or older than src/. Returns what was done. */
+/** Builds as `npm start` does (`npm run build`: tsc -b, then the bundle when its sources changed). Returns what was done. */
 export function buildIfStale(): string {
-  const built = existsSync(SERVER_JS) ? statSync(SERVER_JS).mtimeMs : 0;
-  const src = newest(path.join(ROOT, 'src'), '.ts');
-  if (built >= src) return 'dist/ is current, not rebuilt';
   const t0 = nowMs();
-  const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
-  if (r.status !== 0) throw new Error(`the build (tsc -p tsconfig.build.json) failed with code ${r.status}`);
-  return `built dist/ (tsc -p tsconfig.build.json) in ${((nowMs() - t0) / 1000).toFixed(1)} s`;
+  const r = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`the build (npm run build) failed with code ${r.status}`);
+  const said = r.stdout.trim();
+  return `${said || 'dist/ is current, not rebuilt'} (npm run build: ${((nowMs() - t0) / 1000).toFixed(1)} s)`;
 }
 
 // ------------------------------------------------------------------------------ servers

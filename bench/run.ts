@@ -3,7 +3,7 @@
  * database (a fresh seed) and a large one (1,000 sessions, 100,000 registrations, 1,000,000 outbox
  * rows), each figure beside a baseline that does the same kind of work with nothing on top.
  *
- * Kairos is measured as `npm start` serves it: the built server (`node dist/src/server.js`, built
+ * Kairos is measured as `npm start` serves it: the built server (`node dist/bundle/server.mjs`, built
  * first when dist/ is missing or older than src/), NODE_ENV unset, the default log level, seed on
  * start. The in-process dispatcher is off (DISPATCHER_ENABLED=false: the email row drives a
  * dispatcher of its own) and the registration rate limits are raised to their maximum (the load
@@ -291,7 +291,7 @@ async function main(): Promise<void> {
   out();
 
   // ---------------------------------------------------------------- cold start
-  out(`3. Cold start: spawn → first 200 (Kairos: GET /healthz of node dist/src/server.js on an existing database; bare: GET /ping), ${COLD_RUNS} runs interleaved`);
+  out(`3. Cold start: spawn → first 200 (Kairos: GET /healthz of node dist/bundle/server.mjs on an existing database; bare: GET /ping), ${COLD_RUNS} runs interleaved`);
   const cold = { bare: [] as number[], small: [] as number[], large: [] as number[] };
   for (let r = 0; r < COLD_RUNS; r++) {
     const b = await startBare();

@@ -1,0 +1,102 @@
+/**
+ * npm start serves from one bundled file (dist/bundle/server.mjs, src/scripts/bundle.mjs): the
+ * bundle starts, serves every kind of answer the app has (pages with templates and static files,
+ * the API and its documentation, calendar files), and is built again only when a source changed.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../src/core/config.js';
+import net from 'node:net';
+
+async function freePortUrl(): Promise<{ port: number; url: string }> {
+  const port = await new Promise<number>((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port: p } = server.address() as net.AddressInfo;
+      server.close(() => resolve(p));
+    });
+  });
+  return { port, url: `http://127.0.0.1:${port}` };
+}
+
+type Bundle = (o: { outfile?: string; force?: boolean }) => Promise<{ built: boolean; outfile: string }>;
+let bundle: Bundle;
+const outDir = path.join(ROOT, 'dist', `test-bundle-${process.pid}`);
+const outfile = path.join(outDir, 'server.mjs');
+let dir: string;
+
+beforeAll(async () => {
+  ({ bundle } = (await import(pathToFileURL(path.join(ROOT, 'src', 'scripts', 'bundle.mjs')).href)) as { bundle: Bundle });
+  dir = mkdtempSync(path.join(tmpdir(), 'kairos-bundle-'));
+});
+afterAll(() => {
+  rmSync(outDir, { recursive: true, force: true });
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the bundled server', () => {
+  it('is built, then left alone while no source changed, and built again after a change', async () => {
+    expect((await bundle({ outfile, force: true })).built).toBe(true);
+    expect((await bundle({ outfile })).built).toBe(false);
+    // A source newer than the bundle.
+    const source = path.join(ROOT, 'src', 'server.ts');
+    const before = statSync(source);
+    const later = new Date(statSync(outfile).mtimeMs + 5_000);
+    utimesSync(source, before.atime, later);
+    try {
+      expect((await bundle({ outfile })).built).toBe(true);
+    } finally {
+      utimesSync(source, before.atime, before.mtime);
+    }
+  });
+
+  it('starts and serves pages, static files, the API and its documentation, and calendar files', async () => {
+    const { port, url } = await freePortUrl();
+    const child = spawn(process.execPath, [outfile], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_PATH: path.join(dir, 'kairos.sqlite'), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent', PUBLIC_URL: url, SMTP_URL: '', DISPATCHER_ENABLED: 'false', PASSWORD_HASH_COST: '10' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString('utf8')));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString('utf8')));
+    try {
+      const deadline = Date.now() + 120_000;
+      for (;;) {
+        const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+        if (ok) break;
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the bundle did not start:\n${output}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const get = async (p: string) => {
+        const r = await fetch(url + p);
+        return { status: r.status, type: r.headers.get('content-type') ?? '', body: await r.text() };
+      };
+      const home = await get('/');
+      expect(home.status).toBe(200);
+      expect(home.body).toContain('Next generation of public services');
+      const session = await get('/sessions/1');
+      expect(session.status).toBe(200);
+      expect(session.body).toContain('Europe/Athens');
+      expect((await get('/public/css/kairos.css')).type).toMatch(/^text\/css/);
+      const api = await get('/api/v1/sessions');
+      expect(api.type).toMatch(/^application\/json/);
+      expect((JSON.parse(api.body) as unknown[]).length).toBeGreaterThan(1);
+      expect((await get('/api/docs/json')).body).toContain('/api/v1/sessions');
+      expect((await get('/api/docs/')).status).toBe(200);
+      const feed = await get('/hubs/1/calendar.ics');
+      expect(feed.type).toMatch(/^text\/calendar/);
+      expect(feed.body).toMatch(/^BEGIN:VCALENDAR\r\n/);
+      // The first start printed the administrator's login, as the unbundled server does.
+      expect(output).toContain('First start: an administrator was created.');
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+  });
+});
