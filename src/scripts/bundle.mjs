@@ -39,7 +39,10 @@ export async function bundle({ outfile = BUNDLE, force = false } = {}) {
     platform: 'node',
     format: 'esm',
     target: 'node20',
+    // Minified: half the bytes to read and parse at each start. The source map beside it gives the
+    // original names and lines (node --enable-source-maps dist/bundle/server.mjs).
     sourcemap: true,
+    minify: true,
     external: ['better-sqlite3', '@fastify/swagger-ui'],
     // Bundled CommonJS packages call require(): give the ES module one.
     banner: { js: "import { createRequire as kairosCreateRequire } from 'node:module'; const require = kairosCreateRequire(import.meta.url);" },
