@@ -29,6 +29,8 @@ import { classifySendError, createTransport, scrubAddresses, type MailTransport 
 import type { EmailConfig, EmailLogger, OutboxRow, RenderedEmail } from './types.js';
 import { DEFAULT_RETRY, RenderError, abortable, checkRendered, errorSummary, messageIdHost, settlesWithin, type RetryPolicy } from './send-rules.js';
 import { messageIdFor } from './message-id.js';
+import { bounceAddressFor } from '../reply-address.js';
+import { secretOf } from '../secret.js';
 import type { DispatcherOptions, RunResult } from './dispatcher-options.js';
 
 export { DEFAULT_RETRY, messageIdHost, type RetryPolicy };
@@ -318,6 +320,7 @@ export class Dispatcher {
         date: new Date(this.clock.now()),
         headers: { ...rendered.headers, 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'OOF, AutoReply' },
         icalEvent: rendered.icalEvent,
+        ...(this.config.bounceAddress ? { envelopeFrom: bounceAddressFor(secretOf(this.db, this.config), this.config.bounceAddress, row.id) } : {}),
         signal,
       }), signal);
       if (markSent(this.db, row.id, this.owner, this.clock.now(), { transport: this.transport.kind, response: res.response, rendered: copy })) {
