@@ -21,6 +21,7 @@ import followups from './modules/followups/index.js';
 import polls from './modules/polls/index.js';
 import mail from './modules/mail/index.js';
 import api from './modules/api/index.js';
+import inbound from './modules/inbound/index.js';
 
 export { redactUrl };
 
@@ -87,6 +88,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(polls);
   await app.register(mail);
   await app.register(api);
+  await app.register(inbound);
 
   // Email: every kind is registered (above) before the dispatcher claims its first row.
   if (config.dispatcherEnabled) {

@@ -647,6 +647,9 @@ const bg = {
   'cal.feedUrl': "Адрес на календара за копиране в друго приложение за календар:",
   'cal.feed.cancelledTitle': "Отменена: {title}",
   'session.clockChange': "по време на сесията часовото време се сменя",
+  'orgreg.rsvp.ACCEPTED': 'отговор от календара: приема',
+  'orgreg.rsvp.TENTATIVE': 'отговор от календара: може би',
+  'orgreg.undeliverable': 'адресът не получава поща ({status}): не му се изпраща нищо повече',
   // -- end of catalogue --
 } satisfies Catalogue;
 

@@ -647,6 +647,9 @@ const el = {
   'cal.feedUrl': "Διεύθυνση του ημερολογίου για αντιγραφή σε άλλη εφαρμογή ημερολογίου:",
   'cal.feed.cancelledTitle': "Ακυρώθηκε: {title}",
   'session.clockChange': "η ώρα αλλάζει κατά τη διάρκεια της εκδήλωσης",
+  'orgreg.rsvp.ACCEPTED': 'απάντηση ημερολογίου: αποδοχή',
+  'orgreg.rsvp.TENTATIVE': 'απάντηση ημερολογίου: ίσως',
+  'orgreg.undeliverable': 'η διεύθυνση δεν παραλαμβάνει ({status}): δεν αποστέλλεται πλέον αλληλογραφία',
   // -- end of catalogue --
 } satisfies Catalogue;
 

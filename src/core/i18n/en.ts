@@ -646,6 +646,9 @@ const en = {
   'cal.feedUrl': "Calendar address to copy into another calendar app:",
   'cal.feed.cancelledTitle': "Cancelled: {title}",
   'session.clockChange': "the clocks change during the session",
+  'orgreg.rsvp.ACCEPTED': 'replied by calendar: accepted',
+  'orgreg.rsvp.TENTATIVE': 'replied by calendar: maybe',
+  'orgreg.undeliverable': 'address undeliverable ({status}): no mail is sent to it',
   // -- end of catalogue --
 } satisfies Record<string, string>;
 

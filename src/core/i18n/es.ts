@@ -647,6 +647,9 @@ const es = {
   'cal.feedUrl': "Dirección del calendario para copiar en otra aplicación de calendario:",
   'cal.feed.cancelledTitle': "Cancelada: {title}",
   'session.clockChange': "la hora cambia durante la sesión",
+  'orgreg.rsvp.ACCEPTED': 'respuesta del calendario: aceptado',
+  'orgreg.rsvp.TENTATIVE': 'respuesta del calendario: quizás',
+  'orgreg.undeliverable': 'dirección que no recibe correo ({status}): ya no se le envía nada',
   // -- end of catalogue --
 } satisfies Catalogue;
 

@@ -647,6 +647,9 @@ const it = {
   'cal.feedUrl': "Indirizzo del calendario da copiare in un'altra app di calendario:",
   'cal.feed.cancelledTitle': "Annullata: {title}",
   'session.clockChange': "l'ora cambia durante la sessione",
+  'orgreg.rsvp.ACCEPTED': 'risposta dal calendario: accettato',
+  'orgreg.rsvp.TENTATIVE': 'risposta dal calendario: forse',
+  'orgreg.undeliverable': 'indirizzo non raggiungibile ({status}): non gli si invia più posta',
   // -- end of catalogue --
 } satisfies Catalogue;
 

@@ -647,6 +647,9 @@ const lt = {
   'cal.feedUrl': "Kalendoriaus adresas, kurį galite nukopijuoti į kitą kalendoriaus programą:",
   'cal.feed.cancelledTitle': "Atšaukta: {title}",
   'session.clockChange': "renginio metu keičiamas laikas",
+  'orgreg.rsvp.ACCEPTED': 'atsakė kalendoriumi: dalyvaus',
+  'orgreg.rsvp.TENTATIVE': 'atsakė kalendoriumi: galbūt',
+  'orgreg.undeliverable': 'adresas nepasiekiamas ({status}): laiškai juo nebesiunčiami',
   // -- end of catalogue --
 } satisfies Catalogue;
 

@@ -647,6 +647,9 @@ const pl = {
   'cal.feedUrl': "Adres kalendarza do skopiowania do innej aplikacji kalendarza:",
   'cal.feed.cancelledTitle': "Odwołana: {title}",
   'session.clockChange': "w trakcie sesji następuje zmiana czasu",
+  'orgreg.rsvp.ACCEPTED': 'odpowiedź z kalendarza: akceptuje',
+  'orgreg.rsvp.TENTATIVE': 'odpowiedź z kalendarza: może',
+  'orgreg.undeliverable': 'adres nie przyjmuje poczty ({status}): nie wysyłamy na niego wiadomości',
   // -- end of catalogue --
 } satisfies Catalogue;
 

@@ -647,6 +647,9 @@ const ro = {
   'cal.feedUrl': "Adresa calendarului, de copiat în altă aplicație de calendar:",
   'cal.feed.cancelledTitle': "Anulată: {title}",
   'session.clockChange': "ora oficială se schimbă în timpul sesiunii",
+  'orgreg.rsvp.ACCEPTED': 'răspuns din calendar: acceptat',
+  'orgreg.rsvp.TENTATIVE': 'răspuns din calendar: poate',
+  'orgreg.undeliverable': 'adresă care nu primește e-mail ({status}): nu i se mai trimite nimic',
   // -- end of catalogue --
 } satisfies Catalogue;
 
