@@ -10,6 +10,7 @@ import type { Clock } from '../../core/clock.js';
 import type { Config } from '../../core/config.js';
 import type { DB } from '../../core/db/open.js';
 import { AppError } from '../../core/errors.js';
+import { markUndeliverable } from '../../core/outbox/index.js';
 import { returnAddressOf, returnTokenMatches, tokenId, type ReturnPurpose } from '../../core/reply-address.js';
 import type { Registration, RegistrationRepository, RegistrationService } from '../registrations/index.js';
 import type { SessionRepository } from '../sessions/index.js';
@@ -176,7 +177,11 @@ export class InboundService {
     this.d.log.info({ outboxId: rcpt.outboxId, status: status.status }, 'delivery status notification received');
     if (status.status.startsWith('4')) return 'delayed';
     if (status.status.startsWith('2')) return 'ignored';
-    return 'ignored';
+    // VERP: the bounce address names the message, hence the address that failed (not the report's
+    // Final-Recipient, which a forwarding mailbox may have rewritten).
+    const withdrawn = markUndeliverable(this.d.db, rcpt.recipientEmail, status.status, status.diagnostic || status.action || 'failed', this.d.clock);
+    this.d.log.info({ outboxId: rcpt.outboxId, status: status.status, withdrawn }, 'address marked undeliverable');
+    return 'undeliverable';
   }
 
   // ------------------------------------------------------------- anything else
