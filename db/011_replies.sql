@@ -13,11 +13,5 @@ CREATE TABLE undeliverable_addresses (
   at          INTEGER NOT NULL
 ) STRICT;
 
--- Mail already passed on to a hub (one forward per Message-ID).
-CREATE TABLE inbound_forwarded (
-  message_id_hash TEXT PRIMARY KEY,
-  at              INTEGER NOT NULL
-) STRICT;
-
 -- What an API token may do: 'api' (the JSON API) or 'inbound' (POST /api/v1/inbound/mail only).
 ALTER TABLE api_tokens ADD COLUMN scope TEXT NOT NULL DEFAULT 'api' CHECK (scope IN ('api', 'inbound'));

@@ -649,6 +649,9 @@ const en = {
   'orgreg.rsvp.ACCEPTED': 'replied by calendar: accepted',
   'orgreg.rsvp.TENTATIVE': 'replied by calendar: maybe',
   'orgreg.undeliverable': 'address undeliverable ({status}): no mail is sent to it',
+  'email.forward.subject': 'Message from {name}: {subject}',
+  'email.forward.intro': '{name} ({email}) wrote to the reply address of their registration for “{title}”. Their message follows; reply to this email to answer them.',
+  'email.kind.inbound.forward': 'Message passed on from a registrant',
   // -- end of catalogue --
 } satisfies Record<string, string>;
 

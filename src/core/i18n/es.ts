@@ -650,6 +650,9 @@ const es = {
   'orgreg.rsvp.ACCEPTED': 'respuesta del calendario: aceptado',
   'orgreg.rsvp.TENTATIVE': 'respuesta del calendario: quizás',
   'orgreg.undeliverable': 'dirección que no recibe correo ({status}): ya no se le envía nada',
+  'email.forward.subject': 'Mensaje de {name}: {subject}',
+  'email.forward.intro': '{name} ({email}) escribió a la dirección de respuesta de su inscripción en «{title}». Su mensaje sigue; responda a este correo para contestarle.',
+  'email.kind.inbound.forward': 'Mensaje reenviado de una persona inscrita',
   // -- end of catalogue --
 } satisfies Catalogue;
 

@@ -650,6 +650,9 @@ const it = {
   'orgreg.rsvp.ACCEPTED': 'risposta dal calendario: accettato',
   'orgreg.rsvp.TENTATIVE': 'risposta dal calendario: forse',
   'orgreg.undeliverable': 'indirizzo non raggiungibile ({status}): non gli si invia più posta',
+  'email.forward.subject': 'Messaggio da {name}: {subject}',
+  'email.forward.intro': '{name} ({email}) ha scritto all’indirizzo di risposta della sua iscrizione a «{title}». Segue il messaggio; rispondete a questa email per rispondergli.',
+  'email.kind.inbound.forward': 'Messaggio inoltrato da un iscritto',
   // -- end of catalogue --
 } satisfies Catalogue;
 

@@ -650,6 +650,9 @@ const lt = {
   'orgreg.rsvp.ACCEPTED': 'atsakė kalendoriumi: dalyvaus',
   'orgreg.rsvp.TENTATIVE': 'atsakė kalendoriumi: galbūt',
   'orgreg.undeliverable': 'adresas nepasiekiamas ({status}): laiškai juo nebesiunčiami',
+  'email.forward.subject': '{name} žinutė: {subject}',
+  'email.forward.intro': '{name} ({email}) parašė į registracijos renginiui „{title}“ atsakymo adresą. Žinutė pateikta žemiau; atsakykite į šį laišką, kad atsakytumėte jam.',
+  'email.kind.inbound.forward': 'Persiųsta užsiregistravusio asmens žinutė',
   // -- end of catalogue --
 } satisfies Catalogue;
 

@@ -4,7 +4,7 @@
  * Outside this folder, code imports only this file.
  */
 import fp from 'fastify-plugin';
-import { sessionRepository } from '../sessions/index.js';
+import { hubRepository, sessionRepository } from '../sessions/index.js';
 import { registrationRepository } from '../registrations/index.js';
 import { inboundRoutes } from './routes.js';
 import { InboundService } from './service.js';
@@ -12,6 +12,7 @@ import { startInboundListener, type InboundListener } from './smtp-listener.js';
 
 export { InboundService, InboundRefusal, FORWARDED_HEADER, type InboundOutcome } from './service.js';
 export { startInboundListener, type InboundListener } from './smtp-listener.js';
+export { registerInboundEmailKinds, FORWARD_KIND } from './emails.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -32,6 +33,7 @@ export default fp(
       registrations: services.registrations,
       registrationRepo: registrationRepository(services.db),
       sessionRepo: sessionRepository(services.db),
+      hubRepo: hubRepository(services.db),
       log,
     });
     await app.register((scope, _opts, done) => {

@@ -4,16 +4,17 @@
  * anything else a person writes to a reply address. Both doors (the SMTP listener and the API
  * endpoint) hand the raw message here; a refused message is stored nowhere.
  */
+import { createHash } from 'node:crypto';
 import ICAL from 'ical.js';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import type { Clock } from '../../core/clock.js';
 import type { Config } from '../../core/config.js';
 import type { DB } from '../../core/db/open.js';
 import { AppError } from '../../core/errors.js';
-import { markUndeliverable } from '../../core/outbox/index.js';
+import { enqueue, markUndeliverable } from '../../core/outbox/index.js';
 import { returnAddressOf, returnTokenMatches, tokenId, type ReturnPurpose } from '../../core/reply-address.js';
 import type { Registration, RegistrationRepository, RegistrationService } from '../registrations/index.js';
-import type { SessionRepository } from '../sessions/index.js';
+import type { HubRepository, SessionRepository } from '../sessions/index.js';
 import { InboundRepository } from './repository.js';
 
 /** The header Kairos puts on mail it passes on; a message carrying it is a loop. */
@@ -64,6 +65,7 @@ export interface InboundDeps {
   registrations: RegistrationService;
   registrationRepo: RegistrationRepository;
   sessionRepo: SessionRepository;
+  hubRepo: HubRepository;
   log: InboundLogger;
 }
 
@@ -121,7 +123,7 @@ export class InboundService {
       return this.bounce(rcpt, raw);
     }
     if (calendar) return this.reply(rcpt.registration, calendar);
-    return this.other(rcpt.registration, mail);
+    return this.other(rcpt.registration, mail, raw);
   }
 
   /** The first of X-Original-To, Delivered-To, To that is one of our addresses. */
@@ -186,8 +188,33 @@ export class InboundService {
 
   // ------------------------------------------------------------- anything else
 
-  private other(_reg: Registration, _mail: ParsedMail): InboundOutcome {
-    return this.ignore('reply', 'not a calendar reply');
+  /** A person writing back: passed on to the organising hub's contact mailbox, once per Message-ID. */
+  private other(reg: Registration, mail: ParsedMail, raw: Buffer): InboundOutcome {
+    const session = this.d.sessionRepo.get(reg.sessionId);
+    const hub = session ? this.d.hubRepo.get(session.hubId) : undefined;
+    if (!session || !hub?.contactEmail) return this.ignore('reply', 'no hub mailbox to pass the message on to');
+    const from = mail.from?.value[0];
+    const key = createHash('sha256').update(mail.messageId ?? raw).digest('hex');
+    const id = enqueue(
+      this.d.db,
+      {
+        kind: 'inbound.forward',
+        dedupeKey: `inbound.forward:${key}`,
+        to: { email: hub.contactEmail, name: hub.name },
+        language: hub.language,
+        zone: hub.zone,
+        sessionId: session.id,
+        payload: {
+          fromName: from?.name ?? '',
+          fromEmail: from?.address ?? '',
+          subject: mail.subject ?? '',
+          text: (mail.text ?? '').slice(0, 50_000),
+        },
+      },
+      this.d.clock,
+    );
+    this.d.log.info({ registrationId: reg.id, forwarded: id !== null }, id === null ? 'message already passed on' : 'message passed on to the hub');
+    return id === null ? 'duplicate' : 'forwarded';
   }
 
   private ignore(purpose: ReturnPurpose, why: string): 'ignored' {

@@ -177,3 +177,38 @@ describe('POST /api/v1/inbound/mail', () => {
     expect(t.services.registrations.get(gus.registration.id).status).toBe('confirmed');
   });
 });
+
+describe('a person writing back to a reply address', () => {
+  const human = (from: string, to: string, messageId: string, extra = '') =>
+    [`From: Hana Novak <${from}>`, `To: ${to}`, 'Subject: Question about the agenda', `Message-ID: <${messageId}>`, 'Date: Mon, 12 Jan 2026 10:00:00 +0000', 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', ...(extra ? [extra] : []), '', 'Will the slides be shared afterwards?', ''].join('\r\n');
+
+  it('is passed on to the hub contact once, and loops are refused', async () => {
+    const s = newSession(t, { doubleOptIn: false });
+    const hana = person(s.id);
+    await mail.drain();
+    const { replyTo } = lastInviteTo(hana.email);
+    const hub = must(t.services.repos.hubs.get(s.hubId), 'the hub');
+
+    const first = await sendToListener(port, hana.email, replyTo, human(hana.email, replyTo, 'q1@example.org'));
+    expect(first.response).toMatch(/^250/);
+    const again = await post(human(hana.email, replyTo, 'q1@example.org'), { to: replyTo });
+    expect(again.json<{ outcome: string }>().outcome).toBe('duplicate');
+    const before = mail.sink.messages.length;
+    await mail.drain();
+    const passed = mail.sink.messages.slice(before).filter((m) => m.envelope.rcptTo.includes(hub.contactEmail));
+    expect(passed).toHaveLength(1);
+    const fwd = must(passed[0], 'the forwarded message');
+    expect(fwd.parsed.text).toContain('Will the slides be shared afterwards?');
+    expect(fwd.parsed.replyTo?.value[0]?.address).toBe(hana.email);
+    expect(fwd.parsed.headers.get('x-kairos-forwarded')).toBe('1');
+
+    // That forward coming back (a hub mailbox that redirects), or an out-of-office, is a loop: refused.
+    const looped = await post(fwd.raw.toString('utf8'), { to: replyTo });
+    expect(looped.statusCode).toBe(422);
+    const ooo = await post(human(hana.email, replyTo, 'ooo@example.org', 'Auto-Submitted: auto-replied'), { to: replyTo });
+    expect(ooo.statusCode).toBe(422);
+    await expect(sendToListener(port, hana.email, replyTo, human(hana.email, replyTo, 'ooo2@example.org', 'Auto-Submitted: auto-replied'))).rejects.toMatchObject({ responseCode: 554 });
+    const stored = t.db.prepare("SELECT count(*) AS n FROM outbox WHERE kind = 'inbound.forward'").get() as { n: number };
+    expect(stored.n).toBe(1);
+  });
+});
