@@ -27,17 +27,20 @@ export function inboundRoutes(instance: FastifyInstance, inbound: InboundService
           'The body is the raw message exactly as received (Content-Type: message/rfc822 or text/plain), at most INBOUND_MAX_BYTES (1 MiB by default). ' +
           'The recipient is the `to` parameter, else the first of the X-Original-To, Delivered-To and To headers that is a Kairos reply (rsvp+…) or bounce (bounce+…) address. ' +
           'Needs a bearer API token with the `inbound` scope (npm run token:create -- --scope inbound). ' +
-          'Answers 202 with what was done; 400 not a mail message; 404 not one of our addresses or an unknown token; 413 too large; 422 refused as a loop (automatic mail, or mail Kairos already passed on). A refused message is stored nowhere.',
+          'Answers 202 with what was done; 400 not a mail message; 401 no valid token; 403 a token without the inbound scope; 404 not one of our addresses or an unknown token; 413 too large; 422 refused as a loop (automatic mail, or mail Kairos already passed on). A refused message is stored nowhere.',
         security: [{ bearer: [] }],
         querystring: InboundQuery,
-        response: { 202: InboundResult, 400: InboundError, 401: InboundError, 404: InboundError, 413: InboundError, 415: InboundError, 422: InboundError },
+        response: { 202: InboundResult, 400: InboundError, 401: InboundError, 403: InboundError, 404: InboundError, 413: InboundError, 415: InboundError, 422: InboundError },
       },
       preHandler: async (req, reply) => {
         const h = req.headers.authorization;
         const token = h && /^Bearer\s+(\S+)$/i.exec(h)?.[1];
-        if (!app.services.auth.organiserForToken(token || undefined, 'inbound')) {
-          return reply.code(401).header('WWW-Authenticate', 'Bearer').send({ error: 'unauthorized', message: 'an API token with the inbound scope is required (Authorization: Bearer …)' });
+        if (app.services.auth.organiserForToken(token || undefined, 'inbound')) return;
+        // A valid token of another scope may not hand over mail: forbidden, not unknown.
+        if (app.services.auth.organiserForToken(token || undefined, 'api')) {
+          return reply.code(403).send({ error: 'forbidden', message: 'this API token has not the inbound scope' });
         }
+        return reply.code(401).header('WWW-Authenticate', 'Bearer').send({ error: 'unauthorized', message: 'an API token with the inbound scope is required (Authorization: Bearer …)' });
       },
     },
     async (req, reply) => {

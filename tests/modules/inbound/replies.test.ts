@@ -158,7 +158,7 @@ describe('POST /api/v1/inbound/mail', () => {
     expect(t.services.registrations.get(fay.registration.id).status).toBe('confirmed');
   });
 
-  it('refuses garbage (400), too large (413 and 552), a token without the inbound scope (401)', async () => {
+  it('refuses garbage (400), too large (413 and 552), a token without the inbound scope (403) or none (401)', async () => {
     const s = newSession(t, { doubleOptIn: false });
     const gus = person(s.id);
     await mail.drain();
@@ -173,7 +173,8 @@ describe('POST /api/v1/inbound/mail', () => {
 
     const admin = must(t.services.repos.organisers.credentials(ADMIN.email), 'the admin').organiser;
     const apiToken = t.services.auth.createToken(admin.id, 'api only').token;
-    expect((await post('Subject: x\r\n\r\ny\r\n', { to: replyTo, token: apiToken })).statusCode).toBe(401);
+    expect((await post('Subject: x\r\n\r\ny\r\n', { to: replyTo, token: apiToken })).statusCode).toBe(403);
+    expect((await post('Subject: x\r\n\r\ny\r\n', { to: replyTo, token: 'kairos_not-a-token' })).statusCode).toBe(401);
     expect(t.services.registrations.get(gus.registration.id).status).toBe('confirmed');
   });
 });
