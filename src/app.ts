@@ -23,6 +23,7 @@ import followups from './modules/followups/index.js';
 import polls from './modules/polls/index.js';
 import mail from './modules/mail/index.js';
 import api from './modules/api/index.js';
+import inbound from './modules/inbound/index.js';
 
 export { redactUrl };
 
@@ -140,6 +141,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(polls);
   await app.register(mail);
   await app.register(api);
+  await app.register(inbound);
 
   // The planner's statistics stay current while the app runs; refreshed once more when it closes.
   const optimizer = startOptimizing(db, { onError: (err) => app.log.warn({ err }, 'PRAGMA optimize failed') });

@@ -3,6 +3,7 @@
  * worker, tests). Each feature module hands over the renderers of the kinds it enqueues.
  */
 import { EmailKindRegistry } from './core/outbox/index.js';
+import { registerInboundEmailKinds } from './modules/inbound/index.js';
 import { registerPollEmailKinds } from './modules/polls/index.js';
 import { registerPersonalEmailKinds } from './modules/registrations/index.js';
 import { registerNoticeEmailKind } from './modules/sessions/index.js';
@@ -12,5 +13,6 @@ export function createEmailKinds(): EmailKindRegistry {
   registerNoticeEmailKind(registry);
   registerPersonalEmailKinds(registry);
   registerPollEmailKinds(registry);
+  registerInboundEmailKinds(registry);
   return registry;
 }

@@ -15,6 +15,7 @@ import { SessionService } from './modules/sessions/index.js';
 import { HealthService } from './modules/health/index.js';
 import { MailService } from './modules/mail/index.js';
 import { QuestionService } from './modules/registrations/index.js';
+import { forgetUndeliverable } from './core/outbox/index.js';
 
 export interface Services {
   db: DB;
@@ -63,6 +64,8 @@ export function createServices({ db, clock, config }: ServiceDeps): Services {
   sessions.onChange((change) => polls.onSessionChange(change));
   registrations.on({ erased: (id, email) => polls.eraseForRegistration(id, email), exporting: (reg) => ({ datePolls: polls.personalData(reg.email) }) });
   registrations.on({ confirmed: (reg) => reminders.schedule(reg), preferencesChanged: (reg) => reminders.reschedule(reg) });
+  // A bounced address is personal data too: erasure forgets it.
+  registrations.on({ erased: (_id, email) => { if (email) forgetUndeliverable(db, email); } });
   return {
     db,
     clock,

@@ -62,6 +62,40 @@ export interface Config {
   registrationRatePerSession: number;
   /** Percent of a session's capacity that unconfirmed registrations may hold; the others get a seat on confirmation. */
   pendingMaxShare: number;
+  /**
+   * The mailbox calendar replies come back to (REPLY_ADDRESS), split at the @; each registration gets
+   * its own plus-address `<local>+<token>@<domain>`. Undefined: invites ask no RSVP and the hub's
+   * mailbox stays their ORGANIZER.
+   */
+  replyAddress: MailboxParts | undefined;
+  /** The envelope sender of every message, plus-addressed per message (VERP); only with replyAddress. */
+  bounceAddress: MailboxParts | undefined;
+  /** The inbound SMTP listener's port; undefined: no listener. */
+  inboundSmtpPort: number | undefined;
+  inboundSmtpHost: string;
+  /** The largest inbound message accepted (SMTP and the inbound API), in bytes. */
+  inboundMaxBytes: number;
+}
+
+/** An address `local@domain`, lower-cased, with no `+` in the local part (the token goes after it). */
+export interface MailboxParts {
+  local: string;
+  domain: string;
+}
+
+const LOCAL_PART = /^[a-z0-9](?:[a-z0-9._-]{0,40}[a-z0-9])?$/;
+const DOMAIN = /^(?=.{1,200}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
+
+function mailbox(env: Record<string, string | undefined>, name: string): MailboxParts | undefined {
+  const raw = (env[name] ?? '').trim().toLowerCase();
+  if (raw === '') return undefined;
+  const at = raw.lastIndexOf('@');
+  const local = raw.slice(0, at);
+  const domain = raw.slice(at + 1);
+  if (at < 1 || !LOCAL_PART.test(local) || !DOMAIN.test(domain)) {
+    throw new ConfigError(name, `must be a plain address like rsvp@events.example.org (letters, digits, . _ - before the @, no +), got "${raw}"`);
+  }
+  return { local, domain };
 }
 
 export class ConfigError extends Error {
@@ -159,6 +193,17 @@ export function loadConfig(envIn: Record<string, string | undefined> = process.e
   } else if (resolvedDb !== ':memory:') {
     secretKeyFile = path.join(path.dirname(resolvedDb), 'kairos.key');
   }
+  const replyAddress = mailbox(env, 'REPLY_ADDRESS');
+  let bounceAddress = mailbox(env, 'BOUNCE_ADDRESS');
+  if (bounceAddress && !replyAddress) throw new ConfigError('BOUNCE_ADDRESS', 'needs REPLY_ADDRESS (replies and bounces are received together)');
+  if (replyAddress && !bounceAddress) bounceAddress = { local: 'bounce', domain: replyAddress.domain };
+  if (replyAddress && bounceAddress && replyAddress.local === bounceAddress.local && replyAddress.domain === bounceAddress.domain) {
+    throw new ConfigError('BOUNCE_ADDRESS', 'must differ from REPLY_ADDRESS');
+  }
+  const inboundSmtpPort = env.INBOUND_SMTP_PORT ? int(env, 'INBOUND_SMTP_PORT', 0, 0, 65535) : undefined;
+  if (inboundSmtpPort !== undefined && !replyAddress) throw new ConfigError('INBOUND_SMTP_PORT', 'needs REPLY_ADDRESS (the listener accepts mail only for the reply and bounce addresses)');
+  const inboundSmtpHost = (env.INBOUND_SMTP_HOST || '127.0.0.1').trim();
+  if (!isIP(inboundSmtpHost) && !/^[A-Za-z0-9.-]{1,253}$/.test(inboundSmtpHost)) throw new ConfigError('INBOUND_SMTP_HOST', `must be an IP address or a host name, got "${inboundSmtpHost}"`);
   return {
     host,
     port,
@@ -184,5 +229,10 @@ export function loadConfig(envIn: Record<string, string | undefined> = process.e
     registrationRatePerIp: int(env, 'REGISTRATION_RATE_PER_IP', 10, 1, 100_000),
     registrationRatePerSession: int(env, 'REGISTRATION_RATE_PER_SESSION', 120, 1, 1_000_000),
     pendingMaxShare: int(env, 'PENDING_MAX_SHARE', 20, 0, 100),
+    replyAddress,
+    bounceAddress,
+    inboundSmtpPort,
+    inboundSmtpHost,
+    inboundMaxBytes: int(env, 'INBOUND_MAX_BYTES', 1_048_576, 1024, 64 * 1_048_576),
   };
 }

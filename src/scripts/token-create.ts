@@ -7,6 +7,7 @@ import { cli } from './args.js';
 const o = cli('token:create', 'Creates an API token for an organiser and prints it once (only its hash is kept).', {
   email: { type: 'string', value: 'EMAIL', describe: 'The organiser the token acts as', required: true },
   name: { type: 'string', value: 'NAME', describe: 'A label to recognise the token by (default: cli)' },
+  scope: { type: 'string', value: 'SCOPE', describe: 'api (the JSON API, default) or inbound (only POST /api/v1/inbound/mail)' },
 });
 const { db, config } = openMigratedOrExit();
 const services = createServices({ db, clock: systemClock, config });
@@ -16,6 +17,12 @@ if (!cred) {
   db.close();
   process.exit(1);
 }
-const { token } = services.auth.createToken(cred.organiser.id, o.name ?? 'cli');
+const scope = o.scope ?? 'api';
+if (scope !== 'api' && scope !== 'inbound') {
+  console.error(`--scope: api or inbound, not ${scope}`);
+  db.close();
+  process.exit(1);
+}
+const { token } = services.auth.createToken(cred.organiser.id, o.name ?? 'cli', scope);
 console.log(`API token for ${cred.organiser.email} (shown only now):\n${token}`);
 db.close();

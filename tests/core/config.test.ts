@@ -54,4 +54,28 @@ describe('configuration', () => {
     expect(load({}).passwordHashCost).toBe(17);
     expect(load({ PASSWORD_HASH_COST: '12' }).passwordHashCost).toBe(12);
   });
+  it('receives replies only when REPLY_ADDRESS is set, with a bounce address on the same domain by default', () => {
+    const off = load({});
+    expect(off.replyAddress).toBeUndefined();
+    expect(off.bounceAddress).toBeUndefined();
+    expect(off.inboundSmtpPort).toBeUndefined();
+    expect(off.inboundSmtpHost).toBe('127.0.0.1');
+    expect(off.inboundMaxBytes).toBe(1_048_576);
+    const on = load({ REPLY_ADDRESS: 'RSVP@Events.Example.org', INBOUND_SMTP_PORT: '2525' });
+    expect(on.replyAddress).toEqual({ local: 'rsvp', domain: 'events.example.org' });
+    expect(on.bounceAddress).toEqual({ local: 'bounce', domain: 'events.example.org' });
+    expect(on.inboundSmtpPort).toBe(2525);
+    expect(load({ REPLY_ADDRESS: 'rsvp@a.example', BOUNCE_ADDRESS: 'vb@b.example' }).bounceAddress).toEqual({ local: 'vb', domain: 'b.example' });
+  });
+  it.each([
+    [{ REPLY_ADDRESS: 'rsvp+x@events.example.org' }, 'REPLY_ADDRESS'],
+    [{ REPLY_ADDRESS: 'not an address' }, 'REPLY_ADDRESS'],
+    [{ BOUNCE_ADDRESS: 'bounce@events.example.org' }, 'BOUNCE_ADDRESS'],
+    [{ REPLY_ADDRESS: 'rsvp@e.example', BOUNCE_ADDRESS: 'rsvp@e.example' }, 'BOUNCE_ADDRESS'],
+    [{ INBOUND_SMTP_PORT: '2525' }, 'INBOUND_SMTP_PORT'],
+    [{ REPLY_ADDRESS: 'rsvp@e.example', INBOUND_SMTP_PORT: 'smtp' }, 'INBOUND_SMTP_PORT'],
+    [{ INBOUND_MAX_BYTES: '10' }, 'INBOUND_MAX_BYTES'],
+  ])('refuses %j naming %s', (env, variable) => {
+    expect(() => load(env as Record<string, string>)).toThrow(new RegExp(variable));
+  });
 });

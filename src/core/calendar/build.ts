@@ -124,14 +124,21 @@ function finish(raw: string, header: { method?: string; extra?: string[] }): str
 /**
  * A personal iMIP invitation (RFC 5546) for one recipient.
  *
- * REQUEST: the hub as ORGANIZER, the recipient as the only ATTENDEE (RSVP, NEEDS-ACTION,
- * REQ-PARTICIPANT), DTSTART/DTEND in UTC, the join URL as URL and in the DESCRIPTION with the
+ * REQUEST: the hub as ORGANIZER (or, with `opts.replyTo`, the per-registration reply mailbox with
+ * SENT-BY the sender), the recipient as the only ATTENDEE (NEEDS-ACTION, REQ-PARTICIPANT; RSVP=TRUE
+ * only with `opts.replyTo`, since only then does an answer reach anything that reads it), DTSTART/DTEND in UTC, the join URL as URL and in the DESCRIPTION with the
  * time in the session's zone. CANCEL: same UID, STATUS:CANCELLED, the caller's (higher) SEQUENCE.
  * Send it as the outbox's `icalEvent: { method, content }` with the same method (the transport writes
  * the text/calendar alternative and attachment).
  */
 export function buildInvite(ev: CalendarEvent, attendee: CalendarPerson, opts: InviteOptions): string {
-  const organizer = person(ev.organizer);
+  const hub = person(ev.organizer);
+  // With a reply address the ORGANIZER is that mailbox (where the answer must go), sent by the
+  // message's From when it differs (RFC 5545 SENT-BY); the hub's name stays the CN.
+  const replyTo = opts.replyTo ? cleanEmail(opts.replyTo.email) : '';
+  const sentBy = opts.replyTo?.sentBy ? cleanEmail(opts.replyTo.sentBy) : '';
+  const organizer: { name: string; email: string; sentBy?: string } = replyTo ? { name: hub.name, email: replyTo } : hub;
+  if (replyTo && sentBy && sentBy.toLowerCase() !== replyTo.toLowerCase()) organizer.sentBy = sentBy;
   const recipient = person(attendee);
   if (!organizer.email || !recipient.email) {
     throw new AppError('calendar_email_missing', 'an invite needs the organiser and recipient mailboxes', 500);
@@ -152,8 +159,8 @@ export function buildInvite(ev: CalendarEvent, attendee: CalendarPerson, opts: I
   );
   attrs.status = cancel ? 'CANCELLED' : ev.status;
   attrs.organizer = organizer;
-  // A cancellation asks for no reply.
-  attrs.attendees = [cancel ? { ...recipient, role: 'REQ-PARTICIPANT' } : { ...recipient, rsvp: true, partstat: 'NEEDS-ACTION', role: 'REQ-PARTICIPANT' }];
+  // A cancellation asks for no reply; a request asks for one only when replies are heard (replyTo).
+  attrs.attendees = [cancel ? { ...recipient, role: 'REQ-PARTICIPANT' } : { ...recipient, rsvp: Boolean(replyTo), partstat: 'NEEDS-ACTION', role: 'REQ-PARTICIPANT' }];
   if (joinUrl) attrs.location = joinUrl;
   return finish(runIcs([attrs], { productId: PRODID, method: opts.method }), { method: opts.method });
 }

@@ -42,6 +42,12 @@ export interface InviteOptions {
   method: InviteMethod;
   /** DTSTAMP: when this message was created (the injected clock, not Date.now()). */
   stampMs: number;
+  /**
+   * Where calendar replies go: the ORGANIZER's mailbox (`email`, a per-registration reply address)
+   * and the message's sender (`sentBy`, written as SENT-BY when it differs). Given, the ATTENDEE is
+   * asked RSVP=TRUE; without it the hub's mailbox is the ORGANIZER and RSVP=FALSE.
+   */
+  replyTo?: { email: string; sentBy?: string };
 }
 
 export interface PublicCalendarOptions {

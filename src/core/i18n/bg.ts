@@ -664,6 +664,12 @@ const bg = {
   'home.upcomingLink': 'Предстоящи сесии',
   'org.pages': 'Страници със сесии',
   'err.cursor_invalid': "Това не е връзка към страница от този списък; започнете отново от първата страница.",
+  'orgreg.rsvp.ACCEPTED': 'отговор от календара: приема',
+  'orgreg.rsvp.TENTATIVE': 'отговор от календара: може би',
+  'orgreg.undeliverable': 'адресът не получава поща ({status}): не му се изпраща нищо повече',
+  'email.forward.subject': 'Съобщение от {name}: {subject}',
+  'email.forward.intro': '{name} ({email}) писа на адреса за отговор на регистрацията си за „{title}“. Съобщението следва; отговорете на този имейл, за да му отговорите.',
+  'email.kind.inbound.forward': 'Препратено съобщение от регистриран участник',
   // -- end of catalogue --
 } satisfies Catalogue;
 

@@ -664,6 +664,12 @@ const el = {
   'home.upcomingLink': 'Προσεχείς εκδηλώσεις',
   'org.pages': 'Σελίδες εκδηλώσεων',
   'err.cursor_invalid': "Αυτός δεν είναι σύνδεσμος σε σελίδα αυτής της λίστας· ξεκινήστε ξανά από την πρώτη σελίδα.",
+  'orgreg.rsvp.ACCEPTED': 'απάντηση ημερολογίου: αποδοχή',
+  'orgreg.rsvp.TENTATIVE': 'απάντηση ημερολογίου: ίσως',
+  'orgreg.undeliverable': 'η διεύθυνση δεν παραλαμβάνει ({status}): δεν αποστέλλεται πλέον αλληλογραφία',
+  'email.forward.subject': 'Μήνυμα από {name}: {subject}',
+  'email.forward.intro': '{name} ({email}) έγραψε στη διεύθυνση απάντησης της εγγραφής για «{title}». Το μήνυμα ακολουθεί· απαντήστε σε αυτό το email για να του απαντήσετε.',
+  'email.kind.inbound.forward': 'Μήνυμα εγγεγραμμένου που προωθήθηκε',
   // -- end of catalogue --
 } satisfies Catalogue;
 

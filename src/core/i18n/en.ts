@@ -663,6 +663,12 @@ const en = {
   'home.upcomingLink': 'Upcoming sessions',
   'org.pages': 'Pages of sessions',
   'err.cursor_invalid': "This is not a link to a page of this list; start again from the first page.",
+  'orgreg.rsvp.ACCEPTED': 'replied by calendar: accepted',
+  'orgreg.rsvp.TENTATIVE': 'replied by calendar: maybe',
+  'orgreg.undeliverable': 'address undeliverable ({status}): no mail is sent to it',
+  'email.forward.subject': 'Message from {name}: {subject}',
+  'email.forward.intro': '{name} ({email}) wrote to the reply address of their registration for “{title}”. Their message follows; reply to this email to answer them.',
+  'email.kind.inbound.forward': 'Message passed on from a registrant',
   // -- end of catalogue --
 } satisfies Record<string, string>;
 

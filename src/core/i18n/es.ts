@@ -664,6 +664,12 @@ const es = {
   'home.upcomingLink': 'Próximas sesiones',
   'org.pages': 'Páginas de sesiones',
   'err.cursor_invalid': "Este no es un enlace a una página de esta lista; vuelve a empezar desde la primera página.",
+  'orgreg.rsvp.ACCEPTED': 'respuesta del calendario: aceptado',
+  'orgreg.rsvp.TENTATIVE': 'respuesta del calendario: quizás',
+  'orgreg.undeliverable': 'dirección que no recibe correo ({status}): ya no se le envía nada',
+  'email.forward.subject': 'Mensaje de {name}: {subject}',
+  'email.forward.intro': '{name} ({email}) escribió a la dirección de respuesta de su inscripción en «{title}». Su mensaje sigue; responda a este correo para contestarle.',
+  'email.kind.inbound.forward': 'Mensaje reenviado de una persona inscrita',
   // -- end of catalogue --
 } satisfies Catalogue;
 

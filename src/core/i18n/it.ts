@@ -664,6 +664,12 @@ const it = {
   'home.upcomingLink': 'Prossime sessioni',
   'org.pages': 'Pagine delle sessioni',
   'err.cursor_invalid': "Questo non è un link a una pagina di questo elenco; ricomincia dalla prima pagina.",
+  'orgreg.rsvp.ACCEPTED': 'risposta dal calendario: accettato',
+  'orgreg.rsvp.TENTATIVE': 'risposta dal calendario: forse',
+  'orgreg.undeliverable': 'indirizzo non raggiungibile ({status}): non gli si invia più posta',
+  'email.forward.subject': 'Messaggio da {name}: {subject}',
+  'email.forward.intro': '{name} ({email}) ha scritto all’indirizzo di risposta della sua iscrizione a «{title}». Segue il messaggio; rispondete a questa email per rispondergli.',
+  'email.kind.inbound.forward': 'Messaggio inoltrato da un iscritto',
   // -- end of catalogue --
 } satisfies Catalogue;
 

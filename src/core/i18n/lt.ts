@@ -664,6 +664,12 @@ const lt = {
   'home.upcomingLink': 'Būsimi renginiai',
   'org.pages': 'Renginių puslapiai',
   'err.cursor_invalid': "Tai ne šio sąrašo puslapio nuoroda; pradėkite iš naujo nuo pirmo puslapio.",
+  'orgreg.rsvp.ACCEPTED': 'atsakė kalendoriumi: dalyvaus',
+  'orgreg.rsvp.TENTATIVE': 'atsakė kalendoriumi: galbūt',
+  'orgreg.undeliverable': 'adresas nepasiekiamas ({status}): laiškai juo nebesiunčiami',
+  'email.forward.subject': '{name} žinutė: {subject}',
+  'email.forward.intro': '{name} ({email}) parašė į registracijos renginiui „{title}“ atsakymo adresą. Žinutė pateikta žemiau; atsakykite į šį laišką, kad atsakytumėte jam.',
+  'email.kind.inbound.forward': 'Persiųsta užsiregistravusio asmens žinutė',
   // -- end of catalogue --
 } satisfies Catalogue;
 

@@ -664,6 +664,12 @@ const pl = {
   'home.upcomingLink': 'Nadchodzące sesje',
   'org.pages': 'Strony sesji',
   'err.cursor_invalid': "To nie jest odnośnik do strony tej listy; zacznij od nowa od pierwszej strony.",
+  'orgreg.rsvp.ACCEPTED': 'odpowiedź z kalendarza: akceptuje',
+  'orgreg.rsvp.TENTATIVE': 'odpowiedź z kalendarza: może',
+  'orgreg.undeliverable': 'adres nie przyjmuje poczty ({status}): nie wysyłamy na niego wiadomości',
+  'email.forward.subject': 'Wiadomość od {name}: {subject}',
+  'email.forward.intro': '{name} ({email}) napisał(a) na adres odpowiedzi swojej rejestracji na „{title}”. Wiadomość poniżej; odpowiedz na ten e-mail, aby odpisać.',
+  'email.kind.inbound.forward': 'Przekazana wiadomość od osoby zarejestrowanej',
   // -- end of catalogue --
 } satisfies Catalogue;
 

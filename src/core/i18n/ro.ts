@@ -664,6 +664,12 @@ const ro = {
   'home.upcomingLink': 'Sesiuni viitoare',
   'org.pages': 'Paginile sesiunilor',
   'err.cursor_invalid': "Acesta nu este un link către o pagină a acestei liste; începeți din nou de la prima pagină.",
+  'orgreg.rsvp.ACCEPTED': 'răspuns din calendar: acceptat',
+  'orgreg.rsvp.TENTATIVE': 'răspuns din calendar: poate',
+  'orgreg.undeliverable': 'adresă care nu primește e-mail ({status}): nu i se mai trimite nimic',
+  'email.forward.subject': 'Mesaj de la {name}: {subject}',
+  'email.forward.intro': '{name} ({email}) a scris la adresa de răspuns a înscrierii la „{title}”. Mesajul urmează; răspundeți la acest e-mail pentru a-i răspunde.',
+  'email.kind.inbound.forward': 'Mesaj transmis de la un participant înscris',
   // -- end of catalogue --
 } satisfies Catalogue;
 

@@ -31,6 +31,8 @@ import { classifySendError, createTransport, scrubAddresses, type MailTransport 
 import type { EmailConfig, EmailLogger, OutboxRow, RenderedEmail } from './types.js';
 import { DEFAULT_RETRY, RenderError, abortable, checkRendered, errorSummary, messageIdHost, settlesWithin, type RetryPolicy } from './send-rules.js';
 import { messageIdFor } from './message-id.js';
+import { bounceAddressFor } from '../reply-address.js';
+import { secretOf } from '../secret.js';
 import type { DispatcherOptions, RunResult } from './dispatcher-options.js';
 
 export { DEFAULT_RETRY, messageIdHost, type RetryPolicy };
@@ -343,6 +345,7 @@ export class Dispatcher {
         date: new Date(this.clock.now()),
         headers: { ...rendered.headers, 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'OOF, AutoReply' },
         icalEvent: rendered.icalEvent,
+        ...(this.config.bounceAddress ? { envelopeFrom: bounceAddressFor(secretOf(this.db, this.config), this.config.bounceAddress, row.id) } : {}),
         signal,
       }), signal);
       state.sent.push({ record: { id: row.id, now: this.clock.now(), transport: this.transport.kind, response: res.response, rendered: copy }, logCtx });

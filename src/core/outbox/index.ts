@@ -37,4 +37,5 @@ export { EmailKindRegistry } from './registry.js';
 export { renderLayout, cleanText, EMAIL_VIEWS, type EmailBlock, type EmailContent } from './layout.js';
 export { redactPaths } from './log.js';
 export { PERSONAL_LINK_MARKER, redactCalendar, redactPersonalLinks, redactRendered } from './redact.js';
+export { UNDELIVERABLE_REASON, forgetUndeliverable, markUndeliverable, undeliverable } from './undeliverable.js';
 export * from './types.js';

@@ -16,6 +16,7 @@ import { validateZone } from '../time/index.js';
 import { shape, stmts } from './statements.js';
 import type { EnqueueInput, OutboxRow } from './types.js';
 import { redactCalendar, redactPersonalLinks } from './redact.js';
+import { UNDELIVERABLE_REASON, undeliverable } from './undeliverable.js';
 
 const KIND_RE = /^[a-z][a-z0-9_.-]{0,63}$/;
 const MAX_PAYLOAD = 64 * 1024;
@@ -30,7 +31,13 @@ const MAX_PAYLOAD = 64 * 1024;
  */
 export function enqueue(db: DB, msg: EnqueueInput, clock: Clock): number | null {
   const row = stmts(db).insert.get(rowParams(msg, clock)) as { id: number } | undefined;
+  if (row) refuseUndeliverable(db, row.id, msg, clock);
   return row ? row.id : null;
+}
+
+/** Mail to an address that bounced for good is kept, withdrawn, so the organiser sees why it never went. */
+function refuseUndeliverable(db: DB, id: number, msg: EnqueueInput, clock: Clock): void {
+  if (typeof msg.to?.email === 'string' && undeliverable(db, msg.to.email)) withdraw(db, { id }, clock, UNDELIVERABLE_REASON);
 }
 
 /**
@@ -41,6 +48,7 @@ export function enqueue(db: DB, msg: EnqueueInput, clock: Clock): number | null 
  */
 export function ensureQueued(db: DB, msg: EnqueueInput, clock: Clock): number | null {
   const row = stmts(db).upsert.get(rowParams(msg, clock)) as { id: number } | undefined;
+  if (row) refuseUndeliverable(db, row.id, msg, clock);
   return row ? row.id : null;
 }
 

@@ -22,6 +22,8 @@ export interface OutgoingEmail {
   date: Date;
   headers?: Record<string, string>;
   icalEvent?: { method: IcalMethod; content: string; filename?: string };
+  /** The SMTP envelope sender (MAIL FROM), e.g. a VERP bounce address; default: the From address. */
+  envelopeFrom?: string;
   /** Aborts the send (the dispatcher stopping): the connection delivering it is closed. */
   signal?: AbortSignal;
 }
@@ -83,6 +85,7 @@ function toNodemailer(m: OutgoingEmail) {
     date: m.date,
     headers: m.icalEvent ? { ...m.headers, 'Content-Class': 'urn:content-classes:calendarmessage' } : m.headers,
     ...(m.icalEvent ? calendarParts(m.icalEvent) : {}),
+    ...(m.envelopeFrom ? { envelope: { from: m.envelopeFrom, to: [m.to.address] } } : {}),
     ...(m.signal ? { signal: m.signal } : {}),
     // Nothing a renderer returns may make nodemailer read a file or fetch a URL.
     disableFileAccess: true,

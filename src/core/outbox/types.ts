@@ -102,7 +102,9 @@ export type EmailRenderer<P = unknown> = (ctx: RenderContext<P>) => RenderedEmai
 export type EmailConfig = Pick<Config, 'smtpUrl' | 'mailFrom' | 'publicUrl' | 'dispatcherIntervalMs'> &
   Partial<Pick<Config, 'smtpConnectionTimeoutMs' | 'smtpSocketTimeoutMs'>> &
   /** Where the server secret comes from (personal links in emails are derived from it). */
-  Partial<Pick<Config, 'sessionSecret' | 'secretKeyFile'>>;
+  Partial<Pick<Config, 'sessionSecret' | 'secretKeyFile'>> &
+  /** Reply and bounce addresses (plus-addressed per registration / per message), when replies are received. */
+  Partial<Pick<Config, 'replyAddress' | 'bounceAddress'>>;
 
 /** The subset of a pino logger the email module uses. Log ids and kinds, never addresses, names or tokens. */
 export interface EmailLogger {

@@ -8,7 +8,7 @@ import tokenRoutes from './tokens-routes.js';
 import { organiserOf } from './signed-in.js';
 
 // What other modules may use.
-export { organiserRepository, OrganiserRepository, type Organiser } from './repository.js';
+export { organiserRepository, OrganiserRepository, type Organiser, type TokenScope } from './repository.js';
 export { AuthService } from './service.js';
 export { organiserOf, requireOrganiser, signedInOrganiser } from './signed-in.js';
 

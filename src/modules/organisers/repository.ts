@@ -2,6 +2,9 @@ import type { DB } from '../../core/db/open.js';
 import { perDatabase } from '../../core/db/per-db.js';
 import { mustExist } from '../../core/errors.js';
 
+/** What an API token may do. */
+export type TokenScope = 'api' | 'inbound';
+
 export type Role = 'admin' | 'hub';
 
 export interface Organiser {
@@ -81,10 +84,10 @@ export class OrganiserRepository {
     this.deleteLogin = db.prepare('DELETE FROM login_sessions WHERE id_hash = ?');
     this.purgeLogins = db.prepare('DELETE FROM login_sessions WHERE expires_at <= ?');
     this.insertToken = db.prepare(
-      'INSERT INTO api_tokens (organiser_id, name, token_hash, prefix, created_at) VALUES (?, ?, ?, ?, ?)',
+      'INSERT INTO api_tokens (organiser_id, name, token_hash, prefix, created_at, scope) VALUES (?, ?, ?, ?, ?, ?)',
     );
-    this.tokenByHash = db.prepare<[string], { id: number; organiser_id: number }>(
-      'SELECT id, organiser_id FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL',
+    this.tokenByHash = db.prepare<[string, string], { id: number; organiser_id: number }>(
+      'SELECT id, organiser_id FROM api_tokens WHERE token_hash = ? AND scope = ? AND revoked_at IS NULL',
     );
     this.touchToken = db.prepare('UPDATE api_tokens SET last_used_at = ? WHERE id = ?');
     this.tokensOf = db.prepare<[number], { id: number; organiser_id: number; name: string; prefix: string; created_at: number; last_used_at: number | null; revoked_at: number | null }>(
@@ -124,11 +127,12 @@ export class OrganiserRepository {
     this.deleteLogin.run(idHash);
   }
 
-  createToken(organiserId: number, name: string, tokenHash: string, prefix: string, now: number): number {
-    return Number(this.insertToken.run(organiserId, name, tokenHash, prefix, now).lastInsertRowid);
+  createToken(organiserId: number, name: string, tokenHash: string, prefix: string, now: number, scope: TokenScope = 'api'): number {
+    return Number(this.insertToken.run(organiserId, name, tokenHash, prefix, now, scope).lastInsertRowid);
   }
-  tokenOrganiser(tokenHash: string, now: number): number | undefined {
-    const r = this.tokenByHash.get(tokenHash);
+  /** The organiser of a live token of this scope ('api': the JSON API; 'inbound': the inbound mail endpoint only). */
+  tokenOrganiser(tokenHash: string, now: number, scope: TokenScope = 'api'): number | undefined {
+    const r = this.tokenByHash.get(tokenHash, scope);
     if (!r) return undefined;
     this.touchToken.run(now, r.id);
     return r.organiser_id;

@@ -2,7 +2,7 @@ import type { Clock } from '../../core/clock.js';
 import { AppError } from '../../core/errors.js';
 import { type HubRepository } from '../sessions/index.js';
 import type { OrganiserRepository } from './repository.js';
-import type { Organiser, Role } from './repository.js';
+import type { Organiser, Role, TokenScope } from './repository.js';
 import { validateZone } from '../../core/time/index.js';
 import { isLanguage } from '../../core/i18n/index.js';
 import { DEFAULT_HASH_COST, hashPassword, needsRehash, randomToken, sha256, verifyPassword } from '../../core/crypto.js';
@@ -102,17 +102,17 @@ export class AuthService {
   }
 
   /** Creates an API token; the clear value is returned once and only its hash is kept. */
-  createToken(organiserId: number, name: string): { token: string; id: number } {
+  createToken(organiserId: number, name: string, scope: TokenScope = 'api'): { token: string; id: number } {
     const clean = name.replace(/[\p{Cc}]/gu, '').trim().slice(0, 80);
     if (!clean) throw new AppError('name_required', 'give the token a name', 400, 'name');
     const token = TOKEN_PREFIX + randomToken();
-    const id = this.repos.organisers.createToken(organiserId, clean, sha256(token), token.slice(0, TOKEN_PREFIX.length + 6), this.clock.now());
+    const id = this.repos.organisers.createToken(organiserId, clean, sha256(token), token.slice(0, TOKEN_PREFIX.length + 6), this.clock.now(), scope);
     return { token, id };
   }
 
-  organiserForToken(token: string | undefined): Organiser | undefined {
+  organiserForToken(token: string | undefined, scope: TokenScope = 'api'): Organiser | undefined {
     if (!token || !token.startsWith(TOKEN_PREFIX)) return undefined;
-    const id = this.repos.organisers.tokenOrganiser(sha256(token), this.clock.now());
+    const id = this.repos.organisers.tokenOrganiser(sha256(token), this.clock.now(), scope);
     const o = id === undefined ? undefined : this.repos.organisers.get(id);
     return o && !o.disabled ? o : undefined;
   }

@@ -15,7 +15,8 @@ import { hubRepository, sessionRepository } from '../sessions/index.js';
 import type { Registration } from './repository.js';
 import type { Session } from '../sessions/index.js';
 import { secretOf } from '../../core/secret.js';
-import { joinToken, manageToken } from './tokens.js';
+import { joinToken, manageToken, replyToken } from './tokens.js';
+import { addressOf, plusAddress } from '../../core/reply-address.js';
 import { formatDurationMinutes, formatInZone } from '../../core/time/index.js';
 import { renderLayout, type EmailBlock } from '../../core/outbox/layout.js';
 import { greeting, sessionFacts, standardFooter } from '../sessions/index.js';
@@ -40,6 +41,8 @@ interface Personal<P = unknown> {
   manageUrl: string;
   confirmUrl: string;
   joinUrl: string;
+  /** The registration's reply address (REPLY_ADDRESS plus its token), when replies are received. */
+  replyAddress: string | undefined;
   /** The tokens in these links: sent, never kept in the outbox copy. */
   tokens: string[];
 }
@@ -56,6 +59,7 @@ function personal<P>(ctx: RenderContext<P>): Personal<P> | WithdrawDecision {
   const base = ctx.config.publicUrl.replace(/\/+$/, '');
   const token = manageToken(secret, reg.tokenNonce);
   const join = joinToken(secret, reg.id, reg.tokenNonce);
+  const reply = ctx.config.replyAddress ? replyToken(secret, reg.id, reg.tokenNonce) : undefined;
   return {
     ctx,
     reg,
@@ -67,7 +71,8 @@ function personal<P>(ctx: RenderContext<P>): Personal<P> | WithdrawDecision {
     manageUrl: `${base}/r/${token}`,
     confirmUrl: `${base}/r/${token}/confirm`,
     joinUrl: `${base}/join/${join}`,
-    tokens: [token, join],
+    replyAddress: reply && ctx.config.replyAddress ? plusAddress(ctx.config.replyAddress, reply) : undefined,
+    tokens: reply ? [token, join, reply] : [token, join],
   };
 }
 
@@ -103,7 +108,7 @@ function invite(p: Personal, method: 'REQUEST' | 'CANCEL'): RenderedEmail['icalE
   const content = buildInvite(
     method === 'CANCEL' ? { ...ev, status: 'CANCELLED' } : ev,
     { name: p.reg.name, email: mustExist(p.reg.email, 'email address') },
-    { method, stampMs: p.ctx.clock.now() },
+    { method, stampMs: p.ctx.clock.now(), ...(p.replyAddress ? { replyTo: { email: p.replyAddress, sentBy: addressOf(p.ctx.config.mailFrom) } } : {}) },
   );
   return { method, content, filename: method === 'CANCEL' ? 'cancel.ics' : 'invite.ics' };
 }
@@ -120,8 +125,11 @@ function finish(p: Personal, subject: string, blocks: EmailBlock[], extra: Parti
     signoff: t(lang, 'email.reg.signoff', { hub: p.hub.name }),
     footer: footer ?? standardFooter(lang, zone),
   });
-  // Answers go to the organising hub's mailbox, not to the no-reply sender.
-  return { subject, text, html, ...extra, headers: { ...(p.hub.contactEmail ? { 'Reply-To': p.hub.contactEmail } : {}), ...extra.headers }, personalTokens: p.tokens };
+  // Answers go to the registration's reply address when replies are received (calendar answers are
+  // read, anything else is passed on to the hub), else to the organising hub's mailbox; never to the
+  // no-reply sender.
+  const replyTo = p.replyAddress ?? p.hub.contactEmail;
+  return { subject, text, html, ...extra, headers: { ...(replyTo ? { 'Reply-To': replyTo } : {}), ...extra.headers }, personalTokens: p.tokens };
 }
 
 /** A renderer for a registration's email: withdrawn when the registration or its session is gone. */

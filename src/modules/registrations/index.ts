@@ -13,9 +13,9 @@ export { registerPersonalEmailKinds } from './emails.js';
 export { InviteService } from './invites.js';
 export { QuestionService } from './questions.js';
 export { ReminderService } from './reminders.js';
-export { registrationRepository, RegistrationRepository, type Registration } from './repository.js';
+export { registrationRepository, RegistrationRepository, type Registration, type RsvpAnswer } from './repository.js';
 export { RegistrationService } from './service.js';
-export { joinMac, joinToken } from './tokens.js';
+export { joinMac, joinToken, replyToken } from './tokens.js';
 
 export default fp(
   async (app) => {

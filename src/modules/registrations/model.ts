@@ -32,9 +32,14 @@ export interface Registration {
   anonymisedAt: number | null;
   attendedAt: number | null;
   attendanceSource: 'link' | 'manual' | 'import' | null;
+  /** The answer to the invite that came back by mail (a DECLINED cancels instead), and when. */
+  rsvp: RsvpAnswer | null;
+  rsvpAt: number | null;
   createdAt: number;
   updatedAt: number;
 }
+
+export type RsvpAnswer = 'ACCEPTED' | 'TENTATIVE';
 
 export interface RegistrationRow {
   id: number;
@@ -66,6 +71,8 @@ export interface RegistrationRow {
   anonymised_at: number | null;
   attended_at: number | null;
   attendance_source: 'link' | 'manual' | 'import' | null;
+  rsvp?: RsvpAnswer | null;
+  rsvp_at?: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -98,6 +105,8 @@ export const toRegistration = (r: RegistrationRow): Registration => ({
   anonymisedAt: r.anonymised_at,
   attendedAt: r.attended_at,
   attendanceSource: r.attendance_source,
+  rsvp: r.rsvp ?? null,
+  rsvpAt: r.rsvp_at ?? null,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });

@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../core/errors.js';
+import { undeliverable } from '../../core/outbox/index.js';
 import { t, tKey } from '../../core/i18n/index.js';
 import { ORG_TYPES, type OrgType, type RegistrationFilter, type RegistrationStatus } from './repository.js';
 import { countryName } from '../sessions/index.js';
@@ -75,6 +76,7 @@ export default function organiserRegistrationRoutes(instance: FastifyInstance): 
             countryLabel: countryName(r.country, lang),
             position: r.status === 'waitlisted' ? registrations.waitlistPosition(r.id) : undefined,
             registeredAt: formatInZone(r.createdAt, o.zone, lang, 'medium'),
+            undeliverable: r.email ? undeliverable(app.services.db, r.email)?.statusCode : undefined,
           })),
           counts: registrations.statusCounts(session.id),
           // "Give a place" is offered only when a place is free.

@@ -2,10 +2,10 @@ import type { Statement } from 'better-sqlite3';
 import type { DB } from '../../core/db/open.js';
 import type { PersonalScope } from '../../core/access/index.js';
 import { perDatabase } from '../../core/db/per-db.js';
-import { toRegistration, type NewRegistration, type Question, type Registration, type RegistrationFilter, type RegistrationRow, type RegistrationStatus, type Transition } from './model.js';
+import { toRegistration, type NewRegistration, type Question, type Registration, type RegistrationFilter, type RegistrationRow, type RegistrationStatus, type RsvpAnswer, type Transition } from './model.js';
 import { mustExist } from '../../core/errors.js';
 
-export { ORG_TYPES, type NewRegistration, type OrgType, type Question, type Registration, type RegistrationFilter, type RegistrationSource, type RegistrationStatus, type Transition } from './model.js';
+export { ORG_TYPES, type NewRegistration, type OrgType, type Question, type Registration, type RegistrationFilter, type RegistrationSource, type RegistrationStatus, type RsvpAnswer, type Transition } from './model.js';
 
 /** Every statement of this repository, prepared once per database. */
 function prepareStatements(db: DB) {
@@ -28,7 +28,7 @@ function prepareStatements(db: DB) {
          consent_at = @now, followup_consent = @followupConsent, followup_consent_at = @followupConsentAt, answers = @answers,
          token_nonce = @tokenNonce, token_hash = @tokenHash, email_verified_at = @emailVerifiedAt, hold_until = @holdUntil,
          waitlisted_at = @waitlistedAt, confirmed_at = @confirmedAt, cancelled_at = NULL, source = @source,
-         cycle = cycle + 1, updated_at = @now
+         cycle = cycle + 1, rsvp = NULL, rsvp_at = NULL, updated_at = @now
        WHERE id = @id`,
     ),
     transition: db.prepare(
@@ -41,6 +41,7 @@ function prepareStatements(db: DB) {
          updated_at = @now
        WHERE id = @id`,
     ),
+    setRsvp: db.prepare('UPDATE registrations SET rsvp = ?, rsvp_at = ?, updated_at = ? WHERE id = ?'),
     preferences: db.prepare('UPDATE registrations SET language = @language, zone = @zone, followup_consent = @followupConsent, followup_consent_at = @followupConsentAt, updated_at = @now WHERE id = @id'),
     // Read from the counts the triggers of db/009_speed.sql keep: confirmed, plus the pending holds,
     // less those whose hold ran out but that were not expired yet (a short range of the
@@ -144,6 +145,12 @@ export class RegistrationRepository {
       answers: JSON.stringify(n.answers),
       now,
     };
+  }
+
+  /** Records the answer a registrant sent to the invite by mail. */
+  setRsvp(id: number, answer: RsvpAnswer, now: number): Registration {
+    this.s.setRsvp.run(answer, now, now, id);
+    return mustExist(this.get(id), 'registration');
   }
 
   transition(id: number, t: Transition, now: number): Registration {

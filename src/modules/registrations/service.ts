@@ -207,6 +207,28 @@ export class RegistrationService {
     });
   }
 
+  /**
+   * The answer to the invite that came back by mail (an iTIP REPLY through the registration's
+   * reply address). DECLINED cancels exactly as the manage link does; ACCEPTED confirms a pending
+   * double opt-in (the answer came through the address only this person's invites carry) and is
+   * recorded, as is TENTATIVE. Returns what was done.
+   */
+  answerInvite(reg: Registration, partstat: 'ACCEPTED' | 'DECLINED' | 'TENTATIVE'): 'cancelled' | 'confirmed' | 'recorded' | 'inactive' {
+    if (reg.status === 'cancelled' || reg.status === 'expired') return 'inactive';
+    if (partstat === 'DECLINED') {
+      this.cancel(reg, 'self');
+      return 'cancelled';
+    }
+    return immediate(this.db, () => {
+      let outcome: 'confirmed' | 'recorded' = 'recorded';
+      if (partstat === 'ACCEPTED' && reg.status === 'pending') {
+        outcome = this.confirm(this.tokenFor(reg)).status === 'confirmed' ? 'confirmed' : 'recorded';
+      }
+      this.repos.registrations.setRsvp(reg.id, partstat, this.clock.now());
+      return outcome;
+    });
+  }
+
   cancelByToken(token: string): Registration {
     return this.cancel(this.byToken(token), 'self');
   }

@@ -7,6 +7,7 @@
  * each personal link (core/outbox/redact.ts): nothing in the database file lets anyone rebuild a link.
  */
 import { createHmac } from 'node:crypto';
+import { returnToken } from '../../core/reply-address.js';
 
 /** The personal manage token of a registration (256 bits, base64url). */
 export function manageToken(secret: string, nonce: string): string {
@@ -20,4 +21,12 @@ export function joinToken(secret: string, id: number, nonce: string): string {
 
 export function joinMac(secret: string, id: number, nonce: string): string {
   return createHmac('sha256', secret).update(`join:${id}:${nonce}`).digest('base64url').slice(0, 32);
+}
+
+/**
+ * The token of a registration's reply address (`rsvp+<token>@…`, see core/reply-address.ts):
+ * bound to its nonce, so erasure or a new registration voids it like every other personal link.
+ */
+export function replyToken(secret: string, id: number, nonce: string): string {
+  return returnToken(secret, 'reply', id, nonce);
 }

@@ -38,6 +38,8 @@ interface Req {
   url: string;
   form?: Record<string, string | string[]>;
   json?: unknown;
+  /** a raw body of this media type (the inbound mail endpoint takes a message, not JSON) */
+  raw?: { type: string; body: string };
   /** send the role's API token */
   token?: boolean;
 }
@@ -206,6 +208,9 @@ function request(key: string, role: Role, allowed: boolean, target: 'in' | 'out'
       return { method: 'PATCH', url: `/api/v1/sessions/${(allowed ? freshSession() : s).id}`, token: true, json: role === 'cohost' ? { hubId: own, coHostIds: [] } : { title: `Renamed ${uniq()}` } };
     case 'POST /api/v1/sessions/:id/cancel':
       return { method: 'POST', url: `/api/v1/sessions/${(allowed ? freshSession() : s).id}/cancel`, token: true, json: {} };
+    case 'POST /api/v1/inbound/mail':
+      // The roles' tokens have the 'api' scope: handing over received mail needs an 'inbound' one.
+      return { method: 'POST', url: '/api/v1/inbound/mail?to=rsvp%2B1-00@kairos.test', token: true, raw: { type: 'message/rfc822', body: 'Subject: hello\r\n\r\nhi\r\n' } };
     case 'POST /api/v1/sessions/:id/registrations':
       return { method: 'POST', url: `/api/v1/sessions/${s.id}/registrations`, json: { name: `Api person ${uniq()}`, email: `api${n}@example.org`, organisation: 'Org', orgType: 'sme', country: 'GR', language: 'en', zone: 'Europe/Athens', consent: true } };
     default:
@@ -218,6 +223,7 @@ let ended: ReturnType<typeof endedSession>;
 
 async function send(role: Role, r: Req): Promise<HttpResponse> {
   const c = w.clients[role];
+  if (r.raw) return c.request(r.method, r.url, { body: r.raw.body, headers: { 'content-type': r.raw.type, ...(r.token ? { authorization: `Bearer ${w.tokens[role]}` } : {}) } });
   if (r.json !== undefined || r.url.startsWith('/api/')) {
     if (r.method === 'GET') return c.request('GET', r.url, { headers: r.token ? { authorization: `Bearer ${w.tokens[role]}` } : {} });
     return c.json(r.method, r.url, r.json ?? {}, r.token ? w.tokens[role] : undefined);

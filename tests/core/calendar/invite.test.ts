@@ -47,6 +47,27 @@ function utcMs(ev: ICAL.Component, name: 'dtstart' | 'dtend' | 'dtstamp'): { ms:
   return { ms: t.toUnixTime() * 1000, utc: t.zone?.tzid === 'UTC' };
 }
 
+describe('personal invite with a reply address', () => {
+  const reply = 'rsvp+12-0123456789abcdef0123456789abcdef@events.kairos.example';
+  const text = buildInvite(session(), MARIA, { method: 'REQUEST', stampMs: STAMP, replyTo: { email: reply, sentBy: 'no-reply@kairos.example' } });
+
+  it('names the reply address as ORGANIZER, sent by the sender, and asks RSVP=TRUE', async () => {
+    const ev = vevent(text);
+    const org = must(ev.getFirstProperty('organizer'), 'the ORGANIZER');
+    expect(String(org.getFirstValue()).toLowerCase()).toBe(`mailto:${reply}`);
+    expect(org.getParameter('cn')).toBe('EDIH Attica');
+    expect(String(org.getParameter('sent-by')).toLowerCase()).toBe('mailto:no-reply@kairos.example');
+    expect(must(ev.getFirstProperty('attendee'), 'the ATTENDEE').getParameter('rsvp')).toBe('TRUE');
+    expect(await strictComplaints(text)).toEqual([]);
+    expect(lineComplaints(text)).toEqual([]);
+  });
+
+  it('writes no SENT-BY when the sender is the reply address itself', () => {
+    const same = buildInvite(session(), MARIA, { method: 'REQUEST', stampMs: STAMP, replyTo: { email: reply, sentBy: reply } });
+    expect(must(vevent(same).getFirstProperty('organizer'), 'the ORGANIZER').getParameter('sent-by')).toBeFalsy();
+  });
+});
+
 describe('personal invite (METHOD:REQUEST)', () => {
   const text = buildInvite(session(), MARIA, { method: 'REQUEST', stampMs: STAMP });
 
@@ -73,7 +94,8 @@ describe('personal invite (METHOD:REQUEST)', () => {
     const a = must(attendees[0], 'the ATTENDEE');
     expect(String(a.getFirstValue()).toLowerCase()).toBe('mailto:maria@example.org');
     expect(a.getParameter('cn')).toBe('Maria Papadopoulou');
-    expect(a.getParameter('rsvp')).toBe('TRUE');
+    // No reply address configured: nothing reads an answer, so none is asked for.
+    expect(a.getParameter('rsvp')).toBe('FALSE');
     expect(a.getParameter('partstat')).toBe('NEEDS-ACTION');
     expect(a.getParameter('role')).toBe('REQ-PARTICIPANT');
 
@@ -94,7 +116,7 @@ describe('personal invite (METHOD:REQUEST)', () => {
     expect(lines).toContain('DTSTART:20210715T080000Z');
     expect(lines).toContain('DTEND:20210715T093000Z');
     expect(lines).toContain('DTSTAMP:20210601T120000Z');
-    expect(lines).toContain('ATTENDEE;RSVP=TRUE;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;CN="Maria Papadopoulou":mailto:maria@example.org');
+    expect(lines).toContain('ATTENDEE;RSVP=FALSE;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;CN="Maria Papadopoulou":mailto:maria@example.org');
     expect(lines.filter((l) => /^METHOD:/.test(l))).toEqual(['METHOD:REQUEST']);
     expect(lines.some((l) => /^(X-PUBLISHED-TTL|X-WR-CALNAME)/.test(l))).toBe(false);
     expect(lines.some((l) => /^TZID|^BEGIN:VTIMEZONE/.test(l))).toBe(false);
