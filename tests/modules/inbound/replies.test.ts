@@ -179,6 +179,42 @@ describe('POST /api/v1/inbound/mail', () => {
   });
 });
 
+/** Replies written by other calendar clients (tests/fixtures/inbound/README.md names their sources). */
+const CLIENTS = [
+  ['Microsoft Outlook / Exchange', 'outlook-reply.eml'],
+] as const;
+
+describe.each(CLIENTS)('a reply written by %s', (_client, file) => {
+  const clientReply = (to: string, attendee: string, uid: string, sequence: number, partstat: string) =>
+    sample(file, { TO: to, ATTENDEE: attendee, UID: uid, SEQUENCE: sequence, PARTSTAT: partstat });
+
+  it('Decline sent to the inbound listener cancels the registration and gives the seat to the waitlist', async () => {
+    const s = newSession(t, { capacity: 1, doubleOptIn: false });
+    const ann = person(s.id);
+    const ben = person(s.id);
+    expect(t.services.registrations.get(ben.registration.id).status).toBe('waitlisted');
+    await mail.drain();
+    const invite = lastInviteTo(ann.email);
+    const res = await sendToListener(port, ann.email, invite.replyTo, clientReply(invite.replyTo, ann.email, invite.uid, invite.sequence, 'DECLINED'));
+    expect(res.response).toMatch(/^250/);
+    expect(t.services.registrations.get(ann.registration.id).status).toBe('cancelled');
+    expect(t.services.registrations.get(ben.registration.id).status).toBe('confirmed');
+  });
+
+  it('Accept posted to the API is recorded', async () => {
+    const s = newSession(t, { doubleOptIn: false });
+    const cleo = person(s.id);
+    await mail.drain();
+    const invite = lastInviteTo(cleo.email);
+    const res = await post(clientReply(invite.replyTo, cleo.email, invite.uid, invite.sequence, 'ACCEPTED'));
+    expect(res.statusCode).toBe(202);
+    expect(res.json<{ outcome: string }>().outcome).toBe('accepted');
+    const reg = t.services.registrations.get(cleo.registration.id);
+    expect(reg.rsvp).toBe('ACCEPTED');
+    expect(reg.status).toBe('confirmed');
+  });
+});
+
 describe('a person writing back to a reply address', () => {
   const human = (from: string, to: string, messageId: string, extra = '') =>
     [`From: Hana Novak <${from}>`, `To: ${to}`, 'Subject: Question about the agenda', `Message-ID: <${messageId}>`, 'Date: Mon, 12 Jan 2026 10:00:00 +0000', 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', ...(extra ? [extra] : []), '', 'Will the slides be shared afterwards?', ''].join('\r\n');
