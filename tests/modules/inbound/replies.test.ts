@@ -182,6 +182,7 @@ describe('POST /api/v1/inbound/mail', () => {
 /** Replies written by other calendar clients (tests/fixtures/inbound/README.md names their sources). */
 const CLIENTS = [
   ['Microsoft Outlook / Exchange', 'outlook-reply.eml'],
+  ['Apple iCal with Apple Mail (quoted-printable .ics attachment, folded ATTENDEE)', 'apple-ical-reply.eml'],
 ] as const;
 
 describe.each(CLIENTS)('a reply written by %s', (_client, file) => {
