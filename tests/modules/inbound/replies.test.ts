@@ -1,5 +1,6 @@
 /**
- * Calendar replies coming back: a real Google Calendar REPLY (tests/fixtures/inbound) sent with
+ * Calendar replies coming back: Google Calendar, Outlook/Exchange, Apple iCal and Thunderbird REPLY
+ * samples (tests/fixtures/inbound) sent with
  * nodemailer to the inbound SMTP listener and posted to POST /api/v1/inbound/mail on a real port;
  * the mail that follows goes through the real SMTP sink.
  */
@@ -183,6 +184,7 @@ describe('POST /api/v1/inbound/mail', () => {
 const CLIENTS = [
   ['Microsoft Outlook / Exchange', 'outlook-reply.eml'],
   ['Apple iCal with Apple Mail (quoted-printable .ics attachment, folded ATTENDEE)', 'apple-ical-reply.eml'],
+  ['Mozilla Thunderbird (no SEQUENCE, the calendar twice: text/calendar and invite.ics)', 'thunderbird-reply.eml'],
 ] as const;
 
 describe.each(CLIENTS)('a reply written by %s', (_client, file) => {
@@ -213,6 +215,24 @@ describe.each(CLIENTS)('a reply written by %s', (_client, file) => {
     const reg = t.services.registrations.get(cleo.registration.id);
     expect(reg.rsvp).toBe('ACCEPTED');
     expect(reg.status).toBe('confirmed');
+  });
+});
+
+describe('a reply without SEQUENCE (the Thunderbird sample has none)', () => {
+  it('is not taken for an answer to an older invite: a Decline after the session moved still cancels', async () => {
+    const s = newSession(t, { doubleOptIn: false });
+    const ida = person(s.id);
+    await mail.drain();
+    const admin = must(t.services.repos.organisers.credentials(ADMIN.email), 'the admin').organiser;
+    t.services.sessions.update(s.id, { time: '12:00' }, admin);
+    await mail.drain();
+    const invite = lastInviteTo(ida.email);
+    expect(invite.sequence).toBeGreaterThan(0);
+    const raw = sample('thunderbird-reply.eml', { TO: invite.replyTo, ATTENDEE: ida.email, UID: invite.uid, PARTSTAT: 'DECLINED' });
+    expect(raw).not.toMatch(/^SEQUENCE:/m);
+    const res = await post(raw);
+    expect(res.json<{ outcome: string }>().outcome).toBe('declined');
+    expect(t.services.registrations.get(ida.registration.id).status).toBe('cancelled');
   });
 });
 
