@@ -155,9 +155,12 @@ export class InboundService {
     if (method !== 'REPLY' || !event) return this.ignore('reply', `calendar method ${method || 'none'} is not REPLY`);
     const session = this.d.sessionRepo.get(reg.sessionId);
     if (!session || String(event.getFirstPropertyValue('uid') ?? '') !== session.calendarUid) return this.ignore('reply', 'UID is not the invite of this registration');
-    const sequence = Number(event.getFirstPropertyValue('sequence') ?? 0);
+    // SEQUENCE is optional in a REPLY (RFC 5546 §3.2.3): a reply without one says nothing about
+    // which invite it answers, so it is not taken for an answer to an older one.
+    const seqValue = event.getFirstPropertyValue('sequence');
+    const sequence = seqValue === null ? null : Number(seqValue);
     const current = this.repo.lastInviteSequence(reg.id);
-    if (current !== null && (!Number.isFinite(sequence) || sequence < current)) return this.ignore('reply', `SEQUENCE ${sequence} is older than the invite sent (${current})`);
+    if (sequence !== null && current !== null && (!Number.isFinite(sequence) || sequence < current)) return this.ignore('reply', `SEQUENCE ${sequence} is older than the invite sent (${current})`);
     const attendees = event.getAllProperties('attendee');
     const mine = attendees.find((a) => String(a.getFirstValue()).replace(/^mailto:/i, '').toLowerCase() === (reg.email ?? '').toLowerCase()) ?? (attendees.length === 1 ? attendees[0] : undefined);
     const partstat = String(mine?.getParameter('partstat') ?? '').toUpperCase();

@@ -15,33 +15,40 @@ const expected: Record<Language, [string, string, string]> = {
   bg: ['Напомняне: „Τεστ“ започва след 2 дни', 'Напомняне: „Τεστ“ започва след 1 час', 'Напомняне: „Τεστ“ започва след 5 минути'],
 };
 
+/**
+ * The reminder subjects each registrant (one per language) receives for a session on `date` at
+ * 11:00 Athens with these reminder offsets, the clock moved to each instant in turn.
+ */
+async function reminderSubjects(date: string, reminderOffsets: string[], instants: string[]): Promise<Record<string, string[]>> {
+  const app = await makeApp({ now: '2026-05-01T09:00:00Z' });
+  const mail = await withMail(app);
+  try {
+    const admin = app.services.repos.organisers.credentials(ADMIN.email)!.organiser;
+    const s = app.services.sessions.create(
+      { title: 'Τεστ', hubId: app.services.repos.hubs.getBySlug('gr-digigov-innohub')!.id, date, time: '11:00', zone: 'Europe/Athens', durationMinutes: 60, doubleOptIn: false, joinUrl: 'https://meet.example.org/x', reminderOffsets },
+      admin,
+    );
+    for (const lang of LANGUAGES) {
+      app.services.registrations.register(s.id, { name: `P ${lang}`, email: `${lang}@example.org`, orgType: 'public', country: 'GR', zone: 'Europe/Athens', language: lang, consent: true }, 'api');
+    }
+    await mail.drain(); // confirmations
+    const subjects = (lang: string) => mail.sink.messages.filter((m) => m.envelope.rcptTo[0] === `${lang}@example.org`).map((m) => m.parsed.subject ?? '');
+    const before = Object.fromEntries(LANGUAGES.map((l) => [l, subjects(l).length]));
+    for (const at of instants) {
+      app.clock.set(at);
+      await mail.drain();
+    }
+    return Object.fromEntries(LANGUAGES.map((l) => [l, subjects(l).slice(before[l])]));
+  } finally {
+    await mail.close();
+    await app.close();
+  }
+}
+
 describe('reminder subjects at a real SMTP server', () => {
   it('say 2 days, 1 hour and 5 minutes in each of the eight languages', async () => {
-    const app = await makeApp({ now: '2026-05-01T09:00:00Z' });
-    const mail = await withMail(app);
-    const { sink } = mail;
-    try {
-      const admin = app.services.repos.organisers.credentials(ADMIN.email)!.organiser;
-      const s = app.services.sessions.create(
-        { title: 'Τεστ', hubId: app.services.repos.hubs.getBySlug('gr-digigov-innohub')!.id, date: '2026-05-20', time: '11:00', zone: 'Europe/Athens', durationMinutes: 60, doubleOptIn: false, joinUrl: 'https://meet.example.org/x', reminderOffsets: ['P2D', 'PT1H', 'PT5M'] },
-        admin,
-      );
-      for (const lang of LANGUAGES) {
-        app.services.registrations.register(s.id, { name: `P ${lang}`, email: `${lang}@example.org`, orgType: 'public', country: 'GR', zone: 'Europe/Athens', language: lang, consent: true }, 'api');
-      }
-      const run = () => mail.drain();
-      await run(); // confirmations
-      const subjects = (lang: string) => sink.messages.filter((m) => m.envelope.rcptTo[0] === `${lang}@example.org`).map((m) => m.parsed.subject ?? '');
-      const before = Object.fromEntries(LANGUAGES.map((l) => [l, subjects(l).length]));
-      for (const at of ['2026-05-18T08:00:00Z', '2026-05-20T07:00:00Z', '2026-05-20T07:55:00Z']) {
-        app.clock.set(at);
-        await run();
-      }
-      for (const lang of LANGUAGES) expect(subjects(lang).slice(before[lang]), lang).toEqual(expected[lang]);
-    } finally {
-      await mail.close();
-      await app.close();
-    }
+    const got = await reminderSubjects('2026-05-20', ['P2D', 'PT1H', 'PT5M'], ['2026-05-18T08:00:00Z', '2026-05-20T07:00:00Z', '2026-05-20T07:55:00Z']);
+    for (const lang of LANGUAGES) expect(got[lang], lang).toEqual(expected[lang]);
   });
 });
 
@@ -59,28 +66,7 @@ const weeks: Record<Language, [string, string, string]> = {
 
 describe('reminder subjects in weeks', () => {
   it('say 3 weeks, 2 weeks and 1 week in each of the eight languages', async () => {
-    const app = await makeApp({ now: '2026-05-01T09:00:00Z' });
-    const mail = await withMail(app);
-    try {
-      const admin = app.services.repos.organisers.credentials(ADMIN.email)!.organiser;
-      const s = app.services.sessions.create(
-        { title: 'Τεστ', hubId: app.services.repos.hubs.getBySlug('gr-digigov-innohub')!.id, date: '2026-06-10', time: '11:00', zone: 'Europe/Athens', durationMinutes: 60, doubleOptIn: false, joinUrl: 'https://meet.example.org/x', reminderOffsets: ['P3W', 'P2W', 'P1W'] },
-        admin,
-      );
-      for (const lang of LANGUAGES) {
-        app.services.registrations.register(s.id, { name: `P ${lang}`, email: `${lang}@example.org`, orgType: 'public', country: 'GR', zone: 'Europe/Athens', language: lang, consent: true }, 'api');
-      }
-      await mail.drain(); // confirmations
-      const subjects = (lang: string) => mail.sink.messages.filter((m) => m.envelope.rcptTo[0] === `${lang}@example.org`).map((m) => m.parsed.subject ?? '');
-      const before = Object.fromEntries(LANGUAGES.map((l) => [l, subjects(l).length]));
-      for (const at of ['2026-05-20T08:30:00Z', '2026-05-27T08:30:00Z', '2026-06-03T08:30:00Z']) {
-        app.clock.set(at);
-        await mail.drain();
-      }
-      for (const lang of LANGUAGES) expect(subjects(lang).slice(before[lang]), lang).toEqual(weeks[lang]);
-    } finally {
-      await mail.close();
-      await app.close();
-    }
+    const got = await reminderSubjects('2026-06-10', ['P3W', 'P2W', 'P1W'], ['2026-05-20T08:30:00Z', '2026-05-27T08:30:00Z', '2026-06-03T08:30:00Z']);
+    for (const lang of LANGUAGES) expect(got[lang], lang).toEqual(weeks[lang]);
   });
 });

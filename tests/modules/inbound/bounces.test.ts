@@ -3,12 +3,12 @@
  * to a message's VERP bounce address, through the inbound SMTP listener and the API endpoint.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, Browser, makeApp, type TestApp } from '../../helpers/app.js';
-import { HttpClient, listen } from '../../helpers/http.js';
-import { withMail, type TestMail } from '../../helpers/mail.js';
+import { ADMIN, Browser, type TestApp } from '../../helpers/app.js';
+import type { HttpClient } from '../../helpers/http.js';
+import type { TestMail } from '../../helpers/mail.js';
 import { newSession } from '../../helpers/sessions.js';
 import { must } from '../../helpers/must.js';
-import { sample, sendToListener } from './helpers.js';
+import { inboundWorld, sample, sendToListener } from './helpers.js';
 
 let t: TestApp;
 let mail: TestMail;
@@ -17,12 +17,7 @@ let port: number;
 let inboundToken: string;
 
 beforeAll(async () => {
-  t = await makeApp({ env: { REPLY_ADDRESS: 'rsvp@events.kairos.test', INBOUND_SMTP_PORT: '0' } });
-  mail = await withMail(t);
-  http = new HttpClient(await listen(t));
-  port = must(t.app.inboundListener, 'the inbound listener').port;
-  const admin = must(t.services.repos.organisers.credentials(ADMIN.email), 'the admin').organiser;
-  inboundToken = t.services.auth.createToken(admin.id, 'mail provider', 'inbound').token;
+  ({ t, mail, http, port, inboundToken } = await inboundWorld());
 });
 afterAll(async () => {
   await mail?.close();

@@ -2,6 +2,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
+import { ADMIN, makeApp, type TestApp } from '../../helpers/app.js';
+import { HttpClient, listen } from '../../helpers/http.js';
+import { withMail, type TestMail } from '../../helpers/mail.js';
+import { must } from '../../helpers/must.js';
 
 const DIR = path.join(import.meta.dirname, '../../fixtures/inbound');
 
@@ -23,4 +27,25 @@ export async function sendToListener(port: number, from: string, to: string, raw
   } finally {
     transport.close();
   }
+}
+
+export interface InboundWorld {
+  t: TestApp;
+  mail: TestMail;
+  http: HttpClient;
+  /** The inbound SMTP listener's port. */
+  port: number;
+  /** An API token with the `inbound` scope. */
+  inboundToken: string;
+}
+
+/** The app with a reply address and its inbound listener, a real SMTP sink, an HTTP client on a real port and an inbound-scoped token. */
+export async function inboundWorld(): Promise<InboundWorld> {
+  const t = await makeApp({ env: { REPLY_ADDRESS: 'rsvp@events.kairos.test', INBOUND_SMTP_PORT: '0' } });
+  const mail = await withMail(t);
+  const http = new HttpClient(await listen(t));
+  const port = must(t.app.inboundListener, 'the inbound listener').port;
+  const admin = must(t.services.repos.organisers.credentials(ADMIN.email), 'the admin').organiser;
+  const inboundToken = t.services.auth.createToken(admin.id, 'mail provider', 'inbound').token;
+  return { t, mail, http, port, inboundToken };
 }

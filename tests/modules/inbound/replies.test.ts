@@ -1,16 +1,17 @@
 /**
- * Calendar replies coming back: a real Google Calendar REPLY (tests/fixtures/inbound) sent with
+ * Calendar replies coming back: Google Calendar, Outlook/Exchange, Apple iCal and Thunderbird REPLY
+ * samples (tests/fixtures/inbound) sent with
  * nodemailer to the inbound SMTP listener and posted to POST /api/v1/inbound/mail on a real port;
  * the mail that follows goes through the real SMTP sink.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, Browser, makeApp, type TestApp } from '../../helpers/app.js';
-import { HttpClient, listen } from '../../helpers/http.js';
-import { withMail, type TestMail } from '../../helpers/mail.js';
+import { ADMIN, Browser, type TestApp } from '../../helpers/app.js';
+import type { HttpClient } from '../../helpers/http.js';
+import type { TestMail } from '../../helpers/mail.js';
 import { newSession } from '../../helpers/sessions.js';
 import { strictComplaints } from '../../helpers/ics-validate.js';
 import { must } from '../../helpers/must.js';
-import { sample, sendToListener } from './helpers.js';
+import { inboundWorld, sample, sendToListener } from './helpers.js';
 
 let t: TestApp;
 let mail: TestMail;
@@ -19,12 +20,7 @@ let port: number;
 let inboundToken: string;
 
 beforeAll(async () => {
-  t = await makeApp({ env: { REPLY_ADDRESS: 'rsvp@events.kairos.test', INBOUND_SMTP_PORT: '0' } });
-  mail = await withMail(t);
-  http = new HttpClient(await listen(t));
-  port = must(t.app.inboundListener, 'the inbound listener').port;
-  const admin = must(t.services.repos.organisers.credentials(ADMIN.email), 'the admin').organiser;
-  inboundToken = t.services.auth.createToken(admin.id, 'mail provider', 'inbound').token;
+  ({ t, mail, http, port, inboundToken } = await inboundWorld());
 });
 afterAll(async () => {
   await mail?.close();
@@ -176,6 +172,62 @@ describe('POST /api/v1/inbound/mail', () => {
     expect((await post('Subject: x\r\n\r\ny\r\n', { to: replyTo, token: apiToken })).statusCode).toBe(403);
     expect((await post('Subject: x\r\n\r\ny\r\n', { to: replyTo, token: 'kairos_not-a-token' })).statusCode).toBe(401);
     expect(t.services.registrations.get(gus.registration.id).status).toBe('confirmed');
+  });
+});
+
+/** Replies written by other calendar clients (tests/fixtures/inbound/README.md names their sources). */
+const CLIENTS = [
+  ['Microsoft Outlook / Exchange', 'outlook-reply.eml'],
+  ['Apple iCal with Apple Mail (quoted-printable .ics attachment, folded ATTENDEE)', 'apple-ical-reply.eml'],
+  ['Mozilla Thunderbird (no SEQUENCE, the calendar twice: text/calendar and invite.ics)', 'thunderbird-reply.eml'],
+] as const;
+
+describe.each(CLIENTS)('a reply written by %s', (_client, file) => {
+  const clientReply = (to: string, attendee: string, uid: string, sequence: number, partstat: string) =>
+    sample(file, { TO: to, ATTENDEE: attendee, UID: uid, SEQUENCE: sequence, PARTSTAT: partstat });
+
+  it('Decline sent to the inbound listener cancels the registration and gives the seat to the waitlist', async () => {
+    const s = newSession(t, { capacity: 1, doubleOptIn: false });
+    const ann = person(s.id);
+    const ben = person(s.id);
+    expect(t.services.registrations.get(ben.registration.id).status).toBe('waitlisted');
+    await mail.drain();
+    const invite = lastInviteTo(ann.email);
+    const res = await sendToListener(port, ann.email, invite.replyTo, clientReply(invite.replyTo, ann.email, invite.uid, invite.sequence, 'DECLINED'));
+    expect(res.response).toMatch(/^250/);
+    expect(t.services.registrations.get(ann.registration.id).status).toBe('cancelled');
+    expect(t.services.registrations.get(ben.registration.id).status).toBe('confirmed');
+  });
+
+  it('Accept posted to the API is recorded', async () => {
+    const s = newSession(t, { doubleOptIn: false });
+    const cleo = person(s.id);
+    await mail.drain();
+    const invite = lastInviteTo(cleo.email);
+    const res = await post(clientReply(invite.replyTo, cleo.email, invite.uid, invite.sequence, 'ACCEPTED'));
+    expect(res.statusCode).toBe(202);
+    expect(res.json<{ outcome: string }>().outcome).toBe('accepted');
+    const reg = t.services.registrations.get(cleo.registration.id);
+    expect(reg.rsvp).toBe('ACCEPTED');
+    expect(reg.status).toBe('confirmed');
+  });
+});
+
+describe('a reply without SEQUENCE (the Thunderbird sample has none)', () => {
+  it('is not taken for an answer to an older invite: a Decline after the session moved still cancels', async () => {
+    const s = newSession(t, { doubleOptIn: false });
+    const ida = person(s.id);
+    await mail.drain();
+    const admin = must(t.services.repos.organisers.credentials(ADMIN.email), 'the admin').organiser;
+    t.services.sessions.update(s.id, { time: '12:00' }, admin);
+    await mail.drain();
+    const invite = lastInviteTo(ida.email);
+    expect(invite.sequence).toBeGreaterThan(0);
+    const raw = sample('thunderbird-reply.eml', { TO: invite.replyTo, ATTENDEE: ida.email, UID: invite.uid, PARTSTAT: 'DECLINED' });
+    expect(raw).not.toMatch(/^SEQUENCE:/m);
+    const res = await post(raw);
+    expect(res.json<{ outcome: string }>().outcome).toBe('declined');
+    expect(t.services.registrations.get(ida.registration.id).status).toBe('cancelled');
   });
 });
 
