@@ -12,7 +12,8 @@ import type { Session } from '../sessions/index.js';
 import { countryName } from '../sessions/index.js';
 import { NETWORK_COUNTRIES } from './present.js';
 import type { InviteResult } from './service.js';
-import { allZones, formatDate, formatInZone, formatTime } from '../../core/time/index.js';
+import { formatDate, formatInZone, formatTime } from '../../core/time/index.js';
+import { zoneOptionsHtml } from '../../core/render/zone-options.js';
 import { langOf, render, langChosen, personalLang, personalPage } from '../../core/render/context.js';
 import { requireOrganiser, signedInOrganiser } from '../organisers/index.js';
 import { ActionForm, Form, Params, Query as QueryOf, Text, notTextErrors, textValues } from '../../core/render/boundary.js';
@@ -75,7 +76,7 @@ export default function pollRoutes(instance: FastifyInstance): void {
       session,
       mayManage,
       poll,
-      zones: allZones(),
+      zonesHtml: zoneOptionsHtml(),
       organiserZone: o.zone,
       errors,
       settings: {

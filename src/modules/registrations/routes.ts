@@ -10,7 +10,8 @@ import { personalCalendarLinks } from './calendar-routes.js';
 import { countryOptions } from '../sessions/index.js';
 import { sessionTimes } from '../sessions/index.js';
 import { PRIVACY_VERSION, type RegistrationInput } from './validate.js';
-import { allZones, likelyZone } from '../../core/time/index.js';
+import { likelyZone } from '../../core/time/index.js';
+import { zoneOptionsHtml } from '../../core/render/zone-options.js';
 import { langOf, render, viewerZoneKnown, viewerZoneOf, personalLang, personalPage } from '../../core/render/context.js';
 import { organiserOf } from '../organisers/index.js';
 import { answerForm } from '../../core/render/form.js';
@@ -59,7 +60,7 @@ export function registrationFormData(app: FastifyInstance, req: FastifyRequest, 
   return {
     hubs,
     countries: countryOptions(lang),
-    zones: allZones(),
+    zonesHtml: zoneOptionsHtml(),
     orgTypes: ORG_TYPES,
     regLanguages: LANGUAGES.map((code) => ({ code, name: LANGUAGE_NAMES[code] })),
     questions: app.services.questions.list(session.id),
@@ -185,7 +186,7 @@ export default function registrationRoutes(instance: FastifyInstance): void {
         token: registrations.tokenFor(reg),
         personalFeed: personalCalendarLinks(app.config.publicUrl, registrations.tokenFor(reg), reg, session),
         position: reg.status === 'waitlisted' ? registrations.waitlistPosition(reg.id) : undefined,
-        zones: allZones(),
+        zonesHtml: zoneOptionsHtml(),
         regLanguages: LANGUAGES.map((code) => ({ code, name: LANGUAGE_NAMES[code] })),
         errors: {},
         ...extra,

@@ -6,7 +6,8 @@ import { AppError } from '../../core/errors.js';
 import type { Session } from './repository.js';
 import type { SessionInput } from './service.js';
 import { sessionTimes } from './present.js';
-import { allZones, formatDurationMinutes } from '../../core/time/index.js';
+import { formatDurationMinutes } from '../../core/time/index.js';
+import { zoneOptionsHtml } from '../../core/render/zone-options.js';
 import { langOf, render } from '../../core/render/context.js';
 import { requireOrganiser, signedInOrganiser } from '../organisers/index.js';
 import { ActionForm, IdParams, Query, notTextErrors, textValues } from '../../core/render/boundary.js';
@@ -119,7 +120,7 @@ export default function organiserRoutes(instance: FastifyInstance): void {
         ownHubs: organiser.role === 'admin' ? hubs : hubs.filter((h) => h.id === organiser.hubId || h.id === opts.session?.hubId),
         // Only the series this organiser's hub may use (and the session's own).
         series: sessions.seriesList().filter((x) => x.id === opts.session?.seriesId || canUseSeries(organiser, organiser.hubId ?? -1, (h) => sessions.seriesAllowsHub(x.id, h))),
-        zones: allZones(),
+        zonesHtml: zoneOptionsHtml(),
         sessionLanguages: LANGUAGES.map((code) => ({ code, name: LANGUAGE_NAMES[code] })),
         reminderPresets: REMINDER_PRESETS.map((minutes) => ({ minutes, label: durationLabel(minutes, lang) })),
       },
