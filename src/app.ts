@@ -4,7 +4,7 @@
  * Dependencies are passed in (config, database, clock, mailer), never taken from module globals.
  */
 import ajvCompiler from '@fastify/ajv-compiler';
-import Fastify, { type FastifyInstance, type FastifyServerOptions, type RouteOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions, type RouteOptions } from 'fastify';
 import type { Clock } from './core/clock.js';
 import type { Config } from './core/config.js';
 import type { DB } from './core/db/open.js';
@@ -116,6 +116,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     // Which proxies may tell the client's address (X-Forwarded-For): TRUST_PROXY, nobody by default.
     // A number of hops is given as the function Fastify builds for it (its types take no number).
+    // Per-request log lines only when asked for (REQUEST_LOG), never for readiness probes; errors are logged either way.
+    logController: new LogController({ disableRequestLogging: config.requestLog ? (req) => req.url === '/healthz' : true }),
     trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
@@ -130,7 +132,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('services', services);
   app.decorate('emailKinds', createEmailKinds());
 
-  await app.register(core, { config, cookieSecret: services.secret });
+  await app.register(core, { config, cookieSecret: services.secret, db, clock });
 
   await app.register(health);
   await app.register(organisers);

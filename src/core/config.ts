@@ -21,6 +21,8 @@ export interface Config {
   databasePath: string;
   publicUrl: string;
   logLevel: string;
+  /** Log a line for every request (Fastify's "incoming request" / "request completed"); off by default, a reverse proxy keeps access logs. */
+  requestLog: boolean;
   /** When unset, the secret is read from (or generated once into) `secretKeyFile`. */
   sessionSecret: string | undefined;
   /**
@@ -210,6 +212,7 @@ export function loadConfig(envIn: Record<string, string | undefined> = process.e
     databasePath: resolvedDb,
     publicUrl,
     logLevel,
+    requestLog: bool(env, 'REQUEST_LOG', false),
     sessionSecret,
     secretKeyFile,
     secureCookies: parsed.protocol === 'https:',

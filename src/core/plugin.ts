@@ -24,11 +24,17 @@ import { messageOf } from './render/form.js';
 import { enforceBodyTypes, invalidFields, isApiUrl } from './render/boundary.js';
 import { redactUrl } from './render/redact-url.js';
 import { requestField } from './render/request-field.js';
+import { responseMemo } from './render/response-memo.js';
+import type { DB } from './db/open.js';
+import type { Clock } from './clock.js';
 
 export interface CoreOptions {
   config: Config;
   /** Signs cookies: the server secret. */
   cookieSecret: string;
+  /** For the answers kept until the data changes (response-memo.ts). */
+  db: DB;
+  clock: Clock;
 }
 
 /**
@@ -76,7 +82,12 @@ export default fp<CoreOptions>(
       for (const [name, value] of headers) reply.raw.setHeader(name, value);
       done();
     });
+    // Public answers are made once per change of the data (off under `npm run dev`, where templates
+    // change). Its hook that fills in each visitor's CSRF token comes before the cookie plugin's,
+    // which writes the cookie that token may set; the look-up comes after cookies are read.
+    const memo = process.env.NODE_ENV === 'development' ? undefined : responseMemo(app, { db: opts.db, clock: opts.clock, alwaysSet: headers.map(([name]) => name) });
     await app.register(fastifyCookie, { secret: opts.cookieSecret });
+    if (memo) app.addHook('onRequest', memo.lookUp);
     await app.register(fastifyFormbody);
     await app.register(fastifyCsrf, {
       cookieKey: 'kairos_csrf',

@@ -35,7 +35,7 @@ let apiToken: string;
 
 beforeAll(async () => {
   // The real app, with a logger writing to a stream the test reads.
-  t = await makeApp({ env: { REGISTRATION_RATE_PER_IP: '100' }, logger: { level: 'info', stream: logStream } });
+  t = await makeApp({ env: { REGISTRATION_RATE_PER_IP: '100', REQUEST_LOG: 'true' }, logger: { level: 'info', stream: logStream } });
   base = await listen(t);
   admin = t.services.repos.organisers.credentials(ADMIN.email)!.organiser;
   apiToken = t.services.auth.createToken(admin.id, 'test').token;

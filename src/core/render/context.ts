@@ -7,6 +7,7 @@ import { LANGUAGES, LANGUAGE_NAMES, hasKey, isLanguage, negotiate, t, translator
 import { isValidZone } from '../time/index.js';
 import { errorSummaryOf } from './error-summary.js';
 import { requestField } from './request-field.js';
+import { CSRF_PLACEHOLDER, rendersCsrfPlaceholder } from './csrf-placeholder.js';
 
 export const SESSION_COOKIE = 'kairos_sid';
 export const LANG_COOKIE = 'kairos_lang';
@@ -73,7 +74,8 @@ export async function render(req: FastifyRequest, reply: FastifyReply, template:
   // A page may speak a language of its own (a personal page speaks its owner's language).
   const lang = isLanguage(data.lang) ? data.lang : langOf(req);
   const organiser = req.server.hasDecorator('signedInViewer') ? req.server.signedInViewer(req) : undefined;
-  const csrfToken = new LazyCsrfToken(reply);
+  // A page kept for every visitor carries a stand-in, replaced by each visitor's own token as it is sent.
+  const csrfToken = rendersCsrfPlaceholder.has(req) ? CSRF_PLACEHOLDER : new LazyCsrfToken(reply);
   reply.code(status).header('Cache-Control', 'no-store');
   return reply.viewAsync(template, {
     languages: LANGUAGES.map((code) => ({ code, name: LANGUAGE_NAMES[code] })),

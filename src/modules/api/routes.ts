@@ -91,17 +91,18 @@ export default function apiRoutes(instance: FastifyInstance): void {
     return token ? auth.organiserForToken(token) : undefined;
   };
 
-  app.get('/hubs', { schema: { tags: ['hubs'], summary: 'The hubs of the network', response: { 200: Type.Array(HubSchema) } } }, () =>
+  app.get('/hubs', { config: { memo: true }, schema: { tags: ['hubs'], summary: 'The hubs of the network', response: { 200: Type.Array(HubSchema) } } }, () =>
     sessions.hubs().map(hubJson),
   );
 
-  app.get('/series', { schema: { tags: ['series'], summary: 'Series of related sessions', response: { 200: Type.Array(Type.Object({ id: Type.Integer(), slug: Type.String(), title: Type.String(), description: Type.String(), sessionIds: Type.Array(Type.Integer()) })) } } }, () =>
+  app.get('/series', { config: { memo: true }, schema: { tags: ['series'], summary: 'Series of related sessions', response: { 200: Type.Array(Type.Object({ id: Type.Integer(), slug: Type.String(), title: Type.String(), description: Type.String(), sessionIds: Type.Array(Type.Integer()) })) } } }, () =>
     sessions.seriesList().map((s) => ({ ...s, sessionIds: sessions.listBySeries(s.id).map((x) => x.id) })),
   );
 
   app.get(
     '/sessions',
     {
+      config: { memo: true },
       schema: {
         tags: ['sessions'],
         summary: 'Sessions, a page at a time',
@@ -140,7 +141,7 @@ export default function apiRoutes(instance: FastifyInstance): void {
     },
   );
 
-  app.get('/sessions/:id', { schema: { tags: ['sessions'], params: IdParams, response: { 200: SessionSchema, 404: ErrorSchema } } }, (req) => {
+  app.get('/sessions/:id', { config: { memo: true }, schema: { tags: ['sessions'], params: IdParams, response: { 200: SessionSchema, 404: ErrorSchema } } }, (req) => {
     const s = sessions.get(req.params.id);
     const o = optionalCaller(req);
     return sessionJson(s, { withJoinUrl: !!o && can(o, 'session.read', s) });

@@ -31,7 +31,8 @@ import { t, type Language, type MessageKey } from '../../core/i18n/index.js';
 import { Lru } from '../../core/lru.js';
 import type { Registration } from './repository.js';
 import type { Session } from '../sessions/index.js';
-import { feedWindowStart, logLeftOut, matchesIfNoneMatch, plausibleInstant, versionEtag } from '../sessions/index.js';
+import { feedWindowStart, logLeftOut, plausibleInstant, versionEtag } from '../sessions/index.js';
+import { matchesIfNoneMatch } from '../../core/render/etag.js';
 import { render, personalLang } from '../../core/render/context.js';
 import { Params, Query, Text } from '../../core/render/boundary.js';
 

@@ -125,7 +125,7 @@ export default function registrationRoutes(instance: FastifyInstance): void {
 
   // ?prefill=<manage token of an earlier registration> (the one-click link in a follow-up email):
   // the form is filled from that registration; consent is still asked for.
-  app.get('/sessions/:id', { schema: { params: IdParams, querystring: Query({ prefill: Type.Optional(Text) }) } }, async (req, reply) => {
+  app.get('/sessions/:id', { config: { memo: true }, schema: { params: IdParams, querystring: Query({ prefill: Type.Optional(Text) }) } }, async (req, reply) => {
     const session = sessions.get(Number(req.params.id));
     let values: Record<string, unknown> | undefined;
     if (typeof req.query.prefill === 'string') {
@@ -164,7 +164,7 @@ export default function registrationRoutes(instance: FastifyInstance): void {
     return render(req, reply, 'pages/registered', { title: tKey(langOf(req), `reg.outcome.${outcome}.title`, 'reg.outcome.pending.title'), session, outcome });
   });
 
-  app.get('/privacy', { schema: { querystring: Query({}) } }, async (req, reply) => render(req, reply, 'pages/privacy', { title: t(langOf(req), 'privacy.title'), version: PRIVACY_VERSION, retentionDays: app.config.retentionDays }));
+  app.get('/privacy', { config: { memo: true }, schema: { querystring: Query({}) } }, async (req, reply) => render(req, reply, 'pages/privacy', { title: t(langOf(req), 'privacy.title'), version: PRIVACY_VERSION, retentionDays: app.config.retentionDays }));
 
   // ---------------------------------------------------------------- personal manage link
 

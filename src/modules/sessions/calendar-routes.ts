@@ -29,6 +29,7 @@ import { buildPublicCalendar, googleCalendarLink, googleSubscribeLink, outlookCa
 import { hasFixedTime, sessionToEvent } from './calendar-event.js';
 import type { Config } from '../../core/config.js';
 import { Lru } from '../../core/lru.js';
+import { matchesIfNoneMatch } from '../../core/render/etag.js';
 import { notFound } from '../../core/errors.js';
 import { t } from '../../core/i18n/index.js';
 import type { Hub } from './hubs-repository.js';
@@ -123,14 +124,6 @@ export function versionEtag(version: string): string {
   return `"${createHash('sha256').update(version, 'utf8').digest('base64url').slice(0, 32)}"`;
 }
 
-/** If-None-Match uses the weak comparison (RFC 9110 §13.1.2): W/ prefixes are ignored; `*` matches. */
-export function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  if (header.trim() === '*') return true;
-  const strip = (tag: string) => tag.trim().replace(/^W\//i, '');
-  return header.split(',').some((tag) => strip(tag) === strip(etag));
-}
-
 /** An instant a calendar can carry (1970 to the end of 2100); anything else in a row is old or damaged data. */
 export function plausibleInstant(ms: number): boolean {
   return Number.isSafeInteger(ms) && ms >= 0 && ms < Date.UTC(2101, 0, 1);
@@ -195,8 +188,10 @@ export default function calendarRoutes(instance: FastifyInstance): void {
 
   // Calendar files are for calendar clients, listed in the README; the API documentation is only /api/v1.
   const schema = (summary: string) => ({ summary, params: FeedIdParams });
+  // The same file for everyone until a session changes: kept (see core/render/response-memo.ts).
+  const config = { memo: true };
 
-  app.get('/sessions/:id/calendar.ics', { schema: schema('One session as an iCalendar file (public: no attendees, no join URL)') }, async (req, reply) => {
+  app.get('/sessions/:id/calendar.ics', { config, schema: schema('One session as an iCalendar file (public: no attendees, no join URL)') }, async (req, reply) => {
     const session = sessions.get(req.params.id);
     if (!hasFixedTime(session)) {
       // There is no file until a date is set. Browsers get the page in their language; calendar
@@ -217,7 +212,7 @@ export default function calendarRoutes(instance: FastifyInstance): void {
     }, `attachment; filename="${fileName(session.slug, `session-${session.id}`)}"`);
   });
 
-  app.get('/series/:id/calendar.ics', { schema: schema('Subscription feed of a series (tentative sessions without a date are left out)') }, async (req, reply) => {
+  app.get('/series/:id/calendar.ics', { config, schema: schema('Subscription feed of a series (tentative sessions without a date are left out)') }, async (req, reply) => {
     const series = sessions.series(req.params.id);
     if (!series) throw notFound('series');
     const since = feedWindowStart(clock.now());
@@ -228,7 +223,7 @@ export default function calendarRoutes(instance: FastifyInstance): void {
     }, `inline; filename="${fileName(series.slug, `series-${series.id}`)}"`);
   });
 
-  app.get('/hubs/:id/calendar.ics', { schema: schema('Subscription feed of the sessions a hub organises or co-hosts') }, async (req, reply) => {
+  app.get('/hubs/:id/calendar.ics', { config, schema: schema('Subscription feed of the sessions a hub organises or co-hosts') }, async (req, reply) => {
     const hub = sessions.hub(req.params.id);
     if (!hub) throw notFound('hub');
     const since = feedWindowStart(clock.now());

@@ -9,7 +9,7 @@ import routes from './routes.js';
 
 // What other modules may use.
 export { hasFixedTime, sessionToEvent } from './calendar-event.js';
-export { calendarLinks, FEED_WINDOW_DAYS, feedWindowStart, logLeftOut, matchesIfNoneMatch, plausibleInstant, versionEtag } from './calendar-routes.js';
+export { calendarLinks, FEED_WINDOW_DAYS, feedWindowStart, logLeftOut, plausibleInstant, versionEtag } from './calendar-routes.js';
 export { countryName, countryOptions, isCountryCode } from './countries.js';
 export { greeting, registerNoticeEmailKind, sessionFacts, standardFooter } from './emails.js';
 export { hubRepository, HubRepository, type Hub } from './hubs-repository.js';

@@ -64,7 +64,7 @@ export default function publicRoutes(instance: FastifyInstance): void {
 
   // Upcoming sessions (soonest first), a page at a time; the first page also shows the latest past
   // ones, and links to the rest of them.
-  app.get('/', { schema: { querystring: PageQuery } }, async (req, reply) => {
+  app.get('/', { config: { memo: true }, schema: { querystring: PageQuery } }, async (req, reply) => {
     const { lang, zone } = viewer(req);
     const page = Number(req.query.page ?? 1);
     const upcoming = sessions.page('upcoming', page, HOME_PAGE_SIZE);
@@ -85,7 +85,7 @@ export default function publicRoutes(instance: FastifyInstance): void {
   });
 
   // Past sessions (latest first), a page at a time.
-  app.get('/past', { schema: { querystring: PageQuery } }, async (req, reply) => {
+  app.get('/past', { config: { memo: true }, schema: { querystring: PageQuery } }, async (req, reply) => {
     const { lang, zone } = viewer(req);
     const page = Number(req.query.page ?? 1);
     const past = sessions.page('past', page, HOME_PAGE_SIZE);

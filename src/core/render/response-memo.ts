@@ -1,0 +1,117 @@
+/**
+ * Answers that are the same for every visitor who is not signed in (public pages, the public API,
+ * calendar files) are made once and kept until the data changes, not rebuilt on every request.
+ *
+ * A route opts in with `config: { memo: true }`. Its answer is kept under the request's URL and
+ * everything else it may depend on (the language and zone cookies, Accept-Language, Accept), with a
+ * stamp made of the database's data stamp (a row written through this process counts at once, one
+ * written by another process within 25 ms: see data-stamp.ts) and the clock's second. The next
+ * request with the same key and stamp gets the kept answer: the same status, headers and bytes,
+ * except the CSRF token, which is each visitor's own (pages are rendered with a stand-in, see
+ * csrf-placeholder.ts). So a kept answer never outlives a change of the data, nor one second of the
+ * clock (registration closing at the start, seats held until a time).
+ *
+ * Never kept: a request from someone signed in (login cookie) or carrying an API token, a request
+ * that is not GET, an answer other than 200, an answer marked private (a page filled from a personal
+ * link), a key over 2 KB. Off under `npm run dev` (templates change while it runs).
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Clock } from '../clock.js';
+import type { DB } from '../db/open.js';
+import { dataStamp } from '../db/data-stamp.js';
+import { Lru } from '../lru.js';
+import { CSRF_PLACEHOLDER, rendersCsrfPlaceholder } from './csrf-placeholder.js';
+import { LANG_COOKIE, SESSION_COOKIE, ZONE_COOKIE, rememberLanguage } from './context.js';
+import { matchesIfNoneMatch } from './etag.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The answer is the same for every visitor who is not signed in: kept until the data changes. */
+    memo?: boolean;
+  }
+}
+
+interface Kept {
+  stamp: string;
+  headers: [string, string | number | string[]][];
+  /** The body split where the CSRF token goes (one part when the answer has no form). */
+  parts: string[];
+  etag: string | undefined;
+}
+
+/** Headers of a kept answer that are not replayed: set on every answer anyway, or per request. */
+const NOT_REPLAYED = new Set(['content-length', 'set-cookie', 'date', 'connection', 'keep-alive', 'transfer-encoding']);
+/** Headers a 304 carries (RFC 9110 §15.4.5). */
+const NOT_MODIFIED_HEADERS = new Set(['cache-control', 'etag', 'vary', 'expires', 'content-location']);
+const MAX_KEY_LENGTH = 2048;
+
+export interface ResponseMemoOptions {
+  db: DB;
+  clock: Clock;
+  /** Answers kept at most (least recently used first out). */
+  max?: number;
+  /** Header names set on every answer before the route runs (security headers): not stored. */
+  alwaysSet?: readonly string[];
+}
+
+/**
+ * Installs the memo. Call before the cookie plugin is registered (its hook that writes cookies must
+ * run after the one that puts each visitor's CSRF token in, which may set the CSRF cookie); the lookup
+ * itself runs once cookies are parsed (`lookUp`, returned, is added by the caller after the cookie plugin).
+ */
+export function responseMemo(app: FastifyInstance, opts: ResponseMemoOptions): { lookUp: (req: FastifyRequest, reply: FastifyReply, done: () => void) => void } {
+  const kept = new Lru<string, Kept>(opts.max ?? 300);
+  const stampOf = dataStamp(opts.db);
+  const skip = new Set([...NOT_REPLAYED, ...(opts.alwaysSet ?? []).map((h) => h.toLowerCase())]);
+  const pending = new WeakMap<FastifyRequest, { key: string; stamp: string }>();
+  const stamp = () => `${stampOf()}/${Math.floor(opts.clock.now() / 1000)}`;
+
+  const keyOf = (req: FastifyRequest): string | undefined => {
+    if (req.method !== 'GET' || !req.routeOptions.config.memo) return undefined;
+    if (req.headers.authorization !== undefined || req.cookies[SESSION_COOKIE] !== undefined) return undefined;
+    const key = `${req.url}\n${req.cookies[LANG_COOKIE] ?? ''}\n${req.cookies[ZONE_COOKIE] ?? ''}\n${req.headers['accept-language'] ?? ''}\n${req.headers.accept ?? ''}`;
+    return key.length > MAX_KEY_LENGTH ? undefined : key;
+  };
+
+  const replay = (req: FastifyRequest, reply: FastifyReply, hit: Kept) => {
+    if (hit.etag !== undefined && matchesIfNoneMatch(req.headers['if-none-match'], hit.etag)) {
+      for (const [name, value] of hit.headers) if (NOT_MODIFIED_HEADERS.has(name)) reply.header(name, value);
+      return reply.code(304).send();
+    }
+    for (const [name, value] of hit.headers) reply.header(name, value);
+    rememberLanguage(req, reply);
+    return reply.code(200).send(hit.parts.length === 1 ? hit.parts[0] : hit.parts.join(reply.generateCsrf()));
+  };
+
+  // Kept on the way out; the stand-in is replaced by this visitor's token whether kept or not.
+  app.addHook('onSend', (req, reply, payload, done) => {
+    const p = pending.get(req);
+    if (p === undefined) return done(null, payload);
+    pending.delete(req);
+    if (typeof payload !== 'string') return done(null, payload);
+    const parts = payload.split(CSRF_PLACEHOLDER);
+    const cacheControl = String(reply.getHeader('cache-control') ?? '');
+    if (reply.statusCode === 200 && !/\bprivate\b/i.test(cacheControl)) {
+      const headers = Object.entries(reply.getHeaders()).filter((e): e is [string, string | number | string[]] => e[1] !== undefined && !skip.has(e[0]));
+      const etag = reply.getHeader('etag');
+      kept.set(p.key, { stamp: p.stamp, headers, parts, etag: typeof etag === 'string' ? etag : undefined });
+    }
+    done(null, parts.length === 1 ? payload : parts.join(reply.generateCsrf()));
+  });
+
+  return {
+    lookUp(req, reply, done) {
+      const key = keyOf(req);
+      if (key === undefined) return done();
+      const now = stamp();
+      const hit = kept.get(key);
+      if (hit !== undefined && hit.stamp === now) {
+        replay(req, reply, hit);
+        return;
+      }
+      pending.set(req, { key, stamp: now });
+      rendersCsrfPlaceholder.add(req);
+      done();
+    },
+  };
+}
