@@ -3,7 +3,7 @@ import type { Clock } from '../../core/clock.js';
 import type { Config } from '../../core/config.js';
 import type { DB } from '../../core/db/open.js';
 import { immediate } from '../../core/db/open.js';
-import { AppError, FieldErrors, ValidationError, notFound } from '../../core/errors.js';
+import { AppError, FieldErrors, ValidationError, mustExist, notFound } from '../../core/errors.js';
 import { assertCan, can, canAssignOwner, canUseSeries, type SessionAction } from '../../core/access/index.js';
 import { isLanguage } from '../../core/i18n/index.js';
 import type { Hub, HubRepository } from './hubs-repository.js';
@@ -244,12 +244,12 @@ export class SessionService {
    * registrations, all at the same wall time in the same zone.
    */
   createRepeating(input: SessionInput, repeat: RepeatInput, actor: Organiser): { series: Series; sessions: Session[] } {
-    const plan = this.planRepeat(input, repeat, actor);
     return immediate(this.db, () => {
+      const plan = this.planRepeat(input, repeat, actor);
       const now = this.clock.now();
       const series =
         plan.data.seriesId !== null
-          ? (this.repos.series.get(plan.data.seriesId) ?? (() => { throw notFound('series'); })())
+          ? mustExist(this.repos.series.get(plan.data.seriesId), 'series')
           : this.repos.series.save({ slug: `${slugify(plan.data.title)}-${randomBytes(3).toString('hex')}`, title: plan.data.title, description: plan.data.description }, now);
       const made = plan.items.map((item) => {
         const session = this.repos.sessions.insert(

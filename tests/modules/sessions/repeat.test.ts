@@ -93,6 +93,8 @@ describe('the new-session form with a repeat', () => {
   it('previews every first Thursday from February to July 2027 in the organiser zone, storing nothing', async () => {
     const b = await organiserBrowser();
     expect(text(b.lastPage)).toContain('Repeat');
+    expect(b.lastPage).toContain('name="action" value="preview"');
+    expect(b.lastPage).not.toContain('undefined');
     const before = [count('sessions'), count('series')];
     const res = await b.post('/organiser/sessions', { ...repeatForm(), action: 'preview' });
     expect(res.statusCode).toBe(200);
@@ -197,6 +199,13 @@ describe('the API', () => {
     expect(series?.sessionIds).toEqual(made.sessions.map((s) => s.id));
   });
 
+  it('documents the repeat object and the edit scope in OpenAPI', async () => {
+    const doc = (await t.app.inject({ url: '/api/docs/json' })).json<{ paths: Record<string, Record<string, unknown>> }>();
+    const post = JSON.stringify(doc.paths['/api/v1/sessions']?.post);
+    for (const word of ['repeat', 'monthly-weekday', 'ordinal', '"maximum":52']) expect(post).toContain(word);
+    expect(JSON.stringify(doc.paths['/api/v1/sessions/{id}']?.patch)).toContain('following');
+  });
+
   it.each([
     { name: 'the last Sunday of March', from: '2027-03-18', dates: ['2027-03-18', '2027-03-25', '2027-04-01', '2027-04-08'] },
     { name: 'the last Sunday of October', from: '2027-10-21', dates: ['2027-10-21', '2027-10-28', '2027-11-04', '2027-11-11'] },
@@ -266,6 +275,9 @@ describe('"this and following"', () => {
     expect(text(page.body)).toContain('This and the following sessions');
     expect(text(page.body)).toContain('the 3 following sessions');
     expect(page.body).toContain(`href="/organiser/series/${must(list[2], 'session 3').seriesId}"`);
+    expect(page.body).not.toContain('undefined');
+    // An edit makes no repeat: the form offers none.
+    expect(page.body).not.toContain('name="repeatFrequency"');
   });
 
   it('moves the 3rd to 6th to 11:30 Athens across the clock change, leaves the 1st and 2nd, raises SEQUENCE and mails only their registrants', async () => {
