@@ -5,6 +5,7 @@
  * (Python zoneinfo), never against Luxon. Runs under two host zones (tests/run.mjs).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { t as tr } from '../../../src/core/i18n/index.js';
 import type { Organiser } from '../../../src/modules/organisers/repository.js';
 import type { Session } from '../../../src/modules/sessions/repository.js';
 import { ADMIN, Browser, GR_ORGANISER, makeApp, text, type TestApp } from '../../helpers/app.js';
@@ -155,6 +156,17 @@ describe('the new-session form with a repeat', () => {
     expect(res.body).toContain('id="form-errors"');
     expect(res.body).toContain('<a href="#f-time">');
     expect(res.body).toContain('value="03:30"');
+  });
+
+  it('says so in the organiser language (Greek), with the date', async () => {
+    const b = new Browser(t.app, { 'accept-language': 'el' });
+    await b.login(GR_ORGANISER.email, GR_ORGANISER.password);
+    await b.get('/organiser/sessions/new?lang=el');
+    const res = await b.post('/organiser/sessions?lang=el', repeatForm({ date: '2027-03-14', time: '03:30', repeatFrequency: 'weekly', repeatCount: '4' }));
+    expect(res.statusCode).toBe(400);
+    const error = must(/<p class="error" id="f-time-error">([^<]*)<\/p>/.exec(res.body), 'the message beside the time')[1];
+    expect(error).toBe(tr('el', 'err.repeat_gap', { time: '03:30', zone: ATHENS, gaps: '2027-03-28' }));
+    expect(text(res.body)).toContain(tr('el', 'org.repeat.legend'));
   });
 
   it('refuses a count of 100 and a monthly 31st, each beside its field', async () => {
