@@ -7,7 +7,7 @@ import { can } from '../../core/access/index.js';
 import { tentativeLabel } from '../sessions/index.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { formatDurationMinutes, placeTimes, toIsoInZone, toIsoUtc } from '../../core/time/index.js';
-import { HubSchema, SessionSchema, SessionBody, ErrorSchema, IdParams, SessionListQuery, DEFAULT_LIMIT, decodeCursor, encodeCursor } from './schemas.js';
+import { HubSchema, SessionSchema, SessionBody, SessionCreateBody, SessionCreatedSchema, EditScopeQuery, ErrorSchema, IdParams, SessionListQuery, DEFAULT_LIMIT, decodeCursor, encodeCursor } from './schemas.js';
 
 const bearerOrganisers = new WeakMap<FastifyRequest, Organiser>();
 
@@ -151,10 +151,27 @@ export default function apiRoutes(instance: FastifyInstance): void {
     '/sessions',
     {
       preHandler: requireToken,
-      schema: { tags: ['sessions'], summary: 'Create a session', security: [{ bearer: [] }], body: SessionBody, response: { 201: SessionSchema, 400: ErrorSchema, 401: ErrorSchema } },
+      schema: {
+        tags: ['sessions'],
+        summary: 'Create a session, or a repeating one',
+        description: 'With `repeat`, creates one series and `repeat.count` sessions in one go (all or nothing); the answer is the first session, with `repeat` listing them all.',
+        security: [{ bearer: [] }],
+        body: SessionCreateBody,
+        response: { 201: SessionCreatedSchema, 400: ErrorSchema, 401: ErrorSchema },
+      },
     },
     async (req, reply) => {
-      const s = sessions.create(req.body, caller(req));
+      const { repeat, ...input } = req.body;
+      if (repeat) {
+        const made = sessions.createRepeating(input, repeat, caller(req));
+        const [first] = made.sessions;
+        if (!first) throw new Error('a repeat made no session');
+        return reply
+          .code(201)
+          .header('Location', `/api/v1/sessions/${first.id}`)
+          .send({ ...sessionJson(first, { withJoinUrl: true }), repeat: { seriesId: made.series.id, sessions: made.sessions.map((s) => sessionJson(s, { withJoinUrl: true })) } });
+      }
+      const s = sessions.create(input, caller(req));
       return reply.code(201).header('Location', `/api/v1/sessions/${s.id}`).send(sessionJson(s, { withJoinUrl: true }));
     },
   );
@@ -163,10 +180,19 @@ export default function apiRoutes(instance: FastifyInstance): void {
     '/sessions/:id',
     {
       preHandler: requireToken,
-      schema: { tags: ['sessions'], summary: 'Change a session', security: [{ bearer: [] }], params: IdParams, body: SessionBody, response: { 200: SessionSchema, 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema } },
+      schema: {
+        tags: ['sessions'],
+        summary: 'Change a session (with scope=following, also the later sessions of its series)',
+        security: [{ bearer: [] }],
+        params: IdParams,
+        querystring: EditScopeQuery,
+        body: SessionBody,
+        response: { 200: SessionSchema, 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema },
+      },
     },
     (req) => {
-      const s = sessions.update(req.params.id, req.body, caller(req));
+      const [s] = sessions.updateScoped(req.params.id, req.body, caller(req), req.query.scope ?? 'this');
+      if (!s) throw new Error('an edit changed no session');
       return sessionJson(s, { withJoinUrl: true });
     },
   );

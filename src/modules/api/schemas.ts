@@ -78,6 +78,53 @@ export const SessionBody = Type.Object(
   { additionalProperties: false },
 );
 
+/** A repeat rule of `POST /sessions`: the sessions it makes, the first on `date`, all at `time` in `zone`. */
+export const RepeatSchema = Type.Object(
+  {
+    frequency: Type.Union([Type.Literal('weekly'), Type.Literal('monthly-weekday'), Type.Literal('monthly-day')], {
+      description:
+        'weekly: every `interval` weeks on the weekday of `date`; monthly-weekday: every `interval` months on the `ordinal` weekday of the month ' +
+        '(the weekday of `date`, which must be that weekday of its month); monthly-day: every `interval` months on the day of the month of `date` ' +
+        '(refused, listing the months, when a month lacks that day)',
+    }),
+    interval: Type.Optional(Type.Integer({ minimum: 1, maximum: 12, description: 'every how many weeks or months (default 1)' })),
+    count: Type.Integer({ minimum: 2, maximum: 52, description: 'how many sessions, the first one included' }),
+    ordinal: Type.Optional(
+      Type.Union([Type.Literal('first'), Type.Literal('second'), Type.Literal('third'), Type.Literal('fourth'), Type.Literal('last')], { description: 'for monthly-weekday (default first)' }),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'Makes `count` sessions, each at the same wall time in the same zone (so the UTC instant follows the clock changes), each with its own slug, calendar UID ' +
+      'and registrations, in one series (a new one named after the session unless `seriesId` is given). Refused with 400 naming the field, nothing stored, when ' +
+      'the wall time does not exist or happens twice on any of the dates (the dates are listed).',
+  },
+);
+
+/** The body of `POST /sessions`: a session, optionally repeating. */
+export const SessionCreateBody = Type.Object({ ...SessionBody.properties, repeat: Type.Optional(RepeatSchema) }, { additionalProperties: false });
+
+/** The answer to `POST /sessions`: the (first) session, and with a repeat, the series and every session made. */
+export const SessionCreatedSchema = Type.Object({
+  ...SessionSchema.properties,
+  repeat: Type.Optional(Type.Object({ seriesId: Type.Integer(), sessions: Type.Array(SessionSchema) })),
+});
+
+/** `PATCH /sessions/:id?scope=following` also changes the later sessions of the series. */
+export const EditScopeQuery = Type.Object(
+  {
+    scope: Type.Optional(
+      Type.Union([Type.Literal('this'), Type.Literal('following')], {
+        description:
+          'following: a change of title, description, time, zone or duration carries over to the later sessions of the series (same owning hub, not cancelled), ' +
+          'each keeping its own date (a new date moves them by as many days); default this',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 export const ErrorSchema = Type.Object({ error: Type.String(), message: Type.String(), field: Type.Optional(Type.String()), fields: Type.Optional(Type.Array(Type.Any())) });
 
 export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });

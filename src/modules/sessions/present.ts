@@ -24,6 +24,11 @@ export interface SessionTimes {
   startIsoLocal?: string;
 }
 
+/** The dates of a repeat as the organiser checks them: in their own zone and in the session's, each naming its zone. */
+export function repeatPreview(items: readonly { date: string; startUtc: number }[], zone: string, viewerZone: string, lang: string) {
+  return items.map((i) => ({ date: i.date, startIso: toIsoUtc(i.startUtc), inViewerZone: formatInZone(i.startUtc, viewerZone, lang), inSessionZone: formatInZone(i.startUtc, zone, lang) }));
+}
+
 export function tentativeLabel(s: Pick<Session, 'approxMonth' | 'approxPart'>, lang: string): string | undefined {
   if (!s.approxMonth) return undefined;
   const [y = NaN, m = NaN] = s.approxMonth.split('-').map(Number);

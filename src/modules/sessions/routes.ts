@@ -4,8 +4,10 @@ import { LANGUAGES, LANGUAGE_NAMES, durationLabel, t } from '../../core/i18n/ind
 import { answerForm } from '../../core/render/form.js';
 import { AppError } from '../../core/errors.js';
 import type { Session } from './repository.js';
-import type { SessionInput } from './service.js';
-import { sessionTimes } from './present.js';
+import type { EditScope, SessionInput } from './service.js';
+import { repeatPreview, sessionTimes } from './present.js';
+import { wantsRepeat, type RepeatInput } from './repeat.js';
+import type { FieldMessages } from '../../core/render/form.js';
 import { formatDurationMinutes } from '../../core/time/index.js';
 import { zoneOptionsHtml } from '../../core/render/zone-options.js';
 import { langOf, render } from '../../core/render/context.js';
@@ -49,6 +51,20 @@ function formToInput(body: FormBody): SessionInput {
     // The ticked presets (minutes) and the "other" field (durations), one list.
     reminderOffsets: [...list(body.reminderPreset).filter((x) => /^\d+$/.test(x)), one('reminderOffsets') ?? ''].filter(Boolean).join(', '),
   };
+}
+
+/** The repeat part of the new-session form. */
+function formToRepeat(body: FormBody): RepeatInput {
+  const one = (k: string): string | undefined => (typeof body[k] === 'string' ? body[k] : undefined);
+  return { frequency: one('repeatFrequency') ?? 'none', interval: one('repeatInterval') ?? '', ordinal: one('repeatOrdinal') ?? '', count: one('repeatCount') ?? '' };
+}
+
+/** The repeat as the form shows it again. */
+const repeatValues = (r: RepeatInput) => ({ repeatFrequency: r.frequency, repeatInterval: r.interval, repeatOrdinal: r.ordinal, repeatCount: r.count });
+
+/** The service names a repeat's fields as the API does (repeat.count); the form's fields are repeatCount… */
+function formErrors(errors: FieldMessages): FieldMessages {
+  return Object.fromEntries(Object.entries(errors).map(([k, v]) => [k.startsWith('repeat.') ? `repeat${k.charAt(7).toUpperCase()}${k.slice(8)}` : k, v]));
 }
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string');
@@ -103,10 +119,16 @@ export default function organiserRoutes(instance: FastifyInstance): void {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { sessions } = app.services;
 
-  const formPage = (req: FastifyRequest, reply: FastifyReply, opts: { session?: Session; values: Record<string, unknown>; errors?: Record<string, string> }, status = 200) => {
+  const formPage = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    opts: { session?: Session; values: Record<string, unknown>; errors?: Record<string, string>; preview?: ReturnType<typeof repeatPreview> },
+    status = 200,
+  ) => {
     const lang = langOf(req);
     const organiser = signedInOrganiser(req);
     const hubs = sessions.hubs();
+    const inSeries = opts.session?.seriesId == null ? undefined : sessions.series(opts.session.seriesId);
     return render(
       req,
       reply,
@@ -123,6 +145,12 @@ export default function organiserRoutes(instance: FastifyInstance): void {
         zonesHtml: zoneOptionsHtml(),
         sessionLanguages: LANGUAGES.map((code) => ({ code, name: LANGUAGE_NAMES[code] })),
         reminderPresets: REMINDER_PRESETS.map((minutes) => ({ minutes, label: durationLabel(minutes, lang) })),
+        // A new session may repeat; an edit of a session in a series may carry over to the following ones.
+        repeatable: !opts.session,
+        preview: opts.preview,
+        previewZone: organiser.zone,
+        inSeries,
+        following: opts.session && inSeries ? sessions.followingOf(opts.session, organiser).length : 0,
       },
       status,
     );
@@ -168,13 +196,26 @@ export default function organiserRoutes(instance: FastifyInstance): void {
 
     area.post('/organiser/sessions', { schema: { body: SessionForm }, attachValidation: true }, async (req, reply) => {
       if (req.validationError) return formPage(req, reply, { values: textValues(req.body, ['coHostIds']), errors: notTextErrors(langOf(req), req.validationError) }, 400);
-      const input = formToInput(req.body ?? {});
+      const body = req.body ?? {};
+      const input = formToInput(body);
+      const repeat = formToRepeat(body);
+      const values = { ...input, doubleOptIn: input.doubleOptIn, ...repeatValues(repeat) };
+      const organiser = signedInOrganiser(req);
       return answerForm(
         () => {
-          const s = sessions.create(input, signedInOrganiser(req));
+          // "Preview": the dates in the organiser's zone, nothing stored.
+          if (body.action === 'preview') {
+            const plan = sessions.planRepeat(input, repeat, organiser);
+            return formPage(req, reply, { values, preview: repeatPreview(plan.items, plan.data.zone, organiser.zone, langOf(req)) });
+          }
+          if (wantsRepeat(repeat)) {
+            const made = sessions.createRepeating(input, repeat, organiser);
+            return reply.redirect(`/organiser/series/${made.series.id}?msg=org.repeat.created`, 303);
+          }
+          const s = sessions.create(input, organiser);
           return reply.redirect(`/sessions/${s.id}?msg=org.created`, 303);
         },
-        (errors, status) => formPage(req, reply, { values: { ...input, doubleOptIn: input.doubleOptIn }, errors }, status),
+        (errors, status) => formPage(req, reply, { values, errors: formErrors(errors) }, status),
         { lang: langOf(req) },
       );
     });
@@ -189,14 +230,29 @@ export default function organiserRoutes(instance: FastifyInstance): void {
       const s = sessions.getManaged(Number(req.params.id), o, 'session.edit');
       if (req.validationError) return formPage(req, reply, { session: s, values: textValues(req.body, ['coHostIds']), errors: notTextErrors(langOf(req), req.validationError) }, 400);
       const input = formToInput(req.body ?? {});
+      const scope: EditScope = req.body?.scope === 'following' ? 'following' : 'this';
       return answerForm(
         () => {
-          sessions.update(s.id, input, o);
-          return reply.redirect(`/sessions/${s.id}?msg=org.saved`, 303);
+          const changed = sessions.updateScoped(s.id, input, o, scope);
+          return reply.redirect(`/sessions/${s.id}?msg=${changed.length > 1 ? 'org.savedFollowing' : 'org.saved'}`, 303);
         },
-        (errors, status) => formPage(req, reply, { session: s, values: { ...input }, errors }, status),
+        (errors, status) => formPage(req, reply, { session: s, values: { ...input, scope }, errors: formErrors(errors) }, status),
         { lang: langOf(req) },
       );
+    });
+
+    // A series and its sessions in date order, each in the organiser's zone and the session's own.
+    area.get('/organiser/series/:id', { schema: { params: IdParams, querystring: Query({}) } }, async (req, reply) => {
+      const organiser = signedInOrganiser(req);
+      const lang = langOf(req);
+      const series = sessions.series(Number(req.params.id));
+      if (!series) throw new AppError('not_found', 'series not found', 404);
+      const hubName = new Map(sessions.hubs().map((h) => [h.id, h.name]));
+      return render(req, reply, 'pages/organiser/series', {
+        title: t(lang, 'org.series.title', { title: series.title }),
+        series,
+        items: sessions.listBySeries(series.id).map((s) => ({ session: s, hub: hubName.get(s.hubId), times: sessionTimes(s, organiser.zone, lang), may: mayOn(organiser, s) })),
+      });
     });
 
     area.post('/organiser/sessions/:id/cancel', { schema: { params: IdParams, body: ActionForm } }, async (req, reply) => {

@@ -28,6 +28,14 @@ export const SessionForm = Form({
   doubleOptIn: opt(Text),
   reminderOffsets: opt(Text),
   reminderPreset: opt(TextOrList),
+  // A new session's repeat (none, weekly, monthly-weekday, monthly-day), and which button was pressed (preview or save).
+  repeatFrequency: opt(Text),
+  repeatInterval: opt(Text),
+  repeatOrdinal: opt(Text),
+  repeatCount: opt(Text),
+  action: opt(Text),
+  // An edit of a session in a series: only this one, or this and the following ones.
+  scope: opt(Text),
 });
 
 /** `?page=N` of a paged list: a whole number from 1 to 9999 (anything else is refused, naming `page`). */

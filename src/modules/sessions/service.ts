@@ -3,7 +3,7 @@ import type { Clock } from '../../core/clock.js';
 import type { Config } from '../../core/config.js';
 import type { DB } from '../../core/db/open.js';
 import { immediate } from '../../core/db/open.js';
-import { AppError, FieldErrors, notFound } from '../../core/errors.js';
+import { AppError, FieldErrors, ValidationError, mustExist, notFound } from '../../core/errors.js';
 import { assertCan, can, canAssignOwner, canUseSeries, type SessionAction } from '../../core/access/index.js';
 import { isLanguage } from '../../core/i18n/index.js';
 import type { Hub, HubRepository } from './hubs-repository.js';
@@ -11,7 +11,9 @@ import type { SessionRepository } from './repository.js';
 import type { Series, SeriesRepository } from './series-repository.js';
 import type { Organiser } from '../organisers/index.js';
 import type { ApproxPart, ListFilter, ListKey, ListPage, Session, SessionData, SessionStatus } from './repository.js';
-import { checkDateInRange, parseDurationMinutes, validateZone, wallToInstant } from '../../core/time/index.js';
+import { addDays, checkDateInRange, parseDurationMinutes, validateZone, wallToInstant } from '../../core/time/index.js';
+import { daysBetween, isCalendarDate, matchesOrdinal, repeatDates, repeatInstants, type RepeatInstant, type RepeatRule } from '../../core/time/repeat.js';
+import { mergeRefusals, parseRepeat, refusalOf, wallTimeRefusal, wantsRepeat, type RepeatInput } from './repeat.js';
 import { hasControl, isHttpUrl, multiLine, singleLine, slugify, str } from '../../core/text.js';
 
 /** The repositories this service uses (the app builds each once per database). */
@@ -58,6 +60,16 @@ export interface SessionChange {
  * rows for updated invites, re-timed reminders) is committed together with the change or not at all.
  */
 export type SessionListener = (change: SessionChange) => void;
+
+/** The sessions a repeat makes, checked and not yet stored: the first session's data and each date with its instant. */
+export interface RepeatPlan {
+  data: SessionData;
+  rule: RepeatRule | undefined;
+  items: { date: string; startUtc: number }[];
+}
+
+/** Which sessions an edit changes: only this one, or this one and the later sessions of its series. */
+export type EditScope = 'this' | 'following';
 
 const EDITABLE_STATUSES: SessionStatus[] = ['tentative', 'scheduled', 'completed'];
 const PARTS: ApproxPart[] = ['early', 'mid', 'late'];
@@ -183,18 +195,152 @@ export class SessionService {
 
   update(id: number, input: SessionInput, actor: Organiser): Session {
     return immediate(this.db, () => {
-      const before = this.getManaged(id, actor, 'session.edit');
-      // Only an administrator or the owning hub changes the owner or the co-hosts.
-      if (input.hubId !== undefined || input.coHostIds !== undefined) assertCan(actor, 'session.hosts', before);
-      if (before.status === 'cancelled') throw new AppError('session_cancelled', 'a cancelled session cannot be edited', 409, 'status');
-      const data = this.validate(input, actor, before);
-      const changed = diffFields(before, data);
-      const inviteRelevant = changed.some((f) => (INVITE_FIELDS as readonly string[]).includes(f));
-      const sequence = inviteRelevant && before.status !== 'tentative' ? before.sequence + 1 : before.sequence;
-      const after = this.repos.sessions.update(id, { ...data, sequence }, this.clock.now());
-      if (changed.length) this.emit({ kind: 'updated', before, after, changed, actor });
-      return after;
+      const before = this.editable(id, input, actor);
+      return this.store(before, this.validate(input, actor, before), actor);
     });
+  }
+
+  /**
+   * Checks a repeat and the first session without storing anything: every date of the rule with its
+   * instant (the same wall time in the same zone on each date). Refused, naming each field: a bad
+   * rule, a first date the rule does not give, a month without the rule's day, and any date on which
+   * the wall time does not exist or happens twice (listed). Without a repeat, the one session.
+   */
+  planRepeat(input: SessionInput, repeat: RepeatInput | undefined, actor: Organiser): RepeatPlan {
+    const errs = new FieldErrors();
+    const rule = wantsRepeat(repeat) ? parseRepeat(repeat, errs) : undefined;
+    const { value: data, refused } = refusalOf(() => this.validate(input, actor));
+    const date = str(input.date).trim();
+    const time = str(input.time).trim();
+    let instants: RepeatInstant[] | undefined;
+    if (rule && wantsRepeat(repeat)) {
+      const zone = errs.catch('zone', () => validateZone(input.zone ?? actor.zone, 'zone'));
+      if (str(input.status) === 'tentative') errs.add('repeat.frequency', 'repeat_tentative', 'a repeating session needs a fixed date and time (status scheduled)');
+      else if (zone && isCalendarDate(date) && /^([01]\d|2[0-3]):[0-5]\d$/.test(time)) {
+        const { dates, missing } = repeatDates(date, rule);
+        if (rule.ordinal && !matchesOrdinal(date, rule.ordinal)) {
+          errs.add('repeat.ordinal', 'repeat_ordinal_mismatch', `${date} is not the ${rule.ordinal} such weekday of its month`, { date, ordinal: rule.ordinal });
+        } else if (missing.length) {
+          errs.add('repeat.frequency', 'repeat_day_missing', `not every month has a day ${date.slice(8)}: ${missing.join(', ')} would have none`, { day: Number(date.slice(8)), months: missing.join(', ') });
+        } else {
+          instants = repeatInstants(dates, time, zone);
+          const refusal = wallTimeRefusal(instants, time, zone);
+          if (refusal) errs.errors.push(refusal);
+        }
+      }
+    }
+    const all = mergeRefusals(errs.errors, refused);
+    if (all.length || !data) throw new ValidationError(all.length ? all : [new AppError('date_invalid', 'a date is required', 400, 'date')]);
+    const first = data;
+    const items = instants
+      ? instants.map((i) => ({ date: i.date, startUtc: i.startUtc ?? 0 }))
+      : first.startDate !== null && first.startUtc !== null ? [{ date: first.startDate, startUtc: first.startUtc }] : [];
+    return { data: first, rule, items };
+  }
+
+  /**
+   * Creates the sessions of a repeat in one transaction: a new series named after the session (or
+   * the series chosen), then one session per date, each with its own slug, calendar UID and
+   * registrations, all at the same wall time in the same zone.
+   */
+  createRepeating(input: SessionInput, repeat: RepeatInput, actor: Organiser): { series: Series; sessions: Session[] } {
+    return immediate(this.db, () => {
+      const plan = this.planRepeat(input, repeat, actor);
+      const now = this.clock.now();
+      const series =
+        plan.data.seriesId !== null
+          ? mustExist(this.repos.series.get(plan.data.seriesId), 'series')
+          : this.repos.series.save({ slug: `${slugify(plan.data.title)}-${randomBytes(3).toString('hex')}`, title: plan.data.title, description: plan.data.description }, now);
+      const made = plan.items.map((item) => {
+        const session = this.repos.sessions.insert(
+          {
+            ...plan.data,
+            seriesId: series.id,
+            slug: `${slugify(plan.data.title)}-${item.date}-${randomBytes(3).toString('hex')}`,
+            calendarUid: this.newCalendarUid(),
+            startDate: item.date,
+            startUtc: item.startUtc,
+            endUtc: item.startUtc + plan.data.durationMinutes * 60_000,
+          },
+          now,
+        );
+        this.emit({ kind: 'created', after: session, changed: [], actor });
+        return session;
+      });
+      return { series, sessions: made };
+    });
+  }
+
+  /**
+   * Edits a session and, for 'following', the later sessions of its series too (those of the same
+   * owning hub, not cancelled, with a date): a change of title, description, wall time, zone or
+   * duration carries over, each keeping its own date (a new date moves them by as many days). Each
+   * changed session goes through the single edit's path (SEQUENCE, update mail, reminders). Refused
+   * up front, listing the dates, when any moved session's wall time would not exist or happen twice.
+   */
+  updateScoped(id: number, input: SessionInput, actor: Organiser, scope: EditScope): Session[] {
+    if (scope === 'this') return [this.update(id, input, actor)];
+    return immediate(this.db, () => {
+      const before = this.editable(id, input, actor);
+      const later = this.followingOf(before, actor);
+      if (!later.length) return [this.store(before, this.validate(input, actor, before), actor)];
+      // Where each session would be: this one as typed, the later ones moved by what changed.
+      const errs = new FieldErrors();
+      const zone = errs.catch('zone', () => validateZone(input.zone ?? before.zone, 'zone'));
+      const date = str(input.date ?? before.startDate).trim();
+      const time = str(input.time ?? before.startTime).trim();
+      const wellFormed = zone !== undefined && isCalendarDate(date) && /^([01]\d|2[0-3]):[0-5]\d$/.test(time);
+      const { value: data, refused } = refusalOf(() => this.validate(input, actor, before));
+      const carry: SessionInput = {};
+      const moves: { session: Session; input: SessionInput }[] = [];
+      if (wellFormed && before.startDate !== null) {
+        const shift = daysBetween(before.startDate, date);
+        if (data && data.title !== before.title) carry.title = data.title;
+        if (data && data.description !== before.description) carry.description = data.description;
+        if (data && data.durationMinutes !== before.durationMinutes) carry.durationMinutes = data.durationMinutes;
+        if (zone !== before.zone) carry.zone = zone;
+        if (time !== before.startTime) carry.time = time;
+        for (const s of later) {
+          const own = s.startDate ?? date;
+          moves.push({ session: s, input: { ...carry, ...(shift !== 0 ? { date: addDays(own, shift) } : {}) } });
+        }
+        const walls = [{ date, time, zone }, ...moves.map((m) => ({ date: str(m.input.date ?? m.session.startDate), time: str(m.input.time ?? m.session.startTime), zone: str(m.input.zone ?? m.session.zone) }))];
+        const instants = walls.map((w) => repeatInstants([w.date], w.time, w.zone)[0] ?? { date: w.date });
+        const refusal = wallTimeRefusal(instants, time, zone);
+        if (refusal) errs.errors.push(refusal);
+      }
+      const all = mergeRefusals(errs.errors, refused);
+      if (all.length || !data) throw new ValidationError(all);
+      const changedLater = moves.filter((m) => Object.keys(m.input).length > 0).map((m) => ({ before: m.session, data: this.validate(m.input, actor, m.session) }));
+      return [this.store(before, data, actor), ...changedLater.map((m) => this.store(m.before, m.data, actor))];
+    });
+  }
+
+  /** The later sessions of a session's series that 'this and following' changes, in date order. */
+  followingOf(s: Session, actor: Organiser): Session[] {
+    if (s.seriesId === null || s.startUtc === null) return [];
+    const list = this.repos.sessions.listBySeries(s.seriesId);
+    const at = list.findIndex((x) => x.id === s.id);
+    return list.slice(at + 1).filter((x) => x.status !== 'cancelled' && x.startDate !== null && x.hubId === s.hubId && can(actor, 'session.edit', x));
+  }
+
+  /** The session to edit, if the actor may and it is not cancelled. */
+  private editable(id: number, input: SessionInput, actor: Organiser): Session {
+    const before = this.getManaged(id, actor, 'session.edit');
+    // Only an administrator or the owning hub changes the owner or the co-hosts.
+    if (input.hubId !== undefined || input.coHostIds !== undefined) assertCan(actor, 'session.hosts', before);
+    if (before.status === 'cancelled') throw new AppError('session_cancelled', 'a cancelled session cannot be edited', 409, 'status');
+    return before;
+  }
+
+  /** Stores checked data over a session: SEQUENCE up when people holding an invite must hear of it, then the listeners. */
+  private store(before: Session, data: SessionData, actor: Organiser): Session {
+    const changed = diffFields(before, data);
+    const inviteRelevant = changed.some((f) => (INVITE_FIELDS as readonly string[]).includes(f));
+    const sequence = inviteRelevant && before.status !== 'tentative' ? before.sequence + 1 : before.sequence;
+    const after = this.repos.sessions.update(before.id, { ...data, sequence }, this.clock.now());
+    if (changed.length) this.emit({ kind: 'updated', before, after, changed, actor });
+    return after;
   }
 
   cancel(id: number, actor: Organiser): Session {

@@ -123,6 +123,8 @@ function request(key: string, role: Role, allowed: boolean, target: 'in' | 'out'
       return { method: 'GET', url: key.slice(4) };
     case 'POST /organiser/sessions':
       return { method: 'POST', url: '/organiser/sessions', form: created };
+    case 'GET /organiser/series/:id':
+      return { method: 'GET', url: `/organiser/series/${must(w.t.services.sessions.seriesList()[0], 'a series of the seed').id}` };
     case 'GET /organiser/sessions/:id/edit':
       return { method: 'GET', url: `/organiser/sessions/${s.id}/edit` };
     case 'POST /organiser/sessions/:id': {
