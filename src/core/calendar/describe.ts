@@ -7,12 +7,20 @@ import { formatDate, formatInZone, formatTime, instantToWall, isValidZone, offse
 import { calendarLanguage, calendarStrings } from './strings.js';
 import { cleanText, cleanUrl } from './text.js';
 import type { CalendarEvent } from './types.js';
+import { Lru } from '../lru.js';
 
 /**
  * "Thursday, 15 July 2021, 11:00–12:00 (Europe/Athens, UTC+03:00)"; when the end falls on another
  * local day or at another UTC offset, both ends are written in full.
  */
 export function whenInZone(startMs: number, endMs: number, zone: string, lang = 'en'): string {
+  // The same for every recipient of a session in one zone and language: worked out once.
+  return whenTexts.getOrSet(`${startMs}|${endMs}|${zone}|${lang}`, () => whenInZoneNow(startMs, endMs, zone, lang));
+}
+
+const whenTexts = new Lru<string, string>(4000);
+
+function whenInZoneNow(startMs: number, endMs: number, zone: string, lang: string): string {
   const locale = calendarLanguage(lang);
   const sameDay = instantToWall(startMs, zone).date === instantToWall(endMs, zone).date;
   if (sameDay && offsetOf(startMs, zone) === offsetOf(endMs, zone)) {

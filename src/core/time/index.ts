@@ -213,6 +213,14 @@ export type DateStyle = 'full' | 'long' | 'medium' | 'short';
  * the language's own words around the time stay (Bulgarian "08:00 ч.").
  */
 export function formatInZone(ms: number, zone: string, locale = 'en', style: DateStyle = 'full'): string {
+  // The same instant, zone and language always read the same: worked out once (emails print a
+  // session's time for every recipient, pages for every visitor).
+  return readable.getOrSet(`${ms}|${zone}|${locale}|${style}`, () => formatInZoneNow(ms, zone, locale, style));
+}
+
+const readable = new Lru<string, string>(MEMO_ENTRIES);
+
+function formatInZoneNow(ms: number, zone: string, locale: string, style: DateStyle): string {
   const dt = DateTime.fromMillis(ms, { zone }).setLocale(intlLocale(locale));
   const date = dt.toLocaleString(style === 'full' ? DateTime.DATE_HUGE : style === 'long' ? DateTime.DATE_FULL : DateTime.DATE_MED);
   const time = dt.toLocaleString(DateTime.TIME_24_SIMPLE).replace(/(^|\D)(\d)(?=:\d\d)/, '$10$2');

@@ -6,8 +6,8 @@
  * Invites travel the iMIP way (text/calendar; method=REQUEST or CANCEL) with the session's UID.
  */
 import type { DB } from '../../core/db/open.js';
-import { buildInvite, googleCalendarLink, outlookCalendarLink } from '../../core/calendar/index.js';
-import { hasFixedTime, sessionToEvent } from '../sessions/index.js';
+import { buildInvite } from '../../core/calendar/index.js';
+import { calendarLinks, hasFixedTime, sessionToEvent } from '../sessions/index.js';
 import { t } from '../../core/i18n/index.js';
 import type { Hub } from '../sessions/index.js';
 import { registrationRepository } from './repository.js';
@@ -87,10 +87,11 @@ function whenBlocks(p: Personal, opts: { join?: boolean; links?: boolean } = {})
   if (hasFixedTime(session) && session.status !== 'cancelled') {
     if (opts.join) blocks.push({ type: 'button', href: p.joinUrl, label: t(lang, 'email.join.button') }, { type: 'paragraph', text: t(lang, 'email.join.note') });
     if (opts.links) {
-      const ev = sessionToEvent(session, p.hub, { publicUrl: p.base, includeJoinUrl: false, language: lang });
-      blocks.push({ type: 'button', href: googleCalendarLink(ev), label: t(lang, 'cal.google') });
-      blocks.push({ type: 'button', href: outlookCalendarLink(ev, 'live'), label: t(lang, 'cal.outlook') });
-      blocks.push({ type: 'button', href: outlookCalendarLink(ev, 'office'), label: t(lang, 'cal.outlook365') });
+      // The public event (no join URL) in the recipient's language: the same links as the session page's, made once per version.
+      const links = calendarLinks(p.ctx.config, session, p.hub, { language: lang });
+      if (links.google) blocks.push({ type: 'button', href: links.google, label: t(lang, 'cal.google') });
+      if (links.outlook) blocks.push({ type: 'button', href: links.outlook, label: t(lang, 'cal.outlook') });
+      if (links.outlook365) blocks.push({ type: 'button', href: links.outlook365, label: t(lang, 'cal.outlook365') });
     }
   } else if (session.status === 'tentative') {
     blocks.push({ type: 'paragraph', text: t(lang, 'email.reg.tentative') });

@@ -8,6 +8,7 @@ import type { Session } from '../sessions/index.js';
 import { localTimeOnDay, minutesOfDay } from '../../core/time/index.js';
 import type { SessionChange } from '../sessions/index.js';
 import { mustExist } from '../../core/errors.js';
+import { Lru } from '../../core/lru.js';
 
 /** The repositories this service uses (the app builds each once per database). */
 type Repositories = { registrations: RegistrationRepository; sessions: SessionRepository };
@@ -27,6 +28,13 @@ const QUIET_TO = 8 * 60;
 export function reminderInstant(startUtc: number, offsetMinutes: number, recipientZone: string): number {
   const due = startUtc - offsetMinutes * 60_000;
   if (offsetMinutes < 1440) return due;
+  // The same for everyone of a session in one zone: worked out once (with the zone's rules) per start, offset and zone.
+  return quietHoursMoved.getOrSet(`${due}|${recipientZone}`, () => movedOutOfQuietHours(due, recipientZone));
+}
+
+const quietHoursMoved = new Lru<string, number>(4000);
+
+function movedOutOfQuietHours(due: number, recipientZone: string): number {
   const m = minutesOfDay(due, recipientZone);
   if (m >= QUIET_FROM) return localTimeOnDay(due, recipientZone, '20:00', 0);
   if (m < QUIET_TO) return localTimeOnDay(due, recipientZone, '20:00', -1);
