@@ -183,6 +183,8 @@ const bg = {
   'err.password_long': "Паролата е твърде дълга (най-много 1000 знака).",
   'err.hub_name_required': "Дайте име на хъба.",
   'err.link_closed': "Тази връзка вече не може да бъде използвана.",
+  'email.kind.organiser.invitation': "Покана за профил на организатор",
+  'email.kind.organiser.password-reset': "Връзка за смяна на паролата на организатор",
   'org.signedInAs': 'Влезли сте като {name}',
   'org.role.admin': 'администратор',
   'org.role.hub': 'организатор в {hub}',

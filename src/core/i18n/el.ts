@@ -183,6 +183,8 @@ const el = {
   'err.password_long': "Ο κωδικός είναι πολύ μεγάλος (έως 1000 χαρακτήρες).",
   'err.hub_name_required': "Δώστε όνομα στον κόμβο.",
   'err.link_closed': "Αυτός ο σύνδεσμος δεν μπορεί πια να χρησιμοποιηθεί.",
+  'email.kind.organiser.invitation': "Πρόσκληση σε λογαριασμό διοργανωτή",
+  'email.kind.organiser.password-reset': "Σύνδεσμος επαναφοράς κωδικού διοργανωτή",
   'org.signedInAs': 'Συνδεδεμένος/η ως {name}',
   'org.role.admin': 'διαχειριστής',
   'org.role.hub': 'διοργανωτής του {hub}',

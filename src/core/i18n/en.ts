@@ -182,6 +182,8 @@ const en = {
   'err.password_long': "The password is too long (at most 1000 characters).",
   'err.hub_name_required': "Give the hub a name.",
   'err.link_closed': "This link can no longer be used.",
+  'email.kind.organiser.invitation': "Invitation to an organiser account",
+  'email.kind.organiser.password-reset': "Link to reset an organiser's password",
   'org.signedInAs': 'Signed in as {name}',
   'org.role.admin': 'administrator',
   'org.role.hub': 'organiser of {hub}',

@@ -183,6 +183,8 @@ const es = {
   'err.password_long': "La contraseña es demasiado larga (1000 caracteres como máximo).",
   'err.hub_name_required': "Dé un nombre al hub.",
   'err.link_closed': "Este enlace ya no se puede usar.",
+  'email.kind.organiser.invitation': "Invitación a una cuenta de organizador",
+  'email.kind.organiser.password-reset': "Enlace para restablecer la contraseña de un organizador",
   'org.signedInAs': 'Conectado como {name}',
   'org.role.admin': 'administrador',
   'org.role.hub': 'organizador de {hub}',

@@ -183,6 +183,8 @@ const it = {
   'err.password_long': "La password è troppo lunga (al massimo 1000 caratteri).",
   'err.hub_name_required': "Dia un nome all'hub.",
   'err.link_closed': "Questo link non può più essere usato.",
+  'email.kind.organiser.invitation': "Invito a un account di organizzatore",
+  'email.kind.organiser.password-reset': "Link per reimpostare la password di un organizzatore",
   'org.signedInAs': 'Accesso effettuato come {name}',
   'org.role.admin': 'amministratore',
   'org.role.hub': 'organizzatore per {hub}',

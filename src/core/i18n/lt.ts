@@ -183,6 +183,8 @@ const lt = {
   'err.password_long': "Slaptažodis per ilgas (daugiausia 1000 simbolių).",
   'err.hub_name_required': "Įrašykite centro pavadinimą.",
   'err.link_closed': "Šios nuorodos nebegalima naudoti.",
+  'email.kind.organiser.invitation': "Kvietimas į organizatoriaus paskyrą",
+  'email.kind.organiser.password-reset': "Nuoroda organizatoriaus slaptažodžiui atkurti",
   'org.signedInAs': 'Prisijungta kaip {name}',
   'org.role.admin': 'administratorius',
   'org.role.hub': 'organizatorius ({hub})',

@@ -183,6 +183,8 @@ const pl = {
   'err.password_long': "Hasło jest za długie (najwyżej 1000 znaków).",
   'err.hub_name_required': "Prosimy podać nazwę hubu.",
   'err.link_closed': "Tego linku nie można już użyć.",
+  'email.kind.organiser.invitation': "Zaproszenie do konta organizatora",
+  'email.kind.organiser.password-reset': "Link do zresetowania hasła organizatora",
   'org.signedInAs': 'Zalogowano jako {name}',
   'org.role.admin': 'administrator',
   'org.role.hub': 'organizator ({hub})',

@@ -183,6 +183,8 @@ const ro = {
   'err.password_long': "Parola este prea lungă (cel mult 1000 de caractere).",
   'err.hub_name_required': "Dați un nume hubului.",
   'err.link_closed': "Acest link nu mai poate fi folosit.",
+  'email.kind.organiser.invitation': "Invitație la un cont de organizator",
+  'email.kind.organiser.password-reset': "Link pentru resetarea parolei unui organizator",
   'org.signedInAs': 'Conectat ca {name}',
   'org.role.admin': 'administrator',
   'org.role.hub': 'organizator pentru {hub}',

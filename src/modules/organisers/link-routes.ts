@@ -123,7 +123,10 @@ export default function linkRoutes(instance: FastifyInstance): void {
       attachValidation: true,
     },
     async (req, reply) => {
-      if (req.validationError) return forgotPage(req, reply, { email: textValues(req.body).email as string | undefined, errors: notTextErrors(langOf(req), req.validationError) }, 400);
+      if (req.validationError) {
+        const typed = textValues(req.body).email;
+        return forgotPage(req, reply, { email: typeof typed === 'string' ? typed : '', errors: notTextErrors(langOf(req), req.validationError) }, 400);
+      }
       accounts.requestReset((req.body?.email ?? '').slice(0, 320));
       // The same answer whether or not an account has this address.
       return forgotPage(req, reply, { sent: true });

@@ -101,6 +101,12 @@ describe('resetting a forgotten password', () => {
     const strip = (html: string) => text(html).replace(/_csrf\S*/g, '');
     expect(strip(known.body)).toBe(strip(unknown.body));
     expect(text(known.body)).toContain('If an active organiser account has this address');
+    // An address sent twice is shown again beside the field, and sends nothing.
+    await b.get('/password/forgot');
+    const twice = await b.post('/password/forgot', { email: [RO_ORGANISER.email, GR_ORGANISER.email] });
+    expect(twice.statusCode).toBe(400);
+    expect(twice.body).toContain('id="f-email-error"');
+    expect(twice.body).toContain('href="#f-email"');
 
     await mail.drain();
     expect(mail.sink.messages.map((m) => m.envelope.rcptTo)).toEqual([[RO_ORGANISER.email]]);

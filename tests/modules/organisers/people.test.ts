@@ -63,6 +63,11 @@ describe('inviting an organiser', () => {
     // The copy the outbox keeps holds no link.
     const kept = t.db.prepare("SELECT rendered_text FROM outbox WHERE kind = 'organiser.invitation'").get() as { rendered_text: string };
     expect(kept.rendered_text).not.toContain(link.split('/').pop());
+    // Administrators see it on the mail page; a hub organiser's mail page does not show it.
+    expect(text((await admin.get('/organiser/mail')).body)).toContain('dimitra@example.gr');
+    const eleni = new Browser(t.app, { 'accept-language': 'en' });
+    await eleni.login(GR_ORGANISER.email, GR_ORGANISER.password);
+    expect(text((await eleni.get('/organiser/mail')).body)).not.toContain('dimitra@example.gr');
 
     const person = new Browser(t.app, { 'accept-language': 'en' });
     const form = await person.get(link);
