@@ -4,6 +4,7 @@
  */
 import { EmailKindRegistry } from './core/outbox/index.js';
 import { registerInboundEmailKinds } from './modules/inbound/index.js';
+import { registerAccountEmailKinds } from './modules/organisers/index.js';
 import { registerPollEmailKinds } from './modules/polls/index.js';
 import { registerPersonalEmailKinds } from './modules/registrations/index.js';
 import { registerNoticeEmailKind } from './modules/sessions/index.js';
@@ -14,5 +15,6 @@ export function createEmailKinds(): EmailKindRegistry {
   registerPersonalEmailKinds(registry);
   registerPollEmailKinds(registry);
   registerInboundEmailKinds(registry);
+  registerAccountEmailKinds(registry);
   return registry;
 }

@@ -6,7 +6,7 @@
 import type { DB } from './core/db/open.js';
 import { settingsRepository, type SettingsRepository } from './core/db/settings.js';
 import { followupRepository, type FollowupRepository } from './modules/followups/index.js';
-import { organiserRepository, type OrganiserRepository } from './modules/organisers/index.js';
+import { accountRepository, organiserRepository, type AccountRepository, type OrganiserRepository } from './modules/organisers/index.js';
 import { pollRepository, type PollRepository } from './modules/polls/index.js';
 import { registrationRepository, type RegistrationRepository } from './modules/registrations/index.js';
 import { hubRepository, seriesRepository, sessionRepository, type HubRepository, type SeriesRepository, type SessionRepository } from './modules/sessions/index.js';
@@ -16,6 +16,7 @@ export interface Repositories {
   series: SeriesRepository;
   sessions: SessionRepository;
   organisers: OrganiserRepository;
+  accounts: AccountRepository;
   settings: SettingsRepository;
   registrations: RegistrationRepository;
   followups: FollowupRepository;
@@ -28,6 +29,7 @@ export function createRepositories(db: DB): Repositories {
     series: seriesRepository(db),
     sessions: sessionRepository(db),
     organisers: organiserRepository(db),
+    accounts: accountRepository(db),
     settings: settingsRepository(db),
     registrations: registrationRepository(db),
     followups: followupRepository(db),

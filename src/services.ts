@@ -4,7 +4,7 @@ import { checkpoint, type DB } from './core/db/open.js';
 import { redactKeptCopies } from './core/outbox/queue.js';
 import { createRepositories, type Repositories } from './repositories.js';
 import { AttendanceService } from './modules/attendance/index.js';
-import { AuthService } from './modules/organisers/index.js';
+import { AccountService, AuthService } from './modules/organisers/index.js';
 import { FollowupService } from './modules/followups/index.js';
 import { InviteService } from './modules/registrations/index.js';
 import { PollService } from './modules/polls/index.js';
@@ -24,6 +24,7 @@ export interface Services {
   /** Signs cookies and derives personal tokens: SESSION_SECRET, or the key file (never the database). */
   secret: string;
   auth: AuthService;
+  accounts: AccountService;
   sessions: SessionService;
   registrations: RegistrationService;
   reminders: ReminderService;
@@ -66,12 +67,14 @@ export function createServices({ db, clock, config }: ServiceDeps): Services {
   registrations.on({ confirmed: (reg) => reminders.schedule(reg), preferencesChanged: (reg) => reminders.reschedule(reg) });
   // A bounced address is personal data too: erasure forgets it.
   registrations.on({ erased: (_id, email) => { if (email) forgetUndeliverable(db, email); } });
+  const auth = new AuthService(repos, clock, { passwordHashCost: config.passwordHashCost });
   return {
     db,
     clock,
     repos,
     secret,
-    auth: new AuthService(repos, clock, { passwordHashCost: config.passwordHashCost }),
+    auth,
+    accounts: new AccountService(db, repos, clock, secret, auth),
     sessions,
     registrations,
     reminders,

@@ -1,9 +1,11 @@
 export {
   ALL,
   assertCan,
+  assertCanEditHub,
   assertCanGlobal,
   can,
   canAssignOwner,
+  canEditHub,
   canGlobal,
   canUseSeries,
   forbiddenError,

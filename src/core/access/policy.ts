@@ -118,7 +118,7 @@ export function mailAccess(actor: Actor): MailAccess {
 }
 
 /** Administrator-only actions that are not about one session. */
-export type GlobalAction = 'mail.resume' | 'series.any' | 'demo.remove';
+export type GlobalAction = 'mail.resume' | 'series.any' | 'demo.remove' | 'organisers.manage';
 
 export function canGlobal(actor: Actor, _action: GlobalAction): boolean {
   return actor.role === 'admin';
@@ -144,4 +144,16 @@ export function canAssignOwner(actor: Actor, hubId: number, currentOwner?: numbe
 export function canUseSeries(actor: Actor, hubId: number, allowed: (hubId: number) => boolean): boolean {
   if (actor.role === 'admin') return true;
   return actor.hubId === hubId && allowed(hubId);
+}
+
+/**
+ * A hub's own details (names, coordinator, contact mailbox): an administrator or an organiser of
+ * that hub may change them; every organiser may read them.
+ */
+export function canEditHub(actor: Actor, hubId: number): boolean {
+  return actor.role === 'admin' || (actor.hubId !== null && actor.hubId === hubId);
+}
+
+export function assertCanEditHub(actor: Actor, hubId: number): void {
+  if (!canEditHub(actor, hubId)) throw forbiddenError("only this hub's organisers or an administrator may change its details");
 }

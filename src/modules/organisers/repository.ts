@@ -67,6 +67,13 @@ export class OrganiserRepository {
   private readonly touchToken;
   private readonly tokensOf;
   private readonly revokeStmt;
+  private readonly setRoleStmt;
+  private readonly setDisabledStmt;
+  private readonly setProfileStmt;
+  private readonly activeAdmins;
+  private readonly deleteLoginsOf;
+  private readonly deleteOtherLoginsOf;
+  private readonly revokeTokensOf;
 
   constructor(db: DB) {
     this.byId = db.prepare<[number], OrganiserRow>('SELECT * FROM organisers WHERE id = ?');
@@ -94,6 +101,13 @@ export class OrganiserRepository {
       'SELECT * FROM api_tokens WHERE organiser_id = ? ORDER BY created_at DESC',
     );
     this.revokeStmt = db.prepare('UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND organiser_id = ? AND revoked_at IS NULL');
+    this.setRoleStmt = db.prepare('UPDATE organisers SET role = ?, hub_id = ? WHERE id = ?');
+    this.setDisabledStmt = db.prepare('UPDATE organisers SET disabled_at = ? WHERE id = ?');
+    this.setProfileStmt = db.prepare('UPDATE organisers SET name = ?, language = ?, zone = ? WHERE id = ?');
+    this.activeAdmins = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM organisers WHERE role = 'admin' AND disabled_at IS NULL");
+    this.deleteLoginsOf = db.prepare('DELETE FROM login_sessions WHERE organiser_id = ?');
+    this.deleteOtherLoginsOf = db.prepare('DELETE FROM login_sessions WHERE organiser_id = ? AND id_hash <> ?');
+    this.revokeTokensOf = db.prepare('UPDATE api_tokens SET revoked_at = ? WHERE organiser_id = ? AND revoked_at IS NULL');
   }
 
   get(id: number): Organiser | undefined {
@@ -114,6 +128,27 @@ export class OrganiserRepository {
   }
   updatePassword(id: number, passwordHash: string): void {
     this.setPassword.run(passwordHash, id);
+  }
+
+  setRole(id: number, role: Role, hubId: number | null): void {
+    this.setRoleStmt.run(role, hubId, id);
+  }
+  /** Deactivates (at `now`) or reactivates (null) an account. */
+  setDisabled(id: number, at: number | null): void {
+    this.setDisabledStmt.run(at, id);
+  }
+  setProfile(id: number, p: { name: string; language: string; zone: string }): void {
+    this.setProfileStmt.run(p.name, p.language, p.zone, id);
+  }
+  activeAdminCount(): number {
+    return this.activeAdmins.get()?.n ?? 0;
+  }
+  /** Ends every login session of an organiser, or every one but `keepIdHash`. */
+  endLogins(organiserId: number, keepIdHash?: string): number {
+    return (keepIdHash === undefined ? this.deleteLoginsOf.run(organiserId) : this.deleteOtherLoginsOf.run(organiserId, keepIdHash)).changes;
+  }
+  revokeAllTokens(organiserId: number, now: number): number {
+    return this.revokeTokensOf.run(now, organiserId).changes;
   }
 
   createLogin(idHash: string, organiserId: number, now: number, expiresAt: number): void {

@@ -2,9 +2,8 @@ import { isIP } from 'node:net';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { t } from '../../core/i18n/index.js';
-import { LOGIN_TTL_MS } from './service.js';
 import { langOf, render, SESSION_COOKIE } from '../../core/render/context.js';
-import { organiserOf } from './signed-in.js';
+import { organiserOf, setLoginCookie } from './signed-in.js';
 import Type from 'typebox';
 import { ActionForm, Query, Text } from '../../core/render/boundary.js';
 import { LoginForm } from './schemas.js';
@@ -64,13 +63,7 @@ export default function authRoutes(instance: FastifyInstance): void {
         return render(req, reply, 'pages/login', { title, next: safeNext(req.body?.next), email, error: t(lang, 'login.failed') }, 401);
       }
       req.log.info({ organiserId: result.organiser.id }, 'login');
-      reply.setCookie(SESSION_COOKIE, result.sid, {
-        path: '/',
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: app.config.secureCookies,
-        maxAge: LOGIN_TTL_MS / 1000,
-      });
+      setLoginCookie(reply, result.sid);
       return reply.redirect(safeNext(req.body?.next), 303);
     },
   );

@@ -90,6 +90,31 @@ export class AuthService {
     return { ok: true, sid, organiser: cred.organiser };
   }
 
+  /** A password hash at today's cost. */
+  hashPassword(password: string): Promise<string> {
+    return hashPassword(password, this.hashCost);
+  }
+
+  /** Whether `password` is the organiser's current password (a deactivated account has none). */
+  async checkPassword(organiserId: number, password: string): Promise<boolean> {
+    const o = this.repos.organisers.get(organiserId);
+    const cred = o && this.repos.organisers.credentials(o.email);
+    return cred !== undefined && !cred.organiser.disabled && (await verifyPassword(password, cred.passwordHash));
+  }
+
+  /** Signs an organiser in without a password (just made from an invitation): a new login session id. */
+  startSession(organiserId: number): string {
+    const sid = randomToken();
+    const now = this.clock.now();
+    this.repos.organisers.createLogin(sha256(sid), organiserId, now, now + LOGIN_TTL_MS);
+    return sid;
+  }
+
+  /** The stored form of a login session id (to tell the current session from the others). */
+  sessionHash(sid: string): string {
+    return sha256(sid);
+  }
+
   organiserForSession(sid: string | undefined): Organiser | undefined {
     if (!sid) return undefined;
     const id = this.repos.organisers.loginOrganiser(sha256(sid), this.clock.now());

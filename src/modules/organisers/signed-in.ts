@@ -5,6 +5,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SESSION_COOKIE } from '../../core/render/context.js';
 import type { Organiser } from './repository.js';
+import { LOGIN_TTL_MS } from './service.js';
 
 const organisers = new WeakMap<FastifyRequest, Organiser | null>();
 
@@ -29,4 +30,15 @@ export function requireOrganiser(req: FastifyRequest, reply: FastifyReply, done:
   if (organiserOf(req)) return done();
   const next = encodeURIComponent(req.url);
   void reply.redirect(`/login?next=${next}`, 303);
+}
+
+/** Signs the browser in: the login session's cookie (its id; the database keeps only its hash). */
+export function setLoginCookie(reply: FastifyReply, sid: string): void {
+  reply.setCookie(SESSION_COOKIE, sid, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: reply.server.config.secureCookies,
+    maxAge: LOGIN_TTL_MS / 1000,
+  });
 }

@@ -46,6 +46,7 @@ export class HubRepository {
   private readonly byId;
   private readonly bySlug;
   private readonly upsert;
+  private readonly setDetails;
 
   constructor(db: DB) {
     this.all = db.prepare<[], HubRow>('SELECT * FROM hubs ORDER BY country, name');
@@ -58,6 +59,7 @@ export class HubRepository {
          country_code = excluded.country_code, zone = excluded.zone, language = excluded.language,
          contact_email = excluded.contact_email, coordinator = excluded.coordinator`,
     );
+    this.setDetails = db.prepare('UPDATE hubs SET name = @name, full_name = @fullName, coordinator = @coordinator, contact_email = @contactEmail WHERE id = @id');
   }
 
   list(): Hub[] {
@@ -70,6 +72,10 @@ export class HubRepository {
   getBySlug(slug: string): Hub | undefined {
     const r = this.bySlug.get(slug);
     return r && toHub(r);
+  }
+  /** Changes what a hub's organisers may edit: its names, coordinator and contact mailbox. */
+  updateDetails(id: number, d: Pick<Hub, 'name' | 'fullName' | 'coordinator' | 'contactEmail'>): void {
+    this.setDetails.run({ id, ...d });
   }
   /** Inserts or updates by slug (used by the seed). */
   save(h: Omit<Hub, 'id'>, createdAt: number): Hub {

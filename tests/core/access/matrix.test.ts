@@ -100,6 +100,14 @@ const sessionForm = (s: { id: number; title: string }, hubId: number, coHostIds:
   reminderOffsets: 'P1D',
 });
 
+/** An organiser of the unrelated hub, made for one request (role changes, deactivation). */
+function freshOrganiser() {
+  const k = uniq();
+  return w.t.services.repos.organisers.insert({ email: `person${k}@example.org`, name: `Person ${k}`, passwordHash: 'not-a-hash', role: 'hub', hubId: w.hubs.it, language: 'en', zone: 'Europe/Rome' }, w.t.clock.now());
+}
+
+const GR_HUB = 'gr-digigov-innohub';
+
 const registrationForm = () => ({ name: `Added ${uniq()}`, email: `added${n}@example.org`, organisation: 'Org', orgType: 'sme', hubId: '', country: 'GR', language: 'en', zone: 'Europe/Athens', consent: 'on' });
 
 /**
@@ -197,6 +205,37 @@ function request(key: string, role: Role, allowed: boolean, target: 'in' | 'out'
       return { method: 'POST', url: '/organiser/mail/resume', form: {} };
     case 'POST /organiser/demo/remove':
       return { method: 'POST', url: '/organiser/demo/remove', form: {} };
+    case 'GET /organiser/account':
+    case 'GET /organiser/people':
+    case 'GET /organiser/hubs':
+      return { method: 'GET', url: key.slice(4) };
+    case 'POST /organiser/account': {
+      const o = w.organisers[role];
+      return { method: 'POST', url: '/organiser/account', form: { name: o.name, language: o.language, zone: o.zone } };
+    }
+    case 'POST /organiser/account/password':
+      // A wrong current password: the form comes back (400), and the role's password stays as it is.
+      return { method: 'POST', url: '/organiser/account/password', form: { current: 'not-the-password', password: 'a-new-password-123', confirm: 'a-new-password-123' } };
+    case 'POST /organiser/people/invitations':
+      return { method: 'POST', url: '/organiser/people/invitations', form: { name: `Invited ${uniq()}`, email: `invited${n}@example.org`, role: 'hub', hubId: String(w.hubs.it), language: 'en' } };
+    case 'POST /organiser/people/invitations/:id/withdraw': {
+      const inv = w.t.services.accounts.invite(w.organisers.admin, { name: `To withdraw ${uniq()}`, email: `withdraw${n}@example.org`, role: 'hub', hubId: String(w.hubs.it), language: 'en' });
+      return { method: 'POST', url: `/organiser/people/invitations/${inv.id}/withdraw`, form: {} };
+    }
+    case 'POST /organiser/people/:id':
+      return { method: 'POST', url: `/organiser/people/${freshOrganiser().id}`, form: { role: 'hub', hubId: String(w.hubs.ro) } };
+    case 'POST /organiser/people/:id/deactivate':
+      return { method: 'POST', url: `/organiser/people/${freshOrganiser().id}/deactivate`, form: {} };
+    case 'POST /organiser/people/:id/reactivate': {
+      const o = freshOrganiser();
+      w.t.services.repos.organisers.setDisabled(o.id, w.t.clock.now());
+      return { method: 'POST', url: `/organiser/people/${o.id}/reactivate`, form: {} };
+    }
+    case 'GET /organiser/hubs/:slug':
+      return { method: 'GET', url: `/organiser/hubs/${GR_HUB}` };
+    case 'POST /organiser/hubs/:slug':
+      // The owning hub's own details (Greece): its organisers and the administrators may change them.
+      return { method: 'POST', url: `/organiser/hubs/${GR_HUB}`, form: { name: `GR DIGIGOV-INNOHUB ${uniq()}`, fullName: '', coordinator: '', contactEmail: `contact${n}@digigov.example.gr` } };
     case 'GET /api/v1/hubs':
     case 'GET /api/v1/series':
     case 'GET /api/v1/sessions':
