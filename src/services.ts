@@ -71,7 +71,7 @@ export function createServices({ db, clock, config }: ServiceDeps): Services {
     clock,
     repos,
     secret,
-    auth: new AuthService(repos, clock, { passwordHashCost: config.passwordHashCost }),
+    auth: new AuthService(db, repos, clock, { passwordHashCost: config.passwordHashCost }),
     sessions,
     registrations,
     reminders,

@@ -5,6 +5,7 @@ import type { DB } from '../../core/db/open.js';
 import { immediate } from '../../core/db/open.js';
 import { AppError, FieldErrors, notFound } from '../../core/errors.js';
 import { assertCan, can, canAssignOwner, canUseSeries, type SessionAction } from '../../core/access/index.js';
+import { auditWriter, organiserActor, type AuditActor } from '../../core/audit/index.js';
 import { isLanguage } from '../../core/i18n/index.js';
 import type { Hub, HubRepository } from './hubs-repository.js';
 import type { SessionRepository } from './repository.js';
@@ -172,16 +173,18 @@ export class SessionService {
     return this.repos.sessions.ordered(filter, limit, after);
   }
 
-  create(input: SessionInput, actor: Organiser): Session {
+  /** `by` is who the audit log names (default: the organiser in the organiser area; the API passes its token). */
+  create(input: SessionInput, actor: Organiser, by: AuditActor = organiserActor(actor)): Session {
     const data = this.validate(input, actor);
     return immediate(this.db, () => {
       const session = this.repos.sessions.insert(data, this.clock.now());
       this.emit({ kind: 'created', after: session, changed: [], actor });
+      this.audit('session.created', session, by);
       return session;
     });
   }
 
-  update(id: number, input: SessionInput, actor: Organiser): Session {
+  update(id: number, input: SessionInput, actor: Organiser, by: AuditActor = organiserActor(actor)): Session {
     return immediate(this.db, () => {
       const before = this.getManaged(id, actor, 'session.edit');
       // Only an administrator or the owning hub changes the owner or the co-hosts.
@@ -193,16 +196,25 @@ export class SessionService {
       const sequence = inviteRelevant && before.status !== 'tentative' ? before.sequence + 1 : before.sequence;
       const after = this.repos.sessions.update(id, { ...data, sequence }, this.clock.now());
       if (changed.length) this.emit({ kind: 'updated', before, after, changed, actor });
+      // The hosts apart from the other fields: who organises and co-hosts is what a hub follows.
+      const hosts = changed.filter((f) => f === 'hubId' || f === 'coHostIds');
+      const fields = changed.filter((f) => f !== 'hubId' && f !== 'coHostIds');
+      if (hosts.length) {
+        // Kept under the hub that owned it before: a hub that gives a session away still sees that it did.
+        this.audit('session.hosts', before, by, { hubBefore: before.hubId, hubAfter: after.hubId, coHostsBefore: before.coHostIds, coHostsAfter: after.coHostIds });
+      }
+      if (fields.length) this.audit('session.updated', after, by, { fields });
       return after;
     });
   }
 
-  cancel(id: number, actor: Organiser): Session {
+  cancel(id: number, actor: Organiser, by: AuditActor = organiserActor(actor)): Session {
     return immediate(this.db, () => {
       const before = this.getManaged(id, actor, 'session.cancel');
       if (before.status === 'cancelled') return before;
       const after = this.repos.sessions.cancel(id, this.clock.now());
       this.emit({ kind: 'cancelled', before, after, changed: ['status'], actor });
+      this.audit('session.cancelled', after, by);
       return after;
     });
   }
@@ -214,6 +226,11 @@ export class SessionService {
 
   newCalendarUid(): string {
     return `session-${randomBytes(12).toString('hex')}@${new URL(this.config.publicUrl).hostname}`;
+  }
+
+  /** One audit entry about a session, in the current transaction. */
+  private audit(action: 'session.created' | 'session.updated' | 'session.cancelled' | 'session.hosts', s: Session, by: AuditActor, detail: Record<string, string | number | readonly (string | number)[]> = {}): void {
+    auditWriter(this.db).record({ action, actor: by, session: { id: s.id, hubId: s.hubId }, subject: { type: 'session', id: s.id }, detail }, this.clock.now());
   }
 
   private emit(change: SessionChange): void {
