@@ -4,6 +4,7 @@ import { checkpoint, type DB } from './core/db/open.js';
 import { redactKeptCopies } from './core/outbox/queue.js';
 import { createRepositories, type Repositories } from './repositories.js';
 import { AttendanceService } from './modules/attendance/index.js';
+import { AuditService } from './modules/audit/index.js';
 import { AuthService } from './modules/organisers/index.js';
 import { FollowupService } from './modules/followups/index.js';
 import { InviteService } from './modules/registrations/index.js';
@@ -33,6 +34,7 @@ export interface Services {
   mail: MailService;
   questions: QuestionService;
   health: HealthService;
+  audit: AuditService;
 }
 
 const COPIES_REDACTED = 'outbox_copies_redacted';
@@ -81,5 +83,6 @@ export function createServices({ db, clock, config }: ServiceDeps): Services {
     mail: new MailService(db, clock),
     questions: new QuestionService(repos.registrations),
     health: new HealthService(db),
+    audit: new AuditService(db, repos),
   };
 }
