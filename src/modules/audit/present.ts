@@ -19,6 +19,11 @@ const ACTOR_KEYS: Record<Exclude<AuditActorKind, 'organiser'>, MessageKey> = {
   anonymous: 'audit.actor.anonymous',
 };
 
+/** The actor filter's choices besides the organisers. */
+export function otherActorLabel(lang: Language, kind: Exclude<AuditActorKind, 'organiser' | 'token'>): string {
+  return t(lang, ACTOR_KEYS[kind]);
+}
+
 export function actorLabel(lang: Language, row: Pick<AuditRow, 'actorKind' | 'actorLabel'>): string {
   return row.actorKind === 'organiser' ? row.actorLabel : t(lang, ACTOR_KEYS[row.actorKind], { name: row.actorLabel });
 }

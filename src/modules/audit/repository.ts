@@ -19,6 +19,8 @@ const HUB_SCOPE = `(a.actor_id = @me
 export interface AuditFilter {
   action?: AuditAction;
   actorId?: number;
+  /** Entries by the command line, the system or nobody known (an organiser is chosen by `actorId`). */
+  actorKind?: 'cli' | 'system' | 'anonymous';
   sessionId?: number;
   /** Entries at or after this instant (epoch ms). */
   from?: number;
@@ -107,6 +109,10 @@ export function listAudit(db: DB, scope: AuditAccess, filter: AuditFilter, limit
   if (filter.actorId !== undefined) {
     parts.push('a.actor_id = @actorId');
     params.actorId = filter.actorId;
+  }
+  if (filter.actorKind !== undefined) {
+    parts.push('a.actor_kind = @actorKind');
+    params.actorKind = filter.actorKind;
   }
   if (filter.sessionId !== undefined) {
     parts.push('a.session_id = @sessionId');

@@ -13,7 +13,8 @@ import { langOf, render, viewerZoneOf } from '../../core/render/context.js';
 import { answerForm, type FieldMessages } from '../../core/render/form.js';
 import { zoneLabel } from '../../core/time/index.js';
 import { requireOrganiser, signedInOrganiser } from '../organisers/index.js';
-import { actionLabel, presentRow, type AuditItem } from './present.js';
+import { actionLabel, otherActorLabel, presentRow, type AuditItem } from './present.js';
+import { OTHER_ACTORS } from './service.js';
 import { AuditPageQuery } from './schemas.js';
 
 const FILTERS = ['action', 'actor', 'session', 'from', 'to'] as const;
@@ -43,7 +44,10 @@ export default function auditRoutes(instance: FastifyInstance): void {
           values,
           errors: o.errors ?? {},
           actions: AUDIT_ACTIONS.map((a) => ({ value: a, label: actionLabel(lang, a) })).sort((a, b) => a.label.localeCompare(b.label, lang)),
-          actors: audit.organisers().map((x) => ({ value: String(x.id), label: x.name })).sort((a, b) => a.label.localeCompare(b.label, lang)),
+          actors: [
+            ...audit.organisers().map((x) => ({ value: String(x.id), label: x.name })).sort((a, b) => a.label.localeCompare(b.label, lang)),
+            ...OTHER_ACTORS.map((k) => ({ value: k, label: otherActorLabel(lang, k) })),
+          ],
           items: o.items ?? [],
           filtered,
           newest: values.before ? `/organiser/audit${first ? `?${first}` : ''}` : '',

@@ -26,6 +26,9 @@ export interface AuditQuery {
 }
 
 const ID = /^[1-9]\d{0,14}$/;
+/** The actors that are no organiser, as the actor filter offers them. */
+export const OTHER_ACTORS = ['cli', 'system', 'anonymous'] as const;
+const isOtherActor = (x: string): x is (typeof OTHER_ACTORS)[number] => (OTHER_ACTORS as readonly string[]).includes(x);
 const CURSOR = /^(\d{1,15})-(\d{1,15})$/;
 
 /** The opaque place where a page starts (an entry's time and id). */
@@ -66,6 +69,7 @@ export class AuditService {
     const actor = str(query.actor).trim();
     if (actor) {
       if (ID.test(actor)) filter.actorId = Number(actor);
+      else if (isOtherActor(actor)) filter.actorKind = actor;
       else errs.add('actor', 'audit_actor_invalid', 'choose an organiser from the list');
     }
     const session = str(query.session).trim().replace(/^#/, '');

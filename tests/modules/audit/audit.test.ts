@@ -334,6 +334,8 @@ describe('the audit page', () => {
     const byActor = await page(admin, `actor=${organiser(GR_ORGANISER.email).id}`);
     expect(byActor.rows.length).toBeGreaterThanOrEqual(10);
     for (const r of byActor.rows) expect(['Eleni', 'API token “calendar sync”']).toContain(r[2]);
+    expect((await page(admin, 'actor=cli')).rows.map((r) => [r[1], r[2]])).toEqual([['Organiser created', 'Command line']]);
+    expect((await page(admin, 'actor=system&action=organiser.created')).rows.map((r) => r[4]).sort()).toEqual(['Admin', 'Ana', 'Eleni']);
 
     const bySession = await page(admin, `session=${sessionId}`);
     expect(bySession.rows.map((r) => r[1])).toEqual([
