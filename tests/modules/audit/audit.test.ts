@@ -9,7 +9,8 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANONYMOUS_ACTOR } from '../../../src/core/audit/index.js';
+import { ANONYMOUS_ACTOR, AUDIT_ACTIONS } from '../../../src/core/audit/index.js';
+import { LANGUAGES } from '../../../src/core/i18n/index.js';
 import { ROOT } from '../../../src/core/config.js';
 import { MaintenanceService } from '../../../src/modules/registrations/index.js';
 import type { Session } from '../../../src/modules/sessions/repository.js';
@@ -355,6 +356,18 @@ describe('the audit page', () => {
     expect((await page(admin, 'from=2026-01-12&to=2026-01-12')).rows.length).toBeGreaterThan(15);
     expect((await page(admin, 'from=2026-01-13&to=2026-01-13')).rows).toEqual([]);
     expect((await page(admin, 'from=2026-01-13&to=2026-01-13')).html).toContain('No entries match these filters.');
+  });
+
+  it('speaks each of the eight languages, never showing an action\'s code', async () => {
+    for (const lang of LANGUAGES) {
+      const res = await admin.get(`/organiser/audit?lang=${lang}`);
+      expect(res.statusCode, lang).toBe(200);
+      const visible = text(res.body);
+      for (const code of AUDIT_ACTIONS) expect(visible, `${lang} ${code}`).not.toContain(code);
+      expect(visible, lang).not.toMatch(/undefined|audit\.|regStatus\.|form\./);
+      if (lang !== 'en') expect(visible, lang).not.toContain('Audit log');
+    }
+    await admin.get('/organiser/audit?lang=en');
   });
 
   it('shows a bad filter again with the error summary, keeping what was typed', async () => {
