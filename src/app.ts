@@ -24,6 +24,7 @@ import polls from './modules/polls/index.js';
 import mail from './modules/mail/index.js';
 import api from './modules/api/index.js';
 import inbound from './modules/inbound/index.js';
+import audit from './modules/audit/index.js';
 
 export { redactUrl };
 
@@ -144,6 +145,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(mail);
   await app.register(api);
   await app.register(inbound);
+  await app.register(audit);
 
   // The planner's statistics stay current while the app runs; refreshed once more when it closes.
   const optimizer = startOptimizing(db, { onError: (err) => app.log.warn({ err }, 'PRAGMA optimize failed') });

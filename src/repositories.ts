@@ -4,6 +4,7 @@
  * database share them. A service declares the repositories it uses; this bag has them all.
  */
 import type { DB } from './core/db/open.js';
+import { auditWriter, type AuditWriter } from './core/audit/index.js';
 import { settingsRepository, type SettingsRepository } from './core/db/settings.js';
 import { followupRepository, type FollowupRepository } from './modules/followups/index.js';
 import { accountRepository, organiserRepository, type AccountRepository, type OrganiserRepository } from './modules/organisers/index.js';
@@ -21,6 +22,8 @@ export interface Repositories {
   registrations: RegistrationRepository;
   followups: FollowupRepository;
   polls: PollRepository;
+  /** The audit log's writer (core: every module records through it). */
+  audit: AuditWriter;
 }
 
 export function createRepositories(db: DB): Repositories {
@@ -34,5 +37,6 @@ export function createRepositories(db: DB): Repositories {
     registrations: registrationRepository(db),
     followups: followupRepository(db),
     polls: pollRepository(db),
+    audit: auditWriter(db),
   };
 }

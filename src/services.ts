@@ -4,6 +4,7 @@ import { checkpoint, type DB } from './core/db/open.js';
 import { redactKeptCopies } from './core/outbox/queue.js';
 import { createRepositories, type Repositories } from './repositories.js';
 import { AttendanceService } from './modules/attendance/index.js';
+import { AuditService } from './modules/audit/index.js';
 import { AccountService, AuthService } from './modules/organisers/index.js';
 import { FollowupService } from './modules/followups/index.js';
 import { InviteService } from './modules/registrations/index.js';
@@ -34,6 +35,7 @@ export interface Services {
   mail: MailService;
   questions: QuestionService;
   health: HealthService;
+  audit: AuditService;
 }
 
 const COPIES_REDACTED = 'outbox_copies_redacted';
@@ -67,7 +69,7 @@ export function createServices({ db, clock, config }: ServiceDeps): Services {
   registrations.on({ confirmed: (reg) => reminders.schedule(reg), preferencesChanged: (reg) => reminders.reschedule(reg) });
   // A bounced address is personal data too: erasure forgets it.
   registrations.on({ erased: (_id, email) => { if (email) forgetUndeliverable(db, email); } });
-  const auth = new AuthService(repos, clock, { passwordHashCost: config.passwordHashCost });
+  const auth = new AuthService(db, repos, clock, { passwordHashCost: config.passwordHashCost });
   return {
     db,
     clock,
@@ -84,5 +86,6 @@ export function createServices({ db, clock, config }: ServiceDeps): Services {
     mail: new MailService(db, clock),
     questions: new QuestionService(repos.registrations),
     health: new HealthService(db),
+    audit: new AuditService(db, repos),
   };
 }

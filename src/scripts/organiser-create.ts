@@ -5,6 +5,7 @@
 import { openMigratedOrExit } from '../core/boot.js';
 import { systemClock } from '../core/clock.js';
 import { AppError } from '../core/errors.js';
+import { CLI_ACTOR } from '../core/audit/index.js';
 import { createServices } from '../services.js';
 import { generatePassword } from '../core/crypto.js';
 import { cli, fail } from './args.js';
@@ -37,7 +38,7 @@ if (role === 'hub' && !hubs.some((h) => h.slug === o.hub)) {
 }
 const password = o.password ?? generatePassword();
 try {
-  const created = await services.auth.createOrganiser({ email, name: o.name ?? email, password, role, hubSlug: o.hub, language: o.language, zone: o.zone });
+  const created = await services.auth.createOrganiser({ email, name: o.name ?? email, password, role, hubSlug: o.hub, language: o.language, zone: o.zone }, CLI_ACTOR);
   console.log(`Organiser ${created.email} created (${role === 'admin' ? 'administrator' : `hub organiser, ${o.hub ?? ''}`}).`);
   if (!o.password) console.log(`Password: ${password}\nIt is shown only now.`);
 } catch (err) {

@@ -1,6 +1,7 @@
 /** npm run token:create -- --email ana@example.org --name "CI import" : prints a new API token once. */
 import { openMigratedOrExit } from '../core/boot.js';
 import { systemClock } from '../core/clock.js';
+import { CLI_ACTOR } from '../core/audit/index.js';
 import { createServices } from '../services.js';
 import { cli } from './args.js';
 
@@ -23,6 +24,6 @@ if (scope !== 'api' && scope !== 'inbound') {
   db.close();
   process.exit(1);
 }
-const { token } = services.auth.createToken(cred.organiser.id, o.name ?? 'cli', scope);
+const { token } = services.auth.createToken(cred.organiser.id, o.name ?? 'cli', scope, CLI_ACTOR);
 console.log(`API token for ${cred.organiser.email} (shown only now):\n${token}`);
 db.close();

@@ -167,7 +167,8 @@ describe('fuzzing every form and API route', () => {
   /** A checksum of every table's content. */
   const checksum = () => {
     const h = createHash('sha256');
-    const tables = t.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[];
+    // The audit log is left out: it records some refusals on purpose (a failed login).
+    const tables = t.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'audit_log' ORDER BY name").all() as { name: string }[];
     for (const { name } of tables) {
       h.update(name);
       for (const row of t.db.prepare(`SELECT * FROM "${name.replace(/"/g, '""')}"`).iterate()) h.update(JSON.stringify(row, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : Buffer.isBuffer(v) ? v.toString('base64') : v)));

@@ -117,6 +117,19 @@ export function mailAccess(actor: Actor): MailAccess {
   return { hubId: actor.hubId ?? -1 };
 }
 
+/**
+ * Audit log entries an organiser may see: everything (administrator), or for a hub organiser the
+ * entries about sessions their hub owns or co-hosts (or owned when the entry was written), their own
+ * actions and those about their own account (a failed login on it, its creation).
+ */
+export type AuditAccess = { all: true } | { hubId: number; organiserId: number };
+
+export function auditAccess(actor: Actor, organiserId: number): AuditAccess {
+  if (actor.role === 'admin') return { all: true };
+  // A hub organiser without a hub sees only their own entries: no hub has id -1.
+  return { hubId: actor.hubId ?? -1, organiserId };
+}
+
 /** Administrator-only actions that are not about one session. */
 export type GlobalAction = 'mail.resume' | 'series.any' | 'demo.remove' | 'organisers.manage';
 

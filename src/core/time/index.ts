@@ -171,6 +171,18 @@ export function wallToInstant(w: WallTime, fields: { date?: string; time?: strin
   return instant;
 }
 
+/**
+ * The first instant of a calendar day (YYYY-MM-DD) in a zone: its midnight, or the first moment
+ * after the clocks jump over midnight where they do. A date not written so is refused naming `field`.
+ */
+export function startOfDayInZone(date: string, zone: string, field = 'date'): number {
+  if (!DATE_RE.test(date)) throw new AppError('date_invalid', 'the date must be written YYYY-MM-DD', 400, field);
+  const dt = DateTime.fromISO(date, { zone: validateZone(zone) });
+  if (!dt.isValid) throw new AppError('date_invalid', `${date} is not a calendar date`, 400, field);
+  checkDateInRange(date, field);
+  return dt.startOf('day').toMillis();
+}
+
 /** Instant → wall-clock date and time in a zone. */
 export function instantToWall(ms: number, zone: string): WallTime {
   const dt = DateTime.fromMillis(ms, { zone });

@@ -4,12 +4,13 @@ import type { Hub } from '../sessions/index.js';
 import type { Organiser } from '../organisers/index.js';
 import type { Session } from '../sessions/index.js';
 import { can } from '../../core/access/index.js';
+import { tokenActor } from '../../core/audit/index.js';
 import { tentativeLabel } from '../sessions/index.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { formatDurationMinutes, placeTimes, toIsoInZone, toIsoUtc } from '../../core/time/index.js';
 import { HubSchema, SessionSchema, SessionBody, SessionCreateBody, SessionCreatedSchema, EditScopeQuery, ErrorSchema, IdParams, SessionListQuery, DEFAULT_LIMIT, decodeCursor, encodeCursor } from './schemas.js';
 
-const bearerOrganisers = new WeakMap<FastifyRequest, Organiser>();
+const bearerOrganisers = new WeakMap<FastifyRequest, { organiser: Organiser; tokenName: string }>();
 
 
 
@@ -76,16 +77,19 @@ export default function apiRoutes(instance: FastifyInstance): void {
   const requireToken = async (req: FastifyRequest, reply: FastifyReply) => {
     const h = req.headers.authorization;
     const token = h && /^Bearer\s+(\S+)$/i.exec(h)?.[1];
-    const o = auth.organiserForToken(token || undefined);
+    const o = auth.callerForToken(token || undefined);
     if (!o) return reply.code(401).header('WWW-Authenticate', 'Bearer').send({ error: 'unauthorized', message: 'a valid API token is required (Authorization: Bearer …)' });
     bearerOrganisers.set(req, o);
   };
   // Set by the bearer hook of every route that asks for it; without it the route forgot the hook (a server error).
-  const caller = (req: FastifyRequest) => {
+  const bearer = (req: FastifyRequest) => {
     const o = bearerOrganisers.get(req);
     if (!o) throw new Error('caller on a route without the requireToken hook');
     return o;
   };
+  const caller = (req: FastifyRequest) => bearer(req).organiser;
+  /** Who the audit log names: the organiser's token, by its name. */
+  const byToken = (req: FastifyRequest) => tokenActor(bearer(req).organiser, bearer(req).tokenName);
   const optionalCaller = (req: FastifyRequest) => {
     const token = req.headers.authorization && /^Bearer\s+(\S+)$/i.exec(req.headers.authorization)?.[1];
     return token ? auth.organiserForToken(token) : undefined;
@@ -163,7 +167,7 @@ export default function apiRoutes(instance: FastifyInstance): void {
     async (req, reply) => {
       const { repeat, ...input } = req.body;
       if (repeat) {
-        const made = sessions.createRepeating(input, repeat, caller(req));
+        const made = sessions.createRepeating(input, repeat, caller(req), byToken(req));
         const [first] = made.sessions;
         if (!first) throw new Error('a repeat made no session');
         return reply
@@ -171,7 +175,7 @@ export default function apiRoutes(instance: FastifyInstance): void {
           .header('Location', `/api/v1/sessions/${first.id}`)
           .send({ ...sessionJson(first, { withJoinUrl: true }), repeat: { seriesId: made.series.id, sessions: made.sessions.map((s) => sessionJson(s, { withJoinUrl: true })) } });
       }
-      const s = sessions.create(input, caller(req));
+      const s = sessions.create(input, caller(req), byToken(req));
       return reply.code(201).header('Location', `/api/v1/sessions/${s.id}`).send(sessionJson(s, { withJoinUrl: true }));
     },
   );
@@ -191,7 +195,7 @@ export default function apiRoutes(instance: FastifyInstance): void {
       },
     },
     (req) => {
-      const [s] = sessions.updateScoped(req.params.id, req.body, caller(req), req.query.scope ?? 'this');
+      const [s] = sessions.updateScoped(req.params.id, req.body, caller(req), req.query.scope ?? 'this', byToken(req));
       if (!s) throw new Error('an edit changed no session');
       return sessionJson(s, { withJoinUrl: true });
     },
@@ -203,7 +207,7 @@ export default function apiRoutes(instance: FastifyInstance): void {
       preHandler: requireToken,
       schema: { tags: ['sessions'], summary: 'Cancel a session', security: [{ bearer: [] }], params: IdParams, response: { 200: SessionSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema } },
     },
-    (req) => sessionJson(sessions.cancel(req.params.id, caller(req)), { withJoinUrl: true }),
+    (req) => sessionJson(sessions.cancel(req.params.id, caller(req), byToken(req)), { withJoinUrl: true }),
   );
 
 }

@@ -9,6 +9,7 @@ import { requireOrganiser, signedInOrganiser } from '../organisers/index.js';
 import { IdParams, Query, notTextErrors, textValues } from '../../core/render/boundary.js';
 import { mayOn } from '../sessions/index.js';
 import { personalScope } from '../../core/access/index.js';
+import { organiserActor } from '../../core/audit/index.js';
 import { ImportForm, JoinParams, MarkForm, MarkParams } from './schemas.js';
 
 export default function attendanceRoutes(instance: FastifyInstance): void {
@@ -70,15 +71,16 @@ export default function attendanceRoutes(instance: FastifyInstance): void {
     area.post('/organiser/sessions/:id/attendance/:rid', { schema: { params: MarkParams, body: MarkForm } }, async (req, reply) => {
       const o = signedInOrganiser(req);
       const session = sessions.getManaged(Number(req.params.id), o, 'attendance.mark');
-      attendance.mark(session.id, Number(req.params.rid), req.body?.attended === 'yes', personalScope(o, session));
+      attendance.mark(session.id, Number(req.params.rid), req.body?.attended === 'yes', personalScope(o, session), organiserActor(o));
       return reply.redirect(`/organiser/sessions/${session.id}/attendance?msg=att.saved`, 303);
     });
 
     area.post('/organiser/sessions/:id/attendance/import', { schema: { params: IdParams, body: ImportForm }, attachValidation: true }, async (req, reply) => {
-      const session = sessions.getManaged(Number(req.params.id), signedInOrganiser(req), 'attendance.import');
+      const o = signedInOrganiser(req);
+      const session = sessions.getManaged(Number(req.params.id), o, 'attendance.import');
       if (req.validationError) return page(req, reply, { errors: notTextErrors(langOf(req), req.validationError), csvValue: textValues(req.body).csv ?? '' }, 400);
       return answerForm(
-        () => page(req, reply, { importResult: attendance.importCsv(session.id, typeof req.body?.csv === 'string' ? req.body.csv : '') }),
+        () => page(req, reply, { importResult: attendance.importCsv(session.id, typeof req.body?.csv === 'string' ? req.body.csv : '', organiserActor(o)) }),
         (errors, status) => page(req, reply, { errors, csvValue: req.body?.csv ?? '' }, status),
         // Every refusal of the file is shown beside its one field.
         { lang: langOf(req), messages: (lang, err) => ({ csv: errorMessage(lang, err.code) }) },

@@ -4,6 +4,7 @@ import type { Clock } from '../../core/clock.js';
 import type { Config } from '../../core/config.js';
 import type { DB } from '../../core/db/open.js';
 import { immediate } from '../../core/db/open.js';
+import { auditWriter, type AuditActor, type AuditDetailValue } from '../../core/audit/index.js';
 import { AppError, notFound, mustExist } from '../../core/errors.js';
 import { type RegistrationRepository } from '../registrations/index.js';
 import { type HubRepository, type SessionRepository } from '../sessions/index.js';
@@ -90,14 +91,15 @@ export class AttendanceService {
     return { kind: 'redirect', url: session.joinUrl, firstJoin };
   }
 
-  /** Marks by hand; only a registration within the caller's access scope (else 404, nothing changed). */
-  mark(sessionId: number, registrationId: number, attended: boolean, scope: PersonalScope): void {
+  /** Marks by hand; only a registration within the caller's access scope (else 404, nothing changed). `actor` is recorded in the audit log. */
+  mark(sessionId: number, registrationId: number, attended: boolean, scope: PersonalScope, actor?: AuditActor): void {
     immediate(this.db, () => {
       const reg = this.repos.registrations.getInScope(registrationId, sessionId, scope);
       if (!reg) throw notFound('registration');
       const now = this.clock.now();
       if (attended) this.repos.registrations.markAttended(reg.id, now, 'manual', now);
       else this.repos.registrations.unmarkAttended(reg.id, now);
+      if (actor) this.audit(actor, sessionId, reg.id, { attended, how: 'manual' });
     });
   }
 
@@ -105,7 +107,7 @@ export class AttendanceService {
    * Imports a participants CSV (Zoom, Jitsi, BigBlueButton, Teams…): finds the email column by
    * its header, matches confirmed registrations by email in any letter case, marks them attended.
    */
-  importCsv(sessionId: number, csvText: string): ImportResult {
+  importCsv(sessionId: number, csvText: string, actor?: AuditActor): ImportResult {
     let records: string[][];
     try {
       records = parse(csvText.replace(/^\uFEFF/, ''), { relax_column_count: true, skip_empty_lines: true, trim: true, bom: true });
@@ -128,8 +130,18 @@ export class AttendanceService {
         matched++;
         if (this.repos.registrations.markAttended(reg.id, now, 'import', now)) newlyMarked++;
       }
+      if (actor) this.audit(actor, sessionId, null, { how: 'import', rows: rows.length, matched, newlyMarked });
       return { rows: rows.length, matched, newlyMarked, unmatched: emails.size - matched, emailColumn };
     });
+  }
+
+  /** One audit entry about attendance (registration ids and counts only), in the current transaction. */
+  private audit(actor: AuditActor, sessionId: number, registrationId: number | null, detail: Record<string, AuditDetailValue>): void {
+    const session = mustExist(this.repos.sessions.get(sessionId), 'session');
+    auditWriter(this.db).record(
+      { action: 'attendance.recorded', actor, session: { id: session.id, hubId: session.hubId }, subject: registrationId === null ? undefined : { type: 'registration', id: registrationId }, detail },
+      this.clock.now(),
+    );
   }
 
   /** Confirmed registrations and attendance per country and per hub. */

@@ -8,6 +8,7 @@ import { langOf, render } from '../../core/render/context.js';
 import { requireOrganiser, signedInOrganiser } from '../organisers/index.js';
 import { ActionForm, Query, notTextErrors, textValues } from '../../core/render/boundary.js';
 import { answerForm } from '../../core/render/form.js';
+import { organiserActor } from '../../core/audit/index.js';
 import { FollowupParams, FollowupForm } from './schemas.js';
 
 type Params = { id: string; audience?: string };
@@ -85,9 +86,10 @@ export default function followupRoutes(instance: FastifyInstance): void {
     });
 
     area.post('/organiser/sessions/:id/followups/:audience/send', { schema: { params: FollowupParams, body: ActionForm } }, async (req, reply) => {
-      const session = sessions.getManaged(Number(req.params.id), signedInOrganiser(req), 'followups.manage');
+      const o = signedInOrganiser(req);
+      const session = sessions.getManaged(Number(req.params.id), o, 'followups.manage');
       const audience = audienceOf(req.params.audience);
-      const result = followups.send(session, audience);
+      const result = followups.send(session, audience, organiserActor(o));
       req.log.info({ sessionId: session.id, audience, queued: result.queued }, 'follow-up queued');
       return reply.redirect(`/organiser/sessions/${session.id}/followups?msg=fu.sent#fu-${audience}`, 303);
     });

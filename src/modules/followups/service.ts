@@ -1,6 +1,7 @@
 import type { Clock } from '../../core/clock.js';
 import type { DB } from '../../core/db/open.js';
 import { immediate } from '../../core/db/open.js';
+import { auditWriter, type AuditActor } from '../../core/audit/index.js';
 import { enqueue } from '../../core/outbox/queue.js';
 import { AppError, FieldErrors, mustExist } from '../../core/errors.js';
 import type { Audience, Followup } from './repository.js';
@@ -88,8 +89,8 @@ export class FollowupService {
     return { sample, preview: await renderPreview(kinds, message(session, audience, f, next, sample), { db: this.db, config: this.config, clock: this.clock }) };
   }
 
-  /** Queues the follow-up to its audience; a person gets at most one follow-up per session. */
-  send(session: Session, audience: Audience): { queued: number; skipped: number } {
+  /** Queues the follow-up to its audience; a person gets at most one follow-up per session. `actor` is recorded in the audit log. */
+  send(session: Session, audience: Audience, actor?: AuditActor): { queued: number; skipped: number } {
     if (session.endUtc === null || this.clock.now() < session.endUtc) {
       throw new AppError('session_not_ended', 'follow-ups can be sent once the session has ended', 409, 'session');
     }
@@ -105,6 +106,9 @@ export class FollowupService {
         else queued++;
       }
       this.repos.followups.markSent(session.id, audience, queued, this.clock.now());
+      if (actor) {
+        auditWriter(this.db).record({ action: 'followup.sent', actor, session: { id: session.id, hubId: session.hubId }, detail: { audience, queued, skipped } }, this.clock.now());
+      }
       return { queued, skipped };
     });
   }

@@ -93,8 +93,8 @@ export class OrganiserRepository {
     this.insertToken = db.prepare(
       'INSERT INTO api_tokens (organiser_id, name, token_hash, prefix, created_at, scope) VALUES (?, ?, ?, ?, ?, ?)',
     );
-    this.tokenByHash = db.prepare<[string, string], { id: number; organiser_id: number }>(
-      'SELECT id, organiser_id FROM api_tokens WHERE token_hash = ? AND scope = ? AND revoked_at IS NULL',
+    this.tokenByHash = db.prepare<[string, string], { id: number; organiser_id: number; name: string }>(
+      'SELECT id, organiser_id, name FROM api_tokens WHERE token_hash = ? AND scope = ? AND revoked_at IS NULL',
     );
     this.touchToken = db.prepare('UPDATE api_tokens SET last_used_at = ? WHERE id = ?');
     this.tokensOf = db.prepare<[number], { id: number; organiser_id: number; name: string; prefix: string; created_at: number; last_used_at: number | null; revoked_at: number | null }>(
@@ -167,10 +167,14 @@ export class OrganiserRepository {
   }
   /** The organiser of a live token of this scope ('api': the JSON API; 'inbound': the inbound mail endpoint only). */
   tokenOrganiser(tokenHash: string, now: number, scope: TokenScope = 'api'): number | undefined {
+    return this.tokenOwner(tokenHash, now, scope)?.organiserId;
+  }
+  /** The organiser of a live token of this scope, and the token's id and name. */
+  tokenOwner(tokenHash: string, now: number, scope: TokenScope = 'api'): { organiserId: number; tokenId: number; name: string } | undefined {
     const r = this.tokenByHash.get(tokenHash, scope);
     if (!r) return undefined;
     this.touchToken.run(now, r.id);
-    return r.organiser_id;
+    return { organiserId: r.organiser_id, tokenId: r.id, name: r.name };
   }
   tokens(organiserId: number): ApiToken[] {
     return this.tokensOf.all(organiserId).map((r) => ({

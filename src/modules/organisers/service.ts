@@ -1,4 +1,6 @@
 import type { Clock } from '../../core/clock.js';
+import { ANONYMOUS_ACTOR, SYSTEM_ACTOR, organiserActor, type AuditActor, type AuditWriter } from '../../core/audit/index.js';
+import { immediate, type DB } from '../../core/db/open.js';
 import { AppError } from '../../core/errors.js';
 import { type HubRepository } from '../sessions/index.js';
 import type { OrganiserRepository } from './repository.js';
@@ -9,7 +11,7 @@ import { DEFAULT_HASH_COST, hashPassword, needsRehash, randomToken, sha256, veri
 import { AccountLoginLimiter, type AccountLimitOptions } from './login-limits.js';
 
 /** The repositories this service uses (the app builds each once per database). */
-type Repositories = { hubs: HubRepository; organisers: OrganiserRepository };
+type Repositories = { hubs: HubRepository; organisers: OrganiserRepository; audit: AuditWriter };
 
 export const LOGIN_TTL_MS = 12 * 3600_000;
 const TOKEN_PREFIX = 'kairos_';
@@ -34,6 +36,7 @@ export class AuthService {
   private dummyHash: Promise<string> | undefined;
 
   constructor(
+    private readonly db: DB,
     private readonly repos: Repositories,
     private readonly clock: Clock,
     options: AuthOptions = {},
@@ -42,7 +45,8 @@ export class AuthService {
     this.accountLimit = new AccountLoginLimiter(clock, options.accountLimit);
   }
 
-  async createOrganiser(input: { email: string; name: string; password: string; role: Role; hubSlug?: string; language?: string; zone?: string }): Promise<Organiser> {
+  /** Creates an organiser; `actor` (the command line, the first start's system…) is recorded in the audit log. */
+  async createOrganiser(input: { email: string; name: string; password: string; role: Role; hubSlug?: string; language?: string; zone?: string }, actor: AuditActor = SYSTEM_ACTOR): Promise<Organiser> {
     const email = input.email.trim();
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new AppError('email_invalid', 'not a valid email address', 400, 'email');
     if (input.password.length < 12) throw new AppError('password_short', 'the password must have at least 12 characters', 400, 'password');
@@ -56,10 +60,13 @@ export class AuthService {
     const language = input.language ?? 'en';
     if (!isLanguage(language)) throw new AppError('language_invalid', 'unsupported language', 400, 'language');
     const zone = validateZone(input.zone ?? 'Europe/Athens');
-    return this.repos.organisers.insert(
-      { email, name: input.name.trim() || email, passwordHash: await hashPassword(input.password, this.hashCost), role: input.role, hubId, language, zone },
-      this.clock.now(),
-    );
+    const passwordHash = await hashPassword(input.password, this.hashCost);
+    return immediate(this.db, () => {
+      const now = this.clock.now();
+      const o = this.repos.organisers.insert({ email, name: input.name.trim() || email, passwordHash, role: input.role, hubId, language, zone }, now);
+      this.repos.audit.record({ action: 'organiser.created', actor, subject: { type: 'organiser', id: o.id }, detail: { role: o.role, hub: o.hubId } }, now);
+      return o;
+    });
   }
 
   /**
@@ -69,7 +76,10 @@ export class AuthService {
    */
   async login(email: string, password: string): Promise<LoginResult> {
     const lockedUntil = this.accountLimit.lockedUntil(email);
-    if (lockedUntil !== undefined) return { ok: false, reason: 'locked', retryAfterMs: Math.max(0, lockedUntil - this.clock.now()) };
+    if (lockedUntil !== undefined) {
+      this.loginFailed(email, 'locked');
+      return { ok: false, reason: 'locked', retryAfterMs: Math.max(0, lockedUntil - this.clock.now()) };
+    }
     // Counted as a failure before the (slow) check and forgotten on success: attempts sent in
     // parallel cannot all pass the lock check before the first failure is recorded.
     this.accountLimit.recordFailure(email);
@@ -77,16 +87,23 @@ export class AuthService {
     if (!cred || cred.organiser.disabled) {
       this.dummyHash ??= hashPassword('not-a-real-password', this.hashCost);
       await verifyPassword(password, await this.dummyHash);
+      this.loginFailed(email, 'invalid');
       return { ok: false, reason: 'invalid' };
     }
-    if (!(await verifyPassword(password, cred.passwordHash))) return { ok: false, reason: 'invalid' };
+    if (!(await verifyPassword(password, cred.passwordHash))) {
+      this.loginFailed(email, 'invalid');
+      return { ok: false, reason: 'invalid' };
+    }
     this.accountLimit.reset(email);
     if (needsRehash(cred.passwordHash, this.hashCost)) {
       this.repos.organisers.updatePassword(cred.organiser.id, await hashPassword(password, this.hashCost));
     }
     const sid = randomToken();
     const now = this.clock.now();
-    this.repos.organisers.createLogin(sha256(sid), cred.organiser.id, now, now + LOGIN_TTL_MS);
+    immediate(this.db, () => {
+      this.repos.organisers.createLogin(sha256(sid), cred.organiser.id, now, now + LOGIN_TTL_MS);
+      this.repos.audit.record({ action: 'login.succeeded', actor: organiserActor(cred.organiser), subject: { type: 'organiser', id: cred.organiser.id } }, now);
+    });
     return { ok: true, sid, organiser: cred.organiser };
   }
 
@@ -115,6 +132,18 @@ export class AuthService {
     return sha256(sid);
   }
 
+  /**
+   * A failed login in the audit log: the address typed is never kept; only when it belongs to an
+   * organiser is that organiser named (by id), otherwise the entry says only that one failed, and when.
+   */
+  private loginFailed(email: string, reason: 'invalid' | 'locked'): void {
+    const cred = this.repos.organisers.credentials(email.trim());
+    this.repos.audit.record(
+      { action: 'login.failed', actor: ANONYMOUS_ACTOR, subject: cred ? { type: 'organiser', id: cred.organiser.id } : undefined, detail: { reason } },
+      this.clock.now(),
+    );
+  }
+
   organiserForSession(sid: string | undefined): Organiser | undefined {
     if (!sid) return undefined;
     const id = this.repos.organisers.loginOrganiser(sha256(sid), this.clock.now());
@@ -126,28 +155,43 @@ export class AuthService {
     if (sid) this.repos.organisers.deleteLoginSession(sha256(sid));
   }
 
-  /** Creates an API token; the clear value is returned once and only its hash is kept. */
-  createToken(organiserId: number, name: string, scope: TokenScope = 'api'): { token: string; id: number } {
+  /** Creates an API token; the clear value is returned once and only its hash is kept. `actor` is recorded in the audit log. */
+  createToken(organiserId: number, name: string, scope: TokenScope = 'api', actor: AuditActor = SYSTEM_ACTOR): { token: string; id: number } {
     const clean = name.replace(/[\p{Cc}]/gu, '').trim().slice(0, 80);
     if (!clean) throw new AppError('name_required', 'give the token a name', 400, 'name');
     const token = TOKEN_PREFIX + randomToken();
-    const id = this.repos.organisers.createToken(organiserId, clean, sha256(token), token.slice(0, TOKEN_PREFIX.length + 6), this.clock.now(), scope);
+    const id = immediate(this.db, () => {
+      const now = this.clock.now();
+      const tokenId = this.repos.organisers.createToken(organiserId, clean, sha256(token), token.slice(0, TOKEN_PREFIX.length + 6), now, scope);
+      this.repos.audit.record({ action: 'token.created', actor, subject: { type: 'token', id: tokenId }, detail: { name: clean, scope, organiser: organiserId } }, now);
+      return tokenId;
+    });
     return { token, id };
   }
 
   organiserForToken(token: string | undefined, scope: TokenScope = 'api'): Organiser | undefined {
+    return this.callerForToken(token, scope)?.organiser;
+  }
+
+  /** The organiser behind a live token of this scope, with the token's name (the audit log names the token as the actor). */
+  callerForToken(token: string | undefined, scope: TokenScope = 'api'): { organiser: Organiser; tokenName: string } | undefined {
     if (!token || !token.startsWith(TOKEN_PREFIX)) return undefined;
-    const id = this.repos.organisers.tokenOrganiser(sha256(token), this.clock.now(), scope);
-    const o = id === undefined ? undefined : this.repos.organisers.get(id);
-    return o && !o.disabled ? o : undefined;
+    const owner = this.repos.organisers.tokenOwner(sha256(token), this.clock.now(), scope);
+    const o = owner === undefined ? undefined : this.repos.organisers.get(owner.organiserId);
+    return o && owner && !o.disabled ? { organiser: o, tokenName: owner.name } : undefined;
   }
 
   tokens(organiserId: number) {
     return this.repos.organisers.tokens(organiserId);
   }
 
-  revokeToken(organiserId: number, tokenId: number): boolean {
-    return this.repos.organisers.revokeToken(tokenId, organiserId, this.clock.now());
+  revokeToken(organiserId: number, tokenId: number, actor: AuditActor = SYSTEM_ACTOR): boolean {
+    return immediate(this.db, () => {
+      const now = this.clock.now();
+      const revoked = this.repos.organisers.revokeToken(tokenId, organiserId, now);
+      if (revoked) this.repos.audit.record({ action: 'token.revoked', actor, subject: { type: 'token', id: tokenId }, detail: { organiser: organiserId } }, now);
+      return revoked;
+    });
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { organiserActor } from '../../core/audit/index.js';
 import { t } from '../../core/i18n/index.js';
 import { ActionForm, IdParams, Query, notTextErrors } from '../../core/render/boundary.js';
 import { langOf, render } from '../../core/render/context.js';
@@ -30,7 +31,7 @@ export default function tokenRoutes(instance: FastifyInstance): void {
       if (req.validationError) return page(req, reply, { errors: notTextErrors(lang, req.validationError) }, 400);
       return answerForm(
         () => {
-          const { token } = auth.createToken(o.id, typeof req.body?.name === 'string' ? req.body.name : '');
+          const { token } = auth.createToken(o.id, typeof req.body?.name === 'string' ? req.body.name : '', 'api', organiserActor(o));
           // Shown once, on this response only; never stored in clear or put in a URL.
           return page(req, reply, { created: token });
         },
@@ -40,7 +41,8 @@ export default function tokenRoutes(instance: FastifyInstance): void {
     });
 
     area.post('/organiser/tokens/:id/revoke', { schema: { params: IdParams, body: ActionForm } }, async (req, reply) => {
-      auth.revokeToken(signedInOrganiser(req).id, Number(req.params.id));
+      const o = signedInOrganiser(req);
+      auth.revokeToken(o.id, Number(req.params.id), organiserActor(o));
       return reply.redirect('/organiser/tokens?msg=org.tokenRevoked', 303);
     });
   });

@@ -1,3 +1,4 @@
+import type { AuditWriter } from '../../core/audit/index.js';
 import type { Clock } from '../../core/clock.js';
 import type { RegistrationService } from './service.js';
 
@@ -5,12 +6,21 @@ export interface MaintenanceResult {
   expiredHolds: number;
   promoted: number;
   anonymised: number;
+  /** Audit log entries deleted for being older than the retention period. */
+  auditPruned: number;
+}
+
+/** The audit log kept for the same retention period (RETENTION_DAYS) as registrations. */
+export interface AuditRetention {
+  audit: AuditWriter;
+  retentionDays: number;
 }
 
 /**
  * Periodic housekeeping, driven by the injected clock: pending seats whose hold ran out go to the
- * waitlist, and registrations past the retention period are anonymised. Runs in the server (and in
- * `npm run worker`); every step is idempotent, so two processes running it at once do no harm.
+ * waitlist, registrations past the retention period are anonymised, and audit log entries older
+ * than it are deleted. Runs in the server (and in `npm run worker`); every step is idempotent, so
+ * two processes running it at once do no harm.
  */
 export class MaintenanceService {
   private timer: NodeJS.Timeout | undefined;
@@ -19,13 +29,16 @@ export class MaintenanceService {
     private readonly registrations: RegistrationService,
     private readonly clock: Clock,
     private readonly log?: { error(obj: object, msg?: string): void; info(obj: object, msg?: string): void },
+    private readonly auditRetention?: AuditRetention,
   ) {}
 
   runOnce(): MaintenanceResult {
     const { expired, promoted } = this.registrations.expireHolds();
     const anonymised = this.registrations.anonymiseExpired();
-    if (expired || anonymised) this.log?.info({ expired, promoted, anonymised, at: this.clock.now() }, 'maintenance');
-    return { expiredHolds: expired, promoted, anonymised };
+    const r = this.auditRetention;
+    const auditPruned = r ? r.audit.pruneBefore(this.clock.now() - r.retentionDays * 86_400_000) : 0;
+    if (expired || anonymised || auditPruned) this.log?.info({ expired, promoted, anonymised, auditPruned, at: this.clock.now() }, 'maintenance');
+    return { expiredHolds: expired, promoted, anonymised, auditPruned };
   }
 
   start(intervalMs: number): void {

@@ -17,7 +17,14 @@ export interface MessageInput {
   audience?: unknown;
 }
 
-export function messageRegistrants(ctx: { db: DB; repo: RegistrationRepository; clock: Clock }, sessionId: number, input: MessageInput, scope: PersonalScope): number {
+/** `sent` runs in the same transaction once the messages are queued (the audit log's entry). */
+export function messageRegistrants(
+  ctx: { db: DB; repo: RegistrationRepository; clock: Clock },
+  sessionId: number,
+  input: MessageInput,
+  scope: PersonalScope,
+  sent?: (recipients: number, audience: string) => void,
+): number {
   const errs = new FieldErrors();
   const subject = singleLine(str(input.subject));
   const body = str(input.body).replace(/\r\n?/g, '\n').trim();
@@ -52,6 +59,7 @@ export function messageRegistrants(ctx: { db: DB; repo: RegistrationRepository; 
       );
       if (id !== null) n++;
     }
+    sent?.(n, audience);
     return n;
   });
 }

@@ -8,11 +8,12 @@ import { countryName } from '../sessions/index.js';
 import { toCsv } from '../../core/csv.js';
 import { formatInZone } from '../../core/time/index.js';
 import { langOf, render } from '../../core/render/context.js';
-import { requireOrganiser, signedInOrganiser } from '../organisers/index.js';
+import { requireOrganiser, signedInOrganiser, type Organiser } from '../organisers/index.js';
 import { ActionForm, Params, type Query, Text, notTextErrors, textValues } from '../../core/render/boundary.js';
 import { mayOn } from '../sessions/index.js';
 import { answerForm } from '../../core/render/form.js';
 import { personalScope } from '../../core/access/index.js';
+import { organiserActor } from '../../core/audit/index.js';
 import { formToRegistration, registrationFormData } from './routes.js';
 import { RegistrationForm } from './schemas.js';
 import { RegQuery, SessionParams, MessageForm, QuestionForm } from './schemas.js';
@@ -103,7 +104,7 @@ export default function organiserRegistrationRoutes(instance: FastifyInstance): 
       const session = sessions.getManaged(Number(req.params.id), o, 'registrations.read');
       const hubName = new Map(sessions.hubs().map((h) => [h.id, h.name]));
       const asked = questions.list(session.id);
-      const rows = registrations.list(session.id, personalScope(o, session), filterOf(req.query ?? {})).map((r) => [
+      const rows = registrations.exportList(session, personalScope(o, session), filterOf(req.query ?? {}), organiserActor(o)).map((r) => [
         r.id,
         r.status,
         r.name,
@@ -137,7 +138,7 @@ export default function organiserRegistrationRoutes(instance: FastifyInstance): 
       const input = formToRegistration(req.body ?? {});
       return answerForm(
         () => {
-          registrations.register(session.id, input, 'organiser');
+          registrations.register(session.id, input, 'organiser', organiserActor(o));
           return reply.redirect(`/organiser/sessions/${session.id}/registrations?msg=orgreg.added`, 303);
         },
         (errors, status) => page(req, reply, { addForm: { values: { ...input, ...(input.answers as object) }, errors, ...registrationFormData(app, req, session) } }, status),
@@ -145,14 +146,15 @@ export default function organiserRegistrationRoutes(instance: FastifyInstance): 
       );
     });
 
-    const regAction = (path: string, act: (regId: number) => void, msg: string) =>
+    const regAction = (path: string, act: (regId: number, o: Organiser) => void, msg: string) =>
       area.post(`/organiser/sessions/:id/registrations/:rid/${path}`, { schema: { params: Params({ id: Text, rid: Text }), querystring: RegQuery, body: ActionForm } }, async (req, reply) => {
-        const session = sessions.getManaged(Number(req.params.id), signedInOrganiser(req), 'registrations.manage');
+        const o = signedInOrganiser(req);
+        const session = sessions.getManaged(Number(req.params.id), o, 'registrations.manage');
         const reg = registrations.get(Number(req.params.rid));
         if (reg.sessionId !== session.id) throw new AppError('not_found', 'registration not found', 404);
         return answerForm(
           () => {
-            act(reg.id);
+            act(reg.id, o);
             return reply.redirect(`/organiser/sessions/${session.id}/registrations?msg=${msg}`, 303);
           },
           // The page again, saying why (the session filled up, the person already left), status 409.
@@ -160,8 +162,8 @@ export default function organiserRegistrationRoutes(instance: FastifyInstance): 
           { lang: langOf(req), statuses: [409] },
         );
       });
-    regAction('cancel', (id) => registrations.cancel(registrations.get(id), 'organiser'), 'orgreg.cancelled');
-    regAction('promote', (id) => registrations.moveFromWaitlist(id), 'orgreg.promoted');
+    regAction('cancel', (id, o) => registrations.cancel(registrations.get(id), 'organiser', organiserActor(o)), 'orgreg.cancelled');
+    regAction('promote', (id, o) => registrations.moveFromWaitlist(id, organiserActor(o)), 'orgreg.promoted');
 
     area.post('/organiser/sessions/:id/message', { schema: { params: SessionParams, querystring: RegQuery, body: MessageForm }, attachValidation: true }, async (req, reply) => {
       const o = signedInOrganiser(req);
@@ -169,7 +171,7 @@ export default function organiserRegistrationRoutes(instance: FastifyInstance): 
       if (req.validationError) return page(req, reply, { messageErrors: notTextErrors(langOf(req), req.validationError), messageValues: textValues(req.body) }, 400);
       return answerForm(
         () => {
-          const n = registrations.message(session.id, req.body ?? {}, personalScope(o, session));
+          const n = registrations.message(session.id, req.body ?? {}, personalScope(o, session), organiserActor(o));
           req.log.info({ sessionId: session.id, recipients: n }, 'message queued');
           return reply.redirect(`/organiser/sessions/${session.id}/registrations?msg=orgreg.messageSent`, 303);
         },

@@ -3,6 +3,7 @@ import type { Clock } from '../../core/clock.js';
 import type { Config } from '../../core/config.js';
 import type { DB } from '../../core/db/open.js';
 import { checkpoint, immediate } from '../../core/db/open.js';
+import { auditWriter, type AuditAction, type AuditActor, type AuditDetailValue } from '../../core/audit/index.js';
 import { withdraw } from '../../core/outbox/queue.js';
 import { eraseRegistrationMail, mailForRegistration } from '../../core/outbox/personal-data.js';
 import { AppError, FieldErrors, notFound, mustExist } from '../../core/errors.js';
@@ -91,7 +92,8 @@ export class RegistrationService {
 
   // ---------------------------------------------------------------- registering
 
-  register(sessionId: number, input: RegistrationInput, source: RegistrationSource = 'form'): RegisterResult {
+  /** `actor`: the organiser adding someone by hand (recorded in the audit log); none for the person themselves. */
+  register(sessionId: number, input: RegistrationInput, source: RegistrationSource = 'form', actor?: AuditActor): RegisterResult {
     const session = this.repos.sessions.get(sessionId);
     if (!session) throw notFound('session');
     this.assertOpen(session);
@@ -139,6 +141,7 @@ export class RegistrationService {
       if (!verifiedNow) this.email(reg, REG_EMAIL.received);
       else this.email(reg, status === 'confirmed' ? REG_EMAIL.confirmed : REG_EMAIL.waitlisted);
       if (status === 'confirmed') this.confirmedHook(reg);
+      if (actor) this.audit('registration.added', actor, fresh, reg.id, { status });
       return { registration: reg, outcome: status, seatHeld: status === 'confirmed' || held };
     });
   }
@@ -191,8 +194,8 @@ export class RegistrationService {
     });
   }
 
-  /** Cancels a registration (by its owner or an organiser); the first in line gets the seat. */
-  cancel(reg: Registration, by: 'self' | 'organiser' = 'self'): Registration {
+  /** Cancels a registration (by its owner or an organiser, `actor` in the audit log); the first in line gets the seat. */
+  cancel(reg: Registration, by: 'self' | 'organiser' = 'self', actor?: AuditActor): Registration {
     return immediate(this.db, () => {
       const current = mustExist(this.repos.registrations.get(reg.id), 'registration');
       if (current.status === 'cancelled' || current.status === 'expired') return current;
@@ -202,6 +205,7 @@ export class RegistrationService {
       // The person's CANCEL must carry a higher SEQUENCE than the invite it cancels.
       if (current.confirmedAt !== null) this.repos.sessions.bumpSequence(r.sessionId);
       if (current.emailVerifiedAt !== null) this.email(r, REG_EMAIL.cancelled);
+      if (actor) this.audit('registration.cancelled', actor, mustExist(this.repos.sessions.get(r.sessionId), 'session'), r.id, { before: current.status });
       this.fillSeats(r.sessionId);
       return r;
     });
@@ -330,8 +334,8 @@ export class RegistrationService {
     return r;
   }
 
-  /** Organiser: moves one person from the waitlist onto a free seat. */
-  moveFromWaitlist(registrationId: number): Registration {
+  /** Organiser: moves one person from the waitlist onto a free seat ("give a place"). */
+  moveFromWaitlist(registrationId: number, actor?: AuditActor): Registration {
     return immediate(this.db, () => {
       const reg = this.repos.registrations.get(registrationId);
       if (!reg) throw notFound('registration');
@@ -339,7 +343,9 @@ export class RegistrationService {
       const session = mustExist(this.repos.sessions.get(reg.sessionId), 'session');
       const now = this.clock.now();
       if (!this.hasFreeSeat(session, now)) throw new AppError('session_full', 'every seat is taken: raise the capacity or cancel a registration first', 409, 'capacity');
-      return this.promote(reg, session, now);
+      const r = this.promote(reg, session, now);
+      if (actor) this.audit('registration.promoted', actor, session, r.id, { status: r.status });
+      return r;
     });
   }
 
@@ -410,8 +416,30 @@ export class RegistrationService {
    * An organiser's message to the people registered for a session (confirmed, or also those on the
    * waitlist and pending), each in their language and zone, through the outbox.
    */
-  message(sessionId: number, input: MessageInput, scope: PersonalScope): number {
-    return messageRegistrants({ db: this.db, repo: this.repos.registrations, clock: this.clock }, sessionId, input, scope);
+  message(sessionId: number, input: MessageInput, scope: PersonalScope, actor?: AuditActor): number {
+    return messageRegistrants({ db: this.db, repo: this.repos.registrations, clock: this.clock }, sessionId, input, scope, actor && ((n, audience) => {
+      this.audit('message.sent', actor, mustExist(this.repos.sessions.get(sessionId), 'session'), null, { audience, recipients: n });
+    }));
+  }
+
+  /**
+   * The registrations an organiser downloads (the CSV export), within their access scope; the
+   * download is recorded in the audit log (how many rows, never who).
+   */
+  exportList(session: Session, scope: PersonalScope, filter: RegistrationFilter, actor: AuditActor): Registration[] {
+    return immediate(this.db, () => {
+      const rows = this.repos.registrations.list(session.id, scope, filter);
+      this.audit('export.downloaded', actor, session, null, { export: 'registrations.csv', rows: rows.length, ...('hubId' in scope ? { hub: scope.hubId } : {}) });
+      return rows;
+    });
+  }
+
+  /** One audit entry about a session's registrations (ids only), in the current transaction. */
+  private audit(action: AuditAction, actor: AuditActor, session: Session, registrationId: number | null, detail: Record<string, AuditDetailValue>): void {
+    auditWriter(this.db).record(
+      { action, actor, session: { id: session.id, hubId: session.hubId }, subject: registrationId === null ? undefined : { type: 'registration', id: registrationId }, detail },
+      this.clock.now(),
+    );
   }
 
   // ---------------------------------------------------------------- email

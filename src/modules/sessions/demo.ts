@@ -3,6 +3,7 @@
  * removal in one action by an administrator — its sessions with their registrations, poll and mail,
  * then the series. Once removed it is never added again.
  */
+import { auditWriter, type AuditActor } from '../../core/audit/index.js';
 import { immediate, type DB } from '../../core/db/open.js';
 import type { SettingsRepository } from '../../core/db/settings.js';
 
@@ -23,8 +24,8 @@ export function demoState(db: DB, settings: SettingsRepository): DemoState | und
   return { seriesId, sessionIds };
 }
 
-/** Removes the demo series and everything in it; returns how many sessions went. */
-export function removeDemo(db: DB, settings: SettingsRepository): number {
+/** Removes the demo series and everything in it; returns how many sessions went. `by` acted at `at` (the audit log's entry). */
+export function removeDemo(db: DB, settings: SettingsRepository, by: { actor: AuditActor; at: number }): number {
   return immediate(db, () => {
     const state = demoState(db, settings);
     if (!state) return 0;
@@ -35,6 +36,7 @@ export function removeDemo(db: DB, settings: SettingsRepository): number {
     }
     db.prepare('DELETE FROM series WHERE id = ?').run(state.seriesId);
     settings.set(DEMO_SETTING, 'removed');
+    auditWriter(db).record({ action: 'demo.removed', actor: by.actor, detail: { series: state.seriesId, sessions: state.sessionIds } }, by.at);
     return state.sessionIds.length;
   });
 }

@@ -14,6 +14,7 @@ import { langOf, render } from '../../core/render/context.js';
 import { requireOrganiser, signedInOrganiser } from '../organisers/index.js';
 import { ActionForm, IdParams, Query, notTextErrors, textValues } from '../../core/render/boundary.js';
 import { can, canGlobal, canUseSeries } from '../../core/access/index.js';
+import { organiserActor } from '../../core/audit/index.js';
 import { demoState, removeDemo } from './demo.js';
 import type { Organiser } from '../organisers/index.js';
 import { PageQuery, SessionForm } from './schemas.js';
@@ -184,7 +185,7 @@ export default function organiserRoutes(instance: FastifyInstance): void {
     area.post('/organiser/demo/remove', { schema: { body: ActionForm } }, async (req, reply) => {
       const organiser = signedInOrganiser(req);
       if (!canGlobal(organiser, 'demo.remove')) throw new AppError('forbidden', 'only an administrator can remove the demo', 403);
-      const removed = removeDemo(app.services.db, app.services.repos.settings);
+      const removed = removeDemo(app.services.db, app.services.repos.settings, { actor: organiserActor(organiser), at: app.services.clock.now() });
       req.log.info({ sessions: removed }, 'demo removed');
       return reply.redirect('/organiser?msg=org.demo.removed', 303);
     });

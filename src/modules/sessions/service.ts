@@ -5,6 +5,7 @@ import type { DB } from '../../core/db/open.js';
 import { immediate } from '../../core/db/open.js';
 import { AppError, FieldErrors, ValidationError, mustExist, notFound } from '../../core/errors.js';
 import { assertCan, can, canAssignOwner, canUseSeries, type SessionAction } from '../../core/access/index.js';
+import { auditWriter, organiserActor, type AuditActor } from '../../core/audit/index.js';
 import { isLanguage } from '../../core/i18n/index.js';
 import type { Hub, HubRepository } from './hubs-repository.js';
 import type { SessionRepository } from './repository.js';
@@ -184,19 +185,21 @@ export class SessionService {
     return this.repos.sessions.ordered(filter, limit, after);
   }
 
-  create(input: SessionInput, actor: Organiser): Session {
+  /** `by` is who the audit log names (default: the organiser in the organiser area; the API passes its token). */
+  create(input: SessionInput, actor: Organiser, by: AuditActor = organiserActor(actor)): Session {
     const data = this.validate(input, actor);
     return immediate(this.db, () => {
       const session = this.repos.sessions.insert(data, this.clock.now());
       this.emit({ kind: 'created', after: session, changed: [], actor });
+      this.audit('session.created', session, by);
       return session;
     });
   }
 
-  update(id: number, input: SessionInput, actor: Organiser): Session {
+  update(id: number, input: SessionInput, actor: Organiser, by: AuditActor = organiserActor(actor)): Session {
     return immediate(this.db, () => {
       const before = this.editable(id, input, actor);
-      return this.store(before, this.validate(input, actor, before), actor);
+      return this.store(before, this.validate(input, actor, before), actor, by);
     });
   }
 
@@ -243,7 +246,7 @@ export class SessionService {
    * the series chosen), then one session per date, each with its own slug, calendar UID and
    * registrations, all at the same wall time in the same zone.
    */
-  createRepeating(input: SessionInput, repeat: RepeatInput, actor: Organiser): { series: Series; sessions: Session[] } {
+  createRepeating(input: SessionInput, repeat: RepeatInput, actor: Organiser, by: AuditActor = organiserActor(actor)): { series: Series; sessions: Session[] } {
     return immediate(this.db, () => {
       const plan = this.planRepeat(input, repeat, actor);
       const now = this.clock.now();
@@ -265,6 +268,7 @@ export class SessionService {
           now,
         );
         this.emit({ kind: 'created', after: session, changed: [], actor });
+        this.audit('session.created', session, by);
         return session;
       });
       return { series, sessions: made };
@@ -278,12 +282,12 @@ export class SessionService {
    * changed session goes through the single edit's path (SEQUENCE, update mail, reminders). Refused
    * up front, listing the dates, when any moved session's wall time would not exist or happen twice.
    */
-  updateScoped(id: number, input: SessionInput, actor: Organiser, scope: EditScope): Session[] {
-    if (scope === 'this') return [this.update(id, input, actor)];
+  updateScoped(id: number, input: SessionInput, actor: Organiser, scope: EditScope, by: AuditActor = organiserActor(actor)): Session[] {
+    if (scope === 'this') return [this.update(id, input, actor, by)];
     return immediate(this.db, () => {
       const before = this.editable(id, input, actor);
       const later = this.followingOf(before, actor);
-      if (!later.length) return [this.store(before, this.validate(input, actor, before), actor)];
+      if (!later.length) return [this.store(before, this.validate(input, actor, before), actor, by)];
       // Where each session would be: this one as typed, the later ones moved by what changed.
       const errs = new FieldErrors();
       const zone = errs.catch('zone', () => validateZone(input.zone ?? before.zone, 'zone'));
@@ -312,7 +316,7 @@ export class SessionService {
       const all = mergeRefusals(errs.errors, refused);
       if (all.length || !data) throw new ValidationError(all);
       const changedLater = moves.filter((m) => Object.keys(m.input).length > 0).map((m) => ({ before: m.session, data: this.validate(m.input, actor, m.session) }));
-      return [this.store(before, data, actor), ...changedLater.map((m) => this.store(m.before, m.data, actor))];
+      return [this.store(before, data, actor, by), ...changedLater.map((m) => this.store(m.before, m.data, actor, by))];
     });
   }
 
@@ -334,21 +338,30 @@ export class SessionService {
   }
 
   /** Stores checked data over a session: SEQUENCE up when people holding an invite must hear of it, then the listeners. */
-  private store(before: Session, data: SessionData, actor: Organiser): Session {
+  private store(before: Session, data: SessionData, actor: Organiser, by: AuditActor): Session {
     const changed = diffFields(before, data);
     const inviteRelevant = changed.some((f) => (INVITE_FIELDS as readonly string[]).includes(f));
     const sequence = inviteRelevant && before.status !== 'tentative' ? before.sequence + 1 : before.sequence;
     const after = this.repos.sessions.update(before.id, { ...data, sequence }, this.clock.now());
     if (changed.length) this.emit({ kind: 'updated', before, after, changed, actor });
+    // The hosts apart from the other fields: who organises and co-hosts is what a hub follows.
+    const hosts = changed.filter((f) => f === 'hubId' || f === 'coHostIds');
+    const fields = changed.filter((f) => f !== 'hubId' && f !== 'coHostIds');
+    if (hosts.length) {
+      // Kept under the hub that owned it before: a hub that gives a session away still sees that it did.
+      this.audit('session.hosts', before, by, { hubBefore: before.hubId, hubAfter: after.hubId, coHostsBefore: before.coHostIds, coHostsAfter: after.coHostIds });
+    }
+    if (fields.length) this.audit('session.updated', after, by, { fields });
     return after;
   }
 
-  cancel(id: number, actor: Organiser): Session {
+  cancel(id: number, actor: Organiser, by: AuditActor = organiserActor(actor)): Session {
     return immediate(this.db, () => {
       const before = this.getManaged(id, actor, 'session.cancel');
       if (before.status === 'cancelled') return before;
       const after = this.repos.sessions.cancel(id, this.clock.now());
       this.emit({ kind: 'cancelled', before, after, changed: ['status'], actor });
+      this.audit('session.cancelled', after, by);
       return after;
     });
   }
@@ -360,6 +373,11 @@ export class SessionService {
 
   newCalendarUid(): string {
     return `session-${randomBytes(12).toString('hex')}@${new URL(this.config.publicUrl).hostname}`;
+  }
+
+  /** One audit entry about a session, in the current transaction. */
+  private audit(action: 'session.created' | 'session.updated' | 'session.cancelled' | 'session.hosts', s: Session, by: AuditActor, detail: Record<string, string | number | readonly (string | number)[]> = {}): void {
+    auditWriter(this.db).record({ action, actor: by, session: { id: s.id, hubId: s.hubId }, subject: { type: 'session', id: s.id }, detail }, this.clock.now());
   }
 
   private emit(change: SessionChange): void {

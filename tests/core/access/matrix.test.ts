@@ -128,6 +128,7 @@ function request(key: string, role: Role, allowed: boolean, target: 'in' | 'out'
     case 'GET /organiser/sessions/new':
     case 'GET /organiser/tokens':
     case 'GET /organiser/mail':
+    case 'GET /organiser/audit':
       return { method: 'GET', url: key.slice(4) };
     case 'POST /organiser/sessions':
       return { method: 'POST', url: '/organiser/sessions', form: created };

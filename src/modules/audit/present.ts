@@ -1,0 +1,150 @@
+/**
+ * Audit log entries as an organiser reads them: the action, the actor and the detail in the
+ * reader's language (never a raw code), the time in the viewer's zone with the zone named.
+ */
+import type { AuditAction, AuditActorKind } from '../../core/audit/index.js';
+import { t, tKey, type Language, type MessageKey } from '../../core/i18n/index.js';
+import { formatInZone, toIsoUtc } from '../../core/time/index.js';
+import type { AuditRow } from './repository.js';
+
+/** The words of each action (a key per action in every catalogue). */
+export function actionLabel(lang: Language, action: AuditAction): string {
+  return tKey(lang, `audit.action.${action}`, 'audit.action.unknown');
+}
+
+const ACTOR_KEYS: Record<Exclude<AuditActorKind, 'organiser'>, MessageKey> = {
+  token: 'audit.actor.token',
+  cli: 'audit.actor.cli',
+  system: 'audit.actor.system',
+  anonymous: 'audit.actor.anonymous',
+};
+
+/** The actor filter's choices besides the organisers. */
+export function otherActorLabel(lang: Language, kind: Exclude<AuditActorKind, 'organiser' | 'token'>): string {
+  return t(lang, ACTOR_KEYS[kind]);
+}
+
+export function actorLabel(lang: Language, row: Pick<AuditRow, 'actorKind' | 'actorLabel'>): string {
+  return row.actorKind === 'organiser' ? row.actorLabel : t(lang, ACTOR_KEYS[row.actorKind], { name: row.actorLabel });
+}
+
+/** A session's changed fields by the form's own labels (the derived instants are said by date and time). */
+const FIELD_KEYS: Record<string, MessageKey> = {
+  title: 'form.title',
+  description: 'form.description',
+  seriesId: 'form.series',
+  status: 'form.status',
+  startDate: 'form.date',
+  startTime: 'form.time',
+  zone: 'form.zone',
+  durationMinutes: 'form.duration',
+  approxMonth: 'form.approxMonth',
+  approxPart: 'form.approxPart',
+  joinUrl: 'form.joinUrl',
+  capacity: 'form.capacity',
+  language: 'form.language',
+  doubleOptIn: 'form.doubleOptIn',
+  reminderOffsets: 'form.reminders',
+};
+
+const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+const ids = (v: unknown): number[] => (Array.isArray(v) ? v.filter((x): x is number => typeof x === 'number') : []);
+const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+/** What the entry says beyond its action, subject and session ('' when nothing). */
+export function detailText(lang: Language, row: AuditRow, hubName: (id: number) => string, organiserName: (id: number) => string | undefined): string {
+  const d = row.detail;
+  switch (row.action) {
+    case 'session.updated': {
+      const fields = Array.isArray(d.fields) ? d.fields.filter((f): f is string => typeof f === 'string') : [];
+      const labels = [...new Set(fields.map((f) => FIELD_KEYS[f]).filter((k): k is MessageKey => k !== undefined).map((k) => t(lang, k)))];
+      return labels.length ? t(lang, 'audit.detail.fields', { fields: labels.join(', ') }) : '';
+    }
+    case 'session.hosts': {
+      const none = t(lang, 'audit.detail.none');
+      const list = (v: unknown) => ids(v).map(hubName).join(', ') || none;
+      return t(lang, 'audit.detail.hosts', {
+        before: hubName(num(d.hubBefore)),
+        after: hubName(num(d.hubAfter)),
+        coBefore: list(d.coHostsBefore),
+        coAfter: list(d.coHostsAfter),
+      });
+    }
+    case 'registration.added':
+    case 'registration.promoted':
+      return d.status ? tKey(lang, `regStatus.${text(d.status)}`, 'audit.detail.none') : '';
+    case 'registration.cancelled':
+      return d.before ? t(lang, 'audit.detail.wasStatus', { status: tKey(lang, `regStatus.${text(d.before)}`, 'audit.detail.none') }) : '';
+    case 'attendance.recorded':
+      if (d.how === 'import') return t(lang, 'audit.detail.imported', { rows: num(d.rows), matched: num(d.matched) });
+      return t(lang, d.attended === false ? 'audit.detail.absent' : 'audit.detail.attended');
+    case 'message.sent':
+      return t(lang, 'audit.detail.recipients', { n: num(d.recipients) });
+    case 'followup.sent':
+      return `${tKey(lang, `fu.audience.${text(d.audience)}`, 'audit.detail.none')}: ${t(lang, 'audit.detail.recipients', { n: num(d.queued) })}`;
+    case 'export.downloaded':
+      return t(lang, 'audit.detail.exported', { rows: num(d.rows) });
+    case 'organiser.created': {
+      const hub = typeof d.hub === 'number' ? hubName(d.hub) : '';
+      return d.role === 'admin' ? t(lang, 'org.role.admin') : t(lang, 'org.role.hub', { hub });
+    }
+    case 'token.created':
+    case 'token.revoked': {
+      const owner = typeof d.organiser === 'number' ? organiserName(d.organiser) : undefined;
+      const name = text(d.name);
+      return [name && t(lang, 'audit.detail.tokenName', { name }), owner && t(lang, 'audit.detail.tokenOf', { name: owner })].filter(Boolean).join(' · ');
+    }
+    case 'login.failed':
+      return d.reason === 'locked' ? t(lang, 'audit.detail.locked') : '';
+    case 'demo.removed':
+      return t(lang, 'audit.detail.demo', { n: ids(d.sessions).length });
+    default:
+      return '';
+  }
+}
+
+/** What the entry is about, besides its session: a registration, an organiser or a token, by number (or name for an organiser). */
+export function subjectText(lang: Language, row: AuditRow, organiserName: (id: number) => string | undefined): string {
+  if (row.subjectId === null) return '';
+  switch (row.subjectType) {
+    case 'registration':
+      return t(lang, 'audit.subject.registration', { id: row.subjectId });
+    case 'organiser':
+      return organiserName(row.subjectId) ?? t(lang, 'audit.subject.organiser', { id: row.subjectId });
+    case 'token':
+      return t(lang, 'audit.subject.token', { id: row.subjectId });
+    default:
+      return '';
+  }
+}
+
+export interface AuditItem {
+  id: number;
+  when: string;
+  iso: string;
+  action: string;
+  actor: string;
+  sessionId: number | null;
+  sessionTitle: string;
+  /** The session's page; '' when it was removed since. */
+  sessionLink: string;
+  subject: string;
+  detail: string;
+}
+
+export function presentRow(lang: Language, zone: string, row: AuditRow, hubName: (id: number) => string, organiserName: (id: number) => string | undefined): AuditItem {
+  return {
+    id: row.id,
+    when: formatInZone(row.at, zone, lang, 'medium'),
+    iso: toIsoUtc(row.at),
+    action: actionLabel(lang, row.action),
+    actor: actorLabel(lang, row),
+    sessionId: row.sessionId,
+    // A session removed since (the demo) is named by its number.
+    sessionTitle: row.sessionId === null ? '' : (row.sessionTitle ?? t(lang, 'audit.subject.session', { id: row.sessionId })),
+    sessionLink: row.sessionId !== null && row.sessionTitle !== null ? `/sessions/${row.sessionId}` : '',
+    // A session is its own column; an organiser acting on their own account (a login) is not said twice.
+    subject: row.subjectType === 'session' || (row.subjectType === 'organiser' && row.subjectId === row.actorId) ? '' : subjectText(lang, row, organiserName),
+    detail: detailText(lang, row, hubName, organiserName),
+  };
+}
