@@ -121,7 +121,7 @@ export interface Server {
 
 /**
  * Starts `node <args>` with `env` (added to a copy of this environment without NODE_ENV and
- * LOG_LEVEL, so the app chooses as under `npm start`), output to a log file, and waits for a 200
+ * LOG_LEVEL and REQUEST_LOG, so the app chooses as under `npm start`), output to a log file, and waits for a 200
  * on `probe`. The time from spawn to that 200 is the cold start.
  */
 export async function startServer(name: string, args: string[], env: Record<string, string>, probe: string, logDir: string, timeoutMs = 60_000): Promise<Server> {
@@ -131,6 +131,7 @@ export async function startServer(name: string, args: string[], env: Record<stri
   const base: NodeJS.ProcessEnv = { ...process.env };
   delete base.NODE_ENV;
   delete base.LOG_LEVEL;
+  delete base.REQUEST_LOG;
   delete base.NODE_OPTIONS;
   const t0 = nowMs();
   const proc = track(spawn(process.execPath, args, { cwd: ROOT, env: { ...base, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', fd, fd] }));
