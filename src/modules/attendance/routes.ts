@@ -7,7 +7,7 @@ import { formatInZone } from '../../core/time/index.js';
 import { langOf, render, personalPage } from '../../core/render/context.js';
 import { requireOrganiser, signedInOrganiser } from '../organisers/index.js';
 import { IdParams, Query, notTextErrors, textValues } from '../../core/render/boundary.js';
-import { mayOn } from '../sessions/index.js';
+import { mayOn, type Session } from '../sessions/index.js';
 import { personalScope } from '../../core/access/index.js';
 import { organiserActor } from '../../core/audit/index.js';
 import { ImportForm, JoinParams, MarkForm, MarkParams } from './schemas.js';
@@ -38,6 +38,11 @@ export default function attendanceRoutes(instance: FastifyInstance): void {
     const area = plain.withTypeProvider<TypeBoxTypeProvider>();
     area.addHook('preHandler', requireOrganiser);
 
+    const recordableFromText = (session: Session, zone: string, lang: string) => {
+      const from = attendance.recordableFrom(session);
+      return from === undefined ? t(lang, 'att.notYetUndated') : t(lang, 'att.notYet', { time: formatInZone(from, zone, lang) });
+    };
+
     const page = async (req: FastifyRequest & { params: { id: string } }, reply: FastifyReply, extra: Record<string, unknown> = {}, status = 200) => {
       const lang = langOf(req);
       const o = signedInOrganiser(req);
@@ -58,6 +63,9 @@ export default function attendanceRoutes(instance: FastifyInstance): void {
             byHub: summary.byHub.map((b) => ({ ...b, label: b.label || t(lang, 'reg.hubNone') })),
           },
           people: registrations.list(session.id, scope, { status: 'confirmed' }),
+          // Before the join links open nobody has attended: nothing to mark or import yet.
+          recordable: attendance.recordable(session),
+          recordableFrom: recordableFromText(session, o.zone, lang),
           importResult: undefined,
           errors: {},
           ...extra,

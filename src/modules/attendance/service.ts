@@ -91,11 +91,31 @@ export class AttendanceService {
     return { kind: 'redirect', url: session.joinUrl, firstJoin };
   }
 
+  /**
+   * From when attendance can be recorded: when the join links open (JOIN_OPENS_MINUTES before the
+   * start); undefined while the session has no date. Nobody has attended a session before that.
+   */
+  recordableFrom(session: Pick<Session, 'startUtc'>): number | undefined {
+    return session.startUtc === null ? undefined : session.startUtc - JOIN_OPENS_MINUTES * 60_000;
+  }
+
+  /** Whether attendance can be recorded now. */
+  recordable(session: Pick<Session, 'startUtc'>): boolean {
+    const from = this.recordableFrom(session);
+    return from !== undefined && this.clock.now() >= from;
+  }
+
+  private assertRecordable(sessionId: number): void {
+    const session = mustExist(this.repos.sessions.get(sessionId), 'session');
+    if (!this.recordable(session)) throw new AppError('attendance_too_early', 'attendance can be recorded once the session is about to start', 409, 'session');
+  }
+
   /** Marks by hand; only a registration within the caller's access scope (else 404, nothing changed). `actor` is recorded in the audit log. */
   mark(sessionId: number, registrationId: number, attended: boolean, scope: PersonalScope, actor?: AuditActor): void {
     immediate(this.db, () => {
       const reg = this.repos.registrations.getInScope(registrationId, sessionId, scope);
       if (!reg) throw notFound('registration');
+      this.assertRecordable(sessionId);
       const now = this.clock.now();
       if (attended) this.repos.registrations.markAttended(reg.id, now, 'manual', now);
       else this.repos.registrations.unmarkAttended(reg.id, now);
@@ -108,6 +128,7 @@ export class AttendanceService {
    * its header, matches confirmed registrations by email in any letter case, marks them attended.
    */
   importCsv(sessionId: number, csvText: string, actor?: AuditActor): ImportResult {
+    this.assertRecordable(sessionId);
     let records: string[][];
     try {
       records = parse(csvText.replace(/^\uFEFF/, ''), { relax_column_count: true, skip_empty_lines: true, trim: true, bom: true });

@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERIES_SLUG } from '../../../src/seed/seed.js';
 import { Dispatcher } from '../../../src/core/outbox/dispatcher.js';
-import { text } from '../../helpers/app.js';
+import { RO_ORGANISER, text } from '../../helpers/app.js';
 import { SmtpSink } from '../../helpers/smtp-sink.js';
 import { makeWorld, relogin, snapshot, type AccessWorld, type Role } from './fixture.js';
 import { createEmailKinds } from '../../../src/email-kinds.js';
@@ -177,12 +177,20 @@ describe('finding 3: a co-host cannot take a session over', () => {
     expect(reached).not.toContain(gr.email);
     expect(reached).not.toContain(w.people.it.email);
 
-    // Attendance: their hub's person yes; another hub's person is not found and stays unmarked.
-    await w.clients.cohost.get(`/organiser/sessions/${w.shared.id}/attendance`);
-    expect((await w.clients.cohost.post(`/organiser/sessions/${w.shared.id}/attendance/${gr.id}`, { attended: 'yes' })).statusCode).toBe(404);
-    expect(w.t.services.repos.registrations.get(gr.id)!.attendedAt).toBeNull();
-    await w.clients.cohost.get(`/organiser/sessions/${w.shared.id}/attendance`);
-    expect((await w.clients.cohost.post(`/organiser/sessions/${w.shared.id}/attendance/${ro.id}`, { attended: 'yes' })).statusCode).toBe(303);
-    expect(w.t.services.repos.registrations.get(ro.id)!.attendedAt).not.toBeNull();
+    // Attendance (once the session starts): their hub's person yes; another hub's person is not found and stays unmarked.
+    const now = w.t.clock.now();
+    w.t.clock.set(w.shared.startUtc!);
+    try {
+      // The co-host's login of earlier has run out by then: a new one (not through the rate-limited form).
+      w.clients.cohost.cookies.set('kairos_sid', w.t.services.auth.startSession(w.t.services.repos.organisers.credentials(RO_ORGANISER.email)!.organiser.id));
+      await w.clients.cohost.get(`/organiser/sessions/${w.shared.id}/attendance`);
+      expect((await w.clients.cohost.post(`/organiser/sessions/${w.shared.id}/attendance/${gr.id}`, { attended: 'yes' })).statusCode).toBe(404);
+      expect(w.t.services.repos.registrations.get(gr.id)!.attendedAt).toBeNull();
+      await w.clients.cohost.get(`/organiser/sessions/${w.shared.id}/attendance`);
+      expect((await w.clients.cohost.post(`/organiser/sessions/${w.shared.id}/attendance/${ro.id}`, { attended: 'yes' })).statusCode).toBe(303);
+      expect(w.t.services.repos.registrations.get(ro.id)!.attendedAt).not.toBeNull();
+    } finally {
+      w.t.clock.set(now);
+    }
   });
 });

@@ -81,6 +81,10 @@ afterAll(async () => {
   await t?.close();
 });
 
+// The session of the cases starts ten minutes after the test's clock (09:00 UTC): registration is still
+// open, and attendance can be recorded (from 15 minutes before the start).
+const SOON = { date: '2026-01-12', time: '11:10' };
+
 describe('each recorded action appears on the audit page with its actor', () => {
   let waitlisted: number;
   let ended: Session;
@@ -94,7 +98,7 @@ describe('each recorded action appears on the audit page with its actor', () => 
       shows: ['Audit trail draft'],
       run: async () => {
         await eleni.get('/organiser/sessions/new');
-        const res = await eleni.post('/organiser/sessions', sessionForm(t, { title: 'Audit trail draft' }));
+        const res = await eleni.post('/organiser/sessions', sessionForm(t, { title: 'Audit trail draft', ...SOON }));
         expect(res.statusCode).toBe(303);
         sessionId = Number(must(/\/sessions\/(\d+)/.exec(String(res.headers.location))?.[1], 'the new session'));
       },
@@ -106,7 +110,7 @@ describe('each recorded action appears on the audit page with its actor', () => 
       shows: ['Changed: Title, Capacity (empty: unlimited)'],
       run: async () => {
         await eleni.get(`/organiser/sessions/${sessionId}/edit`);
-        expect((await eleni.post(`/organiser/sessions/${sessionId}`, sessionForm(t, { title: 'Audit trail session', capacity: '40' }))).statusCode).toBe(303);
+        expect((await eleni.post(`/organiser/sessions/${sessionId}`, sessionForm(t, { title: 'Audit trail session', capacity: '40', ...SOON }))).statusCode).toBe(303);
       },
     },
     {
@@ -116,7 +120,7 @@ describe('each recorded action appears on the audit page with its actor', () => 
       shows: ['Organising hub: GR DigiGOV-InnoHUB → GR DigiGOV-InnoHUB', 'Innovation Amp EDIH', '→ DiGiNN Cyprus EDIH'],
       run: async () => {
         await eleni.get(`/organiser/sessions/${sessionId}/edit`);
-        const res = await eleni.post(`/organiser/sessions/${sessionId}`, sessionForm(t, { title: 'Audit trail session', capacity: '40', coHostIds: [String(hubId('diginn-cyprus'))] }));
+        const res = await eleni.post(`/organiser/sessions/${sessionId}`, sessionForm(t, { title: 'Audit trail session', capacity: '40', coHostIds: [String(hubId('diginn-cyprus'))], ...SOON }));
         expect(res.statusCode).toBe(303);
       },
     },

@@ -193,6 +193,8 @@ describe('attendance through the join link', () => {
     const s = session({ date: '2026-04-03' });
     const a = register(s.id, 'csv-a', 'Europe/Athens', 'en', { country: 'GR' });
     register(s.id, 'csv-b', 'Europe/Rome', 'en', { country: 'IT' });
+    // The meeting tool's participants list, once the session is over.
+    t.clock.set(s.endUtc!);
     const result = t.services.attendance.importCsv(s.id, 'Name (original name),User Email,Join time\r\n"A, person",CSV-A@Example.org,04/03/2026\r\nStranger,nobody@example.org,04/03/2026\r\n');
     expect(result).toMatchObject({ rows: 2, matched: 1, newlyMarked: 1, unmatched: 1, emailColumn: 'User Email' });
     expect(t.services.repos.registrations.get(a.id)!.attendanceSource).toBe('import');
