@@ -6,6 +6,7 @@
 import type { DB } from './core/db/open.js';
 import { settingsRepository, type SettingsRepository } from './core/db/settings.js';
 import { followupRepository, type FollowupRepository } from './modules/followups/index.js';
+import { materialRepository, type MaterialRepository } from './modules/materials/index.js';
 import { organiserRepository, type OrganiserRepository } from './modules/organisers/index.js';
 import { pollRepository, type PollRepository } from './modules/polls/index.js';
 import { registrationRepository, type RegistrationRepository } from './modules/registrations/index.js';
@@ -20,6 +21,7 @@ export interface Repositories {
   registrations: RegistrationRepository;
   followups: FollowupRepository;
   polls: PollRepository;
+  materials: MaterialRepository;
 }
 
 export function createRepositories(db: DB): Repositories {
@@ -32,5 +34,6 @@ export function createRepositories(db: DB): Repositories {
     registrations: registrationRepository(db),
     followups: followupRepository(db),
     polls: pollRepository(db),
+    materials: materialRepository(db),
   };
 }
