@@ -97,6 +97,7 @@ describe('the organiser page', () => {
     const rows = text(must(/<tbody>[\s\S]*<\/tbody>/.exec(page.body), 'the list')[0]);
     expect(rows).toMatch(/Slides of the talk Slides Everyone \(the public session page\).*by Eleni.*Survey report Report Registered people.*Full recording Recording People who attended/);
     expect(stored(s)).toEqual([PUBLIC, REGISTRANTS, ATTENDEES]);
+    expect(page.body).not.toContain('undefined');
   });
 
   it('edits, reorders with up and down, and removes', async () => {
@@ -227,6 +228,7 @@ describe('who sees what', () => {
       expect(page.statusCode).toBe(200);
       expect(materialsOn(page.body)).toEqual(['Slides of the talk']);
       expect(page.body).toContain('href="https://example.org/slides.pdf"');
+      expect(page.body).not.toContain('undefined');
       for (const hidden of [REGISTRANTS, ATTENDEES]) {
         expect(page.body).not.toContain(hidden.title);
         expect(page.body).not.toContain(hidden.url);
@@ -240,12 +242,18 @@ describe('who sees what', () => {
     const bare = newSession('Nothing attached');
     expect(api.statusCode).toBe(200);
     expect((await t.app.inject({ method: 'GET', url: `/api/v1/sessions/${bare.id}` })).json<Record<string, unknown>>()).not.toHaveProperty('materials');
+    // described in the OpenAPI document, with the kinds it may have
+    const doc = JSON.stringify((await t.app.inject({ url: '/api/docs/json' })).json<{ paths: Record<string, unknown> }>().paths['/api/v1/sessions/{id}']);
+    expect(doc).toContain('"materials"');
+    expect(doc).toContain('The public materials of the session');
+    for (const kind of ['slides', 'recording', 'report', 'other']) expect(doc).toContain(`"${kind}"`);
   });
 
   it('a registrant\'s manage page shows public and registrants materials, and the attendees one once attendance is recorded', async () => {
     const s = newSession();
     await addThree(s);
     const reg = register(s, 'maria');
+    const greekReg = register(s, 'eleni', 'el');
     const gone = register(s, 'nikos');
     t.services.registrations.cancelByToken(t.services.registrations.tokenFor(gone));
     const visitor = new Browser(t.app);
@@ -257,10 +265,14 @@ describe('who sees what', () => {
     const marked = await organiser.post(`/organiser/sessions/${s.id}/attendance/${reg.id}`, { attended: 'yes' });
     expect(marked.headers.location).toMatch(/\/attendance\?msg=att\.saved$/);
     const after = await visitor.get(manage);
+    expect(after.body).not.toContain('undefined');
     expect(materialsOn(after.body)).toEqual(['Slides of the talk', 'Survey report', 'Full recording']);
     expect(after.body).toContain('href="https://video.example.org/rec/42"');
     // the public page still shows only the public one
     expect(materialsOn((await new Browser(t.app).get(`/sessions/${s.id}`)).body)).toEqual(['Slides of the talk']);
+    // in the registrant's own language
+    const greek = await visitor.get(`/r/${t.services.registrations.tokenFor(greekReg)}`);
+    expect(text(greek.body)).toContain('Υλικό Slides of the talk (Διαφάνειες) Survey report (Αναφορά)');
     // a cancelled registration sees only what is public
     expect(materialsOn((await visitor.get(`/r/${t.services.registrations.tokenFor(gone)}`)).body)).toEqual(['Slides of the talk']);
   });
