@@ -7,6 +7,7 @@ import type { DB } from './core/db/open.js';
 import { auditWriter, type AuditWriter } from './core/audit/index.js';
 import { settingsRepository, type SettingsRepository } from './core/db/settings.js';
 import { followupRepository, type FollowupRepository } from './modules/followups/index.js';
+import { materialRepository, type MaterialRepository } from './modules/materials/index.js';
 import { accountRepository, organiserRepository, type AccountRepository, type OrganiserRepository } from './modules/organisers/index.js';
 import { pollRepository, type PollRepository } from './modules/polls/index.js';
 import { registrationRepository, type RegistrationRepository } from './modules/registrations/index.js';
@@ -24,6 +25,7 @@ export interface Repositories {
   polls: PollRepository;
   /** The audit log's writer (core: every module records through it). */
   audit: AuditWriter;
+  materials: MaterialRepository;
 }
 
 export function createRepositories(db: DB): Repositories {
@@ -38,5 +40,6 @@ export function createRepositories(db: DB): Repositories {
     followups: followupRepository(db),
     polls: pollRepository(db),
     audit: auditWriter(db),
+    materials: materialRepository(db),
   };
 }

@@ -15,6 +15,7 @@ import { secretOf } from './core/secret.js';
 import { SessionService } from './modules/sessions/index.js';
 import { HealthService } from './modules/health/index.js';
 import { MailService } from './modules/mail/index.js';
+import { MaterialService } from './modules/materials/index.js';
 import { QuestionService } from './modules/registrations/index.js';
 import { forgetUndeliverable } from './core/outbox/index.js';
 
@@ -33,6 +34,7 @@ export interface Services {
   followups: FollowupService;
   polls: PollService;
   mail: MailService;
+  materials: MaterialService;
   questions: QuestionService;
   health: HealthService;
   audit: AuditService;
@@ -84,6 +86,7 @@ export function createServices({ db, clock, config }: ServiceDeps): Services {
     followups: new FollowupService(db, repos, clock, config),
     polls,
     mail: new MailService(db, clock),
+    materials: new MaterialService(db, repos, clock),
     questions: new QuestionService(repos.registrations),
     health: new HealthService(db),
     audit: new AuditService(db, repos),

@@ -148,7 +148,9 @@ export default function apiRoutes(instance: FastifyInstance): void {
   app.get('/sessions/:id', { config: { memo: true }, schema: { tags: ['sessions'], params: IdParams, response: { 200: SessionSchema, 404: ErrorSchema } } }, (req) => {
     const s = sessions.get(req.params.id);
     const o = optionalCaller(req);
-    return sessionJson(s, { withJoinUrl: !!o && can(o, 'session.read', s) });
+    // Only the public materials, the same for every caller.
+    const materials = app.services.materials.publicOf(s.id).map((m) => ({ kind: m.kind, title: m.title, url: m.url }));
+    return { ...sessionJson(s, { withJoinUrl: !!o && can(o, 'session.read', s) }), ...(materials.length ? { materials } : {}) };
   });
 
   app.post(

@@ -30,6 +30,13 @@ export const PlaceTimeSchema = Type.Object({
   workingHours: Type.Boolean({ description: 'start and end on a weekday within 09:00–18:00 local time' }),
 });
 
+/** A public material of a session: a link to slides, a recording, a report or something else. */
+export const MaterialSchema = Type.Object({
+  kind: Type.Union([Type.Literal('slides'), Type.Literal('recording'), Type.Literal('report'), Type.Literal('other')]),
+  title: Type.String(),
+  url: Type.String({ description: 'an absolute https:// address' }),
+});
+
 export const SessionSchema = Type.Object({
   id: Type.Integer(),
   slug: Type.String(),
@@ -53,6 +60,9 @@ export const SessionSchema = Type.Object({
   reminderOffsets: Type.Array(Type.String()),
   joinUrl: Type.Optional(Type.Union([Type.Null(), Type.String()])),
   places: Type.Array(PlaceTimeSchema),
+  materials: Type.Optional(
+    Type.Array(MaterialSchema, { description: 'The public materials of the session, in their order: only in `GET /sessions/{id}`, and only when it has any (materials for registrants or attendees are never listed here).' }),
+  ),
 });
 
 export const SessionBody = Type.Object(

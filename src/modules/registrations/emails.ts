@@ -23,6 +23,7 @@ import { greeting, sessionFacts, standardFooter } from '../sessions/index.js';
 import type { EmailKindRegistry } from '../../core/outbox/registry.js';
 import type { EmailRenderer, RenderContext, RenderedEmail, WithdrawDecision } from '../../core/outbox/types.js';
 import { mustExist } from '../../core/errors.js';
+import { materialBlocks } from '../materials/index.js';
 
 /** The kinds that still make sense once a session is cancelled. */
 const CANCEL_KINDS = new Set(['invite.cancel', 'registration.cancelled', 'notice', 'followup']);
@@ -281,7 +282,8 @@ export const followupRenderer = withPersonal<FollowupPayload>((p) => {
   const { lang, reg } = p;
   if (!reg.followupConsent) return { withdraw: 'no consent to follow-up emails' };
   const payload = p.ctx.payload;
-  const blocks: EmailBlock[] = [{ type: 'quote', text: payload.body }];
+  // The materials the recipient may see (attendees' ones once their attendance is recorded), as they are at send time.
+  const blocks: EmailBlock[] = [{ type: 'quote', text: payload.body }, ...materialBlocks(p.ctx.db, p.session.id, reg, lang)];
   if (payload.nextSessionId) {
     const next = repos(p.ctx.db).sessions.get(payload.nextSessionId);
     if (next && next.status !== 'cancelled') {

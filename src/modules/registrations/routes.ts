@@ -20,6 +20,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { registrationRateLimit } from '../../core/render/rate-limits.js';
 import { RegistrationForm, TokenParams, PreferencesForm } from './schemas.js';
 import { mustExist } from '../../core/errors.js';
+import { shownMaterials } from '../materials/index.js';
 
 type FormBody = Record<string, unknown>;
 const one = (b: FormBody, k: string): string | undefined => {
@@ -102,6 +103,8 @@ export async function renderSessionPage(app: FastifyInstance, req: FastifyReques
       registrationOpen: open,
       // The text these links put into a calendar is in the page's language (the reader's).
       calendarLinks: calendarLinks(app.config, session, hub, { language: lang }),
+      // Only the public materials: this page is the same for every visitor (kept for all who are not signed in).
+      materials: shownMaterials(app.services.materials.publicOf(session.id), lang),
       // Seats taken: confirmed ones and the holds of unconfirmed registrations that have not run out.
       seatsLeft: session.capacity === null ? null : Math.max(0, session.capacity - registrations.seatsTaken(session.id)),
       form: {
@@ -186,6 +189,8 @@ export default function registrationRoutes(instance: FastifyInstance): void {
         token: registrations.tokenFor(reg),
         personalFeed: personalCalendarLinks(app.config.publicUrl, registrations.tokenFor(reg), reg, session),
         position: reg.status === 'waitlisted' ? registrations.waitlistPosition(reg.id) : undefined,
+        // What this registration may see: public, for registered people, and for attendees once attended.
+        materials: shownMaterials(app.services.materials.visibleTo(session.id, reg), lang),
         zonesHtml: zoneOptionsHtml(),
         regLanguages: LANGUAGES.map((code) => ({ code, name: LANGUAGE_NAMES[code] })),
         errors: {},

@@ -87,6 +87,15 @@ function endedSession() {
   return s;
 }
 
+const materialForm = () => ({ kind: 'slides', title: `Slides ${uniq()}`, url: 'https://example.org/slides.pdf', visibility: 'public' });
+
+/** A material of the shared session for changes to act on (a fresh one for a removal that is allowed). */
+function freshMaterial(): number {
+  return w.t.services.materials.add(w.shared, materialForm(), w.organisers.admin.id).id;
+}
+let sharedMaterialId: number | undefined;
+const sharedMaterial = (): number => (sharedMaterialId ??= freshMaterial());
+
 const sessionForm = (s: { id: number; title: string }, hubId: number, coHostIds: number[]) => ({
   title: `${s.title} (edited)`,
   hubId: String(hubId),
@@ -180,6 +189,19 @@ function request(key: string, role: Role, allowed: boolean, target: 'in' | 'out'
       return { method: 'GET', url: `/organiser/sessions/${ended.id}/followups/attendees/preview` };
     case 'POST /organiser/sessions/:id/followups/:audience/send':
       return { method: 'POST', url: `/organiser/sessions/${(allowed ? endedSession() : ended).id}/followups/attendees/send`, form: {} };
+    case 'GET /organiser/sessions/:id/materials':
+      return { method: 'GET', url: `/organiser/sessions/${s.id}/materials` };
+    case 'POST /organiser/sessions/:id/materials':
+      return { method: 'POST', url: `/organiser/sessions/${s.id}/materials`, form: materialForm() };
+    case 'GET /organiser/sessions/:id/materials/:mid/edit':
+      return { method: 'GET', url: `/organiser/sessions/${s.id}/materials/${sharedMaterial()}/edit` };
+    case 'POST /organiser/sessions/:id/materials/:mid':
+      return { method: 'POST', url: `/organiser/sessions/${s.id}/materials/${sharedMaterial()}`, form: materialForm() };
+    case 'POST /organiser/sessions/:id/materials/:mid/delete':
+      return { method: 'POST', url: `/organiser/sessions/${s.id}/materials/${allowed ? freshMaterial() : sharedMaterial()}/delete`, form: {} };
+    case 'POST /organiser/sessions/:id/materials/:mid/move':
+      freshMaterial();
+      return { method: 'POST', url: `/organiser/sessions/${s.id}/materials/${sharedMaterial()}/move`, form: { direction: 'down' } };
     case 'GET /organiser/sessions/:id/poll':
       return { method: 'GET', url: `/organiser/sessions/${sharedPoll.session.id}/poll` };
     case 'POST /organiser/sessions/:id/poll':
