@@ -495,6 +495,26 @@ describe('what happens to organiser accounts and hubs appears on the audit page 
     await admin.get('/organiser/audit?lang=en');
   }, 120_000);
 
+  it('says when a reset link asked for was not sent: the account deactivated, or asked for too often', async () => {
+    await admin.get('/organiser/people');
+    expect((await admin.post(`/organiser/people/${dimitraId}/deactivate`, {})).statusCode).toBe(303);
+    const visitor = new Browser(t.app, { 'accept-language': 'en' });
+    await visitor.get('/password/forgot');
+    expect((await visitor.post('/password/forgot', { email: 'dimitra@example.gr' })).statusCode).toBe(200);
+    await admin.get('/organiser/people');
+    expect((await admin.post(`/organiser/people/${dimitraId}/reactivate`, {})).statusCode).toBe(303);
+    // Three links an hour at most (one went already); the page's own limit per client is left aside here.
+    for (let i = 0; i < 3; i++) t.services.accounts.requestReset('dimitra@example.gr');
+    const asked = (await page(admin, 'action=password.resetRequested')).rows.map((r) => [r[2], r[4], r[5]]);
+    expect(asked).toEqual([
+      ['Unknown', 'Dimitra Kosta', 'No link sent: asked too often in the last hour'],
+      ['Unknown', 'Dimitra Kosta', 'Link sent by email'],
+      ['Unknown', 'Dimitra Kosta', 'Link sent by email'],
+      ['Unknown', 'Dimitra Kosta', 'No link sent: the account is deactivated'],
+      ['Unknown', 'Dimitra Kosta', 'Link sent by email'],
+    ]);
+  });
+
   it('keeps no email address in the table: neither the invited, nor the typed, nor the hub’s', () => {
     const stored = tableText();
     expect(stored).not.toMatch(/[\w.+-]+@[\w-]+\.[\w.-]+/);
