@@ -120,9 +120,13 @@ export function mailAccess(actor: Actor): MailAccess {
 }
 
 /**
- * Audit log entries an organiser may see: everything (administrator), or for a hub organiser the
- * entries about sessions their hub owns or co-hosts (or owned when the entry was written), their own
- * actions and those about their own account (a failed login on it, its creation).
+ * Audit log entries an organiser may see: everything (administrator), or for a hub organiser:
+ * - the entries about sessions their hub owns or co-hosts (or owned when the entry was written);
+ * - the entries about their hub itself (its details changed, by whoever), which carry its hub id;
+ * - their own actions, and those about their own account (its creation, a failed login on it, its
+ *   role or hub changed, deactivated or reactivated, its password changed, reset or a reset asked for).
+ * Accounts are a person's, not a hub's: a hub organiser does not see a colleague's account entries,
+ * nor invitations (administrators' business; they name no account yet), even for their own hub.
  */
 export type AuditAccess = { all: true } | { hubId: number; organiserId: number };
 

@@ -4,7 +4,8 @@
  * all). Every module records through here; the organiser's page that reads the log is modules/audit.
  *
  * An entry never holds personal data of registrants: a registration is named by its id, a message
- * by how many it went to. An organiser is named by id (and, as the actor, by the name they had then).
+ * by how many it went to. An organiser is named by id (and, as the actor, by the name they had then);
+ * no entry holds an email address (an invitation is named by its id, role and hub, never its address).
  */
 import type { DB } from '../db/open.js';
 import { perDatabase } from '../db/per-db.js';
@@ -22,7 +23,16 @@ export const AUDIT_ACTIONS = [
   'message.sent',
   'followup.sent',
   'export.downloaded',
+  'organiser.invited',
+  'invitation.withdrawn',
   'organiser.created',
+  'organiser.changed',
+  'organiser.deactivated',
+  'organiser.reactivated',
+  'password.changed',
+  'password.resetRequested',
+  'password.reset',
+  'hub.changed',
   'token.created',
   'token.revoked',
   'login.failed',
@@ -58,10 +68,10 @@ export function tokenActor(o: { id: number }, tokenName: string): AuditActor {
 
 export const CLI_ACTOR: AuditActor = Object.freeze({ kind: 'cli', organiserId: null, label: '' });
 export const SYSTEM_ACTOR: AuditActor = Object.freeze({ kind: 'system', organiserId: null, label: '' });
-/** Nobody known (a failed login). */
+/** Nobody known (a failed login, a password reset asked for on the public form). */
 export const ANONYMOUS_ACTOR: AuditActor = Object.freeze({ kind: 'anonymous', organiserId: null, label: '' });
 
-export type AuditSubjectType = 'session' | 'registration' | 'organiser' | 'token';
+export type AuditSubjectType = 'session' | 'registration' | 'organiser' | 'token' | 'hub';
 
 /** A detail value: ids, counts, codes and field names, never a registrant's name or address. */
 export type AuditDetailValue = string | number | boolean | null | readonly (string | number)[];
@@ -71,6 +81,8 @@ export interface AuditEntry {
   actor: AuditActor;
   /** The session concerned, and its owning hub (what a hub organiser's view of the log is scoped by). */
   session?: { id: number; hubId: number };
+  /** The hub concerned when the entry is about a hub itself rather than one of its sessions (its details). */
+  hubId?: number;
   subject?: { type: AuditSubjectType; id: number };
   detail?: Record<string, AuditDetailValue>;
 }
@@ -97,7 +109,7 @@ export class AuditWriter {
       actorLabel: entry.actor.label,
       action: entry.action,
       sessionId: entry.session?.id ?? null,
-      hubId: entry.session?.hubId ?? null,
+      hubId: entry.session?.hubId ?? entry.hubId ?? null,
       subjectType: entry.subject?.type ?? null,
       subjectId: entry.subject?.id ?? null,
       detail: JSON.stringify(entry.detail ?? {}),

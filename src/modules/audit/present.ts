@@ -47,19 +47,36 @@ const FIELD_KEYS: Record<string, MessageKey> = {
   reminderOffsets: 'form.reminders',
 };
 
+/** A hub's changed details by the hub form's own labels. */
+const HUB_FIELD_KEYS: Record<string, MessageKey> = {
+  name: 'hubs.name',
+  fullName: 'hubs.fullName',
+  coordinator: 'hubs.coordinator',
+  contactEmail: 'hubs.contactEmail',
+};
+
+/** Changed fields named by their labels ('' when none is known). */
+function fieldsText(lang: Language, fields: unknown, keys: Record<string, MessageKey>): string {
+  const list = Array.isArray(fields) ? fields.filter((f): f is string => typeof f === 'string') : [];
+  const labels = [...new Set(list.map((f) => keys[f]).filter((k): k is MessageKey => k !== undefined).map((k) => t(lang, k)))];
+  return labels.length ? t(lang, 'audit.detail.fields', { fields: labels.join(', ') }) : '';
+}
+
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 const ids = (v: unknown): number[] => (Array.isArray(v) ? v.filter((x): x is number => typeof x === 'number') : []);
 const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+/** An organiser's role as the people page says it: administrator, or organiser of a hub. */
+function roleText(lang: Language, role: unknown, hub: unknown, hubName: (id: number) => string): string {
+  return role === 'admin' ? t(lang, 'org.role.admin') : t(lang, 'org.role.hub', { hub: typeof hub === 'number' ? hubName(hub) : '' });
+}
 
 /** What the entry says beyond its action, subject and session ('' when nothing). */
 export function detailText(lang: Language, row: AuditRow, hubName: (id: number) => string, organiserName: (id: number) => string | undefined): string {
   const d = row.detail;
   switch (row.action) {
-    case 'session.updated': {
-      const fields = Array.isArray(d.fields) ? d.fields.filter((f): f is string => typeof f === 'string') : [];
-      const labels = [...new Set(fields.map((f) => FIELD_KEYS[f]).filter((k): k is MessageKey => k !== undefined).map((k) => t(lang, k)))];
-      return labels.length ? t(lang, 'audit.detail.fields', { fields: labels.join(', ') }) : '';
-    }
+    case 'session.updated':
+      return fieldsText(lang, d.fields, FIELD_KEYS);
     case 'session.hosts': {
       const none = t(lang, 'audit.detail.none');
       const list = (v: unknown) => ids(v).map(hubName).join(', ') || none;
@@ -84,10 +101,20 @@ export function detailText(lang: Language, row: AuditRow, hubName: (id: number) 
       return `${tKey(lang, `fu.audience.${text(d.audience)}`, 'audit.detail.none')}: ${t(lang, 'audit.detail.recipients', { n: num(d.queued) })}`;
     case 'export.downloaded':
       return t(lang, 'audit.detail.exported', { rows: num(d.rows) });
-    case 'organiser.created': {
-      const hub = typeof d.hub === 'number' ? hubName(d.hub) : '';
-      return d.role === 'admin' ? t(lang, 'org.role.admin') : t(lang, 'org.role.hub', { hub });
+    case 'organiser.created':
+    case 'organiser.invited':
+    case 'invitation.withdrawn': {
+      const invitation = typeof d.invitation === 'number' ? t(lang, 'audit.detail.invitation', { id: d.invitation }) : '';
+      const replaced = typeof d.replacedBy === 'number' ? t(lang, 'audit.detail.replacedBy', { id: d.replacedBy }) : '';
+      return [roleText(lang, d.role, d.hub, hubName), invitation, replaced].filter(Boolean).join(' · ');
     }
+    case 'organiser.changed':
+      return t(lang, 'audit.detail.role', { before: roleText(lang, d.roleBefore, d.hubBefore, hubName), after: roleText(lang, d.roleAfter, d.hubAfter, hubName) });
+    case 'password.resetRequested':
+      if (d.sent === true) return t(lang, 'audit.detail.resetSent');
+      return d.reason === 'deactivated' ? t(lang, 'audit.detail.resetDeactivated') : t(lang, 'audit.detail.resetLimited');
+    case 'hub.changed':
+      return fieldsText(lang, d.fields, HUB_FIELD_KEYS);
     case 'token.created':
     case 'token.revoked': {
       const owner = typeof d.organiser === 'number' ? organiserName(d.organiser) : undefined;
@@ -103,8 +130,8 @@ export function detailText(lang: Language, row: AuditRow, hubName: (id: number) 
   }
 }
 
-/** What the entry is about, besides its session: a registration, an organiser or a token, by number (or name for an organiser). */
-export function subjectText(lang: Language, row: AuditRow, organiserName: (id: number) => string | undefined): string {
+/** What the entry is about, besides its session: a registration, an organiser, a token or a hub, by number (or name for an organiser and a hub). */
+export function subjectText(lang: Language, row: AuditRow, organiserName: (id: number) => string | undefined, hubName: (id: number) => string): string {
   if (row.subjectId === null) return '';
   switch (row.subjectType) {
     case 'registration':
@@ -113,6 +140,8 @@ export function subjectText(lang: Language, row: AuditRow, organiserName: (id: n
       return organiserName(row.subjectId) ?? t(lang, 'audit.subject.organiser', { id: row.subjectId });
     case 'token':
       return t(lang, 'audit.subject.token', { id: row.subjectId });
+    case 'hub':
+      return hubName(row.subjectId);
     default:
       return '';
   }
@@ -144,7 +173,7 @@ export function presentRow(lang: Language, zone: string, row: AuditRow, hubName:
     sessionTitle: row.sessionId === null ? '' : (row.sessionTitle ?? t(lang, 'audit.subject.session', { id: row.sessionId })),
     sessionLink: row.sessionId !== null && row.sessionTitle !== null ? `/sessions/${row.sessionId}` : '',
     // A session is its own column; an organiser acting on their own account (a login) is not said twice.
-    subject: row.subjectType === 'session' || (row.subjectType === 'organiser' && row.subjectId === row.actorId) ? '' : subjectText(lang, row, organiserName),
+    subject: row.subjectType === 'session' || (row.subjectType === 'organiser' && row.subjectId === row.actorId) ? '' : subjectText(lang, row, organiserName, hubName),
     detail: detailText(lang, row, hubName, organiserName),
   };
 }

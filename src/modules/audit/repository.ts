@@ -9,7 +9,11 @@ import type { AuditAction, AuditActorKind, AuditSubjectType } from '../../core/a
 import type { DB } from '../../core/db/open.js';
 import { perDatabase } from '../../core/db/per-db.js';
 
-/** The access policy's audit rule for a hub organiser, in SQL (entries as `a`). */
+/**
+ * The access policy's audit rule for a hub organiser, in SQL (entries as `a`): their own actions,
+ * entries about their account, about their hub (`hub_id`: its sessions, its details) and about the
+ * sessions it owns or co-hosts.
+ */
 const HUB_SCOPE = `(a.actor_id = @me
          OR (a.subject_type = 'organiser' AND a.subject_id = @me)
          OR a.hub_id = @hubId

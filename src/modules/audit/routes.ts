@@ -1,8 +1,9 @@
 /**
  * The audit log page: who did what and when, newest first, a page at a time, filtered by action,
  * actor, session and dates (whole days in the viewer's zone, named on the page). Administrators see
- * every entry; a hub organiser those about their hub's sessions (owned or co-hosted) and their own
- * (the access policy's audit rule, applied in the query). Reading it changes nothing.
+ * every entry; a hub organiser those about their hub's sessions (owned or co-hosted) and details,
+ * and their own and their account's (the access policy's audit rule, applied in the query). Reading
+ * it changes nothing.
  */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';

@@ -4,6 +4,7 @@
  */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { organiserActor } from '../../core/audit/index.js';
 import { t } from '../../core/i18n/index.js';
 import { Query, notTextErrors, textValues } from '../../core/render/boundary.js';
 import { langOf, render, SESSION_COOKIE } from '../../core/render/context.js';
@@ -69,7 +70,7 @@ export default function accountRoutes(instance: FastifyInstance): void {
       const o = signedInOrganiser(req);
       return answerForm(
         async () => {
-          await accounts.changePassword(o, req.cookies[SESSION_COOKIE], req.body ?? {});
+          await accounts.changePassword(o, req.cookies[SESSION_COOKIE], req.body ?? {}, organiserActor(o));
           req.log.info({ organiserId: o.id }, 'password changed; other login sessions ended');
           return reply.redirect('/organiser/account?msg=account.passwordChanged', 303);
         },

@@ -108,7 +108,7 @@ export class AccountRepository {
     this.invitationById = db.prepare<[number], InvitationRow>('SELECT * FROM organiser_invitations WHERE id = ?');
     this.invitationByHash = db.prepare<[string], InvitationRow>('SELECT * FROM organiser_invitations WHERE token_hash = ?');
     this.openInvitations = db.prepare<[], InvitationRow>('SELECT * FROM organiser_invitations WHERE used_at IS NULL AND withdrawn_at IS NULL ORDER BY created_at DESC, id DESC');
-    this.withdrawOpenTo = db.prepare('UPDATE organiser_invitations SET withdrawn_at = ? WHERE email = ? AND used_at IS NULL AND withdrawn_at IS NULL');
+    this.withdrawOpenTo = db.prepare<[number, string], InvitationRow>('UPDATE organiser_invitations SET withdrawn_at = ? WHERE email = ? AND used_at IS NULL AND withdrawn_at IS NULL RETURNING *');
     this.withdrawStmt = db.prepare('UPDATE organiser_invitations SET withdrawn_at = ? WHERE id = ? AND used_at IS NULL AND withdrawn_at IS NULL');
     this.useInvitation = db.prepare('UPDATE organiser_invitations SET used_at = ?, organiser_id = ? WHERE id = ? AND used_at IS NULL AND withdrawn_at IS NULL');
     this.insertReset = db.prepare('INSERT INTO password_resets (organiser_id, token_nonce, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)');
@@ -135,9 +135,9 @@ export class AccountRepository {
   openInvitationList(): Invitation[] {
     return this.openInvitations.all().map(toInvitation);
   }
-  /** Withdraws what is still open to an address (a new invitation replaces it). */
-  withdrawInvitationsTo(email: string, now: number): void {
-    this.withdrawOpenTo.run(now, email);
+  /** Withdraws what is still open to an address (a new invitation replaces it); returns what it withdrew. */
+  withdrawInvitationsTo(email: string, now: number): Invitation[] {
+    return this.withdrawOpenTo.all(now, email).map(toInvitation);
   }
   withdrawInvitation(id: number, now: number): boolean {
     return this.withdrawStmt.run(now, id).changes === 1;

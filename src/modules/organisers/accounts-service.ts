@@ -6,13 +6,16 @@
  *
  * Links: the token is an HMAC (server secret) of a random 128-bit nonce; the row keeps the nonce and
  * the token's SHA-256. An invitation is open for 7 days, a reset link for 1 hour; each works once.
- * Emails are queued in the outbox in the same transaction as the row they are about.
+ * Emails are queued in the outbox in the same transaction as the row they are about, and each change
+ * is recorded in the audit log in that transaction too (never with an email address: an invitation
+ * is named by its id, role and hub; a reset asked for names the account, never the address typed).
  */
 import { createHmac } from 'node:crypto';
 import type { Clock } from '../../core/clock.js';
 import type { DB } from '../../core/db/open.js';
 import { AppError, FieldErrors, notFound } from '../../core/errors.js';
 import { assertCanEditHub, assertCanGlobal, type Actor } from '../../core/access/index.js';
+import { ANONYMOUS_ACTOR, organiserActor, type AuditActor, type AuditWriter } from '../../core/audit/index.js';
 import { isLanguage } from '../../core/i18n/index.js';
 import { enqueue, validateEmailAddress } from '../../core/outbox/index.js';
 import { randomToken, sha256 } from '../../core/crypto.js';
@@ -22,7 +25,7 @@ import type { AccountRepository, Invitation, PasswordReset } from './accounts-re
 import type { Organiser, OrganiserRepository, Role } from './repository.js';
 import type { AuthService } from './service.js';
 
-type Repositories = { hubs: HubRepository; organisers: OrganiserRepository; accounts: AccountRepository };
+type Repositories = { hubs: HubRepository; organisers: OrganiserRepository; accounts: AccountRepository; audit: AuditWriter };
 
 export const INVITATION_TTL_MS = 7 * 86_400_000;
 export const RESET_TTL_MS = 3_600_000;
@@ -67,6 +70,9 @@ export interface InviteInput {
   language?: string;
 }
 
+/** A hub's details as the form names them (the audit log lists which changed). */
+const HUB_DETAILS = ['name', 'fullName', 'coordinator', 'contactEmail'] as const;
+
 export interface HubDetailsInput {
   name?: string;
   fullName?: string;
@@ -105,8 +111,8 @@ export class AccountService {
     return { organisers: this.repos.organisers.list(), invitations: this.repos.accounts.openInvitationList() };
   }
 
-  /** Invites a person by email: the invitation row and its email, in one transaction. */
-  invite(actor: Actor & { id: number; zone: string }, input: InviteInput): Invitation {
+  /** Invites a person by email: the invitation row, its email and the audit entry, in one transaction. */
+  invite(actor: Actor & { id: number; zone: string }, input: InviteInput, by: AuditActor): Invitation {
     assertCanGlobal(actor, 'organisers.manage');
     const errs = new FieldErrors();
     const name = line(input.name);
@@ -135,8 +141,13 @@ export class AccountService {
     };
     return this.db.transaction(() => {
       // A new invitation to the same address replaces any still open.
-      this.repos.accounts.withdrawInvitationsTo(inv.email, now);
+      const replaced = this.repos.accounts.withdrawInvitationsTo(inv.email, now);
       const created = this.repos.accounts.addInvitation(inv);
+      for (const old of replaced) {
+        this.repos.audit.record({ action: 'invitation.withdrawn', actor: by, detail: { invitation: old.id, role: old.role, hub: old.hubId, replacedBy: created.id } }, now);
+      }
+      // Who will use it is not known yet: the entry names the invitation, its role and hub.
+      this.repos.audit.record({ action: 'organiser.invited', actor: by, detail: { invitation: created.id, role: created.role, hub: created.hubId } }, now);
       enqueue(
         this.db,
         {
@@ -154,13 +165,18 @@ export class AccountService {
     })();
   }
 
-  withdrawInvitation(actor: Actor, id: number): void {
+  withdrawInvitation(actor: Actor, id: number, by: AuditActor): void {
     assertCanGlobal(actor, 'organisers.manage');
-    if (!this.repos.accounts.withdrawInvitation(id, this.clock.now())) throw notFound('invitation');
+    this.db.transaction(() => {
+      const now = this.clock.now();
+      const inv = this.repos.accounts.invitation(id);
+      if (!inv || !this.repos.accounts.withdrawInvitation(id, now)) throw notFound('invitation');
+      this.repos.audit.record({ action: 'invitation.withdrawn', actor: by, detail: { invitation: inv.id, role: inv.role, hub: inv.hubId } }, now);
+    })();
   }
 
   /** Changes a person's role and hub; the last active administrator stays one. */
-  changeRole(actor: Actor, organiserId: number, input: { role?: string; hubId?: string }): Organiser {
+  changeRole(actor: Actor, organiserId: number, input: { role?: string; hubId?: string }, by: AuditActor): Organiser {
     assertCanGlobal(actor, 'organisers.manage');
     const target = this.repos.organisers.get(organiserId);
     if (!target) throw notFound('organiser');
@@ -172,13 +188,25 @@ export class AccountService {
       if (target.role === 'admin' && role === 'hub' && !target.disabled && this.repos.organisers.activeAdminCount() <= 1) {
         throw new AppError('last_admin', 'the last active administrator stays an administrator', 409, 'role');
       }
-      this.repos.organisers.setRole(target.id, role ?? 'hub', hub?.id ?? null);
+      const after = { role: role ?? 'hub', hubId: hub?.id ?? null };
+      this.repos.organisers.setRole(target.id, after.role, after.hubId);
+      if (after.role !== target.role || after.hubId !== target.hubId) {
+        this.repos.audit.record(
+          {
+            action: 'organiser.changed',
+            actor: by,
+            subject: { type: 'organiser', id: target.id },
+            detail: { roleBefore: target.role, hubBefore: target.hubId, roleAfter: after.role, hubAfter: after.hubId },
+          },
+          this.clock.now(),
+        );
+      }
       return this.repos.organisers.get(target.id) ?? target;
     })();
   }
 
   /** Deactivates an account: its login sessions end and its API tokens are revoked. */
-  deactivate(actor: Actor & { id: number }, organiserId: number): void {
+  deactivate(actor: Actor & { id: number }, organiserId: number, by: AuditActor): void {
     assertCanGlobal(actor, 'organisers.manage');
     const target = this.repos.organisers.get(organiserId);
     if (!target) throw notFound('organiser');
@@ -193,13 +221,19 @@ export class AccountService {
       this.repos.organisers.endLogins(target.id);
       this.repos.organisers.revokeAllTokens(target.id, now);
       this.repos.accounts.voidResetsOf(target.id, now);
+      this.repos.audit.record({ action: 'organiser.deactivated', actor: by, subject: { type: 'organiser', id: target.id } }, now);
     })();
   }
 
-  reactivate(actor: Actor, organiserId: number): void {
+  reactivate(actor: Actor, organiserId: number, by: AuditActor): void {
     assertCanGlobal(actor, 'organisers.manage');
-    if (!this.repos.organisers.get(organiserId)) throw notFound('organiser');
-    this.repos.organisers.setDisabled(organiserId, null);
+    const target = this.repos.organisers.get(organiserId);
+    if (!target) throw notFound('organiser');
+    if (!target.disabled) return;
+    this.db.transaction(() => {
+      this.repos.organisers.setDisabled(target.id, null);
+      this.repos.audit.record({ action: 'organiser.reactivated', actor: by, subject: { type: 'organiser', id: target.id } }, this.clock.now());
+    })();
   }
 
   // ---------------------------------------------------------------- invitation links
@@ -231,6 +265,8 @@ export class AccountService {
       const now = this.clock.now();
       const o = this.repos.organisers.insert({ email: inv.email, name: inv.name, passwordHash: hash, role: inv.role, hubId: inv.hubId, language: inv.language, zone: inv.zone }, now);
       this.repos.accounts.markInvitationUsed(inv.id, o.id, now);
+      // Made by the person themself, from the invitation.
+      this.repos.audit.record({ action: 'organiser.created', actor: organiserActor(o), subject: { type: 'organiser', id: o.id }, detail: { role: o.role, hub: o.hubId, invitation: inv.id } }, now);
       return o;
     })();
     return { organiser, sid: this.auth.startSession(organiser.id) };
@@ -250,8 +286,8 @@ export class AccountService {
     return this.repos.organisers.get(organiser.id) ?? organiser;
   }
 
-  /** Changes the password; every other login session of the organiser ends (`currentSid` stays). */
-  async changePassword(organiser: Organiser, currentSid: string | undefined, input: { current?: string; password?: string; confirm?: string }): Promise<void> {
+  /** Changes the password; every other login session of the organiser ends (`currentSid` stays). `by` is the organiser (the route's actor). */
+  async changePassword(organiser: Organiser, currentSid: string | undefined, input: { current?: string; password?: string; confirm?: string }, by: AuditActor): Promise<void> {
     const current = (input.current ?? '').slice(0, MAX_PASSWORD_LENGTH);
     if (!current || !(await this.auth.checkPassword(organiser.id, current))) {
       throw new AppError('password_wrong', 'the current password is not correct', 400, 'current');
@@ -263,7 +299,9 @@ export class AccountService {
       this.repos.organisers.updatePassword(organiser.id, hash);
       if (currentSid) this.repos.organisers.endLogins(organiser.id, this.auth.sessionHash(currentSid));
       else this.repos.organisers.endLogins(organiser.id);
-      this.repos.accounts.voidResetsOf(organiser.id, this.clock.now());
+      const now = this.clock.now();
+      this.repos.accounts.voidResetsOf(organiser.id, now);
+      this.repos.audit.record({ action: 'password.changed', actor: by, subject: { type: 'organiser', id: organiser.id } }, now);
     })();
   }
 
@@ -272,6 +310,8 @@ export class AccountService {
   /**
    * A reset link for an address, if an active organiser has it and has not asked too often lately.
    * The caller answers the same way whatever happened here; nothing tells whether the address exists.
+   * When the address is an organiser's, the audit log says that a link was asked for that account
+   * (by nobody known) and whether one was sent; an address of nobody leaves no trace.
    */
   requestReset(emailTyped: string): void {
     // The token is made either way, so both answers cost about the same.
@@ -284,12 +324,22 @@ export class AccountService {
       return;
     }
     const cred = this.repos.organisers.credentials(email);
-    if (!cred || cred.organiser.disabled) return;
+    if (!cred) return;
     const o = cred.organiser;
     const now = this.clock.now();
+    const asked = (detail: { sent: boolean; reason?: 'deactivated' | 'limit' }) =>
+      this.repos.audit.record({ action: 'password.resetRequested', actor: ANONYMOUS_ACTOR, subject: { type: 'organiser', id: o.id }, detail }, now);
     this.db.transaction(() => {
-      if (this.repos.accounts.resetsAskedSince(o.id, now - 3_600_000) >= RESETS_PER_ACCOUNT_PER_HOUR) return;
+      if (o.disabled) {
+        asked({ sent: false, reason: 'deactivated' });
+        return;
+      }
+      if (this.repos.accounts.resetsAskedSince(o.id, now - 3_600_000) >= RESETS_PER_ACCOUNT_PER_HOUR) {
+        asked({ sent: false, reason: 'limit' });
+        return;
+      }
       const reset = this.repos.accounts.addReset(o.id, nonce, tokenHash, now, now + RESET_TTL_MS);
+      asked({ sent: true });
       enqueue(
         this.db,
         {
@@ -316,7 +366,10 @@ export class AccountService {
     return { ok: true, row: r };
   }
 
-  /** Sets the new password from a reset link: the link and every other unused one of the person are spent, every login session ends. */
+  /**
+   * Sets the new password from a reset link: the link and every other unused one of the person are
+   * spent, every login session ends. The audit log names the person as the actor (the link was theirs).
+   */
   async resetPassword(token: string, password: string, confirm: string): Promise<void> {
     const state = this.resetState(token);
     if (!state.ok) throw new AppError('link_closed', state.problem, 410, undefined, { problem: state.problem });
@@ -330,6 +383,8 @@ export class AccountService {
       this.repos.accounts.markResetUsed(again.row.id, now);
       this.repos.accounts.voidResetsOf(again.row.organiserId, now);
       this.repos.organisers.endLogins(again.row.organiserId);
+      const o = this.repos.organisers.get(again.row.organiserId);
+      if (o) this.repos.audit.record({ action: 'password.reset', actor: organiserActor(o), subject: { type: 'organiser', id: o.id } }, now);
     })();
   }
 
@@ -345,7 +400,8 @@ export class AccountService {
     return hub;
   }
 
-  updateHub(actor: Actor, slug: string, input: HubDetailsInput): Hub {
+  /** Changes a hub's details; the audit log says which fields changed, under the hub (its organisers see it). */
+  updateHub(actor: Actor, slug: string, input: HubDetailsInput, by: AuditActor): Hub {
     const hub = this.hubBySlug(slug);
     assertCanEditHub(actor, hub.id);
     const errs = new FieldErrors();
@@ -353,7 +409,12 @@ export class AccountService {
     if (!name) errs.add('name', 'hub_name_required', 'give the hub a name');
     const contactEmail = errs.catch('contactEmail', () => validateEmailAddress(input.contactEmail ?? '', 'contactEmail'));
     errs.throwIfAny();
-    this.repos.hubs.updateDetails(hub.id, { name, fullName: line(input.fullName, 300) || null, coordinator: line(input.coordinator) || null, contactEmail: contactEmail ?? hub.contactEmail });
+    const details = { name, fullName: line(input.fullName, 300) || null, coordinator: line(input.coordinator) || null, contactEmail: contactEmail ?? hub.contactEmail };
+    const fields = HUB_DETAILS.filter((f) => details[f] !== hub[f]);
+    this.db.transaction(() => {
+      this.repos.hubs.updateDetails(hub.id, details);
+      if (fields.length) this.repos.audit.record({ action: 'hub.changed', actor: by, hubId: hub.id, subject: { type: 'hub', id: hub.id }, detail: { fields } }, this.clock.now());
+    })();
     return this.hubBySlug(slug);
   }
 

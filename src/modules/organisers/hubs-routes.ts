@@ -6,6 +6,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { assertCanEditHub, canEditHub } from '../../core/access/index.js';
+import { organiserActor } from '../../core/audit/index.js';
 import { t } from '../../core/i18n/index.js';
 import { Query, notTextErrors, textValues } from '../../core/render/boundary.js';
 import { langOf, render } from '../../core/render/context.js';
@@ -50,7 +51,7 @@ export default function hubRoutes(instance: FastifyInstance): void {
       const body = req.body ?? {};
       return answerForm(
         () => {
-          accounts.updateHub(o, hub.slug, body);
+          accounts.updateHub(o, hub.slug, body, organiserActor(o));
           req.log.info({ hubId: hub.id }, 'hub details changed');
           return reply.redirect(`/organiser/hubs/${encodeURIComponent(hub.slug)}?msg=org.saved`, 303);
         },

@@ -5,6 +5,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { assertCanGlobal } from '../../core/access/index.js';
+import { organiserActor } from '../../core/audit/index.js';
 import { t } from '../../core/i18n/index.js';
 import { ActionForm, IdParams, Query, notTextErrors, textValues } from '../../core/render/boundary.js';
 import { langOf, render } from '../../core/render/context.js';
@@ -72,7 +73,8 @@ export default function peopleRoutes(instance: FastifyInstance): void {
       const body = req.body ?? {};
       return answerForm(
         () => {
-          const inv = accounts.invite(signedInOrganiser(req), body);
+          const o = signedInOrganiser(req);
+          const inv = accounts.invite(o, body, organiserActor(o));
           req.log.info({ invitationId: inv.id }, 'organiser invited');
           return reply.redirect('/organiser/people?msg=people.invited', 303);
         },
@@ -82,7 +84,8 @@ export default function peopleRoutes(instance: FastifyInstance): void {
     });
 
     area.post('/organiser/people/invitations/:id/withdraw', { schema: { params: IdParams, body: ActionForm } }, async (req, reply) => {
-      accounts.withdrawInvitation(signedInOrganiser(req), Number(req.params.id));
+      const o = signedInOrganiser(req);
+      accounts.withdrawInvitation(o, Number(req.params.id), organiserActor(o));
       return reply.redirect('/organiser/people?msg=people.withdrawn', 303);
     });
 
@@ -93,7 +96,8 @@ export default function peopleRoutes(instance: FastifyInstance): void {
       const body = req.body ?? {};
       return answerForm(
         () => {
-          accounts.changeRole(signedInOrganiser(req), id, body);
+          const o = signedInOrganiser(req);
+          accounts.changeRole(o, id, body, organiserActor(o));
           req.log.info({ organiserId: id }, 'organiser role changed');
           return reply.redirect('/organiser/people?msg=people.roleSaved', 303);
         },
@@ -106,7 +110,8 @@ export default function peopleRoutes(instance: FastifyInstance): void {
       const id = Number(req.params.id);
       return answerForm(
         () => {
-          accounts.deactivate(signedInOrganiser(req), id);
+          const o = signedInOrganiser(req);
+          accounts.deactivate(o, id, organiserActor(o));
           req.log.info({ organiserId: id }, 'organiser deactivated');
           return reply.redirect('/organiser/people?msg=people.deactivatedMsg', 303);
         },
@@ -117,7 +122,8 @@ export default function peopleRoutes(instance: FastifyInstance): void {
 
     area.post('/organiser/people/:id/reactivate', { schema: { params: IdParams, body: ActionForm } }, async (req, reply) => {
       const id = Number(req.params.id);
-      accounts.reactivate(signedInOrganiser(req), id);
+      const o = signedInOrganiser(req);
+      accounts.reactivate(o, id, organiserActor(o));
       req.log.info({ organiserId: id }, 'organiser reactivated');
       return reply.redirect('/organiser/people?msg=people.reactivatedMsg', 303);
     });

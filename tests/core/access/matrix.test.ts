@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { organiserActor } from '../../../src/core/audit/index.js';
 import type { HttpResponse } from '../../helpers/http.js';
 import { hiddenFrom, makeWorld, ROLES, snapshot, type AccessWorld, type Role } from './fixture.js';
 import { must } from '../../helpers/must.js';
@@ -242,7 +243,7 @@ function request(key: string, role: Role, allowed: boolean, target: 'in' | 'out'
     case 'POST /organiser/people/invitations':
       return { method: 'POST', url: '/organiser/people/invitations', form: { name: `Invited ${uniq()}`, email: `invited${n}@example.org`, role: 'hub', hubId: String(w.hubs.it), language: 'en' } };
     case 'POST /organiser/people/invitations/:id/withdraw': {
-      const inv = w.t.services.accounts.invite(w.organisers.admin, { name: `To withdraw ${uniq()}`, email: `withdraw${n}@example.org`, role: 'hub', hubId: String(w.hubs.it), language: 'en' });
+      const inv = w.t.services.accounts.invite(w.organisers.admin, { name: `To withdraw ${uniq()}`, email: `withdraw${n}@example.org`, role: 'hub', hubId: String(w.hubs.it), language: 'en' }, organiserActor(w.organisers.admin));
       return { method: 'POST', url: `/organiser/people/invitations/${inv.id}/withdraw`, form: {} };
     }
     case 'POST /organiser/people/:id':

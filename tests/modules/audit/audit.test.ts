@@ -4,8 +4,11 @@
  * failed login is there without the address typed; the filters work, dates and times are in the
  * viewer's zone; a hub organiser sees only entries about their hub's sessions and their own; no
  * registrant's address or name is ever in the table; housekeeping deletes entries past retention.
+ * What happens to organiser accounts and hubs is there too (invitations through a real SMTP sink),
+ * with no email address kept.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +19,7 @@ import { MaintenanceService } from '../../../src/modules/registrations/index.js'
 import type { Session } from '../../../src/modules/sessions/repository.js';
 import { seedDemo } from '../../../src/seed/seed-demo.js';
 import { ADMIN, Browser, GR_ORGANISER, RO_ORGANISER, makeApp, text, type TestApp } from '../../helpers/app.js';
+import { withMail, type TestMail } from '../../helpers/mail.js';
 import { must } from '../../helpers/must.js';
 import { sessionForm } from '../../helpers/sessions.js';
 
@@ -301,6 +305,256 @@ describe('each recorded action appears on the audit page with its actor', () => 
   }, 120_000);
 });
 
+describe('what happens to organiser accounts and hubs appears on the audit page with its actor, in English and Greek', () => {
+  let mail: TestMail;
+  const person = new Map<string, Browser>();
+  let invitationLink = '';
+  let invitationId = 0;
+  let resetLink = '';
+  let dimitraId = 0;
+  const GR_HUB = 'GR DigiGOV-InnoHUB';
+  const GR_PAGE = `/organiser/hubs/${GR_ORGANISER.hub}`;
+  const dimitra = () => must(person.get('dimitra'), 'Dimitra’s browser');
+
+  /** The path of the first link to `prefix` in the last message to `to`. */
+  const linkTo = (to: string, prefix: string) => {
+    const msg = must(mail.sink.messages.filter((m) => m.envelope.rcptTo.includes(to)).at(-1), `a message to ${to}`);
+    return must(new RegExp(`http://kairos\\.test(${prefix}[A-Za-z0-9_-]+)`).exec(msg.parsed.text ?? '')?.[1], `a ${prefix} link`);
+  };
+  const invitationOf = (email: string) => (t.db.prepare('SELECT id FROM organiser_invitations WHERE email = ? ORDER BY id DESC').get(email) as { id: number }).id;
+  const invite = async (form: Record<string, string>) => {
+    await admin.get('/organiser/people');
+    const res = await admin.post('/organiser/people/invitations', form);
+    expect(res.statusCode).toBe(303);
+  };
+
+  beforeAll(async () => {
+    mail = await withMail(t);
+  });
+  afterAll(async () => {
+    await mail?.close();
+  });
+
+  const cases: { action: string; el: string; code: string; actor: string; about?: () => string; run: () => Promise<void>; shows?: () => string[]; also?: () => string }[] = [
+    {
+      action: 'Organiser invited',
+      el: 'Πρόσκληση διοργανωτή',
+      code: 'organiser.invited',
+      actor: 'Admin',
+      shows: () => [`organiser of ${GR_HUB}`, `Invitation ${invitationId}`],
+      run: async () => {
+        await invite({ name: 'Dimitra Kosta', email: 'dimitra@example.gr', role: 'hub', hubId: String(hubId(GR_ORGANISER.hub)), language: 'el' });
+        await mail.drain();
+        invitationLink = linkTo('dimitra@example.gr', '/invitations/');
+        invitationId = invitationOf('dimitra@example.gr');
+      },
+    },
+    {
+      action: 'Invitation withdrawn',
+      el: 'Ανάκληση πρόσκλησης',
+      code: 'invitation.withdrawn',
+      actor: 'Admin',
+      shows: () => ['administrator', `Invitation ${invitationOf('late@example.org')}`],
+      run: async () => {
+        await invite({ name: 'Late Person', email: 'late@example.org', role: 'admin', hubId: '', language: 'en' });
+        await admin.get('/organiser/people');
+        expect((await admin.post(`/organiser/people/invitations/${invitationOf('late@example.org')}/withdraw`, {})).statusCode).toBe(303);
+      },
+    },
+    {
+      action: 'Invitation withdrawn',
+      el: 'Ανάκληση πρόσκλησης',
+      code: 'invitation.withdrawn',
+      actor: 'Admin',
+      // Inviting the same address again replaces the open invitation: the first is withdrawn, and says by which.
+      shows: () => ['organiser of DIH4Society', `Replaced by invitation ${invitationOf('nikos@example.org')}`],
+      run: async () => {
+        await invite({ name: 'Nikos', email: 'nikos@example.org', role: 'hub', hubId: String(hubId(RO_ORGANISER.hub)), language: 'en' });
+        await invite({ name: 'Nikos', email: 'nikos@example.org', role: 'hub', hubId: String(hubId(RO_ORGANISER.hub)), language: 'en' });
+      },
+    },
+    {
+      action: 'Organiser created',
+      el: 'Δημιουργία διοργανωτή',
+      code: 'organiser.created',
+      actor: 'Dimitra Kosta',
+      shows: () => [`organiser of ${GR_HUB}`, `Invitation ${invitationId}`],
+      // The command line's entry carries the computer's clock, later than this test's: the days filter leaves it out.
+      also: () => 'to=2026-01-12',
+      run: async () => {
+        const b = new Browser(t.app, { 'accept-language': 'en' });
+        await b.get(invitationLink);
+        expect((await b.post(invitationLink, { password: 'dimitra-password-1', confirm: 'dimitra-password-1' })).statusCode).toBe(303);
+        person.set('dimitra', b);
+        dimitraId = organiser('dimitra@example.gr').id;
+      },
+    },
+    {
+      action: 'Password changed',
+      el: 'Αλλαγή κωδικού πρόσβασης',
+      code: 'password.changed',
+      actor: 'Dimitra Kosta',
+      run: async () => {
+        await dimitra().get('/organiser/account');
+        const res = await dimitra().post('/organiser/account/password', { current: 'dimitra-password-1', password: 'dimitra-password-2', confirm: 'dimitra-password-2' });
+        expect(res.statusCode).toBe(303);
+      },
+    },
+    {
+      action: 'Password reset asked for',
+      el: 'Αίτημα επαναφοράς κωδικού πρόσβασης',
+      code: 'password.resetRequested',
+      actor: 'Unknown',
+      about: () => 'Dimitra Kosta',
+      shows: () => ['Link sent by email'],
+      run: async () => {
+        const visitor = new Browser(t.app, { 'accept-language': 'en' });
+        // An address of nobody leaves no entry; Dimitra's leaves one, about her account.
+        for (const email of ['nobody.here@example.net', 'dimitra@example.gr']) {
+          await visitor.get('/password/forgot');
+          expect((await visitor.post('/password/forgot', { email })).statusCode).toBe(200);
+        }
+        expect((await page(admin, 'action=password.resetRequested')).rows).toHaveLength(1);
+        await mail.drain();
+        resetLink = linkTo('dimitra@example.gr', '/password/reset/');
+      },
+    },
+    {
+      action: 'Password reset from an emailed link',
+      el: 'Επαναφορά κωδικού πρόσβασης μέσω συνδέσμου email',
+      code: 'password.reset',
+      actor: 'Dimitra Kosta',
+      run: async () => {
+        const b = new Browser(t.app, { 'accept-language': 'en' });
+        await b.get(resetLink);
+        expect((await b.post(resetLink, { password: 'dimitra-password-3', confirm: 'dimitra-password-3' })).statusCode).toBe(200);
+      },
+    },
+    {
+      action: 'Role or hub changed',
+      el: 'Αλλαγή ρόλου ή κόμβου',
+      code: 'organiser.changed',
+      actor: 'Admin',
+      about: () => 'Dimitra Kosta',
+      shows: () => [`Role: organiser of ${GR_HUB} → organiser of DIH4Society`],
+      run: async () => {
+        await admin.get('/organiser/people');
+        expect((await admin.post(`/organiser/people/${dimitraId}`, { role: 'hub', hubId: String(hubId(RO_ORGANISER.hub)) })).statusCode).toBe(303);
+      },
+    },
+    {
+      action: 'Organiser deactivated',
+      el: 'Απενεργοποίηση διοργανωτή',
+      code: 'organiser.deactivated',
+      actor: 'Admin',
+      about: () => 'Dimitra Kosta',
+      run: async () => {
+        await admin.get('/organiser/people');
+        expect((await admin.post(`/organiser/people/${dimitraId}/deactivate`, {})).statusCode).toBe(303);
+      },
+    },
+    {
+      action: 'Organiser reactivated',
+      el: 'Επανενεργοποίηση διοργανωτή',
+      code: 'organiser.reactivated',
+      actor: 'Admin',
+      about: () => 'Dimitra Kosta',
+      run: async () => {
+        await admin.get('/organiser/people');
+        expect((await admin.post(`/organiser/people/${dimitraId}/reactivate`, {})).statusCode).toBe(303);
+      },
+    },
+    {
+      action: 'Hub details changed',
+      el: 'Αλλαγή στοιχείων κόμβου',
+      code: 'hub.changed',
+      actor: 'Eleni',
+      about: () => GR_HUB,
+      shows: () => ['Changed: Coordinator, Contact email'],
+      run: async () => {
+        const hub = must(t.services.repos.hubs.getBySlug(GR_ORGANISER.hub), 'the hub');
+        await eleni.get(GR_PAGE);
+        const res = await eleni.post(GR_PAGE, { name: hub.name, fullName: hub.fullName ?? '', coordinator: 'Eleni Papadopoulou', contactEmail: 'events@digigov.example.gr' });
+        expect(res.statusCode).toBe(303);
+      },
+    },
+  ];
+
+  it.each(cases)('$action ($actor)', async (c) => {
+    await c.run();
+    const query = `action=${encodeURIComponent(c.code)}${c.also ? `&${c.also()}` : ''}`;
+    const { status, rows: list } = await page(admin, query);
+    expect(status).toBe(200);
+    const newest = must(list[0], `an entry for ${c.code}`);
+    const [, action, actor, session, about, detail] = newest;
+    expect(action).toBe(c.action);
+    expect(actor).toBe(c.actor);
+    expect(session).toBe('');
+    expect(about).toBe(c.about?.() ?? '');
+    for (const s of c.shows?.() ?? []) expect(detail).toContain(s);
+    expect(newest.join(' | ')).not.toMatch(/undefined|audit\.|hubs\.|org\./);
+    // The same entry in Greek.
+    const greek = await page(admin, `${query}&lang=el`);
+    expect(must(greek.rows[0], `the Greek entry for ${c.code}`)[1]).toBe(c.el);
+    await admin.get('/organiser/audit?lang=en');
+  }, 120_000);
+
+  it('says when a reset link asked for was not sent: the account deactivated, or asked for too often', async () => {
+    await admin.get('/organiser/people');
+    expect((await admin.post(`/organiser/people/${dimitraId}/deactivate`, {})).statusCode).toBe(303);
+    const visitor = new Browser(t.app, { 'accept-language': 'en' });
+    await visitor.get('/password/forgot');
+    expect((await visitor.post('/password/forgot', { email: 'dimitra@example.gr' })).statusCode).toBe(200);
+    await admin.get('/organiser/people');
+    expect((await admin.post(`/organiser/people/${dimitraId}/reactivate`, {})).statusCode).toBe(303);
+    // Three links an hour at most (one went already); the page's own limit per client is left aside here.
+    for (let i = 0; i < 3; i++) t.services.accounts.requestReset('dimitra@example.gr');
+    const asked = (await page(admin, 'action=password.resetRequested')).rows.map((r) => [r[2], r[4], r[5]]);
+    expect(asked).toEqual([
+      ['Unknown', 'Dimitra Kosta', 'No link sent: asked too often in the last hour'],
+      ['Unknown', 'Dimitra Kosta', 'Link sent by email'],
+      ['Unknown', 'Dimitra Kosta', 'Link sent by email'],
+      ['Unknown', 'Dimitra Kosta', 'No link sent: the account is deactivated'],
+      ['Unknown', 'Dimitra Kosta', 'Link sent by email'],
+    ]);
+  });
+
+  it('keeps no email address in the table: neither the invited, nor the typed, nor the hub’s', () => {
+    const stored = tableText();
+    expect(stored).not.toMatch(/[\w.+-]+@[\w-]+\.[\w.-]+/);
+    for (const secret of ['dimitra@example.gr', 'late@example.org', 'nikos@example.org', 'nobody.here', 'events@digigov']) expect(stored).not.toContain(secret);
+    expect(stored).toContain('"hub"');
+  });
+
+  it('shows a hub organiser the entries about their own account and their hub, not a colleague’s account nor invitations', async () => {
+    // An administrator changes the GR hub too: its organisers see that, the other hubs do not.
+    await admin.get(GR_PAGE);
+    const hub = must(t.services.repos.hubs.getBySlug(GR_ORGANISER.hub), 'the hub');
+    expect((await admin.post(GR_PAGE, { name: hub.name, fullName: '', coordinator: hub.coordinator ?? '', contactEmail: hub.contactEmail })).statusCode).toBe(303);
+    const detailsChanged = (await page(admin, 'action=hub.changed')).rows.map((r) => [r[2], r[5]]);
+    expect(detailsChanged).toEqual([
+      ['Admin', 'Changed: Full name'],
+      ['Eleni', 'Changed: Coordinator, Contact email'],
+    ]);
+
+    expect((await page(eleni, 'action=hub.changed')).rows.map((r) => r[2])).toEqual(['Admin', 'Eleni']);
+    const eleniSees = (await page(eleni)).rows;
+    expect(eleniSees.some((r) => r[2] === 'Dimitra Kosta' || r[4] === 'Dimitra Kosta')).toBe(false);
+    expect(eleniSees.some((r) => ['Organiser invited', 'Invitation withdrawn'].includes(r[1] ?? ''))).toBe(false);
+    const ro = new Browser(t.app, { 'accept-language': 'en' });
+    await ro.login(RO_ORGANISER.email, RO_ORGANISER.password);
+    expect((await page(ro, 'action=hub.changed')).rows).toEqual([]);
+
+    // Dimitra, signed in again, sees everything about her own account (and nothing about invitations).
+    const b = new Browser(t.app, { 'accept-language': 'en' });
+    expect((await b.login('dimitra@example.gr', 'dimitra-password-3')).statusCode).toBe(303);
+    const hers = (await page(b)).rows.map((r) => r[1]);
+    for (const a of ['Organiser created', 'Password changed', 'Password reset asked for', 'Password reset from an emailed link', 'Role or hub changed', 'Organiser deactivated', 'Organiser reactivated']) expect(hers).toContain(a);
+    expect(hers).not.toContain('Organiser invited');
+    expect(hers).not.toContain('Hub details changed');
+  });
+});
+
 describe('failed logins', () => {
   it('are recorded without the address typed: an organiser\'s account by the organiser, an unknown address by nothing but the time', async () => {
     t.clock.set('2026-01-12T12:10:00Z');
@@ -324,6 +578,13 @@ describe('failed logins', () => {
 });
 
 describe('the audit page', () => {
+  it('offers exactly the actions and subjects the table accepts', () => {
+    const sql = readFileSync(path.join(ROOT, 'db/013_audit.sql'), 'utf8');
+    const list = (column: string) => [...must(new RegExp(`CHECK \\(${column} IN \\(([^)]*)\\)`).exec(sql)?.[1], column).matchAll(/'([^']+)'/g)].map((m) => m[1]);
+    expect(list('action')).toEqual([...AUDIT_ACTIONS]);
+    expect(list('subject_type')).toEqual(['session', 'registration', 'organiser', 'token', 'hub']);
+  });
+
   it('never holds a registrant\'s address or name in the table', () => {
     const stored = tableText();
     for (const secret of ['maria.walkin@example.org', 'Maria Walkin', 'person.first@example.org', 'person.second@example.org', 'person.briefing@example.org', 'Person briefing']) expect(stored).not.toContain(secret);
