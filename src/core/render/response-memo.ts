@@ -34,8 +34,11 @@ declare module 'fastify' {
 interface Kept {
   stamp: string;
   headers: [string, string | number | string[]][];
-  /** The body split where the CSRF token goes (one part when the answer has no form). */
-  parts: string[];
+  /**
+   * The body as UTF-8 bytes, split where the CSRF token goes (one part when the answer has no form):
+   * encoded once, not on every answer (a page with Greek text is a two-byte string to encode).
+   */
+  parts: Buffer[];
   etag: string | undefined;
 }
 
@@ -44,6 +47,17 @@ const NOT_REPLAYED = new Set(['content-length', 'set-cookie', 'date', 'connectio
 /** Headers a 304 carries (RFC 9110 §15.4.5). */
 const NOT_MODIFIED_HEADERS = new Set(['cache-control', 'etag', 'vary', 'expires', 'content-location']);
 const MAX_KEY_LENGTH = 2048;
+
+/** The parts of a kept body joined by a visitor's CSRF token. */
+function withToken(parts: Buffer[], token: string): Buffer {
+  const between = Buffer.from(token, 'utf8');
+  const all: Buffer[] = [];
+  parts.forEach((part, i) => {
+    if (i > 0) all.push(between);
+    all.push(part);
+  });
+  return Buffer.concat(all);
+}
 
 export interface ResponseMemoOptions {
   db: DB;
@@ -80,7 +94,7 @@ export function responseMemo(app: FastifyInstance, opts: ResponseMemoOptions): {
     }
     for (const [name, value] of hit.headers) reply.header(name, value);
     rememberLanguage(req, reply);
-    return reply.code(200).send(hit.parts.length === 1 ? hit.parts[0] : hit.parts.join(reply.generateCsrf()));
+    return reply.code(200).send(hit.parts.length === 1 ? hit.parts[0] : withToken(hit.parts, reply.generateCsrf()));
   };
 
   // Kept on the way out; the stand-in is replaced by this visitor's token whether kept or not.
@@ -94,7 +108,7 @@ export function responseMemo(app: FastifyInstance, opts: ResponseMemoOptions): {
     if (reply.statusCode === 200 && !/\bprivate\b/i.test(cacheControl)) {
       const headers = Object.entries(reply.getHeaders()).filter((e): e is [string, string | number | string[]] => e[1] !== undefined && !skip.has(e[0]));
       const etag = reply.getHeader('etag');
-      kept.set(p.key, { stamp: p.stamp, headers, parts, etag: typeof etag === 'string' ? etag : undefined });
+      kept.set(p.key, { stamp: p.stamp, headers, parts: parts.map((x) => Buffer.from(x, 'utf8')), etag: typeof etag === 'string' ? etag : undefined });
     }
     done(null, parts.length === 1 ? payload : parts.join(reply.generateCsrf()));
   });
