@@ -6,16 +6,10 @@
 import type { DB } from '../../core/db/open.js';
 import { perDatabase } from '../../core/db/per-db.js';
 import { mustExist } from '../../core/errors.js';
-import type { Role } from './repository.js';
+import type { Organiser, Role } from './repository.js';
 
-export interface Invitation {
-  id: number;
-  email: string;
-  name: string;
-  role: Role;
-  hubId: number | null;
-  language: string;
-  zone: string;
+/** An invitation carries what the organiser's account will be made of. */
+export interface Invitation extends Pick<Organiser, 'id' | 'email' | 'name' | 'role' | 'hubId' | 'language' | 'zone'> {
   tokenNonce: string;
   invitedBy: number | null;
   createdAt: number;

@@ -43,6 +43,25 @@ function footer(lang: string): string[] {
   return [t(lang, 'account.email.footer')];
 }
 
+/** A personal link by email: what it is for, the button, until when it works (in the recipient's zone), a note. */
+function linkEmail(ctx: RenderContext<unknown>, token: string, m: { subject: string; intro: string; href: string; button: string; expiresAt: number; note: string }): RenderedEmail {
+  const lang = ctx.row.language;
+  const { html, text } = renderLayout({
+    lang,
+    subject: m.subject,
+    greeting: greeting(lang, ctx.row.recipient_name),
+    blocks: [
+      { type: 'paragraph', text: m.intro },
+      { type: 'button', href: m.href, label: m.button },
+      { type: 'paragraph', text: t(lang, 'account.email.expires', { time: formatInZone(m.expiresAt, ctx.row.zone, lang) }) },
+      { type: 'paragraph', text: m.note },
+    ],
+    signoff: t(lang, 'email.signoff'),
+    footer: footer(lang),
+  });
+  return { subject: m.subject, text, html, personalTokens: [token] };
+}
+
 const invitationRenderer: EmailRenderer<InvitationPayload> = (ctx) => {
   const r = reposOf(ctx.db);
   const inv = r.accounts.invitation(Number(ctx.payload?.invitationId));
@@ -54,21 +73,14 @@ const invitationRenderer: EmailRenderer<InvitationPayload> = (ctx) => {
   const lang = ctx.row.language;
   const hub = inv.hubId === null ? undefined : r.hubs.get(inv.hubId);
   const role = hub ? t(lang, 'org.role.hub', { hub: hub.name }) : t(lang, 'org.role.admin');
-  const subject = t(lang, 'account.email.invite.subject');
-  const { html, text } = renderLayout({
-    lang,
-    subject,
-    greeting: greeting(lang, ctx.row.recipient_name),
-    blocks: [
-      { type: 'paragraph', text: t(lang, 'account.email.invite.intro', { role }) },
-      { type: 'button', href: invitationUrl(ctx.config.publicUrl, token), label: t(lang, 'account.email.invite.button') },
-      { type: 'paragraph', text: t(lang, 'account.email.expires', { time: formatInZone(inv.expiresAt, ctx.row.zone, lang) }) },
-      { type: 'paragraph', text: t(lang, 'account.email.invite.once') },
-    ],
-    signoff: t(lang, 'email.signoff'),
-    footer: footer(lang),
+  return linkEmail(ctx, token, {
+    subject: t(lang, 'account.email.invite.subject'),
+    intro: t(lang, 'account.email.invite.intro', { role }),
+    href: invitationUrl(ctx.config.publicUrl, token),
+    button: t(lang, 'account.email.invite.button'),
+    expiresAt: inv.expiresAt,
+    note: t(lang, 'account.email.invite.once'),
   });
-  return { subject, text, html, personalTokens: [token] } satisfies RenderedEmail;
 };
 
 const resetRenderer: EmailRenderer<PasswordResetPayload> = (ctx) => {
@@ -81,21 +93,14 @@ const resetRenderer: EmailRenderer<PasswordResetPayload> = (ctx) => {
   if (reset.expiresAt <= ctx.clock.now()) return { withdraw: 'reset link expired' };
   const token = tokenFor(ctx, 'password-reset', reset.tokenNonce, (h) => r.accounts.resetByTokenHash(h)?.id === reset.id);
   const lang = ctx.row.language;
-  const subject = t(lang, 'account.email.reset.subject');
-  const { html, text } = renderLayout({
-    lang,
-    subject,
-    greeting: greeting(lang, ctx.row.recipient_name),
-    blocks: [
-      { type: 'paragraph', text: t(lang, 'account.email.reset.intro') },
-      { type: 'button', href: resetUrl(ctx.config.publicUrl, token), label: t(lang, 'account.email.reset.button') },
-      { type: 'paragraph', text: t(lang, 'account.email.expires', { time: formatInZone(reset.expiresAt, ctx.row.zone, lang) }) },
-      { type: 'paragraph', text: t(lang, 'account.email.reset.ignore') },
-    ],
-    signoff: t(lang, 'email.signoff'),
-    footer: footer(lang),
+  return linkEmail(ctx, token, {
+    subject: t(lang, 'account.email.reset.subject'),
+    intro: t(lang, 'account.email.reset.intro'),
+    href: resetUrl(ctx.config.publicUrl, token),
+    button: t(lang, 'account.email.reset.button'),
+    expiresAt: reset.expiresAt,
+    note: t(lang, 'account.email.reset.ignore'),
   });
-  return { subject, text, html, personalTokens: [token] } satisfies RenderedEmail;
 };
 
 export function registerAccountEmailKinds(registry: EmailKindRegistry): void {
