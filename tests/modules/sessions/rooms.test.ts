@@ -14,6 +14,7 @@ import { withMail, type TestMail } from '../../helpers/mail.js';
 import { must } from '../../helpers/must.js';
 import { sessionForm } from '../../helpers/sessions.js';
 import type { Session } from '../../../src/modules/sessions/repository.js';
+import { ConfigError, loadConfig } from '../../../src/core/config.js';
 
 const JITSI = 'https://meet.jitsi-test.example';
 const APP_ID = 'kairos-test';
@@ -222,5 +223,29 @@ describe('a pasted meeting address', () => {
     expect(refused.statusCode).toBe(400);
     expect(fieldsOf(refused)).toContain('roomKind');
     expect(t.services.repos.sessions.list().length).toBe(before);
+  });
+});
+
+describe('the Jitsi settings', () => {
+  const load = (env: Record<string, string>) => loadConfig(env, '/nonexistent/.env');
+
+  it('take an https server, without its trailing slash; an app needs both its id and secret', () => {
+    expect(load({}).jitsiBaseUrl).toBeUndefined();
+    expect(load({ JITSI_BASE_URL: 'https://meet.example.org/' }).jitsiBaseUrl).toBe('https://meet.example.org');
+    expect(load({ JITSI_BASE_URL: 'https://meet.example.org', JITSI_APP_ID: 'kairos', JITSI_APP_SECRET: SECRET }).jitsiApp).toEqual({ id: 'kairos', secret: SECRET });
+  });
+
+  it.each([
+    ['JITSI_BASE_URL', { JITSI_BASE_URL: 'http://meet.example.org' }],
+    ['JITSI_BASE_URL', { JITSI_BASE_URL: 'javascript:alert(1)' }],
+    ['JITSI_BASE_URL', { JITSI_BASE_URL: 'https://user:pass@meet.example.org' }],
+    ['JITSI_BASE_URL', { JITSI_BASE_URL: 'meet.example.org' }],
+    ['JITSI_APP_SECRET', { JITSI_BASE_URL: 'https://meet.example.org', JITSI_APP_ID: 'kairos' }],
+    ['JITSI_APP_ID', { JITSI_BASE_URL: 'https://meet.example.org', JITSI_APP_SECRET: SECRET }],
+    ['JITSI_APP_ID', { JITSI_APP_ID: 'kairos', JITSI_APP_SECRET: SECRET }],
+    ['JITSI_APP_SECRET', { JITSI_BASE_URL: 'https://meet.example.org', JITSI_APP_ID: 'kairos', JITSI_APP_SECRET: 'short' }],
+  ])('stop the start naming %s when wrong', (variable, env) => {
+    expect(() => load(env)).toThrow(ConfigError);
+    expect(() => load(env)).toThrow(`Invalid configuration: ${variable}:`);
   });
 });
