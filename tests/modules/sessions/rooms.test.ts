@@ -146,8 +146,22 @@ describe('a Jitsi room named by Kairos', () => {
     await expect(jwtVerify(jwt, new TextEncoder().encode('another-secret-0123456789'))).rejects.toThrow();
   });
 
-  it('gives each session of a repeat its own room', async () => {
+  it('keeps the choice and what was typed when a pasted address is refused', async () => {
     await admin.login(ADMIN.email, ADMIN.password); // the clock moved on: a new login session
+    await admin.get('/organiser/sessions/new');
+    const before = t.services.repos.sessions.list().length;
+    const res = await admin.post('/organiser/sessions', sessionForm(t, { title: 'Kept as typed', roomKind: 'url', joinUrl: 'http://zoom.us/j/1' }));
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('<p class="error" id="f-joinUrl-error">Give an address starting with https://</p>');
+    expect(res.body).toContain('href="#f-joinUrl"');
+    expect(res.body).toContain('value="http://zoom.us/j/1"');
+    expect(res.body).toMatch(/id="f-roomKind-url" name="roomKind" value="url" checked/);
+    expect(res.body).not.toMatch(/id="f-roomKind-jitsi"[^>]* checked/);
+    expect(res.body).not.toContain('undefined');
+    expect(t.services.repos.sessions.list().length).toBe(before);
+  });
+
+  it('gives each session of a repeat its own room', async () => {
     const res = await admin.post('/organiser/sessions', sessionForm(t, { roomKind: 'jitsi', joinUrl: '', date: '2026-04-06', repeatFrequency: 'weekly', repeatInterval: '1', repeatCount: '3' }));
     expect(res.statusCode, text(res.body)).toBe(303);
     const seriesId = Number(must(/\/organiser\/series\/(\d+)/.exec(String(res.headers.location))?.[1], 'the series'));
