@@ -77,6 +77,13 @@ export interface Config {
   inboundSmtpHost: string;
   /** The largest inbound message accepted (SMTP and the inbound API), in bytes. */
   inboundMaxBytes: number;
+  /**
+   * The Jitsi Meet server on which Kairos names meeting rooms (JITSI_BASE_URL, https, no trailing
+   * slash); undefined: sessions only take a pasted meeting address.
+   */
+  jitsiBaseUrl: string | undefined;
+  /** A secured Jitsi server's app id and secret (JITSI_APP_ID, JITSI_APP_SECRET): join redirects then carry a signed JWT. */
+  jitsiApp: { id: string; secret: string } | undefined;
 }
 
 /** An address `local@domain`, lower-cased, with no `+` in the local part (the token goes after it). */
@@ -157,6 +164,34 @@ function trustProxy(env: Record<string, string | undefined>): boolean | number |
   return list;
 }
 
+/** JITSI_BASE_URL: an https address with a host, no user name, password, query or fragment; kept without its trailing slash. */
+function jitsiBaseUrl(env: Record<string, string | undefined>): string | undefined {
+  const raw = (env.JITSI_BASE_URL ?? '').trim();
+  if (raw === '') return undefined;
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new ConfigError('JITSI_BASE_URL', `must be an https address like https://meet.jit.si, got "${raw}"`);
+  }
+  if (u.protocol !== 'https:' || !u.hostname || u.username || u.password || u.search || u.hash) {
+    throw new ConfigError('JITSI_BASE_URL', `must be an https address like https://meet.jit.si (no user name, password, query or fragment), got "${raw}"`);
+  }
+  return `${u.origin}${u.pathname}`.replace(/\/+$/, '');
+}
+
+function jitsiApp(env: Record<string, string | undefined>, base: string | undefined): { id: string; secret: string } | undefined {
+  const id = (env.JITSI_APP_ID ?? '').trim();
+  const secret = env.JITSI_APP_SECRET ?? '';
+  if (id === '' && secret === '') return undefined;
+  if (id === '') throw new ConfigError('JITSI_APP_ID', 'must be set together with JITSI_APP_SECRET');
+  if (secret === '') throw new ConfigError('JITSI_APP_SECRET', 'must be set together with JITSI_APP_ID');
+  if (!base) throw new ConfigError('JITSI_APP_ID', 'needs JITSI_BASE_URL (the server the tokens are for)');
+  if (!/^[A-Za-z0-9._-]{1,100}$/.test(id)) throw new ConfigError('JITSI_APP_ID', `must be letters, digits, . _ - (at most 100), got "${id}"`);
+  if (secret.length < 16) throw new ConfigError('JITSI_APP_SECRET', 'must be at least 16 characters');
+  return { id, secret };
+}
+
 /** Typed configuration from the environment (and an optional .env), validated: a bad value stops the start. */
 export function loadConfig(envIn: Record<string, string | undefined> = process.env, dotEnvFile = path.join(ROOT, '.env')): Config {
   const env = { ...readDotEnv(dotEnvFile), ...envIn };
@@ -206,6 +241,7 @@ export function loadConfig(envIn: Record<string, string | undefined> = process.e
   if (inboundSmtpPort !== undefined && !replyAddress) throw new ConfigError('INBOUND_SMTP_PORT', 'needs REPLY_ADDRESS (the listener accepts mail only for the reply and bounce addresses)');
   const inboundSmtpHost = (env.INBOUND_SMTP_HOST || '127.0.0.1').trim();
   if (!isIP(inboundSmtpHost) && !/^[A-Za-z0-9.-]{1,253}$/.test(inboundSmtpHost)) throw new ConfigError('INBOUND_SMTP_HOST', `must be an IP address or a host name, got "${inboundSmtpHost}"`);
+  const jitsi = jitsiBaseUrl(env);
   return {
     host,
     port,
@@ -237,5 +273,7 @@ export function loadConfig(envIn: Record<string, string | undefined> = process.e
     inboundSmtpPort,
     inboundSmtpHost,
     inboundMaxBytes: int(env, 'INBOUND_MAX_BYTES', 1_048_576, 1024, 64 * 1_048_576),
+    jitsiBaseUrl: jitsi,
+    jitsiApp: jitsiApp(env, jitsi),
   };
 }

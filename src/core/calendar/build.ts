@@ -11,6 +11,8 @@
  *  - the METHOD and X-PUBLISHED-TTL lines `ics` always adds are replaced by the ones wanted (a
  *    feed also gets RFC 7986's REFRESH-INTERVAL with the same duration);
  *    X-WR-CALNAME is written here with proper TEXT escaping (`ics` does not escape it);
+ *  - a personal invite's meeting room also goes in RFC 7986's CONFERENCE, which `ics` does not
+ *    know: written here into the event after `ics` built it;
  *  - finally every line is unfolded and refolded at 75 octets with CRLF (see fold.ts).
  */
 import * as ics from 'ics';
@@ -96,7 +98,7 @@ const QUOTED_ENUM_PARAM = /;(ROLE|PARTSTAT|CUTYPE|RSVP|SCHEDULE-AGENT)="([A-Za-z
  * Turns `ics` output into the final file: header lines replaced, parameters unquoted, PRODID
  * checked, blank lines dropped, CRLF everywhere, folded at 75 octets.
  */
-function finish(raw: string, header: { method?: string; extra?: string[] }): string {
+function finish(raw: string, header: { method?: string; extra?: string[]; eventExtra?: string[] }): string {
   const lines = logicalLines(raw);
   const out: string[] = [];
   let inHeader = true; // between BEGIN:VCALENDAR and the first component
@@ -104,6 +106,8 @@ function finish(raw: string, header: { method?: string; extra?: string[] }): str
     if (inHeader && /^BEGIN:(?!VCALENDAR$)/i.test(line)) inHeader = false;
     if (inHeader && /^END:VCALENDAR$/i.test(line)) inHeader = false;
     if (inHeader && REPLACED_HEADER.test(line)) continue;
+    // Properties `ics` cannot write go at the end of the (single) event.
+    if (header.eventExtra?.length && /^END:VEVENT$/i.test(line)) out.push(...header.eventExtra);
     if (/^(ATTENDEE|ORGANIZER)[;:]/i.test(line)) {
       out.push(line.replace(QUOTED_ENUM_PARAM, ';$1=$2'));
     } else {
@@ -162,7 +166,18 @@ export function buildInvite(ev: CalendarEvent, attendee: CalendarPerson, opts: I
   // A cancellation asks for no reply; a request asks for one only when replies are heard (replyTo).
   attrs.attendees = [cancel ? { ...recipient, role: 'REQ-PARTICIPANT' } : { ...recipient, rsvp: Boolean(replyTo), partstat: 'NEEDS-ACTION', role: 'REQ-PARTICIPANT' }];
   if (joinUrl) attrs.location = joinUrl;
-  return finish(runIcs([attrs], { productId: PRODID, method: opts.method }), { method: opts.method });
+  const eventExtra = joinUrl && attrs.url === joinUrl ? [conferenceLine(joinUrl, calendarStrings(ev.language).join)] : [];
+  return finish(runIcs([attrs], { productId: PRODID, method: opts.method }), { method: opts.method, eventExtra });
+}
+
+/**
+ * RFC 7986 CONFERENCE: the meeting room as a URI that calendar clients offer as "Join". The label
+ * is a parameter value: cleaned of `"` (cleanParam), and quoted when it holds `:`, `;` or `,`.
+ */
+function conferenceLine(url: string, label: string): string {
+  const text = cleanParam(label);
+  const param = /[:;,]/.test(text) ? `"${text}"` : text;
+  return `CONFERENCE;VALUE=URI;FEATURE=AUDIO,VIDEO${param ? `;LABEL=${param}` : ''}:${url}`;
 }
 
 /** "PT1H", "PT1H30M", "P1D" — written here because `ics`'s duration writer emits "P1DT". */

@@ -5,7 +5,8 @@ import type { Organiser } from '../organisers/index.js';
 import type { Session } from '../sessions/index.js';
 import { can } from '../../core/access/index.js';
 import { tokenActor } from '../../core/audit/index.js';
-import { tentativeLabel } from '../sessions/index.js';
+import { roomProvider, tentativeLabel } from '../sessions/index.js';
+import type { SessionInput } from '../sessions/index.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { formatDurationMinutes, placeTimes, toIsoInZone, toIsoUtc } from '../../core/time/index.js';
 import { HubSchema, SessionSchema, SessionBody, SessionCreateBody, SessionCreatedSchema, EditScopeQuery, ErrorSchema, IdParams, SessionListQuery, DEFAULT_LIMIT, decodeCursor, encodeCursor } from './schemas.js';
@@ -21,8 +22,21 @@ export function hubJson(h: Hub) {
   return { id: h.id, slug: h.slug, name: h.name, country: h.country, countryCode: h.countryCode, zone: h.zone, language: h.language };
 }
 
+/** A session's meeting room as the API reports it (only where it reports `joinUrl`). */
+function roomJson(s: Session, jitsiBaseUrl: string | undefined) {
+  const provider = s.roomKind === 'jitsi' ? 'jitsi' : roomProvider(s.joinUrl, jitsiBaseUrl);
+  return { kind: s.roomKind, url: s.joinUrl, ...(s.jitsiRoom ? { jitsiRoom: s.jitsiRoom } : {}), ...(provider ? { provider } : {}) };
+}
+
+/** The API's `room` as the service's input: `room` wins over the older `joinUrl`. */
+function roomInput<T extends { room?: { kind: 'url'; url: string } | { kind: 'jitsi' }; joinUrl?: string | null }>(body: T): Omit<T, 'room'> & SessionInput {
+  const { room, ...rest } = body;
+  if (!room) return rest;
+  return room.kind === 'url' ? { ...rest, roomKind: 'url', joinUrl: room.url } : { ...rest, roomKind: 'jitsi' };
+}
+
 /** A session as the API reports it: its wall time and zone (the truth), its UTC instant, and the local time per country. */
-export function sessionJson(s: Session, opts: { withJoinUrl?: boolean } = {}) {
+export function sessionJson(s: Session, opts: { withJoinUrl?: boolean; jitsiBaseUrl?: string } = {}) {
   const { startUtc } = s;
   return {
     id: s.id,
@@ -45,7 +59,7 @@ export function sessionJson(s: Session, opts: { withJoinUrl?: boolean } = {}) {
     sequence: s.sequence,
     calendarUid: s.calendarUid,
     reminderOffsets: s.reminderOffsets.map(formatDurationMinutes),
-    ...(opts.withJoinUrl ? { joinUrl: s.joinUrl } : {}),
+    ...(opts.withJoinUrl ? { joinUrl: s.joinUrl, room: roomJson(s, opts.jitsiBaseUrl) } : {}),
     places:
       startUtc === null
         ? []
@@ -69,6 +83,7 @@ export default function apiRoutes(instance: FastifyInstance): void {
   const fastify = instance.withTypeProvider<TypeBoxTypeProvider>();
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { sessions, auth } = app.services;
+  const jitsiBaseUrl = app.config.jitsiBaseUrl;
 
   // Requests with a body must be JSON (a browser form from another site cannot send that without
   // CORS): the app's body-type hook (core/render/boundary.ts) refuses anything else with 415.
@@ -141,7 +156,7 @@ export default function apiRoutes(instance: FastifyInstance): void {
         next.set('cursor', cursor);
         reply.header('Link', `</api/v1/sessions?${next.toString()}>; rel="next"`).header('X-Next-Cursor', cursor);
       }
-      return page.items.map((s) => sessionJson(s, { withJoinUrl: !!o && can(o, 'session.read', s) }));
+      return page.items.map((s) => sessionJson(s, { jitsiBaseUrl, withJoinUrl: !!o && can(o, 'session.read', s) }));
     },
   );
 
@@ -150,7 +165,7 @@ export default function apiRoutes(instance: FastifyInstance): void {
     const o = optionalCaller(req);
     // Only the public materials, the same for every caller.
     const materials = app.services.materials.publicOf(s.id).map((m) => ({ kind: m.kind, title: m.title, url: m.url }));
-    return { ...sessionJson(s, { withJoinUrl: !!o && can(o, 'session.read', s) }), ...(materials.length ? { materials } : {}) };
+    return { ...sessionJson(s, { jitsiBaseUrl, withJoinUrl: !!o && can(o, 'session.read', s) }), ...(materials.length ? { materials } : {}) };
   });
 
   app.post(
@@ -167,7 +182,8 @@ export default function apiRoutes(instance: FastifyInstance): void {
       },
     },
     async (req, reply) => {
-      const { repeat, ...input } = req.body;
+      const { repeat, ...body } = req.body;
+      const input = roomInput(body);
       if (repeat) {
         const made = sessions.createRepeating(input, repeat, caller(req), byToken(req));
         const [first] = made.sessions;
@@ -175,10 +191,10 @@ export default function apiRoutes(instance: FastifyInstance): void {
         return reply
           .code(201)
           .header('Location', `/api/v1/sessions/${first.id}`)
-          .send({ ...sessionJson(first, { withJoinUrl: true }), repeat: { seriesId: made.series.id, sessions: made.sessions.map((s) => sessionJson(s, { withJoinUrl: true })) } });
+          .send({ ...sessionJson(first, { jitsiBaseUrl, withJoinUrl: true }), repeat: { seriesId: made.series.id, sessions: made.sessions.map((s) => sessionJson(s, { jitsiBaseUrl, withJoinUrl: true })) } });
       }
       const s = sessions.create(input, caller(req), byToken(req));
-      return reply.code(201).header('Location', `/api/v1/sessions/${s.id}`).send(sessionJson(s, { withJoinUrl: true }));
+      return reply.code(201).header('Location', `/api/v1/sessions/${s.id}`).send(sessionJson(s, { jitsiBaseUrl, withJoinUrl: true }));
     },
   );
 
@@ -197,9 +213,9 @@ export default function apiRoutes(instance: FastifyInstance): void {
       },
     },
     (req) => {
-      const [s] = sessions.updateScoped(req.params.id, req.body, caller(req), req.query.scope ?? 'this', byToken(req));
+      const [s] = sessions.updateScoped(req.params.id, roomInput(req.body), caller(req), req.query.scope ?? 'this', byToken(req));
       if (!s) throw new Error('an edit changed no session');
-      return sessionJson(s, { withJoinUrl: true });
+      return sessionJson(s, { jitsiBaseUrl, withJoinUrl: true });
     },
   );
 
@@ -209,7 +225,7 @@ export default function apiRoutes(instance: FastifyInstance): void {
       preHandler: requireToken,
       schema: { tags: ['sessions'], summary: 'Cancel a session', security: [{ bearer: [] }], params: IdParams, response: { 200: SessionSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema } },
     },
-    (req) => sessionJson(sessions.cancel(req.params.id, caller(req), byToken(req)), { withJoinUrl: true }),
+    (req) => sessionJson(sessions.cancel(req.params.id, caller(req), byToken(req)), { jitsiBaseUrl, withJoinUrl: true }),
   );
 
 }

@@ -59,6 +59,17 @@ export const SessionSchema = Type.Object({
   calendarUid: Type.String(),
   reminderOffsets: Type.Array(Type.String()),
   joinUrl: Type.Optional(Type.Union([Type.Null(), Type.String()])),
+  room: Type.Optional(
+    Type.Object(
+      {
+        kind: Type.Union([Type.Literal('url'), Type.Literal('jitsi')]),
+        url: Type.Union([Type.Null(), Type.String()]),
+        jitsiRoom: Type.Optional(Type.String({ description: 'the Jitsi room Kairos named (only for kind jitsi); kept across edits' })),
+        provider: Type.Optional(Type.Union([Type.Literal('zoom'), Type.Literal('teams'), Type.Literal('webex'), Type.Literal('meet'), Type.Literal('jitsi')])),
+      },
+      { description: 'The meeting room, shown where `joinUrl` is (to callers whose token may read the session). Registrants reach it only through their personal join link.' },
+    ),
+  ),
   places: Type.Array(PlaceTimeSchema),
   materials: Type.Optional(
     Type.Array(MaterialSchema, { description: 'The public materials of the session, in their order: only in `GET /sessions/{id}`, and only when it has any (materials for registrants or attendees are never listed here).' }),
@@ -79,7 +90,20 @@ export const SessionBody = Type.Object(
     durationMinutes: Type.Optional(Type.Integer()),
     approxMonth: Type.Optional(Type.Union([Type.Null(), Type.String()])),
     approxPart: Type.Optional(Type.Union([Type.Literal('early'), Type.Literal('mid'), Type.Literal('late'), Type.Null()])),
-    joinUrl: Type.Optional(Type.Union([Type.Null(), Type.String()])),
+    joinUrl: Type.Optional(Type.Union([Type.Null(), Type.String()], { description: 'a pasted meeting address (same as `room: { kind: "url", url }`)' })),
+    room: Type.Optional(
+      Type.Union(
+        [
+          Type.Object({ kind: Type.Literal('url'), url: Type.String({ description: 'an absolute https address with no user name or password, at most 2000 characters' }) }, { additionalProperties: false }),
+          Type.Object({ kind: Type.Literal('jitsi') }, { additionalProperties: false }),
+        ],
+        {
+          description:
+            'The meeting room: a pasted address (`url`), or a Jitsi Meet room that Kairos names on its Jitsi server (`jitsi`; refused naming `roomKind` when the server has none). ' +
+            'A session keeps its Jitsi room across edits. Takes precedence over `joinUrl`; a refused address names `joinUrl`.',
+        },
+      ),
+    ),
     capacity: Type.Optional(Type.Union([Type.Null(), Type.Integer()])),
     language: Type.Optional(Type.String()),
     doubleOptIn: Type.Optional(Type.Boolean()),

@@ -21,7 +21,7 @@ export default function attendanceRoutes(instance: FastifyInstance): void {
   app.get('/join/:token', { schema: { params: JoinParams, querystring: Query({}) } }, async (req, reply) => {
     const result = attendance.join(req.params.token);
     personalPage(reply);
-    if (result.kind === 'redirect') return reply.redirect(result.url, 302);
+    if (result.kind === 'redirect') return reply.redirect(await attendance.roomAddress(result), 302);
     const lang = isLanguage(result.reg.language) ? result.reg.language : langOf(req);
     const message =
       result.kind === 'early'

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
+import { SignJWT } from 'jose';
 import type { Clock } from '../../core/clock.js';
 import type { Config } from '../../core/config.js';
 import type { DB } from '../../core/db/open.js';
@@ -19,8 +20,11 @@ type Repositories = { hubs: HubRepository; registrations: RegistrationRepository
 /** The join link opens this long before the start (and closes at the end). */
 export const JOIN_OPENS_MINUTES = 15;
 
+/** A Jitsi room token stays valid this long after the session's end (a meeting that overruns a little). */
+export const ROOM_TOKEN_GRACE_MINUTES = 30;
+
 export type JoinResult =
-  | { kind: 'redirect'; url: string; firstJoin: boolean }
+  | { kind: 'redirect'; url: string; firstJoin: boolean; session: Session; reg: Registration }
   | { kind: 'early'; session: Session; reg: Registration; opensAt: number }
   | { kind: 'ended'; session: Session; reg: Registration }
   | { kind: 'no-url'; session: Session; reg: Registration };
@@ -88,7 +92,32 @@ export class AttendanceService {
     if (now > session.endUtc) return { kind: 'ended', session, reg };
     if (!session.joinUrl) return { kind: 'no-url', session, reg };
     const firstJoin = immediate(this.db, () => this.repos.registrations.markAttended(reg.id, now, 'link', now));
-    return { kind: 'redirect', url: session.joinUrl, firstJoin };
+    return { kind: 'redirect', url: session.joinUrl, firstJoin, session, reg };
+  }
+
+  /**
+   * Where a join redirect goes: the room's address; for a Kairos-named Jitsi room on a secured
+   * server (JITSI_APP_ID and JITSI_APP_SECRET), with a JWT for this registrant (Jitsi's token
+   * format, HS256) valid until shortly after the session's end. It names the registrant by their
+   * name only, never their address.
+   */
+  async roomAddress(result: Extract<JoinResult, { kind: 'redirect' }>): Promise<string> {
+    const { session, reg } = result;
+    const app = this.config.jitsiApp;
+    if (session.roomKind !== 'jitsi' || !session.jitsiRoom || !app || session.endUtc === null) return result.url;
+    const room = new URL(result.url);
+    const now = Math.floor(this.clock.now() / 1000);
+    const jwt = await new SignJWT({ room: session.jitsiRoom, context: { user: { name: reg.name } } })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setAudience('jitsi')
+      .setIssuer(app.id)
+      .setSubject(room.hostname)
+      .setIssuedAt(now)
+      .setNotBefore(now - 60)
+      .setExpirationTime(Math.floor(session.endUtc / 1000) + ROOM_TOKEN_GRACE_MINUTES * 60)
+      .sign(new TextEncoder().encode(app.secret));
+    room.searchParams.set('jwt', jwt);
+    return room.toString();
   }
 
   /**

@@ -41,6 +41,7 @@ const FIELD_KEYS: Record<string, MessageKey> = {
   approxMonth: 'form.approxMonth',
   approxPart: 'form.approxPart',
   joinUrl: 'form.joinUrl',
+  roomKind: 'room.legend',
   capacity: 'form.capacity',
   language: 'form.language',
   doubleOptIn: 'form.doubleOptIn',

@@ -17,7 +17,8 @@ export { sessionTimes, tentativeLabel } from './present.js';
 export { sessionRepository, SessionRepository, type ListKey, type Session } from './repository.js';
 export { mayOn } from './routes.js';
 export { seriesRepository, SeriesRepository } from './series-repository.js';
-export { INVITE_FIELDS, SessionService, type SessionChange } from './service.js';
+export { INVITE_FIELDS, SessionService, type SessionChange, type SessionInput } from './service.js';
+export { roomProvider, type RoomProvider } from './rooms.js';
 export { DEMO_SETTING, DEMO_SLUG_PREFIX, demoState, removeDemo, type DemoState } from './demo.js';
 
 export default fp(

@@ -4,6 +4,7 @@ import { mustExist } from '../../core/errors.js';
 
 export type SessionStatus = 'tentative' | 'scheduled' | 'cancelled' | 'completed';
 export type ApproxPart = 'early' | 'mid' | 'late';
+export type RoomKind = 'url' | 'jitsi';
 
 export interface Session {
   id: number;
@@ -25,6 +26,10 @@ export interface Session {
   timeStated: boolean;
   approxMonth: string | null;
   approxPart: ApproxPart | null;
+  /** The meeting room: the address in joinUrl was pasted ('url'), or names a Jitsi room Kairos made ('jitsi'). */
+  roomKind: RoomKind;
+  /** The Jitsi room's name (a slug of the title and a random part), kept across edits; null for a pasted address. */
+  jitsiRoom: string | null;
   joinUrl: string | null;
   capacity: number | null;
   language: string;
@@ -38,7 +43,13 @@ export interface Session {
   cancelledAt: number | null;
 }
 
-export type SessionData = Omit<Session, 'id' | 'createdAt' | 'updatedAt' | 'cancelledAt' | 'sequence' | 'reminderOffsets'> & { sequence?: number; reminderOffsets?: number[] };
+export type SessionData = Omit<Session, 'id' | 'createdAt' | 'updatedAt' | 'cancelledAt' | 'sequence' | 'reminderOffsets' | 'roomKind' | 'jitsiRoom'> & {
+  sequence?: number;
+  reminderOffsets?: number[];
+  /** Default: a pasted address ('url', no Jitsi room). */
+  roomKind?: RoomKind;
+  jitsiRoom?: string | null;
+};
 
 interface SessionRow {
   id: number;
@@ -58,6 +69,8 @@ interface SessionRow {
   approx_month: string | null;
   approx_part: ApproxPart | null;
   join_url: string | null;
+  room_kind: RoomKind;
+  jitsi_room: string | null;
   capacity: number | null;
   language: string;
   double_opt_in: number;
@@ -131,6 +144,8 @@ const toSession = (r: SessionRow): Session => ({
   timeStated: r.time_stated === 1,
   approxMonth: r.approx_month,
   approxPart: r.approx_part,
+  roomKind: r.room_kind,
+  jitsiRoom: r.jitsi_room,
   joinUrl: r.join_url,
   capacity: r.capacity,
   language: r.language,
@@ -160,6 +175,8 @@ const params = (s: SessionData) => ({
   approxMonth: s.approxMonth,
   approxPart: s.approxPart,
   joinUrl: s.joinUrl,
+  roomKind: s.roomKind ?? 'url',
+  jitsiRoom: s.jitsiRoom ?? null,
   capacity: s.capacity,
   language: s.language,
   doubleOptIn: s.doubleOptIn ? 1 : 0,
@@ -205,17 +222,17 @@ export class SessionRepository {
     this.bySeries = db.prepare<[number], SessionRow>(`${SELECT} WHERE s.series_id = ? ORDER BY coalesce(s.start_utc, s.created_at), s.id`);
     this.insertStmt = db.prepare(
       `INSERT INTO sessions (slug, series_id, hub_id, title, description, status, start_date, start_time, zone, duration_minutes,
-         start_utc, end_utc, time_stated, approx_month, approx_part, join_url, capacity, language, double_opt_in, calendar_uid,
-         sequence, reminder_offsets, created_at, updated_at)
+         start_utc, end_utc, time_stated, approx_month, approx_part, join_url, room_kind, jitsi_room, capacity, language, double_opt_in,
+         calendar_uid, sequence, reminder_offsets, created_at, updated_at)
        VALUES (@slug, @seriesId, @hubId, @title, @description, @status, @startDate, @startTime, @zone, @durationMinutes,
-         @startUtc, @endUtc, @timeStated, @approxMonth, @approxPart, @joinUrl, @capacity, @language, @doubleOptIn, @calendarUid,
-         @sequence, @reminderOffsets, @now, @now)`,
+         @startUtc, @endUtc, @timeStated, @approxMonth, @approxPart, @joinUrl, @roomKind, @jitsiRoom, @capacity, @language, @doubleOptIn,
+         @calendarUid, @sequence, @reminderOffsets, @now, @now)`,
     );
     this.updateStmt = db.prepare(
       `UPDATE sessions SET series_id = @seriesId, hub_id = @hubId, title = @title, description = @description, status = @status,
          start_date = @startDate, start_time = @startTime, zone = @zone, duration_minutes = @durationMinutes,
          start_utc = @startUtc, end_utc = @endUtc, time_stated = @timeStated, approx_month = @approxMonth,
-         approx_part = @approxPart, join_url = @joinUrl, capacity = @capacity, language = @language,
+         approx_part = @approxPart, join_url = @joinUrl, room_kind = @roomKind, jitsi_room = @jitsiRoom, capacity = @capacity, language = @language,
          double_opt_in = @doubleOptIn, sequence = @sequence, reminder_offsets = @reminderOffsets, updated_at = @now
        WHERE id = @id`,
     );

@@ -16,6 +16,7 @@ import { ActionForm, IdParams, Query, notTextErrors, textValues } from '../../co
 import { can, canGlobal, canUseSeries } from '../../core/access/index.js';
 import { organiserActor } from '../../core/audit/index.js';
 import { demoState, removeDemo } from './demo.js';
+import { roomLabel } from './rooms.js';
 import type { Organiser } from '../organisers/index.js';
 import { PageQuery, SessionForm } from './schemas.js';
 
@@ -46,6 +47,8 @@ function formToInput(body: FormBody): SessionInput {
     approxMonth: one('approxMonth') ?? '',
     approxPart: one('approxPart') ?? '',
     joinUrl: one('joinUrl') ?? '',
+    // Sent only when the form offers the choice (a Jitsi server is configured, or the session has a Jitsi room).
+    roomKind: one('roomKind'),
     capacity: one('capacity') ?? '',
     language: one('language'),
     doubleOptIn: one('doubleOptIn') === 'on',
@@ -92,7 +95,9 @@ function sessionToForm(s: Session): Record<string, unknown> {
     durationMinutes: s.durationMinutes,
     approxMonth: s.approxMonth ?? '',
     approxPart: s.approxPart ?? '',
-    joinUrl: s.joinUrl ?? '',
+    roomKind: s.roomKind,
+    // A Jitsi room's address is Kairos's own, not a pasted one.
+    joinUrl: s.roomKind === 'url' ? s.joinUrl ?? '' : '',
     capacity: s.capacity ?? '',
     language: s.language,
     doubleOptIn: s.doubleOptIn,
@@ -152,6 +157,11 @@ export default function organiserRoutes(instance: FastifyInstance): void {
         previewZone: organiser.zone,
         inSeries,
         following: opts.session && inSeries ? sessions.followingOf(opts.session, organiser).length : 0,
+        // The meeting room choice: offered with a Jitsi server, or to keep the Jitsi room a session already has.
+        jitsi: sessions.jitsiAvailable() || opts.session?.roomKind === 'jitsi',
+        jitsiRoomUrl: opts.session?.roomKind === 'jitsi' ? opts.session.joinUrl : undefined,
+        // "Zoom room", "Jitsi Meet room"…: the kind of room the session has now.
+        roomLabel: opts.session ? roomLabel(opts.session, app.config.jitsiBaseUrl, lang) : undefined,
       },
       status,
     );

@@ -23,6 +23,7 @@ export const SessionForm = Form({
   approxMonth: opt(Text),
   approxPart: opt(Text),
   joinUrl: opt(Text),
+  roomKind: opt(Text),
   capacity: opt(Text),
   language: opt(Text),
   doubleOptIn: opt(Text),

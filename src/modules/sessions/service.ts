@@ -15,7 +15,9 @@ import type { ApproxPart, ListFilter, ListKey, ListPage, Session, SessionData, S
 import { addDays, checkDateInRange, parseDurationMinutes, validateZone, wallToInstant } from '../../core/time/index.js';
 import { daysBetween, isCalendarDate, matchesOrdinal, repeatDates, repeatInstants, type RepeatInstant, type RepeatRule } from '../../core/time/repeat.js';
 import { mergeRefusals, parseRepeat, refusalOf, wallTimeRefusal, wantsRepeat, type RepeatInput } from './repeat.js';
-import { hasControl, isHttpUrl, multiLine, singleLine, slugify, str } from '../../core/text.js';
+import { hasControl, multiLine, singleLine, slugify, str } from '../../core/text.js';
+import { ROOM_KINDS, jitsiRoomUrl, newJitsiRoom, pastedUrlRefusal } from './rooms.js';
+import type { RoomKind } from './repository.js';
 
 /** The repositories this service uses (the app builds each once per database). */
 type Repositories = { hubs: HubRepository; series: SeriesRepository; sessions: SessionRepository };
@@ -35,6 +37,8 @@ export interface SessionInput {
   approxMonth?: unknown;
   approxPart?: unknown;
   joinUrl?: unknown;
+  /** 'url' (the pasted joinUrl) or 'jitsi' (a room Kairos names); absent: as before, or 'url' when joinUrl is given. */
+  roomKind?: unknown;
   capacity?: unknown;
   language?: unknown;
   doubleOptIn?: unknown;
@@ -261,6 +265,8 @@ export class SessionService {
             seriesId: series.id,
             slug: `${slugify(plan.data.title)}-${item.date}-${randomBytes(3).toString('hex')}`,
             calendarUid: this.newCalendarUid(),
+            // Each session of a repeat gets its own Jitsi room.
+            ...(plan.data.roomKind === 'jitsi' && this.config.jitsiBaseUrl ? this.freshJitsiRoom(plan.data.title, this.config.jitsiBaseUrl) : {}),
             startDate: item.date,
             startUtc: item.startUtc,
             endUtc: item.startUtc + plan.data.durationMinutes * 60_000,
@@ -371,6 +377,11 @@ export class SessionService {
     return this.repos.sessions.insert(data, this.clock.now());
   }
 
+  private freshJitsiRoom(title: string, base: string): { jitsiRoom: string; joinUrl: string } {
+    const name = newJitsiRoom(title);
+    return { jitsiRoom: name, joinUrl: jitsiRoomUrl(base, name) };
+  }
+
   newCalendarUid(): string {
     return `session-${randomBytes(12).toString('hex')}@${new URL(this.config.publicUrl).hostname}`;
   }
@@ -468,10 +479,8 @@ export class SessionService {
       approxPart = null;
     }
 
-    // join URL
-    const joinRaw = singleLine(str(pick('joinUrl', existing?.joinUrl ?? '')));
-    const joinUrl = joinRaw || null;
-    if (joinUrl && (!isHttpUrl(joinUrl) || !joinUrl.startsWith('https://') || joinUrl.length > 2000)) errs.add('joinUrl', 'url_invalid', 'must be an https address such as https://meet.example.org/room');
+    // meeting room: a pasted address, or a Jitsi room named here and kept for the life of the session
+    const room = this.room(input, errs, title, existing);
 
     // reminder offsets
     const reminderOffsets = errs.catch('reminderOffsets', () => parseOffsets(pick('reminderOffsets', existing?.reminderOffsets ?? [1440, 60]))) ?? [];
@@ -512,13 +521,50 @@ export class SessionService {
       timeStated: existing ? existing.timeStated || (existing.startUtc !== startUtc) : true,
       approxMonth,
       approxPart,
-      joinUrl,
+      joinUrl: room.joinUrl,
+      roomKind: room.roomKind,
+      jitsiRoom: room.jitsiRoom,
       capacity,
       language,
       doubleOptIn,
       calendarUid: existing?.calendarUid ?? this.newCalendarUid(),
       reminderOffsets,
     };
+  }
+
+  /**
+   * The meeting room of `validate`. A pasted address must be https with a host and no credentials
+   * (refused beside `joinUrl`); a Jitsi room needs JITSI_BASE_URL when it is new (refused beside
+   * `roomKind`), and a session that has one keeps it (its name and address) through every edit.
+   */
+  private room(input: SessionInput, errs: FieldErrors, title: string, existing?: Session): { roomKind: RoomKind; jitsiRoom: string | null; joinUrl: string | null } {
+    const rawKind = input.roomKind !== undefined ? str(input.roomKind) : input.joinUrl !== undefined ? 'url' : existing?.roomKind ?? 'url';
+    const kind = rawKind === '' ? 'url' : (rawKind as RoomKind);
+    if (!ROOM_KINDS.includes(kind)) {
+      errs.add('roomKind', 'room_kind_invalid', 'the room is a pasted address (url) or a Jitsi room (jitsi)');
+      return { roomKind: 'url', jitsiRoom: null, joinUrl: null };
+    }
+    if (kind === 'jitsi') {
+      if (existing?.roomKind === 'jitsi' && existing.jitsiRoom) return { roomKind: 'jitsi', jitsiRoom: existing.jitsiRoom, joinUrl: existing.joinUrl };
+      const base = this.config.jitsiBaseUrl;
+      if (!base) {
+        errs.add('roomKind', 'jitsi_unavailable', 'this installation has no Jitsi server (JITSI_BASE_URL); paste a meeting address instead');
+        return { roomKind: 'url', jitsiRoom: null, joinUrl: null };
+      }
+      const name = newJitsiRoom(title);
+      return { roomKind: 'jitsi', jitsiRoom: name, joinUrl: jitsiRoomUrl(base, name) };
+    }
+    // A session leaving its Jitsi room does not take the room's address as a pasted one.
+    const fallback = existing?.roomKind === 'url' ? existing.joinUrl ?? '' : '';
+    const joinUrl = singleLine(str(input.joinUrl !== undefined ? input.joinUrl : fallback)) || null;
+    const refusal = joinUrl === null ? undefined : pastedUrlRefusal(joinUrl);
+    if (refusal) errs.add('joinUrl', refusal, 'must be an https address such as https://meet.example.org/room, at most 2000 characters, with no user name or password');
+    return { roomKind: 'url', jitsiRoom: null, joinUrl: refusal ? null : joinUrl };
+  }
+
+  /** Whether sessions may get a Jitsi room named by Kairos (JITSI_BASE_URL is set). */
+  jitsiAvailable(): boolean {
+    return this.config.jitsiBaseUrl !== undefined;
   }
 }
 
@@ -543,7 +589,7 @@ export function parseOffsets(raw: unknown): number[] {
 function diffFields(before: Session, after: SessionData): string[] {
   const keys: (keyof SessionData)[] = [
     'title', 'description', 'seriesId', 'hubId', 'status', 'startDate', 'startTime', 'zone', 'durationMinutes',
-    'startUtc', 'endUtc', 'approxMonth', 'approxPart', 'joinUrl', 'capacity', 'language', 'doubleOptIn',
+    'startUtc', 'endUtc', 'approxMonth', 'approxPart', 'joinUrl', 'roomKind', 'capacity', 'language', 'doubleOptIn',
   ];
   const changed = keys.filter((k) => before[k as keyof Session] !== after[k]);
   if (before.reminderOffsets.join(',') !== (after.reminderOffsets ?? []).join(',')) changed.push('reminderOffsets');
