@@ -11,7 +11,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Dialog, Locator, Page } from 'playwright-core';
 import { organiserActor } from '../../src/core/audit/index.js';
 import en from '../../src/core/i18n/en.js';
 import type { Session } from '../../src/modules/sessions/repository.js';
@@ -234,8 +234,9 @@ interface FormCase {
   name: string;
   role: Role;
   path: () => string;
-  /** The form, as a CSS selector inside main. */
+  /** The form, as a CSS selector inside main (one of its kind, or the first of a list with `first`). */
   form: string;
+  first?: true;
   /** What makes it wrong (nothing for a form of one button). */
   bad?: Fill;
   good: Fill;
@@ -260,8 +261,14 @@ async function submit(page: Page, form: Locator): Promise<void> {
   const button = form.locator('button[type=submit]').first();
   // Ready to take the click (visible, stable, enabled) before the page is watched for the answer.
   await button.click({ trial: true });
-  page.once('dialog', (dialog) => void dialog.accept());
-  await Promise.all([page.waitForEvent('load'), button.click()]);
+  // A form that asks "are you sure?" is answered yes; the handler lives for this one submission.
+  const accept = (dialog: Dialog) => void dialog.accept();
+  page.on('dialog', accept);
+  try {
+    await Promise.all([page.waitForEvent('load'), button.click()]);
+  } finally {
+    page.off('dialog', accept);
+  }
 }
 
 const flash = (page: Page) => page.locator('main .flash').first().innerText();
@@ -328,6 +335,14 @@ function forms(): FormCase[] {
       good: async (form) => form.locator('input[type=radio][value=yes]').first().check(),
       // The voter reads the page in the hub's language (Greek): the answers are shown as chosen.
       done: async (page) => expect(await page.locator('#vote-form input[type=radio][value=yes]').first().isChecked()).toBe(true),
+    },
+    {
+      name: 'cancellation by the registrant',
+      role: 'registrant',
+      path: () => d.manage,
+      form: 'form[action$="/cancel"]',
+      good: {},
+      done: async (page) => expect(await flash(page)).toBe(en['manage.cancelledMsg']),
     },
     // ---------------------------------------------------------------- the owning hub's organiser
     {
@@ -450,6 +465,60 @@ function forms(): FormCase[] {
       done: async (page) => expect(await page.locator('main').innerText()).toContain(en['org.tokenCreated']),
     },
     {
+      name: 'API token revoked',
+      role: 'owner',
+      path: () => '/organiser/tokens',
+      form: 'form[action$="/revoke"]',
+      first: true,
+      good: {},
+      done: async (page) => expect(await flash(page)).toBe(en['org.tokenRevoked']),
+    },
+    {
+      name: 'material moved',
+      role: 'owner',
+      path: () => `${org(d.open)}/materials`,
+      form: 'form[action$="/move"]',
+      first: true,
+      good: {},
+      done: async (page) => expect(await flash(page)).toBe(en['mat.moved']),
+    },
+    {
+      name: 'material removed',
+      role: 'owner',
+      path: () => `${org(d.open)}/materials`,
+      form: 'form[action$="/delete"]',
+      first: true,
+      good: {},
+      done: async (page) => expect(await flash(page)).toBe(en['mat.removed']),
+    },
+    {
+      name: 'question removed',
+      role: 'owner',
+      path: () => `${org(d.open)}/registrations`,
+      form: 'form[action*="/questions/"]',
+      first: true,
+      good: {},
+      done: async (page) => expect(await flash(page)).toBe(en['orgreg.questionDeleted']),
+    },
+    {
+      name: 'attendance by hand',
+      role: 'owner',
+      path: () => `${org(d.past)}/attendance`,
+      form: 'form.inline[action*="/attendance/"]',
+      first: true,
+      good: {},
+      done: async (page) => expect(await flash(page)).toBe(en['att.saved']),
+    },
+    {
+      name: 'poll slot removed',
+      role: 'owner',
+      path: () => `${org(d.tentative)}/poll`,
+      form: 'form[action*="/poll/slots/"]',
+      first: true,
+      good: {},
+      done: async (page) => expect(await flash(page)).toBe(en['poll.org.slotRemoved']),
+    },
+    {
       name: 'account',
       role: 'owner',
       path: () => '/organiser/account',
@@ -494,6 +563,15 @@ function forms(): FormCase[] {
       bad: { role: 'hub', hubId: '' },
       good: { role: 'hub', hubId: String(hubId('govtech-lab-vilnius')) },
       done: async (page) => expect(await flash(page)).toBe(en['people.roleSaved']),
+    },
+    {
+      name: 'invitation withdrawn',
+      role: 'admin',
+      path: () => '/organiser/people',
+      form: 'form[action$="/withdraw"]',
+      first: true,
+      good: {},
+      done: async (page) => expect(await flash(page)).toBe(en['people.withdrawn']),
     },
     // Last: a reset ends every login session of its person (here the co-hosting organiser's).
     {
@@ -553,8 +631,10 @@ describe('every form', () => {
         for (const v of await axeViolations(page)) found.push(`${c.name}, sent wrong: axe ${v.id} (${v.help}) at ${v.nodes.join(', ')}`);
       }
       await page.goto(base + c.path());
-      const form = page.locator(`main ${c.form}`);
-      expect(await form.count(), `${c.name}: the form is on ${c.path()}`).toBe(1);
+      const all = page.locator(`main ${c.form}`);
+      if (c.first) expect(await all.count(), `${c.name}: the form is on ${c.path()}`).toBeGreaterThan(0);
+      else expect(await all.count(), `${c.name}: the form is on ${c.path()}`).toBe(1);
+      const form = all.first();
       await fill(form, c.good);
       await submit(page, form);
       expect(await page.locator('#form-errors').count() ? await page.locator('#form-errors').innerText() : '', `${c.name}, sent right`).toBe('');
