@@ -311,18 +311,15 @@ export class AccountService {
    * A reset link for an address, if an active organiser has it and has not asked too often lately.
    * The caller answers the same way whatever happened here; nothing tells whether the address exists.
    * When the address is an organiser's, the audit log says that a link was asked for that account
-   * (by nobody known) and whether one was sent; an address of nobody leaves no trace.
+   * (by nobody known) and whether one was sent; an address of nobody leaves no trace. Something that
+   * is not an email address at all (nothing typed, say) is an AppError naming `email`: that tells
+   * nothing about any account, and the person learns that nothing was sent.
    */
   requestReset(emailTyped: string): void {
     // The token is made either way, so both answers cost about the same.
     const nonce = randomToken(16);
     const tokenHash = sha256(accountLinkToken(this.secret, 'password-reset', nonce));
-    let email: string;
-    try {
-      email = validateEmailAddress(emailTyped, 'email');
-    } catch {
-      return;
-    }
+    const email = validateEmailAddress(emailTyped, 'email');
     const cred = this.repos.organisers.credentials(email);
     if (!cred) return;
     const o = cred.organiser;

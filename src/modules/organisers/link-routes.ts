@@ -127,9 +127,17 @@ export default function linkRoutes(instance: FastifyInstance): void {
         const typed = textValues(req.body).email;
         return forgotPage(req, reply, { email: typeof typed === 'string' ? typed : '', errors: notTextErrors(langOf(req), req.validationError) }, 400);
       }
-      accounts.requestReset((req.body?.email ?? '').slice(0, 320));
-      // The same answer whether or not an account has this address.
-      return forgotPage(req, reply, { sent: true });
+      const typed = (req.body?.email ?? '').slice(0, 320);
+      return answerForm(
+        () => {
+          accounts.requestReset(typed);
+          // The same answer whether or not an account has this address.
+          return forgotPage(req, reply, { sent: true });
+        },
+        // Only something that is not an email address at all is refused, beside its field.
+        (errors, status) => forgotPage(req, reply, { email: typed, errors }, status),
+        { lang: langOf(req) },
+      );
     },
   );
 

@@ -107,6 +107,15 @@ describe('resetting a forgotten password', () => {
     expect(twice.statusCode).toBe(400);
     expect(twice.body).toContain('id="f-email-error"');
     expect(twice.body).toContain('href="#f-email"');
+    // Nothing typed, or something that is no address, is refused beside the field and never said to be sent.
+    for (const typed of ['', 'not-an-address']) {
+      await b.get('/password/forgot');
+      const refused = await b.post('/password/forgot', { email: typed });
+      expect(refused.statusCode).toBe(400);
+      expect(refused.body).toContain('href="#f-email"');
+      expect(text(refused.body)).not.toContain('If an active organiser account has this address');
+      expect(refused.body).toContain(`value="${typed}"`);
+    }
 
     await mail.drain();
     expect(mail.sink.messages.map((m) => m.envelope.rcptTo)).toEqual([[RO_ORGANISER.email]]);
