@@ -16,7 +16,7 @@ import { organiserActor } from '../../src/core/audit/index.js';
 import en from '../../src/core/i18n/en.js';
 import type { Session } from '../../src/modules/sessions/repository.js';
 import { ADMIN, GR_ORGANISER, RO_ORGANISER, makeApp, type TestApp } from '../helpers/app.js';
-import { HAS_CHROMIUM, NO_CHROMIUM_MESSAGE, axeViolations, launchChromium } from '../helpers/chromium.js';
+import { HAS_CHROMIUM, NO_CHROMIUM_MESSAGE, axeViolations, launchChromium, sidewaysOverflow } from '../helpers/chromium.js';
 import { withMail, type TestMail } from '../helpers/mail.js';
 import { must } from '../helpers/must.js';
 
@@ -173,24 +173,12 @@ async function signIn(page: Page, role: Role): Promise<void> {
 
 /** What is wrong with the page as shown: left-over values, catalogue keys, sideways scroll. */
 async function problemsOf(page: Page): Promise<string[]> {
-  const { text, overflow, culprit } = await page.evaluate(() => {
-    const root = document.documentElement;
-    const by = root.scrollWidth - root.clientWidth;
-    let culprit = '';
-    if (by > 0) {
-      let widest = 0;
-      for (const el of Array.from(document.body.querySelectorAll('*'))) {
-        const r = el.getBoundingClientRect();
-        if (r.right > root.clientWidth && r.width > widest) {
-          widest = r.width;
-          culprit = `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${typeof el.className === 'string' && el.className ? '.' + el.className.split(' ').join('.') : ''}`;
-        }
-      }
-    }
+  const { by: overflow, culprit } = await sidewaysOverflow(page);
+  const text = await page.evaluate(() => {
     // What a person reads: the visible text, and the values and labels of the controls.
     const controls = Array.from(document.querySelectorAll('input:not([type=hidden]), textarea, option, [aria-label], [title], img[alt]'))
       .map((el) => [el.getAttribute('aria-label'), el.getAttribute('title'), el.getAttribute('alt'), el.getAttribute('placeholder'), el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement ? el.value : null, el instanceof HTMLOptionElement ? el.text : null].filter(Boolean).join(' '));
-    return { text: `${document.title}\n${document.body.innerText}\n${controls.join('\n')}`, overflow: by, culprit };
+    return `${document.title}\n${document.body.innerText}\n${controls.join('\n')}`;
   });
   const found: string[] = [];
   for (const word of ['undefined', 'null', 'NaN', '[object Object]', 'Invalid DateTime']) if (new RegExp(`(^|[^\\w-])${word.replace(/[[\]]/g, '\\$&')}($|[^\\w-])`).test(text)) found.push(`shows "${word}"`);

@@ -4,9 +4,9 @@
  * and a form sent back with errors moves focus to the error summary at the top.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { ADMIN, makeApp, type TestApp } from '../helpers/app.js';
-import { HAS_CHROMIUM, launchChromium } from '../helpers/chromium.js';
+import { HAS_CHROMIUM, launchChromium, sidewaysOverflow } from '../helpers/chromium.js';
 import { newSession } from '../helpers/sessions.js';
 
 let t: TestApp;
@@ -38,25 +38,6 @@ afterAll(async () => {
   await t?.close();
 });
 
-/** How far the page scrolls sideways, in CSS pixels (0 when it fits), and the widest element that sticks out. */
-async function overflow(page: Page): Promise<{ by: number; culprit: string }> {
-  return page.evaluate(() => {
-    const root = document.documentElement;
-    const by = root.scrollWidth - root.clientWidth;
-    let culprit = '';
-    if (by > 0) {
-      let widest = 0;
-      for (const el of Array.from(document.body.querySelectorAll('*'))) {
-        const r = el.getBoundingClientRect();
-        if (r.right > root.clientWidth && r.width > widest) {
-          widest = r.width;
-          culprit = `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${el.className && typeof el.className === 'string' ? '.' + el.className.split(' ').join('.') : ''} (${Math.round(r.width)} px)`;
-        }
-      }
-    }
-    return { by, culprit };
-  });
-}
 
 describe.skipIf(!HAS_CHROMIUM)('pages that fit', () => {
   it('no page scrolls sideways at 390 px or at 1280 px, for a visitor, a registrant or an administrator', async () => {
@@ -68,7 +49,7 @@ describe.skipIf(!HAS_CHROMIUM)('pages that fit', () => {
       const page = await context.newPage();
       for (const path of publicPaths) {
         await page.goto(base + path);
-        const o = await overflow(page);
+        const o = await sidewaysOverflow(page);
         if (o.by > 0) found.push(`${width}px ${path}: ${o.by} px too wide, ${o.culprit}`);
       }
       await page.goto(`${base}/login`);
@@ -77,7 +58,7 @@ describe.skipIf(!HAS_CHROMIUM)('pages that fit', () => {
       await Promise.all([page.waitForURL(/\/organiser$/), page.click('main form[action="/login"] button[type=submit]')]);
       for (const path of organiserPaths) {
         await page.goto(base + path);
-        const o = await overflow(page);
+        const o = await sidewaysOverflow(page);
         if (o.by > 0) found.push(`${width}px ${path}: ${o.by} px too wide, ${o.culprit}`);
       }
       await context.close();

@@ -77,3 +77,23 @@ export async function axeViolations(page: Page, tags: string[] = WCAG_AA_TAGS): 
     return result.violations.map((v) => ({ id: v.id, impact: v.impact ?? null, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));
   }, tags);
 }
+
+/** How far the page scrolls sideways, in CSS pixels (0 when it fits), and the widest element that sticks out. */
+export async function sidewaysOverflow(page: Page): Promise<{ by: number; culprit: string }> {
+  return page.evaluate(() => {
+    const root = document.documentElement;
+    const by = root.scrollWidth - root.clientWidth;
+    let culprit = '';
+    if (by > 0) {
+      let widest = 0;
+      for (const el of Array.from(document.body.querySelectorAll('*'))) {
+        const r = el.getBoundingClientRect();
+        if (r.right > root.clientWidth && r.width > widest) {
+          widest = r.width;
+          culprit = `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${el.className && typeof el.className === 'string' ? '.' + el.className.split(' ').join('.') : ''} (${Math.round(r.width)} px)`;
+        }
+      }
+    }
+    return { by, culprit };
+  });
+}
