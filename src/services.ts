@@ -88,7 +88,7 @@ export function createServices({ db, clock, config }: ServiceDeps): Services {
     mail: new MailService(db, clock),
     materials: new MaterialService(db, repos, clock),
     questions: new QuestionService(repos.registrations),
-    health: new HealthService(db),
+    health: new HealthService(db, clock),
     audit: new AuditService(db, repos),
   };
 }

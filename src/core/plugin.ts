@@ -103,6 +103,8 @@ export default fp<CoreOptions>(
     // an edited template shows on the next request. @fastify/view turns Eta's cache off unless told
     // `production`, whatever Eta was given.
     const compileOnce = process.env.NODE_ENV !== 'development';
+    // No route uses `reply.locals`: declared here, so the view plugin adds no hook to every request to fill it.
+    app.decorateReply('locals', null);
     await app.register(fastifyView, {
       engine: { eta: new Eta({ views: path.join(ROOT, 'views'), autoEscape: true, cache: compileOnce }) },
       root: path.join(ROOT, 'views'),
@@ -135,10 +137,11 @@ export default fp<CoreOptions>(
     // Every answer of 5xx is logged with its request id: by the error handler for what was thrown,
     // and here for what a route answered directly (e.g. readiness).
     const serverErrorsLogged = new WeakSet<object>();
-    app.addHook('onResponse', async (req, reply) => {
+    app.addHook('onResponse', (req, reply, done) => {
       if (reply.statusCode >= 500 && !serverErrorsLogged.has(req)) {
         req.log.error({ statusCode: reply.statusCode, method: req.method, url: redactUrl(req.url) }, 'answered with a server error');
       }
+      done();
     });
 
     app.setErrorHandler(async (err: FastifyError | AppError, req, reply) => {

@@ -1,6 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
-import { SignJWT } from 'jose';
 import type { Clock } from '../../core/clock.js';
 import type { Config } from '../../core/config.js';
 import type { DB } from '../../core/db/open.js';
@@ -107,6 +106,8 @@ export class AttendanceService {
     if (session.roomKind !== 'jitsi' || !session.jitsiRoom || !app || session.endUtc === null) return result.url;
     const room = new URL(result.url);
     const now = Math.floor(this.clock.now() / 1000);
+    // Loaded on the first room token: only servers with a secured Jitsi set up ever sign one.
+    const { SignJWT } = await import('jose');
     const jwt = await new SignJWT({ room: session.jitsiRoom, context: { user: { name: reg.name } } })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setAudience('jitsi')

@@ -6,7 +6,7 @@ import fp from 'fastify-plugin';
 import routes from './routes.js';
 
 // What other modules may use.
-export { HealthService } from './service.js';
+export { HealthService, READINESS_WINDOW_MS } from './service.js';
 
 export default fp(
   async (app) => {

@@ -5,8 +5,8 @@
  * endpoint) hand the raw message here; a refused message is stored nowhere.
  */
 import { createHash } from 'node:crypto';
-import ICAL from 'ical.js';
-import { simpleParser, type ParsedMail } from 'mailparser';
+import type ICAL from 'ical.js';
+import type { ParsedMail, simpleParser as SimpleParser } from 'mailparser';
 import type { Clock } from '../../core/clock.js';
 import type { Config } from '../../core/config.js';
 import type { DB } from '../../core/db/open.js';
@@ -122,7 +122,7 @@ export class InboundService {
       if (!dsn) return this.ignore('bounce', 'not a delivery status notification');
       return this.bounce(rcpt, raw);
     }
-    if (calendar) return this.reply(rcpt.registration, calendar);
+    if (calendar) return this.reply(rcpt.registration, calendar, (await parsers()).ICAL);
     return this.other(rcpt.registration, mail, raw);
   }
 
@@ -141,7 +141,7 @@ export class InboundService {
 
   // ------------------------------------------------------------- calendar replies
 
-  private reply(reg: Registration, ics: string): InboundOutcome {
+  private reply(reg: Registration, ics: string, ICAL: IcalLibrary): InboundOutcome {
     let event: ICAL.Component | null;
     let method: string;
     try {
@@ -230,12 +230,25 @@ export class InboundService {
   }
 }
 
+type IcalLibrary = typeof ICAL;
+
+let libraries: Promise<{ simpleParser: typeof SimpleParser; ICAL: IcalLibrary }> | undefined;
+/**
+ * The MIME and calendar parsers, loaded with the first message rather than at start-up: most sites
+ * receive no replies (no REPLY_ADDRESS), and the MIME parser alone is the largest library Kairos has.
+ */
+function parsers() {
+  libraries ??= Promise.all([import('mailparser'), import('ical.js')]).then(([mailparser, ical]) => ({ simpleParser: mailparser.simpleParser, ICAL: ical.default }));
+  return libraries;
+}
+
 /** The raw message parsed, or refused as not a mail message. */
 async function parse(raw: Buffer): Promise<ParsedMail> {
   const head = raw.subarray(0, 1000).toString('latin1');
   if (!HEADER_LINE.test(head)) throw new InboundRefusal('unparseable', 'not a mail message: it does not start with a header field (RFC 5322)');
   let mail: ParsedMail;
   try {
+    const { simpleParser } = await parsers();
     mail = await simpleParser(raw, { skipHtmlToText: true, skipTextLinks: true, skipImageLinks: true });
   } catch {
     throw new InboundRefusal('unparseable', 'not a mail message: the MIME structure cannot be read');

@@ -5,7 +5,7 @@
  * counted (larger: 552), and each message is handled before the end of DATA is answered, so the
  * sender learns of a refusal.
  */
-import { SMTPServer, type SMTPServerDataStream } from 'smtp-server';
+import type { SMTPServerDataStream } from 'smtp-server';
 import { InboundRefusal, type InboundLogger, type InboundService } from './service.js';
 
 export interface InboundListener {
@@ -20,6 +20,8 @@ function smtpError(code: number, text: string): Error & { responseCode: number }
 }
 
 export async function startInboundListener(inbound: InboundService, opts: { host: string; port: number; maxBytes: number; log: InboundLogger }): Promise<InboundListener> {
+  // Loaded here, not at start-up: most sites never run the listener.
+  const { SMTPServer } = await import('smtp-server');
   const server = new SMTPServer({
     name: 'kairos-inbound',
     banner: 'Kairos replies and bounces',
