@@ -22,6 +22,7 @@ import { eventDescription } from './describe.js';
 import { logicalLines, serialise } from './fold.js';
 import { calendarStrings } from './strings.js';
 import { cleanEmail, cleanLine, cleanParam, cleanUrl, escapeText } from './text.js';
+import { Lru } from '../lru.js';
 import type { CalendarEvent, CalendarPerson, InviteOptions, PublicCalendarOptions } from './types.js';
 
 /** PRODID of every file Kairos writes. */
@@ -99,6 +100,11 @@ const QUOTED_ENUM_PARAM = /;(ROLE|PARTSTAT|CUTYPE|RSVP|SCHEDULE-AGENT)="([A-Za-z
  * checked, blank lines dropped, CRLF everywhere, folded at 75 octets.
  */
 function finish(raw: string, header: { method?: string; extra?: string[]; eventExtra?: string[] }): string {
+  return serialise(finishLines(raw, header));
+}
+
+/** `finish` before folding: the logical lines. */
+function finishLines(raw: string, header: { method?: string; extra?: string[]; eventExtra?: string[] }): string[] {
   const lines = logicalLines(raw);
   const out: string[] = [];
   let inHeader = true; // between BEGIN:VCALENDAR and the first component
@@ -122,7 +128,7 @@ function finish(raw: string, header: { method?: string; extra?: string[]; eventE
   if (out[0] !== 'BEGIN:VCALENDAR' || out[out.length - 1] !== 'END:VCALENDAR' || !out.includes(`PRODID:${PRODID}`)) {
     throw new AppError('calendar_build_failed', 'unexpected output from ics', 500);
   }
-  return serialise(out);
+  return out;
 }
 
 /**
@@ -136,6 +142,39 @@ function finish(raw: string, header: { method?: string; extra?: string[]; eventE
  * the text/calendar alternative and attachment).
  */
 export function buildInvite(ev: CalendarEvent, attendee: CalendarPerson, opts: InviteOptions): string {
+  const people = invitePeople(ev, attendee, opts);
+  const joinUrl = opts.method === 'CANCEL' ? undefined : cleanUrl(ev.url);
+  if (!fitsShape(people, joinUrl)) return serialise(inviteLines(ev, people, opts, joinUrl));
+  // The invites of one session version to its registrants differ only in the recipient, the
+  // personal join link, the reply mailbox and DTSTAMP: the rest is written once (by `ics`, which
+  // validates and formats: nine tenths of an invite's cost) and the four are put in its lines.
+  const key = JSON.stringify([{ ...ev, url: joinUrl === undefined ? null : 1 }, opts.method, people.organizer.name, people.organizer.sentBy ?? null, people.replyMailbox ? 1 : people.organizer.email, people.rsvp]);
+  // A stand-in's own text already in the event (never in practice) would be swapped too: write it in full.
+  if (key.includes(SLOT_DOMAIN)) return serialise(inviteLines(ev, people, opts, joinUrl));
+  let shape = shapes.get(key);
+  if (shape === undefined) {
+    const slotted: InvitePeople = {
+      organizer: { ...people.organizer, ...(people.replyMailbox ? { email: SLOT.replyTo } : {}) },
+      recipient: { name: SLOT.name, email: SLOT.email },
+      rsvp: people.rsvp,
+      replyMailbox: people.replyMailbox,
+    };
+    shape = inviteLines({ ...ev, url: joinUrl === undefined ? undefined : SLOT.url }, slotted, { ...opts, stampMs: SLOT.stampMs }, joinUrl === undefined ? undefined : SLOT.url);
+    shapes.set(key, shape);
+  }
+  return serialise(fillShape(shape, people, joinUrl, opts.stampMs));
+}
+
+/** Who an invite is from and to, checked. */
+interface InvitePeople {
+  organizer: { name: string; email: string; sentBy?: string };
+  recipient: { name: string; email: string };
+  rsvp: boolean;
+  /** The ORGANIZER's mailbox is this registration's reply address (not the hub's). */
+  replyMailbox: boolean;
+}
+
+function invitePeople(ev: CalendarEvent, attendee: CalendarPerson, opts: InviteOptions): InvitePeople {
   const hub = person(ev.organizer);
   // With a reply address the ORGANIZER is that mailbox (where the answer must go), sent by the
   // message's From when it differs (RFC 5545 SENT-BY); the hub's name stays the CN.
@@ -150,11 +189,15 @@ export function buildInvite(ev: CalendarEvent, attendee: CalendarPerson, opts: I
   if (organizer.email.toLowerCase() === recipient.email.toLowerCase()) {
     throw new AppError('calendar_recipient_is_organizer', 'the recipient of an invite cannot be its organiser', 500, 'attendee');
   }
-  const cancel = opts.method === 'CANCEL';
-  if (!cancel && ev.status === 'CANCELLED') {
+  if (opts.method !== 'CANCEL' && ev.status === 'CANCELLED') {
     throw new AppError('calendar_request_cancelled', 'a cancelled session is sent with method CANCEL', 500, 'status');
   }
-  const joinUrl = cancel ? undefined : cleanUrl(ev.url);
+  return { organizer, recipient, rsvp: Boolean(replyTo), replyMailbox: Boolean(replyTo) };
+}
+
+/** The logical lines of an invite, written by `ics`. */
+function inviteLines(ev: CalendarEvent, people: InvitePeople, opts: InviteOptions, joinUrl: string | undefined): string[] {
+  const cancel = opts.method === 'CANCEL';
   const attrs = baseAttributes(
     ev,
     opts.stampMs,
@@ -162,12 +205,72 @@ export function buildInvite(ev: CalendarEvent, attendee: CalendarPerson, opts: I
     joinUrl ?? cleanUrl(ev.pageUrl),
   );
   attrs.status = cancel ? 'CANCELLED' : ev.status;
-  attrs.organizer = organizer;
+  attrs.organizer = people.organizer;
   // A cancellation asks for no reply; a request asks for one only when replies are heard (replyTo).
-  attrs.attendees = [cancel ? { ...recipient, role: 'REQ-PARTICIPANT' } : { ...recipient, rsvp: Boolean(replyTo), partstat: 'NEEDS-ACTION', role: 'REQ-PARTICIPANT' }];
+  attrs.attendees = [cancel ? { ...people.recipient, role: 'REQ-PARTICIPANT' } : { ...people.recipient, rsvp: people.rsvp, partstat: 'NEEDS-ACTION', role: 'REQ-PARTICIPANT' }];
   if (joinUrl) attrs.location = joinUrl;
   const eventExtra = joinUrl && attrs.url === joinUrl ? [conferenceLine(joinUrl, calendarStrings(ev.language).join)] : [];
-  return finish(runIcs([attrs], { productId: PRODID, method: opts.method }), { method: opts.method, eventExtra });
+  return finishLines(runIcs([attrs], { productId: PRODID, method: opts.method }), { method: opts.method, eventExtra });
+}
+
+/**
+ * Stand-ins for what differs between the recipients of one invite. Each is written by `ics` exactly
+ * as given wherever it appears (no character of them is escaped or quoted differently), as are the
+ * real values `fitsShape` lets through, so swapping them gives the lines `ics` would have written.
+ */
+const SLOT = {
+  url: 'https://recipient-slot.kairos.invalid/join-slot',
+  name: 'Kairos Recipient Slot',
+  email: 'recipient-slot@kairos.invalid',
+  replyTo: 'reply-slot@kairos.invalid',
+  stampMs: Date.UTC(2000, 0, 1),
+} as const;
+const SLOT_STAMP = 'DTSTAMP:20000101T000000Z';
+const SLOT_DOMAIN = 'kairos.invalid';
+
+const shapes = new Lru<string, string[]>(200);
+
+/**
+ * Whether the recipient's values go into a kept shape unchanged: nothing `ics` would escape, quote
+ * or refuse (TEXT escapes \ ; , and line breaks; parameter values are quoted with " escaped; `ics`
+ * checks addresses and URLs). Anything else is written by `ics` itself.
+ */
+function fitsShape(people: InvitePeople, joinUrl: string | undefined): boolean {
+  const { recipient, organizer } = people;
+  if (!SIMPLE_NAME.test(recipient.name) || recipient.name.includes(SLOT.name)) return false;
+  if (recipient.email.includes(SLOT_DOMAIN) || organizer.email.includes(SLOT_DOMAIN) || joinUrl?.includes(SLOT_DOMAIN)) return false;
+  if (!SIMPLE_EMAIL.test(recipient.email) || (people.replyMailbox && !SIMPLE_EMAIL.test(organizer.email))) return false;
+  if (joinUrl !== undefined && (!SIMPLE_URL.test(joinUrl) || !icsAcceptsUrl(joinUrl))) return false;
+  return true;
+}
+/** Letters, digits, spaces and common punctuation of names, in any script; no " \ ; , or controls. */
+const SIMPLE_NAME = /^[\p{L}\p{M}\p{N} .'’()&/-]{1,200}$/u;
+const SIMPLE_EMAIL = /^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/;
+const SIMPLE_URL = /^https?:\/\/[A-Za-z0-9.:-]+\/[A-Za-z0-9._~%!$&'()*+=:@/?#-]*$/;
+
+function fillShape(shape: readonly string[], people: InvitePeople, joinUrl: string | undefined, stampMs: number): string[] {
+  const stamp = `DTSTAMP:${icsUtc(wholeSeconds(stampMs, 'stampMs'))}`;
+  return shape.map((line) => {
+    if (line === SLOT_STAMP) return stamp;
+    let out = line;
+    if (joinUrl !== undefined) out = swap(out, SLOT.url, joinUrl);
+    if (out.startsWith('ATTENDEE')) out = swap(swap(out, `CN="${SLOT.name}"`, `CN="${people.recipient.name}"`), `:mailto:${SLOT.email}`, `:mailto:${people.recipient.email}`);
+    else if (people.replyMailbox && out.startsWith('ORGANIZER')) out = swap(out, `:MAILTO:${SLOT.replyTo}`, `:MAILTO:${people.organizer.email}`);
+    return out;
+  });
+}
+
+const swap = (line: string, from: string, to: string): string => line.split(from).join(to);
+
+/** An instant as `ics` writes DTSTAMP: 20270310T090000Z. */
+function icsUtc(ms: number): string {
+  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+}
+
+/** For the tests: an invite written by `ics` in full, never from a kept shape. */
+export function buildInviteUnshaped(ev: CalendarEvent, attendee: CalendarPerson, opts: InviteOptions): string {
+  const joinUrl = opts.method === 'CANCEL' ? undefined : cleanUrl(ev.url);
+  return serialise(inviteLines(ev, invitePeople(ev, attendee, opts), opts, joinUrl));
 }
 
 /**

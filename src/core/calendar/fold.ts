@@ -22,6 +22,14 @@ function utf8Length(codePoint: number): number {
  * UTF-8 sequence, nor between the halves of a surrogate pair).
  */
 export function foldLine(line: string): string {
+  // Most lines are short, and many are plain ASCII (one octet per character): no walk needed.
+  const octetCount = Buffer.byteLength(line, 'utf8');
+  if (octetCount <= MAX_OCTETS) return line;
+  if (octetCount === line.length) {
+    const ascii = [line.slice(0, MAX_OCTETS)];
+    for (let i = MAX_OCTETS; i < line.length; i += MAX_OCTETS - 1) ascii.push(line.slice(i, i + MAX_OCTETS - 1));
+    return ascii.join('\r\n ');
+  }
   const parts: string[] = [];
   let current = '';
   let octets = 0;

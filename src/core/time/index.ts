@@ -56,8 +56,15 @@ export function allZones(): string[] {
 function isUserZone(zone: string): boolean {
   if (zone === 'UTC') return true;
   if (/^(Etc\/|GMT|UTC|[+-]\d)/i.test(zone) || !zone.includes('/')) return false;
-  return IANAZone.isValidZone(zone);
+  // Luxon answers by building an Intl formatter each time: remember the answers (bounded, as names
+  // come from visitors).
+  const known = userZoneAnswers.get(zone);
+  if (known !== undefined) return known;
+  const valid = IANAZone.isValidZone(zone);
+  if (userZoneAnswers.size < 2000) userZoneAnswers.set(zone, valid);
+  return valid;
 }
+const userZoneAnswers = new Map<string, boolean>();
 
 /**
  * Validates a zone a person gave: an IANA name such as Europe/Athens. Fixed offsets
