@@ -3,8 +3,8 @@
  * bundle starts, serves every kind of answer the app has (pages with templates and static files,
  * the API and its documentation, calendar files), and is built again only when a source changed.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -55,11 +55,36 @@ describe('the bundled server', () => {
     }
   });
 
-  it('starts and serves pages, static files, the API and its documentation, and calendar files', async () => {
+  it('keeps what loads only when first needed in chunks of its own, each of which loads', () => {
+    const chunks = readdirSync(path.join(outDir, 'chunks')).filter((f) => f.endsWith('.mjs'));
+    // The MIME parser of replies is the largest of them: not in the file every start reads.
+    expect(chunks.length).toBeGreaterThan(2);
+    expect(statSync(outfile).size).toBeLessThan(3.5 * 1024 * 1024);
+    for (const chunk of chunks) {
+      const out = execFileSync(process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(path.join(outDir, 'chunks', chunk)).href)}); console.log('loaded')`], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+      expect(out.trim()).toBe('loaded');
+    }
+  });
+
+  it('starts and serves pages, static files, the API and its documentation, and calendar files, and its SMTP listener answers', async () => {
     const { port, url } = await freePortUrl();
+    const { port: smtpPort } = await freePortUrl();
     const child = spawn(process.execPath, [outfile], {
       cwd: ROOT,
-      env: { ...process.env, DATABASE_PATH: path.join(dir, 'kairos.sqlite'), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent', PUBLIC_URL: url, SMTP_URL: '', DISPATCHER_ENABLED: 'false', PASSWORD_HASH_COST: '10' },
+      env: {
+        ...process.env,
+        DATABASE_PATH: path.join(dir, 'kairos.sqlite'),
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'silent',
+        PUBLIC_URL: url,
+        SMTP_URL: '',
+        DISPATCHER_ENABLED: 'false',
+        PASSWORD_HASH_COST: '10',
+        // The listener's library is a chunk loaded when the listener starts.
+        REPLY_ADDRESS: 'rsvp@kairos.test',
+        INBOUND_SMTP_PORT: String(smtpPort),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -94,6 +119,17 @@ describe('the bundled server', () => {
       expect(feed.body).toMatch(/^BEGIN:VCALENDAR\r\n/);
       // The first start printed the administrator's login, as the unbundled server does.
       expect(output).toContain('First start: an administrator was created.');
+      // The inbound SMTP listener greets.
+      const banner = await new Promise<string>((resolve, reject) => {
+        const socket = net.connect(smtpPort, '127.0.0.1');
+        socket.setTimeout(30_000, () => reject(new Error('no SMTP greeting')));
+        socket.once('data', (d: Buffer) => {
+          resolve(d.toString('utf8'));
+          socket.end('QUIT\r\n');
+        });
+        socket.once('error', reject);
+      });
+      expect(banner).toMatch(/^220 .*Kairos replies and bounces/);
     } finally {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
