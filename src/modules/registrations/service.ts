@@ -94,16 +94,15 @@ export class RegistrationService {
 
   /** `actor`: the organiser adding someone by hand (recorded in the audit log); none for the person themselves. */
   register(sessionId: number, input: RegistrationInput, source: RegistrationSource = 'form', actor?: AuditActor): RegisterResult {
-    const session = this.repos.sessions.get(sessionId);
-    if (!session) throw notFound('session');
-    this.assertOpen(session);
-    const data = this.validate(session, input);
-    // Check the seats and take one in a single IMMEDIATE transaction: two processes cannot both
-    // see the last free seat.
+    // Read the session, check the form against it, check the seats and take one in a single
+    // IMMEDIATE transaction: two processes cannot both see the last free seat, and the session is
+    // read once.
     return immediate(this.db, () => {
-      const now = this.clock.now();
-      const fresh = mustExist(this.repos.sessions.get(sessionId), 'session');
+      const fresh = this.repos.sessions.get(sessionId);
+      if (!fresh) throw notFound('session');
       this.assertOpen(fresh);
+      const data = this.validate(fresh, input);
+      const now = this.clock.now();
       const existing = this.repos.registrations.getByEmail(sessionId, data.email);
       if (existing && existing.anonymisedAt === null && ['pending', 'confirmed', 'waitlisted'].includes(existing.status)) {
         // Tell the person, and send their link again (at most once an hour).
