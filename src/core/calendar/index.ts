@@ -5,7 +5,7 @@
 export type { CalendarAgenda, CalendarAgendaItem, CalendarEvent, CalendarPerson, EventStatus, InviteMethod, InviteOptions, PublicCalendarOptions } from './types.js';
 export { buildInvite, buildPublicCalendar, PRODID } from './build.js';
 export { googleCalendarLink, googleSubscribeLink, outlookCalendarLink, OUTLOOK_HOSTS } from './links.js';
-export { plainTextWhen, whenInZone, eventDescription } from './describe.js';
+export { agendaText, plainTextWhen, whenInZone, eventDescription } from './describe.js';
 export { cleanLine, cleanText, cleanParam } from './text.js';
 export { foldLine, unfold } from './fold.js';
 export { calendarStrings } from './strings.js';
