@@ -8,6 +8,8 @@
  */
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { organiserActor } from '../../../src/core/audit/index.js';
+import { AppError, ValidationError } from '../../../src/core/errors.js';
 import type { Session } from '../../../src/modules/sessions/index.js';
 import { ADMIN, Browser, GR_ORGANISER, RO_ORGANISER, makeApp, text, type TestApp } from '../../helpers/app.js';
 import { lineComplaints } from '../../helpers/ics-validate.js';
@@ -413,5 +415,34 @@ describe('personal invites', () => {
     const message = to(await deliver(), 'solo@example.org');
     expect(description(calendarText(message))).not.toContain('Agenda');
     expect(message.parsed.text).not.toContain('Agenda');
+  });
+});
+
+describe('for other modules', () => {
+  it('a call for case studies puts an accepted proposal on the agenda with its speakers, under the same rules', async () => {
+    const s = newSession({ durationMinutes: 45 });
+    const by = organiserActor(admin());
+    const item = t.services.agenda.add(s, { kind: 'case_study', title: 'Digital signatures in Lithuanian municipalities', durationMinutes: 30, speakers: [{ name: 'Rūta Jonaitė', affiliation: 'GovTech Lab Vilnius' }], proposalId: 42 }, by);
+    expect(item.proposalId).toBe(42);
+    expect(t.db.prepare('SELECT proposal_id FROM session_agenda_items WHERE id = ?').pluck().get(item.id)).toBe(42);
+    expect(agendaRows((await visitor('Europe/Vilnius').get(`/sessions/${s.id}`)).body)).toEqual([
+      '10:00–10:30 Case study: Digital signatures in Lithuanian municipalities Rūta Jonaitė (GovTech Lab Vilnius) 30 minutes',
+    ]);
+    // an edit on the organiser page keeps the proposal it came from
+    await owner.get(`${listUrl(s)}/${item.id}/edit`);
+    expect((await owner.post(`${listUrl(s)}/${item.id}`, { kind: 'case_study', title: 'Digital signatures', durationMinutes: '25', speaker1Name: 'Rūta Jonaitė', speaker1Affiliation: 'GovTech Lab Vilnius' })).statusCode).toBe(303);
+    expect(t.services.agenda.get(s, item.id)).toMatchObject({ title: 'Digital signatures', durationMinutes: 25, proposalId: 42 });
+    // one that does not fit is refused, naming the duration, and nothing is stored
+    let refused: unknown;
+    try {
+      t.services.agenda.add(s, { kind: 'case_study', title: 'Too long', durationMinutes: 30, speakers: [], proposalId: 43 }, by);
+    } catch (e) {
+      refused = e;
+    }
+    expect(refused).toBeInstanceOf(ValidationError);
+    const first = must((refused as ValidationError).errors[0], 'the refusal');
+    expect(first).toBeInstanceOf(AppError);
+    expect([first.field, first.code, first.params]).toEqual(['durationMinutes', 'agenda_overrun', { minutes: 10, session: 45 }]);
+    expect(ids(s)).toEqual([item.id]);
   });
 });
