@@ -6,6 +6,7 @@
 import type { DB } from './core/db/open.js';
 import { auditWriter, type AuditWriter } from './core/audit/index.js';
 import { settingsRepository, type SettingsRepository } from './core/db/settings.js';
+import { agendaRepository, type AgendaRepository } from './modules/agenda/index.js';
 import { followupRepository, type FollowupRepository } from './modules/followups/index.js';
 import { materialRepository, type MaterialRepository } from './modules/materials/index.js';
 import { accountRepository, organiserRepository, type AccountRepository, type OrganiserRepository } from './modules/organisers/index.js';
@@ -26,6 +27,7 @@ export interface Repositories {
   /** The audit log's writer (core: every module records through it). */
   audit: AuditWriter;
   materials: MaterialRepository;
+  agenda: AgendaRepository;
 }
 
 export function createRepositories(db: DB): Repositories {
@@ -41,5 +43,6 @@ export function createRepositories(db: DB): Repositories {
     polls: pollRepository(db),
     audit: auditWriter(db),
     materials: materialRepository(db),
+    agenda: agendaRepository(db),
   };
 }

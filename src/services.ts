@@ -3,6 +3,7 @@ import type { Config } from './core/config.js';
 import { checkpoint, type DB } from './core/db/open.js';
 import { redactKeptCopies } from './core/outbox/queue.js';
 import { createRepositories, type Repositories } from './repositories.js';
+import { AgendaService } from './modules/agenda/index.js';
 import { AttendanceService } from './modules/attendance/index.js';
 import { AuditService } from './modules/audit/index.js';
 import { AccountService, AuthService } from './modules/organisers/index.js';
@@ -35,6 +36,7 @@ export interface Services {
   polls: PollService;
   mail: MailService;
   materials: MaterialService;
+  agenda: AgendaService;
   questions: QuestionService;
   health: HealthService;
   audit: AuditService;
@@ -87,6 +89,7 @@ export function createServices({ db, clock, config }: ServiceDeps): Services {
     polls,
     mail: new MailService(db, clock),
     materials: new MaterialService(db, repos, clock),
+    agenda: new AgendaService(db, repos, clock),
     questions: new QuestionService(repos.registrations),
     health: new HealthService(db, clock),
     audit: new AuditService(db, repos),

@@ -5,10 +5,10 @@
  * Roles, relative to one session:
  * - administrator: everything;
  * - organiser of the owning hub: everything about the session (times, title, capacity, hosts, cancel,
- *   registrations, mail, poll, attendance, follow-ups, materials);
+ *   registrations, mail, poll, attendance, follow-ups, materials, agenda);
  * - organiser of a co-hosting hub: reads the session; sees, exports, messages and marks attendance only
  *   for the registrants who chose their hub, and their own hub's mail; changes nothing about the
- *   session itself, its hosts, its poll, its materials or other hubs' people;
+ *   session itself, its hosts, its poll, its materials, its agenda or other hubs' people;
  * - organiser of any other hub: nothing personal, no change.
  *
  * Queries returning personal data take a `PersonalScope` from `personalScope` and filter in SQL.
@@ -56,7 +56,9 @@ export type SessionAction =
   /** create, configure, add slots, invite, close, pick */
   | 'poll.manage'
   /** add, edit, remove and reorder the session's materials (co-hosting hubs only see them, with session.read) */
-  | 'materials.manage';
+  | 'materials.manage'
+  /** add, edit, remove and reorder the session's agenda (co-hosting hubs only see it, with session.read) */
+  | 'agenda.manage';
 
 const COHOST_ALLOWED: ReadonlySet<SessionAction> = new Set<SessionAction>([
   'session.read',

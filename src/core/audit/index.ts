@@ -38,6 +38,7 @@ export const AUDIT_ACTIONS = [
   'login.failed',
   'login.succeeded',
   'demo.removed',
+  'agenda.changed',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

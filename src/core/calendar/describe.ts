@@ -5,8 +5,8 @@
  */
 import { formatDate, formatInZone, formatTime, instantToWall, isValidZone, offsetOf, utcOffsetLabel, zoneLabel } from '../time/index.js';
 import { calendarLanguage, calendarStrings } from './strings.js';
-import { cleanText, cleanUrl } from './text.js';
-import type { CalendarEvent } from './types.js';
+import { cleanLine, cleanText, cleanUrl } from './text.js';
+import type { CalendarAgenda, CalendarEvent } from './types.js';
 import { Lru } from '../lru.js';
 
 /**
@@ -46,7 +46,28 @@ export function eventDescription(ev: CalendarEvent, opts: { cancelled?: boolean;
   const page = cleanUrl(ev.pageUrl);
   if (page) lines.push(`${s.page}: ${page}`);
   parts.push(lines.join('\n'));
+  const agenda = opts.cancelled ? '' : agendaText(ev.agenda, ev.language);
+  if (agenda) parts.push(agenda);
   return parts.join('\n\n');
+}
+
+/**
+ * The agenda as a short text: a heading naming the zone once, then one line per item,
+ * "11:15–11:45 Case study: title — Name (Affiliation)". An item that starts on another local day
+ * than the first one says its date. '' when there is no agenda.
+ */
+export function agendaText(agenda: CalendarAgenda | undefined, lang = 'en'): string {
+  if (!agenda?.items.length || !isValidZone(agenda.zone)) return '';
+  const { zone, items } = agenda;
+  const first = items[0];
+  if (!first) return '';
+  const firstDay = instantToWall(first.startMs, zone).date;
+  const lines = items.map((item) => {
+    const day = instantToWall(item.startMs, zone).date;
+    const time = `${formatTime(item.startMs, zone)}–${formatTime(item.endMs, zone)}`;
+    return `${day === firstDay ? '' : `${day} `}${time} ${cleanLine(item.text)}`;
+  });
+  return [`${calendarStrings(lang).agenda} (${zoneLabel(zone)}, ${utcOffsetLabel(first.startMs, zone)}):`, ...lines].join('\n');
 }
 
 /**

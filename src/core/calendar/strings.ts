@@ -20,6 +20,8 @@ export interface CalendarStrings {
   sessionTime: string;
   /** Title used when a session has none. */
   untitled: string;
+  /** Heading of the agenda in the description (followed by the zone its times are in). */
+  agenda: string;
 }
 
 const en: CalendarStrings = {
@@ -30,6 +32,7 @@ const en: CalendarStrings = {
   yourTime: 'Your time',
   sessionTime: 'Session time',
   untitled: 'Session',
+  agenda: 'Agenda',
 };
 
 const STRINGS: Record<string, CalendarStrings> = {
@@ -42,6 +45,7 @@ const STRINGS: Record<string, CalendarStrings> = {
     yourTime: 'Η ώρα σας',
     sessionTime: 'Ώρα της εκδήλωσης',
     untitled: 'Εκδήλωση',
+    agenda: 'Πρόγραμμα',
   },
   ro: {
     when: 'Când',
@@ -51,6 +55,7 @@ const STRINGS: Record<string, CalendarStrings> = {
     yourTime: 'Ora dumneavoastră',
     sessionTime: 'Ora sesiunii',
     untitled: 'Sesiune',
+    agenda: 'Agenda',
   },
   lt: {
     when: 'Kada',
@@ -60,6 +65,7 @@ const STRINGS: Record<string, CalendarStrings> = {
     yourTime: 'Jūsų laikas',
     sessionTime: 'Renginio laikas',
     untitled: 'Renginys',
+    agenda: 'Darbotvarkė',
   },
   it: {
     when: 'Quando',
@@ -69,6 +75,7 @@ const STRINGS: Record<string, CalendarStrings> = {
     yourTime: 'Il Suo orario',
     sessionTime: 'Orario della sessione',
     untitled: 'Sessione',
+    agenda: 'Programma',
   },
   es: {
     when: 'Cuándo',
@@ -78,6 +85,7 @@ const STRINGS: Record<string, CalendarStrings> = {
     yourTime: 'Su hora',
     sessionTime: 'Hora de la sesión',
     untitled: 'Sesión',
+    agenda: 'Programa',
   },
   pl: {
     when: 'Kiedy',
@@ -87,6 +95,7 @@ const STRINGS: Record<string, CalendarStrings> = {
     yourTime: 'Państwa czas',
     sessionTime: 'Czas sesji',
     untitled: 'Sesja',
+    agenda: 'Program',
   },
   bg: {
     when: 'Кога',
@@ -96,6 +105,7 @@ const STRINGS: Record<string, CalendarStrings> = {
     yourTime: 'Вашето време',
     sessionTime: 'Време на сесията',
     untitled: 'Сесия',
+    agenda: 'Програма',
   },
 };
 

@@ -7,6 +7,21 @@ export interface CalendarPerson {
   email: string;
 }
 
+/** One item of a session's agenda, as an invite lists it: its times and its words (already in the event's language). */
+export interface CalendarAgendaItem {
+  /** UTC instants, epoch milliseconds. */
+  startMs: number;
+  endMs: number;
+  /** "Case study: title — Name (Affiliation)": one line, in the event's language. */
+  text: string;
+}
+
+/** A session's agenda in one reader's zone: the times are written in `zone`, which is named once. */
+export interface CalendarAgenda {
+  zone: string;
+  items: readonly CalendarAgendaItem[];
+}
+
 export interface CalendarEvent {
   /** Stable per session, e.g. "session-12-abc@kairos.example"; stored, never regenerated. */
   uid: string;
@@ -34,6 +49,8 @@ export interface CalendarEvent {
   language?: string;
   createdMs?: number;
   lastModifiedMs?: number;
+  /** The session's agenda (personal invites: in the recipient's zone); none, or empty, writes nothing. */
+  agenda?: CalendarAgenda;
 }
 
 export type InviteMethod = 'REQUEST' | 'CANCEL';

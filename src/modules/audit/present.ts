@@ -126,6 +126,8 @@ export function detailText(lang: Language, row: AuditRow, hubName: (id: number) 
       return d.reason === 'locked' ? t(lang, 'audit.detail.locked') : '';
     case 'demo.removed':
       return t(lang, 'audit.detail.demo', { n: ids(d.sessions).length });
+    case 'agenda.changed':
+      return tKey(lang, `audit.detail.agenda.${text(d.change)}`, 'audit.detail.none', { item: num(d.item) });
     default:
       return '';
   }

@@ -6,7 +6,7 @@
  * Invites travel the iMIP way (text/calendar; method=REQUEST or CANCEL) with the session's UID.
  */
 import type { DB } from '../../core/db/open.js';
-import { buildInvite } from '../../core/calendar/index.js';
+import { agendaText, buildInvite } from '../../core/calendar/index.js';
 import { calendarLinks, hasFixedTime, sessionToEvent } from '../sessions/index.js';
 import { t } from '../../core/i18n/index.js';
 import type { Hub } from '../sessions/index.js';
@@ -24,6 +24,7 @@ import type { EmailKindRegistry } from '../../core/outbox/registry.js';
 import type { EmailRenderer, RenderContext, RenderedEmail, WithdrawDecision } from '../../core/outbox/types.js';
 import { mustExist } from '../../core/errors.js';
 import { materialBlocks } from '../materials/index.js';
+import { agendaForInvite } from '../agenda/index.js';
 
 /** The kinds that still make sense once a session is cancelled. */
 const CANCEL_KINDS = new Set(['invite.cancel', 'registration.cancelled', 'notice', 'followup']);
@@ -93,6 +94,9 @@ function whenBlocks(p: Personal, opts: { join?: boolean; links?: boolean } = {})
       if (links.google) blocks.push({ type: 'button', href: links.google, label: t(lang, 'cal.google') });
       if (links.outlook) blocks.push({ type: 'button', href: links.outlook, label: t(lang, 'cal.outlook') });
       if (links.outlook365) blocks.push({ type: 'button', href: links.outlook365, label: t(lang, 'cal.outlook365') });
+      // The agenda, as the invite lists it: one line per item in the recipient's zone (nothing when there is none).
+      const agenda = agendaText(agendaForInvite(p.ctx.db, session, lang, zone), lang);
+      if (agenda) blocks.push({ type: 'paragraph', text: agenda });
     }
   } else if (session.status === 'tentative') {
     blocks.push({ type: 'paragraph', text: t(lang, 'email.reg.tentative') });
@@ -107,6 +111,8 @@ function invite(p: Personal, method: 'REQUEST' | 'CANCEL'): RenderedEmail['icalE
   // The invite's text (description, dates) in the recipient's language, not the session's.
   const ev = sessionToEvent(session, p.hub, { publicUrl: p.base, includeJoinUrl: method === 'REQUEST', language: p.lang });
   if (method === 'REQUEST' && session.joinUrl) ev.url = p.joinUrl; // the personal link, which records attendance
+  // The agenda too, one line per item, in the recipient's language and zone (a cancellation carries none).
+  if (method === 'REQUEST') ev.agenda = agendaForInvite(p.ctx.db, session, p.lang, p.zone);
   const content = buildInvite(
     method === 'CANCEL' ? { ...ev, status: 'CANCELLED' } : ev,
     { name: p.reg.name, email: mustExist(p.reg.email, 'email address') },

@@ -21,6 +21,7 @@ import { registrationRateLimit } from '../../core/render/rate-limits.js';
 import { RegistrationForm, TokenParams, PreferencesForm } from './schemas.js';
 import { mustExist } from '../../core/errors.js';
 import { shownMaterials } from '../materials/index.js';
+import { agendaView } from '../agenda/index.js';
 
 type FormBody = Record<string, unknown>;
 const one = (b: FormBody, k: string): string | undefined => {
@@ -105,6 +106,10 @@ export async function renderSessionPage(app: FastifyInstance, req: FastifyReques
       calendarLinks: calendarLinks(app.config, session, hub, { language: lang }),
       // Only the public materials: this page is the same for every visitor (kept for all who are not signed in).
       materials: shownMaterials(app.services.materials.publicOf(session.id), lang),
+      // The agenda in the viewer's zone and the nine places: the same for every visitor of a language and zone.
+      agenda: agendaView(session, app.services.agenda.list(session.id), zone, lang),
+      // Only an organiser who may mend it is told that the agenda runs past the end (never a kept page).
+      agendaOverrun: organiser && can(organiser, 'agenda.manage', session),
       // Seats taken: confirmed ones and the holds of unconfirmed registrations that have not run out.
       seatsLeft: session.capacity === null ? null : Math.max(0, session.capacity - registrations.seatsTaken(session.id)),
       form: {

@@ -97,6 +97,16 @@ function freshMaterial(): number {
 let sharedMaterialId: number | undefined;
 const sharedMaterial = (): number => (sharedMaterialId ??= freshMaterial());
 
+/** An agenda item of a minute (the shared session lasts an hour: every item the table allows fits). */
+const itemForm = () => ({ kind: 'talk', title: `Talk ${uniq()}`, durationMinutes: '1', speaker1Name: 'Maria Rossi', speaker1Affiliation: 'Innovation AMP' });
+
+/** An item of the shared session's agenda for changes to act on (a fresh one for a removal that is allowed). */
+function freshItem(): number {
+  return w.t.services.agenda.add(w.shared, { kind: 'talk', title: `Talk ${uniq()}`, durationMinutes: 1 }, organiserActor(w.organisers.admin)).id;
+}
+let sharedItemId: number | undefined;
+const sharedItem = (): number => (sharedItemId ??= freshItem());
+
 const sessionForm = (s: { id: number; title: string }, hubId: number, coHostIds: number[]) => ({
   title: `${s.title} (edited)`,
   hubId: String(hubId),
@@ -203,6 +213,19 @@ function request(key: string, role: Role, allowed: boolean, target: 'in' | 'out'
     case 'POST /organiser/sessions/:id/materials/:mid/move':
       freshMaterial();
       return { method: 'POST', url: `/organiser/sessions/${s.id}/materials/${sharedMaterial()}/move`, form: { direction: 'down' } };
+    case 'GET /organiser/sessions/:id/agenda':
+      return { method: 'GET', url: `/organiser/sessions/${s.id}/agenda` };
+    case 'POST /organiser/sessions/:id/agenda':
+      return { method: 'POST', url: `/organiser/sessions/${s.id}/agenda`, form: itemForm() };
+    case 'GET /organiser/sessions/:id/agenda/:iid/edit':
+      return { method: 'GET', url: `/organiser/sessions/${s.id}/agenda/${sharedItem()}/edit` };
+    case 'POST /organiser/sessions/:id/agenda/:iid':
+      return { method: 'POST', url: `/organiser/sessions/${s.id}/agenda/${sharedItem()}`, form: itemForm() };
+    case 'POST /organiser/sessions/:id/agenda/:iid/delete':
+      return { method: 'POST', url: `/organiser/sessions/${s.id}/agenda/${allowed ? freshItem() : sharedItem()}/delete`, form: {} };
+    case 'POST /organiser/sessions/:id/agenda/:iid/move':
+      freshItem();
+      return { method: 'POST', url: `/organiser/sessions/${s.id}/agenda/${sharedItem()}/move`, form: { direction: 'down' } };
     case 'GET /organiser/sessions/:id/poll':
       return { method: 'GET', url: `/organiser/sessions/${sharedPoll.session.id}/poll` };
     case 'POST /organiser/sessions/:id/poll':
