@@ -62,6 +62,18 @@ function session(rnd: () => number, i: number): CalendarEvent {
     status: 'CONFIRMED',
     organizer: { name: 'GR digiGOV-innoHUB', email: 'contact@grnet.example' },
     language: langs[i % langs.length],
+    // Half of them with an agenda, in a zone of its own.
+    ...(i % 2 === 0
+      ? {
+          agenda: {
+            zone: 'America/New_York',
+            items: [
+              { startMs: start, endMs: start + 15 * 60_000, text: 'Welcome' },
+              { startMs: start + 15 * 60_000, endMs: start + 45 * 60_000, text: 'Case study: e-invoicing in Cyprus — Andreas Georgiou (DIH, Nicosia)' },
+            ],
+          },
+        }
+      : {}),
   };
 }
 
