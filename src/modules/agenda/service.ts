@@ -1,4 +1,5 @@
 import type { AuditActor, AuditWriter } from '../../core/audit/index.js';
+import { moveOnePlace } from '../../core/ordering.js';
 import type { Clock } from '../../core/clock.js';
 import { immediate, type DB } from '../../core/db/open.js';
 import { AppError, FieldErrors, mustExist } from '../../core/errors.js';
@@ -144,19 +145,11 @@ export class AgendaService {
   /** Moves an item one place up or down the agenda (at either end it stays). */
   move(session: SessionRef, id: number, direction: 'up' | 'down', by: AuditActor): void {
     immediate(this.db, () => {
-      const list = this.repos.agenda.list(session.id);
-      const at = list.findIndex((m) => m.id === id);
-      if (at < 0) throw new AppError('not_found', 'agenda item not found', 404);
-      const to = direction === 'up' ? at - 1 : at + 1;
-      const other = list[to];
-      const self = list[at];
-      if (!other || !self) return;
-      list[to] = self;
-      list[at] = other;
-      // Positions 1…n in the new order: only the rows whose position changes are written.
-      list.forEach((m, i) => {
-        if (m.position !== i + 1) this.repos.agenda.setPosition(m.id, i + 1);
-      });
+      const changes = moveOnePlace(this.repos.agenda.list(session.id), id, direction);
+      if (changes === undefined) throw new AppError('not_found', 'agenda item not found', 404);
+      if (changes.length === 0) return;
+      // Only the rows whose position changes are written.
+      for (const c of changes) this.repos.agenda.setPosition(c.id, c.position);
       this.audit(session, by, 'moved', id, { direction });
     });
   }

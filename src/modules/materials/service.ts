@@ -1,4 +1,5 @@
 import type { Clock } from '../../core/clock.js';
+import { moveOnePlace } from '../../core/ordering.js';
 import { immediate, type DB } from '../../core/db/open.js';
 import { AppError, FieldErrors, mustExist } from '../../core/errors.js';
 import { hasControl, singleLine, str } from '../../core/text.js';
@@ -132,19 +133,10 @@ export class MaterialService {
   /** Moves a material one place up or down its session's list (at either end it stays). */
   move(session: SessionRef, id: number, direction: 'up' | 'down'): void {
     immediate(this.db, () => {
-      const list = this.repos.materials.list(session.id);
-      const at = list.findIndex((m) => m.id === id);
-      if (at < 0) throw new AppError('not_found', 'material not found', 404);
-      const to = direction === 'up' ? at - 1 : at + 1;
-      const other = list[to];
-      const self = list[at];
-      if (!other || !self) return;
-      list[to] = self;
-      list[at] = other;
-      // Positions 1…n in the new order: only the rows whose position changes are written.
-      list.forEach((m, i) => {
-        if (m.position !== i + 1) this.repos.materials.setPosition(m.id, i + 1);
-      });
+      const changes = moveOnePlace(this.repos.materials.list(session.id), id, direction);
+      if (changes === undefined) throw new AppError('not_found', 'material not found', 404);
+      // Only the rows whose position changes are written.
+      for (const c of changes) this.repos.materials.setPosition(c.id, c.position);
     });
   }
 }
