@@ -21,6 +21,7 @@ import registrations from './modules/registrations/index.js';
 import attendance from './modules/attendance/index.js';
 import followups from './modules/followups/index.js';
 import materials from './modules/materials/index.js';
+import calls from './modules/calls/index.js';
 import polls from './modules/polls/index.js';
 import mail from './modules/mail/index.js';
 import api from './modules/api/index.js';
@@ -143,6 +144,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(attendance);
   await app.register(followups);
   await app.register(materials);
+  await app.register(calls);
   await app.register(polls);
   await app.register(mail);
   await app.register(api);

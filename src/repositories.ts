@@ -8,6 +8,7 @@ import { auditWriter, type AuditWriter } from './core/audit/index.js';
 import { settingsRepository, type SettingsRepository } from './core/db/settings.js';
 import { followupRepository, type FollowupRepository } from './modules/followups/index.js';
 import { materialRepository, type MaterialRepository } from './modules/materials/index.js';
+import { callRepository, type CallRepository } from './modules/calls/index.js';
 import { accountRepository, organiserRepository, type AccountRepository, type OrganiserRepository } from './modules/organisers/index.js';
 import { pollRepository, type PollRepository } from './modules/polls/index.js';
 import { registrationRepository, type RegistrationRepository } from './modules/registrations/index.js';
@@ -26,6 +27,7 @@ export interface Repositories {
   /** The audit log's writer (core: every module records through it). */
   audit: AuditWriter;
   materials: MaterialRepository;
+  calls: CallRepository;
 }
 
 export function createRepositories(db: DB): Repositories {
@@ -41,5 +43,6 @@ export function createRepositories(db: DB): Repositories {
     polls: pollRepository(db),
     audit: auditWriter(db),
     materials: materialRepository(db),
+    calls: callRepository(db),
   };
 }

@@ -16,6 +16,7 @@ import { SessionService } from './modules/sessions/index.js';
 import { HealthService } from './modules/health/index.js';
 import { MailService } from './modules/mail/index.js';
 import { MaterialService } from './modules/materials/index.js';
+import { CallService } from './modules/calls/index.js';
 import { QuestionService } from './modules/registrations/index.js';
 import { forgetUndeliverable } from './core/outbox/index.js';
 
@@ -35,6 +36,7 @@ export interface Services {
   polls: PollService;
   mail: MailService;
   materials: MaterialService;
+  calls: CallService;
   questions: QuestionService;
   health: HealthService;
   audit: AuditService;
@@ -87,6 +89,7 @@ export function createServices({ db, clock, config }: ServiceDeps): Services {
     polls,
     mail: new MailService(db, clock),
     materials: new MaterialService(db, repos, clock),
+    calls: new CallService(db, repos, clock, secret),
     questions: new QuestionService(repos.registrations),
     health: new HealthService(db),
     audit: new AuditService(db, repos),

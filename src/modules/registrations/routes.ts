@@ -21,6 +21,7 @@ import { registrationRateLimit } from '../../core/render/rate-limits.js';
 import { RegistrationForm, TokenParams, PreferencesForm } from './schemas.js';
 import { mustExist } from '../../core/errors.js';
 import { shownMaterials } from '../materials/index.js';
+import { openCallNotice } from '../calls/index.js';
 
 type FormBody = Record<string, unknown>;
 const one = (b: FormBody, k: string): string | undefined => {
@@ -79,6 +80,7 @@ export async function renderSessionPage(app: FastifyInstance, req: FastifyReques
   const hubs = sessions.hubs();
   const hubById = new Map(hubs.map((h) => [h.id, h]));
   const hub = mustExist(hubById.get(session.hubId), 'hub');
+  const call = app.services.calls.forSession(session.id);
   let open = true;
   try {
     registrations.assertOpen(session);
@@ -105,6 +107,8 @@ export async function renderSessionPage(app: FastifyInstance, req: FastifyReques
       calendarLinks: calendarLinks(app.config, session, hub, { language: lang }),
       // Only the public materials: this page is the same for every visitor (kept for all who are not signed in).
       materials: shownMaterials(app.services.materials.publicOf(session.id), lang),
+      // An open call for case studies, its deadline in the call's zone (named): the same for every visitor.
+      callNotice: openCallNotice(call, call && app.services.calls.state(call), lang),
       // Seats taken: confirmed ones and the holds of unconfirmed registrations that have not run out.
       seatsLeft: session.capacity === null ? null : Math.max(0, session.capacity - registrations.seatsTaken(session.id)),
       form: {
