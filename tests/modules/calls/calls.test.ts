@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '../../../src/modules/sessions/index.js';
+import { FOLLOW_UP_SLUG } from '../../../src/seed/slugs.js';
 import { Browser, GR_ORGANISER, RO_ORGANISER, makeApp, text, type TestApp } from '../../helpers/app.js';
 import { withMail, type TestMail } from '../../helpers/mail.js';
 import { must } from '../../helpers/must.js';
@@ -69,6 +70,16 @@ afterAll(async () => {
 });
 
 describe('a call for case studies', () => {
+  it('is seeded on the follow-up meeting: open for 28 days from the first seeding, 23:59 in the hub\'s zone, with no proposals', () => {
+    const followUp = must(t.services.repos.sessions.getBySlug(FOLLOW_UP_SLUG), 'the follow-up');
+    expect([followUp.status, followUp.startUtc, followUp.approxMonth, followUp.approxPart]).toEqual(['tentative', null, '2021-09', 'mid']);
+    const call = must(t.services.calls.forSession(followUp.id), 'the seeded call');
+    expect([call.deadlineDate, call.deadlineTime, call.zone]).toEqual(['2026-04-07', '23:59', 'Europe/Athens']);
+    expect(call.deadlineUtc).toBe(Date.parse('2026-04-07T20:59:00Z'));
+    expect(t.services.calls.state(call).open).toBe(true);
+    expect(t.services.calls.proposals(call)).toEqual([]);
+  });
+
   it('is linked from the organiser\'s session list and opened with a deadline in the hub\'s zone; a time in the spring-forward gap is refused beside its field', async () => {
     expect((await owner.get('/organiser')).body).toContain(`href="${callUrl()}"`);
     const page = await owner.get(callUrl());
