@@ -123,7 +123,7 @@ describe('a call for case studies', () => {
     expect((await owner.post(`${callUrl()}/invitations`, { name: 'Katarzyna Nowak', email: 'kasia@example.org', language: 'pl', zone: 'Europe/Warsaw' })).statusCode).toBe(303);
     await mail.drain();
     const msg = must(mail.sink.messages.find((m) => m.envelope.rcptTo.includes('kasia@example.org')), 'the invitation');
-    expect(msg.parsed.subject).toBe('Zaproponuj studium przypadku: Case studies of digital public services');
+    expect(msg.parsed.subject).toBe('Zaproszenie do zgłoszenia studium przypadku: Case studies of digital public services');
     expect(msg.parsed.html).toBeTruthy();
     link = must(/http:\/\/kairos\.test(\/calls\/[A-Za-z0-9_-]{43})/.exec(msg.parsed.text ?? '')?.[1], 'the personal link');
     // Only the token's hash is stored; the kept copy of the mail has a marker instead of the link.
@@ -137,7 +137,7 @@ describe('a call for case studies', () => {
     expect(page.headers['cache-control']).toMatch(/no-store/);
     expect(page.headers['referrer-policy']).toBe('no-referrer');
     const shown = text(page.body);
-    expect(shown).toContain('Zaproponuj studium przypadku: Case studies of digital public services');
+    expect(shown).toContain('Zgłoszenie studium przypadku: Case studies of digital public services');
     expect(shown).toContain('(Europe/Warsaw, UTC+02:00)');
     expect(shown).toContain('Tell us about a service.');
 
@@ -204,7 +204,7 @@ describe('a call for case studies', () => {
     expect(toAna.parsed.text).toContain('Twenty minutes, please.');
     expect(toAna.parsed.html).toContain('Twenty minutes, please.');
     const toKasia = must(mail.sink.messages.find((m) => m.envelope.rcptTo.includes('kasia@example.org')), 'the decision to Katarzyna');
-    expect(toKasia.parsed.subject).toBe('Prośba o zmiany w Twoim studium przypadku: One-stop shop for municipal permits');
+    expect(toKasia.parsed.subject).toBe('Prośba o zmiany w Państwa studium przypadku: One-stop shop for municipal permits');
     expect(toKasia.parsed.text).toContain('Add the costs, please.');
     expect(toKasia.parsed.text).toContain(`http://kairos.test${link}/proposals/${permits}`);
 
