@@ -463,6 +463,8 @@ const el = {
   'call.decided.accepted': "Η πρόταση έγινε δεκτή· ο προτείνων ενημερώνεται με email.",
   'call.decided.declined': "Η πρόταση απορρίφθηκε· ο προτείνων ενημερώνεται με email.",
   'call.decided.changes': "Ζητήθηκαν αλλαγές· ο προτείνων ενημερώνεται με email.",
+  'call.audit.deadline': "Προθεσμία {deadline}",
+  'call.audit.proposal': "Πρόταση {id}",
   'err.call_closed': "Η πρόσκληση έκλεισε: δεν γίνονται πλέον δεκτές προτάσεις.",
   'err.proposal_decided': "Έχει ληφθεί απόφαση για αυτή την πρόταση: δεν μπορεί πλέον να αλλάξει.",
   'err.deadline_past': "Επιλέξτε προθεσμία στο μέλλον.",

@@ -462,6 +462,8 @@ const en = {
   'call.decided.accepted': "The proposal has been accepted; the proposer is told by email.",
   'call.decided.declined': "The proposal has been declined; the proposer is told by email.",
   'call.decided.changes': "Changes have been asked for; the proposer is told by email.",
+  'call.audit.deadline': "Deadline {deadline}",
+  'call.audit.proposal': "Proposal {id}",
   'err.call_closed': "The call is closed: proposals are no longer taken.",
   'err.proposal_decided': "A decision has been taken on this proposal: it can no longer be changed.",
   'err.deadline_past': "Choose a deadline in the future.",

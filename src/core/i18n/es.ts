@@ -463,6 +463,8 @@ const es = {
   'call.decided.accepted': "La propuesta se ha aceptado; se avisa por correo a quien la envió.",
   'call.decided.declined': "La propuesta se ha rechazado; se avisa por correo a quien la envió.",
   'call.decided.changes': "Se han pedido cambios; se avisa por correo a quien propuso.",
+  'call.audit.deadline': "Plazo {deadline}",
+  'call.audit.proposal': "Propuesta {id}",
   'err.call_closed': "La convocatoria está cerrada: ya no se aceptan propuestas.",
   'err.proposal_decided': "Ya se ha decidido sobre esta propuesta: no se puede cambiar.",
   'err.deadline_past': "Elija un plazo en el futuro.",

@@ -463,6 +463,8 @@ const it = {
   'call.decided.accepted': "La proposta è stata accettata; chi l'ha inviata riceve un'email.",
   'call.decided.declined': "La proposta è stata rifiutata; chi l'ha inviata riceve un'email.",
   'call.decided.changes': "Sono state chieste modifiche; chi ha proposto riceve un'email.",
+  'call.audit.deadline': "Scadenza {deadline}",
+  'call.audit.proposal': "Proposta {id}",
   'err.call_closed': "L'invito è chiuso: non si accettano più proposte.",
   'err.proposal_decided': "Su questa proposta è già stata presa una decisione: non si può più modificare.",
   'err.deadline_past': "Scelga una scadenza futura.",

@@ -463,6 +463,8 @@ const lt = {
   'call.decided.accepted': "Pasiūlymas priimtas; teikėjui pranešama el. paštu.",
   'call.decided.declined': "Pasiūlymas atmestas; teikėjui pranešama el. paštu.",
   'call.decided.changes': "Paprašyta pakeitimų; teikėjui pranešama el. paštu.",
+  'call.audit.deadline': "Terminas {deadline}",
+  'call.audit.proposal': "Pasiūlymas {id}",
   'err.call_closed': "Kvietimas baigtas: pasiūlymai nebepriimami.",
   'err.proposal_decided': "Dėl šio pasiūlymo jau priimtas sprendimas: jo nebegalima keisti.",
   'err.deadline_past': "Pasirinkite būsimą terminą.",

@@ -463,6 +463,8 @@ const pl = {
   'call.decided.accepted': "Propozycja została przyjęta; zgłaszający dostanie e-mail.",
   'call.decided.declined': "Propozycja została odrzucona; zgłaszający dostanie e-mail.",
   'call.decided.changes': "Poproszono o zmiany; zgłaszający dostanie e-mail.",
+  'call.audit.deadline': "Termin {deadline}",
+  'call.audit.proposal': "Propozycja {id}",
   'err.call_closed': "Nabór jest zamknięty: propozycje nie są już przyjmowane.",
   'err.proposal_decided': "W sprawie tej propozycji zapadła decyzja: nie można jej już zmienić.",
   'err.deadline_past': "Termin musi przypadać w przyszłości.",

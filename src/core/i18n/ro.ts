@@ -463,6 +463,8 @@ const ro = {
   'call.decided.accepted': "Propunerea a fost acceptată; cel care a propus este anunțat prin e-mail.",
   'call.decided.declined': "Propunerea a fost respinsă; cel care a propus este anunțat prin e-mail.",
   'call.decided.changes': "S-au cerut modificări; cel care a propus este anunțat prin e-mail.",
+  'call.audit.deadline': "Termen {deadline}",
+  'call.audit.proposal': "Propunerea {id}",
   'err.call_closed': "Apelul este închis: nu se mai primesc propuneri.",
   'err.proposal_decided': "S-a luat o decizie asupra acestei propuneri: nu mai poate fi modificată.",
   'err.deadline_past': "Alegeți un termen în viitor.",

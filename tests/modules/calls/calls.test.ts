@@ -220,6 +220,14 @@ describe('a call for case studies', () => {
     ]);
     const audit = (t.db.prepare("SELECT action FROM audit_log WHERE session_id = ? AND action LIKE 'call.%' OR action LIKE 'proposal.%' ORDER BY id").all(session.id) as { action: string }[]).map((r) => r.action);
     expect(audit).toEqual(['call.opened', 'proposal.submitted', 'call.invited', 'proposal.submitted', 'proposal.decided', 'proposal.decided', 'proposal.changed']);
+    // The audit page says what was decided, and holds no proposer's address or name.
+    const log = text((await owner.get('/organiser/audit?action=proposal.decided')).body);
+    expect(log).toContain('Decision on a case-study proposal');
+    expect(log).toContain(`Proposal ${cluj}: Accepted`);
+    expect(log).toContain(`Proposal ${permits}: Changes asked`);
+    expect(text((await owner.get('/organiser/audit?action=call.opened')).body)).toContain('Deadline 2026-04-15 18:00 (Europe/Athens)');
+    const stored = JSON.stringify(t.db.prepare('SELECT * FROM audit_log').all());
+    for (const secret of ['kasia@example.org', 'Katarzyna', 'ana@dih4society.test']) expect(stored).not.toContain(secret);
   });
 
   it('exports the proposals as CSV, formulas neutralised, the download recorded', async () => {
