@@ -276,5 +276,9 @@ describe('a call for case studies', () => {
     expect(text(late.body)).toContain('The call is closed: proposals are no longer taken.');
     expect(proposals()).toHaveLength(before);
     expect(text((await t.app.inject({ method: 'GET', url: `/sessions/${session.id}` })).body)).not.toContain('Call for case studies open');
+    // A link that opens nothing (a made-up token, or one with a character changed) is not found.
+    expect((await t.app.inject({ method: 'GET', url: '/calls/not-a-token' })).statusCode).toBe(404);
+    const changed = link.slice(0, -1) + (link.endsWith('A') ? 'B' : 'A');
+    expect((await t.app.inject({ method: 'GET', url: changed })).statusCode).toBe(404);
   });
 });
