@@ -3,7 +3,7 @@ import Type from 'typebox';
 import { LANGUAGES, LANGUAGE_NAMES, t, tKey } from '../../core/i18n/index.js';
 import { ORG_TYPES, type Registration } from './repository.js';
 import type { Hub, Session } from '../sessions/index.js';
-import { can } from '../../core/access/index.js';
+import { can, canPropose } from '../../core/access/index.js';
 import { mayOn } from '../sessions/index.js';
 import { calendarLinks } from '../sessions/index.js';
 import { personalCalendarLinks } from './calendar-routes.js';
@@ -109,6 +109,8 @@ export async function renderSessionPage(app: FastifyInstance, req: FastifyReques
       materials: shownMaterials(app.services.materials.publicOf(session.id), lang),
       // An open call for case studies, its deadline in the call's zone (named): the same for every visitor.
       callNotice: openCallNotice(call, call && app.services.calls.state(call), lang),
+      // A signed-in organiser of any hub is offered the proposal form (pages for them are never kept).
+      canPropose: organiser ? canPropose(organiser) : false,
       // Seats taken: confirmed ones and the holds of unconfirmed registrations that have not run out.
       seatsLeft: session.capacity === null ? null : Math.max(0, session.capacity - registrations.seatsTaken(session.id)),
       form: {

@@ -109,7 +109,9 @@ describe('a call for case studies', () => {
     expect(text(madrid.body)).toContain('open until Wednesday, 15 April 2026, 18:00 (Europe/Athens)');
   });
 
-  it('takes a proposal from an organiser of another hub', async () => {
+  it('takes a proposal from an organiser of another hub, who finds the form from the session page', async () => {
+    expect((await other.get(`/sessions/${session.id}`)).body).toContain(`href="${callUrl()}/propose"`);
+    expect((await t.app.inject({ method: 'GET', url: `/sessions/${session.id}` })).body).not.toContain(`${callUrl()}/propose`);
     const form = await other.get(`${callUrl()}/propose`);
     expect(form.statusCode).toBe(200);
     const sent = await other.post(`${callUrl()}/proposals`, proposal({ title: 'Open data portal for Cluj', presenterName1: 'Ana Popescu', presenterAffiliation1: 'DIH4Society', hubId: String(hubId('dih4society')), country: 'RO', language: 'ro', proposerName: 'Ana Popescu', proposerEmail: 'ana@dih4society.test', proposerLanguage: 'el', materialsUrl: '' }));
