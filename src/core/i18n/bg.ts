@@ -486,7 +486,7 @@ const bg = {
   'call.email.changes.subject': "Поискани са промени във Вашия казус: {title}",
   'call.email.changes.intro': "Организаторите на „{title}“ Ви молят да промените казуса „{proposal}“.",
   'call.email.changes.button': "Променете предложението",
-  'call.email.changes.organiser': "Изпратете промененото предложение от страницата на поканата в зоната за организатори.",
+  'call.email.changes.organiser': "Бутонът отваря предложението Ви в зоната за организатори, след като влезете.",
   'call.email.message': "Съобщение от организаторите",
   'email.kind.call.invitation': "Покана за предлагане на казус",
   'email.kind.call.decision': "Решение по предложение за казус",

@@ -486,7 +486,7 @@ const el = {
   'call.email.changes.subject': "Ζητούνται αλλαγές στη μελέτη περίπτωσής σας: {title}",
   'call.email.changes.intro': "Οι διοργανωτές της εκδήλωσης «{title}» σας ζητούν να αλλάξετε τη μελέτη περίπτωσης «{proposal}».",
   'call.email.changes.button': "Αλλάξτε την πρότασή σας",
-  'call.email.changes.organiser': "Στείλτε την αλλαγμένη πρόταση από τη σελίδα της πρόσκλησης στον χώρο διοργανωτών.",
+  'call.email.changes.organiser': "Το κουμπί ανοίγει την πρότασή σας στον χώρο διοργανωτών, αφού συνδεθείτε.",
   'call.email.message': "Μήνυμα των διοργανωτών",
   'email.kind.call.invitation': "Πρόσκληση για πρόταση μελέτης περίπτωσης",
   'email.kind.call.decision': "Απόφαση για πρόταση μελέτης περίπτωσης",

@@ -485,7 +485,7 @@ const en = {
   'call.email.changes.subject': "Changes asked for your case study: {title}",
   'call.email.changes.intro': "The organisers of \"{title}\" ask you to change your case study \"{proposal}\".",
   'call.email.changes.button': "Change your proposal",
-  'call.email.changes.organiser': "Send the changed proposal from the call's page in the organiser area.",
+  'call.email.changes.organiser': "The button opens your proposal in the organiser area, once you have signed in.",
   'call.email.message': "Message from the organisers",
   'email.kind.call.invitation': "Invitation to propose a case study",
   'email.kind.call.decision': "Decision on a case-study proposal",

@@ -486,7 +486,7 @@ const es = {
   'call.email.changes.subject': "Se piden cambios en su caso de estudio: {title}",
   'call.email.changes.intro': "Los organizadores de «{title}» le piden que cambie su caso de estudio «{proposal}».",
   'call.email.changes.button': "Cambiar su propuesta",
-  'call.email.changes.organiser': "Envíe la propuesta modificada desde la página de la convocatoria en el área de organizadores.",
+  'call.email.changes.organiser': "El botón abre su propuesta en el área de organizadores, una vez que haya iniciado sesión.",
   'call.email.message': "Mensaje de los organizadores",
   'email.kind.call.invitation': "Invitación a proponer un caso de estudio",
   'email.kind.call.decision': "Decisión sobre una propuesta de caso de estudio",

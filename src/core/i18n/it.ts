@@ -486,7 +486,7 @@ const it = {
   'call.email.changes.subject': "Modifiche richieste al Suo caso di studio: {title}",
   'call.email.changes.intro': "Gli organizzatori di «{title}» Le chiedono di modificare il caso di studio «{proposal}».",
   'call.email.changes.button': "Modifichi la proposta",
-  'call.email.changes.organiser': "Invii la proposta modificata dalla pagina dell'invito nell'area organizzatori.",
+  'call.email.changes.organiser': "Il pulsante apre la Sua proposta nell'area organizzatori, dopo l'accesso.",
   'call.email.message': "Messaggio degli organizzatori",
   'email.kind.call.invitation': "Invito a proporre un caso di studio",
   'email.kind.call.decision': "Decisione su una proposta di caso di studio",

@@ -486,7 +486,7 @@ const lt = {
   'call.email.changes.subject': "Prašoma pakeisti jūsų atvejo analizę: {title}",
   'call.email.changes.intro': "Renginio „{title}“ organizatoriai prašo pakeisti jūsų atvejo analizę „{proposal}“.",
   'call.email.changes.button': "Pakeisti pasiūlymą",
-  'call.email.changes.organiser': "Pakeistą pasiūlymą pateikite kvietimo puslapyje organizatorių srityje.",
+  'call.email.changes.organiser': "Mygtukas atveria jūsų pasiūlymą organizatorių srityje, kai prisijungsite.",
   'call.email.message': "Organizatorių žinutė",
   'email.kind.call.invitation': "Kvietimas pasiūlyti atvejo analizę",
   'email.kind.call.decision': "Sprendimas dėl atvejo analizės pasiūlymo",

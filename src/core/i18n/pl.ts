@@ -486,7 +486,7 @@ const pl = {
   'call.email.changes.subject': "Prośba o zmiany w Państwa studium przypadku: {title}",
   'call.email.changes.intro': "Organizatorzy wydarzenia „{title}” proszą o zmiany w studium przypadku „{proposal}”.",
   'call.email.changes.button': "Zmiana propozycji",
-  'call.email.changes.organiser': "Zmienioną propozycję można wysłać ze strony naboru w strefie organizatora.",
+  'call.email.changes.organiser': "Przycisk otwiera propozycję w strefie organizatora po zalogowaniu.",
   'call.email.message': "Wiadomość od organizatorów",
   'email.kind.call.invitation': "Zaproszenie do zgłoszenia studium przypadku",
   'email.kind.call.decision': "Decyzja w sprawie propozycji studium przypadku",

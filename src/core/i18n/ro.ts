@@ -486,7 +486,7 @@ const ro = {
   'call.email.changes.subject': "Se cer modificări la studiul dvs. de caz: {title}",
   'call.email.changes.intro': "Organizatorii „{title}” vă cer să modificați studiul de caz „{proposal}”.",
   'call.email.changes.button': "Modificați propunerea",
-  'call.email.changes.organiser': "Trimiteți propunerea modificată de pe pagina apelului din zona organizatorilor.",
+  'call.email.changes.organiser': "Butonul deschide propunerea dvs. în zona organizatorilor, după ce vă autentificați.",
   'call.email.message': "Mesaj de la organizatori",
   'email.kind.call.invitation': "Invitație de a propune un studiu de caz",
   'email.kind.call.decision': "Decizie privind o propunere de studiu de caz",

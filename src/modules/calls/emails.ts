@@ -101,6 +101,8 @@ const decisionRenderer: EmailRenderer<CallDecisionPayload> = (ctx): RenderedEmai
       blocks.push({ type: 'button', href: `${link.url}/proposals/${proposal.id}`, label: t(lang, 'call.email.changes.button') });
       blocks.push({ type: 'paragraph', text: t(lang, 'call.email.personal') });
     } else {
+      // An organiser's proposal: changed in the organiser area (after signing in), no personal link.
+      blocks.push({ type: 'button', href: `${ctx.config.publicUrl.replace(/\/+$/, '')}/organiser/sessions/${session.id}/call/proposals/${proposal.id}/edit`, label: t(lang, 'call.email.changes.button') });
       blocks.push({ type: 'paragraph', text: t(lang, 'call.email.changes.organiser') });
     }
   }

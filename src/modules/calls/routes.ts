@@ -158,7 +158,7 @@ export default function callRoutes(instance: FastifyInstance): void {
           title: `${t(lang, 'call.propose')}: ${session.title}`,
           session,
           call: shownCall(call, calls.state(call), lang, organiser.zone),
-          mine: calls.proposalsBy(call, organiser.id).map((p) => shownProposal(p, hubName, lang)),
+          mine: calls.proposalsBy(call, organiser.id).map((p) => ({ ...shownProposal(p, hubName, lang), editable: editable(p, calls.state(call)) })),
           values: { hubId: own ? String(own.id) : '', country: own ? own.countryCode : '', language: organiser.language, proposerName: organiser.name, proposerEmail: organiser.email, proposerLanguage: organiser.language, ...form.values },
           errors: form.errors ?? {},
           ...proposalChoices(sessions.hubs(), lang),
@@ -187,6 +187,52 @@ export default function callRoutes(instance: FastifyInstance): void {
           return reply.redirect(`/organiser/sessions/${session.id}/call/propose?msg=call.proposed#p-${p.id}`, 303);
         },
         (errors, status) => proposePage(req, reply, session, call, { values: textValues(body), errors }, status),
+        { lang: langOf(req), statuses: [400, 409] },
+      );
+    });
+
+    /** One of the organiser's own proposals, to change it (while it may be changed). */
+    const ownEditPage = (req: FastifyRequest, reply: FastifyReply, session: Session, pid: number, form: FormState = {}, status = 200) => {
+      const lang = langOf(req);
+      const organiser = signedInOrganiser(req);
+      const { call, proposal } = calls.organiserProposal(session, pid, organiser.id);
+      return render(
+        req,
+        reply,
+        'pages/organiser/call-proposal-edit',
+        {
+          title: `${t(lang, 'call.editProposal')}: ${proposal.title}`,
+          session,
+          call: shownCall(call, calls.state(call), lang, organiser.zone),
+          proposal: shownProposal(proposal, hubName, lang),
+          editable: editable(proposal, calls.state(call)),
+          values: form.values ?? proposalValues(proposal),
+          errors: form.errors ?? {},
+          ...proposalChoices(sessions.hubs(), lang),
+        },
+        status,
+      );
+    };
+
+    area.get('/organiser/sessions/:id/call/proposals/:pid/edit', { schema: { params: CallParams, querystring: Query({}) } }, async (req, reply) => {
+      assertCanPropose(signedInOrganiser(req));
+      return ownEditPage(req, reply, sessions.get(Number(req.params.id)), idOf(req.params.pid));
+    });
+
+    area.post('/organiser/sessions/:id/call/proposals/:pid/edit', { schema: { params: CallParams, body: ProposalForm }, attachValidation: true }, async (req, reply) => {
+      const organiser = signedInOrganiser(req);
+      assertCanPropose(organiser);
+      const session = sessions.get(Number(req.params.id));
+      const pid = idOf(req.params.pid);
+      calls.organiserProposal(session, pid, organiser.id);
+      if (req.validationError) return ownEditPage(req, reply, session, pid, { values: textValues(req.body), errors: notTextErrors(langOf(req), req.validationError) }, 400);
+      const body = req.body ?? {};
+      return answerForm(
+        () => {
+          calls.updateAsOrganiser(session, pid, body, organiser);
+          return reply.redirect(`/organiser/sessions/${session.id}/call/propose?msg=call.proposalSaved#p-${pid}`, 303);
+        },
+        (errors, status) => ownEditPage(req, reply, session, pid, { values: textValues(body), errors }, status),
         { lang: langOf(req), statuses: [400, 409] },
       );
     });

@@ -336,6 +336,27 @@ export class CallService {
     return this.repos.calls.proposalsBy(call.id, organiserId);
   }
 
+  /** One of an organiser's own proposals to a session's call (404 for anyone else's). */
+  organiserProposal(session: SessionRef, id: number, organiserId: number): { call: Call; proposal: Proposal } {
+    const call = this.get(session);
+    const proposal = this.repos.calls.proposal(call.id, id);
+    if (!proposal || proposal.proposedBy !== organiserId) throw notFound('proposal');
+    return { call, proposal };
+  }
+
+  /** Changes an organiser's own proposal: while the call is open and nothing was decided, or when changes were asked for. */
+  updateAsOrganiser(session: SessionRef, id: number, input: ProposalInput, organiser: OrganiserRef): Proposal {
+    this.organiserProposal(session, id, organiser.id);
+    const data = this.validateProposal(input);
+    return immediate(this.db, () => {
+      const { call, proposal } = this.organiserProposal(session, id, organiser.id);
+      this.assertEditable(call, proposal);
+      this.repos.calls.updateProposal(call.id, proposal.id, data, this.clock.now());
+      this.audit('proposal.changed', organiserActor(organiser), session, { call: call.id, proposal: proposal.id });
+      return this.proposal(call, proposal.id);
+    });
+  }
+
   /** A proposal through an invitation's personal link; refused once the call has closed. */
   proposeByToken(token: string, session: SessionRef, input: ProposalInput): Proposal {
     const data = this.validateProposal(input);
@@ -367,9 +388,7 @@ export class CallService {
     const data = this.validateProposal(input);
     return immediate(this.db, () => {
       const again = this.invitationProposal(token, id);
-      if (!editable(again.proposal, this.state(again.call))) {
-        throw new AppError(this.state(again.call).open ? 'proposal_decided' : 'call_closed', 'this proposal can no longer be changed', 409, 'form');
-      }
+      this.assertEditable(again.call, again.proposal);
       this.repos.calls.updateProposal(again.call.id, proposal.id, data, this.clock.now());
       this.audit('proposal.changed', ANONYMOUS_ACTOR, session, { call: again.call.id, proposal: proposal.id, invitation: again.invitation.id });
       return mustExist(this.repos.calls.proposal(again.call.id, proposal.id), 'proposal');
@@ -435,6 +454,11 @@ export class CallService {
   /** The accepted proposals of a session (none without a call), for its timetable. */
   acceptedProposals(sessionId: number): AcceptedProposal[] {
     return this.repos.calls.accepted(sessionId).map((p) => ({ id: p.id, title: p.title, presenters: p.presenters, hubId: p.hubId, country: p.country, language: p.language }));
+  }
+
+  private assertEditable(call: Call, proposal: Proposal): void {
+    const state = this.state(call);
+    if (!editable(proposal, state)) throw new AppError(state.open ? 'proposal_decided' : 'call_closed', 'this proposal can no longer be changed', 409, 'form');
   }
 
   private assertOpen(call: Call): void {

@@ -124,6 +124,9 @@ const proposalForm = () => ({
 let sharedProposalId: number | undefined;
 const sharedProposal = (): number => (sharedProposalId ??= w.t.services.calls.proposeAsOrganiser(sharedCall(), proposalForm(), w.organisers.admin).id);
 
+/** A proposal of the role's own to the shared session's call (each organiser changes only theirs). */
+const ownProposal = (role: Role): number => w.t.services.calls.proposeAsOrganiser(sharedCall(), proposalForm(), w.organisers[role]).id;
+
 const sessionForm = (s: { id: number; title: string }, hubId: number, coHostIds: number[]) => ({
   title: `${s.title} (edited)`,
   hubId: String(hubId),
@@ -244,6 +247,10 @@ function request(key: string, role: Role, allowed: boolean, target: 'in' | 'out'
       return { method: 'POST', url: `/organiser/sessions/${sharedCall().id}/call/proposals`, form: proposalForm() };
     case 'GET /organiser/sessions/:id/call/proposals/:pid':
       return { method: 'GET', url: `/organiser/sessions/${sharedCall().id}/call/proposals/${sharedProposal()}` };
+    case 'GET /organiser/sessions/:id/call/proposals/:pid/edit':
+      return { method: 'GET', url: `/organiser/sessions/${sharedCall().id}/call/proposals/${ownProposal(role)}/edit` };
+    case 'POST /organiser/sessions/:id/call/proposals/:pid/edit':
+      return { method: 'POST', url: `/organiser/sessions/${sharedCall().id}/call/proposals/${ownProposal(role)}/edit`, form: proposalForm() };
     case 'POST /organiser/sessions/:id/call/proposals/:pid/decision':
       return { method: 'POST', url: `/organiser/sessions/${sharedCall().id}/call/proposals/${sharedProposal()}/decision`, form: { decision: 'changes', message: 'Shorter, please.' } };
     case 'GET /organiser/sessions/:id/call/proposals.csv':

@@ -264,6 +264,36 @@ describe('a call for case studies', () => {
     expect((await t.app.inject({ method: 'GET', url: `${callUrl()}/proposals.csv` })).statusCode).toBe(303);
   });
 
+  it('lets an organiser change their own proposal when changes are asked, from the organiser area, and no one else\'s', async () => {
+    await other.get(`${callUrl()}/propose`);
+    const sent = await other.post(`${callUrl()}/proposals`, proposal({ title: 'e-Signature for every citizen', proposerName: 'Ana Popescu', proposerEmail: 'ana@dih4society.test', proposerLanguage: 'ro', hubId: String(hubId('dih4society')), country: 'RO', language: 'ro' }));
+    const pid = Number(must(/#p-(\d+)$/.exec(String(sent.headers.location)), 'the new proposal')[1]);
+    // Submitted and the call open: Ana may change it; Eleni (another organiser) may not even see it there.
+    expect((await other.get(`${callUrl()}/proposals/${pid}/edit`)).statusCode).toBe(200);
+    expect((await owner.get(`${callUrl()}/proposals/${pid}/edit`)).statusCode).toBe(404);
+    await owner.get(`${callUrl()}/proposals/${pid}`);
+    expect((await owner.post(`${callUrl()}/proposals/${pid}/decision`, { decision: 'changes', message: 'Which cities?' })).statusCode).toBe(303);
+    mail.sink.clear();
+    await mail.drain();
+    const toAna = must(mail.sink.messages.find((m) => m.envelope.rcptTo.includes('ana@dih4society.test')), 'the decision to Ana');
+    expect(toAna.parsed.subject).toBe('Se cer modificări la studiul dvs. de caz: e-Signature for every citizen');
+    expect(toAna.parsed.text).toContain(`http://kairos.test${callUrl()}/proposals/${pid}/edit`);
+    const form = await other.get(`${callUrl()}/proposals/${pid}/edit`);
+    expect(form.body).toContain('value="e-Signature for every citizen"');
+    const bad = await other.post(`${callUrl()}/proposals/${pid}/edit`, proposal({ title: 'e-Signature for every citizen', materialsUrl: 'http://example.org/x', hubId: String(hubId('dih4society')), country: 'RO', language: 'ro' }));
+    expect(bad.statusCode).toBe(400);
+    expect(errorOf(bad.body, 'materialsUrl')).toContain('this one starts with http://');
+    const saved = await other.post(`${callUrl()}/proposals/${pid}/edit`, proposal({ title: 'e-Signature in Cluj and Iași', proposerName: 'Ana Popescu', proposerEmail: 'ana@dih4society.test', proposerLanguage: 'ro', hubId: String(hubId('dih4society')), country: 'RO', language: 'ro' }));
+    expect(saved.statusCode).toBe(303);
+    const row = must(proposals().find((p) => p.id === pid), 'the proposal');
+    expect([row.title, row.status]).toEqual(['e-Signature in Cluj and Iași', 'submitted']);
+    // A decided one is not changed any more.
+    const cluj = must(proposals()[0], 'the accepted proposal').id;
+    expect(text((await other.get(`${callUrl()}/proposals/${cluj}/edit`)).body)).toContain('A decision has been taken on this proposal');
+    expect((await other.post(`${callUrl()}/proposals/${cluj}/edit`, proposal())).statusCode).toBe(409);
+    expect(proposals()[0]?.title).toBe('Open data portal for Cluj');
+  });
+
   it('after the deadline, the link says when the call closed (in the person\'s zone) and refuses proposals', async () => {
     t.clock.set('2026-04-16T08:00:00Z');
     const b = new Browser(t.app);
