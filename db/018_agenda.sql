@@ -41,6 +41,8 @@ CREATE TABLE audit_log_new (
                  'password.changed', 'password.resetRequested', 'password.reset', 'hub.changed',
                  'token.created', 'token.revoked',
                  'login.failed', 'login.succeeded', 'demo.removed',
+                 'call.opened', 'call.changed', 'call.closed', 'call.invited',
+                 'proposal.submitted', 'proposal.changed', 'proposal.decided',
                  'agenda.changed')),
   session_id   INTEGER,
   hub_id       INTEGER,

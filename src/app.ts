@@ -22,6 +22,7 @@ import attendance from './modules/attendance/index.js';
 import followups from './modules/followups/index.js';
 import materials from './modules/materials/index.js';
 import agenda from './modules/agenda/index.js';
+import calls from './modules/calls/index.js';
 import polls from './modules/polls/index.js';
 import mail from './modules/mail/index.js';
 import api from './modules/api/index.js';
@@ -145,6 +146,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(followups);
   await app.register(materials);
   await app.register(agenda);
+  await app.register(calls);
   await app.register(polls);
   await app.register(mail);
   await app.register(api);

@@ -3,6 +3,7 @@
  * worker, tests). Each feature module hands over the renderers of the kinds it enqueues.
  */
 import { EmailKindRegistry } from './core/outbox/index.js';
+import { registerCallEmailKinds } from './modules/calls/index.js';
 import { registerInboundEmailKinds } from './modules/inbound/index.js';
 import { registerAccountEmailKinds } from './modules/organisers/index.js';
 import { registerPollEmailKinds } from './modules/polls/index.js';
@@ -16,5 +17,6 @@ export function createEmailKinds(): EmailKindRegistry {
   registerPollEmailKinds(registry);
   registerInboundEmailKinds(registry);
   registerAccountEmailKinds(registry);
+  registerCallEmailKinds(registry);
   return registry;
 }

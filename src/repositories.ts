@@ -9,6 +9,7 @@ import { settingsRepository, type SettingsRepository } from './core/db/settings.
 import { agendaRepository, type AgendaRepository } from './modules/agenda/index.js';
 import { followupRepository, type FollowupRepository } from './modules/followups/index.js';
 import { materialRepository, type MaterialRepository } from './modules/materials/index.js';
+import { callRepository, type CallRepository } from './modules/calls/index.js';
 import { accountRepository, organiserRepository, type AccountRepository, type OrganiserRepository } from './modules/organisers/index.js';
 import { pollRepository, type PollRepository } from './modules/polls/index.js';
 import { registrationRepository, type RegistrationRepository } from './modules/registrations/index.js';
@@ -28,6 +29,7 @@ export interface Repositories {
   audit: AuditWriter;
   materials: MaterialRepository;
   agenda: AgendaRepository;
+  calls: CallRepository;
 }
 
 export function createRepositories(db: DB): Repositories {
@@ -44,5 +46,6 @@ export function createRepositories(db: DB): Repositories {
     audit: auditWriter(db),
     materials: materialRepository(db),
     agenda: agendaRepository(db),
+    calls: callRepository(db),
   };
 }

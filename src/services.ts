@@ -17,6 +17,7 @@ import { SessionService } from './modules/sessions/index.js';
 import { HealthService } from './modules/health/index.js';
 import { MailService } from './modules/mail/index.js';
 import { MaterialService } from './modules/materials/index.js';
+import { CallService } from './modules/calls/index.js';
 import { QuestionService } from './modules/registrations/index.js';
 import { forgetUndeliverable } from './core/outbox/index.js';
 
@@ -37,6 +38,7 @@ export interface Services {
   mail: MailService;
   materials: MaterialService;
   agenda: AgendaService;
+  calls: CallService;
   questions: QuestionService;
   health: HealthService;
   audit: AuditService;
@@ -90,6 +92,7 @@ export function createServices({ db, clock, config }: ServiceDeps): Services {
     mail: new MailService(db, clock),
     materials: new MaterialService(db, repos, clock),
     agenda: new AgendaService(db, repos, clock),
+    calls: new CallService(db, repos, clock, secret),
     questions: new QuestionService(repos.registrations),
     health: new HealthService(db, clock),
     audit: new AuditService(db, repos),

@@ -9,7 +9,8 @@
  *   Europe/Athens (08:00 UTC) is an assumption, chosen because it falls inside working hours in
  *   every participating country; the session is stored with time_stated = 0, and its page says
  *   "time not stated in the source".
- * - The follow-up case-study meeting, promised for "mid-September" 2021: tentative, no date.
+ * - The follow-up case-study meeting, promised for "mid-September" 2021: tentative, no date; its
+ *   call for case studies is open for 28 days from the first seeding (seed-call.ts).
  *
  * Contact addresses are placeholders under the reserved .example domain: the release gives none.
  */
@@ -18,6 +19,7 @@ import type { Services } from '../services.js';
 import type { DB } from '../core/db/open.js';
 import { immediate } from '../core/db/open.js';
 import { wallToInstant } from '../core/time/index.js';
+import { seedCall } from './seed-call.js';
 import { seedPoll } from './seed-poll.js';
 import { FOLLOW_UP_SLUG, SERIES_SLUG, WEBINAR_SLUG } from './slugs.js';
 import { mustExist } from '../core/errors.js';
@@ -139,5 +141,6 @@ export function seed(db: DB, services: Services, clock: Clock): SeedResult {
     }
   });
   created.push(...seedPoll(db, services, clock).created);
+  created.push(...seedCall(db, services, clock).created);
   return { hubs: repos.hubs.list().length, created };
 }

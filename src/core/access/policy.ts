@@ -5,10 +5,11 @@
  * Roles, relative to one session:
  * - administrator: everything;
  * - organiser of the owning hub: everything about the session (times, title, capacity, hosts, cancel,
- *   registrations, mail, poll, attendance, follow-ups, materials, agenda);
+ *   registrations, mail, poll, attendance, follow-ups, materials, agenda, its call for case studies);
  * - organiser of a co-hosting hub: reads the session; sees, exports, messages and marks attendance only
- *   for the registrants who chose their hub, and their own hub's mail; changes nothing about the
- *   session itself, its hosts, its poll, its materials, its agenda or other hubs' people;
+ *   for the registrants who chose their hub, and their own hub's mail; sees the call for case studies
+ *   and its proposals; changes nothing about the session itself, its hosts, its poll, its materials,
+ *   its agenda, its call or other hubs' people;
  * - organiser of any other hub: nothing personal, no change.
  *
  * Queries returning personal data take a `PersonalScope` from `personalScope` and filter in SQL.
@@ -58,13 +59,18 @@ export type SessionAction =
   /** add, edit, remove and reorder the session's materials (co-hosting hubs only see them, with session.read) */
   | 'materials.manage'
   /** add, edit, remove and reorder the session's agenda (co-hosting hubs only see it, with session.read) */
-  | 'agenda.manage';
+  | 'agenda.manage'
+  /** see the session's call for case studies and its proposals (co-hosting hubs too) */
+  | 'calls.read'
+  /** open, change and close the call, invite people to propose, decide on proposals, export them */
+  | 'calls.manage';
 
 const COHOST_ALLOWED: ReadonlySet<SessionAction> = new Set<SessionAction>([
   'session.read',
   'registrations.read',
   'registrations.message',
   'attendance.mark',
+  'calls.read',
 ]);
 
 /** Where the actor stands towards a session. */
@@ -177,4 +183,17 @@ export function canEditHub(actor: Actor, hubId: number): boolean {
 
 export function assertCanEditHub(actor: Actor, hubId: number): void {
   if (!canEditHub(actor, hubId)) throw forbiddenError("only this hub's organisers or an administrator may change its details");
+}
+
+/**
+ * Proposing a case study to a session's open call: every organiser (of any hub, and administrators)
+ * may, through the organiser area; people invited by email propose through their personal link.
+ * Reviewing the proposals is `calls.read` / `calls.manage` on the session.
+ */
+export function canPropose(actor: Actor): boolean {
+  return actor.role === 'admin' || actor.hubId !== null;
+}
+
+export function assertCanPropose(actor: Actor): void {
+  if (!canPropose(actor)) throw forbiddenError('only organisers of a hub or administrators may propose a case study here');
 }

@@ -38,6 +38,13 @@ export const AUDIT_ACTIONS = [
   'login.failed',
   'login.succeeded',
   'demo.removed',
+  'call.opened',
+  'call.changed',
+  'call.closed',
+  'call.invited',
+  'proposal.submitted',
+  'proposal.changed',
+  'proposal.decided',
   'agenda.changed',
 ] as const;
 

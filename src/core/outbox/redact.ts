@@ -1,7 +1,7 @@
 /**
  * What the outbox keeps of a sent email holds no personal link. The message that leaves carries
  * the real links; the copy kept for the organiser mail page (and the local mailbox) has a marker
- * in their place: `…/r/[personal link]`, `…/join/[personal link]`, `…/poll/[personal link]`,
+ * in their place: `…/r/[personal link]`, `…/join/[personal link]`, `…/poll/[personal link]`, `…/calls/[personal link]`,
  * `?prefill=[personal link]`. A person who needs the link again asks for it on the session page.
  *
  * Two nets: every personal path under the public URL is replaced by pattern, and every token the
@@ -13,7 +13,7 @@ import { foldLine, unfold } from '../calendar/index.js';
 export const PERSONAL_LINK_MARKER = '[personal link]';
 
 /** The path prefixes of personal links (each followed by a token). */
-const PERSONAL_PATHS = ['r', 'join', 'poll', 'v'];
+const PERSONAL_PATHS = ['r', 'join', 'poll', 'v', 'calls'];
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

@@ -128,6 +128,16 @@ export function detailText(lang: Language, row: AuditRow, hubName: (id: number) 
       return t(lang, 'audit.detail.demo', { n: ids(d.sessions).length });
     case 'agenda.changed':
       return tKey(lang, `audit.detail.agenda.${text(d.change)}`, 'audit.detail.none', { item: num(d.item) });
+    case 'call.opened':
+    case 'call.changed':
+      return t(lang, 'call.audit.deadline', { deadline: `${text(d.deadline)} (${text(d.zone)})` });
+    case 'call.invited':
+      return t(lang, 'audit.detail.invitation', { id: num(d.invitation) });
+    case 'proposal.submitted':
+    case 'proposal.changed':
+      return t(lang, 'call.audit.proposal', { id: num(d.proposal) });
+    case 'proposal.decided':
+      return `${t(lang, 'call.audit.proposal', { id: num(d.proposal) })}: ${tKey(lang, `call.status.${text(d.status)}`, 'audit.detail.none')}`;
     default:
       return '';
   }

@@ -3,7 +3,7 @@ import Type from 'typebox';
 import { LANGUAGES, LANGUAGE_NAMES, t, tKey } from '../../core/i18n/index.js';
 import { ORG_TYPES, type Registration } from './repository.js';
 import type { Hub, Session } from '../sessions/index.js';
-import { can } from '../../core/access/index.js';
+import { can, canPropose } from '../../core/access/index.js';
 import { mayOn } from '../sessions/index.js';
 import { calendarLinks } from '../sessions/index.js';
 import { personalCalendarLinks } from './calendar-routes.js';
@@ -22,6 +22,7 @@ import { RegistrationForm, TokenParams, PreferencesForm } from './schemas.js';
 import { mustExist } from '../../core/errors.js';
 import { shownMaterials } from '../materials/index.js';
 import { agendaView } from '../agenda/index.js';
+import { openCallNotice } from '../calls/index.js';
 
 type FormBody = Record<string, unknown>;
 const one = (b: FormBody, k: string): string | undefined => {
@@ -80,6 +81,7 @@ export async function renderSessionPage(app: FastifyInstance, req: FastifyReques
   const hubs = sessions.hubs();
   const hubById = new Map(hubs.map((h) => [h.id, h]));
   const hub = mustExist(hubById.get(session.hubId), 'hub');
+  const call = app.services.calls.forSession(session.id);
   let open = true;
   try {
     registrations.assertOpen(session);
@@ -110,6 +112,10 @@ export async function renderSessionPage(app: FastifyInstance, req: FastifyReques
       agenda: agendaView(session, app.services.agenda.list(session.id), zone, lang),
       // Only an organiser who may mend it is told that the agenda runs past the end (never a kept page).
       agendaOverrun: organiser && can(organiser, 'agenda.manage', session),
+      // An open call for case studies, its deadline in the call's zone (named): the same for every visitor.
+      callNotice: openCallNotice(call, call && app.services.calls.state(call), lang),
+      // A signed-in organiser of any hub is offered the proposal form (pages for them are never kept).
+      canPropose: organiser ? canPropose(organiser) : false,
       // Seats taken: confirmed ones and the holds of unconfirmed registrations that have not run out.
       seatsLeft: session.capacity === null ? null : Math.max(0, session.capacity - registrations.seatsTaken(session.id)),
       form: {

@@ -106,6 +106,35 @@ function freshItem(): number {
 }
 let sharedItemId: number | undefined;
 const sharedItem = (): number => (sharedItemId ??= freshItem());
+const callForm = () => ({ deadlineDate: '2026-02-28', deadlineTime: '18:00', intro: `Tell us about a service ${uniq()}.` });
+
+/** A session with an open call for case studies (the shared one, opened once; a fresh one for a change that is allowed). */
+function freshCall(session = freshSession()) {
+  if (!w.t.services.calls.forSession(session.id)) w.t.services.calls.save(session, callForm(), w.organisers.admin);
+  return session;
+}
+const sharedCall = () => freshCall(w.shared);
+
+const proposalForm = () => ({
+  title: `Case study ${uniq()}`,
+  summary: 'A municipal service moved online.',
+  presenterName1: 'Maria Rossi',
+  presenterAffiliation1: 'Comune di Roma',
+  hubId: String(w.hubs.it),
+  country: 'IT',
+  language: 'it',
+  materialsUrl: '',
+  proposerName: 'Maria Rossi',
+  proposerEmail: 'maria.rossi@example.org',
+  proposerLanguage: 'it',
+});
+
+/** A proposal to the shared session's call (made by the administrator, for the other roles to act on). */
+let sharedProposalId: number | undefined;
+const sharedProposal = (): number => (sharedProposalId ??= w.t.services.calls.proposeAsOrganiser(sharedCall(), proposalForm(), w.organisers.admin).id);
+
+/** A proposal of the role's own to the shared session's call (each organiser changes only theirs). */
+const ownProposal = (role: Role): number => w.t.services.calls.proposeAsOrganiser(sharedCall(), proposalForm(), w.organisers[role]).id;
 
 const sessionForm = (s: { id: number; title: string }, hubId: number, coHostIds: number[]) => ({
   title: `${s.title} (edited)`,
@@ -226,6 +255,28 @@ function request(key: string, role: Role, allowed: boolean, target: 'in' | 'out'
     case 'POST /organiser/sessions/:id/agenda/:iid/move':
       freshItem();
       return { method: 'POST', url: `/organiser/sessions/${s.id}/agenda/${sharedItem()}/move`, form: { direction: 'down' } };
+    case 'GET /organiser/sessions/:id/call':
+      return { method: 'GET', url: `/organiser/sessions/${sharedCall().id}/call` };
+    case 'POST /organiser/sessions/:id/call':
+      return { method: 'POST', url: `/organiser/sessions/${(allowed ? freshSession() : sharedCall()).id}/call`, form: callForm() };
+    case 'POST /organiser/sessions/:id/call/close':
+      return { method: 'POST', url: `/organiser/sessions/${(allowed ? freshCall() : sharedCall()).id}/call/close`, form: {} };
+    case 'POST /organiser/sessions/:id/call/invitations':
+      return { method: 'POST', url: `/organiser/sessions/${sharedCall().id}/call/invitations`, form: { name: 'Jonas Jonaitis', email: `jonas${uniq()}@example.org`, language: 'lt', zone: 'Europe/Vilnius' } };
+    case 'GET /organiser/sessions/:id/call/propose':
+      return { method: 'GET', url: `/organiser/sessions/${sharedCall().id}/call/propose` };
+    case 'POST /organiser/sessions/:id/call/proposals':
+      return { method: 'POST', url: `/organiser/sessions/${sharedCall().id}/call/proposals`, form: proposalForm() };
+    case 'GET /organiser/sessions/:id/call/proposals/:pid':
+      return { method: 'GET', url: `/organiser/sessions/${sharedCall().id}/call/proposals/${sharedProposal()}` };
+    case 'GET /organiser/sessions/:id/call/proposals/:pid/edit':
+      return { method: 'GET', url: `/organiser/sessions/${sharedCall().id}/call/proposals/${ownProposal(role)}/edit` };
+    case 'POST /organiser/sessions/:id/call/proposals/:pid/edit':
+      return { method: 'POST', url: `/organiser/sessions/${sharedCall().id}/call/proposals/${ownProposal(role)}/edit`, form: proposalForm() };
+    case 'POST /organiser/sessions/:id/call/proposals/:pid/decision':
+      return { method: 'POST', url: `/organiser/sessions/${sharedCall().id}/call/proposals/${sharedProposal()}/decision`, form: { decision: 'changes', message: 'Shorter, please.' } };
+    case 'GET /organiser/sessions/:id/call/proposals.csv':
+      return { method: 'GET', url: `/organiser/sessions/${sharedCall().id}/call/proposals.csv` };
     case 'GET /organiser/sessions/:id/poll':
       return { method: 'GET', url: `/organiser/sessions/${sharedPoll.session.id}/poll` };
     case 'POST /organiser/sessions/:id/poll':
