@@ -11,7 +11,7 @@ import { organiserOf, requireOrganiser, signedInOrganiser } from '../organisers/
 import { sessionTimes, type Session } from '../sessions/index.js';
 import { agendaView, formChoices, organiserView } from './present.js';
 import type { AgendaItem } from './repository.js';
-import { AgendaParams, ItemForm, MoveForm } from './schemas.js';
+import { AgendaParams, ItemForm, MoveForm, ProposalForm, ProposalParams } from './schemas.js';
 import { SPEAKERS_MAX, type AgendaItemInput, type SpeakerInput } from './service.js';
 
 type Values = Record<string, string | string[]>;
@@ -49,6 +49,9 @@ function notTextSpeakers(lang: string, body: unknown): FieldMessages {
 
 const EMPTY: Values = { kind: 'talk', title: '', durationMinutes: '' };
 
+/** The length first offered for an accepted case study put on the agenda, in minutes. */
+const ACCEPTED_MINUTES = 20;
+
 function valuesOf(item: AgendaItem): Values {
   const values: Values = { kind: item.kind, title: item.title, durationMinutes: String(item.durationMinutes) };
   item.speakers.forEach((s, i) => {
@@ -84,10 +87,31 @@ export default function agendaRoutes(instance: FastifyInstance): void {
     area.addHook('preHandler', requireOrganiser);
 
     /** The list with the form to add an item (filled again after a refusal); co-hosting hubs only read. */
-    const listPage = (req: FastifyRequest, reply: FastifyReply, session: Session, form: { values?: Values; errors?: FieldMessages } = {}, status = 200) => {
+    const listPage = (
+      req: FastifyRequest,
+      reply: FastifyReply,
+      session: Session,
+      form: { values?: Values; errors?: FieldMessages; proposal?: { id: number; values: Values; errors: FieldMessages } } = {},
+      status = 200,
+    ) => {
       const lang = langOf(req);
       const organiser = signedInOrganiser(req);
       const values = { ...EMPTY, ...form.values };
+      const items = agenda.list(session.id);
+      const manage = can(organiser, 'agenda.manage', session);
+      // Case studies accepted in the session's call that are not on the agenda yet, each to be put there.
+      const accepted = manage
+        ? app.services.calls
+            .acceptedProposals(session.id)
+            .filter((p) => !items.some((i) => i.proposalId === p.id))
+            .map((p) => ({
+              id: p.id,
+              title: p.title,
+              presenters: p.presenters.map((x) => (x.affiliation ? `${x.name} (${x.affiliation})` : x.name)).join(', '),
+              values: form.proposal?.id === p.id ? form.proposal.values : { durationMinutes: String(ACCEPTED_MINUTES) },
+              errors: form.proposal?.id === p.id ? form.proposal.errors : {},
+            }))
+        : [];
       return render(
         req,
         reply,
@@ -95,8 +119,9 @@ export default function agendaRoutes(instance: FastifyInstance): void {
         {
           title: `${t(lang, 'agenda.title')}: ${session.title}`,
           session,
-          agenda: organiserView(session, agenda.list(session.id), organiser.zone, lang),
-          manage: can(organiser, 'agenda.manage', session),
+          agenda: organiserView(session, items, organiser.zone, lang),
+          manage,
+          accepted,
           values,
           speakerRows: speakerRows(values),
           errors: form.errors ?? {},
@@ -138,6 +163,29 @@ export default function agendaRoutes(instance: FastifyInstance): void {
           return reply.redirect(listUrl(session, 'agenda.added', `#a-${item.id}`), 303);
         },
         (errors, status) => listPage(req, reply, session, { values, errors }, status),
+        { lang },
+      );
+    });
+
+    // An accepted case study put on the agenda: its title, its presenters as the speakers, the length the organiser gives.
+    area.post('/organiser/sessions/:id/agenda/proposals/:pid', { schema: { params: ProposalParams, body: ProposalForm }, attachValidation: true }, async (req, reply) => {
+      const organiser = signedInOrganiser(req);
+      const session = sessions.getManaged(Number(req.params.id), organiser, 'agenda.manage');
+      const pid = itemId(req.params.pid);
+      const proposal = app.services.calls.acceptedProposals(session.id).find((p) => p.id === pid);
+      if (!proposal) throw new AppError('not_found', 'no accepted case study of this session has that number', 404);
+      const onAgenda = agenda.list(session.id).find((i) => i.proposalId === pid);
+      if (onAgenda) return reply.redirect(listUrl(session, 'agenda.added', `#a-${onAgenda.id}`), 303);
+      const lang = langOf(req);
+      const values = textValues(req.body);
+      if (req.validationError) return listPage(req, reply, session, { proposal: { id: pid, values, errors: notTextErrors(lang, req.validationError) } }, 400);
+      return answerForm(
+        () => {
+          const speakers = proposal.presenters.map((p) => ({ name: p.name, affiliation: p.affiliation }));
+          const item = agenda.add(session, { kind: 'case_study', title: proposal.title, durationMinutes: values.durationMinutes, speakers, proposalId: pid }, organiserActor(organiser));
+          return reply.redirect(listUrl(session, 'agenda.added', `#a-${item.id}`), 303);
+        },
+        (errors, status) => listPage(req, reply, session, { proposal: { id: pid, values, errors } }, status),
         { lang },
       );
     });

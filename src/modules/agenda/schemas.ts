@@ -11,3 +11,8 @@ export const AgendaParams = Params({ id: Text, iid: Type.Optional(Text) });
 export const ItemForm = Form({ kind: Type.Optional(Text), title: Type.Optional(Text), durationMinutes: Type.Optional(Text) });
 
 export const MoveForm = Form({ direction: Type.Optional(Text) });
+
+export const ProposalParams = Params({ id: Text, pid: Text });
+
+/** An accepted case study put on the agenda: only its length is asked. */
+export const ProposalForm = Form({ durationMinutes: Type.Optional(Text) });

@@ -104,6 +104,12 @@ const itemForm = () => ({ kind: 'talk', title: `Talk ${uniq()}`, durationMinutes
 function freshItem(): number {
   return w.t.services.agenda.add(w.shared, { kind: 'talk', title: `Talk ${uniq()}`, durationMinutes: 1 }, organiserActor(w.organisers.admin)).id;
 }
+/** A case study accepted in the shared session's call, to be put on its agenda (a fresh one each time: once there, a second post only shows it). */
+function acceptedProposal(): number {
+  const id = w.t.services.calls.proposeAsOrganiser(sharedCall(), proposalForm(), w.organisers.admin).id;
+  w.t.services.calls.decide(w.shared, id, { decision: 'accepted', message: '' }, w.organisers.admin);
+  return id;
+}
 let sharedItemId: number | undefined;
 const sharedItem = (): number => (sharedItemId ??= freshItem());
 const callForm = () => ({ deadlineDate: '2026-02-28', deadlineTime: '18:00', intro: `Tell us about a service ${uniq()}.` });
@@ -252,6 +258,8 @@ function request(key: string, role: Role, allowed: boolean, target: 'in' | 'out'
       return { method: 'POST', url: `/organiser/sessions/${s.id}/agenda/${sharedItem()}`, form: itemForm() };
     case 'POST /organiser/sessions/:id/agenda/:iid/delete':
       return { method: 'POST', url: `/organiser/sessions/${s.id}/agenda/${allowed ? freshItem() : sharedItem()}/delete`, form: {} };
+    case 'POST /organiser/sessions/:id/agenda/proposals/:pid':
+      return { method: 'POST', url: `/organiser/sessions/${s.id}/agenda/proposals/${acceptedProposal()}`, form: { durationMinutes: '1' } };
     case 'POST /organiser/sessions/:id/agenda/:iid/move':
       freshItem();
       return { method: 'POST', url: `/organiser/sessions/${s.id}/agenda/${sharedItem()}/move`, form: { direction: 'down' } };
