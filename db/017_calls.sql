@@ -50,8 +50,9 @@ CREATE TABLE case_study_proposals (
   country           TEXT NOT NULL CHECK (country IN ('GR', 'RO', 'LT', 'IT', 'ES', 'PL', 'BG', 'CY', 'other')),
   language          TEXT NOT NULL CHECK (language IN ('en', 'el', 'ro', 'lt', 'it', 'es', 'pl', 'bg')),
   materials_url     TEXT CHECK (materials_url IS NULL OR (substr(materials_url, 1, 8) = 'https://' AND length(materials_url) <= 2000)),
-  proposer_name     TEXT NOT NULL CHECK (length(proposer_name) BETWEEN 1 AND 200),
-  proposer_email    TEXT NOT NULL CHECK (length(proposer_email) BETWEEN 3 AND 320),
+  -- the proposer's name and address: erased (empty) once the retention period is over (anonymised_at)
+  proposer_name     TEXT NOT NULL CHECK (length(proposer_name) <= 200),
+  proposer_email    TEXT NOT NULL CHECK (length(proposer_email) <= 320),
   proposer_language TEXT NOT NULL CHECK (proposer_language IN ('en', 'el', 'ro', 'lt', 'it', 'es', 'pl', 'bg')),
   -- the zone the proposer's emails state times in (the invitation's, or the proposing organiser's)
   proposer_zone     TEXT NOT NULL CHECK (length(proposer_zone) BETWEEN 1 AND 64),
@@ -59,8 +60,11 @@ CREATE TABLE case_study_proposals (
   decision_message  TEXT NOT NULL DEFAULT '' CHECK (length(decision_message) <= 2000),
   decided_by        INTEGER REFERENCES organisers(id) ON DELETE SET NULL,
   decided_at        INTEGER,
+  anonymised_at     INTEGER,
   created_at        INTEGER NOT NULL,
-  updated_at        INTEGER NOT NULL
+  updated_at        INTEGER NOT NULL,
+  CHECK ((anonymised_at IS NULL AND length(proposer_name) >= 1 AND length(proposer_email) >= 3)
+         OR (anonymised_at IS NOT NULL AND proposer_name = '' AND proposer_email = ''))
 ) STRICT;
 
 CREATE INDEX case_study_invitations_call ON case_study_invitations (call_id, id);

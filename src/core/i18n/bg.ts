@@ -492,6 +492,7 @@ const bg = {
   'call.field.materialsUrl': "Линк към материали",
   'call.field.materialsUrlHint': "По желание: пълен адрес, започващ с https://",
   'call.field.proposer': "Кой предлага",
+  'call.proposerErased': "Името и адресът са изтрити след срока на съхранение",
   'call.field.proposerName': "Вашето име",
   'call.field.proposerEmail': "Вашият имейл адрес",
   'call.field.proposerLanguage': "Език на Вашите имейли",

@@ -492,6 +492,7 @@ const el = {
   'call.field.materialsUrl': "Σύνδεσμος προς υλικό",
   'call.field.materialsUrlHint': "Προαιρετικό: πλήρης διεύθυνση που αρχίζει με https://",
   'call.field.proposer': "Ποιος προτείνει",
+  'call.proposerErased': "Όνομα και διεύθυνση διαγράφηκαν μετά την περίοδο διατήρησης",
   'call.field.proposerName': "Το όνομά σας",
   'call.field.proposerEmail': "Η διεύθυνση email σας",
   'call.field.proposerLanguage': "Γλώσσα των email σας",

@@ -491,6 +491,7 @@ const en = {
   'call.field.materialsUrl': "Link to materials",
   'call.field.materialsUrlHint': "Optional: a full address starting with https://",
   'call.field.proposer': "Who proposes",
+  'call.proposerErased': "Name and address erased after the retention period",
   'call.field.proposerName': "Your name",
   'call.field.proposerEmail': "Your email address",
   'call.field.proposerLanguage': "Language of your emails",

@@ -492,6 +492,7 @@ const es = {
   'call.field.materialsUrl': "Enlace a los materiales",
   'call.field.materialsUrlHint': "Opcional: una dirección completa que empiece por https://",
   'call.field.proposer': "Quién propone",
+  'call.proposerErased': "Nombre y dirección borrados tras el periodo de conservación",
   'call.field.proposerName': "Su nombre",
   'call.field.proposerEmail': "Su correo electrónico",
   'call.field.proposerLanguage': "Idioma de sus correos",

@@ -492,6 +492,7 @@ const it = {
   'call.field.materialsUrl': "Link ai materiali",
   'call.field.materialsUrlHint': "Facoltativo: un indirizzo completo che inizia con https://",
   'call.field.proposer': "Chi propone",
+  'call.proposerErased': "Nome e indirizzo cancellati dopo il periodo di conservazione",
   'call.field.proposerName': "Il Suo nome",
   'call.field.proposerEmail': "Il Suo indirizzo email",
   'call.field.proposerLanguage': "Lingua delle Sue email",

@@ -492,6 +492,7 @@ const lt = {
   'call.field.materialsUrl': "Nuoroda į medžiagą",
   'call.field.materialsUrlHint': "Neprivaloma: visas adresas, prasidedantis https://",
   'call.field.proposer': "Kas siūlo",
+  'call.proposerErased': "Vardas ir adresas ištrinti pasibaigus saugojimo laikotarpiui",
   'call.field.proposerName': "Jūsų vardas",
   'call.field.proposerEmail': "Jūsų el. pašto adresas",
   'call.field.proposerLanguage': "Jūsų laiškų kalba",

@@ -492,6 +492,7 @@ const pl = {
   'call.field.materialsUrl': "Link do materiałów",
   'call.field.materialsUrlHint': "Opcjonalnie: pełny adres zaczynający się od https://",
   'call.field.proposer': "Kto zgłasza",
+  'call.proposerErased': "Imię i adres usunięte po okresie przechowywania",
   'call.field.proposerName': "Imię i nazwisko zgłaszającego",
   'call.field.proposerEmail': "Adres e-mail zgłaszającego",
   'call.field.proposerLanguage': "Język wiadomości do zgłaszającego",

@@ -492,6 +492,7 @@ const ro = {
   'call.field.materialsUrl': "Link către materiale",
   'call.field.materialsUrlHint': "Opțional: o adresă completă care începe cu https://",
   'call.field.proposer': "Cine propune",
+  'call.proposerErased': "Numele și adresa au fost șterse după perioada de păstrare",
   'call.field.proposerName': "Numele dvs.",
   'call.field.proposerEmail': "Adresa dvs. de e-mail",
   'call.field.proposerLanguage': "Limba e-mailurilor dvs.",

@@ -45,6 +45,15 @@ const byKey = perDatabase(
   }),
 );
 
+/** Every row whose dedupe key starts with a prefix (all the mail about one proposal, say); keys are ASCII below '~'. */
+const byKeyPrefix = perDatabase(
+  (db): Statements => ({
+    withdraw: db.prepare(`${WITHDRAW} WHERE dedupe_key >= @key AND dedupe_key < @key || '~' AND ${UNSENT}`),
+    scrub: db.prepare(`${SCRUB} WHERE dedupe_key >= @key AND dedupe_key < @key || '~'`),
+    list: db.prepare(`${LIST} WHERE dedupe_key >= @key AND dedupe_key < @key || '~' ORDER BY id`),
+  }),
+);
+
 function erase(s: Statements, key: number | string, now: number): number {
   s.withdraw.run({ key, now });
   return s.scrub.run({ key, now }).changes;
@@ -88,4 +97,9 @@ export function eraseMailByKeys(db: DB, keys: string[], now: number): number {
 export function mailForKeys(db: DB, keys: string[]): PersonalMail[] {
   const s = byKey(db);
   return keys.flatMap((key) => s.list.all({ key })).map(toPersonalMail);
+}
+
+/** Withdraws and erases the mail whose dedupe keys start with this prefix (e.g. `proposal:12:`, every email about a proposal). */
+export function eraseMailByKeyPrefix(db: DB, prefix: string, now: number): number {
+  return erase(byKeyPrefix(db), prefix, now);
 }

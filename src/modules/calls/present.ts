@@ -33,6 +33,7 @@ export function shownProposal(p: Proposal, hubName: (id: number) => string, lang
     countryLabel: countryLabel(p.country, lang),
     languageName: languageName(p.language),
     proposerLanguageName: languageName(p.proposerLanguage),
+    anonymised: p.anonymisedAt !== null,
     statusLabel: t(lang, `call.status.${p.status}`),
     presentersText: p.presenters.map((x) => `${x.name} (${x.affiliation})`).join('; '),
   };

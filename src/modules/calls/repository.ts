@@ -63,6 +63,8 @@ export interface Proposal {
   materialsUrl: string | null;
   proposerName: string;
   proposerEmail: string;
+  /** When the proposer's name and address were erased (retention); both are empty since. */
+  anonymisedAt: number | null;
   proposerLanguage: string;
   proposerZone: string;
   status: ProposalStatus;
@@ -126,6 +128,7 @@ interface ProposalRow {
   materials_url: string | null;
   proposer_name: string;
   proposer_email: string;
+  anonymised_at: number | null;
   proposer_language: string;
   proposer_zone: string;
   status: ProposalStatus;
@@ -177,6 +180,7 @@ const toProposal = (r: ProposalRow): Proposal => ({
   materialsUrl: r.materials_url,
   proposerName: r.proposer_name,
   proposerEmail: r.proposer_email,
+  anonymisedAt: r.anonymised_at,
   proposerLanguage: r.proposer_language,
   proposerZone: r.proposer_zone,
   status: r.status,
@@ -233,6 +237,17 @@ function prepareStatements(db: DB) {
          proposer_language = @proposerLanguage, status = CASE status WHEN 'changes' THEN 'submitted' ELSE status END, updated_at = @now
        WHERE call_id = @callId AND id = @id`,
     ),
+    // Retention: a call counts from the later of its deadline and its session's end.
+    expiredProposals: db.prepare(
+      `SELECT p.id FROM case_study_proposals p JOIN case_study_calls c ON c.id = p.call_id JOIN sessions s ON s.id = c.session_id
+       WHERE p.anonymised_at IS NULL AND max(c.deadline_utc, coalesce(s.end_utc, 0)) <= @before LIMIT 1000`,
+    ),
+    expiredInvitations: db.prepare(
+      `SELECT i.id FROM case_study_invitations i JOIN case_study_calls c ON c.id = i.call_id JOIN sessions s ON s.id = c.session_id
+       WHERE max(c.deadline_utc, coalesce(s.end_utc, 0)) <= @before LIMIT 1000`,
+    ),
+    anonymiseProposal: db.prepare(`UPDATE case_study_proposals SET proposer_name = '', proposer_email = '', anonymised_at = @now, updated_at = @now WHERE id = @id AND anonymised_at IS NULL`),
+    deleteInvitation: db.prepare('DELETE FROM case_study_invitations WHERE id = ?'),
     decide: db.prepare(
       `UPDATE case_study_proposals SET status = @status, decision_message = @message, decided_by = @actor, decided_at = @now, updated_at = @now
        WHERE call_id = @callId AND id = @id`,
@@ -309,6 +324,18 @@ export class CallRepository {
   }
   decide(callId: number, id: number, status: Decision, message: string, actor: number, now: number): boolean {
     return this.s.decide.run({ callId, id, status, message, actor, now }).changes > 0;
+  }
+  /** Proposals and invitations of calls that closed and whose session ended before `before`: what retention erases. */
+  expired(before: number): { proposals: number[]; invitations: number[] } {
+    const ids = (rows: unknown[]) => (rows as { id: number }[]).map((r) => r.id);
+    return { proposals: ids(this.s.expiredProposals.all({ before })), invitations: ids(this.s.expiredInvitations.all({ before })) };
+  }
+  /** The proposer's name and address erased; the proposal itself (title, summary, presenters) stays for the programme. */
+  anonymiseProposal(id: number, now: number): boolean {
+    return this.s.anonymiseProposal.run({ id, now }).changes > 0;
+  }
+  deleteInvitation(id: number): boolean {
+    return this.s.deleteInvitation.run(id).changes > 0;
   }
 }
 

@@ -15,13 +15,14 @@ import { createHmac } from 'node:crypto';
 import { ANONYMOUS_ACTOR, organiserActor, type AuditAction, type AuditActor, type AuditDetailValue, type AuditWriter } from '../../core/audit/index.js';
 import type { Clock } from '../../core/clock.js';
 import { randomToken, sha256 } from '../../core/crypto.js';
-import { immediate, type DB } from '../../core/db/open.js';
+import { checkpoint, immediate, type DB } from '../../core/db/open.js';
+import { eraseMailByKeyPrefix } from '../../core/outbox/personal-data.js';
 import { AppError, FieldErrors, mustExist, notFound } from '../../core/errors.js';
 import { isLanguage } from '../../core/i18n/index.js';
 import { enqueue, validateEmailAddress } from '../../core/outbox/index.js';
 import { hasControl, multiLine, singleLine, str } from '../../core/text.js';
 import { validateZone, wallToInstant } from '../../core/time/index.js';
-import type { HubRepository } from '../sessions/index.js';
+import type { HubRepository, SessionRepository } from '../sessions/index.js';
 import {
   CALL_COUNTRIES,
   DECISIONS,
@@ -38,7 +39,7 @@ import {
 } from './repository.js';
 
 /** The repositories this service uses (the app builds each once per database). */
-type Repositories = { calls: CallRepository; hubs: HubRepository; audit: AuditWriter };
+type Repositories = { calls: CallRepository; hubs: HubRepository; sessions: Pick<SessionRepository, 'get'>; audit: AuditWriter };
 
 /** The part of a session this service looks at. */
 export type SessionRef = { id: number; hubId: number; title: string };
@@ -176,7 +177,10 @@ export class CallService {
   }
 
   state(call: Call): CallState {
-    return callState(call, this.clock.now());
+    const state = callState(call, this.clock.now());
+    // A cancelled session takes no more proposals.
+    if (state.open && this.repos.sessions.get(call.sessionId)?.status === 'cancelled') return { ...state, open: false };
+    return state;
   }
 
   /** The zone a session's call deadline is typed in: its owning hub's. */
@@ -424,7 +428,8 @@ export class CallService {
       const p = this.proposal(call, id);
       const now = this.clock.now();
       this.repos.calls.decide(call.id, p.id, decision as Decision, message, actor.id, now);
-      enqueue(
+      // After the retention period the proposer's address is gone: the decision is kept, nobody is told.
+      if (p.anonymisedAt === null) enqueue(
         this.db,
         {
           kind: CALL_EMAIL.decision,
@@ -440,6 +445,31 @@ export class CallService {
       this.audit('proposal.decided', organiserActor(actor), session, { call: call.id, proposal: p.id, status: decision });
       return this.proposal(call, p.id);
     });
+  }
+
+  /**
+   * Retention: once a call has closed and its session ended more than RETENTION_DAYS ago (`before`),
+   * its proposers' names and addresses are erased (the proposals stay, as the record of the
+   * programme; presenters are speakers named in public) with the mail sent to them, and its
+   * invitations (names, addresses, links) are deleted with theirs. Returns how many were erased.
+   */
+  anonymiseExpired(before: number): number {
+    const n = immediate(this.db, () => {
+      const now = this.clock.now();
+      const { proposals, invitations } = this.repos.calls.expired(before);
+      for (const id of proposals) {
+        eraseMailByKeyPrefix(this.db, `proposal:${id}:`, now);
+        this.repos.calls.anonymiseProposal(id, now);
+      }
+      for (const id of invitations) {
+        eraseMailByKeyPrefix(this.db, `call-invitation:${id}:`, now);
+        this.repos.calls.deleteInvitation(id);
+      }
+      return proposals.length + invitations.length;
+    });
+    // secure_delete zeroed the old content in the pages; the checkpoint clears the copies in the WAL.
+    if (n > 0) checkpoint(this.db);
+    return n;
   }
 
   /** The proposals an organiser downloads (the CSV export); the download is recorded (how many rows, never who). */

@@ -8,7 +8,12 @@ export interface MaintenanceResult {
   anonymised: number;
   /** Audit log entries deleted for being older than the retention period. */
   auditPruned: number;
+  /** Other people's data erased for the same period (e.g. proposers of case studies). */
+  othersErased: number;
 }
+
+/** Another module's personal data under the same retention period: erases what ended before `before`, returns how much. */
+export type RetentionTask = (before: number) => number;
 
 /** The audit log kept for the same retention period (RETENTION_DAYS) as registrations. */
 export interface AuditRetention {
@@ -30,15 +35,18 @@ export class MaintenanceService {
     private readonly clock: Clock,
     private readonly log?: { error(obj: object, msg?: string): void; info(obj: object, msg?: string): void },
     private readonly auditRetention?: AuditRetention,
+    private readonly others: readonly RetentionTask[] = [],
   ) {}
 
   runOnce(): MaintenanceResult {
     const { expired, promoted } = this.registrations.expireHolds();
     const anonymised = this.registrations.anonymiseExpired();
     const r = this.auditRetention;
-    const auditPruned = r ? r.audit.pruneBefore(this.clock.now() - r.retentionDays * 86_400_000) : 0;
-    if (expired || anonymised || auditPruned) this.log?.info({ expired, promoted, anonymised, auditPruned, at: this.clock.now() }, 'maintenance');
-    return { expiredHolds: expired, promoted, anonymised, auditPruned };
+    const before = r ? this.clock.now() - r.retentionDays * 86_400_000 : undefined;
+    const auditPruned = r && before !== undefined ? r.audit.pruneBefore(before) : 0;
+    const othersErased = before === undefined ? 0 : this.others.reduce((n, task) => n + task(before), 0);
+    if (expired || anonymised || auditPruned || othersErased) this.log?.info({ expired, promoted, anonymised, auditPruned, othersErased, at: this.clock.now() }, 'maintenance');
+    return { expiredHolds: expired, promoted, anonymised, auditPruned, othersErased };
   }
 
   start(intervalMs: number): void {
