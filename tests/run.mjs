@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 const SECOND_ZONE_SUITES = [
-  'tests/core/time', 'tests/core/calendar', 'tests/modules/sessions/organiser.test.ts', 'tests/modules/sessions/calendar-routes.test.ts', 'tests/modules/sessions/clock-change.test.ts', 'tests/modules/sessions/repeat.test.ts', 'tests/modules/api', 'tests/modules/organisers', 'tests/core/render', 'tests/seed', 'tests/modules/registrations/flow.test.ts', 'tests/modules/registrations/invites', 'tests/modules/registrations/reminders',
+  'tests/core/time', 'tests/core/calendar', 'tests/modules/sessions/organiser.test.ts', 'tests/modules/sessions/calendar-routes.test.ts', 'tests/modules/sessions/clock-change.test.ts', 'tests/modules/sessions/repeat.test.ts', 'tests/modules/api', 'tests/modules/organisers', 'tests/core/render', 'tests/seed', 'tests/modules/registrations/flow.test.ts', 'tests/modules/registrations/invites', 'tests/modules/registrations/reminders', 'tests/modules/agenda', 'tests/modules/calls',
 ];
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'kairos-test-run-'));
