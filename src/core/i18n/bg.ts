@@ -173,6 +173,8 @@ const bg = {
   'people.roleSaved': "Ролята и хъбът са запазени.",
   'people.deactivatedMsg': "Профилът е деактивиран: сесиите му за вход са прекратени, а API токените му вече не работят.",
   'people.reactivatedMsg': "Профилът е активиран отново.",
+  'people.noMore': "Няма повече организатори.",
+  'people.pages': "Страници с организатори",
   'account.title': "Вашият профил",
   'account.signedInWith': "Влезли сте като {email}.",
   'account.profile': "Име, език и часова зона",

@@ -173,6 +173,8 @@ const el = {
   'people.roleSaved': "Ο ρόλος και ο κόμβος αποθηκεύτηκαν.",
   'people.deactivatedMsg': "Ο λογαριασμός απενεργοποιήθηκε: οι συνδέσεις του έληξαν και τα κλειδιά API του δεν λειτουργούν πια.",
   'people.reactivatedMsg': "Ο λογαριασμός ενεργοποιήθηκε ξανά.",
+  'people.noMore': "Δεν υπάρχουν άλλοι διοργανωτές.",
+  'people.pages': "Σελίδες διοργανωτών",
   'account.title': "Ο λογαριασμός σας",
   'account.signedInWith': "Συνδεδεμένοι ως {email}.",
   'account.profile': "Όνομα, γλώσσα και ζώνη ώρας",

@@ -172,6 +172,8 @@ const en = {
   'people.roleSaved': "Role and hub saved.",
   'people.deactivatedMsg': "The account has been deactivated: its login sessions have ended and its API tokens no longer work.",
   'people.reactivatedMsg': "The account has been reactivated.",
+  'people.noMore': "No more organisers.",
+  'people.pages': "Pages of organisers",
   'account.title': "Your account",
   'account.signedInWith': "Signed in as {email}.",
   'account.profile': "Name, language and time zone",

@@ -173,6 +173,8 @@ const es = {
   'people.roleSaved': "Rol y hub guardados.",
   'people.deactivatedMsg': "La cuenta se ha desactivado: sus sesiones se han cerrado y sus tokens de API ya no funcionan.",
   'people.reactivatedMsg': "La cuenta se ha reactivado.",
+  'people.noMore': "No hay más organizadores.",
+  'people.pages': "Páginas de organizadores",
   'account.title': "Su cuenta",
   'account.signedInWith': "Sesión iniciada como {email}.",
   'account.profile': "Nombre, idioma y zona horaria",

@@ -173,6 +173,8 @@ const it = {
   'people.roleSaved': "Ruolo e hub salvati.",
   'people.deactivatedMsg': "L'account è stato disattivato: le sue sessioni di accesso sono terminate e i suoi token API non funzionano più.",
   'people.reactivatedMsg': "L'account è stato riattivato.",
+  'people.noMore': "Non ci sono altri organizzatori.",
+  'people.pages': "Pagine degli organizzatori",
   'account.title': "Il Suo account",
   'account.signedInWith': "Accesso effettuato come {email}.",
   'account.profile': "Nome, lingua e fuso orario",

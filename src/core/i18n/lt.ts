@@ -173,6 +173,8 @@ const lt = {
   'people.roleSaved': "Vaidmuo ir centras išsaugoti.",
   'people.deactivatedMsg': "Paskyra išjungta: visi jos prisijungimai baigti, o API raktai nebeveikia.",
   'people.reactivatedMsg': "Paskyra vėl įjungta.",
+  'people.noMore': "Daugiau organizatorių nėra.",
+  'people.pages': "Organizatorių puslapiai",
   'account.title': "Jūsų paskyra",
   'account.signedInWith': "Prisijungta kaip {email}.",
   'account.profile': "Vardas, kalba ir laiko juosta",

@@ -173,6 +173,8 @@ const pl = {
   'people.roleSaved': "Rola i hub zostały zapisane.",
   'people.deactivatedMsg': "Konto zostało wyłączone: jego sesje logowania zakończono, a tokeny API już nie działają.",
   'people.reactivatedMsg': "Konto zostało ponownie włączone.",
+  'people.noMore': "Nie ma więcej organizatorów.",
+  'people.pages': "Strony organizatorów",
   'account.title': "Państwa konto",
   'account.signedInWith': "Zalogowano jako {email}.",
   'account.profile': "Imię i nazwisko, język i strefa czasowa",

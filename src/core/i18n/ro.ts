@@ -173,6 +173,8 @@ const ro = {
   'people.roleSaved': "Rolul și hubul au fost salvate.",
   'people.deactivatedMsg': "Contul a fost dezactivat: sesiunile sale de autentificare s-au încheiat, iar tokenurile sale API nu mai funcționează.",
   'people.reactivatedMsg': "Contul a fost reactivat.",
+  'people.noMore': "Nu mai sunt organizatori.",
+  'people.pages': "Paginile organizatorilor",
   'account.title': "Contul dvs.",
   'account.signedInWith': "Autentificat ca {email}.",
   'account.profile': "Nume, limbă și fus orar",
