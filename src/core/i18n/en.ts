@@ -172,6 +172,7 @@ const en = {
   'people.roleSaved': "Role and hub saved.",
   'people.deactivatedMsg': "The account has been deactivated: its login sessions have ended and its API tokens no longer work.",
   'people.reactivatedMsg': "The account has been reactivated.",
+  'error.forbiddenHelp': "If your work needs it, ask an administrator of Kairos to change your role or hub.",
   'people.noMore': "No more organisers.",
   'people.pages': "Pages of organisers",
   'account.title': "Your account",

@@ -173,6 +173,7 @@ const es = {
   'people.roleSaved': "Rol y hub guardados.",
   'people.deactivatedMsg': "La cuenta se ha desactivado: sus sesiones se han cerrado y sus tokens de API ya no funcionan.",
   'people.reactivatedMsg': "La cuenta se ha reactivado.",
+  'error.forbiddenHelp': "Si lo necesita para su trabajo, pida a un administrador de Kairos que cambie su rol o su hub.",
   'people.noMore': "No hay más organizadores.",
   'people.pages': "Páginas de organizadores",
   'account.title': "Su cuenta",

@@ -173,6 +173,7 @@ const it = {
   'people.roleSaved': "Ruolo e hub salvati.",
   'people.deactivatedMsg': "L'account è stato disattivato: le sue sessioni di accesso sono terminate e i suoi token API non funzionano più.",
   'people.reactivatedMsg': "L'account è stato riattivato.",
+  'error.forbiddenHelp': "Se le serve per il suo lavoro, chieda a un amministratore di Kairos di cambiare il suo ruolo o hub.",
   'people.noMore': "Non ci sono altri organizzatori.",
   'people.pages': "Pagine degli organizzatori",
   'account.title': "Il Suo account",

@@ -173,6 +173,7 @@ const pl = {
   'people.roleSaved': "Rola i hub zostały zapisane.",
   'people.deactivatedMsg': "Konto zostało wyłączone: jego sesje logowania zakończono, a tokeny API już nie działają.",
   'people.reactivatedMsg': "Konto zostało ponownie włączone.",
+  'error.forbiddenHelp': "Jeśli jest to Państwu potrzebne w pracy, proszę poprosić administratora Kairos o zmianę roli lub hubu.",
   'people.noMore': "Nie ma więcej organizatorów.",
   'people.pages': "Strony organizatorów",
   'account.title': "Państwa konto",

@@ -173,6 +173,7 @@ const ro = {
   'people.roleSaved': "Rolul și hubul au fost salvate.",
   'people.deactivatedMsg': "Contul a fost dezactivat: sesiunile sale de autentificare s-au încheiat, iar tokenurile sale API nu mai funcționează.",
   'people.reactivatedMsg': "Contul a fost reactivat.",
+  'error.forbiddenHelp': "Dacă aveți nevoie de aceasta pentru activitatea dumneavoastră, rugați un administrator Kairos să vă schimbe rolul sau hubul.",
   'people.noMore': "Nu mai sunt organizatori.",
   'people.pages': "Paginile organizatorilor",
   'account.title': "Contul dvs.",

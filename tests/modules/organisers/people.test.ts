@@ -158,7 +158,10 @@ describe('inviting an organiser', () => {
     const { t } = await setUp();
     const hub = new Browser(t.app, { 'accept-language': 'en' });
     await hub.login(GR_ORGANISER.email, GR_ORGANISER.password);
-    expect((await hub.get('/organiser/people')).statusCode).toBe(403);
+    const refused = await hub.get('/organiser/people');
+    expect(refused.statusCode).toBe(403);
+    // The page says what to do about it.
+    expect(text(refused.body)).toContain('You are not allowed to do that. If your work needs it, ask an administrator of Kairos to change your role or hub.');
     const index = await hub.get('/organiser');
     expect(index.body).not.toContain('href="/organiser/people"');
     const res = await hub.post('/organiser/people/invitations', { name: 'Sneaky', email: 'sneaky@example.org', role: 'admin', hubId: '', language: 'en' });
