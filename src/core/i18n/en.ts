@@ -172,6 +172,8 @@ const en = {
   'people.roleSaved': "Role and hub saved.",
   'people.deactivatedMsg': "The account has been deactivated: its login sessions have ended and its API tokens no longer work.",
   'people.reactivatedMsg': "The account has been reactivated.",
+  'email.admin.retried': "The message is queued to be sent again.",
+  'email.admin.resumed': "Sending has resumed.",
   'error.forbiddenHelp': "If your work needs it, ask an administrator of Kairos to change your role or hub.",
   'people.noMore': "No more organisers.",
   'people.pages': "Pages of organisers",

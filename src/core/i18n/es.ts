@@ -173,6 +173,8 @@ const es = {
   'people.roleSaved': "Rol y hub guardados.",
   'people.deactivatedMsg': "La cuenta se ha desactivado: sus sesiones se han cerrado y sus tokens de API ya no funcionan.",
   'people.reactivatedMsg': "La cuenta se ha reactivado.",
+  'email.admin.retried': "El mensaje vuelve a estar en cola para enviarse.",
+  'email.admin.resumed': "El envío se ha reanudado.",
   'error.forbiddenHelp': "Si lo necesita para su trabajo, pida a un administrador de Kairos que cambie su rol o su hub.",
   'people.noMore': "No hay más organizadores.",
   'people.pages': "Páginas de organizadores",

@@ -173,6 +173,8 @@ const it = {
   'people.roleSaved': "Ruolo e hub salvati.",
   'people.deactivatedMsg': "L'account è stato disattivato: le sue sessioni di accesso sono terminate e i suoi token API non funzionano più.",
   'people.reactivatedMsg': "L'account è stato riattivato.",
+  'email.admin.retried': "Il messaggio è di nuovo in coda per l’invio.",
+  'email.admin.resumed': "L’invio è ripreso.",
   'error.forbiddenHelp': "Se le serve per il suo lavoro, chieda a un amministratore di Kairos di cambiare il suo ruolo o hub.",
   'people.noMore': "Non ci sono altri organizzatori.",
   'people.pages': "Pagine degli organizzatori",

@@ -173,6 +173,8 @@ const lt = {
   'people.roleSaved': "Vaidmuo ir centras išsaugoti.",
   'people.deactivatedMsg': "Paskyra išjungta: visi jos prisijungimai baigti, o API raktai nebeveikia.",
   'people.reactivatedMsg': "Paskyra vėl įjungta.",
+  'email.admin.retried': "Laiškas vėl įtrauktas į siuntimo eilę.",
+  'email.admin.resumed': "Siuntimas atnaujintas.",
   'error.forbiddenHelp': "Jei to reikia jūsų darbui, paprašykite Kairos administratoriaus pakeisti jūsų vaidmenį arba centrą.",
   'people.noMore': "Daugiau organizatorių nėra.",
   'people.pages': "Organizatorių puslapiai",

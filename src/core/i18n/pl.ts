@@ -173,6 +173,8 @@ const pl = {
   'people.roleSaved': "Rola i hub zostały zapisane.",
   'people.deactivatedMsg': "Konto zostało wyłączone: jego sesje logowania zakończono, a tokeny API już nie działają.",
   'people.reactivatedMsg': "Konto zostało ponownie włączone.",
+  'email.admin.retried': "Wiadomość ponownie czeka w kolejce do wysłania.",
+  'email.admin.resumed': "Wysyłanie zostało wznowione.",
   'error.forbiddenHelp': "Jeśli jest to Państwu potrzebne w pracy, proszę poprosić administratora Kairos o zmianę roli lub hubu.",
   'people.noMore': "Nie ma więcej organizatorów.",
   'people.pages': "Strony organizatorów",

@@ -173,6 +173,8 @@ const ro = {
   'people.roleSaved': "Rolul și hubul au fost salvate.",
   'people.deactivatedMsg': "Contul a fost dezactivat: sesiunile sale de autentificare s-au încheiat, iar tokenurile sale API nu mai funcționează.",
   'people.reactivatedMsg': "Contul a fost reactivat.",
+  'email.admin.retried': "Mesajul a fost pus din nou în coada de trimitere.",
+  'email.admin.resumed': "Trimiterea a fost reluată.",
   'error.forbiddenHelp': "Dacă aveți nevoie de aceasta pentru activitatea dumneavoastră, rugați un administrator Kairos să vă schimbe rolul sau hubul.",
   'people.noMore': "Nu mai sunt organizatori.",
   'people.pages': "Paginile organizatorilor",

@@ -92,12 +92,12 @@ export default function organiserMailRoutes(instance: FastifyInstance): void {
 
     area.post('/organiser/mail/:id/retry', { schema: { params: idParams, body: ActionForm } }, async (req, reply) => {
       const mail = mailbox.retry(signedInOrganiser(req), req.params.id);
-      return reply.redirect(`/organiser/mail/${mail.id}`, 303);
+      return reply.redirect(`/organiser/mail/${mail.id}?msg=email.admin.retried`, 303);
     });
 
     area.post('/organiser/mail/resume', { schema: { body: ActionForm } }, async (req, reply) => {
       mailbox.resume(signedInOrganiser(req));
-      return reply.redirect('/organiser/mail', 303);
+      return reply.redirect('/organiser/mail?msg=email.admin.resumed', 303);
     });
   });
 }

@@ -194,6 +194,10 @@ describe('organiser mail page', () => {
     const res = await b.post(`/organiser/mail/${failedMail}/retry`, {});
     expect(res.statusCode).toBe(303);
     expect(getMail(db, failedMail)).toMatchObject({ status: 'queued', attempts: 0, messageId: before.messageId });
+    // The organiser is told, on the message's page, which now says it is queued.
+    const shown = text((await b.get(String(res.headers.location))).body);
+    expect(shown).toContain('The message is queued to be sent again.');
+    expect(shown).toMatch(/Status\s*Queued/);
   });
 
   it('shows a pause; only an administrator can resume sending', async () => {
@@ -209,7 +213,11 @@ describe('organiser mail page', () => {
     const admin = new Browser(app, { 'accept-language': 'en' });
     await admin.login(ADMIN.email, ADMIN.password);
     await admin.get('/organiser/mail');
-    expect((await admin.post('/organiser/mail/resume', {})).statusCode).toBe(303);
+    const resumed = await admin.post('/organiser/mail/resume', {});
+    expect(resumed.statusCode).toBe(303);
     expect(pauseState(db, clock.now()).paused).toBe(false);
+    const after = text((await admin.get(String(resumed.headers.location))).body);
+    expect(after).toContain('Sending has resumed.');
+    expect(after).not.toContain('Sending is paused until');
   });
 });
