@@ -133,6 +133,11 @@ describe('organiser mail page', () => {
     expect(text(failed.body)).toContain('gone@example.org');
     expect(text(failed.body)).not.toContain('kostas@example.org');
     expect((await b.get('/organiser/mail?status=bogus')).statusCode).toBe(400);
+    // A page, a session or a message named by something other than digits is refused, never a server error.
+    for (const url of ['/organiser/mail?page=Infinity', '/organiser/mail?page=1e3', '/organiser/mail?page=0', '/organiser/mail?session=Infinity', '/organiser/mail/Infinity', '/organiser/mail/1.5']) {
+      expect((await b.get(url)).statusCode, url).toBe(400);
+    }
+    expect((await b.get('/organiser/mail?page=2&session=1')).statusCode).toBe(200);
   });
 
   it('names mail not sent yet by what it is, in the organiser’s language, never by an internal key', async () => {
