@@ -4,7 +4,8 @@
  * close a date poll and pick its date; deactivate and reactivate an organiser; send a failed mail
  * again and resume paused sending; remove the demo; a registrant's export and erasure of their data
  * and a voter's erasure of their answers; logging out; the filters of the audit log, of a session's
- * registrations and of the mail; the language switcher. Each is done once as a person would (sent
+ * registrations and of the mail; the language switcher; the zone picker (a select made a searchable
+ * combobox). Each is done once as a person would (sent
  * wrong first where it can be wrong), and the page that answers shows the change, no left-over
  * values or catalogue keys, and passes axe-core (WCAG 2.1 A and AA).
  */
@@ -317,6 +318,51 @@ describe('every action', () => {
     await page.goto(`${base}/organiser`);
     expect(await page.locator('html').getAttribute('lang')).toBe('el');
     await context.close();
+    expect(found).toEqual([]);
+  });
+
+  it('picks a zone by a city, by a country in another language or by its IANA name, with the keyboard or the mouse; the form posts it', async () => {
+    const found: string[] = [];
+    await admin.goto(`${base}/organiser/account`);
+    const input = admin.locator('main #f-zone');
+    const select = admin.locator('main select[name=zone]');
+    expect(await input.getAttribute('role')).toBe('combobox');
+    const listbox = admin.locator(`#${must(await input.getAttribute('aria-controls'), 'the listbox')}`);
+    const options = listbox.locator('[role=option]');
+
+    // A city, by its first letters: the arrow key moves to it, Enter takes it (and does not send the form).
+    await input.fill('Buchar');
+    await expect.poll(() => input.getAttribute('aria-expanded')).toBe('true');
+    expect(await options.first().innerText()).toBe('Bucharest — Romania — UTC+02:00 now');
+    found.push(...(await checked(admin, 'zone picker open')));
+    await input.press('ArrowDown');
+    const active = must(await input.getAttribute('aria-activedescendant'), 'the option in focus');
+    expect(await admin.locator(`#${active}`).getAttribute('aria-selected')).toBe('true');
+    await input.press('Enter');
+    expect(admin.url()).toBe(`${base}/organiser/account`);
+    expect(await select.inputValue()).toBe('Europe/Bucharest');
+    expect(await input.inputValue()).toBe('Bucharest — Romania — UTC+02:00 now');
+    expect(await input.getAttribute('aria-expanded')).toBe('false');
+
+    // A country named in a language the site does not speak.
+    await input.fill('Rumänien');
+    await expect.poll(() => options.allInnerTexts()).toEqual(['Bucharest — Romania — UTC+02:00 now']);
+    await input.press('Escape');
+    expect(await input.getAttribute('aria-expanded')).toBe('false');
+
+    // An IANA name, picked with the mouse.
+    await input.fill('Europe/Lisbon');
+    await expect.poll(() => options.count()).toBe(1);
+    await options.first().click();
+    expect(await select.inputValue()).toBe('Europe/Lisbon');
+    expect(await input.inputValue()).toBe('Lisbon — Portugal — UTC+00:00 now');
+
+    // The form posts the zone chosen, as the select always did.
+    await submit(admin, admin.locator('main form[action="/organiser/account"]'));
+    expect(await flash(admin)).toBe(en['org.saved']);
+    expect(t.services.repos.organisers.credentials(ADMIN.email)?.organiser.zone).toBe('Europe/Lisbon');
+    expect(await admin.locator('main #f-zone').inputValue()).toBe('Lisbon — Portugal — UTC+00:00 now');
+    found.push(...(await checked(admin, 'zone saved')));
     expect(found).toEqual([]);
   });
 

@@ -244,6 +244,13 @@ async function fill(form: Locator, values: Fill): Promise<void> {
 
 const flash = (page: Page) => page.locator('main .flash').first().innerText();
 
+/** A zone the picker does not offer (as a form kept open across a change of the zone database would send). */
+const unknownZone = async (form: Locator) =>
+  form.locator('select[name=zone]').evaluate((select: HTMLSelectElement) => {
+    select.add(new Option('Mars/Olympus_Mons', 'Mars/Olympus_Mons'));
+    select.value = 'Mars/Olympus_Mons';
+  });
+
 function forms(): FormCase[] {
   const open = `/sessions/${d.open}`;
   const org = (id: number) => `/organiser/sessions/${id}`;
@@ -285,7 +292,7 @@ function forms(): FormCase[] {
       role: 'registrant',
       path: () => d.manage,
       form: 'form[action$="/preferences"]',
-      bad: { zone: 'Mars/Olympus_Mons' },
+      bad: unknownZone,
       good: { zone: 'Europe/Madrid' },
       done: async (page) => expect(await flash(page)).toBe(en['manage.saved']),
     },
@@ -402,7 +409,7 @@ function forms(): FormCase[] {
       role: 'owner',
       path: () => `${org(d.tentative)}/poll`,
       form: '#poll-settings',
-      bad: { zone: 'Mars/Olympus_Mons' },
+      bad: unknownZone,
       good: { zone: 'Europe/Athens', reminderHours: '24' },
       done: async (page) => expect(await flash(page)).toBe(en['poll.org.saved']),
     },
