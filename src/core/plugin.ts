@@ -147,7 +147,7 @@ export default fp<CoreOptions>(
     app.setErrorHandler(async (err: FastifyError | AppError, req, reply) => {
       const isApi = isApiUrl(req.url);
       const lang = langOf(req);
-      const errorPage = (message: string, status: number) => render(req, reply, 'pages/error', { title: t(lang, 'error.title'), message }, status);
+      const errorPage = (message: string, status: number, help?: string) => render(req, reply, 'pages/error', { title: t(lang, 'error.title'), message, help }, status);
       if (err instanceof ValidationError) {
         if (!isApi) return errorPage(err.errors.map((e) => `${e.field}: ${messageOf(lang, e)}`).join(' '), 400);
         return reply.code(400).send({
@@ -158,7 +158,8 @@ export default fp<CoreOptions>(
       }
       if (err instanceof AppError && err.status < 500) {
         if (isApi) return reply.code(err.status).send({ error: err.code, message: err.message, field: err.field });
-        return errorPage(t(lang, err.status === 404 ? 'error.notFound' : err.status === 403 ? 'error.forbidden' : errorKey(err.code), err.params), err.status);
+        if (err.status === 403) return errorPage(t(lang, 'error.forbidden'), 403, t(lang, 'error.forbiddenHelp'));
+        return errorPage(t(lang, err.status === 404 ? 'error.notFound' : errorKey(err.code), err.params), err.status);
       }
       const fe = err as FastifyError;
       if (fe.code === 'FST_CSRF_INVALID_TOKEN' || fe.code === 'FST_CSRF_MISSING_SECRET') {

@@ -82,6 +82,7 @@ export async function render(req: FastifyRequest, reply: FastifyReply, template:
     organiser,
     csrfToken,
     path: req.url.split('?')[0],
+    langKeep: keptQuery(req),
     title: '',
     flash: flashOf(req, lang),
     ...data,
@@ -89,6 +90,24 @@ export async function render(req: FastifyRequest, reply: FastifyReply, template:
     t: translator(lang),
     errorSummary: errorSummaryOf,
   });
+}
+
+/**
+ * What the language switcher sends again with the language: the other parameters of the page's
+ * address (a filter, a page number), so that the page comes back the same in another language. Never
+ * its notice (`msg`), nor anything of a page that answers a form.
+ */
+function keptQuery(req: FastifyRequest): { name: string; value: string }[] {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return [];
+  const query = req.query;
+  if (query === null || typeof query !== 'object') return [];
+  const kept: { name: string; value: string }[] = [];
+  for (const [name, value] of Object.entries(query as Record<string, unknown>)) {
+    if (name === 'lang' || name === 'msg') continue;
+    // A parameter its route's schema read as a number is sent back as it came, as text.
+    for (const v of Array.isArray(value) ? value : [value]) if (typeof v === 'string' || typeof v === 'number') kept.push({ name, value: String(v) });
+  }
+  return kept;
 }
 
 /**

@@ -41,6 +41,13 @@ const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIME_RE = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
 export { likelyZone, zoneNamedBy, zoneOfRegion } from './zone-names.js';
+import { zoneChoicesOf, type ZoneChoice } from './zone-choices.js';
+export type { ZoneChoice } from './zone-choices.js';
+
+/** Every zone a person may choose, with its city and country (see `allZones`). */
+export function zoneChoices(): readonly ZoneChoice[] {
+  return zoneChoicesOf(allZones());
+}
 
 let zoneList: string[] | undefined;
 /** Every IANA zone a person may choose (no fixed-offset Etc/ zones), sorted. */

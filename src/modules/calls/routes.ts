@@ -7,7 +7,7 @@ import { LANGUAGES, LANGUAGE_NAMES, t } from '../../core/i18n/index.js';
 import { ActionForm, Query, notTextErrors, textValues } from '../../core/render/boundary.js';
 import { langOf, personalLang, personalPage, render } from '../../core/render/context.js';
 import { answerForm, type FieldMessages } from '../../core/render/form.js';
-import { zoneOptionsHtml } from '../../core/render/zone-options.js';
+import { zoneOptions } from '../../core/render/zone-options.js';
 import { requireOrganiser, signedInOrganiser } from '../organisers/index.js';
 import { sessionTimes, type Session } from '../sessions/index.js';
 import { countryLabel, decisionChoices, proposalChoices, proposalValues, shownCall, shownProposal, shownTallies } from './present.js';
@@ -93,7 +93,7 @@ export default function callRoutes(instance: FastifyInstance): void {
           inviteValues: { name: '', email: '', language: 'en', zone, ...forms.invite?.values },
           inviteErrors: forms.invite?.errors ?? {},
           langChoices: LANGUAGES.map((code) => ({ value: code, label: LANGUAGE_NAMES[code] })),
-          zonesHtml: zoneOptionsHtml(),
+          zones: zoneOptions(lang, app.services.clock.now()),
         },
         status,
       );

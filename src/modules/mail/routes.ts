@@ -45,8 +45,9 @@ export default function organiserMailRoutes(instance: FastifyInstance): void {
         const o = signedInOrganiser(req);
         const lang = langOf(req);
         const status = req.query.status || undefined;
-        const page = req.query.page ?? 1;
-        const { rows, total, summary } = mailbox.page(o, { status, sessionId: req.query.session, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
+        const page = Number(req.query.page ?? 1);
+        const sessionId = req.query.session === undefined ? undefined : Number(req.query.session);
+        const { rows, total, summary } = mailbox.page(o, { status, sessionId, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
         const link = (p: number) => {
           const q = new URLSearchParams();
           if (status) q.set('status', status);
@@ -78,7 +79,7 @@ export default function organiserMailRoutes(instance: FastifyInstance): void {
 
     area.get('/organiser/mail/:id', { schema: { params: idParams } }, async (req, reply) => {
       const lang = langOf(req);
-      const mail = mailbox.get(signedInOrganiser(req), req.params.id);
+      const mail = mailbox.get(signedInOrganiser(req), Number(req.params.id));
       return render(req, reply, 'pages/organiser/mail-message', {
         title: `${t(lang, 'email.admin.title')}: ${mail.subject ?? kindLabel(lang, mail.kind)}`,
         kindLabel: kindLabel(lang, mail.kind),
@@ -91,13 +92,13 @@ export default function organiserMailRoutes(instance: FastifyInstance): void {
     });
 
     area.post('/organiser/mail/:id/retry', { schema: { params: idParams, body: ActionForm } }, async (req, reply) => {
-      const mail = mailbox.retry(signedInOrganiser(req), req.params.id);
-      return reply.redirect(`/organiser/mail/${mail.id}`, 303);
+      const mail = mailbox.retry(signedInOrganiser(req), Number(req.params.id));
+      return reply.redirect(`/organiser/mail/${mail.id}?msg=email.admin.retried`, 303);
     });
 
     area.post('/organiser/mail/resume', { schema: { body: ActionForm } }, async (req, reply) => {
       mailbox.resume(signedInOrganiser(req));
-      return reply.redirect('/organiser/mail', 303);
+      return reply.redirect('/organiser/mail?msg=email.admin.resumed', 303);
     });
   });
 }

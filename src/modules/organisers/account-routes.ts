@@ -9,7 +9,7 @@ import { t } from '../../core/i18n/index.js';
 import { Query, notTextErrors, textValues } from '../../core/render/boundary.js';
 import { langOf, render, SESSION_COOKIE } from '../../core/render/context.js';
 import { answerForm, type FieldMessages } from '../../core/render/form.js';
-import { zoneOptionsHtml } from '../../core/render/zone-options.js';
+import { zoneOptions } from '../../core/render/zone-options.js';
 import { languageOptions } from './present.js';
 import { PasswordChangeForm, ProfileForm } from './schemas.js';
 import { requireOrganiser, signedInOrganiser } from './signed-in.js';
@@ -35,7 +35,7 @@ export default function accountRoutes(instance: FastifyInstance): void {
         profile: { name: o.name, language: o.language, zone: o.zone, ...(state.profile ?? {}) },
         email: o.email,
         languageChoices: languageOptions(),
-        zonesHtml: zoneOptionsHtml(),
+        zones: zoneOptions(langOf(req), app.services.clock.now()),
         profileErrors: state.profileErrors ?? {},
         passwordErrors: state.passwordErrors ?? {},
       },

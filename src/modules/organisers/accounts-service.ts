@@ -32,6 +32,8 @@ export const RESET_TTL_MS = 3_600_000;
 /** Reset emails sent to one organiser per hour at most; further requests are answered the same way and send nothing. */
 export const RESETS_PER_ACCOUNT_PER_HOUR = 3;
 export const MIN_PASSWORD_LENGTH = 12;
+/** Organisers on one page of the people list. */
+export const PEOPLE_PAGE_SIZE = 50;
 const MAX_PASSWORD_LENGTH = 1000;
 
 export const ACCOUNT_EMAIL = {
@@ -106,9 +108,17 @@ export class AccountService {
 
   // ---------------------------------------------------------------- people (administrators)
 
-  people(actor: Actor): { organisers: Organiser[]; invitations: Invitation[] } {
+  /** One page (from 1) of the organisers, `PEOPLE_PAGE_SIZE` at a time, and the invitations still open. */
+  people(actor: Actor, page = 1): { organisers: Organiser[]; more: boolean; invitations: Invitation[] } {
     assertCanGlobal(actor, 'organisers.manage');
-    return { organisers: this.repos.organisers.list(), invitations: this.repos.accounts.openInvitationList() };
+    const { items, more } = this.repos.organisers.page(PEOPLE_PAGE_SIZE, (page - 1) * PEOPLE_PAGE_SIZE);
+    return { organisers: items, more, invitations: this.repos.accounts.openInvitationList() };
+  }
+
+  /** The page of the people list on which this organiser is shown. */
+  pageOf(actor: Actor, organiserId: number): number {
+    assertCanGlobal(actor, 'organisers.manage');
+    return Math.floor(this.repos.organisers.rank(organiserId) / PEOPLE_PAGE_SIZE) + 1;
   }
 
   /** Invites a person by email: the invitation row, its email and the audit entry, in one transaction. */

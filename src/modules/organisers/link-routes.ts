@@ -5,8 +5,9 @@
  *   spends the invitation and signs them in.
  * - `GET /password/forgot` and `POST`: the same answer whether or not the address has an account
  *   (limited per client address; a few mails per account an hour at most).
- * - `GET /password/reset/:token` asks for a new password; `POST` sets it, spends the link and ends
- *   every login session of the person.
+ * - `GET /password/reset/:token` asks for a new password; `POST` sets it, spends the link, ends
+ *   every login session of the person and sends the browser on to `GET /password/reset/done`, which
+ *   says so (a reload asks for that page again, never sends the form again).
  *
  * A link that no longer opens (used, withdrawn, expired, unknown) gets a page saying what happened
  * and what to do. GET changes nothing.
@@ -16,7 +17,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../core/errors.js';
 import { t, tKey } from '../../core/i18n/index.js';
 import { Query, notTextErrors, textValues } from '../../core/render/boundary.js';
-import { langOf, personalLang, personalPage, render } from '../../core/render/context.js';
+import { langChosen, langOf, personalLang, personalPage, render } from '../../core/render/context.js';
 import { answerForm, type FieldMessages } from '../../core/render/form.js';
 import { type LinkProblem } from './accounts-service.js';
 import { roleLabel } from './present.js';
@@ -151,6 +152,11 @@ export default function linkRoutes(instance: FastifyInstance): void {
     return render(req, reply, 'pages/password-reset', { title: t(lang, 'account.reset.title'), action: `/password/reset/${token}`, errors }, status);
   };
 
+  // The answer to a reset that worked: a page of its own, so that a reload does not send the form again.
+  app.get('/password/reset/done', { schema: { querystring: Query({}) } }, async (req, reply) =>
+    render(req, reply, 'pages/password-done', { title: t(langOf(req), 'account.reset.doneTitle') }),
+  );
+
   app.get('/password/reset/:token', { schema: { params: TokenParams, querystring: Query({}) } }, async (req, reply) => resetPage(req, reply, req.params.token));
 
   app.post('/password/reset/:token', { schema: { params: TokenParams, body: NewPasswordForm }, attachValidation: true }, async (req, reply) => {
@@ -163,8 +169,8 @@ export default function linkRoutes(instance: FastifyInstance): void {
         async () => {
           await accounts.resetPassword(token, body.password ?? '', body.confirm ?? '');
           req.log.info('password reset from a link; every login session ended');
-          personalPage(reply);
-          return render(req, reply, 'pages/password-done', { title: t(lang, 'account.reset.doneTitle') });
+          const chosen = langChosen(req);
+          return reply.redirect(`/password/reset/done${chosen ? `?lang=${chosen}` : ''}`, 303);
         },
         (errors, status) => resetPage(req, reply, token, errors, status),
         { lang },

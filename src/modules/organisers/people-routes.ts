@@ -7,11 +7,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { assertCanGlobal } from '../../core/access/index.js';
 import { organiserActor } from '../../core/audit/index.js';
 import { t } from '../../core/i18n/index.js';
-import { ActionForm, IdParams, Query, notTextErrors, textValues } from '../../core/render/boundary.js';
+import { ActionForm, IdParams, notTextErrors, textValues } from '../../core/render/boundary.js';
 import { langOf, render } from '../../core/render/context.js';
 import { answerForm, type FieldMessages } from '../../core/render/form.js';
 import { hubOptions, invitationRows, languageOptions, peopleRows, roleOptions } from './present.js';
-import { InviteForm, RoleForm } from './schemas.js';
+import { InviteForm, PageQuery, RoleForm } from './schemas.js';
 import { requireOrganiser, signedInOrganiser } from './signed-in.js';
 
 interface PageState {
@@ -21,7 +21,18 @@ interface PageState {
   /** Messages of one person's row (role and hub, deactivation), by organiser id. */
   rowErrors?: Record<number, FieldMessages>;
   rowValues?: Record<number, Record<string, string | string[]>>;
+  /** The page of the list shown (from 1): the one asked for, or the one of the person whose row answers. */
+  page?: number;
 }
+
+/** The address of a page of the people list, with a message to show on it. */
+const peopleHref = (page: number, msg?: string): string => {
+  const q = new URLSearchParams();
+  if (page > 1) q.set('page', String(page));
+  if (msg) q.set('msg', msg);
+  const s = q.toString();
+  return `/organiser/people${s ? `?${s}` : ''}`;
+};
 
 export default function peopleRoutes(instance: FastifyInstance): void {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
@@ -30,7 +41,8 @@ export default function peopleRoutes(instance: FastifyInstance): void {
   const page = (req: FastifyRequest, reply: FastifyReply, state: PageState = {}, status = 200) => {
     const viewer = signedInOrganiser(req);
     const lang = langOf(req);
-    const { organisers, invitations } = accounts.people(viewer);
+    const at = state.page ?? 1;
+    const { organisers, more, invitations } = accounts.people(viewer, at);
     const hubs = accounts.hubs();
     return render(
       req,
@@ -39,6 +51,11 @@ export default function peopleRoutes(instance: FastifyInstance): void {
       {
         title: t(lang, 'people.title'),
         people: peopleRows(lang, viewer, organisers, hubs),
+        pager:
+          organisers.length && (at > 1 || more)
+            ? { label: t(lang, 'people.pages'), prev: at > 1 ? peopleHref(at - 1) : undefined, next: more ? peopleHref(at + 1) : undefined, current: t(lang, 'home.pageN', { page: at }) }
+            : undefined,
+        beyond: at > 1 && !organisers.length,
         invitations: invitationRows(lang, viewer, invitations, hubs, clock.now()),
         roles: roleOptions(lang),
         hubs: hubOptions(lang, hubs),
@@ -65,7 +82,7 @@ export default function peopleRoutes(instance: FastifyInstance): void {
       }
     });
 
-    area.get('/organiser/people', { schema: { querystring: Query({}) } }, async (req, reply) => page(req, reply));
+    area.get('/organiser/people', { schema: { querystring: PageQuery } }, async (req, reply) => page(req, reply, { page: Number(req.query.page ?? 1) }));
 
     area.post('/organiser/people/invitations', { schema: { body: InviteForm }, attachValidation: true }, async (req, reply) => {
       const lang = langOf(req);
@@ -92,30 +109,32 @@ export default function peopleRoutes(instance: FastifyInstance): void {
     area.post('/organiser/people/:id', { schema: { params: IdParams, body: RoleForm }, attachValidation: true }, async (req, reply) => {
       const id = Number(req.params.id);
       const lang = langOf(req);
-      if (req.validationError) return page(req, reply, { rowErrors: { [id]: notTextErrors(lang, req.validationError) }, rowValues: { [id]: textValues(req.body) } }, 400);
+      const at = accounts.pageOf(signedInOrganiser(req), id);
+      if (req.validationError) return page(req, reply, { rowErrors: { [id]: notTextErrors(lang, req.validationError) }, rowValues: { [id]: textValues(req.body) }, page: at }, 400);
       const body = req.body ?? {};
       return answerForm(
         () => {
           const o = signedInOrganiser(req);
           accounts.changeRole(o, id, body, organiserActor(o));
           req.log.info({ organiserId: id }, 'organiser role changed');
-          return reply.redirect('/organiser/people?msg=people.roleSaved', 303);
+          return reply.redirect(peopleHref(at, 'people.roleSaved'), 303);
         },
-        (errors, status) => page(req, reply, { rowErrors: { [id]: errors }, rowValues: { [id]: textValues(body) } }, status),
+        (errors, status) => page(req, reply, { rowErrors: { [id]: errors }, rowValues: { [id]: textValues(body) }, page: at }, status),
         { lang, statuses: [400, 409] },
       );
     });
 
     area.post('/organiser/people/:id/deactivate', { schema: { params: IdParams, body: ActionForm } }, async (req, reply) => {
       const id = Number(req.params.id);
+      const at = accounts.pageOf(signedInOrganiser(req), id);
       return answerForm(
         () => {
           const o = signedInOrganiser(req);
           accounts.deactivate(o, id, organiserActor(o));
           req.log.info({ organiserId: id }, 'organiser deactivated');
-          return reply.redirect('/organiser/people?msg=people.deactivatedMsg', 303);
+          return reply.redirect(peopleHref(at, 'people.deactivatedMsg'), 303);
         },
-        (errors, status) => page(req, reply, { rowErrors: { [id]: errors } }, status),
+        (errors, status) => page(req, reply, { rowErrors: { [id]: errors }, page: at }, status),
         { lang: langOf(req), statuses: [409] },
       );
     });
@@ -125,7 +144,7 @@ export default function peopleRoutes(instance: FastifyInstance): void {
       const o = signedInOrganiser(req);
       accounts.reactivate(o, id, organiserActor(o));
       req.log.info({ organiserId: id }, 'organiser reactivated');
-      return reply.redirect('/organiser/people?msg=people.reactivatedMsg', 303);
+      return reply.redirect(peopleHref(accounts.pageOf(o, id), 'people.reactivatedMsg'), 303);
     });
   });
 }

@@ -56,6 +56,8 @@ export class OrganiserRepository {
   private readonly byId;
   private readonly byEmail;
   private readonly all;
+  private readonly pageStmt;
+  private readonly rankStmt;
   private readonly insertStmt;
   private readonly setPassword;
   private readonly insertLogin;
@@ -79,6 +81,8 @@ export class OrganiserRepository {
     this.byId = db.prepare<[number], OrganiserRow>('SELECT * FROM organisers WHERE id = ?');
     this.byEmail = db.prepare<[string], OrganiserRow>('SELECT * FROM organisers WHERE email = ?');
     this.all = db.prepare<[], OrganiserRow>('SELECT * FROM organisers ORDER BY email');
+    this.pageStmt = db.prepare<[number, number], OrganiserRow>('SELECT * FROM organisers ORDER BY email LIMIT ? OFFSET ?');
+    this.rankStmt = db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM organisers WHERE email < (SELECT email FROM organisers WHERE id = ?)');
     this.insertStmt = db.prepare(
       `INSERT INTO organisers (email, name, password_hash, role, hub_id, language, zone, created_at)
        VALUES (@email, @name, @passwordHash, @role, @hubId, @language, @zone, @now)`,
@@ -116,6 +120,15 @@ export class OrganiserRepository {
   }
   list(): Organiser[] {
     return this.all.all().map(toOrganiser);
+  }
+  /** One page of the organisers in the order of `list()`, and whether more follow. */
+  page(limit: number, offset: number): { items: Organiser[]; more: boolean } {
+    const rows = this.pageStmt.all(limit + 1, offset).map(toOrganiser);
+    return { items: rows.slice(0, limit), more: rows.length > limit };
+  }
+  /** How many organisers come before this one in the order of `list()` (its place, from 0). */
+  rank(id: number): number {
+    return this.rankStmt.get(id)?.n ?? 0;
   }
   /** The organiser and their password hash, for login. */
   credentials(email: string): { organiser: Organiser; passwordHash: string } | undefined {

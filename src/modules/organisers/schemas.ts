@@ -3,7 +3,7 @@
  * Pages take web forms (every field text, see core/render/boundary.ts); the API takes JSON.
  */
 import Type from 'typebox';
-import { Form, Params, Text } from '../../core/render/boundary.js';
+import { Form, Params, Query, Text } from '../../core/render/boundary.js';
 
 export const LoginForm = Form({ email: Type.Optional(Text), password: Type.Optional(Text), next: Type.Optional(Text) });
 
@@ -26,3 +26,6 @@ export const HubForm = Form({ name: Type.Optional(Text), fullName: Type.Optional
 export const TokenParams = Params({ token: Text });
 
 export const SlugParams = Params({ slug: Text });
+
+/** `?page=N` of a paged list: a whole number from 1 to 9999 (anything else is refused, naming `page`). */
+export const PageQuery = Query({ page: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,3}$' })) });

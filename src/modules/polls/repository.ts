@@ -39,6 +39,11 @@ export interface PollSlot {
   createdAt: number;
 }
 
+/** Whether a voter erased their address (see `anonymiseVoter`): their row keeps only their answers. */
+export function voterErased(v: Pick<PollVoter, 'tokenNonce'>): boolean {
+  return v.tokenNonce === '';
+}
+
 export interface PollVoter {
   id: number;
   pollId: number;

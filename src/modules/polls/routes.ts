@@ -13,7 +13,7 @@ import { countryName } from '../sessions/index.js';
 import { NETWORK_COUNTRIES } from './present.js';
 import type { InviteResult } from './service.js';
 import { formatDate, formatInZone, formatTime } from '../../core/time/index.js';
-import { zoneOptionsHtml } from '../../core/render/zone-options.js';
+import { zoneOptions } from '../../core/render/zone-options.js';
 import { langOf, render, langChosen, personalLang, personalPage } from '../../core/render/context.js';
 import { requireOrganiser, signedInOrganiser } from '../organisers/index.js';
 import { ActionForm, Form, Params, Query as QueryOf, Text, notTextErrors, textValues } from '../../core/render/boundary.js';
@@ -76,7 +76,7 @@ export default function pollRoutes(instance: FastifyInstance): void {
       session,
       mayManage,
       poll,
-      zonesHtml: zoneOptionsHtml(),
+      zones: zoneOptions(lang, app.services.clock.now()),
       organiserZone: o.zone,
       errors,
       settings: {

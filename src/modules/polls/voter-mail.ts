@@ -6,7 +6,7 @@
 import type { Clock } from '../../core/clock.js';
 import type { DB } from '../../core/db/open.js';
 import { enqueue, retime, withdraw } from '../../core/outbox/queue.js';
-import type { Poll, PollRepository, PollVoter } from './repository.js';
+import { voterErased, type Poll, type PollRepository, type PollVoter } from './repository.js';
 import { POLL_EMAIL, pollDedupe } from './rules.js';
 
 export class PollVoterMail {
@@ -18,6 +18,8 @@ export class PollVoterMail {
 
   /** One email to a voter, in their language and zone; the payload names only the poll and the voter. */
   private queue(poll: Poll, voter: PollVoter, kind: string, dedupeKey: string, when: { notBefore?: number; deadline: number | null }): void {
+    // A voter who erased their address has none left: nothing is sent to them (their answers still count).
+    if (voterErased(voter)) return;
     enqueue(
       this.db,
       {

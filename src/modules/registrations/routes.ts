@@ -11,7 +11,7 @@ import { countryOptions } from '../sessions/index.js';
 import { sessionTimes } from '../sessions/index.js';
 import { PRIVACY_VERSION, type RegistrationInput } from './validate.js';
 import { likelyZone } from '../../core/time/index.js';
-import { zoneOptionsHtml } from '../../core/render/zone-options.js';
+import { zoneOptions } from '../../core/render/zone-options.js';
 import { langOf, render, viewerZoneKnown, viewerZoneOf, personalLang, personalPage } from '../../core/render/context.js';
 import { organiserOf } from '../organisers/index.js';
 import { answerForm } from '../../core/render/form.js';
@@ -63,7 +63,7 @@ export function registrationFormData(app: FastifyInstance, req: FastifyRequest, 
   return {
     hubs,
     countries: countryOptions(lang),
-    zonesHtml: zoneOptionsHtml(),
+    zones: zoneOptions(lang, app.services.clock.now()),
     orgTypes: ORG_TYPES,
     regLanguages: LANGUAGES.map((code) => ({ code, name: LANGUAGE_NAMES[code] })),
     questions: app.services.questions.list(session.id),
@@ -202,7 +202,7 @@ export default function registrationRoutes(instance: FastifyInstance): void {
         position: reg.status === 'waitlisted' ? registrations.waitlistPosition(reg.id) : undefined,
         // What this registration may see: public, for registered people, and for attendees once attended.
         materials: shownMaterials(app.services.materials.visibleTo(session.id, reg), lang),
-        zonesHtml: zoneOptionsHtml(),
+        zones: zoneOptions(lang, app.services.clock.now()),
         regLanguages: LANGUAGES.map((code) => ({ code, name: LANGUAGE_NAMES[code] })),
         errors: {},
         ...extra,

@@ -9,7 +9,7 @@ import { repeatPreview, sessionTimes } from './present.js';
 import { wantsRepeat, type RepeatInput } from './repeat.js';
 import type { FieldMessages } from '../../core/render/form.js';
 import { formatDurationMinutes } from '../../core/time/index.js';
-import { zoneOptionsHtml } from '../../core/render/zone-options.js';
+import { zoneOptions } from '../../core/render/zone-options.js';
 import { langOf, render } from '../../core/render/context.js';
 import { requireOrganiser, signedInOrganiser } from '../organisers/index.js';
 import { ActionForm, IdParams, Query, notTextErrors, textValues } from '../../core/render/boundary.js';
@@ -148,7 +148,7 @@ export default function organiserRoutes(instance: FastifyInstance): void {
         ownHubs: organiser.role === 'admin' ? hubs : hubs.filter((h) => h.id === organiser.hubId || h.id === opts.session?.hubId),
         // Only the series this organiser's hub may use (and the session's own).
         series: sessions.seriesList().filter((x) => x.id === opts.session?.seriesId || canUseSeries(organiser, organiser.hubId ?? -1, (h) => sessions.seriesAllowsHub(x.id, h))),
-        zonesHtml: zoneOptionsHtml(),
+        zones: zoneOptions(lang, app.services.clock.now()),
         sessionLanguages: LANGUAGES.map((code) => ({ code, name: LANGUAGE_NAMES[code] })),
         reminderPresets: REMINDER_PRESETS.map((minutes) => ({ minutes, label: durationLabel(minutes, lang) })),
         // A new session may repeat; an edit of a session in a series may carry over to the following ones.

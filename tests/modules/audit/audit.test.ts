@@ -427,7 +427,7 @@ describe('what happens to organiser accounts and hubs appears on the audit page 
       run: async () => {
         const b = new Browser(t.app, { 'accept-language': 'en' });
         await b.get(resetLink);
-        expect((await b.post(resetLink, { password: 'dimitra-password-3', confirm: 'dimitra-password-3' })).statusCode).toBe(200);
+        expect((await b.post(resetLink, { password: 'dimitra-password-3', confirm: 'dimitra-password-3' })).statusCode).toBe(303);
       },
     },
     {

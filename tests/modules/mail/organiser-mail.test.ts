@@ -133,6 +133,11 @@ describe('organiser mail page', () => {
     expect(text(failed.body)).toContain('gone@example.org');
     expect(text(failed.body)).not.toContain('kostas@example.org');
     expect((await b.get('/organiser/mail?status=bogus')).statusCode).toBe(400);
+    // A page, a session or a message named by something other than digits is refused, never a server error.
+    for (const url of ['/organiser/mail?page=Infinity', '/organiser/mail?page=1e3', '/organiser/mail?page=0', '/organiser/mail?session=Infinity', '/organiser/mail/Infinity', '/organiser/mail/1.5']) {
+      expect((await b.get(url)).statusCode, url).toBe(400);
+    }
+    expect((await b.get('/organiser/mail?page=2&session=1')).statusCode).toBe(200);
   });
 
   it('names mail not sent yet by what it is, in the organiser’s language, never by an internal key', async () => {
@@ -194,6 +199,10 @@ describe('organiser mail page', () => {
     const res = await b.post(`/organiser/mail/${failedMail}/retry`, {});
     expect(res.statusCode).toBe(303);
     expect(getMail(db, failedMail)).toMatchObject({ status: 'queued', attempts: 0, messageId: before.messageId });
+    // The organiser is told, on the message's page, which now says it is queued.
+    const shown = text((await b.get(String(res.headers.location))).body);
+    expect(shown).toContain('The message is queued to be sent again.');
+    expect(shown).toMatch(/Status\s*Queued/);
   });
 
   it('shows a pause; only an administrator can resume sending', async () => {
@@ -209,7 +218,11 @@ describe('organiser mail page', () => {
     const admin = new Browser(app, { 'accept-language': 'en' });
     await admin.login(ADMIN.email, ADMIN.password);
     await admin.get('/organiser/mail');
-    expect((await admin.post('/organiser/mail/resume', {})).statusCode).toBe(303);
+    const resumed = await admin.post('/organiser/mail/resume', {});
+    expect(resumed.statusCode).toBe(303);
     expect(pauseState(db, clock.now()).paused).toBe(false);
+    const after = text((await admin.get(String(resumed.headers.location))).body);
+    expect(after).toContain('Sending has resumed.');
+    expect(after).not.toContain('Sending is paused until');
   });
 });

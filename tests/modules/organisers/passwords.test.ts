@@ -145,10 +145,15 @@ describe('resetting a forgotten password', () => {
     expect(short.statusCode).toBe(400);
     expect(short.body).toContain('id="f-password-error"');
 
-    const done = await b.post(newer!, { password: 'ana-new-password-1', confirm: 'ana-new-password-1' });
+    const sent = await b.post(newer!, { password: 'ana-new-password-1', confirm: 'ana-new-password-1' });
+    // Answered with a redirect to a page of its own: a reload asks for that page, never sends the form again.
+    expect(sent.statusCode).toBe(303);
+    expect(sent.headers.location).toBe('/password/reset/done');
+    const done = await b.get('/password/reset/done');
     expect(done.statusCode).toBe(200);
     expect(text(done.body)).toContain('Your new password is set');
     expect(done.body).toContain('href="/login"');
+    expect(done.body).not.toContain('<form method="post" action="/password/reset/');
     // Every login session ended.
     expect((await signedIn.get('/organiser')).statusCode).toBe(303);
     expect((await new Browser(t.app).login(RO_ORGANISER.email, 'ana-new-password-1')).headers.location).toBe('/organiser');
@@ -161,6 +166,21 @@ describe('resetting a forgotten password', () => {
     await b.get('/password/forgot');
     expect((await b.post(older!, { password: 'someone-else-123', confirm: 'someone-else-123' })).statusCode).toBe(410);
     expect((await new Browser(t.app).login(RO_ORGANISER.email, 'ana-new-password-1')).headers.location).toBe('/organiser');
+  });
+
+  it('answers a reset sent in a language chosen with ?lang= with the done page in that language', async () => {
+    t = await makeApp();
+    mail = await withMail(t);
+    const b = new Browser(t.app, { 'accept-language': 'en' });
+    await forgot(b, GR_ORGANISER.email);
+    await mail.drain();
+    const link = `${resetLink(mail.sink.messages[0]?.parsed.text || undefined)}?lang=el`;
+    expect((await b.get(link)).statusCode).toBe(200);
+    const sent = await b.post(link, { password: 'eleni-new-password-1', confirm: 'eleni-new-password-1' });
+    expect(sent.statusCode).toBe(303);
+    expect(sent.headers.location).toBe('/password/reset/done?lang=el');
+    const done = await b.get(String(sent.headers.location));
+    expect(text(done.body)).toContain('Ο νέος κωδικός σας ορίστηκε');
   });
 
   it('expires a link after one hour, and sends nothing to a deactivated account', async () => {

@@ -158,7 +158,10 @@ describe('inviting an organiser', () => {
     const { t } = await setUp();
     const hub = new Browser(t.app, { 'accept-language': 'en' });
     await hub.login(GR_ORGANISER.email, GR_ORGANISER.password);
-    expect((await hub.get('/organiser/people')).statusCode).toBe(403);
+    const refused = await hub.get('/organiser/people');
+    expect(refused.statusCode).toBe(403);
+    // The page says what to do about it.
+    expect(text(refused.body)).toContain('You are not allowed to do that. If your work needs it, ask an administrator of Kairos to change your role or hub.');
     const index = await hub.get('/organiser');
     expect(index.body).not.toContain('href="/organiser/people"');
     const res = await hub.post('/organiser/people/invitations', { name: 'Sneaky', email: 'sneaky@example.org', role: 'admin', hubId: '', language: 'en' });
@@ -255,5 +258,56 @@ describe('roles, hubs and deactivation', () => {
     // Eleni is now the last active administrator: she cannot demote herself.
     await second.get('/organiser/people');
     expect((await second.post(`/organiser/people/${eleni.id}`, { role: 'hub', hubId: hubId(t, GR_ORGANISER.hub) })).statusCode).toBe(409);
+  });
+});
+
+describe('the people list, 50 a page', () => {
+  it('pages more than 50 organisers, shows an answering row on its own page, and says when a page is past the end', async () => {
+    const { t, admin } = await setUp();
+    const gr = Number(hubId(t, GR_ORGANISER.hub));
+    const added = Array.from({ length: 60 }, (_, i) =>
+      t.services.repos.organisers.insert({ email: `person-${String(i).padStart(2, '0')}@example.org`, name: `Person ${i}`, role: 'hub', hubId: gr, language: 'en', zone: 'Europe/Athens', passwordHash: 'x' }, t.clock.now()),
+    );
+    const everyone = t.services.repos.organisers.list();
+    expect(everyone.length).toBeGreaterThan(50);
+    const rows = (html: string) => [...html.matchAll(/<tr id="person-(\d+)">/g)].map((m) => Number(m[1]));
+
+    const first = await admin.get('/organiser/people');
+    expect(first.statusCode).toBe(200);
+    expect(rows(first.body)).toEqual(everyone.slice(0, 50).map((o) => o.id));
+    expect(first.body).toContain('<a href="/organiser/people?page=2" rel="next">Next page</a>');
+    expect(first.body).not.toContain('rel="prev"');
+    expect(text(first.body)).toContain('Page 1');
+
+    const second = await admin.get('/organiser/people?page=2');
+    expect(rows(second.body)).toEqual(everyone.slice(50).map((o) => o.id));
+    expect(second.body).toContain('<a href="/organiser/people" rel="prev">Previous page</a>');
+    expect(second.body).not.toContain('rel="next"');
+
+    // A person of the second page: their answers come back on that page.
+    const last = added[59]!;
+    expect(everyone.slice(50).map((o) => o.id)).toContain(last.id);
+    const refused = await admin.post(`/organiser/people/${last.id}`, { role: 'hub', hubId: '' });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toContain(`id="person-${last.id}-hubId-error"`);
+    expect(refused.body).toContain(`href="#person-${last.id}-hubId"`);
+    const saved = await admin.post(`/organiser/people/${last.id}`, { role: 'hub', hubId: hubId(t, RO_ORGANISER.hub) });
+    expect(saved.statusCode).toBe(303);
+    expect(saved.headers.location).toBe('/organiser/people?page=2&msg=people.roleSaved');
+    const shown = await admin.get(String(saved.headers.location));
+    expect(text(shown.body)).toContain('Role and hub saved.');
+    expect(rows(shown.body)).toContain(last.id);
+    const off = await admin.post(`/organiser/people/${last.id}/deactivate`, {});
+    expect(off.headers.location).toBe('/organiser/people?page=2&msg=people.deactivatedMsg');
+    await admin.get('/organiser/people?page=2');
+    const on = await admin.post(`/organiser/people/${last.id}/reactivate`, {});
+    expect(on.headers.location).toBe('/organiser/people?page=2&msg=people.reactivatedMsg');
+
+    const beyond = await admin.get('/organiser/people?page=3');
+    expect(beyond.statusCode).toBe(200);
+    expect(rows(beyond.body)).toEqual([]);
+    expect(text(beyond.body)).toContain('No more organisers.');
+    expect(beyond.body).toContain('href="/organiser/people"');
+    expect((await admin.get('/organiser/people?page=0')).statusCode).toBe(400);
   });
 });

@@ -191,3 +191,32 @@ describe('the deadline and closing by hand', () => {
     expect(new Set(queued().map((r) => r.status))).toEqual(new Set(['withdrawn']));
   });
 });
+
+describe('a voter who erased their address', () => {
+  it('is sent nothing more: changing the reminder and picking the date go through, and no mail goes to them', async () => {
+    const { s, poll, a, token } = setUp();
+    const voters = t.polls.voters(poll);
+    const gone = must(voters[0], 'a voter');
+    const b = new Browser(t.app, { 'accept-language': 'en' });
+    const link = `/poll/${token(gone.email)}`;
+    await b.get(link);
+    expect((await b.post(`${link}/erase`, {})).statusCode).toBe(303);
+    // Their earlier mail is kept scrubbed; nothing new is addressed to what is left of them.
+    const toErased = () => t.db.prepare("SELECT count(*) AS n FROM outbox WHERE recipient_email = 'erased@invalid'").get();
+    const before = toErased();
+
+    const o = await organiser();
+    await o.get(`/organiser/sessions/${s.id}/poll`);
+    const saved = await o.post(`/organiser/sessions/${s.id}/poll`, { zone: 'Europe/Athens', deadlineDate: '2021-09-10', deadlineTime: '17:00', reminderHours: '24' });
+    expect(saved.statusCode).toBe(303);
+    expect(saved.headers.location).toContain('msg=poll.org.saved');
+    const picked = await o.post(`/organiser/sessions/${s.id}/poll/pick`, { slotId: String(a.id) });
+    expect(picked.statusCode).toBe(303);
+    expect(text((await o.get(String(picked.headers.location))).body)).toContain('The date has been picked');
+    expect(t.services.repos.sessions.get(s.id)?.status).toBe('scheduled');
+    // The others are invited to register; the erased voter gets nothing.
+    const invites = outboxRows(t, 'poll.register-invite').filter((r) => (JSON.parse(r.payload) as { pollId: number }).pollId === poll.id);
+    expect(invites).toHaveLength(voters.length - 1);
+    expect(toErased()).toEqual(before);
+  });
+});

@@ -109,7 +109,8 @@ describe('registering from the session page', () => {
   it('takes a city for the time zone, and starts the zone field at the zone the browser\'s language means', async () => {
     const s = newSession({ doubleOptIn: false });
     const form = await new Browser(t.app, { 'accept-language': 'pt-PT,pt;q=0.9' }).get(`/sessions/${s.id}`);
-    expect(form.body).toMatch(/id="f-zone" name="zone" type="text" value="Europe\/Lisbon"/);
+    expect(form.body).toMatch(/<select id="f-zone" name="zone" data-zone-picker[^>]*>/);
+    expect(form.body).toMatch(/<option value="Europe\/Lisbon" selected>/);
     const { res } = await registerViaForm(s.id, person(4, { zone: 'Bucharest' }));
     expect(res.statusCode).toBe(303);
     expect(t.services.repos.registrations.list(s.id, ALL).map((r) => r.zone)).toEqual(['Europe/Bucharest']);
