@@ -81,7 +81,7 @@ export async function render(req: FastifyRequest, reply: FastifyReply, template:
     languages: LANGUAGES.map((code) => ({ code, name: LANGUAGE_NAMES[code] })),
     organiser,
     csrfToken,
-    path: req.url.split('?')[0],
+    path: switchPath(req),
     langKeep: keptQuery(req),
     title: '',
     flash: flashOf(req, lang),
@@ -90,6 +90,27 @@ export async function render(req: FastifyRequest, reply: FastifyReply, template:
     t: translator(lang),
     errorSummary: errorSummaryOf,
   });
+}
+
+/**
+ * Where the language switcher asks for the page again: this address; for a page that answers a form
+ * posted to an address with no page of its own (an item's change, say), the nearest address above it
+ * that has one (the list), rather than an address that would answer "not found".
+ */
+function switchPath(req: FastifyRequest): string {
+  const path = req.url.split('?')[0] ?? '/';
+  if (req.method === 'GET' || req.method === 'HEAD') return path;
+  const pattern = req.routeOptions.url;
+  if (pattern === undefined) return path;
+  let route = pattern.split('/');
+  let here = path.split('/');
+  if (route.length !== here.length) return path;
+  while (route.length > 1) {
+    if (req.server.hasRoute({ method: 'GET', url: route.join('/') || '/' })) return here.join('/') || '/';
+    route = route.slice(0, -1);
+    here = here.slice(0, -1);
+  }
+  return '/';
 }
 
 /**

@@ -4,6 +4,7 @@
  * filtered list comes back filtered; never the page's notice, and nothing on a page that answers a form.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { CLI_ACTOR } from '../../../src/core/audit/index.js';
 import { Browser, GR_ORGANISER, makeApp, type TestApp } from '../../helpers/app.js';
 
 let t: TestApp | undefined;
@@ -42,5 +43,26 @@ describe('the language switcher', () => {
     const refused = await b.post('/organiser/account', { name: '', language: 'en', zone: 'Europe/Athens' });
     expect(refused.statusCode).toBe(400);
     expect(switcher(refused.body).hidden).toEqual([]);
+  });
+
+  it('from a refused form posted to an address with no page of its own, asks for the nearest page above it', async () => {
+    t = await makeApp();
+    const b = new Browser(t.app, { 'accept-language': 'en' });
+    await b.login(GR_ORGANISER.email, GR_ORGANISER.password);
+    const session = t.services.sessions.list().find((s) => s.status === 'tentative' && s.title.startsWith('Next generation'));
+    if (!session) throw new Error('no seeded follow-up');
+    // The agenda's form posts to its own page: the switcher asks for that page.
+    await b.get(`/organiser/sessions/${session.id}/agenda`);
+    const refusedAdd = await b.post(`/organiser/sessions/${session.id}/agenda`, { kind: 'talk', title: '', durationMinutes: '10' });
+    expect(refusedAdd.statusCode).toBe(400);
+    expect(switcher(refusedAdd.body).action).toBe(`/organiser/sessions/${session.id}/agenda`);
+    // An item's change posts to /agenda/<item>, which has no page: the switcher asks for the agenda.
+    const item = t.services.agenda.add(session, { kind: 'talk', title: 'Opening', durationMinutes: 10 }, CLI_ACTOR);
+    await b.get(`/organiser/sessions/${session.id}/agenda/${item.id}/edit`);
+    const refusedEdit = await b.post(`/organiser/sessions/${session.id}/agenda/${item.id}`, { kind: 'talk', title: '', durationMinutes: '10' });
+    expect(refusedEdit.statusCode).toBe(400);
+    const action = switcher(refusedEdit.body).action;
+    expect(action).toBe(`/organiser/sessions/${session.id}/agenda`);
+    expect((await b.get(`${action}?lang=el`)).statusCode).toBe(200);
   });
 });
