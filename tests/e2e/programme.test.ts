@@ -3,20 +3,22 @@
  * proposal form, one proposal with its decision, an organiser's own proposal, the invited person's
  * personal link taken from the invitation email), the agenda (the organiser's page with its forms and
  * the accepted case studies, an item's edit page, the public session page, the printable agenda), the
- * materials and a series of repeating sessions. A data set made through the services is visited as
- * the owning hub's organiser, a co-hosting hub's organiser (who only reads), the invited person (no
- * login) and a visitor (a link pasted with no place to break in the call's text, a proposal and a
- * decision), at a phone's 390 px and a laptop's 1280 px: each page answers 2xx, shows no
- * `undefined`, `null`, `NaN` or catalogue key, does not scroll sideways and passes axe-core (WCAG 2.1
- * A and AA). Each form is sent once wrong (a deadline the clocks skip, a 10,000-character summary, a
- * `javascript:` link, an agenda that overruns the session…) and comes back with the error summary
- * focused, each error linked to its field and what was typed kept; then once right, and its change shows.
+ * materials and a series of repeating sessions. A data set made through the services (a link pasted
+ * with no place to break in the call's text, a proposal and a decision among it) is visited as the
+ * owning hub's organiser, a co-hosting hub's organiser (who only reads), the invited person (no login;
+ * her pages in Polish, her language) and a visitor, at a phone's 390 px and a laptop's 1280 px: each
+ * page answers 2xx, shows no `undefined`, `null`, `NaN` or catalogue key, does not scroll sideways and
+ * passes axe-core (WCAG 2.1 A and AA). Each form is sent once wrong (a deadline the clocks skip or
+ * repeat, a 10,000-character text, a `javascript:` link, an agenda that overruns the session…) and
+ * comes back with the error summary focused, each error linked to its field and what was typed kept;
+ * then once right, and its change shows.
  */
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Dialog, Locator, Page } from 'playwright-core';
 import { organiserActor } from '../../src/core/audit/index.js';
 import en from '../../src/core/i18n/en.js';
+import pl from '../../src/core/i18n/pl.js';
 import type { Session } from '../../src/modules/sessions/index.js';
 import { ADMIN, GR_ORGANISER, RO_ORGANISER, makeApp, type TestApp } from '../helpers/app.js';
 import { HAS_CHROMIUM, NO_CHROMIUM_MESSAGE, axeViolations, launchChromium, sidewaysOverflow } from '../helpers/chromium.js';
@@ -72,7 +74,7 @@ function proposal(over: Record<string, string> = {}): Record<string, string> {
     materialsUrl: 'https://example.org/permits.pdf',
     proposerName: 'Katarzyna Nowak',
     proposerEmail: 'kasia@example.org',
-    proposerLanguage: 'en',
+    proposerLanguage: 'pl',
     ...over,
   };
 }
@@ -99,8 +101,9 @@ beforeAll(async () => {
   d.accepted = fromAna('Open data portal for Cluj');
   t.services.calls.decide(main, d.accepted, { decision: 'accepted', message: `Twenty minutes, please, with the template: ${LONG_URL}` }, eleni);
   d.undecided = fromAna('e-Signature for every citizen');
-  d.own = t.services.calls.proposeAsOrganiser(main, proposal({ title: 'Digital building permits in Thessaloniki', presenterName1: 'Eleni Papadopoulou', presenterAffiliation1: 'GRNET', hubId: String(gr), country: 'GR', language: 'el', proposerName: 'Eleni', proposerEmail: GR_ORGANISER.email }), eleni).id;
-  t.services.calls.invite(main, { name: 'Katarzyna Nowak', email: 'kasia@example.org', language: 'en', zone: 'Europe/Warsaw' }, eleni);
+  d.own = t.services.calls.proposeAsOrganiser(main, proposal({ title: 'Digital building permits in Thessaloniki', presenterName1: 'Eleni Papadopoulou', presenterAffiliation1: 'GRNET', hubId: String(gr), country: 'GR', language: 'el', proposerName: 'Eleni', proposerEmail: GR_ORGANISER.email, proposerLanguage: 'en' }), eleni).id;
+  // She reads her emails and her personal pages in Polish.
+  t.services.calls.invite(main, { name: 'Katarzyna Nowak', email: 'kasia@example.org', language: 'pl', zone: 'Europe/Warsaw' }, eleni);
 
   d.opening = t.services.agenda.add(main, { kind: 'welcome', title: 'Opening', durationMinutes: '10', speakers: [{ name: 'Eleni Papadopoulou', affiliation: 'GRNET' }] }, organiserActor(eleni)).id;
   t.services.agenda.add(main, { kind: 'talk', title: 'Where the nine hubs stand', durationMinutes: '15', speakers: [] }, organiserActor(eleni));
@@ -405,7 +408,7 @@ function forms(): FormCase[] {
       // The form knows the person (name, address, languages), not their case study.
       good: proposal({ title: 'Online parking permits in Gdynia', summary: 'Parking permits issued in minutes, not weeks.', presenterName1: 'Piotr Zieliński', presenterAffiliation1: 'City of Gdynia' }),
       done: async (page) => {
-        expect(await flash(page)).toBe(en['call.proposed']);
+        expect(await flash(page)).toBe(pl['call.proposed']);
         expect(await page.locator('main section[aria-labelledby="h-mine"]').innerText()).toContain('Online parking permits in Gdynia');
       },
     },
@@ -418,7 +421,7 @@ function forms(): FormCase[] {
       refused: ['f-materialsUrl', 'f-hubId'],
       good: { title: 'One-stop shop for municipal permits, with its costs' },
       done: async (page) => {
-        expect(await flash(page)).toBe(en['call.proposalSaved']);
+        expect(await flash(page)).toBe(pl['call.proposalSaved']);
         expect(await page.locator(`main #p-${d.invited}`).innerText()).toContain('One-stop shop for municipal permits, with its costs');
       },
     },
