@@ -71,7 +71,7 @@ describe('a long link typed into a call or a proposal', () => {
     const css = await t.app.inject({ url: '/public/css/kairos.css' });
     expect(css.statusCode).toBe(200);
     const rule = must(/([^}]*)\{\s*overflow-wrap:\s*anywhere;?\s*\}/.exec(css.body.replace(/\/\*[\s\S]*?\*\//g, '')), 'a rule that wraps anywhere')[1] ?? '';
-    expect(rule.split(',').map((s) => s.trim())).toEqual(['.description', '.facts dd', '.note']);
+    expect(rule.split(',').map((s) => s.trim())).toEqual(['.description', '.facts dd', '.note', 'table.agenda th', 'table.agenda td']);
   });
 
   it('is shown inside one of those elements on every page of the call', async () => {
