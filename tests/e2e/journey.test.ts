@@ -35,7 +35,10 @@ describe.skipIf(!HAS_CHROMIUM)('a registration journey in headless Chromium', ()
     // The script shows the viewer's time in the browser's zone, naming it; the server's copy stays for the organiser's zone.
     await expect.poll(() => page.textContent('#viewer-time')).toBe('Thursday, 16 April 2026, 09:00 (America/New York, UTC−04:00)');
     expect(await page.textContent('#session-time')).toBe('Thursday, 16 April 2026, 16:00 (Europe/Athens, UTC+03:00)');
-    expect(await page.inputValue('#f-zone')).toBe('America/New_York');
+    // The zone field is preselected with the browser's zone: the select the form posts holds it, and the
+    // searchable field the script puts in its place names it.
+    expect(await page.inputValue('#f-zone-select')).toBe('America/New_York');
+    expect(await page.inputValue('#f-zone')).toMatch(/^New York — United States — UTC−0[45]:00/);
     // On the list the time shows in New York, and the organiser's Athens time appears beside it.
     await page.goto(`${base}/`);
     const card = page.locator('.card', { hasText: 'AI triage' });
@@ -66,7 +69,12 @@ describe.skipIf(!HAS_CHROMIUM)('a registration journey in headless Chromium', ()
     await page.goto(manage);
     expect(await page.textContent('#reg-time')).toBe('Thursday, 16 April 2026, 09:00 (America/New York, UTC−04:00)');
     expect(await axeViolations(page)).toEqual([]);
-    await page.fill('#f-zone', 'Europe/Rome');
+    // The zone is picked in the searchable field: a city's first letters, the arrow key, Enter.
+    await page.fill('#f-zone', 'Rome');
+    await expect.poll(() => page.getAttribute('#f-zone', 'aria-expanded')).toBe('true');
+    await page.press('#f-zone', 'ArrowDown');
+    await page.press('#f-zone', 'Enter');
+    expect(await page.inputValue('#f-zone-select')).toBe('Europe/Rome');
     await Promise.all([page.waitForURL(/msg=manage\.saved/), page.click('form[action$="/preferences"] button[type=submit]')]);
     expect(await page.textContent('#reg-time')).toBe('Thursday, 16 April 2026, 15:00 (Europe/Rome, UTC+02:00)');
     page.once('dialog', (d) => void d.accept());
