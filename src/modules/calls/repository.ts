@@ -20,6 +20,8 @@ export interface Call {
   deadlineUtc: number;
   intro: string;
   closedAt: number | null;
+  /** Its session was cancelled: it takes no more proposals, whatever its deadline. */
+  sessionCancelled: boolean;
   createdBy: number | null;
   createdAt: number;
   updatedAt: number;
@@ -98,6 +100,7 @@ interface CallRow {
   deadline_utc: number;
   intro: string;
   closed_at: number | null;
+  session_cancelled: number;
   created_by: number | null;
   created_at: number;
   updated_at: number;
@@ -148,6 +151,7 @@ const toCall = (r: CallRow): Call => ({
   deadlineUtc: r.deadline_utc,
   intro: r.intro,
   closedAt: r.closed_at,
+  sessionCancelled: r.session_cancelled === 1,
   createdBy: r.created_by,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
@@ -191,11 +195,14 @@ const toProposal = (r: ProposalRow): Proposal => ({
   updatedAt: r.updated_at,
 });
 
+const CALL_SELECT = `SELECT c.*, (s.status = 'cancelled') AS session_cancelled FROM case_study_calls c JOIN sessions s ON s.id = c.session_id`;
+
 /** Every statement of this repository, prepared once per database. */
 function prepareStatements(db: DB) {
   return {
-    callOf: db.prepare('SELECT * FROM case_study_calls WHERE session_id = ?'),
-    call: db.prepare('SELECT * FROM case_study_calls WHERE id = ?'),
+    // A call is read with whether its session was cancelled (then it is closed).
+    callOf: db.prepare(`${CALL_SELECT} WHERE c.session_id = ?`),
+    call: db.prepare(`${CALL_SELECT} WHERE c.id = ?`),
     insertCall: db.prepare(
       `INSERT INTO case_study_calls (session_id, deadline_date, deadline_time, zone, deadline_utc, intro, created_by, created_at, updated_at)
        VALUES (@sessionId, @deadlineDate, @deadlineTime, @zone, @deadlineUtc, @intro, @actor, @now, @now)`,

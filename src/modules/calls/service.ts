@@ -20,11 +20,10 @@ import { eraseMailByKeyPrefix } from '../../core/outbox/personal-data.js';
 import { AppError, FieldErrors, mustExist, notFound } from '../../core/errors.js';
 import { isLanguage } from '../../core/i18n/index.js';
 import { enqueue, validateEmailAddress } from '../../core/outbox/index.js';
-import { hasControl, multiLine, singleLine, str } from '../../core/text.js';
+import { multiLine, singleLine, str } from '../../core/text.js';
 import { validateZone, wallToInstant } from '../../core/time/index.js';
-import type { HubRepository, SessionRepository } from '../sessions/index.js';
+import type { HubRepository } from '../sessions/index.js';
 import {
-  CALL_COUNTRIES,
   DECISIONS,
   type Call,
   type CallCountry,
@@ -37,9 +36,10 @@ import {
   type ProposalData,
   type ProposalStatus,
 } from './repository.js';
+import { INTRO_MAX, MESSAGE_MAX, NAME_MAX, validateProposal, type CallInput, type DecisionInput, type InviteInput, type ProposalInput } from './validate.js';
 
 /** The repositories this service uses (the app builds each once per database). */
-type Repositories = { calls: CallRepository; hubs: HubRepository; sessions: Pick<SessionRepository, 'get'>; audit: AuditWriter };
+type Repositories = { calls: CallRepository; hubs: HubRepository; audit: AuditWriter };
 
 /** The part of a session this service looks at. */
 export type SessionRef = { id: number; hubId: number; title: string };
@@ -47,13 +47,6 @@ export type SessionRef = { id: number; hubId: number; title: string };
 /** The part of an organiser this service looks at. */
 export type OrganiserRef = { id: number; name: string; zone: string };
 
-export const INTRO_MAX = 2000;
-export const TITLE_MAX = 200;
-export const SUMMARY_MAX = 1500;
-export const NAME_MAX = 200;
-export const PRESENTERS_MAX = 5;
-export const URL_MAX = 2000;
-export const MESSAGE_MAX = 2000;
 
 export const CALL_EMAIL = {
   invitation: 'call.invitation',
@@ -81,7 +74,8 @@ export interface CallState {
 
 export function callState(call: Call, now: number): CallState {
   const closesAt = call.closedAt === null ? call.deadlineUtc : Math.min(call.closedAt, call.deadlineUtc);
-  return { open: now < closesAt, closesAt };
+  // A cancelled session's call takes no more proposals.
+  return { open: !call.sessionCancelled && now < closesAt, closesAt };
 }
 
 /** Whether its proposer may still change a proposal: while the call is open and nothing was decided, or when changes were asked for. */
@@ -89,47 +83,6 @@ export function editable(p: Proposal, state: CallState): boolean {
   return p.status === 'changes' || (state.open && p.status === 'submitted');
 }
 
-/** What a form gives for a call: text, checked here. */
-export interface CallInput {
-  deadlineDate?: unknown;
-  deadlineTime?: unknown;
-  intro?: unknown;
-}
-
-export interface InviteInput {
-  name?: unknown;
-  email?: unknown;
-  language?: unknown;
-  zone?: unknown;
-}
-
-export interface DecisionInput {
-  decision?: unknown;
-  message?: unknown;
-}
-
-/** A proposal's fields as a form sends them (presenters as presenterName1…5 and presenterAffiliation1…5). */
-export type ProposalInput = Record<string, unknown>;
-
-/**
- * An absolute https address, as the browser would read it, or the code of the reason it is refused
- * (`javascript:`, `data:`, plain http and anything that is not a whole https address).
- */
-export function checkLink(raw: string): { url: string } | { code: string; params?: Record<string, number> } {
-  const value = raw.trim();
-  if (value.length > URL_MAX) return { code: 'too_long', params: { max: URL_MAX } };
-  if (hasControl(value) || /\s/.test(value)) return { code: 'link_url' };
-  if (/^http:/i.test(value)) return { code: 'link_url_http' };
-  if (!/^https:\/\//i.test(value)) return { code: 'link_url' };
-  let u: URL;
-  try {
-    u = new URL(value);
-  } catch {
-    return { code: 'link_url' };
-  }
-  if (u.protocol !== 'https:' || !u.hostname || u.username || u.password) return { code: 'link_url' };
-  return u.href.length > URL_MAX ? { code: 'too_long', params: { max: URL_MAX } } : { url: u.href };
-}
 
 /** Per country and per hub: how many proposals, and how many of each status. */
 export interface Tally {
@@ -177,10 +130,7 @@ export class CallService {
   }
 
   state(call: Call): CallState {
-    const state = callState(call, this.clock.now());
-    // A cancelled session takes no more proposals.
-    if (state.open && this.repos.sessions.get(call.sessionId)?.status === 'cancelled') return { ...state, open: false };
-    return state;
+    return callState(call, this.clock.now());
   }
 
   /** The zone a session's call deadline is typed in: its owning hub's. */
@@ -279,49 +229,11 @@ export class CallService {
     return { invitation, call };
   }
 
-  /** Checks a proposal's fields; every refused field is named at once. */
+  /** Checks a proposal's fields; every refused field is named at once (see ./validate.ts). */
   validateProposal(input: ProposalInput): ProposalData {
-    const errs = new FieldErrors();
-    const title = singleLine(str(input.title));
-    if (!title) errs.add('title', 'required', 'a title is required');
-    else if (title.length > TITLE_MAX) errs.add('title', 'too_long', `at most ${TITLE_MAX} characters`, { max: TITLE_MAX });
-    const summary = multiLine(str(input.summary));
-    if (!summary) errs.add('summary', 'required', 'a summary is required');
-    else if (summary.length > SUMMARY_MAX) errs.add('summary', 'too_long', `at most ${SUMMARY_MAX} characters`, { max: SUMMARY_MAX });
-    const presenters: Presenter[] = [];
-    for (let i = 1; i <= PRESENTERS_MAX; i++) {
-      const name = singleLine(str(input[`presenterName${i}`]));
-      const affiliation = singleLine(str(input[`presenterAffiliation${i}`]));
-      if (!name && !affiliation) continue;
-      if (!name) errs.add(`presenterName${i}`, 'required', 'a name is required');
-      else if (name.length > NAME_MAX) errs.add(`presenterName${i}`, 'too_long', `at most ${NAME_MAX} characters`, { max: NAME_MAX });
-      if (!affiliation) errs.add(`presenterAffiliation${i}`, 'required', 'an affiliation is required');
-      else if (affiliation.length > NAME_MAX) errs.add(`presenterAffiliation${i}`, 'too_long', `at most ${NAME_MAX} characters`, { max: NAME_MAX });
-      presenters.push({ name, affiliation });
-    }
-    if (!presenters.length) errs.add('presenterName1', 'presenter_missing', 'name at least one presenter');
-    const hubId = /^\d{1,12}$/.test(str(input.hubId)) ? Number(str(input.hubId)) : 0;
-    if (!this.repos.hubs.get(hubId)) errs.add('hubId', 'hub_choice', 'choose one of the hubs');
-    const country = str(input.country);
-    if (!(CALL_COUNTRIES as readonly string[]).includes(country)) errs.add('country', 'country_choice', 'choose one of the countries, or other');
-    const language = str(input.language);
-    if (!isLanguage(language)) errs.add('language', 'language_invalid', 'choose one of the languages');
-    const rawUrl = str(input.materialsUrl).trim();
-    let materialsUrl: string | null = null;
-    if (rawUrl) {
-      const checked = checkLink(rawUrl);
-      if ('code' in checked) errs.add('materialsUrl', checked.code, 'an absolute https:// address is required', checked.params ?? {});
-      else materialsUrl = checked.url;
-    }
-    const proposerName = singleLine(str(input.proposerName));
-    if (!proposerName) errs.add('proposerName', 'required', 'a name is required');
-    else if (proposerName.length > NAME_MAX) errs.add('proposerName', 'too_long', `at most ${NAME_MAX} characters`, { max: NAME_MAX });
-    const proposerEmail = errs.catch('proposerEmail', () => validateEmailAddress(input.proposerEmail, 'proposerEmail')) ?? '';
-    const proposerLanguage = str(input.proposerLanguage);
-    if (!isLanguage(proposerLanguage)) errs.add('proposerLanguage', 'language_invalid', 'choose one of the languages');
-    errs.throwIfAny();
-    return { title, summary, presenters, hubId, country: country as CallCountry, language, materialsUrl, proposerName, proposerEmail, proposerLanguage };
+    return validateProposal(input, (id) => !!this.repos.hubs.get(id));
   }
+
 
   /** An organiser's proposal (of any hub) to a session's open call. */
   proposeAsOrganiser(session: SessionRef, input: ProposalInput, organiser: OrganiserRef): Proposal {

@@ -1,8 +1,9 @@
 import type { Clock } from '../../core/clock.js';
+import { checkHttpsLink } from '../../core/https-link.js';
 import { moveOnePlace } from '../../core/ordering.js';
 import { immediate, type DB } from '../../core/db/open.js';
 import { AppError, FieldErrors, mustExist } from '../../core/errors.js';
-import { hasControl, singleLine, str } from '../../core/text.js';
+import { singleLine, str } from '../../core/text.js';
 import { KINDS, VISIBILITIES, type Material, type MaterialData, type MaterialKind, type MaterialRepository, type Visibility } from './repository.js';
 
 /** The repositories this service uses (the app builds each once per database). */
@@ -46,20 +47,8 @@ export function visibilitiesFor(reader: Reader | undefined): Visibility[] {
  * (`javascript:`, `data:`, plain http and anything that is not a whole https address).
  */
 export function checkUrl(raw: string): { url: string } | { code: string; params?: Record<string, number> } {
-  const value = raw.trim();
-  if (!value) return { code: 'required' };
-  if (value.length > URL_MAX) return { code: 'too_long', params: { max: URL_MAX } };
-  if (hasControl(value) || /\s/.test(value)) return { code: 'material_url' };
-  if (/^http:/i.test(value)) return { code: 'material_url_http' };
-  if (!/^https:\/\//i.test(value)) return { code: 'material_url' };
-  let u: URL;
-  try {
-    u = new URL(value);
-  } catch {
-    return { code: 'material_url' };
-  }
-  if (u.protocol !== 'https:' || !u.hostname || u.username || u.password) return { code: 'material_url' };
-  return u.href.length > URL_MAX ? { code: 'too_long', params: { max: URL_MAX } } : { url: u.href };
+  if (!raw.trim()) return { code: 'required' };
+  return checkHttpsLink(raw, URL_MAX, { invalid: 'material_url', http: 'material_url_http' });
 }
 
 /**

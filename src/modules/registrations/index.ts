@@ -16,7 +16,7 @@ export { ReminderService } from './reminders.js';
 export { registrationRepository, RegistrationRepository, type Registration, type RsvpAnswer } from './repository.js';
 export { RegistrationService } from './service.js';
 export { joinMac, joinToken, replyToken } from './tokens.js';
-export { MaintenanceService, type AuditRetention, type MaintenanceResult, type RetentionTask } from './maintenance.js';
+export { MaintenanceService, type MaintenanceResult, type Retention, type RetentionTask } from './maintenance.js';
 
 export default fp(
   async (app) => {
@@ -31,9 +31,12 @@ export default fp(
         app.services.registrations,
         app.services.clock,
         app.log.child({ module: 'maintenance' }),
-        { audit: app.services.repos.audit, retentionDays: config.retentionDays },
-        // Proposers of case studies, and the people invited to propose, under the same period.
-        [(before) => app.services.calls.anonymiseExpired(before)],
+        {
+          retentionDays: config.retentionDays,
+          audit: app.services.repos.audit,
+          // Proposers of case studies, and the people invited to propose, under the same period.
+          others: [(before) => app.services.calls.anonymiseExpired(before)],
+        },
       );
       app.addHook('onReady', () => maintenance.start(config.maintenanceIntervalMs));
       app.addHook('onClose', () => maintenance.stop());

@@ -15,10 +15,12 @@ export interface MaintenanceResult {
 /** Another module's personal data under the same retention period: erases what ended before `before`, returns how much. */
 export type RetentionTask = (before: number) => number;
 
-/** The audit log kept for the same retention period (RETENTION_DAYS) as registrations. */
-export interface AuditRetention {
-  audit: AuditWriter;
+/** What else is kept for the retention period (RETENTION_DAYS) of registrations: the audit log, and other people's data. */
+export interface Retention {
   retentionDays: number;
+  audit: AuditWriter;
+  /** Other modules' personal data under the same period (e.g. proposers of case studies). */
+  others?: readonly RetentionTask[];
 }
 
 /**
@@ -34,17 +36,16 @@ export class MaintenanceService {
     private readonly registrations: RegistrationService,
     private readonly clock: Clock,
     private readonly log?: { error(obj: object, msg?: string): void; info(obj: object, msg?: string): void },
-    private readonly auditRetention?: AuditRetention,
-    private readonly others: readonly RetentionTask[] = [],
+    private readonly retention?: Retention,
   ) {}
 
   runOnce(): MaintenanceResult {
     const { expired, promoted } = this.registrations.expireHolds();
     const anonymised = this.registrations.anonymiseExpired();
-    const r = this.auditRetention;
-    const before = r ? this.clock.now() - r.retentionDays * 86_400_000 : undefined;
-    const auditPruned = r && before !== undefined ? r.audit.pruneBefore(before) : 0;
-    const othersErased = before === undefined ? 0 : this.others.reduce((n, task) => n + task(before), 0);
+    const r = this.retention;
+    const before = r ? this.clock.now() - r.retentionDays * 86_400_000 : 0;
+    const auditPruned = r ? r.audit.pruneBefore(before) : 0;
+    const othersErased = (r?.others ?? []).reduce((n, task) => n + task(before), 0);
     if (expired || anonymised || auditPruned || othersErased) this.log?.info({ expired, promoted, anonymised, auditPruned, othersErased, at: this.clock.now() }, 'maintenance');
     return { expiredHolds: expired, promoted, anonymised, auditPruned, othersErased };
   }

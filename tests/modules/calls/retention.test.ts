@@ -56,9 +56,11 @@ beforeAll(async () => {
     admin(),
   ).id;
   t.services.calls.decide(session, proposalId, { decision: 'accepted', message: 'Welcome aboard.' }, admin());
-  housekeeping = new MaintenanceService(t.services.registrations, t.clock, undefined, { audit: t.services.repos.audit, retentionDays: t.config.retentionDays }, [
-    (before) => t.services.calls.anonymiseExpired(before),
-  ]);
+  housekeeping = new MaintenanceService(t.services.registrations, t.clock, undefined, {
+    retentionDays: t.config.retentionDays,
+    audit: t.services.repos.audit,
+    others: [(before) => t.services.calls.anonymiseExpired(before)],
+  });
   // The invitation's personal link, as its email carries it (the queued payload names the invitation; the page is reached through the link).
   linkPath = `/organiser/sessions/${session.id}/call/proposals/${proposalId}`;
 });
@@ -119,7 +121,7 @@ describe('a call of a cancelled session', () => {
     expect((await visitor.get(`/sessions/${s.id}`)).body).toContain('id="call-notice"');
     expect(t.services.calls.state(call).open).toBe(true);
     t.services.sessions.cancel(s.id, admin());
-    expect(t.services.calls.state(call).open).toBe(false);
+    expect(t.services.calls.state(must(t.services.calls.forSession(s.id), 'the call')).open).toBe(false);
     expect((await visitor.get(`/sessions/${s.id}`)).body).not.toContain('id="call-notice"');
     expect(() =>
       t.services.calls.proposeAsOrganiser(
