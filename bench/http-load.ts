@@ -14,7 +14,7 @@
  * loader (so that every registration has its own email address).
  */
 import net from 'node:net';
-import { cpuPercent, nowMs, quantile, Samples } from './stats.js';
+import { ACCEPT_ENCODING, cpuPercent, nowMs, quantile, Samples } from './stats.js';
 
 export interface LoadRequest {
   type: 'run';
@@ -67,7 +67,7 @@ const runTag = `${process.pid.toString(36)}${Date.now().toString(36)}`;
 
 function load(req: LoadRequest, durationMs: number): Promise<Outcome> {
   const { port, path, connections } = req;
-  const head = `${req.method ?? 'GET'} ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUser-Agent: kairos-bench\r\nAccept: */*\r\n`;
+  const head = `${req.method ?? 'GET'} ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUser-Agent: kairos-bench\r\nAccept: */*\r\nAccept-Encoding: ${ACCEPT_ENCODING}\r\n`;
   const fixed = Buffer.from(head + '\r\n');
   const template = req.body;
   const request = (): Buffer => {

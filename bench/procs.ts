@@ -10,6 +10,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import zlib from 'node:zlib';
 import { nowMs } from './stats.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -76,12 +77,16 @@ export async function freePort(): Promise<number> {
 export interface Fetched {
   status: number;
   type: string;
+  /** Bytes of the body as sent (compressed when the answer says so). */
   bytes: number;
+  /** The Content-Encoding the answer was sent in, if any. */
+  coding: string | undefined;
+  /** The body as text, unpacked. */
   body: string;
 }
 
-/** One request on a fresh connection (no keep-alive), the whole body read. */
-export function request(port: number, p: string, opts: { method?: string; body?: string; timeoutMs?: number } = {}): Promise<Fetched> {
+/** One request on a fresh connection (no keep-alive), the whole body read (and unpacked when compressed). */
+export function request(port: number, p: string, opts: { method?: string; body?: string; timeoutMs?: number; headers?: Record<string, string> } = {}): Promise<Fetched> {
   return new Promise((resolve, reject) => {
     const body = opts.body === undefined ? undefined : Buffer.from(opts.body);
     const req = http.request(
@@ -91,7 +96,7 @@ export function request(port: number, p: string, opts: { method?: string; body?:
         path: p,
         method: opts.method ?? 'GET',
         agent: false,
-        headers: body ? { 'content-type': 'application/json', 'content-length': body.length } : {},
+        headers: { ...opts.headers, ...(body ? { 'content-type': 'application/json', 'content-length': body.length } : {}) },
         timeout: opts.timeoutMs ?? 30_000,
       },
       (res) => {
@@ -99,7 +104,9 @@ export function request(port: number, p: string, opts: { method?: string; body?:
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           const b = Buffer.concat(chunks);
-          resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type'] ?? '?').split(';')[0] ?? '?', bytes: b.length, body: b.toString() });
+          const coding = res.headers['content-encoding'];
+          const text = coding === 'gzip' ? zlib.gunzipSync(b) : coding === 'br' ? zlib.brotliDecompressSync(b) : b;
+          resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type'] ?? '?').split(';')[0] ?? '?', bytes: b.length, coding, body: text.toString() });
         });
         res.on('error', reject);
       },

@@ -31,7 +31,7 @@ import { generateLargeDb, LARGE } from './large-db.js';
 import type { MailRequest, MailResult } from './mailer.js';
 import { buildIfStale, cleanUp, cpuMsOf, request, ROOT, rssOf, SERVER_JS, sleep, startServer, stopServer, tempDir, type Server } from './procs.js';
 import type { SinkStats } from './smtp-sink.js';
-import { atLeast, atMost, below, goalText, mb, median, num, nowMs, quantile, Samples, table, type Goal } from './stats.js';
+import { ACCEPT_ENCODING, atLeast, atMost, below, goalText, mb, median, num, nowMs, quantile, Samples, table, type Goal } from './stats.js';
 
 // ------------------------------------------------------------------------------------- settings
 
@@ -324,12 +324,13 @@ async function main(): Promise<void> {
   for (const inst of instances) {
     for (const row of HTTP_ROWS) {
       const p = row.path(inst);
-      const res = await request(inst.server!.port, p, row.post ? { method: 'POST', body: post(inst, `check-${inst.db}`) } : {});
+      const res = await request(inst.server!.port, p, { headers: { 'accept-encoding': ACCEPT_ENCODING }, ...(row.post ? { method: 'POST', body: post(inst, `check-${inst.db}`) } : {}) });
       const good = res.status >= 200 && res.status < 300;
       ok.set(`${row.key}:${inst.db}`, good);
       bodies.set(`${row.key}:${inst.db}`, res.body);
       const form = row.key === 'page' ? (res.body.includes(`/sessions/${inst.sessionId}/register`) ? ', registration form present' : ', NO registration form') : '';
-      out(`   check ${inst.db} ${row.label.split(' ')[0]} ${p}: ${res.status} ${res.type}, ${num(res.bytes, 0)} B${form}${good ? '' : ' → ERROR, not measured'}`);
+      const sent = res.coding ? `${num(res.bytes, 0)} B sent in ${res.coding} (${num(Buffer.byteLength(res.body), 0)} B unpacked)` : `${num(res.bytes, 0)} B`;
+      out(`   check ${inst.db} ${row.label.split(' ')[0]} ${p}: ${res.status} ${res.type}, ${sent}${form}${good ? '' : ' → ERROR, not measured'}`);
     }
   }
   const pingCheck = await request(bare.port, '/ping');

@@ -101,3 +101,9 @@ export function goalText(v: number, g: Goal): string {
   const op = g.op === '>=' ? '≥' : g.op === '<=' ? '≤' : '<';
   return `(${op} ${g.label}) ${mark(v, g)}`;
 }
+
+/**
+ * The Accept-Encoding every request of the run sends, as a browser or a calendar app does: Kairos
+ * then sends its kept public answers compressed (see src/core/render/compressed-body.ts).
+ */
+export const ACCEPT_ENCODING = 'gzip, deflate, br';

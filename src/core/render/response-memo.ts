@@ -14,6 +14,10 @@
  * Never kept: a request from someone signed in (login cookie) or carrying an API token, a request
  * that is not GET, an answer other than 200, an answer marked private (a page filled from a personal
  * link), a key over 2 KB. Off under `npm run dev` (templates change while it runs).
+ *
+ * A kept answer of 1 KB or more is sent compressed to a client that accepts it (Accept-Encoding: br or
+ * gzip, as browsers and calendar apps send), compressed once per answer (compressed-body.ts), with
+ * `Vary: Accept-Encoding` and, when compressed, its ETag made weak (the same content, other bytes).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../clock.js';
@@ -23,6 +27,8 @@ import { Lru } from '../lru.js';
 import { CSRF_PLACEHOLDER, rendersCsrfPlaceholder } from './csrf-placeholder.js';
 import { LANG_COOKIE, SESSION_COOKIE, ZONE_COOKIE, rememberLanguage } from './context.js';
 import { matchesIfNoneMatch } from './etag.js';
+import { CompressedBody, MIN_COMPRESSED_BYTES, codingsFor, type Coding } from './compressed-body.js';
+import negotiate from '@fastify/accept-negotiator';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -40,6 +46,10 @@ interface Kept {
    */
   parts: Buffer[];
   etag: string | undefined;
+  /** 1 KB or more: sent compressed to a client that accepts it. */
+  compressible: boolean;
+  /** The compressed copies, made when a client first accepts one. */
+  compressed?: CompressedBody;
 }
 
 /** Headers of a kept answer that are not replayed: set on every answer anyway, or per request. */
@@ -57,6 +67,12 @@ function withToken(parts: Buffer[], token: string): Buffer {
     all.push(part);
   });
   return Buffer.concat(all);
+}
+
+/** A Vary header with `name` added (once). */
+function withVary(current: unknown, name: string): string {
+  const names = (Array.isArray(current) ? current.join(',') : typeof current === 'string' ? current : '').split(',').map((n) => n.trim()).filter(Boolean);
+  return names.some((n) => n.toLowerCase() === name.toLowerCase() || n === '*') ? names.join(', ') : [...names, name].join(', ');
 }
 
 export interface ResponseMemoOptions {
@@ -87,14 +103,38 @@ export function responseMemo(app: FastifyInstance, opts: ResponseMemoOptions): {
     return key.length > MAX_KEY_LENGTH ? undefined : key;
   };
 
+  // Accept-Encoding headers are few (one or two per browser): each is read once.
+  const negotiated = new Lru<string, Coding | 'identity'>(100);
+  const compressionFor = (req: FastifyRequest, hit: Kept): { coding: Coding; body: CompressedBody } | undefined => {
+    const header = req.headers['accept-encoding'];
+    if (!hit.compressible || typeof header !== 'string') return undefined;
+    const codings = codingsFor(hit.parts.length);
+    const coding = negotiated.getOrSet(`${codings.length}\n${header}`, () => negotiate(header, [...codings]) ?? 'identity');
+    if (coding === 'identity') return undefined;
+    hit.compressed ??= new CompressedBody(hit.parts);
+    return { coding, body: hit.compressed };
+  };
+  /** The headers of a compressed answer beside the kept ones: its coding, and its ETag made weak. */
+  const markCompressed = (reply: FastifyReply, hit: Kept, coding: Coding) => {
+    reply.header('content-encoding', coding);
+    if (hit.etag !== undefined && !hit.etag.startsWith('W/')) reply.header('etag', `W/${hit.etag}`);
+  };
+
   const replay = (req: FastifyRequest, reply: FastifyReply, hit: Kept) => {
+    const compressed = compressionFor(req, hit);
     if (hit.etag !== undefined && matchesIfNoneMatch(req.headers['if-none-match'], hit.etag)) {
       for (const [name, value] of hit.headers) if (NOT_MODIFIED_HEADERS.has(name)) reply.header(name, value);
+      if (compressed !== undefined && !hit.etag.startsWith('W/')) reply.header('etag', `W/${hit.etag}`);
       return reply.code(304).send();
     }
     for (const [name, value] of hit.headers) reply.header(name, value);
     rememberLanguage(req, reply);
-    return reply.code(200).send(hit.parts.length === 1 ? hit.parts[0] : withToken(hit.parts, reply.generateCsrf()));
+    const token = hit.parts.length === 1 ? '' : reply.generateCsrf();
+    if (compressed !== undefined) {
+      markCompressed(reply, hit, compressed.coding);
+      return reply.code(200).send(compressed.body.encode(compressed.coding, token));
+    }
+    return reply.code(200).send(hit.parts.length === 1 ? hit.parts[0] : withToken(hit.parts, token));
   };
 
   // Kept on the way out; the stand-in is replaced by this visitor's token whether kept or not.
@@ -105,12 +145,22 @@ export function responseMemo(app: FastifyInstance, opts: ResponseMemoOptions): {
     if (typeof payload !== 'string') return done(null, payload);
     const parts = payload.split(CSRF_PLACEHOLDER);
     const cacheControl = String(reply.getHeader('cache-control') ?? '');
-    if (reply.statusCode === 200 && !/\bprivate\b/i.test(cacheControl)) {
-      const headers = Object.entries(reply.getHeaders()).filter((e): e is [string, string | number | string[]] => e[1] !== undefined && !skip.has(e[0]));
-      const etag = reply.getHeader('etag');
-      kept.set(p.key, { stamp: p.stamp, headers, parts: parts.map((x) => Buffer.from(x, 'utf8')), etag: typeof etag === 'string' ? etag : undefined });
-    }
-    done(null, parts.length === 1 ? payload : parts.join(reply.generateCsrf()));
+    if (reply.statusCode !== 200 || /\bprivate\b/i.test(cacheControl)) return done(null, parts.length === 1 ? payload : parts.join(reply.generateCsrf()));
+    const bytes = parts.map((x) => Buffer.from(x, 'utf8'));
+    const size = bytes.reduce((n, b) => n + b.length, 0);
+    if (size >= MIN_COMPRESSED_BYTES) reply.header('vary', withVary(reply.getHeader('vary'), 'Accept-Encoding'));
+    const headers = Object.entries(reply.getHeaders()).filter((e): e is [string, string | number | string[]] => e[1] !== undefined && !skip.has(e[0]));
+    const etag = reply.getHeader('etag');
+    // An answer made again unchanged (a new second of the clock, a change elsewhere) keeps its compressed copies.
+    const before = kept.get(p.key)?.compressed;
+    const entry: Kept = { stamp: p.stamp, headers, parts: bytes, etag: typeof etag === 'string' ? etag : undefined, compressible: size >= MIN_COMPRESSED_BYTES };
+    if (before?.sameAs(bytes)) entry.compressed = before;
+    kept.set(p.key, entry);
+    const token = parts.length === 1 ? '' : reply.generateCsrf();
+    const compressed = compressionFor(req, entry);
+    if (compressed === undefined) return done(null, parts.length === 1 ? payload : parts.join(token));
+    markCompressed(reply, entry, compressed.coding);
+    done(null, compressed.body.encode(compressed.coding, token));
   });
 
   return {
