@@ -2,8 +2,8 @@
  * The sending side of the email rows, run as a child process (forked by bench/run.ts) so that its
  * CPU and resident memory are its own. Two modes, the same SMTP sink for both:
  *
- *   raw       baseline: nodemailer's pooled SMTP transport (the pool of createSmtpTransport), the
- *             same rendered email N times with a new Message-ID each, 5 sends in flight;
+ *   raw       baseline: nodemailer's pooled SMTP transport (the pool of createSmtpTransport), N
+ *             sends of the given rendered emails in turn, a new Message-ID each, 5 sends in flight;
  *   dispatch  Kairos: the outbox Dispatcher as `npm run worker` builds it (configuration from the
  *             environment plus DATABASE_PATH and SMTP_URL, its own transport, default batch and
  *             concurrency), runOnce() back to back as its loop does while batches come back full,
@@ -20,7 +20,7 @@ import { createEmailKinds } from '../src/email-kinds.js';
 import { nowMs } from './stats.js';
 
 export type MailRequest =
-  | { type: 'raw'; port: number; n: number; warmup: number; message: Record<string, unknown> }
+  | { type: 'raw'; port: number; n: number; warmup: number; messages: Record<string, unknown>[] }
   | { type: 'dispatch'; port: number; n: number; warmup: number; databasePath: string };
 
 export interface MailResult {
@@ -47,7 +47,7 @@ async function raw(req: Extract<MailRequest, { type: 'raw' }>): Promise<MailResu
       const worker = async () => {
         while (next < from + n) {
           const i = next++;
-          await transport.sendMail({ ...req.message, messageId: `<bench-${i}@kairos.localhost>`, date: new Date() });
+          await transport.sendMail({ ...req.messages[i % req.messages.length], messageId: `<bench-${i}@kairos.localhost>`, date: new Date() });
           if (i % 500 === 0) rssMax = Math.max(rssMax, process.memoryUsage.rss());
         }
       };

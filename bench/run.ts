@@ -53,6 +53,8 @@ const REG_BLOCKS = 4;
 const REG_WARMUP = 100;
 const MAIL_N = 10_000;
 const RAW_MAIL_N = 3_000;
+/** Distinct messages the raw baseline sends in turn (rendered from the rows the dispatcher claims). */
+const RAW_MAIL_SAMPLE = 100;
 const MAIL_WARMUP = 100;
 const TICK_MAX_N = 300;
 const TICK_MAX_MS = 3_000;
@@ -503,22 +505,33 @@ async function main(): Promise<void> {
     const need = MAIL_N + MAIL_WARMUP + 50 - before;
     for (let i = 0; i < need; i++) k.services.registrations.register(small.sessionId, registrationInput(i, 'mail-', hubIds), 'api');
     out(`   due rows: ${num(before, 0)} from the HTTP registrations + ${num(Math.max(0, need), 0)} registered in-process = ${num(due(), 0)}`);
-    // One real email, rendered once: the baseline sends these bytes, only the Message-ID changes.
-    const row = k.db.prepare(`SELECT * FROM outbox WHERE kind = 'registration.confirmed' AND status = 'queued' ORDER BY id DESC LIMIT 1`).get() as OutboxRow | undefined;
-    if (!row) throw new Error('no queued confirmation email to render');
-    const rendered = await createEmailKinds().get(row.kind)!({ row, payload: JSON.parse(row.payload) as Record<string, unknown>, db: k.db, config: k.config, clock: systemClock });
-    if ('withdraw' in rendered) throw new Error(`the sample email was withdrawn: ${rendered.withdraw}`);
-    const message = {
-      from: k.config.mailFrom,
-      to: { name: row.recipient_name, address: row.recipient_email },
-      subject: rendered.subject,
-      text: rendered.text,
-      html: rendered.html,
-      headers: { ...rendered.headers, 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'OOF, AutoReply' },
-      icalEvent: rendered.icalEvent,
-      disableFileAccess: true,
-      disableUrlAccess: true,
-    };
+    // The baseline sends the same messages as the dispatcher will: a sample of the rows it claims
+    // (every k-th in claim order, so the same mix of languages, names and zones), each rendered once,
+    // sent in turn; only the Message-ID changes.
+    const claimable = k.db
+      .prepare(`SELECT * FROM outbox WHERE status = 'queued' AND not_before <= ? ORDER BY not_before, id LIMIT ?`)
+      .all(Date.now(), MAIL_N + MAIL_WARMUP) as OutboxRow[];
+    const every = Math.max(1, Math.floor(claimable.length / RAW_MAIL_SAMPLE));
+    const sample = claimable.filter((_, i) => i % every === 0).slice(0, RAW_MAIL_SAMPLE);
+    if (sample.length === 0) throw new Error('no queued email to render');
+    const kinds = createEmailKinds();
+    const messages: Record<string, unknown>[] = [];
+    for (const row of sample) {
+      const rendered = await kinds.get(row.kind)!({ row, payload: JSON.parse(row.payload) as Record<string, unknown>, db: k.db, config: k.config, clock: systemClock });
+      if ('withdraw' in rendered) throw new Error(`a sample email was withdrawn: ${rendered.withdraw}`);
+      messages.push({
+        from: k.config.mailFrom,
+        to: { name: row.recipient_name, address: row.recipient_email },
+        subject: rendered.subject,
+        text: rendered.text,
+        html: rendered.html,
+        headers: { ...rendered.headers, 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'OOF, AutoReply' },
+        icalEvent: rendered.icalEvent,
+        disableFileAccess: true,
+        disableUrlAccess: true,
+      });
+    }
+    out(`   the baseline's messages: ${num(messages.length, 0)} of the rows the dispatcher claims (every ${num(every, 0)}th, languages ${[...new Set(sample.map((r) => r.language))].sort().join(' ')}), rendered once each, sent in turn`);
     k.close();
 
     const sink = Child.start('./smtp-sink.ts');
@@ -542,7 +555,7 @@ async function main(): Promise<void> {
           await m.stop();
         }
       };
-      const rawMail = await runMailer({ type: 'raw', port, n: RAW_MAIL_N, warmup: MAIL_WARMUP, message });
+      const rawMail = await runMailer({ type: 'raw', port, n: RAW_MAIL_N, warmup: MAIL_WARMUP, messages });
       const disp = await runMailer({ type: 'dispatch', port, n: MAIL_N, warmup: MAIL_WARMUP, databasePath: small.file });
       const rate = (x: typeof rawMail) => (x.r.sent / x.r.ms) * 1000;
       out(
