@@ -17,12 +17,16 @@ const PERSONAL_PATHS = ['r', 'join', 'poll', 'v', 'calls'];
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** The patterns for one public URL, made once (a process has one public URL). */
+const patternsByUrl = new Map<string, RegExp[]>();
 function patterns(publicUrl: string): RegExp[] {
-  const base = escapeRe(publicUrl.replace(/\/+$/, ''));
-  return [
-    new RegExp(`(${base}/(?:${PERSONAL_PATHS.join('|')})/)[A-Za-z0-9_.~%-]+`, 'g'),
-    /([?&](?:amp;)?(?:prefill|token|t)=)[A-Za-z0-9_.~%-]+/g,
-  ];
+  let made = patternsByUrl.get(publicUrl);
+  if (made === undefined) {
+    const base = escapeRe(publicUrl.replace(/\/+$/, ''));
+    made = [new RegExp(`(${base}/(?:${PERSONAL_PATHS.join('|')})/)[A-Za-z0-9_.~%-]+`, 'g'), /([?&](?:amp;)?(?:prefill|token|t)=)[A-Za-z0-9_.~%-]+/g];
+    patternsByUrl.set(publicUrl, made);
+  }
+  return made;
 }
 
 /** The text with every personal link replaced by the marker. */
@@ -33,12 +37,15 @@ export function redactPersonalLinks(text: string, publicUrl: string, tokens: rea
   return out;
 }
 
-/** The same for an iCalendar object: unfolded, redacted, folded again to 75 octets, CRLF. */
+/**
+ * The same for an iCalendar object: unfolded, redacted, folded again to 75 octets, CRLF. Redacted as
+ * one text: neither a link nor a token spans a line once unfolded.
+ */
 export function redactCalendar(ical: string, publicUrl: string, tokens: readonly string[] = []): string {
-  const lines = unfold(ical).split(/\r\n|\n|\r/);
+  const lines = redactPersonalLinks(unfold(ical), publicUrl, tokens).split(/\r\n|\n|\r/);
   const trailing = lines.length > 0 && lines[lines.length - 1] === '';
   if (trailing) lines.pop();
-  return lines.map((l) => foldLine(redactPersonalLinks(l, publicUrl, tokens))).join('\r\n') + (trailing ? '\r\n' : '');
+  return lines.map((l) => foldLine(l)).join('\r\n') + (trailing ? '\r\n' : '');
 }
 
 /** A rendered email as it may be kept or shown to an organiser: every personal link replaced by the marker. */
