@@ -113,7 +113,17 @@ describe('the bundled server', () => {
       expect(api.type).toMatch(/^application\/json/);
       expect((JSON.parse(api.body) as unknown[]).length).toBeGreaterThan(1);
       expect((await get('/api/docs/json')).body).toContain('/api/v1/sessions');
-      expect((await get('/api/docs/')).status).toBe(200);
+      // The documentation's UI, loaded on the first visit: its page and files, with its own policy.
+      for (const [p, type] of [
+        ['/api/docs/', /^text\/html/],
+        ['/api/docs/static/swagger-ui-bundle.js', /^application\/javascript/],
+      ] as const) {
+        const r = await fetch(url + p);
+        expect(r.status, p).toBe(200);
+        expect(r.headers.get('content-type'), p).toMatch(type);
+        expect(r.headers.get('content-security-policy'), p).toMatch(/^default-src 'self'; .*img-src 'self' data: validator\.swagger\.io;/);
+        expect((await r.text()).length, p).toBeGreaterThan(500);
+      }
       const feed = await get('/hubs/1/calendar.ics');
       expect(feed.type).toMatch(/^text\/calendar/);
       expect(feed.body).toMatch(/^BEGIN:VCALENDAR\r\n/);

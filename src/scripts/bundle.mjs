@@ -6,7 +6,7 @@
  * package-lock.json), so a start with nothing changed builds nothing.
  *
  * Left outside the bundle: better-sqlite3 (a native module) and the API documentation's UI (it serves
- * files from its own folder).
+ * files from its own folder, and is loaded on the first visit: src/core/api-docs.ts).
  */
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
