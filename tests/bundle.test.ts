@@ -4,12 +4,13 @@
  * the API and its documentation, calendar files), and is built again only when a source changed.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../src/core/config.js';
+import { LANGUAGES, catalogue, t } from '../src/core/i18n/index.js';
 import net from 'node:net';
 
 async function freePortUrl(): Promise<{ port: number; url: string }> {
@@ -66,6 +67,14 @@ describe('the bundled server', () => {
     }
   });
 
+  it('keeps the catalogues other than English beside the bundle, each the same messages as its source', () => {
+    const files = readdirSync(path.join(outDir, 'i18n')).sort();
+    expect(files).toEqual(LANGUAGES.filter((l) => l !== 'en').map((l) => `${l}.json`).sort());
+    for (const lang of LANGUAGES.filter((l) => l !== 'en')) {
+      expect(JSON.parse(readFileSync(path.join(outDir, 'i18n', `${lang}.json`), 'utf8')), lang).toEqual({ ...catalogue(lang) });
+    }
+  });
+
   it('starts and serves pages, static files, the API and its documentation, and calendar files, and its SMTP listener answers', async () => {
     const { port, url } = await freePortUrl();
     const { port: smtpPort } = await freePortUrl();
@@ -112,6 +121,11 @@ describe('the bundled server', () => {
       const api = await get('/api/v1/sessions');
       expect(api.type).toMatch(/^application\/json/);
       expect((JSON.parse(api.body) as unknown[]).length).toBeGreaterThan(1);
+      // A page in a language other than English, from its catalogue read beside the bundle.
+      const greek = await fetch(`${url}/`, { headers: { 'accept-language': 'el' } });
+      expect(await greek.text()).toContain(`<h1>${t('el', 'home.title')}</h1>`);
+      const bulgarian = await fetch(`${url}/sessions/1?lang=bg`);
+      expect(await bulgarian.text()).toContain(t('bg', 'session.when'));
       expect((await get('/api/docs/json')).body).toContain('/api/v1/sessions');
       // The documentation's UI, loaded on the first visit: its page and files, with its own policy.
       for (const [p, type] of [
