@@ -93,8 +93,8 @@ export async function bundle({ outfile = BUNDLE, force = false } = {}) {
     entryNames: path.basename(outfile, '.mjs'),
     outExtension: { '.js': '.mjs' },
     // What is loaded only when first needed (the MIME parser of replies, the inbound SMTP listener,
-    // the JWT signer of meeting rooms) is a chunk of its own, read only then: a start reads and
-    // parses a third less.
+    // the JWT signer of meeting rooms, the mail library that sends) is a chunk of its own, read only
+    // then: a start reads and parses a third less.
     splitting: true,
     chunkNames: `${CHUNKS}/[name]-[hash]`,
     bundle: true,
