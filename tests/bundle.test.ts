@@ -127,6 +127,10 @@ describe('the bundled server', () => {
       const bulgarian = await fetch(`${url}/sessions/1?lang=bg`);
       expect(await bulgarian.text()).toContain(t('bg', 'session.when'));
       expect((await get('/api/docs/json')).body).toContain('/api/v1/sessions');
+      const yaml = await get('/api/docs/yaml');
+      expect(yaml.type).toBe('application/x-yaml');
+      expect(yaml.body).toMatch(/^openapi: 3\.\d+\.\d+\n/);
+      expect(yaml.body).toContain('\n  /api/v1/sessions:\n');
       // The documentation's UI, loaded on the first visit: its page and files, with its own policy.
       for (const [p, type] of [
         ['/api/docs/', /^text\/html/],

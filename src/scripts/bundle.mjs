@@ -81,6 +81,49 @@ function lazyCatalogues(outdir) {
   };
 }
 
+/**
+ * Packages a start never calls, read from node_modules when first called rather than compiled with
+ * the bundle at every start (the bundle's bytes are most of what a start costs): each with what of it
+ * is used, functions and classes only.
+ */
+const DEFERRED = new Map([
+  // @fastify/swagger writes YAML for /api/docs/yaml only.
+  ['yaml', ['stringify', 'parse']],
+  // @fastify/static lists a folder with it only when not serving by wildcard, which this app never asks.
+  ['glob', ['glob']],
+  // Calendar files and invites (src/core/calendar/build.ts).
+  ['ics', ['createEvents']],
+]);
+
+/**
+ * Each deferred package is replaced by a stand-in that requires it on the first call, from the
+ * node_modules the bundle finds at run time (as it finds better-sqlite3). Only where that is the very
+ * file its importer would have been bundled with: otherwise the package is bundled as usual.
+ */
+function deferredPackages() {
+  const STAND_IN = 'kairos-deferred';
+  return {
+    name: 'deferred-packages',
+    setup(b) {
+      b.onResolve({ filter: /^[^./]/ }, async (args) => {
+        if (args.namespace === STAND_IN) return { path: args.path, external: true };
+        const names = DEFERRED.get(args.path);
+        if (!names || args.pluginData?.deferred) return undefined;
+        const ask = (resolveDir) => b.resolve(args.path, { kind: 'require-call', resolveDir, pluginData: { deferred: true } });
+        const [wanted, found] = await Promise.all([ask(args.resolveDir), ask(ROOT)]);
+        if (wanted.errors.length > 0 || found.errors.length > 0 || wanted.path !== found.path) return undefined;
+        return { path: args.path, namespace: STAND_IN };
+      });
+      b.onLoad({ filter: /.*/, namespace: STAND_IN }, ({ path: name }) => {
+        const calls = DEFERRED.get(name).map(
+          (n) => `exports.${n} = function ${n}(...args) { const f = load().${n}; return new.target ? new f(...args) : f.apply(this, args); };`,
+        );
+        return { contents: [`let loaded;`, `const load = () => (loaded ??= require(${JSON.stringify(name)}));`, ...calls].join('\n'), loader: 'js' };
+      });
+    },
+  };
+}
+
 /** Bundles into `outfile` when it is missing or older than its sources (or always, with force). */
 export async function bundle({ outfile = BUNDLE, force = false } = {}) {
   if (!force && existsSync(outfile) && statSync(outfile).mtimeMs >= newestSource()) return { built: false, outfile };
@@ -108,7 +151,7 @@ export async function bundle({ outfile = BUNDLE, force = false } = {}) {
     external: ['better-sqlite3', '@fastify/swagger-ui'],
     // Bundled CommonJS packages call require(): give the ES module one.
     banner: { js: "import { createRequire as kairosCreateRequire } from 'node:module'; const require = kairosCreateRequire(import.meta.url);" },
-    plugins: [lazyCatalogues(outdir)],
+    plugins: [lazyCatalogues(outdir), deferredPackages()],
     logLevel: 'warning',
   });
   return { built: true, outfile };
