@@ -84,7 +84,8 @@ function lazyCatalogues(outdir) {
 /**
  * Packages a start never calls, read from node_modules when first called rather than compiled with
  * the bundle at every start (the bundle's bytes are most of what a start costs): each with what of it
- * is used, functions and classes only.
+ * is used, functions and classes only, or null where its importer already requires it only when first
+ * needed (then it is simply left out of the bundle).
  */
 const DEFERRED = new Map([
   // @fastify/swagger writes YAML for /api/docs/yaml only.
@@ -93,6 +94,8 @@ const DEFERRED = new Map([
   ['glob', ['glob']],
   // Calendar files and invites (src/core/calendar/build.ts).
   ['ics', ['createEvents']],
+  // Fastify's inject(), used by the API documentation's pages (src/core/api-docs.ts).
+  ['light-my-request', null],
 ]);
 
 /**
@@ -107,12 +110,11 @@ function deferredPackages() {
     setup(b) {
       b.onResolve({ filter: /^[^./]/ }, async (args) => {
         if (args.namespace === STAND_IN) return { path: args.path, external: true };
-        const names = DEFERRED.get(args.path);
-        if (!names || args.pluginData?.deferred) return undefined;
+        if (!DEFERRED.has(args.path) || args.pluginData?.deferred) return undefined;
         const ask = (resolveDir) => b.resolve(args.path, { kind: 'require-call', resolveDir, pluginData: { deferred: true } });
         const [wanted, found] = await Promise.all([ask(args.resolveDir), ask(ROOT)]);
         if (wanted.errors.length > 0 || found.errors.length > 0 || wanted.path !== found.path) return undefined;
-        return { path: args.path, namespace: STAND_IN };
+        return DEFERRED.get(args.path) ? { path: args.path, namespace: STAND_IN } : { path: args.path, external: true };
       });
       b.onLoad({ filter: /.*/, namespace: STAND_IN }, ({ path: name }) => {
         const calls = DEFERRED.get(name).map(
