@@ -94,6 +94,8 @@ const DEFERRED = new Map([
   ['glob', ['glob']],
   // Calendar files and invites (src/core/calendar/build.ts).
   ['ics', ['createEvents']],
+  // @fastify/rate-limit, for the subnet of a client with an IPv6 address.
+  ['ip-address', ['Address6']],
   // Fastify's inject(), used by the API documentation's pages (src/core/api-docs.ts).
   ['light-my-request', null],
 ]);
