@@ -86,16 +86,17 @@ function shareRouteSchemas(app: FastifyInstance): void {
 /**
  * Fastify's own validator compiler (ajv), compiling each route's validator when the route is first
  * called rather than all of them at start-up: a start is ready sooner, and a route nobody calls
- * costs nothing. The same validators, the same errors.
+ * costs nothing. Ajv itself (with its formats) is likewise made for the first route called. The same
+ * validators, the same errors.
  */
 function lazyValidators(): (externalSchemas: Record<string, unknown>, options?: AjvCompilerOptions) => (route: RouteDefinition) => LazyValidate {
   const build = ajvCompiler();
   return (externalSchemas, options) => {
-    const compile = build(externalSchemas as never, options);
+    let compile: ReturnType<typeof build> | undefined;
     return (route) => {
-      let compiled: ReturnType<typeof compile> | undefined;
+      let compiled: ReturnType<ReturnType<typeof build>> | undefined;
       const validate: LazyValidate = (data: unknown) => {
-        compiled ??= compile(route);
+        compiled ??= (compile ??= build(externalSchemas as never, options))(route);
         const result = compiled(data);
         validate.errors = compiled.errors;
         return result;
@@ -112,7 +113,7 @@ function lazyValidators(): (externalSchemas: Record<string, unknown>, options?: 
 function lazySerializers(): (externalSchemas: unknown, options?: unknown) => (route: SerializerRoute) => (data: unknown) => string {
   const build = SerializerSelector();
   return (externalSchemas, options) => {
-    const compile = build(externalSchemas as never, options as never);
+    const compile = build(externalSchemas, options as never);
     return (route) => {
       let compiled: ((data: unknown) => string) | undefined;
       return (data) => (compiled ??= compile(route))(data);

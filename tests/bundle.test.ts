@@ -4,12 +4,13 @@
  * the API and its documentation, calendar files), and is built again only when a source changed.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../src/core/config.js';
+import { LANGUAGES, catalogue, t } from '../src/core/i18n/index.js';
 import net from 'node:net';
 
 async function freePortUrl(): Promise<{ port: number; url: string }> {
@@ -60,9 +61,20 @@ describe('the bundled server', () => {
     // The MIME parser of replies is the largest of them: not in the file every start reads.
     expect(chunks.length).toBeGreaterThan(2);
     expect(statSync(outfile).size).toBeLessThan(3.5 * 1024 * 1024);
+    // Plain ASCII, which Node reads and V8 scans as one byte per character (one other character
+    // would make the whole file two bytes per character).
+    expect(readFileSync(outfile).every((byte) => byte < 0x80)).toBe(true);
     for (const chunk of chunks) {
       const out = execFileSync(process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(path.join(outDir, 'chunks', chunk)).href)}); console.log('loaded')`], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
       expect(out.trim()).toBe('loaded');
+    }
+  });
+
+  it('keeps the catalogues other than English beside the bundle, each the same messages as its source', () => {
+    const files = readdirSync(path.join(outDir, 'i18n')).sort();
+    expect(files).toEqual(LANGUAGES.filter((l) => l !== 'en').map((l) => `${l}.json`).sort());
+    for (const lang of LANGUAGES.filter((l) => l !== 'en')) {
+      expect(JSON.parse(readFileSync(path.join(outDir, 'i18n', `${lang}.json`), 'utf8')), lang).toEqual({ ...catalogue(lang) });
     }
   });
 
@@ -112,8 +124,27 @@ describe('the bundled server', () => {
       const api = await get('/api/v1/sessions');
       expect(api.type).toMatch(/^application\/json/);
       expect((JSON.parse(api.body) as unknown[]).length).toBeGreaterThan(1);
+      // A page in a language other than English, from its catalogue read beside the bundle.
+      const greek = await fetch(`${url}/`, { headers: { 'accept-language': 'el' } });
+      expect(await greek.text()).toContain(`<h1>${t('el', 'home.title')}</h1>`);
+      const bulgarian = await fetch(`${url}/sessions/1?lang=bg`);
+      expect(await bulgarian.text()).toContain(t('bg', 'session.when'));
       expect((await get('/api/docs/json')).body).toContain('/api/v1/sessions');
-      expect((await get('/api/docs/')).status).toBe(200);
+      const yaml = await get('/api/docs/yaml');
+      expect(yaml.type).toBe('application/x-yaml');
+      expect(yaml.body).toMatch(/^openapi: 3\.\d+\.\d+\n/);
+      expect(yaml.body).toContain('\n  /api/v1/sessions:\n');
+      // The documentation's UI, loaded on the first visit: its page and files, with its own policy.
+      for (const [p, type] of [
+        ['/api/docs/', /^text\/html/],
+        ['/api/docs/static/swagger-ui-bundle.js', /^application\/javascript/],
+      ] as const) {
+        const r = await fetch(url + p);
+        expect(r.status, p).toBe(200);
+        expect(r.headers.get('content-type'), p).toMatch(type);
+        expect(r.headers.get('content-security-policy'), p).toMatch(/^default-src 'self'; .*img-src 'self' data: validator\.swagger\.io;/);
+        expect((await r.text()).length, p).toBeGreaterThan(500);
+      }
       const feed = await get('/hubs/1/calendar.ics');
       expect(feed.type).toMatch(/^text\/calendar/);
       expect(feed.body).toMatch(/^BEGIN:VCALENDAR\r\n/);

@@ -13,9 +13,9 @@ import fastifyFormbody from '@fastify/formbody';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
-import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyView from '@fastify/view';
 import { Eta } from 'eta';
+import apiDocs from './api-docs.js';
 import { ROOT, type Config } from './config.js';
 import { AppError, ValidationError } from './errors.js';
 import { errorKey, t } from './i18n/index.js';
@@ -121,7 +121,6 @@ export default fp<CoreOptions>(
         components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       },
     });
-    await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 
     // Pages take web forms, the API takes JSON: any other body is refused before it is read.
     enforceBodyTypes(app);
@@ -199,6 +198,10 @@ export default fp<CoreOptions>(
       const lang = langOf(req);
       return render(req, reply, 'pages/error', { title: t(lang, 'error.notFound'), message: t(lang, 'error.notFound') }, 404);
     });
+
+    // The documentation's pages, loaded on the first visit rather than at start (api-docs.ts); after
+    // the error handler, which its routes take when they are registered.
+    await app.register(apiDocs);
   },
   { name: 'core' },
 );

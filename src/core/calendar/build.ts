@@ -243,8 +243,11 @@ function fitsShape(people: InvitePeople, joinUrl: string | undefined): boolean {
   if (joinUrl !== undefined && (!SIMPLE_URL.test(joinUrl) || !icsAcceptsUrl(joinUrl))) return false;
   return true;
 }
-/** Letters, digits, spaces and common punctuation of names, in any script; no " \ ; , or controls. */
-const SIMPLE_NAME = /^[\p{L}\p{M}\p{N} .'’()&/-]{1,200}$/u;
+/**
+ * Letters, digits, spaces and common punctuation of names (\u2019 is the typographic apostrophe), in
+ * any script; no " \ ; , or controls.
+ */
+const SIMPLE_NAME = /^[\p{L}\p{M}\p{N} .'\u2019()&/-]{1,200}$/u;
 const SIMPLE_EMAIL = /^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/;
 const SIMPLE_URL = /^https?:\/\/[A-Za-z0-9.:-]+\/[A-Za-z0-9._~%!$&'()*+=:@/?#-]*$/;
 

@@ -7,7 +7,8 @@
  *   and sends nothing anywhere; the dispatcher keeps the rendered copy in the outbox row and the
  *   organiser mail page is the mailbox.
  */
-import nodemailer from 'nodemailer';
+import type * as Nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Config } from '../config.js';
 import type { IcalMethod } from './types.js';
 
@@ -93,32 +94,58 @@ function toNodemailer(m: OutgoingEmail) {
   };
 }
 
+/**
+ * A nodemailer transporter made when the first message is sent (or the relay checked): nodemailer,
+ * a tenth of what a start would read and compile, is loaded then rather than at every start.
+ */
+function onFirstUse<T extends Transporter<unknown>>(make: (nodemailer: typeof Nodemailer) => T): { get(): Promise<T>; close(): void } {
+  let made: Promise<T> | undefined;
+  let closed = false;
+  return {
+    get: () =>
+      (made ??= import('nodemailer').then((nodemailer) => {
+        const transporter = make(nodemailer);
+        if (closed) transporter.close();
+        return transporter;
+      })),
+    close() {
+      closed = true;
+      void made?.then(
+        (transporter) => transporter.close(),
+        () => undefined,
+      );
+    },
+  };
+}
+
 /** SMTP (pooled) when `smtpUrl` is set, otherwise the local transport. */
 export function createTransport(config: Pick<Config, 'smtpUrl'>, options: TransportOptions = {}): MailTransport {
   return config.smtpUrl ? createSmtpTransport(config.smtpUrl, options) : createLocalTransport();
 }
 
 export function createSmtpTransport(url: string, options: TransportOptions = {}): MailTransport {
-  const transporter = nodemailer.createTransport({
-    url,
-    pool: true,
-    maxConnections: options.maxConnections ?? 5,
-    maxMessages: options.maxMessages ?? 100,
-    connectionTimeout: options.connectionTimeoutMs ?? 30_000,
-    greetingTimeout: options.greetingTimeoutMs ?? 30_000,
-    socketTimeout: options.socketTimeoutMs ?? 60_000,
-    // The transport never logs: its logs would contain addresses.
-    logger: false,
-    debug: false,
-  });
+  const transporter = onFirstUse((nodemailer) =>
+    nodemailer.createTransport({
+      url,
+      pool: true,
+      maxConnections: options.maxConnections ?? 5,
+      maxMessages: options.maxMessages ?? 100,
+      connectionTimeout: options.connectionTimeoutMs ?? 30_000,
+      greetingTimeout: options.greetingTimeoutMs ?? 30_000,
+      socketTimeout: options.socketTimeoutMs ?? 60_000,
+      // The transport never logs: its logs would contain addresses.
+      logger: false,
+      debug: false,
+    }),
+  );
   return {
     kind: 'smtp',
     async send(message) {
-      const info = await transporter.sendMail(toNodemailer(message));
+      const info = await (await transporter.get()).sendMail(toNodemailer(message));
       return { response: typeof info.response === 'string' ? info.response : null };
     },
     async verify() {
-      await transporter.verify();
+      await (await transporter.get()).verify();
     },
     close() {
       transporter.close();
@@ -127,11 +154,11 @@ export function createSmtpTransport(url: string, options: TransportOptions = {})
 }
 
 export function createLocalTransport(): MailTransport {
-  const transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  const transporter = onFirstUse((nodemailer) => nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' }));
   return {
     kind: 'local',
     async send(message) {
-      const info = await transporter.sendMail(toNodemailer(message));
+      const info = await (await transporter.get()).sendMail(toNodemailer(message));
       const size = Buffer.isBuffer(info.message) ? info.message.length : 0;
       return { response: `kept locally (${size} bytes, no SMTP_URL)` };
     },
