@@ -1,7 +1,8 @@
 /**
  * npm start serves from one bundled file (dist/bundle/server.mjs, src/scripts/bundle.mjs): the
  * bundle starts, serves every kind of answer the app has (pages with templates and static files,
- * the API and its documentation, calendar files), and is built again only when a source changed.
+ * the API and its documentation, calendar files), sends mail through SMTP, and is built again only
+ * when a source changed.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../src/core/config.js';
 import { LANGUAGES, catalogue, t } from '../src/core/i18n/index.js';
 import net from 'node:net';
+import { startSmtpSink } from './helpers/smtp-sink.js';
 
 async function freePortUrl(): Promise<{ port: number; url: string }> {
   const port = await new Promise<number>((resolve, reject) => {
@@ -164,6 +166,57 @@ describe('the bundled server', () => {
     } finally {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
+    }
+  });
+  it('sends a registration\'s email through SMTP, the mail library read when first sent', async () => {
+    const sink = await startSmtpSink();
+    const { port, url } = await freePortUrl();
+    const child = spawn(process.execPath, [outfile], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        DATABASE_PATH: path.join(dir, 'kairos-mail.sqlite'),
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'silent',
+        PUBLIC_URL: url,
+        SMTP_URL: sink.url,
+        DISPATCHER_ENABLED: 'true',
+        DISPATCHER_INTERVAL_MS: '200',
+        PASSWORD_HASH_COST: '10',
+        SEED_DEMO: 'true',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString('utf8')));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString('utf8')));
+    try {
+      const deadline = Date.now() + 120_000;
+      while (!(await fetch(`${url}/healthz`).then((r) => r.ok, () => false))) {
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the bundle did not start:\n${output}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      // The demo's upcoming webinar takes registrations.
+      const sessions = (await (await fetch(`${url}/api/v1/sessions?limit=100`)).json()) as { id: number; status: string; startUtc: string | null; hubId: number }[];
+      const open = sessions.find((x) => x.status === 'scheduled' && x.startUtc !== null && Date.parse(x.startUtc) > Date.now());
+      expect(open, `an upcoming session among ${JSON.stringify(sessions.map((x) => [x.id, x.status, x.startUtc]))}`).toBeDefined();
+      const res = await fetch(`${url}/api/v1/sessions/${open!.id}/registrations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Ioana Popescu', email: 'ioana.bundle@example.org', organisation: 'Cluj city', orgType: 'public', hubId: open!.hubId, country: 'RO', language: 'ro', zone: 'Europe/Bucharest', consent: true }),
+      });
+      expect(res.status, await res.clone().text()).toBe(201);
+      await sink.waitFor(1, 60_000);
+      const [mail] = sink.messages;
+      expect(mail!.envelope.rcptTo).toEqual(['ioana.bundle@example.org']);
+      // The demo asks registrants to confirm their address: the email in Romanian, with the link.
+      expect(mail!.parsed.html).toContain('<html lang="ro"');
+      expect(mail!.parsed.text).toMatch(new RegExp(`${url}/r/[A-Za-z0-9_-]{40,60}/confirm`));
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      await sink.close();
     }
   });
 });
