@@ -10,7 +10,6 @@
  * is recorded in the audit log in that transaction too (never with an email address: an invitation
  * is named by its id, role and hub; a reset asked for names the account, never the address typed).
  */
-import { createHmac } from 'node:crypto';
 import type { Clock } from '../../core/clock.js';
 import type { DB } from '../../core/db/open.js';
 import { AppError, FieldErrors, notFound } from '../../core/errors.js';
@@ -22,47 +21,18 @@ import { randomToken, sha256 } from '../../core/crypto.js';
 import { validateZone } from '../../core/time/index.js';
 import type { Hub, HubRepository } from '../sessions/index.js';
 import type { AccountRepository, Invitation, PasswordReset } from './accounts-repository.js';
+import { ACCOUNT_EMAIL, ACCOUNT_TOKEN_RE, INVITATION_TTL_MS, RESET_TTL_MS, accountLinkToken, type LinkState } from './account-links.js';
 import type { Organiser, OrganiserRepository, Role } from './repository.js';
 import type { AuthService } from './service.js';
 
 type Repositories = { hubs: HubRepository; organisers: OrganiserRepository; accounts: AccountRepository; audit: AuditWriter };
 
-export const INVITATION_TTL_MS = 7 * 86_400_000;
-export const RESET_TTL_MS = 3_600_000;
 /** Reset emails sent to one organiser per hour at most; further requests are answered the same way and send nothing. */
 export const RESETS_PER_ACCOUNT_PER_HOUR = 3;
 export const MIN_PASSWORD_LENGTH = 12;
 /** Organisers on one page of the people list. */
 export const PEOPLE_PAGE_SIZE = 50;
 const MAX_PASSWORD_LENGTH = 1000;
-
-export const ACCOUNT_EMAIL = {
-  invitation: 'organiser.invitation',
-  passwordReset: 'organiser.password-reset',
-} as const;
-
-/** A personal link's token: 256 bits, base64url (43 characters). */
-export const ACCOUNT_TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
-
-export type LinkPurpose = 'invitation' | 'password-reset';
-
-/** The token of a link, derived from its row's nonce with the server secret (so only its hash is stored). */
-export function accountLinkToken(secret: string, purpose: LinkPurpose, nonce: string): string {
-  return createHmac('sha256', secret).update(`${purpose}:${nonce}`).digest('base64url');
-}
-
-export function invitationUrl(publicUrl: string, token: string): string {
-  return `${publicUrl.replace(/\/+$/, '')}/invitations/${token}`;
-}
-
-export function resetUrl(publicUrl: string, token: string): string {
-  return `${publicUrl.replace(/\/+$/, '')}/password/reset/${token}`;
-}
-
-/** Why a link does not open: used, withdrawn (or voided), expired, unknown, or its address already has an account. */
-export type LinkProblem = 'used' | 'withdrawn' | 'expired' | 'unknown' | 'taken';
-
-export type LinkState<T> = { ok: true; row: T } | { ok: false; problem: LinkProblem };
 
 export interface InviteInput {
   name?: string;

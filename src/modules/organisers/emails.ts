@@ -19,7 +19,7 @@ import { secretOf } from '../../core/secret.js';
 import { formatInZone } from '../../core/time/index.js';
 import { greeting, hubRepository } from '../sessions/index.js';
 import { accountRepository } from './accounts-repository.js';
-import { ACCOUNT_EMAIL, accountLinkToken, invitationUrl, resetUrl, type LinkPurpose } from './accounts-service.js';
+import { ACCOUNT_EMAIL, accountLinkToken, invitationUrl, resetUrl, type LinkPurpose } from './account-links.js';
 import { organiserRepository } from './repository.js';
 
 export interface InvitationPayload {

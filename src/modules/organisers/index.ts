@@ -15,7 +15,8 @@ import { organiserOf } from './signed-in.js';
 export { organiserRepository, OrganiserRepository, type Organiser, type TokenScope } from './repository.js';
 export { AuthService } from './service.js';
 export { accountRepository, AccountRepository, type Invitation, type PasswordReset } from './accounts-repository.js';
-export { AccountService, ACCOUNT_EMAIL } from './accounts-service.js';
+export { AccountService } from './accounts-service.js';
+export { ACCOUNT_EMAIL } from './account-links.js';
 export { registerAccountEmailKinds } from './emails.js';
 export { organiserOf, requireOrganiser, signedInOrganiser } from './signed-in.js';
 

@@ -19,7 +19,7 @@ import { t, tKey } from '../../core/i18n/index.js';
 import { Query, notTextErrors, textValues } from '../../core/render/boundary.js';
 import { langChosen, langOf, personalLang, personalPage, render } from '../../core/render/context.js';
 import { answerForm, type FieldMessages } from '../../core/render/form.js';
-import { type LinkProblem } from './accounts-service.js';
+import { type LinkProblem } from './account-links.js';
 import { roleLabel } from './present.js';
 import { clientKey } from './routes.js';
 import { ForgotForm, NewPasswordForm, TokenParams } from './schemas.js';
