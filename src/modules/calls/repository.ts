@@ -51,32 +51,6 @@ export interface Presenter {
   affiliation: string;
 }
 
-export interface Proposal {
-  id: number;
-  callId: number;
-  invitationId: number | null;
-  proposedBy: number | null;
-  title: string;
-  summary: string;
-  presenters: Presenter[];
-  hubId: number;
-  country: CallCountry;
-  language: string;
-  materialsUrl: string | null;
-  proposerName: string;
-  proposerEmail: string;
-  /** When the proposer's name and address were erased (retention); both are empty since. */
-  anonymisedAt: number | null;
-  proposerLanguage: string;
-  proposerZone: string;
-  status: ProposalStatus;
-  decisionMessage: string;
-  decidedBy: number | null;
-  decidedAt: number | null;
-  createdAt: number;
-  updatedAt: number;
-}
-
 /** What a proposer sets on a proposal. */
 export interface ProposalData {
   title: string;
@@ -89,6 +63,23 @@ export interface ProposalData {
   proposerName: string;
   proposerEmail: string;
   proposerLanguage: string;
+}
+
+/** A proposal as kept: what the proposer set, and where it came from and how it was decided. */
+export interface Proposal extends ProposalData {
+  id: number;
+  callId: number;
+  invitationId: number | null;
+  proposedBy: number | null;
+  /** When the proposer's name and address were erased (retention); both are empty since. */
+  anonymisedAt: number | null;
+  proposerZone: string;
+  status: ProposalStatus;
+  decisionMessage: string;
+  decidedBy: number | null;
+  decidedAt: number | null;
+  createdAt: number;
+  updatedAt: number;
 }
 
 interface CallRow {

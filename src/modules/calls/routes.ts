@@ -312,32 +312,6 @@ export default function callRoutes(instance: FastifyInstance): void {
 
   // ---------------------------------------------------------------- the personal link of an invited person
 
-  /** The invited person's page: the call, the session in their zone, the form (while open) and their proposals. */
-  const invitePage = async (req: FastifyRequest, reply: FastifyReply, token: string, form: FormState = {}, status = 200) => {
-    const { invitation, call } = calls.byToken(token);
-    const lang = personalLang(req, invitation.language);
-    const session = sessions.get(call.sessionId);
-    const state = calls.state(call);
-    const html = await render(
-      req,
-      reply,
-      'pages/call',
-      {
-        title: `${t(lang, 'call.title')}: ${session.title}`,
-        ...personalData(token, invitation, call, session, lang),
-        mine: calls.proposalsOfInvitation(invitation).map((p) => ({ ...shownProposal(p, hubName, lang), editable: editable(p, state) })),
-        values: { proposerName: invitation.name, proposerEmail: invitation.email, proposerLanguage: invitation.language, language: invitation.language, ...form.values },
-        errors: form.errors ?? {},
-        ...proposalChoices(sessions.hubs(), lang),
-        lang,
-      },
-      status,
-    );
-    // Personal: kept by no one (render's default is no-store only), never indexed, never memoised.
-    personalPage(reply);
-    return html;
-  };
-
   /** What every personal page of an invitation shows: the call (deadline in the person's zone, named) and the session. */
   const personalData = (token: string, invitation: CallInvitation, call: Call, session: Session, lang: string) => ({
     token,
@@ -348,29 +322,65 @@ export default function callRoutes(instance: FastifyInstance): void {
     call: shownCall(call, calls.state(call), lang, invitation.zone),
   });
 
+  /**
+   * A personal page of an invitation with a proposal form, in the person's language: what every such
+   * page shows, the form's choices and errors, and the page's own (`own`: its title, values...).
+   */
+  const personalFormPage = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    view: string,
+    link: { token: string; invitation: CallInvitation; call: Call },
+    own: (session: Session, lang: string) => Record<string, unknown>,
+    form: FormState,
+    status: number,
+  ) => {
+    const { token, invitation, call } = link;
+    const lang = personalLang(req, invitation.language);
+    const session = sessions.get(call.sessionId);
+    const data = { ...personalData(token, invitation, call, session, lang), errors: form.errors ?? {}, ...proposalChoices(sessions.hubs(), lang), lang, ...own(session, lang) };
+    const html = await render(req, reply, view, data, status);
+    // Personal: kept by no one (render's default is no-store only), never indexed, never memoised.
+    personalPage(reply);
+    return html;
+  };
+
+  /** The invited person's page: the call, the session in their zone, the form (while open) and their proposals. */
+  const invitePage = async (req: FastifyRequest, reply: FastifyReply, token: string, form: FormState = {}, status = 200) => {
+    const { invitation, call } = calls.byToken(token);
+    const state = calls.state(call);
+    return personalFormPage(
+      req,
+      reply,
+      'pages/call',
+      { token, invitation, call },
+      (session, lang) => ({
+        title: `${t(lang, 'call.title')}: ${session.title}`,
+        mine: calls.proposalsOfInvitation(invitation).map((p) => ({ ...shownProposal(p, hubName, lang), editable: editable(p, state) })),
+        values: { proposerName: invitation.name, proposerEmail: invitation.email, proposerLanguage: invitation.language, language: invitation.language, ...form.values },
+      }),
+      form,
+      status,
+    );
+  };
+
   /** One proposal of an invited person, to change it (while it may be changed). */
   const editPage = async (req: FastifyRequest, reply: FastifyReply, token: string, pid: number, form: FormState = {}, status = 200) => {
     const { invitation, call, proposal } = calls.invitationProposal(token, pid);
-    const lang = personalLang(req, invitation.language);
-    const session = sessions.get(call.sessionId);
-    const html = await render(
+    return personalFormPage(
       req,
       reply,
       'pages/call-proposal-edit',
-      {
+      { token, invitation, call },
+      (_session, lang) => ({
         title: `${t(lang, 'call.editProposal')}: ${proposal.title}`,
-        ...personalData(token, invitation, call, session, lang),
         proposal: shownProposal(proposal, hubName, lang),
         editable: editable(proposal, calls.state(call)),
         values: form.values ?? proposalValues(proposal),
-        errors: form.errors ?? {},
-        ...proposalChoices(sessions.hubs(), lang),
-        lang,
-      },
+      }),
+      form,
       status,
     );
-    personalPage(reply);
-    return html;
   };
 
   app.get('/calls/:token', { schema: { params: TokenParams, querystring: Query({}) } }, async (req, reply) => invitePage(req, reply, req.params.token));
