@@ -105,35 +105,37 @@ export function responseMemo(app: FastifyInstance, opts: ResponseMemoOptions): {
 
   // Accept-Encoding headers are few (one or two per browser): each is read once.
   const negotiated = new Lru<string, Coding | 'identity'>(100);
-  const compressionFor = (req: FastifyRequest, hit: Kept): { coding: Coding; body: CompressedBody } | undefined => {
+  /** The coding this answer goes out in for this client, if compressed. */
+  const codingFor = (req: FastifyRequest, hit: Kept): Coding | undefined => {
     const header = req.headers['accept-encoding'];
     if (!hit.compressible || typeof header !== 'string') return undefined;
     const codings = codingsFor(hit.parts.length);
     const coding = negotiated.getOrSet(`${codings.length}\n${header}`, () => negotiate(header, [...codings]) ?? 'identity');
-    if (coding === 'identity') return undefined;
-    hit.compressed ??= new CompressedBody(hit.parts);
-    return { coding, body: hit.compressed };
+    return coding === 'identity' ? undefined : coding;
   };
-  /** The headers of a compressed answer beside the kept ones: its coding, and its ETag made weak. */
-  const markCompressed = (reply: FastifyReply, hit: Kept, coding: Coding) => {
-    reply.header('content-encoding', coding);
+  /** A compressed answer's ETag: weak (the same content, other bytes). */
+  const weakTag = (reply: FastifyReply, hit: Kept) => {
     if (hit.etag !== undefined && !hit.etag.startsWith('W/')) reply.header('etag', `W/${hit.etag}`);
+  };
+  /** The body in `coding` (compressed the first time it is asked for), with its headers beside the kept ones. */
+  const compressedBody = (reply: FastifyReply, hit: Kept, coding: Coding, token: string): Buffer => {
+    reply.header('content-encoding', coding);
+    weakTag(reply, hit);
+    hit.compressed ??= new CompressedBody(hit.parts);
+    return hit.compressed.encode(coding, token);
   };
 
   const replay = (req: FastifyRequest, reply: FastifyReply, hit: Kept) => {
-    const compressed = compressionFor(req, hit);
+    const coding = codingFor(req, hit);
     if (hit.etag !== undefined && matchesIfNoneMatch(req.headers['if-none-match'], hit.etag)) {
       for (const [name, value] of hit.headers) if (NOT_MODIFIED_HEADERS.has(name)) reply.header(name, value);
-      if (compressed !== undefined && !hit.etag.startsWith('W/')) reply.header('etag', `W/${hit.etag}`);
+      if (coding !== undefined) weakTag(reply, hit);
       return reply.code(304).send();
     }
     for (const [name, value] of hit.headers) reply.header(name, value);
     rememberLanguage(req, reply);
     const token = hit.parts.length === 1 ? '' : reply.generateCsrf();
-    if (compressed !== undefined) {
-      markCompressed(reply, hit, compressed.coding);
-      return reply.code(200).send(compressed.body.encode(compressed.coding, token));
-    }
+    if (coding !== undefined) return reply.code(200).send(compressedBody(reply, hit, coding, token));
     return reply.code(200).send(hit.parts.length === 1 ? hit.parts[0] : withToken(hit.parts, token));
   };
 
@@ -157,10 +159,8 @@ export function responseMemo(app: FastifyInstance, opts: ResponseMemoOptions): {
     if (before?.sameAs(bytes)) entry.compressed = before;
     kept.set(p.key, entry);
     const token = parts.length === 1 ? '' : reply.generateCsrf();
-    const compressed = compressionFor(req, entry);
-    if (compressed === undefined) return done(null, parts.length === 1 ? payload : parts.join(token));
-    markCompressed(reply, entry, compressed.coding);
-    done(null, compressed.body.encode(compressed.coding, token));
+    const coding = codingFor(req, entry);
+    done(null, coding === undefined ? (parts.length === 1 ? payload : parts.join(token)) : compressedBody(reply, entry, coding, token));
   });
 
   return {
