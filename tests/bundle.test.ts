@@ -27,6 +27,34 @@ async function freePortUrl(): Promise<{ port: number; url: string }> {
   return { port, url: `http://127.0.0.1:${port}` };
 }
 
+/** The bundled server started on a free port with `env` added; resolves once /healthz answers 200. */
+async function startBundled(env: Record<string, string>): Promise<{ url: string; output: () => string; stop: () => Promise<void> }> {
+  const { port, url } = await freePortUrl();
+  const child = spawn(process.execPath, [outfile], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent', PUBLIC_URL: url, PASSWORD_HASH_COST: '10', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString('utf8')));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString('utf8')));
+  const stop = async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+  };
+  const deadline = Date.now() + 120_000;
+  while (!(await fetch(`${url}/healthz`).then((r) => r.ok, () => false))) {
+    if (Date.now() > deadline || child.exitCode !== null) {
+      await stop();
+      throw new Error(`the bundle did not start:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { url, output: () => output, stop };
+}
+
 type Bundle = (o: { outfile?: string; force?: boolean }) => Promise<{ built: boolean; outfile: string }>;
 let bundle: Bundle;
 const outDir = path.join(ROOT, 'dist', `test-bundle-${process.pid}`);
@@ -81,37 +109,17 @@ describe('the bundled server', () => {
   });
 
   it('starts and serves pages, static files, the API and its documentation, and calendar files, and its SMTP listener answers', async () => {
-    const { port, url } = await freePortUrl();
     const { port: smtpPort } = await freePortUrl();
-    const child = spawn(process.execPath, [outfile], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        DATABASE_PATH: path.join(dir, 'kairos.sqlite'),
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'silent',
-        PUBLIC_URL: url,
-        SMTP_URL: '',
-        DISPATCHER_ENABLED: 'false',
-        PASSWORD_HASH_COST: '10',
-        // The listener's library is a chunk loaded when the listener starts.
-        REPLY_ADDRESS: 'rsvp@kairos.test',
-        INBOUND_SMTP_PORT: String(smtpPort),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const server = await startBundled({
+      DATABASE_PATH: path.join(dir, 'kairos.sqlite'),
+      SMTP_URL: '',
+      DISPATCHER_ENABLED: 'false',
+      // The listener's library is a chunk loaded when the listener starts.
+      REPLY_ADDRESS: 'rsvp@kairos.test',
+      INBOUND_SMTP_PORT: String(smtpPort),
     });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString('utf8')));
+    const { url } = server;
     try {
-      const deadline = Date.now() + 120_000;
-      for (;;) {
-        const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
-        if (ok) break;
-        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the bundle did not start:\n${output}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
       const get = async (p: string) => {
         const r = await fetch(url + p);
         return { status: r.status, type: r.headers.get('content-type') ?? '', body: await r.text() };
@@ -151,7 +159,7 @@ describe('the bundled server', () => {
       expect(feed.type).toMatch(/^text\/calendar/);
       expect(feed.body).toMatch(/^BEGIN:VCALENDAR\r\n/);
       // The first start printed the administrator's login, as the unbundled server does.
-      expect(output).toContain('First start: an administrator was created.');
+      expect(server.output()).toContain('First start: an administrator was created.');
       // The inbound SMTP listener greets.
       const banner = await new Promise<string>((resolve, reject) => {
         const socket = net.connect(smtpPort, '127.0.0.1');
@@ -164,39 +172,20 @@ describe('the bundled server', () => {
       });
       expect(banner).toMatch(/^220 .*Kairos replies and bounces/);
     } finally {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      await server.stop();
     }
   });
   it('sends a registration\'s email through SMTP, the mail library read when first sent', async () => {
     const sink = await startSmtpSink();
-    const { port, url } = await freePortUrl();
-    const child = spawn(process.execPath, [outfile], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        DATABASE_PATH: path.join(dir, 'kairos-mail.sqlite'),
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'silent',
-        PUBLIC_URL: url,
-        SMTP_URL: sink.url,
-        DISPATCHER_ENABLED: 'true',
-        DISPATCHER_INTERVAL_MS: '200',
-        PASSWORD_HASH_COST: '10',
-        SEED_DEMO: 'true',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const server = await startBundled({
+      DATABASE_PATH: path.join(dir, 'kairos-mail.sqlite'),
+      SMTP_URL: sink.url,
+      DISPATCHER_ENABLED: 'true',
+      DISPATCHER_INTERVAL_MS: '200',
+      SEED_DEMO: 'true',
     });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString('utf8')));
+    const { url } = server;
     try {
-      const deadline = Date.now() + 120_000;
-      while (!(await fetch(`${url}/healthz`).then((r) => r.ok, () => false))) {
-        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the bundle did not start:\n${output}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
       // The demo's upcoming webinar takes registrations.
       const sessions = (await (await fetch(`${url}/api/v1/sessions?limit=100`)).json()) as { id: number; status: string; startUtc: string | null; hubId: number }[];
       const open = sessions.find((x) => x.status === 'scheduled' && x.startUtc !== null && Date.parse(x.startUtc) > Date.now());
@@ -214,8 +203,7 @@ describe('the bundled server', () => {
       expect(mail!.parsed.html).toContain('<html lang="ro"');
       expect(mail!.parsed.text).toMatch(new RegExp(`${url}/r/[A-Za-z0-9_-]{40,60}/confirm`));
     } finally {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      await server.stop();
       await sink.close();
     }
   });
