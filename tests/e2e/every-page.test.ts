@@ -20,7 +20,7 @@ import { ADMIN, GR_ORGANISER, RO_ORGANISER, makeApp, type TestApp } from '../hel
 import { HAS_CHROMIUM, NO_CHROMIUM_MESSAGE, axeViolations, launchChromium } from '../helpers/chromium.js';
 import { withMail, type TestMail } from '../helpers/mail.js';
 import { must } from '../helpers/must.js';
-import { problemsOf, signIn as signInAs, submit, summaryProblems } from '../helpers/page-checks.js';
+import { problemsOf, signIn as signInAs, submit, summaryProblems, fillForm, type Fill } from '../helpers/page-checks.js';
 
 type Role = 'visitor' | 'registrant' | 'owner' | 'cohost' | 'admin';
 const pages = {} as Record<Role, Page>;
@@ -214,7 +214,6 @@ describe('every page, every role', () => {
 });
 
 /** Values to put in a form's fields by name (text, a select's value, a radio's value, a checkbox on or off), or steps of one's own. */
-type Fill = Record<string, string | boolean> | ((form: Locator) => Promise<void>);
 
 interface FormCase {
   name: string;
@@ -228,18 +227,6 @@ interface FormCase {
   good: Fill;
   /** The change a person sees after the valid submission. */
   done: (page: Page) => void | Promise<void>;
-}
-
-async function fill(form: Locator, values: Fill): Promise<void> {
-  if (typeof values === 'function') return values(form);
-  for (const [name, value] of Object.entries(values)) {
-    const field = form.locator(`[name="${name}"]`);
-    const kind = await field.first().evaluate((el) => (el instanceof HTMLInputElement ? el.type : el.tagName.toLowerCase()));
-    if (kind === 'radio') await form.locator(`[name="${name}"][value="${String(value)}"]`).check();
-    else if (kind === 'checkbox') await (value ? field.check() : field.uncheck());
-    else if (kind === 'select') await field.selectOption(String(value));
-    else await field.fill(String(value));
-  }
 }
 
 const flash = (page: Page) => page.locator('main .flash').first().innerText();
@@ -578,7 +565,7 @@ describe('every form', () => {
         await page.goto(base + c.path());
         const form = page.locator(`main ${c.form}`);
         expect(await form.count(), `${c.name}: the form is on ${c.path()}`).toBe(1);
-        await fill(form, c.bad);
+        await fillForm(form, c.bad);
         await submit(page, form);
         if ((await page.locator('#form-errors').count()) === 0) {
           found.push(`${c.name}, sent wrong: no error summary at ${page.url()}: ${(await page.locator('main').innerText()).slice(0, 200)}`);
@@ -595,7 +582,7 @@ describe('every form', () => {
       if (c.first) expect(await all.count(), `${c.name}: the form is on ${c.path()}`).toBeGreaterThan(0);
       else expect(await all.count(), `${c.name}: the form is on ${c.path()}`).toBe(1);
       const form = all.first();
-      await fill(form, c.good);
+      await fillForm(form, c.good);
       await submit(page, form);
       expect(await page.locator('#form-errors').count() ? await page.locator('#form-errors').innerText() : '', `${c.name}, sent right`).toBe('');
       await c.done(page);

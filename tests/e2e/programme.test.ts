@@ -24,7 +24,7 @@ import { ADMIN, GR_ORGANISER, RO_ORGANISER, makeApp, type TestApp } from '../hel
 import { HAS_CHROMIUM, NO_CHROMIUM_MESSAGE, axeViolations, launchChromium } from '../helpers/chromium.js';
 import { withMail, type TestMail } from '../helpers/mail.js';
 import { must } from '../helpers/must.js';
-import { problemsOf, signIn as signInWith, submit } from '../helpers/page-checks.js';
+import { problemsOf, signIn as signInWith, submit, summaryProblems, fillForm, type Fill } from '../helpers/page-checks.js';
 
 
 /** The invited person reads their personal link in the visitor's browser (no login either). */
@@ -227,7 +227,6 @@ describe('the pages of a meeting\'s programme, every role', () => {
 });
 
 /** Values to put in a form's fields by name (text, a select's value, a checkbox on or off), or steps of one's own. */
-type Fill = Record<string, string | boolean> | ((form: Locator) => Promise<void>);
 
 interface FormCase {
   name: string;
@@ -245,45 +244,7 @@ interface FormCase {
   done: (page: Page) => void | Promise<void>;
 }
 
-async function fill(form: Locator, values: Fill): Promise<void> {
-  if (typeof values === 'function') return values(form);
-  for (const [name, value] of Object.entries(values)) {
-    const field = form.locator(`[name="${name}"]`);
-    const kind = await field.first().evaluate((el) => (el instanceof HTMLInputElement ? el.type : el.tagName.toLowerCase()));
-    if (kind === 'checkbox') await (value ? field.check() : field.uncheck());
-    else if (kind === 'select' && (await field.first().getAttribute('data-zone-picker')) !== null && !(await field.first().isVisible())) {
-      // The zone picker: a zone is searched for in its field and taken with the keyboard, as a person does.
-      const input = field.first().locator('xpath=..').locator('input[role=combobox]');
-      await input.fill(String(value));
-      await expect.poll(() => input.getAttribute('aria-expanded')).toBe('true');
-      await input.press('ArrowDown');
-      await input.press('Enter');
-      expect(await field.first().inputValue()).toBe(String(value));
-    } else if (kind === 'select') await field.selectOption(String(value));
-    else await field.fill(String(value));
-  }
-}
-
 const flash = (page: Page) => page.locator('main .flash').first().innerText();
-
-/** After a refused submission: the summary has the focus, and lists each field's error as a link to that field. */
-async function summaryProblems(page: Page, refused: string[]): Promise<string[]> {
-  return page.evaluate((expected) => {
-    const found: string[] = [];
-    const summary = document.getElementById('form-errors');
-    if (!summary) return ['no error summary'];
-    if (!summary.contains(document.activeElement)) found.push(`the focus is on ${document.activeElement?.tagName ?? 'nothing'}, not the error summary`);
-    const links = Array.from(summary.querySelectorAll('a')).map((a) => a.getAttribute('href') ?? '');
-    for (const href of links) if (!href.startsWith('#') || !document.getElementById(href.slice(1))) found.push(`the summary links to ${href}, which is not on the page`);
-    for (const message of Array.from(document.querySelectorAll('main p.error[id$="-error"]'))) {
-      const field = message.id.slice(0, -'-error'.length);
-      if (!links.includes(`#${field}`)) found.push(`the error of ${field} is not linked to its field`);
-    }
-    for (const id of expected) if (!links.includes(`#${id}`)) found.push(`no error linked to ${id}`);
-    if (!summary.querySelector('li')) found.push('the summary lists nothing');
-    return found;
-  }, refused);
-}
 
 /** The fields sent wrong that do not hold what was typed any more. */
 async function lostValues(form: Locator, values: Record<string, string>): Promise<string[]> {
@@ -546,7 +507,7 @@ describe('every form of those pages', () => {
         await page.goto(base + c.path());
         const form = page.locator(`main ${c.form}`);
         expect(await form.count(), `${c.name}: the form is on ${c.path()}`).toBe(1);
-        await fill(form, c.bad);
+        await fillForm(form, c.bad);
         await submit(page, form);
         if ((await page.locator('#form-errors').count()) === 0) {
           found.push(`${c.name}, sent wrong: no error summary at ${page.url()}: ${(await page.locator('main').innerText()).slice(0, 200)}`);
@@ -568,7 +529,7 @@ describe('every form of those pages', () => {
       if (c.first) expect(await all.count(), `${c.name}: the form is on ${c.path()}`).toBeGreaterThan(0);
       else expect(await all.count(), `${c.name}: the form is on ${c.path()}`).toBe(1);
       const form = all.first();
-      await fill(form, c.good);
+      await fillForm(form, c.good);
       await submit(page, form);
       expect((await page.locator('#form-errors').count()) ? await page.locator('#form-errors').innerText() : '', `${c.name}, sent right`).toBe('');
       await c.done(page);

@@ -7,6 +7,7 @@
  *   await summaryProblems(page)                      // after a refused form: the error summary as it should be
  */
 import type { Dialog, Locator, Page } from 'playwright-core';
+import { expect } from 'vitest';
 import en from '../../src/core/i18n/en.js';
 import { sidewaysOverflow } from './chromium.js';
 
@@ -52,9 +53,13 @@ export async function submit(page: Page, form: Locator): Promise<void> {
   }
 }
 
-/** After a refused submission: the summary has the focus, and lists each field's error as a link to that field. */
-export async function summaryProblems(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
+/**
+ * After a refused submission: the summary has the focus, and lists each field's error as a link to
+ * that field (see src/core/render/error-summary.ts); each id in `refused` (the fields sent wrong) is
+ * among them.
+ */
+export async function summaryProblems(page: Page, refused: readonly string[] = []): Promise<string[]> {
+  return page.evaluate((expected) => {
     const found: string[] = [];
     const summary = document.getElementById('form-errors');
     if (!summary) return ['no error summary'];
@@ -62,10 +67,39 @@ export async function summaryProblems(page: Page): Promise<string[]> {
     const links = Array.from(summary.querySelectorAll('a')).map((a) => a.getAttribute('href') ?? '');
     for (const href of links) if (!href.startsWith('#') || !document.getElementById(href.slice(1))) found.push(`the summary links to ${href}, which is not on the page`);
     for (const message of Array.from(document.querySelectorAll('main p.error[id$="-error"]'))) {
+      // Linked to its field, or to the message itself where no element has the field's id (a group of boxes).
       const field = message.id.slice(0, -'-error'.length);
-      if (!links.includes(`#${field}`) && !links.includes(`#${message.id}`)) found.push(`the error of ${field} is not in the summary`);
+      const target = document.getElementById(field) ? field : message.id;
+      if (!links.includes(`#${target}`)) found.push(`the error of ${field} is not linked to its field`);
     }
+    for (const id of expected) if (!links.includes(`#${id}`)) found.push(`no error linked to ${id}`);
     if (!summary.querySelector('li')) found.push('the summary lists nothing');
     return found;
-  });
+  }, refused);
+}
+
+/** What a form is filled with: a value per field name (a checkbox's true or false), or steps of its own. */
+export type Fill = Record<string, string | boolean> | ((form: Locator) => Promise<void>);
+
+/**
+ * Fills a form as a person does: a radio button and a checkbox are clicked, a zone is searched for in
+ * the zone picker and taken with the keyboard, a list's option is chosen, a text is typed.
+ */
+export async function fillForm(form: Locator, values: Fill): Promise<void> {
+  if (typeof values === 'function') return values(form);
+  for (const [name, value] of Object.entries(values)) {
+    const field = form.locator(`[name="${name}"]`);
+    const kind = await field.first().evaluate((el) => (el instanceof HTMLInputElement ? el.type : el.tagName.toLowerCase()));
+    if (kind === 'radio') await form.locator(`[name="${name}"][value="${String(value)}"]`).check();
+    else if (kind === 'checkbox') await (value ? field.check() : field.uncheck());
+    else if (kind === 'select' && (await field.first().getAttribute('data-zone-picker')) !== null && !(await field.first().isVisible())) {
+      const input = field.first().locator('xpath=..').locator('input[role=combobox]');
+      await input.fill(String(value));
+      await expect.poll(() => input.getAttribute('aria-expanded')).toBe('true');
+      await input.press('ArrowDown');
+      await input.press('Enter');
+      expect(await field.first().inputValue()).toBe(String(value));
+    } else if (kind === 'select') await field.selectOption(String(value));
+    else await field.fill(String(value));
+  }
 }
