@@ -13,6 +13,7 @@ import core from './core/plugin.js';
 import { startOptimizing, type Optimizer } from './core/db/optimize.js';
 import { Dispatcher, redactPaths, type EmailKindRegistry, type MailTransport } from './core/outbox/index.js';
 import { redactUrl } from './core/render/redact-url.js';
+import { requestLogger } from './core/request-logger.js';
 import { createEmailKinds } from './email-kinds.js';
 import { createServices, type Services } from './services.js';
 import health from './modules/health/index.js';
@@ -136,6 +137,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: redactUrl(req.url) }),
       },
     },
+    // A request's logger (bound to its id) is made when the request first logs: most never do.
+    childLoggerFactory: requestLogger,
     // Which proxies may tell the client's address (X-Forwarded-For): TRUST_PROXY, nobody by default.
     // A number of hops is given as the function Fastify builds for it (its types take no number).
     // Per-request log lines only when asked for (REQUEST_LOG), never for readiness probes; errors are logged either way.
