@@ -21,6 +21,7 @@ import { AppError, ValidationError } from './errors.js';
 import { errorKey, t } from './i18n/index.js';
 import { langOf, render } from './render/context.js';
 import { messageOf } from './render/form.js';
+import { drawCsrfSecretsFromPool } from './render/csrf-secret.js';
 import { enforceBodyTypes, invalidFields, isApiUrl } from './render/boundary.js';
 import { redactUrl } from './render/redact-url.js';
 import { requestField } from './render/request-field.js';
@@ -89,6 +90,7 @@ export default fp<CoreOptions>(
     await app.register(fastifyCookie, { secret: opts.cookieSecret });
     if (memo) app.addHook('onRequest', memo.lookUp);
     await app.register(fastifyFormbody);
+    drawCsrfSecretsFromPool();
     await app.register(fastifyCsrf, {
       cookieKey: 'kairos_csrf',
       cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true, signed: true, secure: config.secureCookies },

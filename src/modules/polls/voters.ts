@@ -3,10 +3,9 @@
  * earlier registrants who accepted follow-up emails, one per address), their personal tokens, their
  * data export and their erasure (answers stay, anonymous, in the counts).
  */
-import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../core/clock.js';
 import { checkpoint, immediate, type DB } from '../../core/db/open.js';
-import { sha256 } from '../../core/crypto.js';
+import { randomToken, sha256 } from '../../core/crypto.js';
 import { isLanguage } from '../../core/i18n/index.js';
 import { eraseMailByKeys, mailForKeys } from '../../core/outbox/personal-data.js';
 import { isValidZone } from '../../core/time/index.js';
@@ -79,7 +78,7 @@ export class PollVoters {
 
   /** A new voter's token: a random nonce, and the hash of the link made from it (the link itself is never kept). */
   newToken(): { tokenNonce: string; tokenHash: string } {
-    const tokenNonce = randomBytes(16).toString('base64url');
+    const tokenNonce = randomToken(16);
     return { tokenNonce, tokenHash: sha256(pollVoterToken(this.secret, tokenNonce)) };
   }
 

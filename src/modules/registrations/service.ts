@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../core/clock.js';
 import type { Config } from '../../core/config.js';
 import type { DB } from '../../core/db/open.js';
@@ -14,7 +13,7 @@ import type { PersonalScope } from '../../core/access/index.js';
 import { type NewRegistration, type Registration, type RegistrationFilter, type RegistrationStatus, type RegistrationSource } from './repository.js';
 import type { Session } from '../sessions/index.js';
 import { validateZone } from '../../core/time/index.js';
-import { sha256 } from '../../core/crypto.js';
+import { randomToken, sha256 } from '../../core/crypto.js';
 import { manageToken } from './tokens.js';
 import type { SessionChange } from '../sessions/index.js';
 import { str } from '../../core/text.js';
@@ -71,7 +70,7 @@ export class RegistrationService {
   }
 
   private newToken(): { tokenNonce: string; tokenHash: string } {
-    const tokenNonce = randomBytes(16).toString('base64url');
+    const tokenNonce = randomToken(16);
     return { tokenNonce, tokenHash: sha256(this.tokenFor({ tokenNonce })) };
   }
 

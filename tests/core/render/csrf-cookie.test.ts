@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeApp, type TestApp } from '../../helpers/app.js';
 import { HttpClient, listen } from '../../helpers/http.js';
 import { newSession } from '../../helpers/sessions.js';
+import Tokens from '@fastify/csrf';
+import { pooledSecret } from '../../../src/core/render/csrf-secret.js';
 
 let t: TestApp;
 let base: string;
@@ -60,6 +62,20 @@ describe('the CSRF cookie', () => {
     stranger.lastPage = page.body;
     const refused = await stranger.post(`/sessions/${s.id}/register`, { name: 'Someone', email: 'someone@example.org', consent: 'on' });
     expect(refused.statusCode).toBe(403);
+  });
+
+  it('holds a secret of each visitor’s own: 18 random bytes, drawn from the pooled CSPRNG', async () => {
+    const secrets = new Set<string>();
+    for (let i = 0; i < 5; i++) {
+      const visitor = new HttpClient(base);
+      await visitor.get('/login');
+      // The cookie is signed: the secret, a dot, the signature.
+      const secret = (visitor.cookies.get('kairos_csrf') ?? '').split('.')[0] ?? '';
+      expect(Buffer.from(secret, 'base64url')).toHaveLength(18);
+      secrets.add(secret);
+    }
+    expect(secrets.size).toBe(5);
+    expect((Tokens as unknown as { prototype: { secretSync: unknown } }).prototype.secretSync).toBe(pooledSecret);
   });
 
   it('comes with the login form', async () => {
