@@ -2,20 +2,31 @@
 // Plain JavaScript on purpose: `node` runs it with no loader, so its cold start is as fair as the
 // built Kairos server's (node dist/src/server.js).
 //
-//   ping  GET /ping → {"pong":true}: a bare Fastify 5 route.
+//   ping  GET /ping → {"pong":true}: a bare Fastify 5 route. With BENCH_HEADERS (a JSON list of
+//         [name, value]), every answer also carries those headers, set as Kairos sets its security
+//         headers (res.setHeader in an onRequest hook): what such headers cost Node by themselves.
 //   post  POST /sessions/:id/registrations: writes the rows Kairos writes for one registration (the
 //         registration and its outbox rows, copied from BENCH_TEMPLATE, a JSON file of real rows) in
 //         one IMMEDIATE better-sqlite3 transaction, on the file DATABASE_PATH with the pragmas of
 //         src/core/db/open.ts. No validation, no rate limit, no rendering: the machine's limit for
 //         that write over HTTP.
 //
-// Environment: PORT, HOST (127.0.0.1), and for "post" DATABASE_PATH and BENCH_TEMPLATE.
+// Environment: PORT, HOST (127.0.0.1), BENCH_HEADERS, and for "post" DATABASE_PATH and BENCH_TEMPLATE.
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import Fastify from 'fastify';
 
 const mode = process.argv[2];
 const app = Fastify({ logger: false });
+
+if (process.env.BENCH_HEADERS) {
+  /** @type {[string, string][]} */
+  const headers = JSON.parse(process.env.BENCH_HEADERS);
+  app.addHook('onRequest', (_req, reply, done) => {
+    for (const [name, value] of headers) reply.raw.setHeader(name, value);
+    done();
+  });
+}
 
 // Both modes answer GET /ping (the "post" server's readiness probe).
 app.get('/ping', async () => ({ pong: true }));

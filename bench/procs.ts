@@ -83,6 +83,7 @@ export interface Fetched {
   coding: string | undefined;
   /** The body as text, unpacked. */
   body: string;
+  headers: http.IncomingHttpHeaders;
 }
 
 /** One request on a fresh connection (no keep-alive), the whole body read (and unpacked when compressed). */
@@ -106,7 +107,7 @@ export function request(port: number, p: string, opts: { method?: string; body?:
           const b = Buffer.concat(chunks);
           const coding = res.headers['content-encoding'];
           const text = coding === 'gzip' ? zlib.gunzipSync(b) : coding === 'br' ? zlib.brotliDecompressSync(b) : b;
-          resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type'] ?? '?').split(';')[0] ?? '?', bytes: b.length, coding, body: text.toString() });
+          resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type'] ?? '?').split(';')[0] ?? '?', bytes: b.length, coding, body: text.toString(), headers: res.headers });
         });
         res.on('error', reject);
       },

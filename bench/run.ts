@@ -119,7 +119,10 @@ const kairosEnv = (file: string): Record<string, string> => ({
 
 let logDir = '';
 const startKairos = (inst: Instance, name: string) => startServer(name, [SERVER_JS], kairosEnv(inst.file), '/healthz', logDir);
-const startBare = () => startServer('bare-ping', [path.join(ROOT, 'bench', 'baseline-server.mjs'), 'ping'], {}, '/ping', logDir);
+const startBare = (headers?: [string, string][]) =>
+  startServer(headers ? 'bare-headers' : 'bare-ping', [path.join(ROOT, 'bench', 'baseline-server.mjs'), 'ping'], headers ? { BENCH_HEADERS: JSON.stringify(headers) } : {}, '/ping', logDir);
+/** Headers of an answer that are not the security headers Kairos sets on every answer. */
+const NOT_SECURITY = new Set(['content-type', 'content-length', 'date', 'connection', 'keep-alive', 'transfer-encoding', 'vary', 'content-encoding', 'etag', 'cache-control']);
 
 // ------------------------------------------------------------------------------------- HTTP rows
 
@@ -260,11 +263,13 @@ async function main(): Promise<void> {
   // Check every target once; a target that does not answer 2xx is an error row, not measured.
   const ok = new Map<string, boolean>();
   const bodies = new Map<string, string>();
+  let securityHeaders: [string, string][] = [];
   const post = (i: Instance, n: string) => registrationJson(i.hubId).replaceAll('__N__', n);
   for (const inst of instances) {
     for (const row of HTTP_ROWS) {
       const p = row.path(inst);
       const res = await request(inst.server!.port, p, { headers: { 'accept-encoding': ACCEPT_ENCODING }, ...(row.post ? { method: 'POST', body: post(inst, `check-${inst.db}`) } : {}) });
+      if (row.key === 'healthz') securityHeaders = Object.entries(res.headers).filter((e): e is [string, string] => typeof e[1] === 'string' && !NOT_SECURITY.has(e[0]));
       const good = res.status >= 200 && res.status < 300;
       ok.set(`${row.key}:${inst.db}`, good);
       bodies.set(`${row.key}:${inst.db}`, res.body);
@@ -275,6 +280,9 @@ async function main(): Promise<void> {
   }
   const pingCheck = await request(bare.port, '/ping');
   out(`   check bare GET /ping: ${pingCheck.status} ${pingCheck.type}, ${num(pingCheck.bytes, 0)} B`);
+  // A reference, no goal: the bare route with the security headers Kairos sets on every answer.
+  const bareHeaders = await startBare(securityHeaders);
+  out(`   reference: bare GET /ping with Kairos's ${securityHeaders.length} security headers (${securityHeaders.map(([n]) => n).join(', ')})`);
 
   // What one registration POST writes, copied by the raw route: the registration and its outbox rows.
   const small = instances[0]!;
@@ -304,6 +312,7 @@ async function main(): Promise<void> {
     for (let round = 1; round <= ROUNDS; round++) {
       const warm = round === 1 ? WARMUP_FIRST_MS : WARMUP_MS;
       push('bare', await loader.run(bare.port, '/ping', bare.proc.pid, warm));
+      push('bare-headers', await loader.run(bareHeaders.port, '/ping', bareHeaders.proc.pid, warm));
       for (const row of HTTP_ROWS) {
         if (row.post) push('raw', await loader.run(raw.port, `/sessions/${small.sessionId}/registrations`, raw.proc.pid, warm, registrationJson(small.hubId)));
         for (const inst of instances) {
@@ -320,7 +329,7 @@ async function main(): Promise<void> {
   const rssIdle = new Map<string, number>([['bare', rssOf(bare.proc.pid)], ['raw', rssOf(raw.proc.pid)]]);
   for (const inst of instances) rssIdle.set(inst.db, rssOf(inst.server!.proc.pid));
   loadWarning('after HTTP');
-  for (const s of [bare, raw, ...instances.map((i) => i.server!)]) await stopServer(s);
+  for (const s of [bare, bareHeaders, raw, ...instances.map((i) => i.server!)]) await stopServer(s);
 
   const med = (key: string, f: (w: Window) => number) => median((windows.get(key) ?? []).map(f));
   const rps = (key: string) => med(key, (w) => w.r.rps);
@@ -341,6 +350,7 @@ async function main(): Promise<void> {
     ]);
   };
   detailRow('bare Fastify GET /ping (baseline)', '-', 'bare');
+  detailRow('  the same + security headers (reference)', '-', 'bare-headers');
   for (const row of HTTP_ROWS) {
     if (row.post) detailRow('raw POST, same rows (baseline)', '-', 'raw');
     for (const inst of instances) {
@@ -368,6 +378,10 @@ async function main(): Promise<void> {
       s.factor = `${num(f, 2)}x ${goalText(f, atMost(1.2, '1.20x'))}`;
     }
     summary.push(s);
+    if (row.key === 'healthz') {
+      const r = rps('bare-headers') / rps('bare');
+      summary.push({ row: "  reference: bare + Kairos's security headers", small: { text: `${figure(rps('bare-headers'))} / ${figure(rps('bare'))} req/s = ${num(r, 2)}x (no goal: what the headers alone leave)` } });
+    }
     if (row.post) {
       const p99 = (db: Db): Cell | undefined =>
         instances.some((i) => i.db === db) && ok.get(`post:${db}`)
