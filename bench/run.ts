@@ -390,8 +390,10 @@ async function main(): Promise<void> {
       summary.push({ row: '  POST p99 (Kairos / raw)', small: p99('small'), large: p99('large') });
     }
   }
+  // Idle: the server started and answering, nothing asked of it yet (the goal); then idle again after the load (reported).
   const rssCell = (db: Db): Cell | undefined =>
-    rssIdle.has(db) ? { text: `${mb(rssIdle.get(db)!)} / ${mb(rssIdle.get('bare')!)} (start ${mb(rssStart.get(db)!)}) ${goalText(rssIdle.get(db)! / 1048576, atMost(90, '90 MB'))}` } : undefined;
+    rssStart.has(db) ? { text: `${mb(rssStart.get(db)!)} / ${mb(rssStart.get('bare')!)} ${goalText(rssStart.get(db)! / 1048576, atMost(90, '90 MB'))}` } : undefined;
+  const rssAfterCell = (db: Db): Cell | undefined => (rssIdle.has(db) ? { text: `${mb(rssIdle.get(db)!)} / ${mb(rssIdle.get('bare')!)} (no goal)` } : undefined);
   const coldCell = (db: Db): Cell | undefined =>
     cold[db].length ? { text: `${num(median(cold[db]), 0)} ms / ${num(median(cold.bare), 0)} ms ${goalText(median(cold[db]), atMost(600, '600 ms'))}` } : undefined;
   const tickCell = (db: Db, f: (t: Tick) => number): Cell | undefined => {
@@ -539,7 +541,8 @@ async function main(): Promise<void> {
     { row: 'claim tick, nothing due', small: tickCell('small', (t) => t.tickMs), large: tickCell('large', (t) => t.tickMs) },
     { row: 'due query', small: tickCell('small', (t) => t.dueMs), large: tickCell('large', (t) => t.dueMs) },
     { row: 'cold start to first 200 (Kairos / bare)', small: coldCell('small'), large: coldCell('large') },
-    { row: 'idle RSS after load (Kairos / bare)', small: rssCell('small'), large: rssCell('large') },
+    { row: 'idle RSS, started (Kairos / bare)', small: rssCell('small'), large: rssCell('large') },
+    { row: '  idle again after the HTTP load', small: rssAfterCell('small'), large: rssAfterCell('large') },
   );
   out('SUMMARY  (Kairos / baseline = ratio (goal); ✓ meets the goal, ✗ misses it; large/small: small req/s ÷ large req/s)');
   out(table([['row', 'small: Kairos / baseline = ratio (goal)', 'large: Kairos / baseline = ratio (goal)', 'large/small (goal)'], ...summary.map((s) => [s.row, s.small?.text ?? '-', s.large?.text ?? '-', s.factor ?? ''])], 4));
