@@ -18,17 +18,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { OutboxRow } from '../src/core/outbox/types.js';
-import { createEmailKinds } from '../src/email-kinds.js';
-import { systemClock } from '../src/core/clock.js';
 import { claimTick, type Tick } from './claim-tick.js';
 import { Child } from './child.js';
+import { MAIL_N, measureEmail, RAW_MAIL_N } from './email-row.js';
 import type { LoadRequest, LoadResult } from './http-load.js';
 import { createOpenSession, hubIdsOf, openKairos, registrationInput, registrationJson } from './kairos.js';
 import { generateLargeDb, LARGE } from './large-db.js';
-import type { MailRequest, MailResult } from './mailer.js';
 import { buildIfStale, cleanUp, cpuMsOf, request, ROOT, rssOf, SERVER_JS, sleep, startServer, stopServer, tempDir, type Server } from './procs.js';
-import type { SinkStats } from './smtp-sink.js';
 import { ACCEPT_ENCODING, atLeast, atMost, below, goalText, mb, median, num, nowMs, quantile, Samples, table, type Goal } from './stats.js';
 
 // ------------------------------------------------------------------------------------- settings
@@ -49,11 +45,6 @@ const COLD_RUNS = 3;
 const REG_N = 2_000;
 const REG_BLOCKS = 4;
 const REG_WARMUP = 100;
-const MAIL_N = 10_000;
-const RAW_MAIL_N = 3_000;
-/** Distinct messages the raw baseline sends in turn (rendered from the rows the dispatcher claims). */
-const RAW_MAIL_SAMPLE = 100;
-const MAIL_WARMUP = 100;
 /** The whole run must end well inside this; past it the run is stopped (and cleaned up). */
 const HARD_LIMIT_MS = 30 * 60_000;
 
@@ -449,87 +440,10 @@ async function main(): Promise<void> {
 
   // ---------------------------------------------------------------- email
   out(`6. Email: the same SMTP sink (own process) for both; raw pooled nodemailer ${num(RAW_MAIL_N, 0)} messages vs the Kairos Dispatcher ${num(MAIL_N, 0)} messages (own process each), small database`);
-  let mailCell: Cell | undefined;
-  let mailRssCell: Cell | undefined;
-  {
-    const k = openKairos(small.file);
-    const due = () => (k.db.prepare(`SELECT count(*) AS n FROM outbox WHERE status = 'queued' AND not_before <= ?`).get(Date.now()) as { n: number }).n;
-    const hubIds = hubIdsOf(k);
-    const before = due();
-    const need = MAIL_N + MAIL_WARMUP + 50 - before;
-    for (let i = 0; i < need; i++) k.services.registrations.register(small.sessionId, registrationInput(i, 'mail-', hubIds), 'api');
-    out(`   due rows: ${num(before, 0)} from the HTTP registrations + ${num(Math.max(0, need), 0)} registered in-process = ${num(due(), 0)}`);
-    // The baseline sends the same messages as the dispatcher will: a sample of the rows it claims
-    // (every k-th in claim order, so the same mix of languages, names and zones), each rendered once,
-    // sent in turn; only the Message-ID changes.
-    const claimable = k.db
-      .prepare(`SELECT * FROM outbox WHERE status = 'queued' AND not_before <= ? ORDER BY not_before, id LIMIT ?`)
-      .all(Date.now(), MAIL_N + MAIL_WARMUP) as OutboxRow[];
-    const every = Math.max(1, Math.floor(claimable.length / RAW_MAIL_SAMPLE));
-    const sample = claimable.filter((_, i) => i % every === 0).slice(0, RAW_MAIL_SAMPLE);
-    if (sample.length === 0) throw new Error('no queued email to render');
-    const kinds = createEmailKinds();
-    const messages: Record<string, unknown>[] = [];
-    for (const row of sample) {
-      const rendered = await kinds.get(row.kind)!({ row, payload: JSON.parse(row.payload) as Record<string, unknown>, db: k.db, config: k.config, clock: systemClock });
-      if ('withdraw' in rendered) throw new Error(`a sample email was withdrawn: ${rendered.withdraw}`);
-      messages.push({
-        from: k.config.mailFrom,
-        to: { name: row.recipient_name, address: row.recipient_email },
-        subject: rendered.subject,
-        text: rendered.text,
-        html: rendered.html,
-        headers: { ...rendered.headers, 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'OOF, AutoReply' },
-        icalEvent: rendered.icalEvent,
-        disableFileAccess: true,
-        disableUrlAccess: true,
-      });
-    }
-    out(`   the baseline's messages: ${num(messages.length, 0)} of the rows the dispatcher claims (every ${num(every, 0)}th, languages ${[...new Set(sample.map((r) => r.language))].sort().join(' ')}), rendered once each, sent in turn`);
-    k.close();
-
-    const sink = Child.start('./smtp-sink.ts');
-    try {
-      const { port } = await sink.next<{ port: number }>('ready', 15_000);
-      const stats = async () => {
-        const reply = sink.next<SinkStats>('stats', 10_000);
-        sink.send({ type: 'stats' });
-        return reply;
-      };
-      const runMailer = async (req: MailRequest) => {
-        const m = Child.start('./mailer.ts');
-        try {
-          const s0 = await stats();
-          const reply = m.next<MailResult>('result', 600_000);
-          m.send(req);
-          const r = await reply;
-          const s1 = await stats();
-          return { r, received: s1.messages - s0.messages, bytes: s1.bytes - s0.bytes };
-        } finally {
-          await m.stop();
-        }
-      };
-      const rawMail = await runMailer({ type: 'raw', port, n: RAW_MAIL_N, warmup: MAIL_WARMUP, messages });
-      const disp = await runMailer({ type: 'dispatch', port, n: MAIL_N, warmup: MAIL_WARMUP, databasePath: small.file });
-      const rate = (x: typeof rawMail) => (x.r.sent / x.r.ms) * 1000;
-      out(
-        table([
-          ['sender', 'messages', 'msg/s', 'ms/msg', 'received (incl. warm-up)', 'B/msg', 'CPU', 'RSS start', 'RSS end', 'RSS max'],
-          ...([
-            ['raw nodemailer pool (baseline)', rawMail],
-            ['Kairos Dispatcher', disp],
-          ] as const).map(([label, v]) => [label, num(v.r.sent, 0), num(rate(v), 0), num(v.r.ms / v.r.sent, 3), num(v.received, 0), num(v.bytes / v.received, 0), `${num((v.r.cpuMs / v.r.ms) * 100, 0)}%`, mb(v.r.rssStart), mb(v.r.rssEnd), mb(v.r.rssMax)]),
-        ]),
-      );
-      const o = disp.r.outcomes;
-      if (o) out(`   dispatcher: ${o.runs} runs; claimed ${o.claimed}, sent ${o.sent}, failed ${o.failed}, retried ${o.retried}, expired ${o.expired}, withdrawn ${o.withdrawn}, released ${o.released}`);
-      mailCell = ratioCell(rate(disp), rate(rawMail), 'msg/s', atLeast(0.8));
-      const growth = disp.r.rssEnd / disp.r.rssStart - 1;
-      mailRssCell = { text: `${mb(disp.r.rssStart)} → ${mb(disp.r.rssEnd)} (${growth >= 0 ? '+' : ''}${num(growth * 100, 1)}%) ${goalText(growth * 100, atMost(10, '+10%'))}` };
-    } finally {
-      await sink.stop();
-    }
-  }
+  const mail = await measureEmail(small.file, small.sessionId, out);
+  const mailCell = ratioCell(mail.dispatcher, mail.raw, 'msg/s', atLeast(0.8));
+  const growth = mail.rssEnd / mail.rssStart - 1;
+  const mailRssCell: Cell = { text: `${mb(mail.rssStart)} → ${mb(mail.rssEnd)} (${growth >= 0 ? '+' : ''}${num(growth * 100, 1)}%) ${goalText(growth * 100, atMost(10, '+10%'))}` };
   out(`   (${elapsed()})`);
   out();
 
