@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { Eta } from 'eta';
 import { ROOT } from '../config.js';
+import { Lru } from '../lru.js';
 
 export const EMAIL_VIEWS = path.join(ROOT, 'views', 'emails');
 
@@ -111,4 +112,85 @@ export function renderLayout(content: EmailContent): { html: string; text: strin
     .replace(/\n{3,}/g, '\n\n')
     .trim();
   return { html, text: text + '\n' };
+}
+
+/**
+ * Stand-ins for what differs between the recipients of one email: the greeting and the personal
+ * links. Each goes through both layouts unchanged (nothing in it is escaped, cleaned or trimmed).
+ */
+const SLOT_DOMAIN = 'layout-slot.kairos.invalid';
+const GREETING_SLOT = `greeting.${SLOT_DOMAIN}`;
+const linkSlot = (i: number) => `https://link-${i}.${SLOT_DOMAIN}/`;
+
+/** A link both layouts print as it is: nothing to escape in HTML, no space, no control character. */
+const PLAIN_LINK = /^https?:\/\/[A-Za-z0-9._~%!$()*+,;=:@/?#-]+$/;
+
+/**
+ * Whether a greeting, put in place of its stand-in, reads as the layouts would have printed it: one
+ * line with no space at either end, so the text layout's clean-up of blank ends does not touch it.
+ */
+function plainGreeting(greeting: string): boolean {
+  const clean = cleanText(greeting);
+  return clean !== '' && clean === clean.trim() && !clean.includes('\n');
+}
+
+/**
+ * A layout rendered with the stand-ins, cut at each of them: the text between them, and which
+ * value goes after each piece (-1: the greeting; i: personal link i).
+ */
+interface CutLayout {
+  pieces: string[];
+  slots: number[];
+}
+
+const SLOT_AT = new RegExp(`${GREETING_SLOT.replace(/\./g, '\\.')}|https://link-(\\d+)\\.${SLOT_DOMAIN.replace(/\./g, '\\.')}/`, 'g');
+
+function cut(rendered: string): CutLayout {
+  const pieces: string[] = [];
+  const slots: number[] = [];
+  let from = 0;
+  for (const m of rendered.matchAll(SLOT_AT)) {
+    pieces.push(rendered.slice(from, m.index));
+    slots.push(m[1] === undefined ? -1 : Number(m[1]));
+    from = m.index + m[0].length;
+  }
+  pieces.push(rendered.slice(from));
+  return { pieces, slots };
+}
+
+function join(c: CutLayout, greeting: string, links: readonly string[]): string {
+  let out = c.pieces[0] ?? '';
+  c.slots.forEach((slot, i) => {
+    out += (slot < 0 ? greeting : (links[slot] ?? '')) + (c.pieces[i + 1] ?? '');
+  });
+  return out;
+}
+
+/** Layouts rendered with the stand-ins, by the content they were rendered from. */
+const shared = new Lru<string, { html: CutLayout; text: CutLayout }>(300);
+
+/**
+ * renderLayout for an email to one person, with the same result: the layouts are rendered once with
+ * stand-ins for the greeting and for the buttons to `personalLinks`, and the recipient's values are
+ * put in their place. Anything that could read differently that way is rendered in full instead.
+ */
+export function renderPersonalLayout(content: EmailContent, personalLinks: readonly string[]): { html: string; text: string } {
+  const { greeting } = content;
+  if (greeting === undefined || !plainGreeting(greeting) || [greeting, ...personalLinks].some((v) => v.includes(SLOT_DOMAIN))) return renderLayout(content);
+  let slots = 1;
+  const blocks = content.blocks.map((b): EmailBlock => {
+    const i = b.type === 'button' ? personalLinks.indexOf(b.href) : -1;
+    if (i < 0 || b.type !== 'button' || !PLAIN_LINK.test(b.href)) return b;
+    slots++;
+    return { ...b, href: linkSlot(i) };
+  });
+  const withSlots = { ...content, greeting: GREETING_SLOT, blocks };
+  const key = JSON.stringify(withSlots);
+  // A stand-in's own text already in the email (never in practice) would be replaced too: render it in full.
+  if (key.split(SLOT_DOMAIN).length - 1 !== slots) return renderLayout(content);
+  const made = shared.getOrSet(key, () => {
+    const { html, text } = renderLayout(withSlots);
+    return { html: cut(html), text: cut(text) };
+  });
+  return { html: join(made.html, htmlEta.config.escapeFunction(greeting), personalLinks), text: join(made.text, textEscape(greeting), personalLinks) };
 }

@@ -6,8 +6,8 @@
  * Invites travel the iMIP way (text/calendar; method=REQUEST or CANCEL) with the session's UID.
  */
 import type { DB } from '../../core/db/open.js';
-import { agendaText, buildInvite } from '../../core/calendar/index.js';
-import { calendarLinks, hasFixedTime, sessionToEvent } from '../sessions/index.js';
+import { buildInvite } from '../../core/calendar/index.js';
+import { hasFixedTime, sessionToEvent } from '../sessions/index.js';
 import { t } from '../../core/i18n/index.js';
 import type { Hub } from '../sessions/index.js';
 import { registrationRepository } from './repository.js';
@@ -18,13 +18,13 @@ import { secretOf } from '../../core/secret.js';
 import { joinToken, manageToken, replyToken } from './tokens.js';
 import { addressOf, plusAddress } from '../../core/reply-address.js';
 import { formatDurationMinutes, formatInZone } from '../../core/time/index.js';
-import { renderLayout, type EmailBlock } from '../../core/outbox/layout.js';
+import { renderPersonalLayout, type EmailBlock } from '../../core/outbox/layout.js';
 import { greeting, sessionFacts, standardFooter } from '../sessions/index.js';
 import type { EmailKindRegistry } from '../../core/outbox/registry.js';
 import type { EmailRenderer, RenderContext, RenderedEmail, WithdrawDecision } from '../../core/outbox/types.js';
 import { mustExist } from '../../core/errors.js';
 import { materialBlocks } from '../materials/index.js';
-import { agendaForInvite } from '../agenda/index.js';
+import { sessionShape, type SessionShape } from './email-shapes.js';
 
 /** The kinds that still make sense once a session is cancelled. */
 const CANCEL_KINDS = new Set(['invite.cancel', 'registration.cancelled', 'notice', 'followup']);
@@ -47,7 +47,12 @@ interface Personal<P = unknown> {
   replyAddress: string | undefined;
   /** The tokens in these links: sent, never kept in the outbox copy. */
   tokens: string[];
+  /** What the emails of this session version say alike to everyone in this language and zone (see shapeOf). */
+  shape?: SessionShape;
 }
+
+/** The session's shared parts for this email, read once per email. */
+const shapeOf = (p: Personal): SessionShape => (p.shape ??= sessionShape(p.ctx.db, p.ctx.config, p.session, p.hub, p.lang, p.zone));
 
 function personal<P>(ctx: RenderContext<P>): Personal<P> | WithdrawDecision {
   const r = repos(ctx.db);
@@ -84,19 +89,16 @@ function personal<P>(ctx: RenderContext<P>): Personal<P> | WithdrawDecision {
  * recipient's language.
  */
 function whenBlocks(p: Personal, opts: { join?: boolean; links?: boolean } = {}): EmailBlock[] {
-  const { session, lang, zone } = p;
-  const blocks: EmailBlock[] = [{ type: 'facts', rows: sessionFacts(session, lang, zone) }];
+  const { session, lang } = p;
+  const shape = shapeOf(p);
+  const blocks: EmailBlock[] = [{ type: 'facts', rows: shape.facts }];
   if (hasFixedTime(session) && session.status !== 'cancelled') {
     if (opts.join) blocks.push({ type: 'button', href: p.joinUrl, label: t(lang, 'email.join.button') }, { type: 'paragraph', text: t(lang, 'email.join.note') });
     if (opts.links) {
-      // The public event (no join URL) in the recipient's language: the same links as the session page's, made once per version.
-      const links = calendarLinks(p.ctx.config, session, p.hub, { language: lang });
-      if (links.google) blocks.push({ type: 'button', href: links.google, label: t(lang, 'cal.google') });
-      if (links.outlook) blocks.push({ type: 'button', href: links.outlook, label: t(lang, 'cal.outlook') });
-      if (links.outlook365) blocks.push({ type: 'button', href: links.outlook365, label: t(lang, 'cal.outlook365') });
-      // The agenda, as the invite lists it: one line per item in the recipient's zone (nothing when there is none).
-      const agenda = agendaText(agendaForInvite(p.ctx.db, session, lang, zone), lang);
-      if (agenda) blocks.push({ type: 'paragraph', text: agenda });
+      // The public event's add-to-calendar links, then the agenda as the invite lists it: one line
+      // per item in the recipient's zone (nothing when there is none).
+      blocks.push(...shape.calendarButtons);
+      if (shape.agendaText) blocks.push({ type: 'paragraph', text: shape.agendaText });
     }
   } else if (session.status === 'tentative') {
     blocks.push({ type: 'paragraph', text: t(lang, 'email.reg.tentative') });
@@ -112,7 +114,7 @@ function invite(p: Personal, method: 'REQUEST' | 'CANCEL'): RenderedEmail['icalE
   const ev = sessionToEvent(session, p.hub, { publicUrl: p.base, includeJoinUrl: method === 'REQUEST', language: p.lang });
   if (method === 'REQUEST' && session.joinUrl) ev.url = p.joinUrl; // the personal link, which records attendance
   // The agenda too, one line per item, in the recipient's language and zone (a cancellation carries none).
-  if (method === 'REQUEST') ev.agenda = agendaForInvite(p.ctx.db, session, p.lang, p.zone);
+  if (method === 'REQUEST') ev.agenda = shapeOf(p).agenda;
   const content = buildInvite(
     method === 'CANCEL' ? { ...ev, status: 'CANCELLED' } : ev,
     { name: p.reg.name, email: mustExist(p.reg.email, 'email address') },
@@ -124,7 +126,9 @@ function invite(p: Personal, method: 'REQUEST' | 'CANCEL'): RenderedEmail['icalE
 function finish(p: Personal, subject: string, blocks: EmailBlock[], extra: Partial<RenderedEmail> = {}, footer?: string[]): RenderedEmail {
   const { lang, zone } = p;
   const all: EmailBlock[] = [...blocks, { type: 'button', href: p.manageUrl, label: t(lang, 'email.reg.manage') }];
-  const { html, text } = renderLayout({
+  // The greeting and the buttons whose links hold a token are the recipient's; the rest is shared.
+  const personalLinks = all.flatMap((b) => (b.type === 'button' && p.tokens.some((token) => b.href.includes(token)) ? [b.href] : []));
+  const { html, text } = renderPersonalLayout({
     lang,
     subject,
     preheader: p.session.title,
@@ -132,7 +136,7 @@ function finish(p: Personal, subject: string, blocks: EmailBlock[], extra: Parti
     blocks: all,
     signoff: t(lang, 'email.reg.signoff', { hub: p.hub.name }),
     footer: footer ?? standardFooter(lang, zone),
-  });
+  }, personalLinks);
   // Answers go to the registration's reply address when replies are received (calendar answers are
   // read, anything else is passed on to the hub), else to the organising hub's mailbox; never to the
   // no-reply sender.
@@ -207,7 +211,7 @@ export const promotedRenderer = withPersonal((p) => {
 
 export const cancelledRenderer = withPersonal((p) => {
   const { lang, reg } = p;
-  const blocks: EmailBlock[] = [{ type: 'paragraph', text: t(lang, 'email.reg.cancelled.intro', title(p)) }, { type: 'facts', rows: sessionFacts(p.session, lang, p.zone) }];
+  const blocks: EmailBlock[] = [{ type: 'paragraph', text: t(lang, 'email.reg.cancelled.intro', title(p)) }, { type: 'facts', rows: shapeOf(p).facts }];
   // The cancellation of their calendar copy, for those who were sent an invite.
   const hadInvite = reg.confirmedAt !== null;
   return finish(p, t(lang, 'email.reg.cancelled.subject', title(p)), blocks, hadInvite ? { icalEvent: invite(p, 'CANCEL') } : {});
@@ -273,7 +277,7 @@ export const updateRenderer = withPersonal<UpdatePayload>((p) => {
 export const sessionCancelledRenderer = withPersonal((p) => {
   const { lang, session } = p;
   if (session.status !== 'cancelled') return { withdraw: 'session not cancelled' };
-  const blocks: EmailBlock[] = [{ type: 'paragraph', text: t(lang, 'email.sessionCancelled.intro', title(p)) }, { type: 'facts', rows: sessionFacts(session, lang, p.zone) }];
+  const blocks: EmailBlock[] = [{ type: 'paragraph', text: t(lang, 'email.sessionCancelled.intro', title(p)) }, { type: 'facts', rows: shapeOf(p).facts }];
   return finish(p, t(lang, 'email.sessionCancelled.subject', title(p)), blocks, { icalEvent: invite(p, 'CANCEL') });
 });
 
