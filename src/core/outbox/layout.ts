@@ -158,16 +158,15 @@ function cut(rendered: string): CutLayout {
   return { pieces, slots };
 }
 
+/** The layout with the values in place, as one flat string (not a chain of pieces). */
 function join(c: CutLayout, greeting: string, links: readonly string[]): string {
-  let out = c.pieces[0] ?? '';
-  c.slots.forEach((slot, i) => {
-    out += (slot < 0 ? greeting : (links[slot] ?? '')) + (c.pieces[i + 1] ?? '');
-  });
-  return out;
+  const parts: string[] = [c.pieces[0] ?? ''];
+  c.slots.forEach((slot, i) => parts.push(slot < 0 ? greeting : (links[slot] ?? ''), c.pieces[i + 1] ?? ''));
+  return parts.join('');
 }
 
-/** Layouts rendered with the stand-ins, by the content they were rendered from. */
-const shared = new Lru<string, { html: CutLayout; text: CutLayout }>(300);
+/** Layouts rendered with the stand-ins, by the content they were rendered from (each some 30 kB: a hundred at most). */
+const shared = new Lru<string, { html: CutLayout; text: CutLayout }>(100);
 
 /**
  * renderLayout for an email to one person, with the same result: the layouts are rendered once with
