@@ -72,7 +72,7 @@ export function createServices({ db, clock, config }: ServiceDeps): Services {
   const polls = new PollService(db, repos, clock, config, secret, sessions);
   sessions.onChange((change) => polls.onSessionChange(change));
   registrations.on({ erased: (id, email) => polls.eraseForRegistration(id, email), exporting: (reg) => ({ datePolls: polls.personalData(reg.email) }) });
-  registrations.on({ confirmed: (reg) => reminders.schedule(reg), preferencesChanged: (reg) => reminders.reschedule(reg) });
+  registrations.on({ confirmed: (reg, session) => reminders.schedule(reg, session), preferencesChanged: (reg) => reminders.reschedule(reg) });
   // A bounced address is personal data too: erasure forgets it.
   registrations.on({ erased: (_id, email) => { if (email) forgetUndeliverable(db, email); } });
   const auth = new AuthService(db, repos, clock, { passwordHashCost: config.passwordHashCost });

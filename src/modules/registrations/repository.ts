@@ -19,7 +19,8 @@ function prepareStatements(db: DB) {
          hold_until, waitlisted_at, confirmed_at, source, created_at, updated_at)
        VALUES (@sessionId, @status, @name, @email, @emailNorm, @organisation, @orgType, @hubId, @country, @language, @zone,
          @consentVersion, @now, @followupConsent, @followupConsentAt, @answers, @tokenNonce, @tokenHash, @emailVerifiedAt,
-         @holdUntil, @waitlistedAt, @confirmedAt, @source, @now, @now)`,
+         @holdUntil, @waitlistedAt, @confirmedAt, @source, @now, @now)
+       RETURNING *`,
     ),
     // Takes a cancelled / expired registration up again with fresh answers and a new cycle.
     revive: db.prepare(
@@ -133,9 +134,9 @@ export class RegistrationRepository {
     return r && toRegistration(r);
   }
 
+  /** The new registration, as stored (the row the INSERT returns: no second read). */
   insert(n: NewRegistration, now: number): Registration {
-    const info = this.s.insert.run(this.params(n, now));
-    return mustExist(this.get(Number(info.lastInsertRowid)), 'registration');
+    return toRegistration(mustExist(this.s.insert.get(this.params(n, now)) as RegistrationRow | undefined, 'registration'));
   }
   revive(id: number, n: NewRegistration, now: number): Registration {
     this.s.revive.run({ ...this.params(n, now), id });

@@ -1,5 +1,6 @@
 /** What the registration service promises its callers and listeners. */
 import type { Registration } from './repository.js';
+import type { Session } from '../sessions/index.js';
 
 /** Email kinds the registration flow sends (renderers in ./emails.ts). */
 export const REG_EMAIL = {
@@ -27,8 +28,8 @@ export interface RegisterResult {
 
 /** Called inside the transaction that changed a registration (reminders, invites…). */
 export interface RegistrationHooks {
-  /** The registration now holds a confirmed seat. */
-  confirmed?: (reg: Registration) => void;
+  /** The registration now holds a confirmed seat; `session` is its session as just read, when the caller has it. */
+  confirmed?: (reg: Registration, session?: Session) => void;
   /** Its language or time zone changed. */
   preferencesChanged?: (reg: Registration) => void;
   /**

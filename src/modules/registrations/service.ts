@@ -37,10 +37,14 @@ export class RegistrationService {
     this.hooks.push(hooks);
   }
 
-  private confirmedHook(reg: Registration): void {
-    // Taken up again after a cancellation: the new invite must outrank the CANCEL sent before.
-    if (reg.cycle > 1) this.repos.sessions.bumpSequence(reg.sessionId);
-    for (const h of this.hooks) h.confirmed?.(reg);
+  /** `session`: the registration's session as read in this transaction, if at hand (the hooks read it otherwise). */
+  private confirmedHook(reg: Registration, session?: Session): void {
+    // Taken up again after a cancellation: the new invite must outrank the CANCEL sent before (the row read before is then out of date).
+    if (reg.cycle > 1) {
+      this.repos.sessions.bumpSequence(reg.sessionId);
+      session = undefined;
+    }
+    for (const h of this.hooks) h.confirmed?.(reg, session);
   }
 
   constructor(
@@ -138,7 +142,7 @@ export class RegistrationService {
       const reg = existing ? this.repos.registrations.revive(existing.id, row, now) : this.repos.registrations.insert(row, now);
       if (!verifiedNow) this.email(reg, REG_EMAIL.received);
       else this.email(reg, status === 'confirmed' ? REG_EMAIL.confirmed : REG_EMAIL.waitlisted);
-      if (status === 'confirmed') this.confirmedHook(reg);
+      if (status === 'confirmed') this.confirmedHook(reg, fresh);
       if (actor) this.audit('registration.added', actor, fresh, reg.id, { status });
       return { registration: reg, outcome: status, seatHeld: status === 'confirmed' || held };
     });
