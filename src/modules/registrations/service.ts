@@ -39,12 +39,9 @@ export class RegistrationService {
 
   /** `session`: the registration's session as read in this transaction, if at hand (the hooks read it otherwise). */
   private confirmedHook(reg: Registration, session?: Session): void {
-    // Taken up again after a cancellation: the new invite must outrank the CANCEL sent before (the row read before is then out of date).
-    if (reg.cycle > 1) {
-      this.repos.sessions.bumpSequence(reg.sessionId);
-      session = undefined;
-    }
-    for (const h of this.hooks) h.confirmed?.(reg, session);
+    // Taken up again after a cancellation: the new invite must outrank the CANCEL sent before (so the row read before is out of date).
+    if (reg.cycle > 1) this.repos.sessions.bumpSequence(reg.sessionId);
+    for (const h of this.hooks) h.confirmed?.(reg, reg.cycle > 1 ? undefined : session);
   }
 
   constructor(
