@@ -9,6 +9,7 @@
  * calendar copy is unfolded first (a link may be folded across lines) and folded again after.
  */
 import { foldLine, unfold } from '../calendar/index.js';
+import { Lru } from '../lru.js';
 
 export const PERSONAL_LINK_MARKER = '[personal link]';
 
@@ -17,16 +18,13 @@ const PERSONAL_PATHS = ['r', 'join', 'poll', 'v', 'calls'];
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** The patterns for one public URL, made once (a process has one public URL). */
-const patternsByUrl = new Map<string, RegExp[]>();
+/** The patterns for one public URL, made once (a process has one public URL; tests make a few). */
+const patternsByUrl = new Lru<string, RegExp[]>(16);
 function patterns(publicUrl: string): RegExp[] {
-  let made = patternsByUrl.get(publicUrl);
-  if (made === undefined) {
+  return patternsByUrl.getOrSet(publicUrl, () => {
     const base = escapeRe(publicUrl.replace(/\/+$/, ''));
-    made = [new RegExp(`(${base}/(?:${PERSONAL_PATHS.join('|')})/)[A-Za-z0-9_.~%-]+`, 'g'), /([?&](?:amp;)?(?:prefill|token|t)=)[A-Za-z0-9_.~%-]+/g];
-    patternsByUrl.set(publicUrl, made);
-  }
-  return made;
+    return [new RegExp(`(${base}/(?:${PERSONAL_PATHS.join('|')})/)[A-Za-z0-9_.~%-]+`, 'g'), /([?&](?:amp;)?(?:prefill|token|t)=)[A-Za-z0-9_.~%-]+/g];
+  });
 }
 
 /** The text with every personal link replaced by the marker. */

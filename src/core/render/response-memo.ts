@@ -149,13 +149,13 @@ export function responseMemo(app: FastifyInstance, opts: ResponseMemoOptions): {
     const cacheControl = String(reply.getHeader('cache-control') ?? '');
     if (reply.statusCode !== 200 || /\bprivate\b/i.test(cacheControl)) return done(null, parts.length === 1 ? payload : parts.join(reply.generateCsrf()));
     const bytes = parts.map((x) => Buffer.from(x, 'utf8'));
-    const size = bytes.reduce((n, b) => n + b.length, 0);
-    if (size >= MIN_COMPRESSED_BYTES) reply.header('vary', withVary(reply.getHeader('vary'), 'Accept-Encoding'));
+    const compressible = bytes.reduce((n, b) => n + b.length, 0) >= MIN_COMPRESSED_BYTES;
+    if (compressible) reply.header('vary', withVary(reply.getHeader('vary'), 'Accept-Encoding'));
     const headers = Object.entries(reply.getHeaders()).filter((e): e is [string, string | number | string[]] => e[1] !== undefined && !skip.has(e[0]));
     const etag = reply.getHeader('etag');
     // An answer made again unchanged (a new second of the clock, a change elsewhere) keeps its compressed copies.
     const before = kept.get(p.key)?.compressed;
-    const entry: Kept = { stamp: p.stamp, headers, parts: bytes, etag: typeof etag === 'string' ? etag : undefined, compressible: size >= MIN_COMPRESSED_BYTES };
+    const entry: Kept = { stamp: p.stamp, headers, parts: bytes, etag: typeof etag === 'string' ? etag : undefined, compressible };
     if (before?.sameAs(bytes)) entry.compressed = before;
     kept.set(p.key, entry);
     const token = parts.length === 1 ? '' : reply.generateCsrf();
