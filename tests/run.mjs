@@ -3,7 +3,8 @@
 //   1. type check   2. lint (ESLint, `npm run lint`)   3. module boundaries (dependency-cruiser,
 //   `npm run deps`)   4. vitest under host TZ=UTC   5. the time-sensitive suites again under
 //   TZ=Pacific/Auckland   6. browser journeys in headless Chromium (once)
-// Ends with one line "tests: N passed, N failed, N skipped" summed over the vitest runs.
+// Ends with each failed test named, then one line "tests: N passed, N failed, N skipped" summed
+// over the vitest runs.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +28,7 @@ const steps = [
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const results = [];
+const failures = []; // each failed test, named in the summary so the last lines of a run say what broke
 for (const [i, step] of steps.entries()) {
   const json = path.join(tmp, `step-${i}.json`);
   const args = step.vitest ? [...step.args, '--reporter=default', '--reporter=json', `--outputFile.json=${json}`] : step.args;
@@ -41,6 +43,17 @@ for (const [i, step] of steps.entries()) {
     totals.failed += r.numFailedTests;
     totals.skipped += r.numPendingTests + r.numTodoTests;
     counts = ` (${r.numPassedTests} passed, ${r.numFailedTests} failed)`;
+    for (const file of r.testResults ?? []) {
+      const where = path.relative(process.cwd(), file.name);
+      for (const t of file.assertionResults ?? []) {
+        if (t.status !== 'failed') continue;
+        const why = String(t.failureMessages?.[0] ?? '').split('\n').slice(0, 3).join(' | ').slice(0, 400);
+        failures.push(`${step.name}: ${where} > ${t.fullName}\n    ${why}`);
+      }
+      if (file.status === 'failed' && !(file.assertionResults ?? []).some((t) => t.status === 'failed')) {
+        failures.push(`${step.name}: ${where} did not run: ${String(file.message ?? '').split('\n')[0].slice(0, 400)}`);
+      }
+    }
   } else if (step.vitest) {
     totals.failed += 1; // the runner itself did not finish
   }
@@ -52,5 +65,9 @@ rmSync(tmp, { recursive: true, force: true });
 
 console.log('\n=== summary ===');
 for (const line of results) console.log(line);
+if (failures.length > 0) {
+  console.log('failed:');
+  for (const line of failures) console.log(`  ${line}`);
+}
 console.log(`tests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(results.some((l) => l.startsWith('FAIL')) ? 1 : 0);

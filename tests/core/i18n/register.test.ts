@@ -61,7 +61,11 @@ describe('one register per language', () => {
         const received = sink.messages.find((m) => m.envelope.rcptTo[0] === `${lang}@example.org`)!;
         const text = received.parsed.text ?? '';
         expect(text.length, lang).toBeGreaterThan(200);
-        expect(text.match(informal[lang]!)?.[0], lang).toBeUndefined();
+        // The words the reader reads: the personal links carry random tokens, in which "tu" or "os"
+        // between digits or dashes is no form of address (and once made this test fail by chance).
+        const prose = text.replace(/https?:\/\/\S+/g, ' ');
+        expect(prose).not.toMatch(/[A-Za-z0-9_-]{40,}/); // no token left outside a link
+        expect(prose.match(informal[lang]!)?.[0], lang).toBeUndefined();
         const buttons = informalButtons[lang];
         if (buttons) for (const line of text.split('\n')) expect(line.trim(), lang).not.toMatch(buttons);
       }
