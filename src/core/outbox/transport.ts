@@ -7,6 +7,7 @@
  *   and sends nothing anywhere; the dispatcher keeps the rendered copy in the outbox row and the
  *   organiser mail page is the mailbox.
  */
+import { Transform, type TransformCallback } from 'node:stream';
 import type * as Nodemailer from 'nodemailer';
 import type { Transporter } from 'nodemailer';
 import type { Config } from '../config.js';
@@ -123,9 +124,25 @@ export function createTransport(config: Pick<Config, 'smtpUrl'>, options: Transp
   return config.smtpUrl ? createSmtpTransport(config.smtpUrl, options) : createLocalTransport();
 }
 
+/**
+ * Hands nodemailer's SMTP connection the message in one piece. The MIME writer gives it a chunk per
+ * header block, part and encoded line group, each of which became a write to the socket (a system
+ * call); one chunk becomes one or a few. The bytes are the same: this only joins them.
+ */
+class WholeMessage extends Transform {
+  private readonly chunks: Buffer[] = [];
+  override _transform(chunk: Buffer | string, _enc: BufferEncoding, done: TransformCallback): void {
+    this.chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    done();
+  }
+  override _flush(done: TransformCallback): void {
+    done(null, Buffer.concat(this.chunks));
+  }
+}
+
 export function createSmtpTransport(url: string, options: TransportOptions = {}): MailTransport {
-  const transporter = onFirstUse((nodemailer) =>
-    nodemailer.createTransport({
+  const transporter = onFirstUse((nodemailer) => {
+    const smtp = nodemailer.createTransport({
       url,
       pool: true,
       maxConnections: options.maxConnections ?? 5,
@@ -136,8 +153,13 @@ export function createSmtpTransport(url: string, options: TransportOptions = {})
       // The transport never logs: its logs would contain addresses.
       logger: false,
       debug: false,
-    }),
-  );
+    });
+    smtp.use('stream', (mail, done) => {
+      mail.message.transform(() => new WholeMessage());
+      done();
+    });
+    return smtp;
+  });
   return {
     kind: 'smtp',
     async send(message) {
