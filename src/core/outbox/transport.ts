@@ -127,7 +127,8 @@ export function createTransport(config: Pick<Config, 'smtpUrl'>, options: Transp
 /**
  * Hands nodemailer's SMTP connection the message in one piece. The MIME writer gives it a chunk per
  * header block, part and encoded line group, each of which became a write to the socket (a system
- * call); one chunk becomes one or a few. The bytes are the same: this only joins them.
+ * call); one chunk becomes one or a few. The bytes are the same: this only joins them. A message is
+ * held whole while it is sent: Kairos's emails are tens of KB, one per pooled connection at a time.
  */
 class WholeMessage extends Transform {
   private readonly chunks: Buffer[] = [];
