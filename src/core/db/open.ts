@@ -71,7 +71,7 @@ export function databasePathError(err: unknown, file: string): unknown {
 /**
  * Opens the SQLite file with the pragmas Kairos relies on (WAL, foreign keys, busy timeout,
  * secure_delete: deleted or overwritten content is zeroed in the file, so erased personal data does
- * not linger in free pages; a write-ahead log checkpointed every 4,000 pages).
+ * not linger in free pages).
  * Throws DatabasePathError when the file cannot be used.
  */
 export function openDatabase(file: string): DB {
@@ -84,13 +84,6 @@ export function openDatabase(file: string): DB {
     db.pragma('busy_timeout = 10000');
     db.pragma('synchronous = NORMAL');
     db.pragma('secure_delete = ON');
-    // The log is copied into the file every 4,000 pages (16 MB) rather than SQLite's 1,000. A
-    // registration changes some 30 pages (its row, the outbox rows, their index leaves), often the
-    // same ones as the last registration did: copied 4 times less often, each hot page is written
-    // into the file once for many commits. On a large file (100,000 registrations, 1,000,000 outbox
-    // rows), where those pages lie far apart, registering went 13–25% faster. Erasing personal data
-    // still checkpoints and empties the log at once (checkpoint below).
-    db.pragma('wal_autocheckpoint = 4000');
     return db;
   } catch (err) {
     db?.close();
