@@ -4,6 +4,11 @@
 // line breaks are handled by the callers that allow them.
 const CONTROL = /(?![\t\n\r])\p{Cc}/gu;
 
+/** `s` matched literally inside a regular expression. */
+export function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /** A single-line value: control characters and line breaks removed, spaces collapsed. */
 export function singleLine(value: string): string {
   return value.replace(/[\r\n\u2028\u2029]+/g, ' ').replace(CONTROL, '').replace(/\s+/g, ' ').trim();

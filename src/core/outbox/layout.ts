@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Eta } from 'eta';
 import { ROOT } from '../config.js';
 import { Lru } from '../lru.js';
+import { escapeRegExp } from '../text.js';
 
 export const EMAIL_VIEWS = path.join(ROOT, 'views', 'emails');
 
@@ -143,7 +144,7 @@ interface CutLayout {
   slots: number[];
 }
 
-const SLOT_AT = new RegExp(`${GREETING_SLOT.replace(/\./g, '\\.')}|https://link-(\\d+)\\.${SLOT_DOMAIN.replace(/\./g, '\\.')}/`, 'g');
+const SLOT_AT = new RegExp(`${escapeRegExp(GREETING_SLOT)}|https://link-(\\d+)\\.${escapeRegExp(SLOT_DOMAIN)}/`, 'g');
 
 function cut(rendered: string): CutLayout {
   const pieces: string[] = [];

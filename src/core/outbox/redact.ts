@@ -10,19 +10,18 @@
  */
 import { foldLine, unfold } from '../calendar/index.js';
 import { Lru } from '../lru.js';
+import { escapeRegExp } from '../text.js';
 
 export const PERSONAL_LINK_MARKER = '[personal link]';
 
 /** The path prefixes of personal links (each followed by a token). */
 const PERSONAL_PATHS = ['r', 'join', 'poll', 'v', 'calls'];
 
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 /** The patterns for one public URL, made once (a process has one public URL; tests make a few). */
 const patternsByUrl = new Lru<string, RegExp[]>(16);
 function patterns(publicUrl: string): RegExp[] {
   return patternsByUrl.getOrSet(publicUrl, () => {
-    const base = escapeRe(publicUrl.replace(/\/+$/, ''));
+    const base = escapeRegExp(publicUrl.replace(/\/+$/, ''));
     return [new RegExp(`(${base}/(?:${PERSONAL_PATHS.join('|')})/)[A-Za-z0-9_.~%-]+`, 'g'), /([?&](?:amp;)?(?:prefill|token|t)=)[A-Za-z0-9_.~%-]+/g];
   });
 }

@@ -9,8 +9,7 @@ import fp from 'fastify-plugin';
 import routes from './routes.js';
 
 // What other modules may use.
-export { agendaForInvite, agendaOfItems } from './calendar.js';
-export { agendaView, type AgendaView, type ShownItem } from './present.js';
+export { agendaView, calendarAgenda, type AgendaView, type ShownItem } from './present.js';
 export { agendaRepository, AgendaRepository, type AgendaItem, type AgendaKind, type Speaker } from './repository.js';
 export { AgendaService, type AgendaItemInput, type SessionRef as AgendaSessionRef, type SpeakerInput } from './service.js';
 

@@ -15,7 +15,7 @@ import { agendaText, type CalendarAgenda } from '../../core/calendar/index.js';
 import type { EmailBlock } from '../../core/outbox/layout.js';
 import type { EmailConfig } from '../../core/outbox/types.js';
 import { t } from '../../core/i18n/index.js';
-import { agendaOfItems, agendaRepository } from '../agenda/index.js';
+import { agendaRepository, calendarAgenda } from '../agenda/index.js';
 import { calendarLinks, hasFixedTime, sessionFacts, type Hub, type Session } from '../sessions/index.js';
 
 export interface SessionShape {
@@ -42,7 +42,7 @@ export function sessionShape(db: DB, config: Pick<EmailConfig, 'publicUrl'>, ses
       if (links.outlook) calendarButtons.push({ type: 'button', href: links.outlook, label: t(lang, 'cal.outlook') });
       if (links.outlook365) calendarButtons.push({ type: 'button', href: links.outlook365, label: t(lang, 'cal.outlook365') });
     }
-    const agenda = agendaOfItems(session, items, lang, zone);
+    const agenda = calendarAgenda(session, items, zone, lang);
     return { facts: sessionFacts(session, lang, zone), calendarButtons, agenda, agendaText: agendaText(agenda, lang) };
   });
 }
