@@ -2,6 +2,7 @@ import { buildApp } from './app.js';
 import { exitOnStartError, openMigrated } from './core/boot.js';
 import { systemClock } from './core/clock.js';
 import { ConfigError, loadConfig } from './core/config.js';
+import { startCheckpointer } from './core/db/checkpointer.js';
 import { seed } from './seed/seed.js';
 import { seedDemo } from './seed/seed-demo.js';
 import { createServices } from './services.js';
@@ -38,6 +39,8 @@ async function main(): Promise<void> {
     console.log(`\nFirst start: an administrator was created.\n  email:    admin@kairos.localhost\n  password: ${password}\nLog in at ${config.publicUrl}/login and keep the password safe; this is the only time it is shown.\n`);
   }
 
+  // While writes are heavy, the write-ahead log is copied into the database file by a thread of its own.
+  const checkpointer = startCheckpointer(db, { onError: (err) => app.log.warn({ err }, 'checkpointing in the background stopped; commits checkpoint the database themselves') });
   let closing = false;
   const close = async (signal: string) => {
     if (closing) return;
@@ -52,6 +55,7 @@ async function main(): Promise<void> {
     try {
       await app.close();
     } finally {
+      await checkpointer.stop();
       db.close();
       process.exit(0);
     }

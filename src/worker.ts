@@ -10,6 +10,7 @@ import { pino } from 'pino';
 import { systemClock } from './core/clock.js';
 import { exitOnStartError, openMigrated } from './core/boot.js';
 import { loadConfig } from './core/config.js';
+import { startCheckpointer } from './core/db/checkpointer.js';
 import { startOptimizing } from './core/db/optimize.js';
 import { Dispatcher } from './core/outbox/dispatcher.js';
 import { createEmailKinds } from './email-kinds.js';
@@ -26,6 +27,7 @@ function main(): void {
   const dispatcher = new Dispatcher({ db, clock: systemClock, config, registry: createEmailKinds(), logger });
   dispatcher.start();
   const optimizer = startOptimizing(db, { onError: (err) => logger.warn({ err }, 'PRAGMA optimize failed') });
+  const checkpointer = startCheckpointer(db, { onError: (err) => logger.warn({ err }, 'checkpointing in the background stopped; commits checkpoint the database themselves') });
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -35,6 +37,7 @@ function main(): void {
     try {
       await dispatcher.stop();
       optimizer.stop();
+      await checkpointer.stop();
       db.close();
       logger.info('worker stopped');
       process.exit(0);
