@@ -6,14 +6,17 @@
  *             sends of the given rendered emails in turn, a new Message-ID each, 5 sends in flight;
  *   dispatch  Kairos: the outbox Dispatcher as `npm run worker` builds it (configuration from the
  *             environment plus DATABASE_PATH and SMTP_URL, its own transport, default batch and
- *             concurrency), runOnce() back to back as its loop does while batches come back full,
- *             until N rows were claimed.
+ *             concurrency, the checkpointing thread of src/core/db/checkpointer.ts), runOnce() back
+ *             to back as its loop does while batches come back full, until N rows were claimed. The
+ *             warm-up lasts until that thread runs, as it does in a busy worker (at most 3 s), so
+ *             that its start is not counted as memory growth.
  *
  * Protocol (IPC): MailRequest → { type: 'result', ...MailResult }.
  */
 import nodemailer from 'nodemailer';
 import { systemClock } from '../src/core/clock.js';
 import { loadConfig } from '../src/core/config.js';
+import { startCheckpointer } from '../src/core/db/checkpointer.js';
 import { openDatabase } from '../src/core/db/open.js';
 import { Dispatcher, type RunResult } from '../src/core/outbox/index.js';
 import { createEmailKinds } from '../src/email-kinds.js';
@@ -33,10 +36,14 @@ export interface MailResult {
   rssMax: number;
   cpuMs: number;
   outcomes?: Omit<RunResult, 'paused'> & { runs: number };
+  /** Whether the dispatcher's checkpointing thread ran through the measured window. */
+  checkpointThread?: boolean;
 }
 
 const POOL = { maxConnections: 5, maxMessages: 100 };
 const IN_FLIGHT = 5;
+/** The dispatcher's warm-up waits at most this long for its checkpointing thread. */
+const WARM_THREAD_MS = 3_000;
 
 async function raw(req: Extract<MailRequest, { type: 'raw' }>): Promise<MailResult> {
   const transport = nodemailer.createTransport({ host: '127.0.0.1', port: req.port, secure: false, pool: true, ...POOL, logger: false, debug: false });
@@ -71,13 +78,16 @@ async function dispatch(req: Extract<MailRequest, { type: 'dispatch' }>): Promis
   const config = loadConfig({ ...process.env, DATABASE_PATH: req.databasePath, SMTP_URL: `smtp://127.0.0.1:${req.port}`, DISPATCHER_ENABLED: 'false' });
   const db = openDatabase(config.databasePath);
   const dispatcher = new Dispatcher({ db, clock: systemClock, config, registry: createEmailKinds() });
+  const checkpointer = startCheckpointer(db);
   try {
     let warm = 0;
-    while (warm < req.warmup) {
+    const warmStart = nowMs();
+    while (warm < req.warmup || (!checkpointer.running && nowMs() - warmStart < WARM_THREAD_MS)) {
       const r = await dispatcher.runOnce();
       if (r.claimed === 0 || r.paused) break;
       warm += r.claimed;
     }
+    const threadAtStart = checkpointer.running;
     const totals = { claimed: 0, sent: 0, failed: 0, retried: 0, expired: 0, withdrawn: 0, released: 0, runs: 0 };
     const rssStart = process.memoryUsage.rss();
     let rssMax = rssStart;
@@ -93,9 +103,10 @@ async function dispatch(req: Extract<MailRequest, { type: 'dispatch' }>): Promis
     const ms = nowMs() - t0;
     const c = process.cpuUsage(cpu);
     const rssEnd = process.memoryUsage.rss();
-    return { type: 'result', sent: totals.sent, ms, rssStart, rssEnd, rssMax: Math.max(rssMax, rssEnd), cpuMs: (c.user + c.system) / 1000, outcomes: totals };
+    return { type: 'result', sent: totals.sent, ms, rssStart, rssEnd, rssMax: Math.max(rssMax, rssEnd), cpuMs: (c.user + c.system) / 1000, outcomes: totals, checkpointThread: threadAtStart && checkpointer.running };
   } finally {
     await dispatcher.stop();
+    await checkpointer.stop();
     db.close();
   }
 }
