@@ -60,6 +60,11 @@ const tick = () => {
   try {
     result = db.pragma('wal_checkpoint(PASSIVE)')[0];
   } catch (err) {
+    // A lock held a moment too long elsewhere: the next tick tries again. Anything else ends the thread.
+    if (err && err.code === 'SQLITE_BUSY') {
+      timer = setTimeout(tick, maxMs);
+      return;
+    }
     stop(err);
     return;
   }
@@ -75,7 +80,7 @@ parentPort.on('message', (message) => {
   if (message === 'stop') stop();
 });
 try {
-  db = new Database(file, { fileMustExist: true });
+  db = new Database(file, { fileMustExist: true, timeout: 1000 });
   timer = setTimeout(tick, minMs);
 } catch (err) {
   stop(err);
