@@ -13,5 +13,10 @@ export default defineConfig({
     pool: 'forks',
     // Real SQLite files and real SMTP sinks: keep parallelism modest on a 2-core machine.
     maxWorkers: 2,
+    // Each worker imports the app's modules once, not once per test file: every file builds its own
+    // app, database, clock and mail sink, and the modules keep nothing but caches of pure results, so
+    // files do not see each other. Importing anew for each of some 100 files was half the run (97 s
+    // of 175 s under TZ=UTC).
+    isolate: false,
   },
 });
