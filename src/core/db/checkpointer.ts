@@ -70,10 +70,12 @@ const tick = () => {
   }
   // Quick again while the log grows; slower and slower while nothing is written; gone when quiet.
   const now = Date.now();
-  if (result.log !== lastLog) quietSince = now;
-  else if (now - quietSince >= idleMs) return stop();
-  wait = result.log !== lastLog ? minMs : Math.min(maxMs, wait * 2);
-  lastLog = result.log;
+  if (result.log !== lastLog) {
+    lastLog = result.log;
+    quietSince = now;
+    wait = minMs;
+  } else if (now - quietSince >= idleMs) return stop();
+  else wait = Math.min(maxMs, wait * 2);
   timer = setTimeout(tick, wait);
 };
 parentPort.on('message', (message) => {
@@ -109,9 +111,9 @@ const stopped: Checkpointer = { running: false, stop: async () => {} };
 /** Watches `db`'s writes and checkpoints its file on a thread while they are heavy (nothing for a database in memory or opened read-only). */
 export function startCheckpointer(db: DB, opts: CheckpointerOptions = {}): Checkpointer {
   if (db.memory || db.readonly || !db.open) return stopped;
-  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   const changes = db.prepare('SELECT total_changes()').pluck();
   const busyChanges = opts.busyChanges ?? BUSY_CHANGES;
+  let driver: string | undefined;
   let worker: Worker | undefined;
   let exited: Promise<void> = Promise.resolve();
   let failed = false;
@@ -129,6 +131,8 @@ export function startCheckpointer(db: DB, opts: CheckpointerOptions = {}): Check
     opts.onError?.(new Error(`the checkpointing thread stopped: ${reason}`));
   };
   const startThread = () => {
+    // Resolved at the first burst, not at start: a quiet server never needs it.
+    driver ??= createRequire(import.meta.url).resolve('better-sqlite3');
     const w = new Worker(THREAD, {
       eval: true,
       workerData: { driver, file: db.name, minMs: opts.minMs ?? CHECKPOINT_MIN_MS, maxMs: opts.maxMs ?? CHECKPOINT_MAX_MS, idleMs: opts.idleMs ?? IDLE_MS },
